@@ -1,0 +1,163 @@
+/**
+ * The error table shared by broker and client.
+ *
+ * Every failure that crosses the wire carries a gRPC status code plus a machine-readable `reason`
+ * (UPPER_SNAKE_CASE, stable across releases) and a `retriable` flag. Callers decide whether to retry
+ * from this data, never from message text. Whole-request failures travel as a gRPC status whose trailing
+ * metadata holds `tributary-reason` and `tributary-retriable`; per-partition failures inside a response
+ * travel as an `Error` message with the same three fields.
+ */
+
+/** gRPC status codes (mirrors @grpc/grpc-js `status`, kept here so proto/ has no runtime dependency). */
+export const GrpcCode = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const;
+export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
+
+export interface ErrorSpec {
+  readonly code: GrpcCode;
+  readonly retriable: boolean;
+  readonly description: string;
+}
+
+/** The table. Adding a reason is compatible; renaming or removing one is not. */
+export const ERRORS = {
+  INVALID_REQUEST: { code: GrpcCode.INVALID_ARGUMENT, retriable: false, description: 'The request is malformed.' },
+  INVALID_TOPIC_NAME: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'Topic names are 1-249 characters of [a-zA-Z0-9._-], and not "." or "..".',
+  },
+  UNKNOWN_TOPIC: { code: GrpcCode.NOT_FOUND, retriable: false, description: 'The topic does not exist.' },
+  UNKNOWN_PARTITION: {
+    code: GrpcCode.NOT_FOUND,
+    retriable: false,
+    description: 'The partition does not exist in this topic.',
+  },
+  TOPIC_ALREADY_EXISTS: { code: GrpcCode.ALREADY_EXISTS, retriable: false, description: 'The topic already exists.' },
+  INVALID_PARTITIONS: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'The partition count is out of range.',
+  },
+  INVALID_REPLICATION_FACTOR: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'The replication factor is out of range for this cluster.',
+  },
+  INVALID_CONFIG: { code: GrpcCode.INVALID_ARGUMENT, retriable: false, description: 'A configuration value is invalid.' },
+  UNKNOWN_CONFIG: { code: GrpcCode.INVALID_ARGUMENT, retriable: false, description: 'The configuration name is unknown.' },
+  CORRUPT_BATCH: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'A record batch is malformed (lengths, magic, or record counts are wrong).',
+  },
+  CRC_MISMATCH: {
+    code: GrpcCode.DATA_LOSS,
+    retriable: false,
+    description: "A record batch's CRC-32C does not match its contents.",
+  },
+  UNSUPPORTED_MAGIC: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'Only RecordBatch v2 (magic 2) is accepted.',
+  },
+  UNSUPPORTED_COMPRESSION: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'The compression codec is not supported.',
+  },
+  BATCH_TOO_LARGE: {
+    code: GrpcCode.RESOURCE_EXHAUSTED,
+    retriable: false,
+    description: 'A record batch is larger than the topic allows (max.message.bytes).',
+  },
+  REQUEST_TOO_LARGE: {
+    code: GrpcCode.RESOURCE_EXHAUSTED,
+    retriable: false,
+    description: 'The request is larger than the broker accepts.',
+  },
+  INVALID_TIMESTAMP: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'A timestamp is negative or out of range.',
+  },
+  OFFSET_OUT_OF_RANGE: {
+    code: GrpcCode.OUT_OF_RANGE,
+    retriable: false,
+    description: 'The offset is before the log start or after the log end.',
+  },
+  INVALID_ACKS: { code: GrpcCode.INVALID_ARGUMENT, retriable: false, description: 'acks must be NONE, LEADER or ALL.' },
+  TOO_MANY_REQUESTS: {
+    code: GrpcCode.RESOURCE_EXHAUSTED,
+    retriable: true,
+    description: 'The broker has too many requests or bytes in flight; retry after a backoff.',
+  },
+  REQUEST_TIMED_OUT: {
+    code: GrpcCode.DEADLINE_EXCEEDED,
+    retriable: true,
+    description: 'The request did not complete within its timeout.',
+  },
+  BROKER_SHUTTING_DOWN: {
+    code: GrpcCode.UNAVAILABLE,
+    retriable: true,
+    description: 'The broker is shutting down; retry against another broker or after it restarts.',
+  },
+  NOT_LEADER: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: true,
+    description: 'This broker does not lead the partition; refresh metadata and retry.',
+  },
+  STORAGE_ERROR: {
+    code: GrpcCode.INTERNAL,
+    retriable: true,
+    description: 'The broker could not read or write its log.',
+  },
+  DISK_FULL: {
+    code: GrpcCode.RESOURCE_EXHAUSTED,
+    retriable: true,
+    description: 'The log directory is out of space.',
+  },
+  INTERNAL: { code: GrpcCode.INTERNAL, retriable: false, description: 'An unexpected broker error.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorReason = keyof typeof ERRORS;
+
+export function isErrorReason(value: string): value is ErrorReason {
+  return Object.hasOwn(ERRORS, value);
+}
+
+/** An error that knows its reason. Thrown inside broker and client; mapped to the wire at the edges. */
+export class TributaryError extends Error {
+  readonly reason: ErrorReason;
+  readonly code: GrpcCode;
+  readonly retriable: boolean;
+
+  constructor(reason: ErrorReason, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ERRORS[reason].description, options);
+    this.name = 'TributaryError';
+    this.reason = reason;
+    this.code = ERRORS[reason].code;
+    this.retriable = ERRORS[reason].retriable;
+  }
+}
+
+/** Metadata keys carrying the reason on a failed gRPC call. */
+export const REASON_METADATA_KEY = 'tributary-reason';
+export const RETRIABLE_METADATA_KEY = 'tributary-retriable';
