@@ -1,0 +1,318 @@
+/**
+ * The admin client: topics, partitions, configs, cluster description and offsets.
+ *
+ * Batch calls (`createTopics`, `deleteTopics`, `describeTopics`, ...) never throw for one bad item: they
+ * return a result per item with `error` set (Strimzi's rule: one bad object never aborts a batch). The
+ * single-item helpers (`createTopic`, `describeTopic`, ...) throw that item's `TributaryError`. A failure
+ * of the whole call (the broker unreachable, a malformed request) throws from both.
+ */
+import type { AlterConfigsResponse__Output } from '../proto/generated/tributary/v1/AlterConfigsResponse.js';
+import type { CreatePartitionsResponse__Output } from '../proto/generated/tributary/v1/CreatePartitionsResponse.js';
+import type { CreateTopicsResponse__Output } from '../proto/generated/tributary/v1/CreateTopicsResponse.js';
+import type { DeleteTopicsResponse__Output } from '../proto/generated/tributary/v1/DeleteTopicsResponse.js';
+import type { DescribeClusterResponse__Output } from '../proto/generated/tributary/v1/DescribeClusterResponse.js';
+import type { DescribeConfigsResponse__Output } from '../proto/generated/tributary/v1/DescribeConfigsResponse.js';
+import type { DescribeTopicsResponse__Output } from '../proto/generated/tributary/v1/DescribeTopicsResponse.js';
+import type { ListTopicsResponse__Output } from '../proto/generated/tributary/v1/ListTopicsResponse.js';
+import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicResult.js';
+import type { BrokerInfo, Cluster } from './cluster.js';
+import { fromWireError, TributaryClientError } from './errors.js';
+import { listPartitionOffsets, type OffsetSpec, type PartitionOffset } from './offsets.js';
+
+export type Configs = { [name: string]: string };
+
+export interface NewTopic {
+  name: string;
+  /** Absent or 0: the broker default (num.partitions). */
+  partitions?: number;
+  /** Absent or 0: the broker default (default.replication.factor). */
+  replicationFactor?: number;
+  configs?: Configs;
+}
+
+export interface ItemResult {
+  name: string;
+  error: TributaryClientError | null;
+}
+
+export interface TopicListing {
+  name: string;
+  topicId: string;
+  partitions: number;
+  replicationFactor: number;
+  internal: boolean;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+  sizeBytes: number;
+}
+
+export interface TopicDescription {
+  name: string;
+  topicId: string;
+  partitions: PartitionDescription[];
+  /** Only entries set on the topic. */
+  configs: Configs;
+}
+
+export interface ConfigDescription {
+  name: string;
+  value: string;
+  isDefault: boolean;
+  documentation: string;
+}
+
+export type ConfigAlteration = { name: string; op: 'set'; value: string } | { name: string; op: 'delete' };
+
+export interface ClusterDescription {
+  clusterId: string;
+  controllerId: number;
+  brokers: BrokerInfo[];
+  version: string;
+}
+
+export interface TopicOffsets {
+  partition: number;
+  /** Log start offset. */
+  low: number;
+  /** High watermark. */
+  high: number;
+}
+
+function toResults(topics: TopicResult__Output[]): ItemResult[] {
+  return topics.map((t) => ({ name: t.name, error: fromWireError(t.error) }));
+}
+
+function only<T extends { name: string; error: TributaryClientError | null }>(results: T[], name: string): T {
+  const result = results.find((r) => r.name === name);
+  if (result === undefined)
+    throw new TributaryClientError('INTERNAL', `the broker did not answer for "${name}"`);
+  if (result.error !== null) throw result.error;
+  return result;
+}
+
+function configEntries(configs: Configs | undefined): Array<{ name: string; value: string }> {
+  return Object.entries(configs ?? {}).map(([name, value]) => ({ name, value }));
+}
+
+export class Admin {
+  constructor(private readonly cluster: Cluster) {}
+
+  private get connection() {
+    return this.cluster.connection;
+  }
+
+  async createTopics(topics: NewTopic[], options: { validateOnly?: boolean } = {}): Promise<ItemResult[]> {
+    const response = await this.connection.unary<CreateTopicsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.CreateTopics(
+        {
+          validate_only: options.validateOnly ?? false,
+          topics: topics.map((t) => ({
+            name: t.name,
+            partitions: t.partitions ?? 0,
+            replication_factor: t.replicationFactor ?? 0,
+            configs: configEntries(t.configs),
+          })),
+        },
+        md,
+        opts,
+        cb,
+      ),
+    );
+    for (const t of topics) this.cluster.invalidate(t.name);
+    return toResults(response.topics);
+  }
+
+  async createTopic(topic: NewTopic, options: { validateOnly?: boolean } = {}): Promise<void> {
+    only(await this.createTopics([topic], options), topic.name);
+  }
+
+  async deleteTopics(names: string[]): Promise<ItemResult[]> {
+    const response = await this.connection.unary<DeleteTopicsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.DeleteTopics({ names }, md, opts, cb),
+    );
+    for (const name of names) this.cluster.invalidate(name);
+    return toResults(response.topics);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    only(await this.deleteTopics([name]), name);
+  }
+
+  async listTopics(options: { includeInternal?: boolean } = {}): Promise<TopicListing[]> {
+    const response = await this.connection.unary<ListTopicsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.ListTopics({ include_internal: options.includeInternal ?? false }, md, opts, cb),
+    );
+    return response.topics
+      .map((t) => ({
+        name: t.name,
+        topicId: t.topic_id,
+        partitions: t.partitions,
+        replicationFactor: t.replication_factor,
+        internal: t.internal,
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async describeTopics(names: string[]): Promise<Array<ItemResult & { topic: TopicDescription | null }>> {
+    const response = await this.connection.unary<DescribeTopicsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.DescribeTopics({ names }, md, opts, cb),
+    );
+    return response.topics.map((t) => {
+      const error = fromWireError(t.error);
+      if (error !== null) return { name: t.name, error, topic: null };
+      const configs: Configs = {};
+      for (const c of t.configs) configs[c.name] = c.value;
+      return {
+        name: t.name,
+        error: null,
+        topic: {
+          name: t.name,
+          topicId: t.topic_id,
+          configs,
+          partitions: t.partitions
+            .map((p) => ({
+              partition: p.partition,
+              leader: p.leader,
+              leaderEpoch: p.leader_epoch,
+              replicas: p.replicas,
+              isr: p.isr,
+              logStartOffset: Number(p.log_start_offset),
+              logEndOffset: Number(p.log_end_offset),
+              highWatermark: Number(p.high_watermark),
+              sizeBytes: Number(p.size_bytes),
+            }))
+            .sort((a, b) => a.partition - b.partition),
+        },
+      };
+    });
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    return only(await this.describeTopics([name]), name).topic!;
+  }
+
+  /** Raises partition counts; `count` is the new total. */
+  async createPartitions(
+    updates: Array<{ topic: string; count: number }>,
+    options: { validateOnly?: boolean } = {},
+  ): Promise<ItemResult[]> {
+    const response = await this.connection.unary<CreatePartitionsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.CreatePartitions(
+        {
+          topics: updates.map((u) => ({ topic: u.topic, count: u.count })),
+          validate_only: options.validateOnly ?? false,
+        },
+        md,
+        opts,
+        cb,
+      ),
+    );
+    for (const u of updates) this.cluster.invalidate(u.topic);
+    return toResults(response.topics);
+  }
+
+  async createPartition(topic: string, count: number): Promise<void> {
+    only(await this.createPartitions([{ topic, count }]), topic);
+  }
+
+  /** Every config of each topic, defaults included. */
+  async describeConfigs(topics: string[]): Promise<Array<ItemResult & { configs: ConfigDescription[] }>> {
+    const response = await this.connection.unary<DescribeConfigsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.DescribeConfigs({ topics }, md, opts, cb),
+    );
+    return response.topics.map((t) => ({
+      name: t.topic,
+      error: fromWireError(t.error),
+      configs: t.configs.map((c) => ({
+        name: c.name,
+        value: c.value,
+        isDefault: c.is_default,
+        documentation: c.documentation,
+      })),
+    }));
+  }
+
+  async describeConfig(topic: string): Promise<ConfigDescription[]> {
+    return only(await this.describeConfigs([topic]), topic).configs;
+  }
+
+  async alterConfigs(
+    alterations: Array<{ topic: string; alterations: ConfigAlteration[] }>,
+    options: { validateOnly?: boolean } = {},
+  ): Promise<ItemResult[]> {
+    const response = await this.connection.unary<AlterConfigsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.AlterConfigs(
+        {
+          validate_only: options.validateOnly ?? false,
+          topics: alterations.map((t) => ({
+            topic: t.topic,
+            alterations: t.alterations.map((a) =>
+              a.op === 'set'
+                ? { name: a.name, value: a.value, op: 'ALTER_OP_SET' as const }
+                : { name: a.name, value: '', op: 'ALTER_OP_DELETE' as const },
+            ),
+          })),
+        },
+        md,
+        opts,
+        cb,
+      ),
+    );
+    return toResults(response.topics);
+  }
+
+  async alterConfig(topic: string, alterations: ConfigAlteration[]): Promise<void> {
+    only(await this.alterConfigs([{ topic, alterations }]), topic);
+  }
+
+  async describeCluster(): Promise<ClusterDescription> {
+    const response = await this.connection.unary<DescribeClusterResponse__Output>((md, opts, cb) =>
+      this.connection.admin.DescribeCluster({}, md, opts, cb),
+    );
+    return {
+      clusterId: response.cluster_id,
+      controllerId: response.controller_id,
+      brokers: response.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack })),
+      version: response.version,
+    };
+  }
+
+  /** Offsets of the given partitions (all of the topic's when absent); per-partition errors. */
+  async listOffsets(topic: string, spec: OffsetSpec, partitions?: number[]): Promise<PartitionOffset[]> {
+    const which = partitions ?? (await this.allPartitions(topic));
+    return listPartitionOffsets(this.connection, topic, which, spec);
+  }
+
+  /** Log start offset and high watermark of every partition, like KafkaJS's fetchTopicOffsets. */
+  async fetchTopicOffsets(topic: string): Promise<TopicOffsets[]> {
+    const partitions = await this.allPartitions(topic);
+    const [low, high] = await Promise.all([
+      listPartitionOffsets(this.connection, topic, partitions, 'earliest'),
+      listPartitionOffsets(this.connection, topic, partitions, 'latest'),
+    ]);
+    return partitions.map((partition) => {
+      const l = low.find((x) => x.partition === partition);
+      const h = high.find((x) => x.partition === partition);
+      const error = l?.error ?? h?.error ?? null;
+      if (error !== null) throw error;
+      if (l === undefined || h === undefined) {
+        throw new TributaryClientError('INTERNAL', `the broker did not answer for ${topic}[${partition}]`);
+      }
+      return { partition, low: l.offset, high: h.offset };
+    });
+  }
+
+  private async allPartitions(topic: string): Promise<number[]> {
+    this.cluster.invalidate(topic);
+    return (await this.cluster.topic(topic)).partitions.map((p) => p.partition);
+  }
+}
