@@ -16,6 +16,7 @@ import type { FetchResponse__Output } from '../proto/generated/tributary/v1/Fetc
 import type { SubscribeResponse__Output } from '../proto/generated/tributary/v1/SubscribeResponse.js';
 import type { Cluster } from './cluster.js';
 import { fromServiceError, fromWireError, TributaryClientError } from './errors.js';
+import { mergeAsyncIterables } from './merge.js';
 import { partitionOffset } from './offsets.js';
 
 export type StartFrom = 'earliest' | 'latest' | { offset: number } | { timestamp: number };
@@ -99,6 +100,30 @@ export class Consumer {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       call.cancel();
+    }
+  }
+
+  /**
+   * Records of several partitions of a topic (all when `partitions` is absent), interleaved as they
+   * arrive; offset order holds within each partition.
+   */
+  async *consumeTopic(
+    options: Omit<ConsumeOptions, 'partition'> & { partitions?: number[] },
+  ): AsyncGenerator<Record, void, undefined> {
+    const { partitions, signal, ...rest } = options;
+    const which = partitions ?? (await this.cluster.topic(options.topic)).partitions.map((p) => p.partition);
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    if (signal?.aborted) return;
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      yield* mergeAsyncIterables(
+        which.map((partition) => this.consume({ ...rest, partition, signal: controller.signal })),
+        { onClose: onAbort },
+      );
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      controller.abort();
     }
   }
 

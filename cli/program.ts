@@ -1,0 +1,70 @@
+/**
+ * The `tributary` command tree. `run` parses argv, runs the command and returns the exit code instead
+ * of exiting, so tests drive it in-process; `main.ts` is the process entry and adds the broker command
+ * (kept out of here so the client-side commands and their tests never load broker code).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { registerConsumeCommand } from './commands/consume.js';
+import { registerOffsetsCommand } from './commands/offsets.js';
+import { registerProduceCommand } from './commands/produce.js';
+import { registerTopicCommand } from './commands/topic.js';
+import { type CliIo, DEFAULT_BOOTSTRAP } from './context.js';
+import { describeError, EXIT_OK, EXIT_USAGE } from './output.js';
+
+export const processIo: CliIo = {
+  get stdin() {
+    return process.stdin;
+  },
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
+};
+
+/** Registers commands that live outside the client-side CLI (the broker), given by the entry point. */
+export type RegisterCommand = (program: Command) => void;
+
+export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = []): Command {
+  const program = new Command('tributary')
+    .description('Tributary: a Kafka-class commit log. Manage topics, produce and consume records.')
+    .addOption(
+      new Option('--bootstrap <host:port>', 'a broker to connect to')
+        .env('TRIBUTARY_BOOTSTRAP')
+        .default(DEFAULT_BOOTSTRAP),
+    )
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const register of extra) register(program);
+  registerTopicCommand(program, io);
+  registerProduceCommand(program, io);
+  registerConsumeCommand(program, io);
+  registerOffsetsCommand(program, io);
+  return program;
+}
+
+/** Runs the CLI on `argv` (as process.argv: node, script, args...) and returns the exit code. */
+export async function run(
+  argv: string[],
+  io: CliIo = processIo,
+  extra: RegisterCommand[] = [],
+): Promise<number> {
+  const program = buildProgram(io, extra);
+  try {
+    await program.parseAsync(argv);
+    return EXIT_OK;
+  } catch (err) {
+    // Commander has already printed its own message (usage errors) or the help.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    const { line, exitCode } = describeError(err);
+    io.stderr.write(`${line}\n`);
+    if (process.env['TRIBUTARY_DEBUG'] && err instanceof Error && err.stack)
+      io.stderr.write(`${err.stack}\n`);
+    return exitCode;
+  }
+}
