@@ -1,0 +1,590 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  setBaseOffset,
+  setPartitionLeaderEpoch,
+  stampLogAppendTime,
+  validateBatches,
+} from '../../proto/codec/index.js';
+import { TributaryError } from '../../proto/errors.js';
+import type { FileHandleCache } from './file-handle-cache.js';
+import type { LogConfig } from './log-config.js';
+import { validateLogConfig } from './log-config.js';
+import type { LoaderLogger } from './log-loader.js';
+import { loadSegments } from './log-loader.js';
+import { LogSegment } from './log-segment.js';
+import { isNotFound, storageError } from './storage-error.js';
+
+export interface AppendInfo {
+  baseOffset: number;
+  lastOffset: number;
+  recordCount: number;
+  batchCount: number;
+  sizeBytes: number;
+  /** The stamped log-append time, -1 for CreateTime topics. */
+  logAppendTimeMs: number;
+  maxTimestamp: number;
+}
+
+export interface ReadResult {
+  /** Whole batches, possibly empty. The first may start before the requested offset. */
+  batches: Buffer;
+  logStartOffset: number;
+  logEndOffset: number;
+}
+
+export interface PartitionLogDeps {
+  files: FileHandleCache;
+  logger?: LoaderLogger;
+}
+
+/** Written at close, removed (durably) at open: its presence means the last stop was clean. */
+export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
+/** `0\n<offset>\n`: the log below this offset was fsynced (log and sealed indexes). */
+export const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
+
+/** Appends coalesced into one writev: bounded by IOV_MAX and by bytes in flight. */
+const WRITE_GROUP_BUFFERS_MAX = 1024;
+const WRITE_GROUP_BYTES_MAX = 16 * 1024 * 1024;
+const RELATIVE_OFFSET_MAX = 0x7fffffff;
+
+interface BatchMeta {
+  baseOffset: number;
+  lastOffset: number;
+  position: number;
+  sizeBytes: number;
+  maxTimestamp: number;
+}
+
+interface PendingAppend {
+  buf: Buffer;
+  batches: BatchMeta[];
+  info: AppendInfo;
+  nowMs: number;
+  resolve(info: AppendInfo): void;
+  reject(err: unknown): void;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * One partition's log: a directory of segments (see LogSegment for the files, LogLoader for recovery)
+ * plus `recovery-point-offset-checkpoint` and, between a clean close and the next open, `.clean-shutdown`.
+ *
+ * Write path: `append` validates the producer's batches, assigns offsets synchronously in call order and
+ * rewrites each batch's baseOffset and leader epoch in place (no copy), then queues the buffer. One writer
+ * per log drains the queue, coalescing queued appends into a single positional `writev` on the active
+ * segment; `logEndOffset` advances, promises resolve and 'append' is emitted only after the write (and
+ * the fsync, when the flush policy asks for one) completed. A failed write cuts the file back, fails
+ * every queued append and rewinds offset assignment to `logEndOffset`, so the log never has a hole.
+ *
+ * Every structural change (write, roll, truncation, retention, close) runs in one serial lane; reads and
+ * background fsyncs do not take it.
+ */
+export class PartitionLog extends EventEmitter {
+  private segments: LogSegment[];
+  private config: LogConfig;
+  private readonly files: FileHandleCache;
+  private readonly logger: LoaderLogger | undefined;
+  private nextOffsetToAssign: number;
+  private endOffset: number;
+  private recoveryPoint: number;
+  private checkpointedRecoveryPoint = -1;
+  private recordsSinceFlush = 0;
+  private readonly queue: PendingAppend[] = [];
+  private draining = false;
+  private lane: Promise<unknown> = Promise.resolve();
+  private inflightFlush: Promise<void> = Promise.resolve();
+  private rollInProgress: Promise<void> = Promise.resolve();
+  private closed = false;
+  private failure: TributaryError | undefined;
+
+  private constructor(
+    readonly dir: string,
+    config: LogConfig,
+    segments: LogSegment[],
+    deps: PartitionLogDeps,
+  ) {
+    super();
+    this.config = config;
+    this.segments = segments;
+    this.files = deps.files;
+    this.logger = deps.logger;
+    this.endOffset = this.active.nextOffset;
+    this.nextOffsetToAssign = this.endOffset;
+    this.recoveryPoint = this.endOffset;
+  }
+
+  static async open(dir: string, config: LogConfig, deps: PartitionLogDeps): Promise<PartitionLog> {
+    validateLogConfig(config);
+    try {
+      await mkdir(dir, { recursive: true });
+      const markerPath = join(dir, CLEAN_SHUTDOWN_FILE);
+      const cleanShutdown = await readFile(markerPath).then(
+        () => true,
+        () => false,
+      );
+      const recoveryPoint = await readRecoveryPoint(dir);
+      const segments = await loadSegments(dir, {
+        cleanShutdown,
+        recoveryPoint,
+        indexIntervalBytes: config.indexIntervalBytes,
+        ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+      });
+      if (segments.length === 0) segments.push(await LogSegment.create(dir, 0, Date.now()));
+      const active = segments[segments.length - 1]!;
+      await active.openForWrite();
+      await active.flushLog();
+      const log = new PartitionLog(dir, config, segments, deps);
+      await log.writeRecoveryPoint();
+      // The marker must be gone for good before the first write, or a crash would look clean.
+      await rm(markerPath, { force: true });
+      await fsyncDir(dir);
+      deps.logger?.info(
+        { dir, cleanShutdown, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset },
+        'log loaded',
+      );
+      return log;
+    } catch (err) {
+      throw storageError(err, `opening log ${dir}`);
+    }
+  }
+
+  get logStartOffset(): number {
+    return this.segments[0]!.baseOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.endOffset;
+  }
+
+  get sizeBytes(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.sizeBytes;
+    return total;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  get currentConfig(): LogConfig {
+    return this.config;
+  }
+
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new TributaryError('STORAGE_ERROR', `log ${this.dir} is closed`);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  append(batches: Buffer, opts: { leaderEpoch: number; nowMs?: number }): Promise<AppendInfo> {
+    try {
+      this.assertUsable();
+      const validated = validateBatches(batches, { maxBatchBytes: this.config.maxBatchBytes });
+      const nowMs = opts.nowMs ?? Date.now();
+      const logAppendTime = this.config.timestampType === 'LogAppendTime';
+      const baseOffset = this.nextOffsetToAssign;
+      let offset = baseOffset;
+      let maxTimestamp = -1;
+      const metas: BatchMeta[] = [];
+      for (const v of validated) {
+        setBaseOffset(batches, v.position, offset);
+        setPartitionLeaderEpoch(batches, v.position, opts.leaderEpoch);
+        if (logAppendTime) stampLogAppendTime(batches, v.position, nowMs);
+        const batchMaxTimestamp = logAppendTime ? nowMs : v.maxTimestamp;
+        if (batchMaxTimestamp > maxTimestamp) maxTimestamp = batchMaxTimestamp;
+        metas.push({
+          baseOffset: offset,
+          lastOffset: offset + v.lastOffsetDelta,
+          position: v.position,
+          sizeBytes: v.sizeBytes,
+          maxTimestamp: batchMaxTimestamp,
+        });
+        offset += v.recordCount;
+      }
+      if (!Number.isSafeInteger(offset)) throw new TributaryError('STORAGE_ERROR', 'offsets exhausted');
+      this.nextOffsetToAssign = offset;
+      const info: AppendInfo = {
+        baseOffset,
+        lastOffset: offset - 1,
+        recordCount: offset - baseOffset,
+        batchCount: validated.length,
+        sizeBytes: batches.length,
+        logAppendTimeMs: logAppendTime ? nowMs : -1,
+        maxTimestamp,
+      };
+      return new Promise<AppendInfo>((resolve, reject) => {
+        this.queue.push({ buf: batches, batches: metas, info, nowMs, resolve, reject });
+        if (!this.draining) {
+          this.draining = true;
+          void this.exclusive(() => this.drain());
+        }
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private shouldRoll(segment: LogSegment, pendingBytes: number, item: PendingAppend): boolean {
+    const size = segment.sizeBytes + pendingBytes;
+    if (size === 0) return false;
+    return (
+      size + item.buf.length > this.config.segmentBytes ||
+      (segment.firstAppendWallMs >= 0 && item.nowMs - segment.firstAppendWallMs >= this.config.segmentMs) ||
+      segment.offsetIndex.isFull ||
+      item.info.lastOffset - segment.baseOffset > RELATIVE_OFFSET_MAX
+    );
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        if (this.failure !== undefined) {
+          this.failQueued([], this.failure);
+          return;
+        }
+        if (this.shouldRoll(this.active, 0, this.queue[0]!)) await this.roll(this.queue[0]!.nowMs);
+        const segment = this.active;
+        const group: PendingAppend[] = [];
+        let groupBytes = 0;
+        while (
+          this.queue.length > 0 &&
+          group.length < WRITE_GROUP_BUFFERS_MAX &&
+          groupBytes < WRITE_GROUP_BYTES_MAX
+        ) {
+          const item = this.queue[0]!;
+          if (group.length > 0 && this.shouldRoll(segment, groupBytes, item)) break;
+          group.push(this.queue.shift()!);
+          groupBytes += item.buf.length;
+        }
+        try {
+          await segment.write(
+            group.map((g) => g.buf),
+            groupBytes,
+          );
+        } catch (err) {
+          await this.failWrite(segment, group, storageError(err, `appending to ${segment.logPath}`));
+          continue;
+        }
+        if (segment.firstAppendWallMs < 0) segment.firstAppendWallMs = group[0]!.nowMs;
+        let position = segment.sizeBytes;
+        for (const item of group) {
+          for (const b of item.batches) {
+            segment.appended(
+              b.baseOffset,
+              b.lastOffset,
+              position + b.position,
+              b.sizeBytes,
+              b.maxTimestamp,
+              this.config.indexIntervalBytes,
+            );
+          }
+          position += item.buf.length;
+          this.recordsSinceFlush += item.info.recordCount;
+        }
+        if (this.config.flushIntervalMs === 0 || this.recordsSinceFlush >= this.config.flushMessages) {
+          try {
+            await segment.flushLog();
+          } catch (err) {
+            // Written but maybe not durable: we cannot tell the producer "ok", and cannot unwrite safely.
+            const error = storageError(err, `fsync of ${segment.logPath}`);
+            this.failure = error;
+            this.failQueued(group, error);
+            return;
+          }
+          this.recordsSinceFlush = 0;
+          this.recoveryPoint = segment.nextOffset;
+        }
+        this.endOffset = segment.nextOffset;
+        for (const item of group) item.resolve(item.info);
+        for (const item of group) this.emit('append', item.info);
+      }
+    } catch (err) {
+      const error = storageError(err, `appending to ${this.dir}`);
+      this.failure = error;
+      this.failQueued([], error);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async failWrite(segment: LogSegment, group: PendingAppend[], error: TributaryError): Promise<void> {
+    try {
+      await segment.discardUncommitted();
+    } catch (err) {
+      this.failure = storageError(err, `cutting back ${segment.logPath} after a failed write`);
+    }
+    this.failQueued(group, error);
+  }
+
+  /** Fails `group` and every queued append, and rewinds offset assignment to the log end. */
+  private failQueued(group: PendingAppend[], error: TributaryError): void {
+    const failed = group.concat(this.queue.splice(0));
+    this.nextOffsetToAssign = this.endOffset;
+    for (const item of failed) item.reject(error);
+  }
+
+  private async roll(nowMs: number): Promise<void> {
+    const old = this.active;
+    let done!: () => void;
+    this.rollInProgress = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    try {
+      await this.inflightFlush;
+      await old.seal();
+      const segment = await LogSegment.create(this.dir, old.nextOffset, nowMs);
+      await fsyncDir(this.dir);
+      this.segments.push(segment);
+      this.recoveryPoint = old.nextOffset;
+      this.recordsSinceFlush = 0;
+      await this.writeRecoveryPoint();
+      this.logger?.info({ dir: this.dir, baseOffset: segment.baseOffset }, 'rolled segment');
+    } finally {
+      done();
+    }
+  }
+
+  async read(offset: number, maxBytes: number, opts: { maxOffset?: number } = {}): Promise<ReadResult> {
+    this.assertUsable();
+    const logStartOffset = this.logStartOffset;
+    const logEndOffset = this.endOffset;
+    if (!Number.isSafeInteger(offset) || offset < logStartOffset || offset > logEndOffset) {
+      throw new TributaryError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${offset} is outside [${logStartOffset}, ${logEndOffset}] in ${this.dir}`,
+      );
+    }
+    const maxOffset = Math.min(opts.maxOffset ?? logEndOffset, logEndOffset);
+    const empty = { batches: Buffer.alloc(0), logStartOffset, logEndOffset };
+    if (offset >= maxOffset) return empty;
+    const segments = this.segments;
+    let lo = 0;
+    let hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    for (let i = lo; i < segments.length; i++) {
+      const segment = segments[i]!;
+      if (offset >= segment.nextOffset) continue;
+      try {
+        const batches = await segment.read(this.files, offset, Math.max(0, maxBytes), maxOffset);
+        return { batches, logStartOffset, logEndOffset };
+      } catch (err) {
+        if (isNotFound(err)) {
+          throw new TributaryError('OFFSET_OUT_OF_RANGE', `offset ${offset} was deleted by retention`);
+        }
+        throw storageError(err, `reading ${segment.logPath}`);
+      }
+    }
+    return empty;
+  }
+
+  async offsetForTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null> {
+    this.assertUsable();
+    for (const segment of this.segments.slice()) {
+      if (segment.maxTimestamp < timestampMs) continue;
+      try {
+        const found = await segment.findOffsetByTimestamp(this.files, timestampMs);
+        if (found !== undefined && found.offset < this.endOffset) return found;
+      } catch (err) {
+        if (isNotFound(err)) continue;
+        throw storageError(err, `searching ${segment.logPath}`);
+      }
+    }
+    return null;
+  }
+
+  /** fsyncs the active segment; the recovery point advances to what was written before the call. */
+  async flush(): Promise<void> {
+    if (this.closed || this.failure !== undefined) return;
+    await this.rollInProgress;
+    const target = this.endOffset;
+    const segment = this.active;
+    const flushing = segment.flushLog();
+    this.inflightFlush = flushing.catch(() => undefined);
+    try {
+      await flushing;
+    } catch (err) {
+      throw storageError(err, `fsync of ${segment.logPath}`);
+    }
+    if (target > this.recoveryPoint) this.recoveryPoint = target;
+  }
+
+  /** Writes the recovery-point checkpoint if it moved (the log manager calls this periodically). */
+  async checkpoint(): Promise<void> {
+    if (this.closed) return;
+    await this.exclusive(() => this.writeRecoveryPoint());
+  }
+
+  updateConfig(config: LogConfig): void {
+    validateLogConfig(config);
+    this.config = config;
+  }
+
+  /** Rolls the active segment if it is older than segmentMs (the appends' own check needs an append). */
+  async rollIfAged(nowMs: number): Promise<boolean> {
+    if (this.closed || this.failure !== undefined) return false;
+    return this.exclusive(async () => {
+      const a = this.active;
+      if (a.isEmpty || a.firstAppendWallMs < 0 || nowMs - a.firstAppendWallMs < this.config.segmentMs)
+        return false;
+      await this.roll(nowMs);
+      return true;
+    });
+  }
+
+  /** Deletes the oldest segments past retention (never the active one); returns how many. */
+  enforceRetention(nowMs: number): Promise<number> {
+    this.assertUsable();
+    return this.exclusive(async () => {
+      const { retentionMs, retentionBytes } = this.config;
+      const candidates = this.segments.length - 1;
+      let count = 0;
+      if (retentionMs >= 0) {
+        while (count < candidates && nowMs - this.segments[count]!.largestTimestampMs > retentionMs) count++;
+      }
+      if (retentionBytes >= 0) {
+        let excess = this.sizeBytes - retentionBytes;
+        for (let i = 0; i < count; i++) excess -= this.segments[i]!.sizeBytes;
+        while (count < candidates && excess - this.segments[count]!.sizeBytes >= 0) {
+          excess -= this.segments[count]!.sizeBytes;
+          count++;
+        }
+      }
+      if (count === 0) return 0;
+      const doomed = this.segments.splice(0, count);
+      for (const segment of doomed) await segment.deleteFiles(this.files);
+      this.logger?.info(
+        { dir: this.dir, segments: count, logStartOffset: this.logStartOffset },
+        'deleted segments past retention',
+      );
+      return count;
+    });
+  }
+
+  /**
+   * Removes everything from `offset` on (for replicas whose log diverged). If `offset` falls inside a
+   * batch, that whole batch goes too, so the log end may land below `offset`. An offset below the log
+   * start empties the log and restarts it at `offset`.
+   */
+  truncateTo(offset: number): Promise<void> {
+    this.assertUsable();
+    if (!(Number.isSafeInteger(offset) && offset >= 0))
+      throw new RangeError(`bad truncation offset ${offset}`);
+    return this.exclusive(async () => {
+      if (offset >= this.endOffset) return;
+      try {
+        // Lower the checkpoint first: a crash midway must not trust segments we are about to cut.
+        this.recoveryPoint = Math.min(this.recoveryPoint, offset);
+        await this.writeRecoveryPoint();
+        await this.rollInProgress;
+        await this.inflightFlush;
+        if (offset <= this.logStartOffset) {
+          const old = this.segments.splice(0);
+          for (const segment of old) await segment.deleteFiles(this.files);
+          this.segments.push(await LogSegment.create(this.dir, offset, Date.now()));
+        } else {
+          let keep = this.segments.length - 1;
+          while (this.segments[keep]!.baseOffset > offset) keep--;
+          const target = this.segments[keep]!;
+          await target.openForWrite();
+          await target.truncateTo(this.files, offset, this.config.indexIntervalBytes);
+          const later = this.segments.splice(keep + 1);
+          for (const segment of later.reverse()) await segment.deleteFiles(this.files);
+        }
+        await fsyncDir(this.dir);
+        this.endOffset = this.active.nextOffset;
+        this.nextOffsetToAssign = this.endOffset;
+        this.recoveryPoint = Math.min(this.recoveryPoint, this.endOffset);
+        await this.writeRecoveryPoint();
+      } catch (err) {
+        this.failure = storageError(err, `truncating ${this.dir} to ${offset}`);
+        throw this.failure;
+      }
+    });
+  }
+
+  /** Drains pending appends, fsyncs, writes indexes and the checkpoint, and marks the stop clean. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.exclusive(async () => {
+      await this.rollInProgress;
+      await this.inflightFlush;
+      const failed = this.failure !== undefined;
+      try {
+        if (!failed) await this.active.seal();
+        for (const segment of this.segments) await segment.closeHandles();
+        await this.files.invalidateUnder(this.dir);
+        if (!failed) {
+          this.recoveryPoint = this.endOffset;
+          await this.writeRecoveryPoint();
+          await writeFile(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+          await fsyncDir(this.dir);
+        }
+      } catch (err) {
+        throw storageError(err, `closing ${this.dir}`);
+      }
+    });
+  }
+
+  /** Closes the log and removes its directory. */
+  async delete(): Promise<void> {
+    await this.close().catch(() => undefined);
+    await this.files.invalidateUnder(this.dir);
+    try {
+      await rm(this.dir, { recursive: true, force: true });
+    } catch (err) {
+      throw storageError(err, `deleting ${this.dir}`);
+    }
+  }
+
+  private async writeRecoveryPoint(): Promise<void> {
+    const value = this.recoveryPoint;
+    if (value === this.checkpointedRecoveryPoint) return;
+    const path = join(this.dir, RECOVERY_POINT_FILE);
+    const fh = await open(`${path}.tmp`, 'w');
+    try {
+      await fh.writeFile(`0\n${value}\n`);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(`${path}.tmp`, path);
+    await fsyncDir(this.dir);
+    this.checkpointedRecoveryPoint = value;
+  }
+}
+
+/** The checkpointed recovery point; 0 (recover everything) when missing or unreadable. */
+async function readRecoveryPoint(dir: string): Promise<number> {
+  try {
+    const text = await readFile(join(dir, RECOVERY_POINT_FILE), 'utf8');
+    const m = /^0\n(\d+)\n$/.exec(text);
+    const value = m === null ? Number.NaN : Number(m[1]);
+    return Number.isSafeInteger(value) ? value : 0;
+  } catch {
+    return 0;
+  }
+}
