@@ -315,7 +315,14 @@ export class PartitionLog extends EventEmitter {
         }
         this.endOffset = segment.nextOffset;
         for (const item of group) item.resolve(item.info);
-        for (const item of group) this.emit('append', item.info);
+        for (const item of group) {
+          try {
+            this.emit('append', item.info);
+          } catch (err) {
+            // A listener's bug must not fail the log: the data is written and acknowledged.
+            this.logger?.warn({ dir: this.dir, err }, "an 'append' listener threw");
+          }
+        }
       }
     } catch (err) {
       const error = storageError(err, `appending to ${this.dir}`);
