@@ -38,7 +38,11 @@ export interface ErrorSpec {
 
 /** The table. Adding a reason is compatible; renaming or removing one is not. */
 export const ERRORS = {
-  INVALID_REQUEST: { code: GrpcCode.INVALID_ARGUMENT, retriable: false, description: 'The request is malformed.' },
+  INVALID_REQUEST: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'The request is malformed.',
+  },
   INVALID_TOPIC_NAME: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
@@ -50,7 +54,11 @@ export const ERRORS = {
     retriable: false,
     description: 'The partition does not exist in this topic.',
   },
-  TOPIC_ALREADY_EXISTS: { code: GrpcCode.ALREADY_EXISTS, retriable: false, description: 'The topic already exists.' },
+  TOPIC_ALREADY_EXISTS: {
+    code: GrpcCode.ALREADY_EXISTS,
+    retriable: false,
+    description: 'The topic already exists.',
+  },
   INVALID_PARTITIONS: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
@@ -61,8 +69,16 @@ export const ERRORS = {
     retriable: false,
     description: 'The replication factor is out of range for this cluster.',
   },
-  INVALID_CONFIG: { code: GrpcCode.INVALID_ARGUMENT, retriable: false, description: 'A configuration value is invalid.' },
-  UNKNOWN_CONFIG: { code: GrpcCode.INVALID_ARGUMENT, retriable: false, description: 'The configuration name is unknown.' },
+  INVALID_CONFIG: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'A configuration value is invalid.',
+  },
+  UNKNOWN_CONFIG: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'The configuration name is unknown.',
+  },
   CORRUPT_BATCH: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
@@ -103,7 +119,11 @@ export const ERRORS = {
     retriable: false,
     description: 'The offset is before the log start or after the log end.',
   },
-  INVALID_ACKS: { code: GrpcCode.INVALID_ARGUMENT, retriable: false, description: 'acks must be NONE, LEADER or ALL.' },
+  INVALID_ACKS: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'acks must be NONE, LEADER or ALL.',
+  },
   TOO_MANY_REQUESTS: {
     code: GrpcCode.RESOURCE_EXHAUSTED,
     retriable: true,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPackageDefinition } from '@grpc/grpc-js';
@@ -6,26 +6,39 @@ import { loadSync, type Options } from '@grpc/proto-loader';
 import type { ProtoGrpcType as AdminProto } from './generated/admin_service.js';
 import type { ProtoGrpcType as ClientProto } from './generated/client_service.js';
 
-/** Where the .proto files live, in the source tree and in the compiled tree alike. */
+/** Where the .proto files live: beside this file in the source tree, or two levels up from dist/proto/. */
 function findProtoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    try {
-      readFileSync(join(dir, 'loader-options.json'));
-      return dir;
-    } catch {
-      dir = join(dir, '..', 'proto');
-    }
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [here, join(here, '..', '..', 'proto')]) {
+    if (existsSync(join(dir, 'loader-options.json'))) return dir;
   }
-  throw new Error('cannot find proto/loader-options.json next to the proto/ sources');
+  throw new Error(`cannot find proto/loader-options.json (looked beside ${here})`);
 }
 
 export const PROTO_ROOT = findProtoRoot();
 
-/** The options the generated types were made with (hack/codegen.mjs reads the same file). */
-export const LOADER_OPTIONS: Options = JSON.parse(
-  readFileSync(join(PROTO_ROOT, 'loader-options.json'), 'utf8'),
-);
+/**
+ * The options the generated types were made with (hack/codegen.mjs reads the same file). JSON names the
+ * types as strings ("String"); protobufjs compares against the constructors, so map them here.
+ */
+function loaderOptions(): Options {
+  const raw = JSON.parse(readFileSync(join(PROTO_ROOT, 'loader-options.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const types: Record<string, unknown> = { String, Number };
+  const out: Record<string, unknown> = { ...raw };
+  for (const key of ['longs', 'enums', 'bytes']) {
+    const name = raw[key];
+    if (typeof name === 'string') {
+      if (!(name in types)) throw new Error(`loader-options.json: ${key} must be String or Number`);
+      out[key] = types[name];
+    }
+  }
+  return out as Options;
+}
+
+export const LOADER_OPTIONS: Options = loaderOptions();
 
 export const PROTO_FILES = [
   'tributary/v1/common.proto',

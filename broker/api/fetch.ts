@@ -1,0 +1,153 @@
+import type { ServerUnaryCall } from '@grpc/grpc-js';
+import { TributaryError } from '../../proto/errors.js';
+import type { FetchPartitionResponse } from '../../proto/generated/tributary/v1/FetchPartitionResponse.js';
+import type { FetchRequest__Output } from '../../proto/generated/tributary/v1/FetchRequest.js';
+import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResponse.js';
+import type { Partition } from '../partition.js';
+import type { ApiContext } from './context.js';
+import { parseOffset, toWireError } from './errors.js';
+import { countRecords, toWireRecords } from './records.js';
+import { callSignal } from './rpc.js';
+
+interface Wanted {
+  topic: string;
+  partitionIndex: number;
+  partition: Partition | undefined;
+  offset: number;
+  maxBytes: number;
+  error: unknown;
+}
+
+/**
+ * Fetch: read up to max_bytes across the requested partitions, at most the high watermark. If fewer than
+ * min_bytes are ready, long-poll: wait for appends to any requested partition until max_wait_ms (capped by
+ * the broker's maxFetchWaitMs), the client cancels, or the broker shuts down; then read again.
+ */
+export async function fetch(
+  ctx: ApiContext,
+  request: FetchRequest__Output,
+  call: ServerUnaryCall<FetchRequest__Output, FetchResponse>,
+): Promise<FetchResponse> {
+  if (request.topics.length === 0)
+    throw new TributaryError('INVALID_REQUEST', 'fetch request names no topic');
+  const maxWaitMs = Math.min(request.max_wait_ms, ctx.config.maxFetchWaitMs);
+  const minBytes = Math.max(1, request.min_bytes);
+  const maxBytes =
+    request.max_bytes === 0
+      ? ctx.config.maxFetchBytes
+      : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
+  const decode = request.format === 'RECORD_FORMAT_RECORDS';
+  const wanted: Wanted[] = [];
+  const seen = new Set<string>();
+  for (const t of request.topics) {
+    for (const p of t.partitions) {
+      const w: Wanted = {
+        topic: t.topic,
+        partitionIndex: p.partition,
+        partition: undefined,
+        offset: 0,
+        maxBytes: Math.min(p.max_bytes === 0 ? ctx.config.defaultPartitionFetchBytes : p.max_bytes, maxBytes),
+        error: undefined,
+      };
+      try {
+        const key = `${t.topic}\u0000${p.partition}`;
+        if (seen.has(key))
+          throw new TributaryError('INVALID_REQUEST', `partition ${p.partition} of ${t.topic} appears twice`);
+        seen.add(key);
+        w.offset = parseOffset(p.fetch_offset, 'fetch_offset');
+        w.partition = ctx.replicas.partition(t.topic, p.partition);
+      } catch (err) {
+        w.error = err;
+      }
+      wanted.push(w);
+    }
+  }
+
+  const deadline = Date.now() + maxWaitMs;
+  const signal = callSignal(call, ctx);
+  for (;;) {
+    const results = await readAll(wanted, maxBytes);
+    const total = results.reduce((n, r) => n + r.bytes, 0);
+    const anyError = wanted.some((w) => w.error !== undefined) || results.some((r) => r.error !== undefined);
+    const remainingMs = deadline - Date.now();
+    if (total >= minBytes || anyError || remainingMs <= 0 || signal.aborted) {
+      return respond(ctx, request, wanted, results, decode);
+    }
+    const live = wanted.filter((w) => w.partition !== undefined).map((w) => w.partition!);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    await Promise.race(live.map((p) => p.waitForAppend(remainingMs, controller.signal)));
+    controller.abort();
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+interface ReadOutcome {
+  batches: Buffer;
+  bytes: number;
+  error: unknown;
+}
+
+async function readAll(wanted: Wanted[], maxBytes: number): Promise<ReadOutcome[]> {
+  let budget = maxBytes;
+  const out: ReadOutcome[] = [];
+  for (const w of wanted) {
+    if (w.partition === undefined || w.error !== undefined) {
+      out.push({ batches: Buffer.alloc(0), bytes: 0, error: w.error });
+      continue;
+    }
+    try {
+      // Once the budget is spent, later partitions send nothing (the first always gets at least one batch).
+      const limit = out.some((o) => o.bytes > 0) ? Math.min(w.maxBytes, budget) : w.maxBytes;
+      if (limit <= 0) {
+        out.push({ batches: Buffer.alloc(0), bytes: 0, error: undefined });
+        continue;
+      }
+      const read = await w.partition.read(w.offset, limit);
+      budget -= read.batches.length;
+      out.push({ batches: read.batches, bytes: read.batches.length, error: undefined });
+    } catch (err) {
+      out.push({ batches: Buffer.alloc(0), bytes: 0, error: err });
+    }
+  }
+  return out;
+}
+
+function respond(
+  ctx: ApiContext,
+  request: FetchRequest__Output,
+  wanted: Wanted[],
+  results: ReadOutcome[],
+  decode: boolean,
+): FetchResponse {
+  const byTopic = new Map<string, FetchPartitionResponse[]>();
+  wanted.forEach((w, i) => {
+    const r = results[i]!;
+    const list = byTopic.get(w.topic) ?? [];
+    byTopic.set(w.topic, list);
+    const p = w.partition;
+    const base = {
+      partition: w.partitionIndex,
+      high_watermark: String(p?.highWatermark ?? -1),
+      log_start_offset: String(p?.logStartOffset ?? -1),
+    };
+    if (r.error !== undefined) {
+      list.push({ ...base, error: toWireError(r.error) });
+      return;
+    }
+    if (r.bytes > 0) {
+      ctx.metrics.bytesOut.inc({ topic: w.topic }, r.bytes);
+      ctx.metrics.recordsOut.inc({ topic: w.topic }, countRecords(r.batches, w.offset));
+    }
+    list.push(
+      decode ? { ...base, records: toWireRecords(r.batches, w.offset) } : { ...base, batches: r.batches },
+    );
+  });
+  return {
+    topics: request.topics
+      .map((t) => t.topic)
+      .filter((name, i, all) => all.indexOf(name) === i)
+      .map((topic) => ({ topic, partitions: byTopic.get(topic) ?? [] })),
+  };
+}

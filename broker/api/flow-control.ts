@@ -1,0 +1,50 @@
+import type { Http2Server, Http2Session } from 'node:http2';
+import type { Server } from '@grpc/grpc-js';
+
+/**
+ * Raises the HTTP/2 flow-control windows of a grpc-js server.
+ *
+ * Why: with HTTP/2's default 64 KiB windows a producer can have only 64 KiB in flight per stream before it
+ * waits a round trip for WINDOW_UPDATE; grpc-js then moves a fraction of what the socket can
+ * (docs/benchmarks.md has the measurements). grpc-js 1.14 has no server option for this, so we reach two
+ * of its internals: the settings it passes to `http2.createServer` (for the per-stream initial window),
+ * and its map of http2 servers (to raise each new session's connection window). Both are checked here, so
+ * a grpc-js upgrade that moves them fails loudly at start instead of silently running slow.
+ */
+interface GrpcServerInternals {
+  commonServerOptions?: { settings?: Record<string, unknown> };
+  http2Servers?: Map<Http2Server, unknown>;
+}
+
+/** Call before bindAsync: every session will advertise `streamWindowBytes` as its initial stream window. */
+export function raiseStreamWindow(server: Server, streamWindowBytes: number): void {
+  const internals = server as unknown as GrpcServerInternals;
+  if (internals.commonServerOptions === undefined) {
+    throw new Error(
+      'grpc-js internals changed: Server.commonServerOptions is missing (see broker/api/flow-control.ts)',
+    );
+  }
+  internals.commonServerOptions.settings = {
+    ...internals.commonServerOptions.settings,
+    initialWindowSize: streamWindowBytes,
+  };
+}
+
+/** Call after bindAsync: every new session's connection-level receive window becomes `connectionWindowBytes`. */
+export function raiseConnectionWindow(server: Server, connectionWindowBytes: number): void {
+  const internals = server as unknown as GrpcServerInternals;
+  if (!(internals.http2Servers instanceof Map) || internals.http2Servers.size === 0) {
+    throw new Error(
+      'grpc-js internals changed: Server.http2Servers is missing (see broker/api/flow-control.ts)',
+    );
+  }
+  for (const http2Server of internals.http2Servers.keys()) {
+    http2Server.on('session', (session: Http2Session) => {
+      try {
+        session.setLocalWindowSize(connectionWindowBytes);
+      } catch {
+        // The session closed before we got to it; nothing to raise.
+      }
+    });
+  }
+}

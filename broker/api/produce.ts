@@ -1,0 +1,146 @@
+import type { ServerUnaryCall } from '@grpc/grpc-js';
+import { encodeRecordBatch, type ProducerRecord } from '../../proto/codec/index.js';
+import { TributaryError } from '../../proto/errors.js';
+import type { PartitionProduceData__Output } from '../../proto/generated/tributary/v1/PartitionProduceData.js';
+import type { PartitionProduceResponse } from '../../proto/generated/tributary/v1/PartitionProduceResponse.js';
+import type { ProduceRequest__Output } from '../../proto/generated/tributary/v1/ProduceRequest.js';
+import type { ProduceResponse } from '../../proto/generated/tributary/v1/ProduceResponse.js';
+import type { Record__Output } from '../../proto/generated/tributary/v1/Record.js';
+import type { ApiContext } from './context.js';
+import { asTributaryError, parseOffset, toWireError } from './errors.js';
+
+type Acks = 'NONE' | 'LEADER' | 'ALL';
+
+function parseAcks(raw: string): Acks {
+  switch (raw) {
+    case 'ACKS_UNSPECIFIED':
+    case 'ACKS_ALL':
+      return 'ALL';
+    case 'ACKS_LEADER':
+      return 'LEADER';
+    case 'ACKS_NONE':
+      return 'NONE';
+    default:
+      throw new TributaryError('INVALID_ACKS', `acks must be ACKS_NONE, ACKS_LEADER or ACKS_ALL, got ${raw}`);
+  }
+}
+
+/** The convenience path of DESIGN.md decision 1: plain records become one batch, built by the broker. */
+function encodeRecords(records: Record__Output[], nowMs: number): Buffer {
+  const converted: ProducerRecord[] = records.map((r, i) => {
+    const timestamp = parseOffset(r.timestamp_ms, `records[${i}].timestamp_ms`);
+    if (timestamp < 0)
+      throw new TributaryError('INVALID_TIMESTAMP', `records[${i}].timestamp_ms is negative`);
+    return {
+      key: r.key ?? null,
+      value: r.value ?? null,
+      headers: r.headers.map((h) => ({ key: h.key, value: h.value ?? null })),
+      timestamp: timestamp === 0 ? nowMs : timestamp,
+    };
+  });
+  return encodeRecordBatch(converted, { nowMs });
+}
+
+function payloadOf(data: PartitionProduceData__Output, nowMs: number): Buffer {
+  const hasBatches = data.batches.length > 0;
+  const hasRecords = data.records.length > 0;
+  if (hasBatches && hasRecords) {
+    throw new TributaryError('INVALID_REQUEST', 'set either batches or records for a partition, not both');
+  }
+  if (hasBatches) return data.batches;
+  if (hasRecords) return encodeRecords(data.records, nowMs);
+  throw new TributaryError('INVALID_REQUEST', 'a partition entry has neither batches nor records');
+}
+
+const FAILED = { base_offset: '-1', last_offset: '-1', log_append_time_ms: '-1', log_start_offset: '-1' };
+
+/**
+ * Produce: validate, append each partition's batches, answer per partition. One partition's failure never
+ * fails the others. acks=NONE answers as soon as the appends are started. Bytes being appended count
+ * against maxInflightProduceBytes, so a flood of producers gets TOO_MANY_REQUESTS, not an out-of-memory.
+ */
+export async function produce(
+  ctx: ApiContext,
+  request: ProduceRequest__Output,
+  _call: ServerUnaryCall<ProduceRequest__Output, ProduceResponse>,
+): Promise<ProduceResponse> {
+  const acks = parseAcks(request.acks);
+  if (request.topics.length === 0)
+    throw new TributaryError('INVALID_REQUEST', 'produce request names no topic');
+  let payloadBytes = 0;
+  for (const t of request.topics) {
+    for (const p of t.partitions) payloadBytes += p.batches.length + p.records.length * 64;
+  }
+  const life = ctx.lifecycle;
+  if (
+    life.inflightProduceBytes > 0 &&
+    life.inflightProduceBytes + payloadBytes > ctx.config.maxInflightProduceBytes
+  ) {
+    throw new TributaryError(
+      'TOO_MANY_REQUESTS',
+      `${life.inflightProduceBytes} produce bytes already in flight (maxInflightProduceBytes ${ctx.config.maxInflightProduceBytes})`,
+    );
+  }
+  life.inflightProduceBytes += payloadBytes;
+  ctx.metrics.inflightProduceBytes.inc(payloadBytes);
+  const release = () => {
+    life.inflightProduceBytes -= payloadBytes;
+    ctx.metrics.inflightProduceBytes.dec(payloadBytes);
+  };
+  {
+    const nowMs = Date.now();
+    const seen = new Set<string>();
+    const pending = request.topics.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map(async (data): Promise<PartitionProduceResponse> => {
+        try {
+          const key = `${t.topic}\u0000${data.partition}`;
+          if (seen.has(key)) {
+            throw new TributaryError(
+              'INVALID_REQUEST',
+              `partition ${data.partition} of ${t.topic} appears twice`,
+            );
+          }
+          seen.add(key);
+          const partition = ctx.replicas.partition(t.topic, data.partition);
+          const info = await partition.append(payloadOf(data, nowMs), nowMs);
+          ctx.metrics.bytesIn.inc({ topic: t.topic }, info.sizeBytes);
+          ctx.metrics.recordsIn.inc({ topic: t.topic }, info.recordCount);
+          return {
+            partition: data.partition,
+            base_offset: String(info.baseOffset),
+            last_offset: String(info.lastOffset),
+            log_append_time_ms: String(info.logAppendTimeMs),
+            log_start_offset: String(partition.logStartOffset),
+          };
+        } catch (err) {
+          const e = asTributaryError(err);
+          ctx.metrics.requestErrors.inc({ method: 'Produce', reason: e.reason });
+          if (e.reason === 'INTERNAL' || e.reason === 'STORAGE_ERROR' || e.reason === 'DISK_FULL') {
+            ctx.logger.error(
+              { topic: t.topic, partition: data.partition, err: e.cause ?? e },
+              'append failed',
+            );
+          }
+          return { partition: data.partition, error: toWireError(e), ...FAILED };
+        }
+      }),
+    }));
+    // Each partition's promise catches its own failure, so this never rejects.
+    const settled = Promise.all(pending.flatMap((t) => t.partitions)).finally(release);
+    if (acks === 'NONE') {
+      // Nobody waits for these; failures are logged and counted above.
+      life.track(settled);
+      return {
+        topics: pending.map((t, i) => ({
+          topic: t.topic,
+          partitions: request.topics[i]!.partitions.map((p) => ({ partition: p.partition, ...FAILED })),
+        })),
+      };
+    }
+    await settled;
+    const topics = [];
+    for (const t of pending) topics.push({ topic: t.topic, partitions: await Promise.all(t.partitions) });
+    return { topics };
+  }
+}

@@ -1,0 +1,37 @@
+import { type ConsumedRecord as DecodedRecord, decodeBatches, scanBatches } from '../../proto/codec/index.js';
+import type { ConsumedRecord } from '../../proto/generated/tributary/v1/ConsumedRecord.js';
+
+/** Offset just past the last record in `batches` (whole batches as read from a log), or `fallback`. */
+export function nextOffsetAfter(batches: Buffer, fallback: number): number {
+  if (batches.length === 0) return fallback;
+  const scanned = scanBatches(batches);
+  const last = scanned[scanned.length - 1];
+  return last === undefined ? fallback : last.lastOffset + 1;
+}
+
+/** Records in `batches` at or after `fromOffset` (the first batch may start earlier). */
+export function countRecords(batches: Buffer, fromOffset: number): number {
+  let n = 0;
+  for (const b of scanBatches(batches)) n += b.lastOffset - Math.max(b.baseOffset, fromOffset) + 1;
+  return Math.max(0, n);
+}
+
+/** For RECORD_FORMAT_RECORDS: decode (tools and scripts; never the hot path) and drop records before `fromOffset`. */
+export function toWireRecords(batches: Buffer, fromOffset: number): ConsumedRecord[] {
+  return decodeBatches(batches)
+    .filter((r: DecodedRecord) => r.offset >= fromOffset)
+    .map((r: DecodedRecord) => {
+      const out: ConsumedRecord = {
+        offset: String(r.offset),
+        timestamp_ms: String(r.timestamp),
+        timestamp_type:
+          r.timestampType === 'LogAppendTime'
+            ? 'TIMESTAMP_TYPE_LOG_APPEND_TIME'
+            : 'TIMESTAMP_TYPE_CREATE_TIME',
+        headers: r.headers.map((h) => (h.value === null ? { key: h.key } : { key: h.key, value: h.value })),
+      };
+      if (r.key !== null) out.key = r.key;
+      if (r.value !== null) out.value = r.value;
+      return out;
+    });
+}

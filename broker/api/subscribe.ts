@@ -1,0 +1,113 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { TributaryError } from '../../proto/errors.js';
+import type { SubscribeRequest__Output } from '../../proto/generated/tributary/v1/SubscribeRequest.js';
+import type { SubscribeResponse } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
+import type { Partition } from '../partition.js';
+import type { ApiContext } from './context.js';
+import { parseOffset } from './errors.js';
+import { countRecords, nextOffsetAfter, toWireRecords } from './records.js';
+import { callSignal } from './rpc.js';
+
+/** How long an idle stream waits before re-checking (e.g. for retention having moved the log start). */
+const IDLE_RECHECK_MS = 5_000;
+
+async function startOffset(request: SubscribeRequest__Output, partition: Partition): Promise<number> {
+  switch (request.start) {
+    case 'offset': {
+      const offset = parseOffset(request.offset, 'offset');
+      if (offset < partition.logStartOffset || offset > partition.highWatermark) {
+        throw new TributaryError(
+          'OFFSET_OUT_OF_RANGE',
+          `offset ${offset} is outside [${partition.logStartOffset}, ${partition.highWatermark}]`,
+        );
+      }
+      return offset;
+    }
+    case 'timestamp_ms': {
+      const ts = parseOffset(request.timestamp_ms, 'timestamp_ms');
+      if (ts < 0) throw new TributaryError('INVALID_TIMESTAMP', `timestamp_ms ${ts} is negative`);
+      const found = await partition.log.offsetForTimestamp(ts);
+      return found === null ? partition.highWatermark : Math.max(found.offset, partition.logStartOffset);
+    }
+    case 'position':
+      if (request.position === 'START_POSITION_EARLIEST') return partition.logStartOffset;
+      if (request.position === 'START_POSITION_LATEST') return partition.highWatermark;
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        'position must be START_POSITION_EARLIEST or START_POSITION_LATEST',
+      );
+    default:
+      throw new TributaryError('INVALID_REQUEST', 'set a start: position, offset or timestamp_ms');
+  }
+}
+
+/** Resolves when the stream can take more (HTTP/2 flow control), or when `signal` aborts. */
+function drained(
+  call: ServerWritableStream<SubscribeRequest__Output, SubscribeResponse>,
+  signal: AbortSignal,
+) {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    call.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Subscribe: stream one partition from a start position, then follow new appends. Each message holds whole
+ * batches up to max_bytes. Backpressure is HTTP/2's: when the client stops reading, write() reports a full
+ * buffer and the loop waits for 'drain' before reading the log again, so a slow consumer costs one message
+ * of memory, not a backlog.
+ */
+export async function subscribe(
+  ctx: ApiContext,
+  request: SubscribeRequest__Output,
+  call: ServerWritableStream<SubscribeRequest__Output, SubscribeResponse>,
+): Promise<void> {
+  const partition = ctx.replicas.partition(request.topic, request.partition);
+  if (ctx.lifecycle.subscriptions >= ctx.config.maxSubscriptions) {
+    throw new TributaryError(
+      'TOO_MANY_REQUESTS',
+      `${ctx.lifecycle.subscriptions} streams open (maxSubscriptions)`,
+    );
+  }
+  const maxBytes =
+    request.max_bytes === 0
+      ? ctx.config.defaultPartitionFetchBytes
+      : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
+  const decode = request.format === 'RECORD_FORMAT_RECORDS';
+  let next = await startOffset(request, partition);
+  const signal = callSignal(call, ctx);
+  ctx.lifecycle.subscriptions++;
+  ctx.metrics.subscriptions.inc();
+  try {
+    while (!signal.aborted) {
+      if (ctx.replicas.find(request.topic, request.partition) !== partition) {
+        throw new TributaryError('UNKNOWN_TOPIC', `topic ${request.topic} was deleted`);
+      }
+      const read = await partition.read(next, maxBytes);
+      if (read.batches.length === 0) {
+        await partition.waitForAppend(IDLE_RECHECK_MS, signal);
+        continue;
+      }
+      const from = next;
+      next = nextOffsetAfter(read.batches, next);
+      ctx.metrics.bytesOut.inc({ topic: request.topic }, read.batches.length);
+      ctx.metrics.recordsOut.inc({ topic: request.topic }, countRecords(read.batches, from));
+      const message: SubscribeResponse = {
+        next_offset: String(next),
+        high_watermark: String(partition.highWatermark),
+        ...(decode ? { records: toWireRecords(read.batches, from) } : { batches: read.batches }),
+      };
+      if (!call.write(message)) await drained(call, signal);
+    }
+    if (ctx.lifecycle.shuttingDown && !call.cancelled) throw new TributaryError('BROKER_SHUTTING_DOWN');
+  } finally {
+    ctx.lifecycle.subscriptions--;
+    ctx.metrics.subscriptions.dec();
+  }
+}

@@ -1,0 +1,251 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { TributaryError } from '../proto/errors.js';
+
+/**
+ * The broker's configuration: one typed, validated place. Values come from, in rising precedence, the
+ * defaults below, a YAML or JSON file (`--config FILE`), environment variables (`TRIBUTARY_<NAME>` with the
+ * camelCase name in UPPER_SNAKE_CASE, e.g. TRIBUTARY_DATA_DIR) and command-line flags.
+ */
+export interface BrokerConfig {
+  /** This broker's id in the cluster. */
+  nodeId: number;
+  /** Address the gRPC listener binds to. */
+  host: string;
+  /** gRPC port; 0 picks a free one (printed at start). */
+  port: number;
+  /** Host clients should use to reach this broker (defaults to host). */
+  advertisedHost: string;
+  /** Rack or zone label, used for rack-aware placement in clusters. */
+  rack: string;
+  /** Prometheus endpoint host; metrics are served at http://metricsHost:metricsPort/metrics. */
+  metricsHost: string;
+  /** Prometheus port; 0 picks a free one, -1 disables the endpoint. */
+  metricsPort: number;
+  /** Where partition logs and local metadata live. */
+  dataDir: string;
+  /** Metadata store: only `local` (a file under dataDir) in this release. */
+  dcs: 'local';
+  /** pino level: trace, debug, info, warn, error, fatal, silent. */
+  logLevel: string;
+
+  /** Partition count for topics created without one. */
+  defaultPartitions: number;
+  /** Replication factor for topics created without one. */
+  defaultReplicationFactor: number;
+  /** Largest partition count one topic may have. */
+  maxPartitionsPerTopic: number;
+
+  /** Largest gRPC message the broker accepts (whole produce request). */
+  maxRequestBytes: number;
+  /** Produce bytes being appended at once across all requests; beyond it the broker answers TOO_MANY_REQUESTS. */
+  maxInflightProduceBytes: number;
+  /** Concurrent requests of any kind; beyond it the broker answers TOO_MANY_REQUESTS. */
+  maxInflightRequests: number;
+  /** Longest a fetch may long-poll. */
+  maxFetchWaitMs: number;
+  /** Largest fetch response, and default for requests that ask for more or give 0. */
+  maxFetchBytes: number;
+  /** Default per-partition fetch limit. */
+  defaultPartitionFetchBytes: number;
+  /** Concurrent subscribe streams. */
+  maxSubscriptions: number;
+  /** Default and largest produce timeout. */
+  produceTimeoutMs: number;
+
+  /** Defaults for every topic; topics override with Kafka-style names (retention.ms, segment.bytes, ...). */
+  logSegmentBytes: number;
+  logSegmentMs: number;
+  logRetentionBytes: number;
+  logRetentionMs: number;
+  logIndexIntervalBytes: number;
+  /** Largest record batch (Kafka's message.max.bytes). */
+  maxBatchBytes: number;
+  /** 0: fsync before every produce is acknowledged; N: fsync every N ms in the background. */
+  logFlushIntervalMs: number;
+  /** fsync after this many records; the default (2^53-1) never does (Kafka's flush.messages). */
+  logFlushMessages: number;
+  logMessageTimestampType: 'CreateTime' | 'LogAppendTime';
+  /** Open file handles across all partition logs (LRU for inactive segments). */
+  maxOpenFiles: number;
+  /** How often retention and age-based rolls are checked. */
+  retentionCheckIntervalMs: number;
+
+  /** HTTP/2 flow-control window the broker grants each stream (bytes). Raised well above the 64 KiB default. */
+  http2StreamWindowBytes: number;
+  /** HTTP/2 connection-level receive window (bytes). */
+  http2ConnectionWindowBytes: number;
+  /** How long SIGTERM waits for in-flight requests before cancelling them. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
+  nodeId: 0,
+  host: '127.0.0.1',
+  port: 9292,
+  advertisedHost: '',
+  rack: '',
+  metricsHost: '127.0.0.1',
+  metricsPort: 9293,
+  dataDir: './data',
+  dcs: 'local',
+  logLevel: 'info',
+  defaultPartitions: 1,
+  defaultReplicationFactor: 1,
+  maxPartitionsPerTopic: 10_000,
+  maxRequestBytes: 64 * 1024 * 1024,
+  maxInflightProduceBytes: 256 * 1024 * 1024,
+  maxInflightRequests: 4096,
+  maxFetchWaitMs: 30_000,
+  maxFetchBytes: 50 * 1024 * 1024,
+  defaultPartitionFetchBytes: 1024 * 1024,
+  maxSubscriptions: 1024,
+  produceTimeoutMs: 30_000,
+  logSegmentBytes: 1024 * 1024 * 1024,
+  logSegmentMs: 7 * 24 * 3600 * 1000,
+  logRetentionBytes: -1,
+  logRetentionMs: 7 * 24 * 3600 * 1000,
+  logIndexIntervalBytes: 4096,
+  maxBatchBytes: 1024 * 1024 + 12,
+  logFlushIntervalMs: 1000,
+  logFlushMessages: Number.MAX_SAFE_INTEGER,
+  logMessageTimestampType: 'CreateTime',
+  maxOpenFiles: 1024,
+  retentionCheckIntervalMs: 60_000,
+  http2StreamWindowBytes: 4 * 1024 * 1024,
+  http2ConnectionWindowBytes: 32 * 1024 * 1024,
+  shutdownGraceMs: 10_000,
+};
+
+type Key = keyof BrokerConfig;
+
+const INT_RANGES: Partial<Record<Key, [number, number]>> = {
+  nodeId: [0, 2 ** 31 - 1],
+  port: [0, 65535],
+  metricsPort: [-1, 65535],
+  defaultPartitions: [1, 10_000],
+  defaultReplicationFactor: [1, 16],
+  maxPartitionsPerTopic: [1, 100_000],
+  maxRequestBytes: [1024, 2 ** 31 - 1],
+  maxInflightProduceBytes: [1024, 2 ** 40],
+  maxInflightRequests: [1, 1_000_000],
+  maxFetchWaitMs: [0, 3_600_000],
+  maxFetchBytes: [1024, 2 ** 31 - 1],
+  defaultPartitionFetchBytes: [1024, 2 ** 31 - 1],
+  maxSubscriptions: [1, 1_000_000],
+  produceTimeoutMs: [1, 3_600_000],
+  logSegmentBytes: [1024, 2 ** 31 - 1],
+  logSegmentMs: [1, Number.MAX_SAFE_INTEGER],
+  logRetentionBytes: [-1, Number.MAX_SAFE_INTEGER],
+  logRetentionMs: [-1, Number.MAX_SAFE_INTEGER],
+  logIndexIntervalBytes: [0, 2 ** 31 - 1],
+  maxBatchBytes: [128, 2 ** 31 - 1],
+  logFlushIntervalMs: [0, Number.MAX_SAFE_INTEGER],
+  logFlushMessages: [1, Number.MAX_SAFE_INTEGER],
+  maxOpenFiles: [16, 1_000_000],
+  retentionCheckIntervalMs: [10, 86_400_000],
+  http2StreamWindowBytes: [65_535, 2 ** 31 - 1],
+  http2ConnectionWindowBytes: [65_535, 2 ** 31 - 1],
+  shutdownGraceMs: [0, 600_000],
+};
+
+const ENUMS: Partial<Record<Key, readonly string[]>> = {
+  dcs: ['local'],
+  logLevel: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+  logMessageTimestampType: ['CreateTime', 'LogAppendTime'],
+};
+
+function configError(message: string): TributaryError {
+  return new TributaryError('INVALID_CONFIG', message);
+}
+
+/** Parses one raw value (string from env or flags, or a YAML value) for `key`. */
+function coerce(key: Key, raw: unknown, source: string): BrokerConfig[Key] {
+  const template = DEFAULT_BROKER_CONFIG[key];
+  if (typeof template === 'number') {
+    const n =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(n))
+      throw configError(`${source}: ${key} must be an integer, got ${JSON.stringify(raw)}`);
+    return n;
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    throw configError(`${source}: ${key} must be a string, got ${JSON.stringify(raw)}`);
+  }
+  return String(raw) as BrokerConfig[Key];
+}
+
+/** Checks ranges and enums; throws INVALID_CONFIG naming the first bad key. */
+export function validateBrokerConfig(config: BrokerConfig): BrokerConfig {
+  for (const [key, range] of Object.entries(INT_RANGES) as [Key, [number, number]][]) {
+    const v = config[key] as number;
+    if (!Number.isSafeInteger(v) || v < range[0] || v > range[1]) {
+      throw configError(`${key} must be an integer in [${range[0]}, ${range[1]}], got ${v}`);
+    }
+  }
+  for (const [key, allowed] of Object.entries(ENUMS) as [Key, readonly string[]][]) {
+    if (!allowed.includes(config[key] as string)) {
+      throw configError(`${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(config[key])}`);
+    }
+  }
+  if (config.host === '') throw configError('host must not be empty');
+  if (config.dataDir === '') throw configError('dataDir must not be empty');
+  if (config.maxBatchBytes > config.maxRequestBytes) {
+    throw configError(
+      `maxBatchBytes (${config.maxBatchBytes}) exceeds maxRequestBytes (${config.maxRequestBytes})`,
+    );
+  }
+  return config;
+}
+
+function envName(key: string): string {
+  return `TRIBUTARY_${key.replace(/([A-Z0-9]+)/g, '_$1').toUpperCase()}`;
+}
+
+/** Keys as UPPER_SNAKE_CASE env names, for docs and `--help`. */
+export function brokerEnvNames(): Record<Key, string> {
+  return Object.fromEntries(Object.keys(DEFAULT_BROKER_CONFIG).map((k) => [k, envName(k)])) as Record<
+    Key,
+    string
+  >;
+}
+
+export interface ConfigSources {
+  /** Path of a YAML/JSON file with camelCase keys. */
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Already-named overrides, e.g. from command-line flags (camelCase keys, string or number values). */
+  flags?: Partial<Record<Key, unknown>>;
+}
+
+export function loadBrokerConfig(sources: ConfigSources = {}): BrokerConfig {
+  const config: BrokerConfig = { ...DEFAULT_BROKER_CONFIG };
+  const set = (key: string, raw: unknown, source: string) => {
+    if (!Object.hasOwn(DEFAULT_BROKER_CONFIG, key)) throw configError(`${source}: unknown setting ${key}`);
+    (config as unknown as Record<string, unknown>)[key] = coerce(key as Key, raw, source);
+  };
+  if (sources.file !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(sources.file, 'utf8'));
+    } catch (err) {
+      throw configError(`cannot read config file ${sources.file}: ${(err as Error).message}`);
+    }
+    if (parsed !== null && parsed !== undefined) {
+      if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw configError(`config file ${sources.file} must hold a mapping of settings`);
+      }
+      for (const [k, v] of Object.entries(parsed)) set(k, v, sources.file);
+    }
+  }
+  const env = sources.env ?? {};
+  for (const key of Object.keys(DEFAULT_BROKER_CONFIG)) {
+    const v = env[envName(key)];
+    if (v !== undefined && v !== '') set(key, v, `env ${envName(key)}`);
+  }
+  for (const [k, v] of Object.entries(sources.flags ?? {})) {
+    if (v !== undefined) set(k, v, `flag for ${k}`);
+  }
+  if (config.advertisedHost === '') config.advertisedHost = config.host;
+  return validateBrokerConfig(config);
+}

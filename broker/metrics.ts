@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ReplicaManager } from './replica-manager.js';
+
+/** The broker's Prometheus metrics. One registry per broker so tests can run several in one process. */
+export class BrokerMetrics {
+  readonly registry = new Registry();
+  readonly bytesIn = new Counter({
+    name: 'tributary_bytes_in_total',
+    help: 'Record batch bytes appended, by topic.',
+    labelNames: ['topic'],
+    registers: [this.registry],
+  });
+  readonly recordsIn = new Counter({
+    name: 'tributary_records_in_total',
+    help: 'Records appended, by topic.',
+    labelNames: ['topic'],
+    registers: [this.registry],
+  });
+  readonly bytesOut = new Counter({
+    name: 'tributary_bytes_out_total',
+    help: 'Record batch bytes sent to consumers, by topic.',
+    labelNames: ['topic'],
+    registers: [this.registry],
+  });
+  readonly recordsOut = new Counter({
+    name: 'tributary_records_out_total',
+    help: 'Records sent to consumers, by topic (whole batches, as sent).',
+    labelNames: ['topic'],
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'tributary_request_duration_seconds',
+    help: 'gRPC request latency by method and status code (for Subscribe: time to first message).',
+    labelNames: ['method', 'code'],
+    buckets: [
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+    ],
+    registers: [this.registry],
+  });
+  readonly requestErrors = new Counter({
+    name: 'tributary_request_errors_total',
+    help: 'Failed requests and per-partition failures, by method and reason.',
+    labelNames: ['method', 'reason'],
+    registers: [this.registry],
+  });
+  readonly inflightRequests = new Gauge({
+    name: 'tributary_inflight_requests',
+    help: 'Requests being handled.',
+    registers: [this.registry],
+  });
+  readonly inflightProduceBytes = new Gauge({
+    name: 'tributary_inflight_produce_bytes',
+    help: 'Produce payload bytes accepted but not yet answered.',
+    registers: [this.registry],
+  });
+  readonly subscriptions = new Gauge({
+    name: 'tributary_subscriptions',
+    help: 'Open Subscribe streams.',
+    registers: [this.registry],
+  });
+
+  constructor(replicas: () => ReplicaManager | undefined) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tributary_' });
+    const logGauge = (
+      name: string,
+      help: string,
+      read: (p: ReturnType<ReplicaManager['all']>[number]) => number,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['topic', 'partition'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const p of replicas()?.all() ?? []) {
+            this.set({ topic: p.topic, partition: String(p.index) }, read(p));
+          }
+        },
+      });
+    logGauge('tributary_log_size_bytes', 'Bytes on disk per partition log.', (p) => p.log.sizeBytes);
+    logGauge('tributary_log_start_offset', 'First offset still in the log.', (p) => p.logStartOffset);
+    logGauge('tributary_log_end_offset', 'Offset the next record will get.', (p) => p.log.logEndOffset);
+    logGauge('tributary_log_segments', 'Segment files per partition log.', (p) => p.log.segmentCount);
+  }
+
+  /** Serves GET /metrics; resolves with the bound port. */
+  async serve(host: string, port: number): Promise<{ port: number; close: () => Promise<void> }> {
+    const server: Server = createServer((req, res) => {
+      if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
+        this.registry.metrics().then(
+          (body) => {
+            res.writeHead(200, { 'content-type': this.registry.contentType });
+            res.end(body);
+          },
+          (err: Error) => {
+            res.writeHead(500);
+            res.end(err.message);
+          },
+        );
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('metrics are at /metrics\n');
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return {
+      port: (server.address() as AddressInfo).port,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+}

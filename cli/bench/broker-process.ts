@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The compiled CLI entry (dist/cli/main.js), found relative to this file in the compiled tree. */
+export const CLI_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+
+export interface BrokerProcess {
+  readonly address: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly pid: number;
+  /** Everything the broker printed on stdout (JSON log lines) and stderr. */
+  output(): string;
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** Send `signal` (default SIGKILL) and wait for exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface SpawnBrokerOptions {
+  dataDir: string;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  startupTimeoutMs?: number;
+  cliEntry?: string;
+}
+
+/**
+ * Starts `tributary broker start` as a child process on 127.0.0.1 with a free port and resolves once its
+ * "broker listening" log line names the address. Used by the benchmarks and the integration tests.
+ */
+export async function spawnBroker(opts: SpawnBrokerOptions): Promise<BrokerProcess> {
+  const timeoutMs = opts.startupTimeoutMs ?? 30_000;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(opts.nodeArgs ?? []),
+      opts.cliEntry ?? CLI_ENTRY,
+      'broker',
+      'start',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--data-dir',
+      opts.dataDir,
+      '--quiet',
+      ...(opts.args ?? []),
+    ],
+    { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`broker did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const m = /"msg":"broker listening"/.test(output) ? /"address":"([^"]+)"/.exec(output) : null;
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`broker exited with code ${code} before listening:\n${output}`));
+    });
+  });
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    address,
+    port: Number(address.slice(address.lastIndexOf(':') + 1)),
+    dataDir: opts.dataDir,
+    pid: child.pid!,
+    output: () => output,
+    stop: async () => {
+      if (alive()) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async (signal: NodeJS.Signals = 'SIGKILL') => {
+      if (alive()) child.kill(signal);
+      await exited;
+    },
+  };
+}

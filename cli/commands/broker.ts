@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { brokerEnvNames, DEFAULT_BROKER_CONFIG, loadBrokerConfig } from '../../broker/config.js';
+import { runBroker } from '../../broker/main.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `tributary broker start`: a broker on its embedded default (local metadata, data under ./data). */
+export function registerBrokerCommand(program: Command): void {
+  const broker = program.command('broker').description('run a Tributary broker');
+  const env = brokerEnvNames();
+  broker
+    .command('start')
+    .description('start a broker in the foreground; stops cleanly on SIGTERM or Ctrl-C')
+    .option('-c, --config <file>', 'YAML or JSON file with broker settings (camelCase keys)')
+    .option('--node-id <id>', `broker id (env ${env.nodeId})`)
+    .option('--host <host>', `address to listen on (default ${DEFAULT_BROKER_CONFIG.host}; env ${env.host})`)
+    .option(
+      '--port <port>',
+      `gRPC port, 0 for any free one (default ${DEFAULT_BROKER_CONFIG.port}; env ${env.port})`,
+    )
+    .option(
+      '--data-dir <dir>',
+      `where logs and metadata live (default ${DEFAULT_BROKER_CONFIG.dataDir}; env ${env.dataDir})`,
+    )
+    .option(
+      '--metrics-port <port>',
+      `Prometheus port, 0 for any, -1 to disable (default ${DEFAULT_BROKER_CONFIG.metricsPort}; env ${env.metricsPort})`,
+    )
+    .option('--log-level <level>', `trace|debug|info|warn|error (default info; env ${env.logLevel})`)
+    .option(
+      '--set <key=value>',
+      'any other setting by its camelCase name, e.g. --set logSegmentBytes=1048576',
+      collect,
+      [],
+    )
+    .option('--quiet', 'do not print the how-to banner on stderr')
+    .addHelpText(
+      'after',
+      '\nEvery setting, its default and its environment variable are listed in docs/operations.md.',
+    )
+    .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
+      const flags: Record<string, unknown> = {
+        nodeId: opts.nodeId,
+        host: opts.host,
+        port: opts.port,
+        dataDir: opts.dataDir,
+        metricsPort: opts.metricsPort,
+        logLevel: opts.logLevel,
+      };
+      for (const pair of (opts.set as string[]) ?? []) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new Error(`--set wants key=value, got ${JSON.stringify(pair)}`);
+        flags[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      const config = loadBrokerConfig({ file: opts.config as string | undefined, env: process.env, flags });
+      await runBroker(config, { banner: opts.quiet !== true });
+    });
+}

@@ -1,0 +1,50 @@
+import { credentials, type ServiceError } from '@grpc/grpc-js';
+import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
+import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
+import { loadTributaryProto } from '../../proto/load.js';
+
+/**
+ * Raw gRPC stubs for broker tests: the tests speak the wire contract directly (no SDK in between), so they
+ * can send what a well-behaved client never would.
+ */
+export interface RawStubs {
+  client: ClientServiceClient;
+  admin: AdminServiceClient;
+  close(): void;
+}
+
+export function rawStubs(address: string): RawStubs {
+  const { grpc } = loadTributaryProto();
+  const options = {
+    'grpc-node.flow_control_window': 4 * 1024 * 1024,
+    'grpc.max_receive_message_length': 128 * 1024 * 1024,
+  };
+  const client = new grpc.tributary.v1.ClientService(address, credentials.createInsecure(), options);
+  const admin = new grpc.tributary.v1.AdminService(address, credentials.createInsecure(), options);
+  return {
+    client,
+    admin,
+    close() {
+      client.close();
+      admin.close();
+    },
+  };
+}
+
+type Unary = (req: unknown, cb: (err: ServiceError | null, res?: unknown) => void) => unknown;
+
+/** Promisifies one unary call: `await call<ProduceResponse__Output>(stubs.client, 'Produce', request)`. */
+export function call<Res>(stub: object, method: string, request: unknown): Promise<Res> {
+  const fn = (stub as Record<string, unknown>)[method] as Unary | undefined;
+  if (typeof fn !== 'function') throw new Error(`no RPC ${method} on this stub`);
+  return new Promise((resolve, reject) => {
+    fn.call(stub, request, (err, res) => (err ? reject(err) : resolve(res as Res)));
+  });
+}
+
+/** The reason a failed call carried in its trailing metadata. */
+export function reasonOf(err: unknown): { code: number; reason: string | undefined; details: string } {
+  const e = err as ServiceError;
+  const reason = e.metadata?.get('tributary-reason')[0];
+  return { code: e.code, reason: reason === undefined ? undefined : String(reason), details: e.details };
+}
