@@ -180,7 +180,7 @@ describe('tributary CLI against a broker', () => {
     const atFuture = JSON.parse((await tributary(['offsets', topic, '--time', future, '--json'])).stdout);
     for (const r of atFuture) expect(r.atTime).toBe(-1);
     const table = await tributary(['offsets', topic, '--partition', '0']);
-    expect(table.stdout).toMatch(/^PARTITION\s+EARLIEST\s+LATEST\n0\s+0\s+\d+$/);
+    expect(table.stdout.trimEnd()).toMatch(/^PARTITION\s+EARLIEST\s+LATEST\n0\s+0\s+\d+$/);
   });
 
   it('consumes from a time', async () => {
