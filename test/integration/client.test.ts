@@ -80,15 +80,13 @@ describe('client against a broker', () => {
     const controller = new AbortController();
     const seen: string[] = [];
     const done = (async () => {
-      for await (const r of tributary
-        .consumer()
-        .consume({
-          topic: 'c-follow',
-          partition: 0,
-          from: 'latest',
-          follow: true,
-          signal: controller.signal,
-        })) {
+      for await (const r of tributary.consumer().consume({
+        topic: 'c-follow',
+        partition: 0,
+        from: 'latest',
+        follow: true,
+        signal: controller.signal,
+      })) {
         seen.push(r.value!.toString());
         if (seen.length === 2) controller.abort();
       }
