@@ -27,6 +27,7 @@ export function raiseStreamWindow(server: Server, streamWindowBytes: number): vo
   internals.commonServerOptions.settings = {
     ...internals.commonServerOptions.settings,
     initialWindowSize: streamWindowBytes,
+    maxFrameSize: 1024 * 1024 - 1,
   };
 }
 

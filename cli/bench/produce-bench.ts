@@ -76,7 +76,7 @@ export async function runProduceBench(opts: ProduceBenchOptions): Promise<Produc
         : [];
     broker = await spawnBroker({
       dataDir,
-      args: ['--log-level', 'warn', '--metrics-port', '-1', ...windowArgs],
+      args: ['--metrics-port', '-1', ...windowArgs],
       nodeArgs: opts.brokerNodeArgs ?? [],
     });
   }
