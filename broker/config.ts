@@ -53,11 +53,15 @@ export interface BrokerConfig {
   /** Default and largest produce timeout. */
   produceTimeoutMs: number;
 
-  /** Defaults for every topic; topics override with Kafka-style names (retention.ms, segment.bytes, ...). */
+  /** Default segment size before a roll (topic config segment.bytes). */
   logSegmentBytes: number;
+  /** Default segment age before a roll (segment.ms). */
   logSegmentMs: number;
+  /** Default size limit of a partition, -1 for none (retention.bytes). */
   logRetentionBytes: number;
+  /** Default age limit of closed segments, -1 for none (retention.ms). */
   logRetentionMs: number;
+  /** Default bytes between two offset-index entries (index.interval.bytes). */
   logIndexIntervalBytes: number;
   /** Largest record batch (Kafka's message.max.bytes). */
   maxBatchBytes: number;
@@ -65,6 +69,7 @@ export interface BrokerConfig {
   logFlushIntervalMs: number;
   /** fsync after this many records; the default (2^53-1) never does (Kafka's flush.messages). */
   logFlushMessages: number;
+  /** Default timestamp type (message.timestamp.type). */
   logMessageTimestampType: 'CreateTime' | 'LogAppendTime';
   /** Open file handles across all partition logs (LRU for inactive segments). */
   maxOpenFiles: number;

@@ -32,7 +32,7 @@ export class BrokerMetrics {
   });
   readonly requestDuration = new Histogram({
     name: 'tributary_request_duration_seconds',
-    help: 'gRPC request latency by method and status code (for Subscribe: time to first message).',
+    help: 'gRPC request latency by method and status code (for Subscribe: until the stream ends).',
     labelNames: ['method', 'code'],
     buckets: [
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
