@@ -279,6 +279,22 @@ describe('validateBatches', () => {
     timestamp.writeUInt32BE(0x7fffffff, 35);
     expect(reason(withCrc(timestamp))).toBe('CORRUPT_BATCH');
   });
+
+  it('checks the record count of compressed batches too', () => {
+    const gz = encodeRecordBatch([{ value: 'a' }, { value: 'b' }, { value: 'c' }], {
+      compression: 'gzip',
+      nowMs: 1,
+    });
+    expect(validateBatches(gz, MAX)[0]!.recordCount).toBe(3);
+    // A producer claiming 1000 records in a 3-record batch would move the log's offsets by 1000.
+    const forged = Buffer.from(gz);
+    forged.writeInt32BE(1000, 57);
+    forged.writeInt32BE(999, 23);
+    expect(reason(withCrc(forged))).toBe('CORRUPT_BATCH');
+    const garbage = Buffer.from(gz);
+    garbage.fill(7, RECORD_BATCH_HEADER_BYTES);
+    expect(reason(withCrc(garbage))).toBe('CORRUPT_BATCH');
+  });
 });
 
 describe('scan and mutate', () => {

@@ -1,4 +1,5 @@
 import { TributaryError } from '../errors.js';
+import { compressionCodec } from './compression.js';
 import { crc32c } from './crc32c.js';
 import type { Cursor } from './varint.js';
 import { readVarint } from './varint.js';
@@ -144,10 +145,25 @@ export interface ValidatedBatch {
   compression: number;
 }
 
+/** Walks the record length varints of a records section; returns how many records exactly fill it. */
+function countRecords(records: Buffer, cursor: Cursor): number {
+  cursor.pos = 0;
+  let walked = 0;
+  while (cursor.pos < records.length) {
+    const recordLength = readVarint(records, cursor);
+    if (recordLength < MIN_RECORD_BODY_BYTES || recordLength > records.length - cursor.pos) {
+      throw new TributaryError('CORRUPT_BATCH', `record length ${recordLength} does not fit the batch`);
+    }
+    cursor.pos += recordLength;
+    walked++;
+  }
+  return walked;
+}
+
 /**
  * The broker's check of batches sent by a producer, before anything is written: every batch complete
- * and well-formed, CRC-valid, counts consistent and, for uncompressed batches, records exactly filling
- * the batch (walking only their length varints). Records are never decoded here.
+ * and well-formed, CRC-valid, counts consistent, and records exactly filling the batch (walking only
+ * their length varints, after decompressing a compressed batch). Records are never decoded here.
  */
 export function validateBatches(buf: Buffer, opts: { maxBatchBytes: number }): ValidatedBatch[] {
   if (buf.length === 0) throw new TributaryError('CORRUPT_BATCH', 'no record batch');
@@ -214,24 +230,19 @@ export function validateBatches(buf: Buffer, opts: { maxBatchBytes: number }): V
       throw new TributaryError('CORRUPT_BATCH', 'producerId is not a safe integer');
     }
     const end = pos + sizeBytes;
-    if (compression === 0) {
-      // Uncompressed: every record needs at least 1 length byte + MIN_RECORD_BODY_BYTES.
-      if (recordCount > (sizeBytes - RECORD_BATCH_HEADER_BYTES) / (1 + MIN_RECORD_BODY_BYTES)) {
-        throw new TributaryError('CORRUPT_BATCH', `recordCount ${recordCount} cannot fit in the batch`);
-      }
-      cursor.pos = pos + RECORD_BATCH_HEADER_BYTES;
-      let walked = 0;
-      while (cursor.pos < end) {
-        const recordLength = readVarint(buf, cursor);
-        if (recordLength < MIN_RECORD_BODY_BYTES || recordLength > end - cursor.pos) {
-          throw new TributaryError('CORRUPT_BATCH', `record length ${recordLength} does not fit the batch`);
-        }
-        cursor.pos += recordLength;
-        walked++;
-      }
-      if (walked !== recordCount) {
-        throw new TributaryError('CORRUPT_BATCH', `batch holds ${walked} records but says ${recordCount}`);
-      }
+    // Records must exactly fill the batch, and their number must be the header's: otherwise a producer
+    // could claim any count and move the log's offsets. Compressed batches are decompressed for this
+    // (bounded by MAX_DECOMPRESSED_BYTES), as Kafka's leader does; their records are still not decoded.
+    const records =
+      compression === 0
+        ? buf.subarray(pos + RECORD_BATCH_HEADER_BYTES, end)
+        : compressionCodec(compression).decompress(buf.subarray(pos + RECORD_BATCH_HEADER_BYTES, end));
+    if (recordCount > records.length / (1 + MIN_RECORD_BODY_BYTES)) {
+      throw new TributaryError('CORRUPT_BATCH', `recordCount ${recordCount} cannot fit in the batch`);
+    }
+    const walked = countRecords(records, cursor);
+    if (walked !== recordCount) {
+      throw new TributaryError('CORRUPT_BATCH', `batch holds ${walked} records but says ${recordCount}`);
     }
     out.push({
       position: pos,
