@@ -1,40 +1,27 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { TributaryError } from '../errors.js';
+import { type CompressionCodec, gzipCodec, lz4Codec, snappyCodec, zstdCodec } from './codecs.js';
+
+export { type CompressionCodec, MAX_DECOMPRESSED_BYTES } from './codecs.js';
 
 /**
  * Compression codecs of RecordBatch v2, by the id stored in bits 0-2 of the batch attributes.
  * A compressed batch keeps its 61-byte header in the clear and compresses only the records section,
- * so the broker can validate and index it without decompressing.
+ * so the broker can check its header without decompressing.
  *
- * gzip is built in (node:zlib). snappy, lz4 and zstd are registered later with
- * `registerCompressionCodec`; until then a batch using them is refused with UNSUPPORTED_COMPRESSION.
+ * All four of Kafka's codecs are registered here (formats and bounds in `codecs.ts`), for broker and
+ * client alike; `codecs.ts` initialises zstd's WebAssembly with a top-level await, so every codec is
+ * ready once this module has loaded. `registerCompressionCodec` can replace one (e.g. a faster build).
  */
 export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionName = keyof typeof Compression;
 export type CompressionId = (typeof Compression)[CompressionName];
 
-/** Decompressed output is capped so a small "zip bomb" batch cannot exhaust memory. */
-export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
-
-export interface CompressionCodec {
-  compress(buf: Buffer): Buffer;
-  decompress(buf: Buffer): Buffer;
-}
-
-const gzip: CompressionCodec = {
-  compress: (buf) => gzipSync(buf),
-  decompress: (buf) => {
-    try {
-      return gunzipSync(buf, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
-    } catch (err) {
-      throw new TributaryError('CORRUPT_BATCH', `gzip records do not decompress: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-  },
-};
-
-const codecs = new Map<number, CompressionCodec>([[Compression.gzip, gzip]]);
+const codecs = new Map<number, CompressionCodec>([
+  [Compression.gzip, gzipCodec],
+  [Compression.snappy, snappyCodec],
+  [Compression.lz4, lz4Codec],
+  [Compression.zstd, zstdCodec],
+]);
 
 /** Registers (or replaces) the codec for compression id 1-4. */
 export function registerCompressionCodec(id: number, codec: CompressionCodec): void {
