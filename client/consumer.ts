@@ -1,25 +1,70 @@
 /**
- * The consumer: reads one partition as an async iterable over the server-streaming Subscribe RPC, or
- * one chunk at a time over Fetch.
+ * The consumer: assigned partitions read over the server-streaming Subscribe RPC, one stream per
+ * partition on the partition's leader, into a prefetch buffer bounded by bytes; the application takes
+ * records with `for await (const record of consumer)` or `run({ eachRecord | eachBatch })`.
  *
- * The start position is resolved client-side with ListOffsets (a timestamp with no record at or after it
- * means "the end"), and Subscribe starts at that exact offset. Batches are decoded here, not on the broker;
- * a batch may begin before the requested offset, so earlier records are skipped. Without `follow`, the
- * iteration ends once it reaches the high watermark seen when it started (or the one the stream reports,
- * if lower); with `follow` it runs until `signal` aborts or the caller breaks, and either cancels the call.
- * Consumer groups (a later issue) build on `consume`.
+ * Start positions are resolved with ListOffsets when assigned (a time with no record at or after it means
+ * the end), so `position()` is exact from the start. Batches are decoded here, not on the broker. The
+ * buffer holds at most `maxPrefetchBytes` plus one message: once full, every stream is paused (grpc-js
+ * stops reading, HTTP/2 flow control stops the broker) until the application drains it below the bound.
+ *
+ * - `pause` pauses a partition's stream and drops what it had buffered; `resume` continues it from the
+ *   position (re-opening the stream if records were dropped).
+ * - `seek` drops the partition's buffered records and re-opens its stream at the new offset.
+ * - Retriable stream failures reconnect with backoff from the next offset not yet received; a
+ *   non-retriable one (OFFSET_OUT_OF_RANGE, UNKNOWN_TOPIC) stops that partition and is thrown, once, from
+ *   the iteration or `run`. `seek` or `assign` restarts the partition.
+ * - The position advances when a record is handed over. Breaking out of `for await` leaves the consumer
+ *   running; `close()` (or aborting `signal`, or `Tributary.close()`) ends it.
+ *
+ * `consume`, `consumeTopic` and `fetch` are the one-shot reads the CLI uses: no assignment, no shared
+ * buffer; each `consume` is one Subscribe stream that ends at the high watermark unless `follow`.
+ * Consumer groups (a later issue) build on `assign`.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
-import type { ConsumedRecord } from '../proto/codec/index.js';
 import { decodeBatches } from '../proto/codec/index.js';
+import type { TributaryError } from '../proto/errors.js';
 import type { FetchResponse__Output } from '../proto/generated/tributary/v1/FetchResponse.js';
 import type { SubscribeResponse__Output } from '../proto/generated/tributary/v1/SubscribeResponse.js';
-import type { Cluster } from './cluster.js';
-import { fromServiceError, fromWireError, TributaryClientError } from './errors.js';
+import { type Cluster, STALE_METADATA_REASONS } from './cluster.js';
+import type { Connection } from './connection.js';
+import { PrefetchBuffer } from './consumer-buffer.js';
+import { DEFAULT_RECONNECT_POLICY, PartitionStream, type ReconnectPolicy } from './consumer-stream.js';
+import type {
+  Batch,
+  ConsumerStats,
+  PartitionAssignment,
+  Record,
+  RunOptions,
+  StartFrom,
+  TopicAssignment,
+  TopicPartition,
+} from './consumer-types.js';
+import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from './errors.js';
 import { mergeAsyncIterables } from './merge.js';
 import { partitionOffset } from './offsets.js';
 
-export type StartFrom = 'earliest' | 'latest' | { offset: number } | { timestamp: number };
+export { PrefetchBuffer } from './consumer-buffer.js';
+export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './consumer-stream.js';
+export type * from './consumer-types.js';
+
+const MiB = 1024 * 1024;
+
+export interface ConsumerOptions {
+  /** Bound on received, undelivered bytes across all partitions. Default 16 MiB. */
+  maxPrefetchBytes?: number;
+  /** Largest message a partition's stream carries (Subscribe max_bytes). Default 1 MiB. */
+  maxBytesPerPartition?: number;
+  /** Aborting closes the consumer. */
+  signal?: AbortSignal;
+  /** Reconnects after retriable stream failures. */
+  reconnect?: Partial<ReconnectPolicy>;
+}
+
+export const DEFAULT_MAX_PREFETCH_BYTES = 16 * MiB;
+export const DEFAULT_MAX_BYTES_PER_PARTITION = 1 * MiB;
+/** Assigned partitions per consumer: one stream each. */
+export const MAX_ASSIGNED_PARTITIONS = 10_000;
 
 export interface ConsumeOptions {
   topic: string;
@@ -32,9 +77,6 @@ export interface ConsumeOptions {
   /** Largest message the broker streams; 0 or absent means the broker default (1 MiB). */
   maxBytes?: number;
 }
-
-/** A record with where it came from. */
-export type Record = ConsumedRecord & { topic: string; partition: number };
 
 export interface FetchOptions {
   topic: string;
@@ -55,21 +97,494 @@ export interface FetchResult {
   nextOffset: number;
 }
 
-export class Consumer {
-  constructor(private readonly cluster: Cluster) {}
+interface Assigned {
+  readonly topic: string;
+  readonly partition: number;
+  readonly stream: PartitionStream;
+  /** The offset of the next record to hand to the application. */
+  position: number;
+  paused: boolean;
+  /** Records were dropped while paused: resuming must re-open the stream at `position`. */
+  reopenOnResume: boolean;
+}
+
+/** The multi-broker routing the cluster layer is gaining; optional until it lands everywhere. */
+type RoutingCluster = Cluster & {
+  leaderFor?: (topic: string, partition: number) => Promise<{ brokerId: number; connection: Connection }>;
+  invalidateFor?: (reasonName: string, topic?: string, brokerId?: number) => void;
+};
+
+const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`;
+
+function cancelled(signal: AbortSignal | undefined): TributaryClientError {
+  return new TributaryClientError('CANCELLED', 'the operation was aborted', {
+    retriable: false,
+    cause: signal?.reason,
+  });
+}
+
+/** `promise`, or a CANCELLED rejection as soon as `signal` aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(cancelled(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(cancelled(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+export class Consumer implements AsyncIterable<Record> {
+  readonly maxPrefetchBytes: number;
+  readonly maxBytesPerPartition: number;
+  private readonly reconnect: ReconnectPolicy;
+  private readonly buffer: PrefetchBuffer<Record>;
+  private readonly assigned = new Map<string, Assigned>();
+  /** Partition failures not yet thrown to the application. */
+  private readonly errors: Array<{ key: string; error: TributaryError }> = [];
+  /** Streams are paused because the buffer is full. */
+  private flowPaused = false;
+  private closed = false;
+  private running: Promise<void> | null = null;
+  private inHandler = false;
+  private readonly onClose: Array<() => void> = [];
+  private readonly closedController = new AbortController();
+
+  constructor(
+    private readonly cluster: Cluster,
+    options: ConsumerOptions = {},
+  ) {
+    this.maxPrefetchBytes = options.maxPrefetchBytes ?? DEFAULT_MAX_PREFETCH_BYTES;
+    this.maxBytesPerPartition = options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION;
+    if (!Number.isSafeInteger(this.maxBytesPerPartition) || this.maxBytesPerPartition <= 0) {
+      throw new RangeError(
+        `maxBytesPerPartition must be a positive integer, got ${this.maxBytesPerPartition}`,
+      );
+    }
+    this.reconnect = { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect };
+    this.buffer = new PrefetchBuffer<Record>(this.maxPrefetchBytes);
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) this.closed = true;
+      const onAbort = (): void => void this.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.onClose.push(() => signal.removeEventListener('abort', onAbort));
+    }
+  }
+
+  /** Registers a callback run once when the consumer closes (the client uses it to forget the consumer). */
+  onClosed(callback: () => void): void {
+    if (this.closed) callback();
+    else this.onClose.push(callback);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Assignment
+
+  /**
+   * Starts reading the given partitions: a list of `{ topic, partition, from? }`, or `{ topic, partitions?,
+   * from? }` for several (all by default). Adds to the current assignment; assigning a partition again
+   * restarts it at its new start. Resolves once every start position is known.
+   */
+  async assign(
+    what: PartitionAssignment[] | TopicAssignment | TopicAssignment[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    this.assertOpen();
+    const { signal } = options;
+    const items: Array<PartitionAssignment | TopicAssignment> = Array.isArray(what) ? what : [what];
+    const wanted: PartitionAssignment[] = [];
+    for (const item of items) {
+      if ('partition' in item && typeof item.partition === 'number') {
+        wanted.push(item);
+        continue;
+      }
+      const spec = item as TopicAssignment;
+      const metadata = await abortable(this.cluster.topic(spec.topic), signal);
+      const known = metadata.partitions.map((p) => p.partition);
+      const partitions = spec.partitions === undefined || spec.partitions === 'all' ? known : spec.partitions;
+      for (const partition of partitions)
+        wanted.push({ topic: spec.topic, partition, from: spec.from ?? 'earliest' });
+    }
+    if (this.assigned.size + wanted.length > MAX_ASSIGNED_PARTITIONS) {
+      throw new TributaryClientError(
+        'INVALID_REQUEST',
+        `at most ${MAX_ASSIGNED_PARTITIONS} partitions per consumer`,
+      );
+    }
+    const starts = await abortable(
+      Promise.all(wanted.map((w) => this.resolveStart(w.topic, w.partition, w.from ?? 'earliest'))),
+      signal,
+    );
+    this.assertOpen();
+    for (const [i, w] of wanted.entries()) this.startPartition(w.topic, w.partition, starts[i]!);
+  }
+
+  /** Stops reading the given partitions and drops what they had buffered. */
+  unassign(partitions: TopicPartition[]): void {
+    for (const { topic, partition } of partitions) {
+      const key = keyOf(topic, partition);
+      const a = this.assigned.get(key);
+      if (a === undefined) continue;
+      a.stream.close();
+      this.buffer.drop(key);
+      this.assigned.delete(key);
+    }
+    this.updateFlow();
+  }
+
+  /** The assigned partitions, sorted by topic and partition. */
+  assignment(): TopicPartition[] {
+    return [...this.assigned.values()]
+      .map(({ topic, partition }) => ({ topic, partition }))
+      .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  }
+
+  /** The offset of the next record the application will get from this partition. */
+  position(tp: TopicPartition): number {
+    return this.get(tp).position;
+  }
+
+  /** The partition's high watermark as last reported by its stream (-1 before the first message). */
+  highWatermark(tp: TopicPartition): number {
+    return this.get(tp).stream.highWatermark;
+  }
+
+  /** Moves a partition to `offset`: its buffered records are dropped and its stream re-opens there. */
+  seek(target: TopicPartition & { offset: number }): void {
+    this.assertOpen();
+    const a = this.get(target);
+    if (!Number.isSafeInteger(target.offset) || target.offset < 0) {
+      throw new RangeError(`offset must be a non-negative integer, got ${target.offset}`);
+    }
+    this.buffer.drop(keyOf(a.topic, a.partition));
+    this.clearErrors(a);
+    a.position = target.offset;
+    a.reopenOnResume = false;
+    a.stream.start(target.offset);
+    this.updateFlow();
+  }
+
+  /** Stops handing out records of these partitions and pauses their streams. */
+  pause(partitions: TopicPartition[]): void {
+    for (const tp of partitions) {
+      const a = this.get(tp);
+      if (a.paused) continue;
+      a.paused = true;
+      a.stream.setFlowing(false);
+      if (this.buffer.drop(keyOf(a.topic, a.partition)) > 0) a.reopenOnResume = true;
+    }
+    this.updateFlow();
+  }
+
+  resume(partitions: TopicPartition[]): void {
+    for (const tp of partitions) {
+      const a = this.get(tp);
+      if (!a.paused) continue;
+      a.paused = false;
+      if (a.reopenOnResume) {
+        a.reopenOnResume = false;
+        a.stream.start(a.position);
+      }
+      a.stream.setFlowing(!this.flowPaused);
+    }
+  }
+
+  paused(): TopicPartition[] {
+    return this.assignment().filter((tp) => this.get(tp).paused);
+  }
+
+  get bufferedBytes(): number {
+    return this.buffer.bytes;
+  }
+
+  stats(): ConsumerStats {
+    let reconnects = 0;
+    for (const a of this.assigned.values()) reconnects += a.stream.reconnects;
+    return {
+      bufferedBytes: this.buffer.bytes,
+      bufferedRecords: this.buffer.size,
+      maxPrefetchBytes: this.maxPrefetchBytes,
+      reconnects,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Delivery
+
+  /**
+   * The next record of any assigned, unpaused partition, waiting for one; undefined once the consumer is
+   * closed or `signal` aborts. Throws a partition's non-retriable failure.
+   */
+  async next(options: { signal?: AbortSignal } = {}): Promise<Record | undefined> {
+    const signal = options.signal;
+    for (;;) {
+      this.throwPendingError();
+      if (this.closed || signal?.aborted) return undefined;
+      const taken = this.buffer.take();
+      if (taken !== undefined) {
+        this.handedOver(taken.key, [taken.record]);
+        return taken.record;
+      }
+      await this.wait(signal);
+    }
+  }
+
+  /** The ready records of one partition (at most one received message's worth), waiting for some. */
+  async nextBatch(options: { signal?: AbortSignal } = {}): Promise<Batch | undefined> {
+    const signal = options.signal;
+    for (;;) {
+      this.throwPendingError();
+      if (this.closed || signal?.aborted) return undefined;
+      const chunk = this.buffer.takeChunk();
+      if (chunk !== undefined) {
+        const a = this.handedOver(chunk.key, chunk.records);
+        return {
+          topic: a.topic,
+          partition: a.partition,
+          records: chunk.records,
+          highWatermark: a.stream.highWatermark,
+        };
+      }
+      await this.wait(signal);
+    }
+  }
+
+  /** Records of every assigned partition as they arrive, until the consumer closes. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Record, void, undefined> {
+    for (;;) {
+      const record = await this.next();
+      if (record === undefined) return;
+      yield record;
+    }
+  }
+
+  /**
+   * Calls `eachRecord` or `eachBatch` for the records as they arrive, awaiting each call before the next.
+   * Resolves when the consumer closes or `signal` aborts; rejects with a handler's error or a partition's
+   * non-retriable failure. One run at a time.
+   */
+  run(options: RunOptions): Promise<void> {
+    this.assertOpen();
+    const { eachRecord, eachBatch, signal } = options;
+    if ((eachRecord === undefined) === (eachBatch === undefined)) {
+      throw new TributaryClientError('INVALID_REQUEST', 'give exactly one of eachRecord and eachBatch');
+    }
+    if (this.running !== null)
+      throw new TributaryClientError('INVALID_REQUEST', 'the consumer is already running');
+    const loop = async (): Promise<void> => {
+      for (;;) {
+        if (eachBatch !== undefined) {
+          const batch = await this.nextBatch({ ...(signal === undefined ? {} : { signal }) });
+          if (batch === undefined) return;
+          await this.inside(() => eachBatch(batch));
+        } else {
+          const record = await this.next({ ...(signal === undefined ? {} : { signal }) });
+          if (record === undefined) return;
+          await this.inside(() => eachRecord!(record));
+        }
+      }
+    };
+    const running = loop().finally(() => {
+      this.running = null;
+    });
+    this.running = running;
+    return running;
+  }
+
+  /** Ends reading: closes every stream, drops the buffer, ends iterations and `run` (after its handler). */
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      for (const a of this.assigned.values()) a.stream.close();
+      for (const key of this.assigned.keys()) this.buffer.drop(key);
+      this.closedController.abort();
+      this.buffer.wake();
+      for (const callback of this.onClose.splice(0)) callback();
+    }
+    // From inside a handler, waiting for the run would wait for ourselves.
+    if (this.running !== null && !this.inHandler) await this.running.catch(() => {});
+  }
+
+  /** Same as `close()`. */
+  stop(): Promise<void> {
+    return this.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Internals
+
+  private async inside(handler: () => Promise<void> | void): Promise<void> {
+    this.inHandler = true;
+    try {
+      await handler();
+    } finally {
+      this.inHandler = false;
+    }
+  }
+
+  private wait(signal: AbortSignal | undefined): Promise<void> {
+    if (signal === undefined) return this.buffer.wait(this.closedController.signal);
+    return this.buffer.wait(AbortSignal.any([signal, this.closedController.signal]));
+  }
+
+  private startPartition(topic: string, partition: number, offset: number): void {
+    const key = keyOf(topic, partition);
+    const previous = this.assigned.get(key);
+    if (previous !== undefined) {
+      previous.stream.close();
+      this.buffer.drop(key);
+      this.clearErrors(previous);
+    }
+    const stream = new PartitionStream({
+      topic,
+      partition,
+      maxBytes: this.maxBytesPerPartition,
+      reconnect: this.reconnect,
+      leader: () => this.leaderOf(topic, partition),
+      failed: (reasonName, brokerId) => this.failed(reasonName, topic, brokerId),
+      onRecords: (records, bytes) => this.received(key, records, bytes),
+      onError: (error) => {
+        this.errors.push({ key, error });
+        this.buffer.wake();
+      },
+    });
+    const a: Assigned = { topic, partition, stream, position: offset, paused: false, reopenOnResume: false };
+    this.assigned.set(key, a);
+    stream.setFlowing(!this.flowPaused);
+    stream.start(offset);
+  }
+
+  private received(key: string, records: Record[], bytes: number): void {
+    const a = this.assigned.get(key);
+    if (a === undefined || this.closed) return;
+    if (a.paused) {
+      // Cannot happen with a paused grpc-js stream; keep the invariant anyway.
+      a.reopenOnResume = true;
+      return;
+    }
+    this.buffer.push(key, records, bytes);
+    this.updateFlow();
+  }
+
+  /** Advances the partition's position past `records`, checking that offsets only go forward. */
+  private handedOver(key: string, records: Record[]): Assigned {
+    const a = this.assigned.get(key)!;
+    for (const record of records) {
+      if (record.offset < a.position) {
+        throw new TributaryClientError(
+          'INTERNAL',
+          `${a.topic}[${a.partition}]: offset ${record.offset} is behind the position ${a.position}`,
+        );
+      }
+      a.position = record.offset + 1;
+    }
+    this.updateFlow();
+    return a;
+  }
+
+  /** Pauses every stream while the buffer is full, resumes the unpaused ones once it is not. */
+  private updateFlow(): void {
+    const full = this.buffer.full;
+    if (full === this.flowPaused) return;
+    this.flowPaused = full;
+    for (const a of this.assigned.values()) a.stream.setFlowing(!full && !a.paused);
+  }
+
+  private throwPendingError(): void {
+    const failed = this.errors.shift();
+    if (failed !== undefined) throw failed.error;
+  }
+
+  private clearErrors(a: Assigned): void {
+    const key = keyOf(a.topic, a.partition);
+    for (let i = this.errors.length - 1; i >= 0; i--) {
+      if (this.errors[i]!.key === key) this.errors.splice(i, 1);
+    }
+  }
+
+  private get(tp: TopicPartition): Assigned {
+    const a = this.assigned.get(keyOf(tp.topic, tp.partition));
+    if (a === undefined) {
+      throw new TributaryClientError('INVALID_REQUEST', `${tp.topic}[${tp.partition}] is not assigned`);
+    }
+    return a;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TributaryClientError('INVALID_REQUEST', 'the consumer is closed');
+  }
+
+  /** The connection to the partition's leader (`Cluster.leaderFor` when the cluster layer has it). */
+  /**
+   * The partition's leader and a connection to it. Uses `Cluster.leaderFor` where the cluster layer has
+   * it (routing across brokers), else the bootstrap connection (a single broker).
+   */
+  private leaderOf(topic: string, partition: number): Promise<{ brokerId?: number; connection: Connection }> {
+    const cluster = this.cluster as RoutingCluster;
+    if (typeof cluster.leaderFor === 'function') return cluster.leaderFor(topic, partition);
+    return Promise.resolve({ connection: cluster.connection });
+  }
+
+  private async leader(topic: string, partition: number): Promise<Connection> {
+    return (await this.leaderOf(topic, partition)).connection;
+  }
+
+  /** Lets the cluster layer drop stale metadata (and, where it pools connections, a dead one). */
+  private failed(reasonName: string, topic: string, brokerId: number | undefined): void {
+    const cluster = this.cluster as RoutingCluster;
+    if (typeof cluster.invalidateFor === 'function') cluster.invalidateFor(reasonName, topic, brokerId);
+    else if (STALE_METADATA_REASONS.has(reasonName)) cluster.invalidate(topic);
+  }
+
+  private async resolveStart(topic: string, partition: number, from: StartFrom): Promise<number> {
+    if (from === 'earliest' || from === 'latest') return this.offset(topic, partition, from);
+    if ('offset' in from) {
+      if (!Number.isSafeInteger(from.offset) || from.offset < 0) {
+        throw new TributaryClientError('OFFSET_OUT_OF_RANGE', `invalid start offset ${from.offset}`);
+      }
+      return from.offset;
+    }
+    const connection = await this.leader(topic, partition);
+    const found = await partitionOffset(connection, topic, partition, { timestamp: from.timestamp });
+    return found.offset >= 0 ? found.offset : this.offset(topic, partition, 'latest');
+  }
+
+  private async offset(topic: string, partition: number, spec: 'earliest' | 'latest'): Promise<number> {
+    const connection = await this.leader(topic, partition);
+    try {
+      return (await partitionOffset(connection, topic, partition, spec)).offset;
+    } catch (err) {
+      const error = fromServiceError(err);
+      this.failed(reasonOf(error), topic, undefined);
+      throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // One-shot reads (the CLI's), independent of the assignment
 
   /** Records of one partition from `from` on, in offset order. */
   async *consume(options: ConsumeOptions): AsyncGenerator<Record, void, undefined> {
     const { topic, partition, signal } = options;
     const follow = options.follow ?? false;
     if (signal?.aborted) return;
-    const connection = this.cluster.connection;
     const [start, end] = await Promise.all([
       this.resolveStart(topic, partition, options.from ?? 'earliest'),
       follow ? Promise.resolve(Number.POSITIVE_INFINITY) : this.offset(topic, partition, 'latest'),
     ]);
     if (!follow && start >= end) return;
     if (signal?.aborted) return;
+    const connection = await this.leader(topic, partition);
 
     const call: ClientReadableStream<SubscribeResponse__Output> = connection.client.Subscribe({
       topic,
@@ -130,7 +645,7 @@ export class Consumer {
   /** One Fetch of one partition; records before `offset` are dropped. */
   async fetch(options: FetchOptions): Promise<FetchResult> {
     const { topic, partition, offset } = options;
-    const connection = this.cluster.connection;
+    const connection = await this.leader(topic, partition);
     const maxWaitMs = options.maxWaitMs ?? 0;
     const response = await connection.unary<FetchResponse__Output>(
       (md, opts, cb) =>
@@ -161,8 +676,7 @@ export class Consumer {
     }
     const error = fromWireError(p.error);
     if (error !== null) {
-      if (error.reasonName === 'UNKNOWN_TOPIC' || error.reasonName === 'NOT_LEADER')
-        this.cluster.invalidate(topic);
+      this.failed(error.reasonName, topic, undefined);
       throw error;
     }
     const records: Record[] = [];
@@ -178,23 +692,5 @@ export class Consumer {
       logStartOffset: Number(p.log_start_offset),
       nextOffset,
     };
-  }
-
-  private async resolveStart(topic: string, partition: number, from: StartFrom): Promise<number> {
-    if (from === 'earliest' || from === 'latest') return this.offset(topic, partition, from);
-    if ('offset' in from) {
-      if (!Number.isSafeInteger(from.offset) || from.offset < 0) {
-        throw new TributaryClientError('OFFSET_OUT_OF_RANGE', `invalid start offset ${from.offset}`);
-      }
-      return from.offset;
-    }
-    const found = await partitionOffset(this.cluster.connection, topic, partition, {
-      timestamp: from.timestamp,
-    });
-    return found.offset >= 0 ? found.offset : this.offset(topic, partition, 'latest');
-  }
-
-  private async offset(topic: string, partition: number, spec: 'earliest' | 'latest'): Promise<number> {
-    return (await partitionOffset(this.cluster.connection, topic, partition, spec)).offset;
   }
 }

@@ -5,7 +5,10 @@
  * const tributary = new Tributary({ bootstrap: '127.0.0.1:9292' });
  * await tributary.admin().createTopic({ name: 'events', partitions: 3 });
  * await tributary.producer().send({ topic: 'events', messages: [{ key: 'k', value: 'v' }] });
- * for await (const r of tributary.consumer().consume({ topic: 'events', partition: 0 })) console.log(r.offset);
+ * const consumer = tributary.consumer();
+ * await consumer.assign({ topic: 'events', from: 'earliest' });
+ * for await (const record of consumer) console.log(record.partition, record.offset, record.value?.toString());
+ * // ... consumer.close() or tributary.close() ends the loop
  * tributary.close();
  * ```
  *
@@ -15,7 +18,7 @@
 import { Admin } from './admin.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { Connection, type ConnectionOptions } from './connection.js';
-import { Consumer } from './consumer.js';
+import { Consumer, type ConsumerOptions } from './consumer.js';
 import { Producer, type ProducerOptions } from './producer.js';
 
 export type TributaryOptions = ConnectionOptions & ClusterOptions;
@@ -23,6 +26,7 @@ export type TributaryOptions = ConnectionOptions & ClusterOptions;
 export class Tributary {
   readonly connection: Connection;
   readonly cluster: Cluster;
+  private readonly consumers = new Set<Consumer>();
 
   constructor(options: TributaryOptions) {
     this.connection = new Connection(options);
@@ -37,12 +41,20 @@ export class Tributary {
     return new Producer(this.cluster, options);
   }
 
-  consumer(): Consumer {
-    return new Consumer(this.cluster);
+  /** A consumer; `close()` here closes every consumer still open. */
+  consumer(options: ConsumerOptions = {}): Consumer {
+    const consumer = new Consumer(this.cluster, options);
+    this.consumers.add(consumer);
+    consumer.onClosed(() => this.consumers.delete(consumer));
+    return consumer;
   }
 
   close(): void {
-    this.connection.close();
+    for (const consumer of [...this.consumers]) void consumer.close();
+    // The cluster layer closes its pooled leader connections too, where it has them.
+    const cluster = this.cluster as Cluster & { close?: () => void };
+    if (typeof cluster.close === 'function') cluster.close();
+    else this.connection.close();
   }
 }
 

@@ -1,0 +1,203 @@
+/**
+ * One partition's Subscribe stream for the `Consumer`: opens it at an offset on the partition's leader,
+ * decodes each message's batches, drops records before the offset asked for, and hands the rest to the
+ * owner. It reconnects after retriable failures (the broker restarting, BROKER_SHUTTING_DOWN, NOT_LEADER)
+ * with exponential backoff, at the offset after the last record it handed over, so nothing is lost or
+ * repeated. Non-retriable failures (OFFSET_OUT_OF_RANGE, UNKNOWN_TOPIC, a corrupt batch) and running out of
+ * reconnect attempts go to `onError`, once.
+ *
+ * Flow control: `setFlowing(false)` pauses the grpc-js stream, so grpc-js stops reading the HTTP/2 stream
+ * and the broker, its window full, stops reading the log. Offsets are checked to strictly increase.
+ */
+import type { ClientReadableStream } from '@grpc/grpc-js';
+import { decodeBatches } from '../proto/codec/index.js';
+import type { TributaryError } from '../proto/errors.js';
+import type { SubscribeResponse__Output } from '../proto/generated/tributary/v1/SubscribeResponse.js';
+import type { Connection } from './connection.js';
+import type { Record } from './consumer-types.js';
+import { fromServiceError, reasonOf, TributaryClientError } from './errors.js';
+
+export interface ReconnectPolicy {
+  /** First backoff; doubles per failed attempt. Default 100. */
+  backoffMs: number;
+  /** Largest backoff. Default 5000. */
+  backoffMaxMs: number;
+  /** Consecutive failed attempts before the error surfaces. Default 20 (about a minute and a half). */
+  attemptsMax: number;
+}
+
+export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = {
+  backoffMs: 100,
+  backoffMaxMs: 5_000,
+  attemptsMax: 20,
+};
+
+export interface PartitionStreamOptions {
+  topic: string;
+  partition: number;
+  /** Largest message the broker sends (Subscribe max_bytes); 0 means the broker default. */
+  maxBytes: number;
+  reconnect: ReconnectPolicy;
+  /** The partition's leader and a connection to it. */
+  leader: () => Promise<{ brokerId?: number; connection: Connection }>;
+  /** Called with every failure, so the cluster layer can drop stale metadata or a dead connection. */
+  failed: (reasonName: string, brokerId: number | undefined) => void;
+  onRecords: (records: Record[], bytes: number) => void;
+  onError: (error: TributaryError) => void;
+}
+
+export class PartitionStream {
+  /** The offset of the next record this stream will hand over. */
+  next = 0;
+  /** The last high watermark the broker reported (-1 before the first message). */
+  highWatermark = -1;
+  /** Reconnects since the consumer started, for tests and metrics. */
+  reconnects = 0;
+  private call: ClientReadableStream<SubscribeResponse__Output> | null = null;
+  /** Bumped by every (re)open and close, so events of a superseded call are ignored. */
+  private generation = 0;
+  private flowing = true;
+  private failures = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly options: PartitionStreamOptions) {}
+
+  get topic(): string {
+    return this.options.topic;
+  }
+
+  get partition(): number {
+    return this.options.partition;
+  }
+
+  /** (Re)opens the stream at `offset`, abandoning the current call. */
+  start(offset: number): void {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`invalid offset ${offset}`);
+    this.next = offset;
+    this.failures = 0;
+    this.open();
+  }
+
+  /** Pauses or resumes reading the current (and any future) call. */
+  setFlowing(flowing: boolean): void {
+    if (this.flowing === flowing) return;
+    this.flowing = flowing;
+    if (this.call === null) return;
+    if (flowing) this.call.resume();
+    else this.call.pause();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.abandon();
+  }
+
+  private abandon(): void {
+    this.generation += 1;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const call = this.call;
+    this.call = null;
+    call?.cancel();
+  }
+
+  private open(): void {
+    this.abandon();
+    if (this.closed) return;
+    const generation = this.generation;
+    const { topic, partition } = this.options;
+    this.options.leader().then(
+      ({ brokerId, connection }) => {
+        if (generation !== this.generation) return;
+        const call = connection.client.Subscribe({
+          topic,
+          partition,
+          offset: String(this.next),
+          max_bytes: this.options.maxBytes,
+          format: 'RECORD_FORMAT_BATCHES',
+        });
+        this.call = call;
+        call.on('data', (message: SubscribeResponse__Output) => {
+          if (generation === this.generation) this.onMessage(message);
+        });
+        call.on('error', (err: unknown) => {
+          if (generation === this.generation) this.onFailure(fromServiceError(err), brokerId);
+        });
+        call.on('end', () => {
+          if (generation !== this.generation) return;
+          this.onFailure(
+            new TributaryClientError('UNAVAILABLE', 'the broker ended the stream', { retriable: true }),
+          );
+        });
+        if (!this.flowing) call.pause();
+      },
+      (err: unknown) => {
+        if (generation === this.generation) this.onFailure(fromServiceError(err));
+      },
+    );
+  }
+
+  private onMessage(message: SubscribeResponse__Output): void {
+    this.failures = 0;
+    const { topic, partition } = this.options;
+    const records: Record[] = [];
+    let next = this.next;
+    try {
+      for (const record of decodeBatches(message.batches)) {
+        // A message's first batch may start before the offset asked for.
+        if (record.offset < next) continue;
+        records.push({ ...record, topic, partition });
+        next = record.offset + 1;
+      }
+    } catch (err) {
+      this.fail(fromServiceError(err));
+      return;
+    }
+    const nextOffset = Number(message.next_offset);
+    if (nextOffset < this.next) {
+      this.fail(
+        new TributaryClientError(
+          'INTERNAL',
+          `${topic}[${partition}]: offsets went backwards (next_offset ${nextOffset} < ${this.next})`,
+        ),
+      );
+      return;
+    }
+    // Aborted transactions and compaction leave gaps; next_offset skips them.
+    this.next = Math.max(next, nextOffset);
+    this.highWatermark = Number(message.high_watermark);
+    this.options.onRecords(records, message.batches.length);
+  }
+
+  private onFailure(error: TributaryError, brokerId?: number): void {
+    this.call = null;
+    if (this.closed) return;
+    const { reconnect } = this.options;
+    this.options.failed(reasonOf(error), brokerId);
+    if (!error.retriable || this.failures >= reconnect.attemptsMax) {
+      this.fail(error);
+      return;
+    }
+    const delayMs = Math.min(reconnect.backoffMs * 2 ** this.failures, reconnect.backoffMaxMs);
+    this.failures += 1;
+    this.reconnects += 1;
+    const generation = this.generation;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (generation === this.generation && !this.closed) this.open();
+    }, delayMs);
+  }
+
+  private fail(error: TributaryError): void {
+    this.abandon();
+    const { topic, partition } = this.options;
+    this.options.onError(
+      new TributaryClientError(reasonOf(error), `${topic}[${partition}]: ${error.message}`, {
+        code: error.code,
+        retriable: error.retriable,
+        cause: error,
+      }),
+    );
+  }
+}
