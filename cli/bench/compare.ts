@@ -1,0 +1,614 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { Connection } from '../../client/connection.js';
+import type { ListTopicsResponse__Output } from '../../proto/generated/tributary/v1/ListTopicsResponse.js';
+import { type BrokerProcess, spawnBroker } from './broker-process.js';
+import { runTributaryConsume } from './consume-bench.js';
+import { runTributaryLatency } from './latency-bench.js';
+import {
+  installCleanupHandlers,
+  type ResourceSample,
+  rssBytes,
+  sampleProcess,
+  sleep,
+  trackPid,
+  untrackPid,
+  type WorkloadResult,
+} from './peers/common.js';
+import {
+  createKafkaTopic,
+  installKafka,
+  type KafkaPeer,
+  runKafkaConsume,
+  runKafkaProduce,
+  startKafka,
+} from './peers/kafka.js';
+import { installNats, type NatsPeer, runNatsConsume, runNatsProduce, startNats } from './peers/nats.js';
+import { runProduceBench } from './produce-bench.js';
+import { median } from './stats.js';
+
+export const WORKLOADS = ['produce', 'consume', 'latency', 'small'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+export const PEERS = ['kafka', 'nats'] as const;
+export type Peer = (typeof PEERS)[number];
+export type System = 'tributary' | Peer;
+
+const SMALL_RECORD_BYTES = 100;
+const LABEL: Record<System, string> = { tributary: 'Tributary', kafka: 'Kafka', nats: 'NATS' };
+
+export interface CompareOptions {
+  workloads: Workload[];
+  peers: Peer[];
+  recordBytes: number;
+  records: number;
+  rounds: number;
+  /** Bytes per produce request / Kafka batch.size (Tributary sends batchBytes / recordBytes records each). */
+  batchBytes: number;
+  /** Tributary produce requests in flight. */
+  inflight: number;
+  /** NATS JetStream publishes awaiting an ack at once. */
+  natsWindow: number;
+  /** Kafka linger.ms, and the Tributary latency bench's send interval. */
+  lingerMs: number;
+  /** Fixed rate for the latency workload; default: half of Kafka's max produce rate in the same round. */
+  latencyRate?: number;
+  /** Cap on the latency workload's length: it sends min(records, rate x this) records. */
+  latencySeconds: number;
+  /** Per workload. */
+  timeoutMs: number;
+}
+
+export interface WorkloadRun {
+  result?: WorkloadResult;
+  resources?: ResourceSample;
+  /** The fixed offered rate (latency workload). */
+  rate?: number;
+  error?: string;
+}
+
+export interface SystemRound {
+  system: System;
+  round: number;
+  idleRssBytes?: number;
+  workloads: Partial<Record<Workload, WorkloadRun>>;
+  error?: string;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+async function measured(pid: number, fn: () => Promise<WorkloadResult>): Promise<WorkloadRun> {
+  const sampler = sampleProcess(pid);
+  try {
+    const result = await fn();
+    const resources = sampler.stop();
+    return resources ? { result, resources } : { result };
+  } catch (err) {
+    sampler.stop();
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function tributaryTopics(bootstrap: string): Promise<string[]> {
+  const connection = new Connection({ bootstrap });
+  try {
+    const res = await new Promise<ListTopicsResponse__Output>((resolve, reject) =>
+      connection.admin.ListTopics({}, (err: Error | null, r?: ListTopicsResponse__Output) =>
+        err || !r ? reject(err) : resolve(r),
+      ),
+    );
+    return res.topics.map((t) => t.name);
+  } finally {
+    connection.close();
+  }
+}
+
+async function createTributaryTopic(bootstrap: string, topic: string): Promise<void> {
+  const connection = new Connection({ bootstrap });
+  try {
+    await new Promise<void>((resolve, reject) =>
+      connection.admin.CreateTopics({ topics: [{ name: topic, partitions: 1 }] }, (err, res) => {
+        const e = err ?? res?.topics[0]?.error;
+        if (e) reject(new Error(`cannot create ${topic}: ${e.message}`));
+        else resolve();
+      }),
+    );
+  } finally {
+    connection.close();
+  }
+}
+
+function latencyRecords(o: CompareOptions, rate: number): number {
+  return Math.max(1, Math.min(o.records, Math.round(rate * o.latencySeconds)));
+}
+
+async function runTributaryRound(
+  o: CompareOptions,
+  round: SystemRound,
+  rate: () => number | undefined,
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tributary-compare-'));
+  let broker: BrokerProcess | undefined;
+  try {
+    broker = await spawnBroker({ dataDir, args: ['--metrics-port', '-1'] });
+    trackPid(broker.pid);
+    const b = broker;
+    await sleep(1000);
+    round.idleRssBytes = rssBytes(b.pid);
+    const produce = (recordBytes: number) =>
+      measured(b.pid, async () => {
+        const before = new Set(await tributaryTopics(b.address));
+        const r = await runProduceBench({
+          bootstrap: b.address,
+          recordBytes,
+          records: o.records,
+          batchRecords: Math.max(1, Math.floor(o.batchBytes / recordBytes)),
+          inflight: o.inflight,
+          acks: 'ACKS_LEADER',
+          partitions: 1,
+          windows: 'raised',
+        });
+        const topic = (await tributaryTopics(b.address)).find((t) => !before.has(t));
+        if (recordBytes === o.recordBytes) producedTopic = topic;
+        return { ...r, latencyMs: { ...r.latencyMs } };
+      });
+    let producedTopic: string | undefined;
+    if (o.workloads.includes('produce') || o.workloads.includes('consume')) {
+      round.workloads.produce = await produce(o.recordBytes);
+    }
+    if (o.workloads.includes('consume')) {
+      const topic = producedTopic;
+      const records = round.workloads.produce?.result?.records ?? 0;
+      round.workloads.consume =
+        topic === undefined || records === 0
+          ? { error: 'nothing produced to consume' }
+          : await measured(b.pid, () =>
+              runTributaryConsume({
+                bootstrap: b.address,
+                topic,
+                partition: 0,
+                records,
+                recordBytes: o.recordBytes,
+                timeoutMs: o.timeoutMs,
+              }),
+            );
+    }
+    if (o.workloads.includes('latency')) {
+      const r = rate();
+      if (r === undefined) round.workloads.latency = { error: 'no rate (Kafka produce failed?)' };
+      else {
+        await createTributaryTopic(b.address, 'bench-latency');
+        const run = await measured(b.pid, () =>
+          runTributaryLatency({
+            bootstrap: b.address,
+            topic: 'bench-latency',
+            recordBytes: o.recordBytes,
+            records: latencyRecords(o, r),
+            rate: r,
+            lingerMs: o.lingerMs,
+            maxBatchRecords: Math.max(1, Math.floor(o.batchBytes / o.recordBytes)),
+            acks: 'ACKS_LEADER',
+            timeoutMs: o.timeoutMs,
+          }),
+        );
+        round.workloads.latency = { ...run, rate: r };
+      }
+    }
+    if (o.workloads.includes('small')) round.workloads.small = await produce(SMALL_RECORD_BYTES);
+  } finally {
+    if (broker) {
+      await broker.stop();
+      untrackPid(broker.pid);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => number | undefined) {
+  let peer: KafkaPeer | undefined;
+  try {
+    peer = await startKafka();
+    const p = peer;
+    for (const t of ['bench-produce', 'bench-latency', 'bench-small']) await createKafkaTopic(p, t);
+    await sleep(1000);
+    round.idleRssBytes = rssBytes(p.pid);
+    const produce = (topic: string, recordBytes: number, records: number, throughput: number) =>
+      measured(p.pid, () =>
+        runKafkaProduce(p, {
+          topic,
+          records,
+          recordBytes,
+          throughput,
+          batchBytes: o.batchBytes,
+          lingerMs: o.lingerMs,
+          timeoutMs: o.timeoutMs,
+        }),
+      );
+    if (
+      o.workloads.includes('produce') ||
+      o.workloads.includes('consume') ||
+      o.workloads.includes('latency')
+    ) {
+      round.workloads.produce = await produce('bench-produce', o.recordBytes, o.records, -1);
+    }
+    if (o.workloads.includes('consume')) {
+      round.workloads.consume = await measured(p.pid, () =>
+        runKafkaConsume(p, {
+          topic: 'bench-produce',
+          records: round.workloads.produce?.result?.records ?? o.records,
+          recordBytes: o.recordBytes,
+          timeoutMs: o.timeoutMs,
+        }),
+      );
+    }
+    if (o.workloads.includes('latency')) {
+      const r = rate();
+      if (r === undefined) round.workloads.latency = { error: 'no rate' };
+      else {
+        const run = await produce('bench-latency', o.recordBytes, latencyRecords(o, r), Math.round(r));
+        round.workloads.latency = { ...run, rate: r };
+      }
+    }
+    if (o.workloads.includes('small')) {
+      round.workloads.small = await produce('bench-small', SMALL_RECORD_BYTES, o.records, -1);
+    }
+  } finally {
+    await peer?.stop();
+  }
+}
+
+async function runNatsRound(o: CompareOptions, round: SystemRound, rate: () => number | undefined) {
+  let peer: NatsPeer | undefined;
+  try {
+    peer = await startNats();
+    const p = peer;
+    await sleep(1000);
+    round.idleRssBytes = rssBytes(p.pid);
+    const produce = (stream: string, recordBytes: number, records: number, r?: number) =>
+      measured(p.pid, () =>
+        runNatsProduce(p, {
+          stream,
+          records,
+          recordBytes,
+          window: o.natsWindow,
+          ...(r === undefined ? {} : { rate: r }),
+          timeoutMs: o.timeoutMs,
+        }),
+      );
+    if (o.workloads.includes('produce') || o.workloads.includes('consume')) {
+      round.workloads.produce = await produce('PRODUCE', o.recordBytes, o.records);
+    }
+    if (o.workloads.includes('consume')) {
+      round.workloads.consume = await measured(p.pid, () =>
+        runNatsConsume(p, {
+          stream: 'PRODUCE',
+          records: round.workloads.produce?.result?.records ?? o.records,
+          recordBytes: o.recordBytes,
+          timeoutMs: o.timeoutMs,
+        }),
+      );
+    }
+    if (o.workloads.includes('latency')) {
+      const r = rate();
+      if (r === undefined) round.workloads.latency = { error: 'no rate' };
+      else {
+        const run = await produce('LATENCY', o.recordBytes, latencyRecords(o, r), r);
+        round.workloads.latency = { ...run, rate: r };
+      }
+    }
+    if (o.workloads.includes('small')) {
+      round.workloads.small = await produce('SMALL', SMALL_RECORD_BYTES, o.records);
+    }
+  } finally {
+    await peer?.stop();
+  }
+}
+
+function summarize(run: WorkloadRun | undefined): string {
+  if (!run) return 'skipped';
+  if (run.error !== undefined) return `FAILED: ${run.error.split('\n')[0]}`;
+  const r = run.result!;
+  const lat = r.latencyMs ? `, p99 ${fmt(r.latencyMs.p99, 2)} ms` : '';
+  return `${Math.round(r.recordsPerSecond)} rec/s, ${fmt(r.megabytesPerSecond)} MB/s${lat}`;
+}
+
+/**
+ * Runs every round: in each, Kafka first (its max produce rate sets the latency workload's fixed rate),
+ * then Tributary, then NATS, each on a fresh broker and data dir, one after another (never at once).
+ */
+export async function runCompare(o: CompareOptions): Promise<SystemRound[]> {
+  installCleanupHandlers();
+  if (o.peers.includes('kafka')) {
+    log('provisioning Kafka (hack/peers/kafka.sh install)...');
+    await installKafka();
+  }
+  if (o.peers.includes('nats')) {
+    log('provisioning NATS (hack/peers/nats.sh install)...');
+    await installNats();
+  }
+  const order: System[] = [...(o.peers.includes('kafka') ? ['kafka' as const] : []), 'tributary'];
+  if (o.peers.includes('nats')) order.push('nats');
+  const rounds: SystemRound[] = [];
+  for (let r = 1; r <= o.rounds; r++) {
+    const inRound: SystemRound[] = [];
+    const rate = (): number | undefined => {
+      if (o.latencyRate !== undefined) return o.latencyRate;
+      const anchor =
+        inRound.find((x) => x.system === 'kafka') ?? inRound.find((x) => x.system === 'tributary');
+      const max = anchor?.workloads.produce?.result?.recordsPerSecond;
+      return max === undefined ? undefined : Math.max(1, Math.round(max / 2));
+    };
+    for (const system of order) {
+      const round: SystemRound = { system, round: r, workloads: {} };
+      inRound.push(round);
+      log(`round ${r}/${o.rounds}: ${LABEL[system]}...`);
+      try {
+        if (system === 'tributary') await runTributaryRound(o, round, rate);
+        else if (system === 'kafka') await runKafkaRound(o, round, rate);
+        else await runNatsRound(o, round, rate);
+      } catch (err) {
+        round.error = err instanceof Error ? err.message : String(err);
+        log(`  ${LABEL[system]} failed: ${round.error}`);
+      }
+      for (const w of o.workloads) {
+        const run = round.workloads[w];
+        const rateNote = run?.rate === undefined ? '' : ` (offered ${Math.round(run.rate)} rec/s)`;
+        log(`  ${w}: ${summarize(run)}${rateNote}`);
+      }
+      rounds.push(round);
+    }
+  }
+  return rounds;
+}
+
+function fmt(n: number | undefined, digits = 1): string {
+  return n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+type Metric = { label: string; get: (r: WorkloadResult) => number | undefined; digits: number };
+
+const THROUGHPUT: Metric[] = [
+  { label: 'records/s', get: (r) => r.recordsPerSecond, digits: 0 },
+  { label: 'MB/s', get: (r) => r.megabytesPerSecond, digits: 1 },
+];
+const LATENCY: Metric[] = [
+  { label: 'p50 ms', get: (r) => r.latencyMs?.p50, digits: 2 },
+  { label: 'p99 ms', get: (r) => r.latencyMs?.p99, digits: 2 },
+  { label: 'p99.9 ms', get: (r) => r.latencyMs?.p999, digits: 2 },
+  { label: 'max ms', get: (r) => r.latencyMs?.max, digits: 2 },
+];
+const METRICS: Record<Workload, Metric[]> = {
+  produce: [...THROUGHPUT, ...LATENCY],
+  consume: THROUGHPUT,
+  latency: [{ label: 'achieved rec/s', get: (r) => r.recordsPerSecond, digits: 0 }, ...LATENCY],
+  small: [...THROUGHPUT, ...LATENCY],
+};
+
+function medianOf(values: (number | undefined)[]): number | undefined {
+  const xs = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  return xs.length === 0 ? undefined : median(xs);
+}
+
+export interface Summary {
+  workloads: Partial<
+    Record<
+      Workload,
+      {
+        medians: Partial<Record<System, Record<string, number | undefined>>>;
+        ratios: Partial<Record<Peer, Record<string, number | undefined>>>;
+        rounds: Partial<Record<System, number>>;
+      }
+    >
+  >;
+  resources: Partial<
+    Record<
+      System,
+      {
+        idleRssMB?: number | undefined;
+        loadRssMB?: number | undefined;
+        produceCpuSecondsPerGB?: number | undefined;
+        produceCpuPercent?: number | undefined;
+      }
+    >
+  >;
+}
+
+export function summarizeRounds(o: CompareOptions, rounds: SystemRound[]): Summary {
+  const systems: System[] = ['tributary', ...o.peers];
+  const summary: Summary = { workloads: {}, resources: {} };
+  for (const w of o.workloads) {
+    const medians: Partial<Record<System, Record<string, number | undefined>>> = {};
+    const counts: Partial<Record<System, number>> = {};
+    for (const s of systems) {
+      const ok = rounds
+        .filter((r) => r.system === s)
+        .map((r) => r.workloads[w]?.result)
+        .filter((r): r is WorkloadResult => r !== undefined);
+      counts[s] = ok.length;
+      medians[s] = Object.fromEntries(METRICS[w].map((m) => [m.label, medianOf(ok.map(m.get))]));
+    }
+    const ratios: Partial<Record<Peer, Record<string, number | undefined>>> = {};
+    for (const p of o.peers) {
+      ratios[p] = Object.fromEntries(
+        METRICS[w].map((m) => {
+          const a = medians.tributary?.[m.label];
+          const b = medians[p]?.[m.label];
+          return [m.label, a !== undefined && b !== undefined && b !== 0 ? a / b : undefined];
+        }),
+      );
+    }
+    summary.workloads[w] = { medians, ratios, rounds: counts };
+  }
+  for (const s of systems) {
+    const mine = rounds.filter((r) => r.system === s);
+    const produce = mine.map((r) => r.workloads.produce).filter((x) => x?.result && x.resources);
+    summary.resources[s] = {
+      idleRssMB: medianOf(mine.map((r) => (r.idleRssBytes === undefined ? undefined : r.idleRssBytes / 1e6))),
+      loadRssMB: medianOf(
+        mine.map((r) => {
+          const peaks = Object.values(r.workloads)
+            .map((x) => x?.resources?.rssPeakBytes)
+            .filter((x): x is number => x !== undefined);
+          return peaks.length ? Math.max(...peaks) / 1e6 : undefined;
+        }),
+      ),
+      produceCpuSecondsPerGB: medianOf(
+        produce.map((x) => x!.resources!.cpuSeconds / (x!.result!.bytes / 1e9)),
+      ),
+      produceCpuPercent: medianOf(produce.map((x) => (100 * x!.resources!.cpuSeconds) / x!.result!.seconds)),
+    };
+  }
+  return summary;
+}
+
+const TITLES: Record<Workload, (o: CompareOptions) => string> = {
+  produce: (o) =>
+    `produce: ${o.records} x ${o.recordBytes} B, acks=leader, max rate (Tributary ${Math.floor(o.batchBytes / o.recordBytes)} records/request x ${o.inflight} in flight; Kafka batch.size=${o.batchBytes} linger.ms=${o.lingerMs}; NATS ${o.natsWindow} async publishes)`,
+  consume: (o) =>
+    `consume: catch-up read of the produce workload's ${o.records} x ${o.recordBytes} B from offset 0`,
+  latency: (o) =>
+    `latency: ${o.recordBytes} B at a fixed rate (${o.latencyRate === undefined ? "half of Kafka's max produce rate in the round" : `${o.latencyRate} rec/s`}; at most ${o.latencySeconds} s), latency from each record's due time`,
+  small: (o) => `small: ${o.records} x ${SMALL_RECORD_BYTES} B records, acks=leader, max rate`,
+};
+
+export function printSummary(o: CompareOptions, rounds: SystemRound[], summary: Summary): void {
+  const systems: System[] = ['tributary', ...o.peers];
+  for (const w of o.workloads) {
+    const s = summary.workloads[w]!;
+    console.log(`\n${TITLES[w](o)}; medians of ${o.rounds} round(s)`);
+    const rows: Record<string, Record<string, string>> = {};
+    for (const sys of systems) {
+      const row: Record<string, string> = {};
+      for (const m of METRICS[w]) row[m.label] = fmt(s.medians[sys]?.[m.label], m.digits);
+      row.rounds = `${s.rounds[sys] ?? 0}/${o.rounds}`;
+      rows[LABEL[sys]] = row;
+    }
+    for (const p of o.peers) {
+      const row: Record<string, string> = {};
+      for (const m of METRICS[w]) row[m.label] = fmt(s.ratios[p]?.[m.label], 2);
+      row.rounds = '';
+      rows[`Tributary / ${LABEL[p]}`] = row;
+    }
+    if (w === 'latency') {
+      const offered = medianOf(
+        rounds
+          .filter((r) => r.system === 'tributary' || o.peers.length)
+          .map((r) => r.workloads.latency?.rate),
+      );
+      console.log(`offered rate: ${fmt(offered, 0)} records/s (median)`);
+    }
+    console.table(rows);
+  }
+  console.log(
+    '\nbroker resources (medians): RSS idle after start, peak RSS over the workloads, CPU in produce',
+  );
+  const rows: Record<string, Record<string, string>> = {};
+  for (const sys of systems) {
+    const r = summary.resources[sys] ?? {};
+    rows[LABEL[sys]] = {
+      'idle RSS MB': fmt(r.idleRssMB, 0),
+      'load RSS MB': fmt(r.loadRssMB, 0),
+      'produce CPU s/GB': fmt(r.produceCpuSecondsPerGB, 2),
+      'produce CPU % of a core': fmt(r.produceCpuPercent, 0),
+    };
+  }
+  console.table(rows);
+  const failures = rounds.flatMap((r) => [
+    ...(r.error ? [`round ${r.round} ${LABEL[r.system]}: ${r.error.split('\n')[0]}`] : []),
+    ...Object.entries(r.workloads)
+      .filter(([, x]) => x?.error !== undefined)
+      .map(([w, x]) => `round ${r.round} ${LABEL[r.system]} ${w}: ${x!.error!.split('\n')[0]}`),
+  ]);
+  if (failures.length) console.log(`\nfailures:\n  ${failures.join('\n  ')}`);
+}
+
+function int(name: string, min: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
+    return n;
+  };
+}
+
+function list<T extends string>(name: string, allowed: readonly T[]) {
+  return (raw: string): T[] => {
+    const xs = raw
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0);
+    for (const x of xs) {
+      if (!allowed.includes(x as T)) throw new Error(`--${name}: ${x} is not one of ${allowed.join(', ')}`);
+    }
+    return xs as T[];
+  };
+}
+
+/** `tributary bench compare`: Tributary beside Apache Kafka and NATS JetStream, same parameters, same run. */
+export function registerCompareCommand(bench: Command): void {
+  bench
+    .command('compare')
+    .description(
+      'run Tributary, Apache Kafka (KRaft, from Maven Central) and NATS JetStream back to back on fresh data dirs, several rounds; print medians and Tributary / peer ratios',
+    )
+    .option('--workloads <list>', `comma-separated: ${WORKLOADS.join(',')}`, list('workloads', WORKLOADS), [
+      ...WORKLOADS,
+    ])
+    .option(
+      '--peers <list>',
+      `comma-separated: ${PEERS.join(',')} (empty: Tributary alone)`,
+      list('peers', PEERS),
+      [...PEERS],
+    )
+    .option(
+      '--record-bytes <n>',
+      'record value size for produce, consume and latency',
+      int('record-bytes', 1),
+      1024,
+    )
+    .option('--records <n>', 'records per workload per round', int('records', 1), 500_000)
+    .option('--rounds <n>', 'rounds; figures are medians', int('rounds', 1), 3)
+    .option(
+      '--batch-bytes <n>',
+      'bytes per produce request / Kafka batch.size',
+      int('batch-bytes', 1),
+      262_144,
+    )
+    .option('--inflight <n>', 'Tributary produce requests in flight', int('inflight', 1), 8)
+    .option('--nats-window <n>', 'NATS async publishes awaiting an ack', int('nats-window', 1), 256)
+    .option('--linger-ms <n>', 'Kafka linger.ms and the latency bench send interval', int('linger-ms', 0), 5)
+    .option(
+      '--latency-rate <n>',
+      "fixed rate for latency (default: half of Kafka's max)",
+      int('latency-rate', 1),
+    )
+    .option('--latency-seconds <n>', 'cap on the latency workload length', int('latency-seconds', 1), 20)
+    .option('--timeout-s <n>', 'timeout per workload', int('timeout-s', 1), 300)
+    .option('--json <file>', 'also write options, every round and the summary as JSON here')
+    .action(async (raw: Record<string, unknown>) => {
+      const o: CompareOptions = {
+        workloads: raw.workloads as Workload[],
+        peers: raw.peers as Peer[],
+        recordBytes: raw.recordBytes as number,
+        records: raw.records as number,
+        rounds: raw.rounds as number,
+        batchBytes: raw.batchBytes as number,
+        inflight: raw.inflight as number,
+        natsWindow: raw.natsWindow as number,
+        lingerMs: raw.lingerMs as number,
+        ...(raw.latencyRate === undefined ? {} : { latencyRate: raw.latencyRate as number }),
+        latencySeconds: raw.latencySeconds as number,
+        timeoutMs: (raw.timeoutS as number) * 1000,
+      };
+      const rounds = await runCompare(o);
+      const summary = summarizeRounds(o, rounds);
+      printSummary(o, rounds, summary);
+      if (raw.json !== undefined) {
+        writeFileSync(String(raw.json), `${JSON.stringify({ options: o, summary, rounds }, null, 2)}\n`);
+        log(`wrote ${raw.json}`);
+      }
+    });
+}
