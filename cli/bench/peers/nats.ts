@@ -106,7 +106,7 @@ export async function runNatsProduce(peer: NatsPeer, o: NatsProduceOptions): Pro
         const now = performance.now();
         while (sent < o.records && sent - done < o.window) {
           const due = o.rate === undefined ? now : start + (sent * 1000) / o.rate;
-          if (due > now + 0.5) {
+          if (due > now) {
             if (timer === undefined) {
               timer = setTimeout(
                 () => {
@@ -165,7 +165,7 @@ export async function runNatsConsume(
     const start = performance.now();
     let count = 0;
     let bytes = 0;
-    const messages = await consumer.consume({ max_messages: 4096, max_bytes: 8 * 1024 * 1024 });
+    const messages = await consumer.consume({ max_messages: 4096 });
     const deadline = setTimeout(() => messages.stop(), o.timeoutMs);
     for await (const m of messages) {
       bytes += m.data.length;
