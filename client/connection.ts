@@ -17,7 +17,7 @@ import {
 import type { AdminServiceClient } from '../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../proto/generated/tributary/v1/ClientService.js';
 import { loadTributaryProto } from '../proto/load.js';
-import { fromServiceError } from './errors.js';
+import { fromServiceError, TributaryClientError } from './errors.js';
 
 const MiB = 1024 * 1024;
 
@@ -62,12 +62,15 @@ export class Connection {
   readonly client: ClientServiceClient;
   readonly admin: AdminServiceClient;
   readonly requestTimeoutMs: number;
+  /** The caller's channel option overrides, kept so pooled connections to other brokers match. */
+  readonly channelOptions: ChannelOptions | undefined;
   private closed = false;
 
   constructor(options: ConnectionOptions) {
     parseBootstrap(options.bootstrap);
     this.bootstrap = options.bootstrap.trim();
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.channelOptions = options.channelOptions;
     const proto = loadTributaryProto().grpc.tributary.v1;
     const channelOptions = { ...DEFAULT_CHANNEL_OPTIONS, ...options.channelOptions };
     const creds = credentials.createInsecure();
@@ -80,15 +83,26 @@ export class Connection {
   }
 
   /** Runs one unary call with a deadline, mapping failures to `TributaryError`. */
-  unary<T>(invoke: UnaryInvoker<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  /**
+   * Runs one unary call with a deadline, mapping failures to `TributaryError`. An aborted `signal`
+   * cancels the call (it rejects with CANCELLED); the broker may still have applied it.
+   */
+  unary<T>(invoke: UnaryInvoker<T>, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
     if (this.closed) return Promise.reject(fromServiceError(new Error('connection is closed')));
+    const signal = options.signal;
+    if (signal?.aborted === true) {
+      return Promise.reject(new TributaryClientError('CANCELLED', 'aborted', { cause: signal.reason }));
+    }
     const deadline = new Date(Date.now() + (options.timeoutMs ?? this.requestTimeoutMs));
     return new Promise<T>((resolve, reject) => {
-      invoke(new Metadata(), { deadline }, (error, value) => {
+      const onAbort = (): void => call.cancel();
+      const call = invoke(new Metadata(), { deadline }, (error, value) => {
+        signal?.removeEventListener('abort', onAbort);
         if (error !== null) reject(fromServiceError(error));
         else if (value === undefined) reject(fromServiceError(new Error('empty response')));
         else resolve(value);
       });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

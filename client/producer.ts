@@ -1,20 +1,41 @@
 /**
- * The producer: groups a send's messages by partition (explicit, or the partitioner over cached
- * metadata), encodes one RecordBatch v2 per partition client-side, and appends them all with one Produce
- * call. Partitions that fail with a retriable reason (NOT_LEADER, TOO_MANY_REQUESTS, ...) are re-sent,
- * alone, up to `retries` times with exponential backoff; metadata is refreshed first when the reason says
- * it is stale. A later issue adds linger-based batching and idempotence on top of `sendBatch`.
+ * The producer, with the Java client's and KafkaJS's semantics (details in `docs/client-producer.md`).
+ *
+ *   produce(record) -> partitioner -> buffer reservation (backpressure) -> RecordAccumulator (per-partition
+ *   batches closed by batchBytes or lingerMs) -> sender: per leader, one Produce request carrying the
+ *   head batch of many partitions (up to maxRequestBytes), at most maxInFlightRequests per broker ->
+ *   per-partition result: resolve each record's promise with its offset, or retry the batch (retriable
+ *   errors, backoff with jitter, metadata refresh), or reject its records with the typed error.
+ *
+ * Ordering: batches of a partition are sent in order and a retried batch goes back to the front of its
+ * queue; but with more than one request in flight, a retry of batch N can land after batch N+1 (Kafka's
+ * behaviour without idempotence). `maxInFlightRequests: 1` keeps order strict. The idempotent producer
+ * comes later.
  */
-import type { ProducerRecord } from '../proto/codec/index.js';
-import { encodeRecordBatch } from '../proto/codec/index.js';
+import type { CompressionName } from '../proto/codec/compression.js';
+import { compressionId, type ProducerRecord } from '../proto/codec/index.js';
+import type { TributaryError } from '../proto/errors.js';
 import type { Acks } from '../proto/generated/tributary/v1/Acks.js';
 import type { ProduceResponse__Output } from '../proto/generated/tributary/v1/ProduceResponse.js';
-import { type Cluster, STALE_METADATA_REASONS } from './cluster.js';
-import { fromWireError, TributaryClientError } from './errors.js';
-import { DefaultPartitioner, type Partitioner } from './partitioner.js';
+import type { Cluster } from './cluster.js';
+import type { Connection } from './connection.js';
+import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from './errors.js';
+import { type Partitioner, partitionForKey } from './partitioner.js';
+import {
+  type AcksMode,
+  type BatchSettings,
+  estimateRecordBytes,
+  type PendingRecord,
+  type ProducerBatch,
+  RecordAccumulator,
+  type RecordMetadata,
+  StickyPartitioner,
+} from './producer/accumulator.js';
+import { aborted, BufferPool } from './producer/buffer-pool.js';
+import { backoffMs, isRetriable, type RetryPolicy, shouldRetry } from './producer/retry.js';
 
-export type AcksMode = 'none' | 'leader' | 'all';
-export type Compression = 'none' | 'gzip';
+export type { AcksMode, RecordMetadata } from './producer/accumulator.js';
+export type Compression = CompressionName;
 
 export interface Message {
   key?: Buffer | string | null;
@@ -26,6 +47,10 @@ export interface Message {
   timestamp?: number;
 }
 
+export interface ProduceRecord extends Message {
+  topic: string;
+}
+
 export interface SendRequest {
   topic: string;
   messages: Message[];
@@ -33,6 +58,7 @@ export interface SendRequest {
   /** How long the broker may wait for acks=all; 0 or absent means the broker default. */
   timeoutMs?: number;
   compression?: Compression;
+  signal?: AbortSignal;
 }
 
 export interface PartitionAck {
@@ -46,164 +72,533 @@ export interface PartitionAck {
 }
 
 export interface ProducerOptions {
+  /** Custom partitioner for every record without an explicit partition (default: murmur2 + sticky). */
   partitioner?: Partitioner;
   acks?: AcksMode;
   compression?: Compression;
-  /** Re-sends of a partition after a retriable error. */
+  /** A batch closes at this many (estimated) bytes. */
+  batchBytes?: number;
+  /** A batch closes this long after its first record. */
+  lingerMs?: number;
+  /** Upper bound of one Produce request (the batches of many partitions for one leader). */
+  maxRequestBytes?: number;
+  /** Produce requests in flight per broker. */
+  maxInFlightRequests?: number;
+  /** Total bytes of records buffered and not yet acknowledged; produce() waits when full. */
+  bufferBytes?: number;
+  /** Re-sends of a batch after a retriable error. */
   retries?: number;
   retryBackoffMs?: number;
+  retryBackoffMaxMs?: number;
+  /** A record fails when not acknowledged this long after produce() (retries included). */
+  deliveryTimeoutMs?: number;
+  /** How long the broker may wait for acks=all; 0 means the broker default. */
+  timeoutMs?: number;
 }
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const PRODUCER_DEFAULTS = {
+  acks: 'all' as AcksMode,
+  compression: 'none' as Compression,
+  batchBytes: 256 * KiB,
+  lingerMs: 5,
+  maxRequestBytes: 1 * MiB,
+  maxInFlightRequests: 5,
+  bufferBytes: 32 * MiB,
+  retries: 5,
+  retryBackoffMs: 100,
+  retryBackoffMaxMs: 1000,
+  deliveryTimeoutMs: 120_000,
+  timeoutMs: 0,
+} as const;
 
 const ACKS: Record<AcksMode, Acks> = { none: 'ACKS_NONE', leader: 'ACKS_LEADER', all: 'ACKS_ALL' };
 const MAX_MESSAGES_PER_SEND = 1_000_000;
-const MAX_RETRY_BACKOFF_MS = 5_000;
 
 function keyBytes(key: Buffer | string | null | undefined): Buffer | null {
   if (key === null || key === undefined) return null;
   return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
 }
 
+function positiveInt(name: string, value: number, min = 1): number {
+  if (!(Number.isInteger(value) && value >= min)) {
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  }
+  return value;
+}
+
+/** Counters of what the sender did, for tests, benchmarks and metrics. */
+export interface ProducerStats {
+  requests: number;
+  batches: number;
+  records: number;
+  retries: number;
+  failedBatches: number;
+}
+
 export class Producer {
-  private readonly partitioner: Partitioner;
-  private readonly acks: AcksMode;
-  private readonly compression: Compression;
-  private readonly retries: number;
-  private readonly retryBackoffMs: number;
+  readonly options: Required<Omit<ProducerOptions, 'partitioner'>>;
+  readonly stats: ProducerStats = { requests: 0, batches: 0, records: 0, retries: 0, failedBatches: 0 };
+  private readonly partitioner: Partitioner | null;
+  private readonly sticky = new StickyPartitioner();
+  private readonly pool: BufferPool;
+  private readonly accumulator: RecordAccumulator;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly inFlight = new Map<number, number>();
+  /** Partitions with a batch in flight: muted, so a partition never has two batches racing. */
+  private readonly muted = new Set<string>();
+  /** Records produced and not yet acknowledged or failed. */
+  private outstanding = 0;
+  private idleWaiters: Array<() => void> = [];
+  private draining = false;
+  private drainAgain = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryAtMs = 0;
+  private closed = false;
 
   constructor(
     private readonly cluster: Cluster,
     options: ProducerOptions = {},
   ) {
-    this.partitioner = options.partitioner ?? new DefaultPartitioner();
-    this.acks = options.acks ?? 'all';
-    this.compression = options.compression ?? 'none';
-    this.retries = options.retries ?? 3;
-    this.retryBackoffMs = options.retryBackoffMs ?? 100;
+    const o = { ...PRODUCER_DEFAULTS, ...stripUndefined(options) };
+    delete (o as ProducerOptions).partitioner;
+    compressionId(o.compression);
+    if (!(o.acks in ACKS)) throw new RangeError(`acks must be none, leader or all, got ${o.acks}`);
+    positiveInt('batchBytes', o.batchBytes);
+    positiveInt('lingerMs', o.lingerMs, 0);
+    positiveInt('maxRequestBytes', o.maxRequestBytes);
+    positiveInt('maxInFlightRequests', o.maxInFlightRequests);
+    positiveInt('retries', o.retries, 0);
+    positiveInt('retryBackoffMs', o.retryBackoffMs, 0);
+    positiveInt('retryBackoffMaxMs', o.retryBackoffMaxMs, 0);
+    positiveInt('deliveryTimeoutMs', o.deliveryTimeoutMs);
+    positiveInt('timeoutMs', o.timeoutMs, 0);
+    this.options = o;
+    this.partitioner = options.partitioner ?? null;
+    this.pool = new BufferPool(o.bufferBytes);
+    this.retryPolicy = o;
+    this.accumulator = new RecordAccumulator({
+      batchBytes: o.batchBytes,
+      lingerMs: o.lingerMs,
+      onReady: () => this.kick(),
+      onBatchClosed: (topic, partition) =>
+        this.sticky.onBatchClosed(topic, partition, this.partitionCounts.get(topic) ?? 1),
+    });
   }
 
-  /** Appends the messages; resolves with one ack per partition touched, sorted by partition. */
+  /**
+   * Buffers one record; the promise resolves when the broker acknowledged it (with its offset), or
+   * rejects with a `TributaryError`. It waits before buffering while the buffer is full (backpressure);
+   * `signal` cancels that wait (a record already buffered is not recalled).
+   */
+  async produce(record: ProduceRecord, options: { signal?: AbortSignal } = {}): Promise<RecordMetadata> {
+    return (await this.enqueue(record, this.defaultSettings(), options.signal)).result;
+  }
+
+  /** Appends the messages now (no linger); resolves with one ack per partition touched, sorted by partition. */
   async send(request: SendRequest): Promise<PartitionAck[]> {
     if (request.messages.length === 0) return [];
     if (request.messages.length > MAX_MESSAGES_PER_SEND) {
       throw new TributaryClientError('INVALID_REQUEST', `at most ${MAX_MESSAGES_PER_SEND} messages per send`);
     }
-    const byPartition = await this.assign(request.topic, request.messages);
-    const acks = request.acks ?? this.acks;
-    const compression = request.compression ?? this.compression;
-    const nowMs = Date.now();
-    let pending = new Map<number, Buffer>();
-    for (const [partition, records] of byPartition) {
-      pending.set(partition, encodeRecordBatch(records, { compression, nowMs }));
-    }
-    const results = new Map<number, PartitionAck>();
-    for (let attempt = 0; ; attempt++) {
-      const failures = await this.produce(request.topic, pending, acks, request.timeoutMs, results);
-      if (failures.size === 0) break;
-      const retriable = [...failures.values()].every((e) => e.retriable);
-      const first = [...failures.entries()][0]!;
-      if (!retriable || attempt >= this.retries) {
-        const [partition, error] = first;
-        throw new TributaryClientError(error.reasonName, `${request.topic}[${partition}]: ${error.message}`, {
-          code: error.code,
-          retriable: error.retriable,
-          cause: error,
-        });
+    const settings: BatchSettings = {
+      acks: request.acks ?? this.options.acks,
+      compression: request.compression ?? this.options.compression,
+      timeoutMs: request.timeoutMs ?? this.options.timeoutMs,
+    };
+    compressionId(settings.compression);
+    // Buffer every message (in order), then close the touched partitions' batches so they go now.
+    const promises: Array<Promise<RecordMetadata>> = [];
+    const touched = new Set<number>();
+    try {
+      for (const message of request.messages) {
+        const { partition, result } = await this.enqueue(
+          { ...message, topic: request.topic },
+          settings,
+          request.signal,
+        );
+        touched.add(partition);
+        result.catch(() => {}); // observed below
+        promises.push(result);
       }
-      await sleep(Math.min(this.retryBackoffMs * 2 ** attempt, MAX_RETRY_BACKOFF_MS));
-      const next = new Map<number, Buffer>();
-      for (const partition of failures.keys()) next.set(partition, pending.get(partition)!);
-      pending = next;
+    } finally {
+      for (const partition of touched) this.accumulator.closePartition(request.topic, partition);
     }
-    return [...results.values()].sort((a, b) => a.partition - b.partition);
+    const settled = await Promise.allSettled(promises);
+    const failure = settled.find((s) => s.status === 'rejected');
+    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
+    const byPartition = new Map<number, PartitionAck>();
+    for (const s of settled) {
+      const m = (s as PromiseFulfilledResult<RecordMetadata>).value;
+      const ack = byPartition.get(m.partition);
+      if (ack === undefined) {
+        byPartition.set(m.partition, {
+          partition: m.partition,
+          baseOffset: m.offset,
+          lastOffset: m.offset,
+          logAppendTimeMs: -1,
+        });
+      } else {
+        ack.baseOffset = Math.min(ack.baseOffset, m.offset);
+        ack.lastOffset = Math.max(ack.lastOffset, m.offset);
+      }
+    }
+    return [...byPartition.values()].sort((a, b) => a.partition - b.partition);
   }
 
-  /** Groups messages by partition, keeping their order within each partition. */
-  private async assign(topic: string, messages: Message[]): Promise<Map<number, ProducerRecord[]>> {
-    const needsMetadata = messages.some((m) => m.partition === undefined);
-    const numPartitions = needsMetadata ? await this.cluster.partitionCount(topic) : 0;
-    const byPartition = new Map<number, ProducerRecord[]>();
-    for (const message of messages) {
-      const partition =
-        message.partition ?? this.partitioner.partition(topic, keyBytes(message.key), numPartitions);
-      if (!Number.isInteger(partition) || partition < 0) {
-        throw new TributaryClientError(
-          'UNKNOWN_PARTITION',
-          `invalid partition ${partition} for topic "${topic}"`,
-        );
+  /** Sends everything buffered now; resolves when every record produced so far is acknowledged or failed. */
+  async flush(options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.accumulator.closeAll();
+    if (this.outstanding === 0) return;
+    const signal = options.signal;
+    if (signal?.aborted === true) throw aborted(signal);
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
+        reject(aborted(signal!));
+      };
+      const done = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.idleWaiters.push(done);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Flushes, then refuses further records. The cluster's connections stay open (they are shared). */
+  async close(options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.closed) return;
+    await this.flush(options);
+    this.closed = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+  }
+
+  /** Bytes reserved by buffered and in-flight records. */
+  get bufferedBytes(): number {
+    return this.pool.used;
+  }
+
+  private defaultSettings(): BatchSettings {
+    return {
+      acks: this.options.acks,
+      compression: this.options.compression,
+      timeoutMs: this.options.timeoutMs,
+    };
+  }
+
+  private async enqueue(
+    message: ProduceRecord,
+    settings: BatchSettings,
+    signal: AbortSignal | undefined,
+  ): Promise<{ partition: number; result: Promise<RecordMetadata> }> {
+    if (this.closed)
+      throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
+    const topic = message.topic;
+    const partition = await this.choosePartition(message, signal);
+    const record: PendingRecord['record'] = {
+      key: message.key ?? null,
+      value: message.value,
+      timestamp: message.timestamp ?? Date.now(),
+    };
+    if (message.headers !== undefined) record.headers = message.headers;
+    const bytes = estimateRecordBytes(record);
+    await this.pool.reserve(bytes, signal);
+    if (this.closed) {
+      this.pool.release(bytes);
+      throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
+    }
+    this.outstanding++;
+    const result = new Promise<RecordMetadata>((resolve, reject) => {
+      this.accumulator.append(topic, partition, settings, { record, bytes, resolve, reject });
+    });
+    return { partition, result };
+  }
+
+  /**
+   * The topic's partition count, waiting through retriable failures (the broker restarting, no leader)
+   * with backoff for up to deliveryTimeoutMs, as the Java client waits for metadata (max.block.ms).
+   */
+  private async partitionCount(topic: string, signal: AbortSignal | undefined): Promise<number> {
+    const startedMs = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.cluster.partitionCount(topic);
+      } catch (err) {
+        const error = fromServiceError(err);
+        if (!isRetriable(error) || Date.now() - startedMs >= this.options.deliveryTimeoutMs) throw error;
       }
-      const record: ProducerRecord = { key: message.key ?? null, value: message.value };
-      if (message.headers !== undefined) record.headers = message.headers;
-      if (message.timestamp !== undefined) record.timestamp = message.timestamp;
-      let list = byPartition.get(partition);
+      if (signal?.aborted === true) throw aborted(signal);
+      await sleep(backoffMs(attempt, this.retryPolicy), signal);
+    }
+  }
+
+  private async choosePartition(message: ProduceRecord, signal: AbortSignal | undefined): Promise<number> {
+    const topic = message.topic;
+    let partition = message.partition;
+    if (partition === undefined) {
+      const count = await this.partitionCount(topic, signal);
+      this.partitionCounts.set(topic, count);
+      const key = keyBytes(message.key);
+      if (this.partitioner !== null) partition = this.partitioner.partition(topic, key, count);
+      else partition = key === null ? this.sticky.partition(topic, count) : partitionForKey(key, count);
+    }
+    if (!Number.isInteger(partition) || partition < 0) {
+      throw new TributaryClientError(
+        'UNKNOWN_PARTITION',
+        `invalid partition ${partition} for topic "${topic}"`,
+      );
+    }
+    return partition;
+  }
+
+  // ------------------------------------------------------------------------------------------ sender
+
+  /** Runs the drain loop soon; coalesces bursts of ready batches into one pass. */
+  private kick(): void {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    queueMicrotask(() => {
+      void this.drain().finally(() => {
+        this.draining = false;
+        if (this.drainAgain) {
+          this.drainAgain = false;
+          this.kick();
+        }
+      });
+    });
+  }
+
+  /**
+   * One pass: for each partition whose head batch may go (backoff elapsed), find its leader; per leader
+   * with a free in-flight slot, take head batches of its partitions with the same acks and timeout up to
+   * maxRequestBytes, and send them as one request.
+   */
+  private async drain(): Promise<void> {
+    const now = Date.now();
+    let earliestRetryMs = Number.POSITIVE_INFINITY;
+    const byLeader = new Map<number, { connection: Connection; keys: string[] }>();
+    for (const [key, queue] of [...this.accumulator.readyQueues()]) {
+      const head = queue[0];
+      if (head === undefined || this.muted.has(key)) continue;
+      if (head.notBeforeMs > now) {
+        earliestRetryMs = Math.min(earliestRetryMs, head.notBeforeMs);
+        continue;
+      }
+      let leader: { brokerId: number; connection: Connection };
+      try {
+        leader = await this.cluster.leaderFor(head.topic, head.partition);
+      } catch (err) {
+        const batch = this.accumulator.shift(key);
+        if (batch !== undefined) this.handleFailure(batch, fromServiceError(err), undefined);
+        continue;
+      }
+      let entry = byLeader.get(leader.brokerId);
+      if (entry === undefined) {
+        entry = { connection: leader.connection, keys: [] };
+        byLeader.set(leader.brokerId, entry);
+      }
+      entry.keys.push(key);
+    }
+    for (const [brokerId, { connection, keys }] of byLeader) {
+      while ((this.inFlight.get(brokerId) ?? 0) < this.options.maxInFlightRequests) {
+        const batches = this.takeRequest(keys);
+        if (batches.length === 0) break;
+        this.inFlight.set(brokerId, (this.inFlight.get(brokerId) ?? 0) + 1);
+        void this.sendRequest(brokerId, connection, batches).finally(() => {
+          for (const batch of batches) this.muted.delete(batch.key);
+          this.inFlight.set(brokerId, (this.inFlight.get(brokerId) ?? 1) - 1);
+          this.kick();
+        });
+      }
+    }
+    if (
+      Number.isFinite(earliestRetryMs) &&
+      !(this.retryTimer !== null && this.retryAtMs <= earliestRetryMs)
+    ) {
+      if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+      this.retryAtMs = earliestRetryMs;
+      this.retryTimer = setTimeout(
+        () => {
+          this.retryTimer = null;
+          this.kick();
+        },
+        Math.max(1, earliestRetryMs - Date.now()),
+      );
+    }
+  }
+
+  /** Head batches (one per partition) of the given partitions, sharing settings, up to maxRequestBytes. */
+  private takeRequest(keys: string[]): ProducerBatch[] {
+    const queues = this.accumulator.readyQueues();
+    const now = Date.now();
+    const taken: ProducerBatch[] = [];
+    let bytes = 0;
+    for (const key of keys) {
+      const head = queues.get(key)?.[0];
+      if (head === undefined || head.notBeforeMs > now || this.muted.has(key)) continue;
+      const first = taken[0];
+      if (
+        first !== undefined &&
+        (first.settings.acks !== head.settings.acks || first.settings.timeoutMs !== head.settings.timeoutMs)
+      ) {
+        continue;
+      }
+      let encoded: Buffer;
+      try {
+        encoded = head.encode();
+      } catch (err) {
+        this.accumulator.shift(key);
+        this.handleFailure(head, fromServiceError(err), undefined);
+        continue;
+      }
+      if (taken.length > 0 && bytes + encoded.length > this.options.maxRequestBytes) continue;
+      this.accumulator.shift(key);
+      this.muted.add(key);
+      taken.push(head);
+      bytes += encoded.length;
+    }
+    return taken;
+  }
+
+  private async sendRequest(
+    brokerId: number,
+    connection: Connection,
+    batches: ProducerBatch[],
+  ): Promise<void> {
+    const settings = batches[0]!.settings;
+    const topics = new Map<string, Array<{ partition: number; batches: Buffer }>>();
+    for (const batch of batches) {
+      batch.attempts++;
+      let list = topics.get(batch.topic);
       if (list === undefined) {
         list = [];
-        byPartition.set(partition, list);
+        topics.set(batch.topic, list);
       }
-      list.push(record);
+      list.push({ partition: batch.partition, batches: batch.encode() });
     }
-    return byPartition;
+    this.stats.requests++;
+    let response: ProduceResponse__Output;
+    try {
+      response = await connection.unary<ProduceResponse__Output>(
+        (md, opts, cb) =>
+          connection.client.Produce(
+            {
+              acks: ACKS[settings.acks],
+              timeout_ms: settings.timeoutMs,
+              topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+            },
+            md,
+            opts,
+            cb,
+          ),
+        { timeoutMs: connection.requestTimeoutMs + settings.timeoutMs },
+      );
+    } catch (err) {
+      const error = fromServiceError(err);
+      for (const batch of batches) this.handleFailure(batch, error, brokerId);
+      return;
+    }
+    const answers = new Map<string, ProduceResponse__Output['topics'][number]['partitions'][number]>();
+    for (const t of response.topics)
+      for (const p of t.partitions) answers.set(`${t.topic}\u0000${p.partition}`, p);
+    for (const batch of batches) {
+      const answer = answers.get(batch.key);
+      if (answer === undefined) {
+        this.handleFailure(
+          batch,
+          new TributaryClientError(
+            'INTERNAL',
+            `the broker did not answer for ${batch.topic}[${batch.partition}]`,
+          ),
+          brokerId,
+        );
+        continue;
+      }
+      const error = fromWireError(answer.error);
+      if (error !== null) {
+        this.handleFailure(batch, error, brokerId);
+        continue;
+      }
+      const baseOffset = settings.acks === 'none' ? -1 : Number(answer.base_offset);
+      const appendTimeMs = Number(answer.log_append_time_ms);
+      this.complete(batch, (record, i) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: baseOffset < 0 ? -1 : baseOffset + i,
+        timestamp: appendTimeMs >= 0 ? appendTimeMs : record.record.timestamp,
+      }));
+    }
   }
 
-  /** One Produce call; fills `results` with successes and returns the per-partition failures. */
-  private async produce(
-    topic: string,
-    batches: Map<number, Buffer>,
-    acks: AcksMode,
-    timeoutMs: number | undefined,
-    results: Map<number, PartitionAck>,
-  ): Promise<Map<number, TributaryClientError>> {
-    const connection = this.cluster.connection;
-    const response = await connection.unary<ProduceResponse__Output>(
-      (md, opts, cb) =>
-        connection.client.Produce(
-          {
-            acks: ACKS[acks],
-            timeout_ms: timeoutMs ?? 0,
-            topics: [
-              {
-                topic,
-                partitions: [...batches].map(([partition, bytes]) => ({ partition, batches: bytes })),
-              },
-            ],
-          },
-          md,
-          opts,
-          cb,
-        ),
-      { timeoutMs: connection.requestTimeoutMs + (timeoutMs ?? 0) },
-    );
-    const failures = new Map<number, TributaryClientError>();
-    const answered = new Set<number>();
-    for (const t of response.topics) {
-      if (t.topic !== topic) continue;
-      for (const p of t.partitions) {
-        answered.add(p.partition);
-        const error = fromWireError(p.error);
-        if (error !== null) {
-          if (STALE_METADATA_REASONS.has(error.reasonName)) this.cluster.invalidate(topic);
-          failures.set(p.partition, error);
-          continue;
-        }
-        results.set(p.partition, {
-          partition: p.partition,
-          baseOffset: Number(p.base_offset),
-          lastOffset: Number(p.last_offset),
-          logAppendTimeMs: Number(p.log_append_time_ms),
-        });
-      }
+  private handleFailure(batch: ProducerBatch, error: TributaryError, brokerId: number | undefined): void {
+    batch.lastError = error;
+    this.cluster.invalidateFor(reasonOf(error), batch.topic, brokerId);
+    const now = Date.now();
+    if (shouldRetry(error, batch.attempts, batch.createdMs, now, this.retryPolicy)) {
+      this.stats.retries++;
+      batch.notBeforeMs = now + backoffMs(batch.attempts - 1, this.retryPolicy);
+      this.accumulator.retry(batch);
+      this.kick();
+      return;
     }
-    for (const partition of batches.keys()) {
-      if (!answered.has(partition)) {
-        failures.set(
-          partition,
-          new TributaryClientError('INTERNAL', `the broker did not answer for ${topic}[${partition}]`),
-        );
-      }
+    this.stats.failedBatches++;
+    const failure =
+      error instanceof TributaryClientError
+        ? new TributaryClientError(error.reasonName, `${batch.topic}[${batch.partition}]: ${error.message}`, {
+            code: error.code,
+            retriable: error.retriable,
+            cause: error,
+          })
+        : error;
+    this.complete(batch, null, failure);
+  }
+
+  private complete(
+    batch: ProducerBatch,
+    metadata: ((record: PendingRecord, index: number) => RecordMetadata) | null,
+    error?: TributaryError,
+  ): void {
+    let bytes = 0;
+    batch.records.forEach((record, i) => {
+      bytes += record.bytes;
+      if (metadata !== null) record.resolve(metadata(record, i));
+      else record.reject(error!);
+    });
+    if (metadata !== null) {
+      this.stats.batches++;
+      this.stats.records += batch.records.length;
     }
-    return failures;
+    this.pool.release(bytes);
+    this.outstanding -= batch.records.length;
+    if (this.outstanding === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(aborted(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

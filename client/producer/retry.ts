@@ -1,0 +1,47 @@
+/**
+ * Retry policy of the producer: which failures are retried, and how long to wait.
+ *
+ * A failure is retried when it says so (`retriable` from the broker's error table, e.g. NOT_LEADER,
+ * TOO_MANY_REQUESTS, REQUEST_TIMED_OUT) or it is a transport failure that left the broker unreached
+ * (UNAVAILABLE, DEADLINE_EXCEEDED), while attempts remain and the batch is younger than
+ * `deliveryTimeoutMs`. Everything else (CORRUPT_BATCH, BATCH_TOO_LARGE, UNKNOWN_TOPIC, CANCELLED, ...)
+ * fails the batch at once.
+ */
+import type { TributaryError } from '../../proto/errors.js';
+import { reasonOf } from '../errors.js';
+
+export interface RetryPolicy {
+  retries: number;
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+  deliveryTimeoutMs: number;
+}
+
+const RETRIABLE_TRANSPORT = new Set(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'NOT_LEADER']);
+
+export function isRetriable(err: TributaryError): boolean {
+  return err.retriable || RETRIABLE_TRANSPORT.has(reasonOf(err));
+}
+
+/**
+ * Exponential backoff with jitter, as the Java client (KIP-580): `retryBackoffMs * 2^attempt`, capped
+ * at `retryBackoffMaxMs`, times a random factor in [0.8, 1.2] (still capped).
+ */
+export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const exp = Math.min(policy.retryBackoffMs * 2 ** Math.max(0, attempt), policy.retryBackoffMaxMs);
+  const jittered = exp * (0.8 + 0.4 * random());
+  return Math.max(0, Math.min(Math.round(jittered), policy.retryBackoffMaxMs));
+}
+
+/** Whether a batch that failed with `err` after `attempts` sends may be sent again at `nowMs`. */
+export function shouldRetry(
+  err: TributaryError,
+  attempts: number,
+  createdMs: number,
+  nowMs: number,
+  policy: RetryPolicy,
+): boolean {
+  if (!isRetriable(err)) return false;
+  if (attempts > policy.retries) return false;
+  return nowMs - createdMs < policy.deliveryTimeoutMs;
+}
