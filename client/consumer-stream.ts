@@ -39,7 +39,7 @@ export interface PartitionStreamOptions {
   maxBytes: number;
   reconnect: ReconnectPolicy;
   /** The partition's leader and a connection to it. */
-  leader: () => Promise<{ brokerId?: number; connection: Connection }>;
+  leader: () => Promise<{ brokerId: number; connection: Connection }>;
   /** Called with every failure, so the cluster layer can drop stale metadata or a dead connection. */
   failed: (reasonName: string, brokerId: number | undefined) => void;
   onRecords: (records: Record[], bytes: number) => void;

@@ -26,7 +26,7 @@ import { decodeBatches } from '../proto/codec/index.js';
 import type { TributaryError } from '../proto/errors.js';
 import type { FetchResponse__Output } from '../proto/generated/tributary/v1/FetchResponse.js';
 import type { SubscribeResponse__Output } from '../proto/generated/tributary/v1/SubscribeResponse.js';
-import { type Cluster, STALE_METADATA_REASONS } from './cluster.js';
+import type { Cluster, PartitionLeader } from './cluster.js';
 import type { Connection } from './connection.js';
 import { PrefetchBuffer } from './consumer-buffer.js';
 import { DEFAULT_RECONNECT_POLICY, PartitionStream, type ReconnectPolicy } from './consumer-stream.js';
@@ -107,12 +107,6 @@ interface Assigned {
   /** Records were dropped while paused: resuming must re-open the stream at `position`. */
   reopenOnResume: boolean;
 }
-
-/** The multi-broker routing the cluster layer is gaining; optional until it lands everywhere. */
-type RoutingCluster = Cluster & {
-  leaderFor?: (topic: string, partition: number) => Promise<{ brokerId: number; connection: Connection }>;
-  invalidateFor?: (reasonName: string, topic?: string, brokerId?: number) => void;
-};
 
 const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`;
 
@@ -525,25 +519,18 @@ export class Consumer implements AsyncIterable<Record> {
   }
 
   /** The connection to the partition's leader (`Cluster.leaderFor` when the cluster layer has it). */
-  /**
-   * The partition's leader and a connection to it. Uses `Cluster.leaderFor` where the cluster layer has
-   * it (routing across brokers), else the bootstrap connection (a single broker).
-   */
-  private leaderOf(topic: string, partition: number): Promise<{ brokerId?: number; connection: Connection }> {
-    const cluster = this.cluster as RoutingCluster;
-    if (typeof cluster.leaderFor === 'function') return cluster.leaderFor(topic, partition);
-    return Promise.resolve({ connection: cluster.connection });
+  /** The partition's leader and a connection to it. */
+  private leaderOf(topic: string, partition: number): Promise<PartitionLeader> {
+    return this.cluster.leaderFor(topic, partition);
   }
 
   private async leader(topic: string, partition: number): Promise<Connection> {
-    return (await this.leaderOf(topic, partition)).connection;
+    return (await this.cluster.leaderFor(topic, partition)).connection;
   }
 
-  /** Lets the cluster layer drop stale metadata (and, where it pools connections, a dead one). */
+  /** Lets the cluster layer drop stale metadata, and the connection of a broker that went away. */
   private failed(reasonName: string, topic: string, brokerId: number | undefined): void {
-    const cluster = this.cluster as RoutingCluster;
-    if (typeof cluster.invalidateFor === 'function') cluster.invalidateFor(reasonName, topic, brokerId);
-    else if (STALE_METADATA_REASONS.has(reasonName)) cluster.invalidate(topic);
+    this.cluster.invalidateFor(reasonName, topic, brokerId);
   }
 
   private async resolveStart(topic: string, partition: number, from: StartFrom): Promise<number> {

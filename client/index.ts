@@ -13,7 +13,8 @@
  * ```
  *
  * Layers, bottom up: `Connection` (gRPC channel and stubs) -> `Cluster` (metadata cache) ->
- * `Producer` / `Consumer` / `Admin`. All of them share the one connection of a `Tributary`.
+ * `Producer` / `Consumer` / `Admin`. All of them share the connections of a `Tributary` (the bootstrap
+ * connection, and one per partition leader).
  */
 import { Admin } from './admin.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
@@ -51,10 +52,8 @@ export class Tributary {
 
   close(): void {
     for (const consumer of [...this.consumers]) void consumer.close();
-    // The cluster layer closes its pooled leader connections too, where it has them.
-    const cluster = this.cluster as Cluster & { close?: () => void };
-    if (typeof cluster.close === 'function') cluster.close();
-    else this.connection.close();
+    // The cluster layer closes its pooled leader connections and the bootstrap connection.
+    this.cluster.close();
   }
 }
 
