@@ -162,6 +162,33 @@ describe('producer against a broker', () => {
     await p.close();
   });
 
+  it('applies backpressure: produce() waits while the buffer is full, resumes, and can be aborted', async () => {
+    await createTopic(cluster, 'p-buffer', 1);
+    const p = producer({ bufferBytes: 4096, lingerMs: 200, batchBytes: 1_000_000 });
+    const value = 'y'.repeat(1000); // ~1 KiB estimated: 4 fill the buffer
+    const first = Array.from({ length: 4 }, () => p.produce({ topic: 'p-buffer', partition: 0, value }));
+    let fifthBuffered = false;
+    const fifth = p.produce({ topic: 'p-buffer', partition: 0, value }).then((m) => {
+      fifthBuffered = true;
+      return m;
+    });
+    const controller = new AbortController();
+    const aborted = p.produce({ topic: 'p-buffer', partition: 0, value }, { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ reasonName: 'CANCELLED' });
+    expect(fifthBuffered).toBe(false);
+    expect(p.bufferedBytes).toBeLessThanOrEqual(4096);
+    // The linger sends the first four; their acknowledgement frees the buffer and the fifth goes in.
+    expect((await Promise.all(first)).map((m) => m.offset)).toEqual([0, 1, 2, 3]);
+    await p.flush();
+    expect((await fifth).offset).toBe(4);
+    expect(p.bufferedBytes).toBe(0);
+    await p.close();
+    await expect(p.produce({ topic: 'p-buffer', partition: 0, value })).rejects.toMatchObject({
+      reasonName: 'CANCELLED',
+    });
+  });
+
   it('send() keeps working and answers per partition', async () => {
     await createTopic(cluster, 'p-send', 2);
     const acks = await producer().send({
