@@ -13,6 +13,7 @@ import { main as consumeControl } from '../../docs/examples/consume-control.js';
 import { main as consumeIterate } from '../../docs/examples/consume-iterate.js';
 import { main as errors } from '../../docs/examples/errors.js';
 import { main as produce } from '../../docs/examples/produce.js';
+import { main as produceRecords } from '../../docs/examples/produce-records.js';
 import { main as quickStart } from '../../docs/examples/quick-start.js';
 import { type BrokerProcess, REPO_ROOT, removeDataDirs, startBroker } from '../helpers/broker-process.js';
 
@@ -73,6 +74,16 @@ describe('docs/client.md examples run', () => {
     const written = acks.reduce((n, a) => n + a.lastOffset - a.baseOffset + 1, 0);
     expect(written).toBe(3);
     expect(acks.some((a) => a.partition === 1)).toBe(true);
+  });
+
+  it('produce-records.ts', async () => {
+    const written = await produceRecords(broker.address);
+    expect(written).toHaveLength(1000);
+    // Offsets are dense per partition, and records of one key share a partition.
+    for (const partition of [0, 1, 2]) {
+      const offsets = written.filter((w) => w.partition === partition).map((w) => w.offset);
+      expect([...offsets].sort((a, b) => a - b)).toEqual(offsets.map((_, i) => i));
+    }
   });
 
   it('consume-iterate.ts', async () => {
