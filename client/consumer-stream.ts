@@ -46,6 +46,18 @@ export interface PartitionStreamOptions {
   onError: (error: TributaryError) => void;
 }
 
+/**
+ * grpc-js's `ClientReadableStream` is an object-mode Readable with Node's default highWaterMark of 16, so
+ * a paused call keeps reading until 16 messages (up to 16 x max_bytes) wait inside it, unseen by the
+ * prefetch bound. It takes no option for this; lowering the field of the stream's state keeps at most one
+ * message there. Harmless when flowing: messages are emitted as they arrive. If a Node or grpc-js release
+ * moves the field, this does nothing and the default applies.
+ */
+function limitReadAhead(call: ClientReadableStream<unknown>): void {
+  const state = (call as unknown as { _readableState?: { highWaterMark?: unknown } })._readableState;
+  if (state !== undefined && typeof state.highWaterMark === 'number') state.highWaterMark = 1;
+}
+
 export class PartitionStream {
   /** The offset of the next record this stream will hand over. */
   next = 0;
@@ -62,6 +74,11 @@ export class PartitionStream {
   private closed = false;
 
   constructor(private readonly options: PartitionStreamOptions) {}
+
+  /** Messages received by grpc-js and not yet handed to this stream (held while paused). */
+  get queuedMessages(): number {
+    return this.call?.readableLength ?? 0;
+  }
 
   get topic(): string {
     return this.options.topic;
@@ -118,6 +135,7 @@ export class PartitionStream {
           format: 'RECORD_FORMAT_BATCHES',
         });
         this.call = call;
+        limitReadAhead(call);
         call.on('data', (message: SubscribeResponse__Output) => {
           if (generation === this.generation) this.onMessage(message);
         });

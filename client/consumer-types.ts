@@ -48,6 +48,8 @@ export interface ConsumerStats {
   bufferedBytes: number;
   bufferedRecords: number;
   maxPrefetchBytes: number;
+  /** Messages waiting inside the gRPC streams (at most about one per paused stream), not yet counted above. */
+  queuedMessages: number;
   /** Stream reconnects after retriable failures, over all partitions. */
   reconnects: number;
 }

@@ -303,11 +303,16 @@ export class Consumer implements AsyncIterable<Record> {
 
   stats(): ConsumerStats {
     let reconnects = 0;
-    for (const a of this.assigned.values()) reconnects += a.stream.reconnects;
+    let queuedMessages = 0;
+    for (const a of this.assigned.values()) {
+      reconnects += a.stream.reconnects;
+      queuedMessages += a.stream.queuedMessages;
+    }
     return {
       bufferedBytes: this.buffer.bytes,
       bufferedRecords: this.buffer.size,
       maxPrefetchBytes: this.maxPrefetchBytes,
+      queuedMessages,
       reconnects,
     };
   }

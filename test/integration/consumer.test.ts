@@ -241,8 +241,10 @@ describe('Consumer delivery', () => {
     const consumer = tributary.consumer({ maxPrefetchBytes, maxBytesPerPartition });
     await consumer.assign({ topic: 'k-bound' });
     let maxSeen = 0;
+    let maxQueued = 0;
     const sample = setInterval(() => {
       maxSeen = Math.max(maxSeen, consumer.bufferedBytes);
+      maxQueued = Math.max(maxQueued, consumer.stats().queuedMessages);
     }, 1);
     let n = 0;
     try {
@@ -261,6 +263,8 @@ describe('Consumer delivery', () => {
     // One message (whole batches up to maxBytesPerPartition, at least one batch) past the bound at most.
     expect(maxSeen).toBeLessThanOrEqual(maxPrefetchBytes + maxBytesPerPartition);
     expect(maxSeen).toBeGreaterThan(maxPrefetchBytes / 2);
+    // Paused gRPC streams hold about one message each, not Node's default of 16.
+    expect(maxQueued).toBeLessThanOrEqual(2 * 2);
   });
 });
 
