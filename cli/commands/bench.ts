@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { registerCompareCommand } from '../bench/compare.js';
 import {
   type FileBaselineResult,
   type ProduceBenchOptions,
@@ -33,6 +34,7 @@ interface Round {
 /** `tributary bench produce`: broker throughput and latency beside a plain file-append baseline. */
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('benchmarks (not tests): results as a table and JSON');
+  registerCompareCommand(bench);
   bench
     .command('produce')
     .description(
