@@ -50,6 +50,10 @@ export interface BrokerConfig {
   defaultPartitionFetchBytes: number;
   /** Concurrent subscribe streams. */
   maxSubscriptions: number;
+  /** Concurrent ProduceStream streams. */
+  maxProduceStreams: number;
+  /** Produce bytes one ProduceStream may have in flight before the broker stops reading it (backpressure). */
+  produceStreamInflightBytes: number;
   /** Default and largest produce timeout. */
   produceTimeoutMs: number;
 
@@ -105,6 +109,8 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   maxFetchBytes: 50 * 1024 * 1024,
   defaultPartitionFetchBytes: 1024 * 1024,
   maxSubscriptions: 1024,
+  maxProduceStreams: 1024,
+  produceStreamInflightBytes: 64 * 1024 * 1024,
   produceTimeoutMs: 30_000,
   logSegmentBytes: 1024 * 1024 * 1024,
   logSegmentMs: 7 * 24 * 3600 * 1000,
@@ -138,6 +144,8 @@ const INT_RANGES: Partial<Record<Key, [number, number]>> = {
   maxFetchBytes: [1024, 2 ** 31 - 1],
   defaultPartitionFetchBytes: [1024, 2 ** 31 - 1],
   maxSubscriptions: [1, 1_000_000],
+  maxProduceStreams: [1, 1_000_000],
+  produceStreamInflightBytes: [1024, 2 ** 40],
   produceTimeoutMs: [1, 3_600_000],
   logSegmentBytes: [1024, 2 ** 31 - 1],
   logSegmentMs: [1, Number.MAX_SAFE_INTEGER],

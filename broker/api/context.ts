@@ -24,6 +24,7 @@ export class Lifecycle {
   inflightRequests = 0;
   inflightProduceBytes = 0;
   subscriptions = 0;
+  produceStreams = 0;
 
   /** Aborts when shutdown begins: long polls and streams end early. */
   get signal(): AbortSignal {

@@ -1,4 +1,3 @@
-import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { encodeRecordBatch, type ProducerRecord } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { PartitionProduceData__Output } from '../../proto/generated/tributary/v1/PartitionProduceData.js';
@@ -54,6 +53,15 @@ function payloadOf(data: PartitionProduceData__Output, nowMs: number): Buffer {
 
 const FAILED = { base_offset: '-1', last_offset: '-1', log_append_time_ms: '-1', log_start_offset: '-1' };
 
+/** Bytes a produce request asks the broker to hold (plain records count a nominal 64 bytes each). */
+export function produceRequestBytes(request: ProduceRequest__Output): number {
+  let bytes = 0;
+  for (const t of request.topics) {
+    for (const p of t.partitions) bytes += p.batches.length + p.records.length * 64;
+  }
+  return bytes;
+}
+
 /**
  * Produce: validate, append each partition's batches, answer per partition. One partition's failure never
  * fails the others. acks=NONE answers as soon as the appends are started. Bytes being appended count
@@ -62,15 +70,12 @@ const FAILED = { base_offset: '-1', last_offset: '-1', log_append_time_ms: '-1',
 export async function produce(
   ctx: ApiContext,
   request: ProduceRequest__Output,
-  _call: ServerUnaryCall<ProduceRequest__Output, ProduceResponse>,
+  opts: { rejectOverLimit: boolean } = { rejectOverLimit: true },
 ): Promise<ProduceResponse> {
   const acks = parseAcks(request.acks);
   if (request.topics.length === 0)
     throw new TributaryError('INVALID_REQUEST', 'produce request names no topic');
-  let payloadBytes = 0;
-  for (const t of request.topics) {
-    for (const p of t.partitions) payloadBytes += p.batches.length + p.records.length * 64;
-  }
+  const payloadBytes = produceRequestBytes(request);
   const life = ctx.lifecycle;
   if (
     life.inflightProduceBytes > 0 &&

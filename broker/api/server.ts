@@ -11,6 +11,7 @@ import { raiseConnectionWindow, raiseStreamWindow } from './flow-control.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { produce } from './produce.js';
+import { produceStream } from './produce-stream.js';
 import { serverStream, unary } from './rpc.js';
 import { subscribe } from './subscribe.js';
 
@@ -40,7 +41,8 @@ export async function startGrpcServer(
   let port = 0;
   const api: ApiContext = { ...ctx, boundPort: () => port };
   const client: ClientServiceHandlers = {
-    Produce: unary(api, 'Produce', (req, call) => produce(api, req, call)),
+    Produce: unary(api, 'Produce', (req) => produce(api, req)),
+    ProduceStream: produceStream(api),
     Fetch: unary(api, 'Fetch', (req, call) => fetch(api, req, call)),
     Subscribe: serverStream(api, 'Subscribe', (req, call) => subscribe(api, req, call)),
     ListOffsets: unary(api, 'ListOffsets', (req) => listOffsets(api, req)),

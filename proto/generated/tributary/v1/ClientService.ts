@@ -78,6 +78,25 @@ export interface ClientServiceClient extends grpc.Client {
   produce(argument: _tributary_v1_ProduceRequest, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Produce over one long-lived stream: the broker starts the appends of each request in the order the
+   * requests arrive on the stream, so a producer can pipeline many requests per partition and keep their
+   * order (concurrent unary calls travel on separate HTTP/2 streams and may be reordered). Each response
+   * echoes its request's request_id; responses for different partitions may come back out of order.
+   * When the broker holds too many bytes of a stream, it stops reading it (HTTP/2 flow control).
+   */
+  ProduceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse__Output>;
+  ProduceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse__Output>;
+  /**
+   * Produce over one long-lived stream: the broker starts the appends of each request in the order the
+   * requests arrive on the stream, so a producer can pipeline many requests per partition and keep their
+   * order (concurrent unary calls travel on separate HTTP/2 streams and may be reordered). Each response
+   * echoes its request's request_id; responses for different partitions may come back out of order.
+   * When the broker holds too many bytes of a stream, it stops reading it (HTTP/2 flow control).
+   */
+  produceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse__Output>;
+  produceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse__Output>;
+  
+  /**
    * Stream one partition from a start position, following new appends; flow-controlled by HTTP/2.
    */
   Subscribe(argument: _tributary_v1_SubscribeRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_tributary_v1_SubscribeResponse__Output>;
@@ -115,6 +134,15 @@ export interface ClientServiceHandlers extends grpc.UntypedServiceImplementation
   Produce: grpc.handleUnaryCall<_tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse>;
   
   /**
+   * Produce over one long-lived stream: the broker starts the appends of each request in the order the
+   * requests arrive on the stream, so a producer can pipeline many requests per partition and keep their
+   * order (concurrent unary calls travel on separate HTTP/2 streams and may be reordered). Each response
+   * echoes its request's request_id; responses for different partitions may come back out of order.
+   * When the broker holds too many bytes of a stream, it stops reading it (HTTP/2 flow control).
+   */
+  ProduceStream: grpc.handleBidiStreamingCall<_tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse>;
+  
+  /**
    * Stream one partition from a start position, following new appends; flow-controlled by HTTP/2.
    */
   Subscribe: grpc.handleServerStreamingCall<_tributary_v1_SubscribeRequest__Output, _tributary_v1_SubscribeResponse>;
@@ -126,5 +154,6 @@ export interface ClientServiceDefinition extends grpc.ServiceDefinition {
   ListOffsets: MethodDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsResponse, _tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse__Output>
   Metadata: MethodDefinition<_tributary_v1_MetadataRequest, _tributary_v1_MetadataResponse, _tributary_v1_MetadataRequest__Output, _tributary_v1_MetadataResponse__Output>
   Produce: MethodDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse, _tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse__Output>
+  ProduceStream: MethodDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse, _tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse__Output>
   Subscribe: MethodDefinition<_tributary_v1_SubscribeRequest, _tributary_v1_SubscribeResponse, _tributary_v1_SubscribeRequest__Output, _tributary_v1_SubscribeResponse__Output>
 }

@@ -10,6 +10,10 @@ export interface ProduceRequest {
    */
   'timeout_ms'?: (number);
   'topics'?: (_tributary_v1_TopicProduceData)[];
+  /**
+   * ProduceStream only: echoed in the response so the producer can match them.
+   */
+  'request_id'?: (number);
 }
 
 export interface ProduceRequest__Output {
@@ -19,4 +23,8 @@ export interface ProduceRequest__Output {
    */
   'timeout_ms': (number);
   'topics': (_tributary_v1_TopicProduceData__Output)[];
+  /**
+   * ProduceStream only: echoed in the response so the producer can match them.
+   */
+  'request_id': (number);
 }
