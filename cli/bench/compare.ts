@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Connection } from '../../client/connection.js';
-import type { ListTopicsResponse__Output } from '../../proto/generated/tributary/v1/ListTopicsResponse.js';
+import type { AcksMode, Compression } from '../../client/producer.js';
 import { type BrokerProcess, spawnBroker } from './broker-process.js';
 import { runTributaryConsume } from './consume-bench.js';
 import { runTributaryLatency } from './latency-bench.js';
@@ -26,7 +25,7 @@ import {
   startKafka,
 } from './peers/kafka.js';
 import { installNats, type NatsPeer, runNatsConsume, runNatsProduce, startNats } from './peers/nats.js';
-import { runProduceBench } from './produce-bench.js';
+import { createBenchTopic, runSdkProduce } from './produce-bench.js';
 import { median } from './stats.js';
 
 export const WORKLOADS = ['produce', 'consume', 'latency', 'small'] as const;
@@ -44,13 +43,21 @@ export interface CompareOptions {
   recordBytes: number;
   records: number;
   rounds: number;
-  /** Bytes per produce request / Kafka batch.size (Tributary sends batchBytes / recordBytes records each). */
+  /** Producer batchBytes / Kafka batch.size. */
   batchBytes: number;
-  /** Tributary produce requests in flight. */
-  inflight: number;
+  /** Producer maxInFlightRequests / Kafka max.in.flight.requests.per.connection. */
+  maxInFlight: number;
+  /** Producer acks / Kafka acks (none=0, leader=1, all=all); NATS: every publish is acknowledged. */
+  acks: AcksMode;
+  /** Producer compression / Kafka compression.type; NATS has no producer-side compression. */
+  compression: Compression;
+  /** Partitions of every Tributary and Kafka topic (NATS: one stream, no partitions). */
+  partitions: number;
+  /** Producer instances (Tributary: N Tributary clients in one process; Kafka: N ProducerPerformance processes). */
+  producers: number;
   /** NATS JetStream publishes awaiting an ack at once. */
   natsWindow: number;
-  /** Kafka linger.ms, and the Tributary latency bench's send interval. */
+  /** Producer lingerMs / Kafka linger.ms. */
   lingerMs: number;
   /** Fixed rate for the latency workload; default: half of Kafka's max produce rate in the same round. */
   latencyRate?: number;
@@ -92,35 +99,6 @@ async function measured(pid: number, fn: () => Promise<WorkloadResult>): Promise
   }
 }
 
-async function tributaryTopics(bootstrap: string): Promise<string[]> {
-  const connection = new Connection({ bootstrap });
-  try {
-    const res = await new Promise<ListTopicsResponse__Output>((resolve, reject) =>
-      connection.admin.ListTopics({}, (err: Error | null, r?: ListTopicsResponse__Output) =>
-        err || !r ? reject(err) : resolve(r),
-      ),
-    );
-    return res.topics.map((t) => t.name);
-  } finally {
-    connection.close();
-  }
-}
-
-async function createTributaryTopic(bootstrap: string, topic: string): Promise<void> {
-  const connection = new Connection({ bootstrap });
-  try {
-    await new Promise<void>((resolve, reject) =>
-      connection.admin.CreateTopics({ topics: [{ name: topic, partitions: 1 }] }, (err, res) => {
-        const e = err ?? res?.topics[0]?.error;
-        if (e) reject(new Error(`cannot create ${topic}: ${e.message}`));
-        else resolve();
-      }),
-    );
-  } finally {
-    connection.close();
-  }
-}
-
 function latencyRecords(o: CompareOptions, rate: number): number {
   return Math.max(1, Math.min(o.records, Math.round(rate * o.latencySeconds)));
 }
@@ -138,22 +116,27 @@ async function runTributaryRound(
     const b = broker;
     await sleep(1000);
     round.idleRssBytes = rssBytes(b.pid);
+    let n = 0;
     const produce = (recordBytes: number) =>
       measured(b.pid, async () => {
-        const before = new Set(await tributaryTopics(b.address));
-        const r = await runProduceBench({
-          bootstrap: b.address,
+        const topic = `bench-produce-${++n}`;
+        await createBenchTopic(b.address, topic, o.partitions);
+        const r = await runSdkProduce(b.address, topic, {
           recordBytes,
           records: o.records,
-          batchRecords: Math.max(1, Math.floor(o.batchBytes / recordBytes)),
-          inflight: o.inflight,
-          acks: 'ACKS_LEADER',
-          partitions: 1,
+          acks: o.acks,
+          batchBytes: o.batchBytes,
+          lingerMs: o.lingerMs,
+          compression: o.compression,
+          producers: o.producers,
+          maxInFlight: o.maxInFlight,
+          payload: 'letters',
+          client: 'sdk',
           windows: 'raised',
+          timeoutMs: o.timeoutMs,
         });
-        const topic = (await tributaryTopics(b.address)).find((t) => !before.has(t));
         if (recordBytes === o.recordBytes) producedTopic = topic;
-        return { ...r, latencyMs: { ...r.latencyMs } };
+        return r;
       });
     let producedTopic: string | undefined;
     if (o.workloads.includes('produce') || o.workloads.includes('consume')) {
@@ -169,7 +152,7 @@ async function runTributaryRound(
               runTributaryConsume({
                 bootstrap: b.address,
                 topic,
-                partition: 0,
+                partitions: o.partitions,
                 records,
                 recordBytes: o.recordBytes,
                 timeoutMs: o.timeoutMs,
@@ -180,7 +163,7 @@ async function runTributaryRound(
       const r = rate();
       if (r === undefined) round.workloads.latency = { error: 'no rate (Kafka produce failed?)' };
       else {
-        await createTributaryTopic(b.address, 'bench-latency');
+        await createBenchTopic(b.address, 'bench-latency', o.partitions);
         const run = await measured(b.pid, () =>
           runTributaryLatency({
             bootstrap: b.address,
@@ -188,9 +171,11 @@ async function runTributaryRound(
             recordBytes: o.recordBytes,
             records: latencyRecords(o, r),
             rate: r,
+            acks: o.acks,
+            batchBytes: o.batchBytes,
             lingerMs: o.lingerMs,
-            maxBatchRecords: Math.max(1, Math.floor(o.batchBytes / o.recordBytes)),
-            acks: 'ACKS_LEADER',
+            compression: o.compression,
+            maxInFlight: o.maxInFlight,
             timeoutMs: o.timeoutMs,
           }),
         );
@@ -212,7 +197,8 @@ async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => 
   try {
     peer = await startKafka();
     const p = peer;
-    for (const t of ['bench-produce', 'bench-latency', 'bench-small']) await createKafkaTopic(p, t);
+    for (const t of ['bench-produce', 'bench-latency', 'bench-small'])
+      await createKafkaTopic(p, t, o.partitions);
     await sleep(1000);
     round.idleRssBytes = rssBytes(p.pid);
     const produce = (topic: string, recordBytes: number, records: number, throughput: number) =>
@@ -224,6 +210,10 @@ async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => 
           throughput,
           batchBytes: o.batchBytes,
           lingerMs: o.lingerMs,
+          acks: o.acks,
+          compression: o.compression,
+          maxInFlight: o.maxInFlight,
+          producers: throughput === -1 ? o.producers : 1,
           timeoutMs: o.timeoutMs,
         }),
       );
@@ -383,7 +373,12 @@ const LATENCY: Metric[] = [
 const METRICS: Record<Workload, Metric[]> = {
   produce: [...THROUGHPUT, ...LATENCY],
   consume: THROUGHPUT,
-  latency: [{ label: 'achieved rec/s', get: (r) => r.recordsPerSecond, digits: 0 }, ...LATENCY],
+  latency: [
+    { label: 'achieved rec/s', get: (r) => r.recordsPerSecond, digits: 0 },
+    ...LATENCY,
+    { label: 'e2e p50 ms', get: (r) => r.endToEndMs?.p50, digits: 2 },
+    { label: 'e2e p99 ms', get: (r) => r.endToEndMs?.p99, digits: 2 },
+  ],
   small: [...THROUGHPUT, ...LATENCY],
 };
 
@@ -464,14 +459,18 @@ export function summarizeRounds(o: CompareOptions, rounds: SystemRound[]): Summa
   return summary;
 }
 
+function producerSettings(o: CompareOptions): string {
+  return `acks=${o.acks} batch=${o.batchBytes} B linger=${o.lingerMs} ms compression=${o.compression} in-flight=${o.maxInFlight} partitions=${o.partitions} producers=${o.producers}`;
+}
+
 const TITLES: Record<Workload, (o: CompareOptions) => string> = {
   produce: (o) =>
-    `produce: ${o.records} x ${o.recordBytes} B, acks=leader, max rate (Tributary ${Math.floor(o.batchBytes / o.recordBytes)} records/request x ${o.inflight} in flight; Kafka batch.size=${o.batchBytes} linger.ms=${o.lingerMs}; NATS ${o.natsWindow} async publishes)`,
+    `produce: ${o.records} x ${o.recordBytes} B, max rate, ${producerSettings(o)}; NATS ${o.natsWindow} async publishes`,
   consume: (o) =>
     `consume: catch-up read of the produce workload's ${o.records} x ${o.recordBytes} B from offset 0`,
   latency: (o) =>
-    `latency: ${o.recordBytes} B at a fixed rate (${o.latencyRate === undefined ? "half of Kafka's max produce rate in the round" : `${o.latencyRate} rec/s`}; at most ${o.latencySeconds} s), latency from each record's due time`,
-  small: (o) => `small: ${o.records} x ${SMALL_RECORD_BYTES} B records, acks=leader, max rate`,
+    `latency: ${o.recordBytes} B at a fixed rate (${o.latencyRate === undefined ? "half of Kafka's max produce rate in the round" : `${o.latencyRate} rec/s`}; at most ${o.latencySeconds} s), one producer, ${producerSettings(o)}; p* = produce-ack latency, e2e = Tributary produce() to consumer receipt`,
+  small: (o) => `small: ${o.records} x ${SMALL_RECORD_BYTES} B records, max rate, ${producerSettings(o)}`,
 };
 
 export function printSummary(o: CompareOptions, rounds: SystemRound[], summary: Summary): void {
@@ -534,6 +533,17 @@ function int(name: string, min: number) {
   };
 }
 
+const ACKS = ['none', 'leader', 'all'] as const;
+const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+
+function oneOf<T extends string>(name: string, allowed: readonly T[]) {
+  return (raw: string): T => {
+    if (!allowed.includes(raw as T))
+      throw new Error(`--${name} must be one of ${allowed.join(', ')}, got ${raw}`);
+    return raw as T;
+  };
+}
+
 function list<T extends string>(name: string, allowed: readonly T[]) {
   return (raw: string): T[] => {
     const xs = raw
@@ -571,15 +581,29 @@ export function registerCompareCommand(bench: Command): void {
     )
     .option('--records <n>', 'records per workload per round', int('records', 1), 500_000)
     .option('--rounds <n>', 'rounds; figures are medians', int('rounds', 1), 3)
+    .option('--batch-bytes <n>', 'producer batchBytes / Kafka batch.size', int('batch-bytes', 1), 262_144)
+    .option('--linger-ms <n>', 'producer lingerMs / Kafka linger.ms', int('linger-ms', 0), 5)
+    .option('--acks <acks>', 'none | leader | all (Kafka acks=0 | 1 | all)', oneOf('acks', ACKS), 'leader')
     .option(
-      '--batch-bytes <n>',
-      'bytes per produce request / Kafka batch.size',
-      int('batch-bytes', 1),
-      262_144,
+      '--compression <codec>',
+      'none | gzip | snappy | lz4 | zstd (Kafka compression.type)',
+      oneOf('compression', COMPRESSIONS),
+      'none',
     )
-    .option('--inflight <n>', 'Tributary produce requests in flight', int('inflight', 1), 8)
+    .option('--partitions <n>', 'partitions of the Tributary and Kafka topics', int('partitions', 1), 1)
+    .option(
+      '--producers <n>',
+      'producers (Tributary: clients in one process; Kafka: ProducerPerformance processes)',
+      int('producers', 1),
+      1,
+    )
+    .option(
+      '--max-in-flight <n>',
+      'producer maxInFlightRequests / Kafka max.in.flight.requests.per.connection',
+      int('max-in-flight', 1),
+      5,
+    )
     .option('--nats-window <n>', 'NATS async publishes awaiting an ack', int('nats-window', 1), 256)
-    .option('--linger-ms <n>', 'Kafka linger.ms and the latency bench send interval', int('linger-ms', 0), 5)
     .option(
       '--latency-rate <n>',
       "fixed rate for latency (default: half of Kafka's max)",
@@ -596,7 +620,11 @@ export function registerCompareCommand(bench: Command): void {
         records: raw.records as number,
         rounds: raw.rounds as number,
         batchBytes: raw.batchBytes as number,
-        inflight: raw.inflight as number,
+        maxInFlight: raw.maxInFlight as number,
+        acks: raw.acks as AcksMode,
+        compression: raw.compression as Compression,
+        partitions: raw.partitions as number,
+        producers: raw.producers as number,
         natsWindow: raw.natsWindow as number,
         lingerMs: raw.lingerMs as number,
         ...(raw.latencyRate === undefined ? {} : { latencyRate: raw.latencyRate as number }),

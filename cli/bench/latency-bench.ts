@@ -1,117 +1,205 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Connection } from '../../client/connection.js';
-import { encodeRecordBatch } from '../../proto/codec/index.js';
-import type { ProduceResponse__Output } from '../../proto/generated/tributary/v1/ProduceResponse.js';
+import { Tributary } from '../../client/index.js';
+import type { AcksMode, Compression } from '../../client/producer.js';
+import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
+import { createBenchTopic, type PayloadKind, PayloadPool } from './produce-bench.js';
+import type { Progress } from './progress.js';
+import { LatencyRecorder, type LatencySummary } from './stats.js';
 
 export interface TributaryLatencyOptions {
   bootstrap: string;
-  /** An existing topic; partition 0 is written. */
+  /** An existing, empty topic. */
   topic: string;
   recordBytes: number;
   records: number;
-  /** Fixed offered rate, records per second. */
+  /** Fixed offered rate, records per second (over the whole run, one producer). */
   rate: number;
-  /** Records due are sent together every `lingerMs` (Kafka's producer default linger is 5 ms). */
+  acks: AcksMode;
+  batchBytes: number;
   lingerMs: number;
-  /** At most this many records per request. */
-  maxBatchRecords: number;
-  acks: 'ACKS_NONE' | 'ACKS_LEADER' | 'ACKS_ALL';
+  compression: Compression;
+  maxInFlight: number;
+  payload?: PayloadKind;
+  /** Also run a consumer following the topic and measure end-to-end latency (default true). */
+  endToEnd?: boolean;
+  maxPrefetchBytes?: number | undefined;
+  windows?: WindowsMode;
   timeoutMs?: number;
+  progress?: Progress | undefined;
 }
 
 export interface TributaryLatencyResult {
   records: number;
   bytes: number;
   seconds: number;
+  /** Achieved produce rate (acknowledged records / run time). */
   recordsPerSecond: number;
   megabytesPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; p999: number; max: number; avg: number };
+  /** Produce-ack latency: produce() call to acknowledgement, per record. */
+  latencyMs: LatencySummary;
+  /** End-to-end: the consumer's receipt minus the produce() call, same process clock, per record. */
+  endToEndMs?: LatencySummary | undefined;
+  /** How late produce() calls were against their schedule (timer and event-loop lag), per record. */
+  scheduleLagMs: LatencySummary;
 }
 
 /**
- * Produce latency at a fixed rate: record i is due at start + i / rate; every `lingerMs` the records due
- * so far go out as one request. A record's latency runs from its due time to the acknowledgement, so
- * lingering and any backlog count (no coordinated omission). Minimal implementation for `bench compare`.
+ * Latency at a fixed rate: record i is due at start + i / rate; a timer calls `producer.produce()` for
+ * every record due (so a late timer sends a burst, and the lag is reported). Each record's value carries
+ * its index in its first 4 bytes; a consumer (its own `Tributary` client, `assign({ partitions: 'all',
+ * from: 'earliest' })`) following the topic looks the index up to get the produce() time.
  */
 export async function runTributaryLatency(opts: TributaryLatencyOptions): Promise<TributaryLatencyResult> {
-  const connection = new Connection({ bootstrap: opts.bootstrap });
-  const pool = randomBytes(opts.recordBytes * 64);
-  const values = Array.from({ length: 64 }, (_, i) =>
-    pool.subarray(i * opts.recordBytes, (i + 1) * opts.recordBytes),
+  if (opts.recordBytes < 4) throw new Error('the latency bench needs records of at least 4 bytes');
+  const endToEnd = opts.endToEnd ?? true;
+  const channelOptions = clientChannelOptions(opts.windows ?? 'raised');
+  const producerClient = new Tributary({ bootstrap: opts.bootstrap, channelOptions });
+  const consumerClient = endToEnd ? new Tributary({ bootstrap: opts.bootstrap, channelOptions }) : undefined;
+  const producer = producerClient.producer({
+    acks: opts.acks,
+    batchBytes: opts.batchBytes,
+    lingerMs: opts.lingerMs,
+    compression: opts.compression,
+    maxInFlightRequests: opts.maxInFlight,
+  });
+  const consumer = consumerClient?.consumer(
+    opts.maxPrefetchBytes === undefined ? {} : { maxPrefetchBytes: opts.maxPrefetchBytes },
   );
-  const samples: number[] = [];
+  const pool = new PayloadPool(opts.recordBytes, opts.payload ?? 'letters');
+  const n = opts.records;
+  const sentAt = new Float64Array(n);
+  const ack = new LatencyRecorder(n);
+  const e2e = new LatencyRecorder(n);
+  const lag = new LatencyRecorder(n);
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+  let timer: NodeJS.Timeout | undefined;
+  let deadline: NodeJS.Timeout | undefined;
   try {
+    await consumer?.assign({ topic: opts.topic, partitions: 'all', from: 'earliest' });
+    let consumed = 0;
+    const consuming = consumer
+      ? (async () => {
+          for await (const record of consumer) {
+            const t = performance.now();
+            const i = record.value?.readUInt32BE(0) ?? -1;
+            if (i >= 0 && i < n && sentAt[i]! > 0) e2e.add(t - sentAt[i]!);
+            if (++consumed >= n) break;
+          }
+        })()
+      : Promise.resolve();
     const start = performance.now();
-    await new Promise<void>((resolve, reject) => {
+    let acked = 0;
+    const produced = new Promise<void>((resolve, reject) => {
+      deadline = setTimeout(() => {
+        reject(new Error(`latency bench: ${acked} of ${n} acked, ${consumed} consumed in ${timeoutMs} ms`));
+        void consumer?.close();
+      }, timeoutMs);
       let sent = 0;
-      let acked = 0;
-      const deadline = setTimeout(() => {
-        clearInterval(tick);
-        reject(new Error(`latency bench: ${acked} of ${opts.records} acked before timeout`));
-      }, opts.timeoutMs ?? 300_000);
-      const flush = () => {
+      const tick = () => {
+        timer = undefined;
         const now = performance.now();
-        const due = Math.min(opts.records, Math.floor(((now - start) * opts.rate) / 1000) + 1);
-        while (sent < due) {
-          const first = sent;
-          const n = Math.min(due - sent, opts.maxBatchRecords);
-          sent += n;
-          const batch = encodeRecordBatch(
-            Array.from({ length: n }, (_, k) => ({ key: null, value: values[(first + k) % values.length]! })),
-          );
-          connection.client.Produce(
-            {
-              acks: opts.acks,
-              topics: [{ topic: opts.topic, partitions: [{ partition: 0, batches: batch }] }],
+        while (sent < n) {
+          const due = start + (sent * 1000) / opts.rate;
+          if (due > now) break;
+          const i = sent++;
+          const value = Buffer.allocUnsafe(opts.recordBytes);
+          pool.value(i).copy(value);
+          value.writeUInt32BE(i, 0);
+          const t0 = performance.now();
+          sentAt[i] = t0;
+          lag.add(t0 - due);
+          producer.produce({ topic: opts.topic, value }).then(
+            () => {
+              ack.add(performance.now() - t0);
+              if (++acked === n) resolve();
             },
-            (err: Error | null, res?: ProduceResponse__Output) => {
-              const e = err ?? res?.topics[0]?.partitions[0]?.error;
-              if (e) {
-                clearInterval(tick);
-                clearTimeout(deadline);
-                reject(new Error(`produce failed: ${e.message}`));
-                return;
-              }
-              const t = performance.now();
-              for (let k = 0; k < n; k++) samples.push(t - (start + ((first + k) * 1000) / opts.rate));
-              acked += n;
-              if (acked === opts.records) {
-                clearInterval(tick);
-                clearTimeout(deadline);
-                resolve();
-              }
-            },
+            (err: unknown) => reject(err),
           );
         }
-        if (sent === opts.records) clearInterval(tick);
+        opts.progress?.update(sent, n);
+        if (sent < n) {
+          const nextDue = start + (sent * 1000) / opts.rate;
+          timer = setTimeout(tick, Math.max(0, nextDue - performance.now()));
+        }
       };
-      const tick = setInterval(flush, opts.lingerMs);
-      flush();
+      tick();
     });
+    await produced;
     const seconds = (performance.now() - start) / 1000;
-    samples.sort((a, b) => a - b);
-    const at = (p: number) =>
-      samples[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)]!;
-    let sum = 0;
-    for (const s of samples) sum += s;
-    const bytes = opts.records * opts.recordBytes;
+    await producer.flush();
+    await Promise.race([
+      consuming,
+      new Promise<void>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`latency bench: consumed ${consumed} of ${n}`)),
+          Math.max(5_000, timeoutMs - (performance.now() - start)),
+        ).unref(),
+      ),
+    ]);
+    const bytes = n * opts.recordBytes;
     return {
-      records: opts.records,
+      records: n,
       bytes,
       seconds,
-      recordsPerSecond: opts.records / seconds,
+      recordsPerSecond: n / seconds,
       megabytesPerSecond: bytes / 1e6 / seconds,
-      latencyMs: {
-        p50: at(50),
-        p95: at(95),
-        p99: at(99),
-        p999: at(99.9),
-        max: samples[samples.length - 1]!,
-        avg: sum / samples.length,
-      },
+      latencyMs: ack.summary(),
+      endToEndMs: endToEnd ? e2e.summary() : undefined,
+      scheduleLagMs: lag.summary(),
     };
   } finally {
-    connection.close();
+    if (timer !== undefined) clearTimeout(timer);
+    if (deadline !== undefined) clearTimeout(deadline);
+    opts.progress?.done();
+    await consumer?.close();
+    await producer.close().catch(() => {});
+    consumerClient?.close();
+    producerClient.close();
+  }
+}
+
+export interface LatencyBenchOptions
+  extends Omit<TributaryLatencyOptions, 'bootstrap' | 'topic' | 'rate' | 'records'> {
+  target?: string | undefined;
+  brokerNodeArgs?: string[] | undefined;
+  partitions: number;
+  records?: number | undefined;
+  durationS?: number | undefined;
+  /** Offered rate; undefined: half of the max rate measured first (`maxRate`). */
+  rate?: number | undefined;
+  /** Measures the max produce rate on the same broker (used when `rate` is undefined). */
+  maxRate?: (bootstrap: string) => Promise<number>;
+}
+
+export interface LatencyBenchResult extends TributaryLatencyResult {
+  topic: string;
+  rate: number;
+  /** The max rate measured to derive `rate`, when it was. */
+  maxRate?: number | undefined;
+  broker: BrokerResources;
+}
+
+/** One round of `bench latency`: fresh broker, (max-rate probe), then the fixed-rate run. */
+export async function runLatencyBench(opts: LatencyBenchOptions): Promise<LatencyBenchResult> {
+  const windows = opts.windows ?? 'raised';
+  const broker = await startBenchBroker({ target: opts.target, windows, nodeArgs: opts.brokerNodeArgs });
+  try {
+    let maxRate: number | undefined;
+    let rate = opts.rate;
+    if (rate === undefined) {
+      if (opts.maxRate === undefined) throw new Error('give a rate or a way to measure the max rate');
+      maxRate = await opts.maxRate(broker.address);
+      rate = Math.max(1, Math.round(maxRate / 2));
+    }
+    const records = opts.records ?? Math.max(1, Math.round(rate * (opts.durationS ?? 10)));
+    const topic = `bench-latency-${Date.now()}`;
+    await createBenchTopic(broker.address, topic, opts.partitions, windows);
+    const r = rate;
+    const { value, resources } = await broker.measure(() =>
+      runTributaryLatency({ ...opts, bootstrap: broker.address, topic, rate: r, records }),
+    );
+    return { ...value, topic, rate, maxRate, broker: resources };
+  } finally {
+    await broker.stop();
   }
 }

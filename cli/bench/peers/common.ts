@@ -14,6 +14,8 @@ export interface WorkloadResult {
   megabytesPerSecond: number;
   /** Per-record (or per-request, every record of a request sharing it) latency; absent for consume. */
   latencyMs?: { p50: number; p95?: number; p99: number; p999: number; max: number; avg?: number };
+  /** End-to-end latency (produce to consumer receipt), where measured (Tributary's latency workload). */
+  endToEndMs?: { p50: number; p99: number; p999: number; max: number } | undefined;
 }
 
 /** Resource use of a broker process over one workload: CPU seconds used and peak resident memory. */

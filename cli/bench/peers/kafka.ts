@@ -72,7 +72,7 @@ async function java(mainClass: string, args: string[], timeoutMs: number) {
   );
 }
 
-export async function createKafkaTopic(peer: KafkaPeer, topic: string): Promise<void> {
+export async function createKafkaTopic(peer: KafkaPeer, topic: string, partitions = 1): Promise<void> {
   await java(
     'org.apache.kafka.tools.TopicCommand',
     [
@@ -82,7 +82,7 @@ export async function createKafkaTopic(peer: KafkaPeer, topic: string): Promise<
       '--topic',
       topic,
       '--partitions',
-      '1',
+      String(partitions),
       '--replication-factor',
       '1',
     ],
@@ -98,18 +98,37 @@ export interface KafkaProduceOptions {
   throughput: number;
   batchBytes: number;
   lingerMs: number;
+  /** Kafka acks: none -> 0, leader -> 1, all -> all. */
+  acks?: 'none' | 'leader' | 'all';
+  /** compression.type (none, gzip, snappy, lz4, zstd). */
+  compression?: string;
+  /** max.in.flight.requests.per.connection (Kafka's default is 5). */
+  maxInFlight?: number;
+  /** Concurrent ProducerPerformance processes, each sending records / producers (default 1). */
+  producers?: number;
   timeoutMs: number;
 }
 
+const KAFKA_ACKS = { none: '0', leader: '1', all: 'all' } as const;
+
+/**
+ * ProducerPerformance's final line (Kafka 4.1, `Stats.printTotal`):
+ * `%d%s records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency, %d ms 50th,
+ * %d ms 95th, %d ms 99th, %d ms 99.9th.` where %s is "" or " steady state" (with --warmup-records). The
+ * periodic window lines have no percentiles and do not match.
+ */
 const PRODUCER_SUMMARY =
-  /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, ([\d.]+) ms 50th, ([\d.]+) ms 95th, ([\d.]+) ms 99th, ([\d.]+) ms 99\.9th/;
+  /(\d+)( steady state)? records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, ([\d.]+) ms 50th, ([\d.]+) ms 95th, ([\d.]+) ms 99th, ([\d.]+) ms 99\.9th/;
 
 /** Parses ProducerPerformance's final summary line (the one with percentiles). Exported for tests. */
 export function parseProducerPerformance(stdout: string, recordBytes: number): WorkloadResult {
-  const lines = stdout.split('\n').filter((l) => PRODUCER_SUMMARY.test(l));
+  // The whole-run total (not the steady-state one, which covers fewer records).
+  const lines = stdout
+    .split('\n')
+    .filter((l) => PRODUCER_SUMMARY.exec(l)?.[2] === undefined && PRODUCER_SUMMARY.test(l));
   const m = PRODUCER_SUMMARY.exec(lines[lines.length - 1] ?? '');
   if (!m) throw new Error(`no ProducerPerformance summary in:\n${tail(stdout, 20)}`);
-  const n = (i: number) => Number(m[i]);
+  const n = (i: number) => Number(m[i + 1]);
   const records = n(1);
   const recordsPerSecond = n(2);
   return {
@@ -123,8 +142,58 @@ export function parseProducerPerformance(stdout: string, recordBytes: number): W
   };
 }
 
-/** Kafka's ProducerPerformance, acks=1 (leader), no compression, the given batch size and linger. */
+/**
+ * Several ProducerPerformance runs at once, as one: records and bytes add up, throughput is the total
+ * over the longest run; latency percentiles cannot be merged from summaries, so each is the worst (max)
+ * of the runs' (an upper bound of the merged percentile), and avg is weighted by records.
+ */
+export function combineProducerResults(results: readonly WorkloadResult[]): WorkloadResult {
+  if (results.length === 1) return results[0]!;
+  const records = results.reduce((s, r) => s + r.records, 0);
+  const bytes = results.reduce((s, r) => s + r.bytes, 0);
+  const seconds = Math.max(...results.map((r) => r.seconds));
+  const lat = results.map((r) => r.latencyMs!);
+  const worst = (k: 'p50' | 'p99' | 'p999' | 'max') => Math.max(...lat.map((l) => l[k]));
+  return {
+    records,
+    bytes,
+    seconds,
+    recordsPerSecond: records / seconds,
+    megabytesPerSecond: bytes / 1e6 / seconds,
+    latencyMs: {
+      p50: worst('p50'),
+      p95: Math.max(...lat.map((l) => l.p95 ?? Number.NaN)),
+      p99: worst('p99'),
+      p999: worst('p999'),
+      max: worst('max'),
+      avg: results.reduce((s, r) => s + (r.latencyMs?.avg ?? 0) * r.records, 0) / records,
+    },
+  };
+}
+
+/**
+ * Kafka's ProducerPerformance with the same producer settings as the Tributary run (acks, batch.size,
+ * linger.ms, compression.type, max.in.flight.requests.per.connection); `producers` processes at once.
+ */
 export async function runKafkaProduce(peer: KafkaPeer, o: KafkaProduceOptions): Promise<WorkloadResult> {
+  const producers = o.producers ?? 1;
+  const shares = Array.from(
+    { length: producers },
+    (_, i) => Math.floor(o.records / producers) + (i < o.records % producers ? 1 : 0),
+  ).filter((x) => x > 0);
+  const results = await Promise.all(
+    shares.map((records) =>
+      runOneKafkaProducer(peer, {
+        ...o,
+        records,
+        throughput: o.throughput < 0 ? o.throughput : o.throughput / shares.length,
+      }),
+    ),
+  );
+  return combineProducerResults(results);
+}
+
+async function runOneKafkaProducer(peer: KafkaPeer, o: KafkaProduceOptions): Promise<WorkloadResult> {
   const res = await java(
     'org.apache.kafka.tools.ProducerPerformance',
     [
@@ -138,10 +207,11 @@ export async function runKafkaProduce(peer: KafkaPeer, o: KafkaProduceOptions): 
       String(o.throughput),
       '--producer-props',
       `bootstrap.servers=${peer.bootstrap}`,
-      'acks=1',
+      `acks=${KAFKA_ACKS[o.acks ?? 'leader']}`,
       `batch.size=${o.batchBytes}`,
       `linger.ms=${o.lingerMs}`,
-      'compression.type=none',
+      `compression.type=${o.compression ?? 'none'}`,
+      `max.in.flight.requests.per.connection=${o.maxInFlight ?? 5}`,
       'max.request.size=4194304',
     ],
     o.timeoutMs,
@@ -149,9 +219,21 @@ export async function runKafkaProduce(peer: KafkaPeer, o: KafkaProduceOptions): 
   return parseProducerPerformance(res.stdout, o.recordBytes);
 }
 
-/** Parses ConsumerPerformance's CSV-ish header and value line. Exported for tests. */
-export function parseConsumerPerformance(stdout: string, recordBytes: number): WorkloadResult {
+/**
+ * Parses ConsumerPerformance's output (Kafka 4.1): the header `start.time, end.time, data.consumed.in.MB,
+ * MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec`
+ * and one value line. A run that timed out prints "WARNING: Exiting before consuming the expected number
+ * of messages" first; that is an error when `expected` is given. Exported for tests.
+ */
+export function parseConsumerPerformance(
+  stdout: string,
+  recordBytes: number,
+  expected?: number,
+): WorkloadResult {
   const lines = stdout.split('\n').map((l) => l.trim());
+  if (expected !== undefined && lines.some((l) => l.startsWith('WARNING: Exiting before consuming'))) {
+    throw new Error(`ConsumerPerformance timed out before ${expected} records:\n${tail(stdout, 5)}`);
+  }
   const h = lines.findIndex((l) => l.startsWith('start.time'));
   const header = (lines[h] ?? '').split(',').map((x) => x.trim());
   const values = (lines[h + 1] ?? '').split(',').map((x) => x.trim());
@@ -191,5 +273,5 @@ export async function runKafkaConsume(
     ],
     o.timeoutMs,
   );
-  return parseConsumerPerformance(res.stdout, o.recordBytes);
+  return parseConsumerPerformance(res.stdout, o.recordBytes, o.records);
 }
