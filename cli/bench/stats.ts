@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 /** Nearest-rank percentile of ascending `sorted` samples (p in 0..100); NaN when empty. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  // (p * n) / 100 with a tolerance: 99.9 / 100 * 1000 is 999.0000000000001 in floating point.
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p * sorted.length) / 100 - 1e-9) - 1));
   return sorted[rank]!;
 }
 

@@ -128,8 +128,9 @@ export function parseProducerPerformance(stdout: string, recordBytes: number): W
     .filter((l) => PRODUCER_SUMMARY.exec(l)?.[2] === undefined && PRODUCER_SUMMARY.test(l));
   const m = PRODUCER_SUMMARY.exec(lines[lines.length - 1] ?? '');
   if (!m) throw new Error(`no ProducerPerformance summary in:\n${tail(stdout, 20)}`);
+  // Group 1 is the count, group 2 the optional " steady state"; the figures follow from group 3.
   const n = (i: number) => Number(m[i + 1]);
-  const records = n(1);
+  const records = Number(m[1]);
   const recordsPerSecond = n(2);
   return {
     records,
