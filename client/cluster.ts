@@ -92,6 +92,13 @@ export class Cluster {
     return request;
   }
 
+  /** The partition count from fresh cached metadata, without waiting; undefined when not cached. */
+  cachedPartitionCount(name: string): number | undefined {
+    const cached = this.cache.get(name);
+    if (cached === undefined || Date.now() - cached.fetchedAtMs >= this.metadataMaxAgeMs) return undefined;
+    return cached.topic.partitions.length;
+  }
+
   async partitionCount(name: string): Promise<number> {
     return (await this.topic(name)).partitions.length;
   }

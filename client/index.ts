@@ -28,6 +28,7 @@ export class Tributary {
   readonly connection: Connection;
   readonly cluster: Cluster;
   private readonly consumers = new Set<Consumer>();
+  private readonly producers = new Set<Producer>();
 
   constructor(options: TributaryOptions) {
     this.connection = new Connection(options);
@@ -38,8 +39,11 @@ export class Tributary {
     return new Admin(this.cluster);
   }
 
+  /** A producer; call its `close()` to flush. `close()` here disconnects producers still open. */
   producer(options: ProducerOptions = {}): Producer {
-    return new Producer(this.cluster, options);
+    const producer = new Producer(this.cluster, options);
+    this.producers.add(producer);
+    return producer;
   }
 
   /** A consumer; `close()` here closes every consumer still open. */
@@ -50,8 +54,14 @@ export class Tributary {
     return consumer;
   }
 
+  /**
+   * Closes consumers and disconnects producers (records they still buffer are not sent: close or flush a
+   * producer first), then closes every connection.
+   */
   close(): void {
     for (const consumer of [...this.consumers]) void consumer.close();
+    for (const producer of this.producers) producer.disconnect();
+    this.producers.clear();
     // The cluster layer closes its pooled leader connections and the bootstrap connection.
     this.cluster.close();
   }

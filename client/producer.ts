@@ -2,15 +2,19 @@
  * The producer, with the Java client's and KafkaJS's semantics (details in `docs/client-producer.md`).
  *
  *   produce(record) -> partitioner -> buffer reservation (backpressure) -> RecordAccumulator (per-partition
- *   batches closed by batchBytes or lingerMs) -> sender: per leader, one Produce request carrying the
- *   head batch of many partitions (up to maxRequestBytes), at most maxInFlightRequests per broker ->
- *   per-partition result: resolve each record's promise with its offset, or retry the batch (retriable
- *   errors, backoff with jitter, metadata refresh), or reject its records with the typed error.
+ *   batches closed by batchBytes or lingerMs) -> sender: per leader, one request carrying ready batches
+ *   of many partitions (up to maxRequestBytes), written on that broker's ProduceStream, at most
+ *   maxInFlightRequests per broker and maxInFlightPerPartition per partition -> per-partition result:
+ *   resolve each record's promise with its offset, or retry the batch (retriable errors, backoff with
+ *   jitter, metadata refresh), or reject its records with the typed error.
  *
- * Ordering: batches of a partition are sent in order and a retried batch goes back to the front of its
- * queue; but with more than one request in flight, a retry of batch N can land after batch N+1 (Kafka's
- * behaviour without idempotence). `maxInFlightRequests: 1` keeps order strict. The idempotent producer
- * comes later.
+ * Ordering: the broker appends a stream's requests in the order they were written, so batches of a
+ * partition land in order however many are in flight. When a request fails retriably (the stream broke, a
+ * leader moved), every request behind it on that stream fails too, and the batches go back to their queues
+ * in their original order; the partition sends nothing new until its in-flight requests are settled. A
+ * batch can still land twice if the broker appended it before the failure (at-least-once; the idempotent
+ * producer comes later). `maxInFlightPerPartition: 1` rules out even the rare case of a later batch
+ * succeeding where an earlier one failed.
  */
 import type { CompressionName } from '../proto/codec/compression.js';
 import { compressionId, type ProducerRecord } from '../proto/codec/index.js';
@@ -21,6 +25,7 @@ import type { Cluster } from './cluster.js';
 import type { Connection } from './connection.js';
 import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from './errors.js';
 import { type Partitioner, partitionForKey } from './partitioner.js';
+import { ProduceSession } from './produce-session.js';
 import {
   type AcksMode,
   type BatchSettings,
@@ -82,8 +87,10 @@ export interface ProducerOptions {
   lingerMs?: number;
   /** Upper bound of one Produce request (the batches of many partitions for one leader). */
   maxRequestBytes?: number;
-  /** Produce requests in flight per broker. */
+  /** Produce requests in flight per broker (on its ProduceStream). */
   maxInFlightRequests?: number;
+  /** Produce requests in flight per partition; order holds for any value (see the class comment). */
+  maxInFlightPerPartition?: number;
   /** Total bytes of records buffered and not yet acknowledged; produce() waits when full. */
   bufferBytes?: number;
   /** Re-sends of a batch after a retriable error. */
@@ -106,6 +113,7 @@ export const PRODUCER_DEFAULTS = {
   lingerMs: 5,
   maxRequestBytes: 1 * MiB,
   maxInFlightRequests: 5,
+  maxInFlightPerPartition: 5,
   bufferBytes: 32 * MiB,
   retries: 5,
   retryBackoffMs: 100,
@@ -148,8 +156,12 @@ export class Producer {
   private readonly retryPolicy: RetryPolicy;
   private readonly partitionCounts = new Map<string, number>();
   private readonly inFlight = new Map<number, number>();
-  /** Partitions with a batch in flight: muted, so a partition never has two batches racing. */
-  private readonly muted = new Set<string>();
+  /** Requests in flight per partition key. */
+  private readonly partitionInFlight = new Map<string, number>();
+  /** Partitions that had a retriable failure: they send nothing new until their in-flight requests settle. */
+  private readonly recovering = new Set<string>();
+  /** One ProduceStream per broker connection. */
+  private readonly sessions = new Map<Connection, ProduceSession>();
   /** Records produced and not yet acknowledged or failed. */
   private outstanding = 0;
   private idleWaiters: Array<() => void> = [];
@@ -171,6 +183,7 @@ export class Producer {
     positiveInt('lingerMs', o.lingerMs, 0);
     positiveInt('maxRequestBytes', o.maxRequestBytes);
     positiveInt('maxInFlightRequests', o.maxInFlightRequests);
+    positiveInt('maxInFlightPerPartition', o.maxInFlightPerPartition);
     positiveInt('retries', o.retries, 0);
     positiveInt('retryBackoffMs', o.retryBackoffMs, 0);
     positiveInt('retryBackoffMaxMs', o.retryBackoffMaxMs, 0);
@@ -273,8 +286,15 @@ export class Producer {
   async close(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.closed) return;
     await this.flush(options);
+    this.disconnect();
+  }
+
+  /** Refuses further records and ends the produce streams now, without flushing. */
+  disconnect(): void {
     this.closed = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    for (const session of this.sessions.values()) session.close();
+    this.sessions.clear();
   }
 
   /** Bytes reserved by buffered and in-flight records. */
@@ -290,6 +310,11 @@ export class Producer {
     };
   }
 
+  /**
+   * Partitions and buffers one record. The record counts as outstanding from the call on, so `flush()`
+   * also waits for records still resolving metadata or waiting for buffer space. With cached metadata and
+   * free buffer space nothing here waits (no per-record promise hops on the hot path).
+   */
   private async enqueue(
     message: ProduceRecord,
     settings: BatchSettings,
@@ -298,24 +323,54 @@ export class Producer {
     if (this.closed)
       throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
     const topic = message.topic;
-    const partition = await this.choosePartition(message, signal);
-    const record: PendingRecord['record'] = {
-      key: message.key ?? null,
-      value: message.value,
-      timestamp: message.timestamp ?? Date.now(),
-    };
-    if (message.headers !== undefined) record.headers = message.headers;
-    const bytes = estimateRecordBytes(record);
-    await this.pool.reserve(bytes, signal);
-    if (this.closed) {
-      this.pool.release(bytes);
-      throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
-    }
     this.outstanding++;
-    const result = new Promise<RecordMetadata>((resolve, reject) => {
-      this.accumulator.append(topic, partition, settings, { record, bytes, resolve, reject });
-    });
-    return { partition, result };
+    let reserved = 0;
+    try {
+      const partition = this.partitionFromCache(message) ?? (await this.choosePartition(message, signal));
+      const record: PendingRecord['record'] = {
+        key: message.key ?? null,
+        value: message.value,
+        timestamp: message.timestamp ?? Date.now(),
+      };
+      if (message.headers !== undefined) record.headers = message.headers;
+      const bytes = estimateRecordBytes(record);
+      if (!this.pool.tryReserve(bytes)) await this.pool.reserve(bytes, signal);
+      reserved = bytes;
+      if (this.closed) {
+        throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
+      }
+      const result = new Promise<RecordMetadata>((resolve, reject) => {
+        this.accumulator.append(topic, partition, settings, { record, bytes, resolve, reject });
+      });
+      return { partition, result };
+    } catch (err) {
+      if (reserved > 0) this.pool.release(reserved);
+      this.settled(1);
+      throw err;
+    }
+  }
+
+  /** The partition when it can be chosen without waiting: explicit, or from cached metadata. */
+  private partitionFromCache(message: ProduceRecord): number | undefined {
+    if (message.partition !== undefined) {
+      return Number.isInteger(message.partition) && message.partition >= 0 ? message.partition : undefined;
+    }
+    const count = this.cluster.cachedPartitionCount(message.topic);
+    if (count === undefined) return undefined;
+    this.partitionCounts.set(message.topic, count);
+    const key = keyBytes(message.key);
+    if (this.partitioner !== null) return this.partitioner.partition(message.topic, key, count);
+    return key === null ? this.sticky.partition(message.topic, count) : partitionForKey(key, count);
+  }
+
+  /** `n` records are done (acknowledged, failed, or never buffered); wakes flush() when none are left. */
+  private settled(n: number): void {
+    this.outstanding -= n;
+    if (this.outstanding === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 
   /**
@@ -386,7 +441,7 @@ export class Producer {
     const byLeader = new Map<number, { connection: Connection; keys: string[] }>();
     for (const [key, queue] of [...this.accumulator.readyQueues()]) {
       const head = queue[0];
-      if (head === undefined || this.muted.has(key)) continue;
+      if (head === undefined || !this.maySend(key)) continue;
       if (head.notBeforeMs > now) {
         earliestRetryMs = Math.min(earliestRetryMs, head.notBeforeMs);
         continue;
@@ -411,8 +466,17 @@ export class Producer {
         const batches = this.takeRequest(keys);
         if (batches.length === 0) break;
         this.inFlight.set(brokerId, (this.inFlight.get(brokerId) ?? 0) + 1);
+        const keysSent = [...new Set(batches.map((b) => b.key))];
+        for (const k of keysSent) this.partitionInFlight.set(k, (this.partitionInFlight.get(k) ?? 0) + 1);
         void this.sendRequest(brokerId, connection, batches).finally(() => {
-          for (const batch of batches) this.muted.delete(batch.key);
+          for (const k of keysSent) {
+            const left = (this.partitionInFlight.get(k) ?? 1) - 1;
+            if (left > 0) this.partitionInFlight.set(k, left);
+            else {
+              this.partitionInFlight.delete(k);
+              this.recovering.delete(k);
+            }
+          }
           this.inFlight.set(brokerId, (this.inFlight.get(brokerId) ?? 1) - 1);
           this.kick();
         });
@@ -434,37 +498,58 @@ export class Producer {
     }
   }
 
-  /** Head batches (one per partition) of the given partitions, sharing settings, up to maxRequestBytes. */
+  /** Whether a partition may put another request in flight. */
+  private maySend(key: string): boolean {
+    const inFlight = this.partitionInFlight.get(key) ?? 0;
+    if (this.recovering.has(key)) return inFlight === 0;
+    return inFlight < this.options.maxInFlightPerPartition;
+  }
+
+  /**
+   * Ready batches of the given partitions, oldest first per partition, sharing settings, up to
+   * maxRequestBytes (at least one batch). Several batches of one partition travel together, concatenated.
+   */
   private takeRequest(keys: string[]): ProducerBatch[] {
     const queues = this.accumulator.readyQueues();
     const now = Date.now();
     const taken: ProducerBatch[] = [];
     let bytes = 0;
     for (const key of keys) {
-      const head = queues.get(key)?.[0];
-      if (head === undefined || head.notBeforeMs > now || this.muted.has(key)) continue;
-      const first = taken[0];
-      if (
-        first !== undefined &&
-        (first.settings.acks !== head.settings.acks || first.settings.timeoutMs !== head.settings.timeoutMs)
-      ) {
-        continue;
-      }
-      let encoded: Buffer;
-      try {
-        encoded = head.encode();
-      } catch (err) {
+      if (!this.maySend(key)) continue;
+      for (;;) {
+        const head = queues.get(key)?.[0];
+        if (head === undefined || head.notBeforeMs > now) break;
+        const first = taken[0];
+        if (
+          first !== undefined &&
+          (first.settings.acks !== head.settings.acks || first.settings.timeoutMs !== head.settings.timeoutMs)
+        ) {
+          break;
+        }
+        let encoded: Buffer;
+        try {
+          encoded = head.encode();
+        } catch (err) {
+          this.accumulator.shift(key);
+          this.handleFailure(head, fromServiceError(err), undefined);
+          continue;
+        }
+        if (taken.length > 0 && bytes + encoded.length > this.options.maxRequestBytes) break;
         this.accumulator.shift(key);
-        this.handleFailure(head, fromServiceError(err), undefined);
-        continue;
+        taken.push(head);
+        bytes += encoded.length;
       }
-      if (taken.length > 0 && bytes + encoded.length > this.options.maxRequestBytes) continue;
-      this.accumulator.shift(key);
-      this.muted.add(key);
-      taken.push(head);
-      bytes += encoded.length;
     }
     return taken;
+  }
+
+  private session(connection: Connection): ProduceSession {
+    let session = this.sessions.get(connection);
+    if (session === undefined) {
+      session = new ProduceSession(connection);
+      this.sessions.set(connection, session);
+    }
+    return session;
   }
 
   private async sendRequest(
@@ -473,32 +558,35 @@ export class Producer {
     batches: ProducerBatch[],
   ): Promise<void> {
     const settings = batches[0]!.settings;
-    const topics = new Map<string, Array<{ partition: number; batches: Buffer }>>();
+    // Batches of one partition are concatenated into one entry, in order (the broker refuses duplicates).
+    const byPartition = new Map<string, ProducerBatch[]>();
     for (const batch of batches) {
       batch.attempts++;
-      let list = topics.get(batch.topic);
-      if (list === undefined) {
-        list = [];
-        topics.set(batch.topic, list);
+      const list = byPartition.get(batch.key);
+      if (list === undefined) byPartition.set(batch.key, [batch]);
+      else list.push(batch);
+    }
+    const topics = new Map<string, Array<{ partition: number; batches: Buffer }>>();
+    for (const list of byPartition.values()) {
+      const { topic, partition } = list[0]!;
+      let entries = topics.get(topic);
+      if (entries === undefined) {
+        entries = [];
+        topics.set(topic, entries);
       }
-      list.push({ partition: batch.partition, batches: batch.encode() });
+      const bytes = list.length === 1 ? list[0]!.encode() : Buffer.concat(list.map((b) => b.encode()));
+      entries.push({ partition, batches: bytes });
     }
     this.stats.requests++;
     let response: ProduceResponse__Output;
     try {
-      response = await connection.unary<ProduceResponse__Output>(
-        (md, opts, cb) =>
-          connection.client.Produce(
-            {
-              acks: ACKS[settings.acks],
-              timeout_ms: settings.timeoutMs,
-              topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
-            },
-            md,
-            opts,
-            cb,
-          ),
-        { timeoutMs: connection.requestTimeoutMs + settings.timeoutMs },
+      response = await this.session(connection).send(
+        {
+          acks: ACKS[settings.acks],
+          timeout_ms: settings.timeoutMs,
+          topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+        },
+        connection.requestTimeoutMs + settings.timeoutMs,
       );
     } catch (err) {
       const error = fromServiceError(err);
@@ -508,32 +596,31 @@ export class Producer {
     const answers = new Map<string, ProduceResponse__Output['topics'][number]['partitions'][number]>();
     for (const t of response.topics)
       for (const p of t.partitions) answers.set(`${t.topic}\u0000${p.partition}`, p);
-    for (const batch of batches) {
-      const answer = answers.get(batch.key);
-      if (answer === undefined) {
-        this.handleFailure(
-          batch,
-          new TributaryClientError(
-            'INTERNAL',
-            `the broker did not answer for ${batch.topic}[${batch.partition}]`,
-          ),
-          brokerId,
-        );
-        continue;
-      }
-      const error = fromWireError(answer.error);
+    for (const [key, list] of byPartition) {
+      const answer = answers.get(key);
+      const error =
+        answer === undefined
+          ? new TributaryClientError(
+              'INTERNAL',
+              `the broker did not answer for ${list[0]!.topic}[${list[0]!.partition}]`,
+            )
+          : fromWireError(answer.error);
       if (error !== null) {
-        this.handleFailure(batch, error, brokerId);
+        for (const batch of list) this.handleFailure(batch, error, brokerId);
         continue;
       }
-      const baseOffset = settings.acks === 'none' ? -1 : Number(answer.base_offset);
-      const appendTimeMs = Number(answer.log_append_time_ms);
-      this.complete(batch, (record, i) => ({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: baseOffset < 0 ? -1 : baseOffset + i,
-        timestamp: appendTimeMs >= 0 ? appendTimeMs : record.record.timestamp,
-      }));
+      const appendTimeMs = Number(answer!.log_append_time_ms);
+      let offset = settings.acks === 'none' ? -1 : Number(answer!.base_offset);
+      for (const batch of list) {
+        const base = offset;
+        this.complete(batch, (record, i) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: base < 0 ? -1 : base + i,
+          timestamp: appendTimeMs >= 0 ? appendTimeMs : record.record.timestamp,
+        }));
+        if (offset >= 0) offset += batch.records.length;
+      }
     }
   }
 
@@ -543,6 +630,7 @@ export class Producer {
     const now = Date.now();
     if (shouldRetry(error, batch.attempts, batch.createdMs, now, this.retryPolicy)) {
       this.stats.retries++;
+      this.recovering.add(batch.key);
       batch.notBeforeMs = now + backoffMs(batch.attempts - 1, this.retryPolicy);
       this.accumulator.retry(batch);
       this.kick();
@@ -576,12 +664,7 @@ export class Producer {
       this.stats.records += batch.records.length;
     }
     this.pool.release(bytes);
-    this.outstanding -= batch.records.length;
-    if (this.outstanding === 0 && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.settled(batch.records.length);
   }
 }
 

@@ -65,7 +65,8 @@ export function produceRequestBytes(request: ProduceRequest__Output): number {
 /**
  * Produce: validate, append each partition's batches, answer per partition. One partition's failure never
  * fails the others. acks=NONE answers as soon as the appends are started. Bytes being appended count
- * against maxInflightProduceBytes, so a flood of producers gets TOO_MANY_REQUESTS, not an out-of-memory.
+ * against maxInflightProduceBytes, so a flood of producers gets TOO_MANY_REQUESTS, not an out-of-memory
+ * (`rejectOverLimit: false` skips that refusal for ProduceStream, which pauses its stream instead).
  */
 export async function produce(
   ctx: ApiContext,
@@ -78,6 +79,7 @@ export async function produce(
   const payloadBytes = produceRequestBytes(request);
   const life = ctx.lifecycle;
   if (
+    opts.rejectOverLimit &&
     life.inflightProduceBytes > 0 &&
     life.inflightProduceBytes + payloadBytes > ctx.config.maxInflightProduceBytes
   ) {

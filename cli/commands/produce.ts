@@ -125,6 +125,7 @@ export function registerProduceCommand(program: Command, io: CliIo): void {
             batchBytes += bytes;
           }
           await flush();
+          await producer.close();
         } finally {
           lines.close();
         }

@@ -8,9 +8,8 @@
  *   encoded once, when it closes.
  * - Closing a batch of a partition that the sticky partitioner chose moves that topic's sticky
  *   partition on (Kafka's KIP-480), so unkeyed records fill one batch at a time.
- * - `retry(batch)` puts a batch back at the *front* of its partition's queue, ahead of later batches
- *   that were not yet sent. Batches already in flight behind it can still land first when several
- *   requests are in flight: that is Kafka's reordering risk without idempotence.
+ * - `retry(batch)` puts a batch back in its partition's queue ahead of every later batch (by creation
+ *   order), so batches that fail together are resent in their original order.
  */
 
 import type { CompressionName } from '../../proto/codec/compression.js';
@@ -41,7 +40,11 @@ export interface BatchSettings {
   timeoutMs: number;
 }
 
+let nextBatchSeq = 0;
+
 export class ProducerBatch {
+  /** Creation order; a partition's batches are sent and retried in this order. */
+  readonly seq = nextBatchSeq++;
   readonly records: PendingRecord[] = [];
   estimatedBytes = 0;
   encoded: Buffer | null = null;
@@ -170,11 +173,19 @@ export class RecordAccumulator {
     return batch;
   }
 
-  /** Puts a batch back at the front of its partition's queue, for a retry. */
+  /**
+   * Puts a batch back in its partition's queue for a retry, before every later batch: when several
+   * in-flight batches fail together they return in their original order, whatever order they fail in.
+   */
   retry(batch: ProducerBatch): void {
     const queue = this.queues.get(batch.key);
-    if (queue === undefined) this.queues.set(batch.key, [batch]);
-    else queue.unshift(batch);
+    if (queue === undefined) {
+      this.queues.set(batch.key, [batch]);
+      return;
+    }
+    const at = queue.findIndex((b) => b.seq > batch.seq);
+    if (at < 0) queue.push(batch);
+    else queue.splice(at, 0, batch);
   }
 
   get openBatches(): number {

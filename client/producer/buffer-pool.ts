@@ -9,6 +9,8 @@ import { TributaryClientError } from '../errors.js';
 
 interface Waiter {
   bytes: number;
+  /** Set when its signal aborted; skipped when it reaches the head (removal from the middle is O(n)). */
+  cancelled: boolean;
   resolve: () => void;
   reject: (err: unknown) => void;
   signal: AbortSignal | undefined;
@@ -17,7 +19,10 @@ interface Waiter {
 
 export class BufferPool {
   private usedBytes = 0;
-  private readonly waiters: Waiter[] = [];
+  /** FIFO of waiters from index `head` on; a producer loop can queue hundreds of thousands. */
+  private waiters: Waiter[] = [];
+  private head = 0;
+  private live = 0;
 
   constructor(readonly capacityBytes: number) {
     if (!(Number.isInteger(capacityBytes) && capacityBytes > 0)) {
@@ -30,7 +35,14 @@ export class BufferPool {
   }
 
   get waiting(): number {
-    return this.waiters.length;
+    return this.live;
+  }
+
+  /** Reserves `bytes` now if they fit and nobody waits before us; false otherwise (then use reserve()). */
+  tryReserve(bytes: number): boolean {
+    if (this.live > 0 || this.usedBytes + bytes > this.capacityBytes) return false;
+    this.usedBytes += bytes;
+    return true;
   }
 
   /** Reserves `bytes`; resolves at once when they fit and nobody waits before us, else waits. */
@@ -44,25 +56,27 @@ export class BufferPool {
       );
     }
     if (signal?.aborted === true) return Promise.reject(aborted(signal));
-    if (this.waiters.length === 0 && this.usedBytes + bytes <= this.capacityBytes) {
+    if (this.live === 0 && this.usedBytes + bytes <= this.capacityBytes) {
       this.usedBytes += bytes;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         bytes,
+        cancelled: false,
         resolve,
         reject,
         signal,
         onAbort: () => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) this.waiters.splice(i, 1);
+          waiter.cancelled = true;
+          this.live--;
           reject(aborted(signal!));
           this.wake(); // the head may have changed
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
       this.waiters.push(waiter);
+      this.live++;
     });
   }
 
@@ -73,13 +87,21 @@ export class BufferPool {
   }
 
   private wake(): void {
-    while (this.waiters.length > 0) {
-      const head = this.waiters[0]!;
-      if (this.usedBytes + head.bytes > this.capacityBytes) return;
-      this.waiters.shift();
-      head.signal?.removeEventListener('abort', head.onAbort);
-      this.usedBytes += head.bytes;
-      head.resolve();
+    while (this.head < this.waiters.length) {
+      const next = this.waiters[this.head]!;
+      if (!next.cancelled) {
+        if (this.usedBytes + next.bytes > this.capacityBytes) break;
+        next.signal?.removeEventListener('abort', next.onAbort);
+        this.usedBytes += next.bytes;
+        this.live--;
+        next.resolve();
+      }
+      this.head++;
+    }
+    // Drop the consumed prefix now and then, so the array does not grow without bound.
+    if (this.head > 1024 && this.head * 2 > this.waiters.length) {
+      this.waiters = this.waiters.slice(this.head);
+      this.head = 0;
     }
   }
 }
