@@ -99,6 +99,20 @@ describe('RecordAccumulator (batching)', () => {
         .map((b) => b.settings.compression),
     ).toEqual(['none', 'gzip']);
   });
+
+  it('puts batches that failed together back in their original order, whatever order they fail in', () => {
+    const acc = new RecordAccumulator({ batchBytes: 1, lingerMs: 60_000, onReady: () => {} });
+    for (const v of ['a', 'b', 'c', 'd']) acc.append('t', 0, settings, pending(v));
+    const a = acc.shift('t\u00000')!;
+    const b = acc.shift('t\u00000')!;
+    const c = acc.shift('t\u00000')!;
+    // Three were in flight; the stream broke; their failures are handled c, a, b.
+    acc.retry(c);
+    acc.retry(a);
+    acc.retry(b);
+    const queue = acc.readyQueues().get('t\u00000')!;
+    expect(queue.map((x) => x.records[0]!.record.value)).toEqual(['a', 'b', 'c', 'd']);
+  });
 });
 
 describe('StickyPartitioner', () => {

@@ -125,6 +125,54 @@ export const PRODUCER_DEFAULTS = {
 const ACKS: Record<AcksMode, Acks> = { none: 'ACKS_NONE', leader: 'ACKS_LEADER', all: 'ACKS_ALL' };
 const MAX_MESSAGES_PER_SEND = 1_000_000;
 
+/** A FIFO queue with O(1) push and shift (Array#shift is O(n), and this queue can hold many records). */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+interface AdmissionEntry {
+  message: ProduceRecord;
+  settings: BatchSettings;
+  signal: AbortSignal | undefined;
+  resolve: (value: { partition: number; result: Promise<RecordMetadata> }) => void;
+  reject: (err: unknown) => void;
+  /** Resolved, rejected, or aborted while queued. */
+  done: boolean;
+}
+
+function toRecord(message: ProduceRecord): PendingRecord['record'] {
+  const record: PendingRecord['record'] = {
+    key: message.key ?? null,
+    value: message.value,
+    timestamp: message.timestamp ?? Date.now(),
+  };
+  if (message.headers !== undefined) record.headers = message.headers;
+  return record;
+}
+
 function keyBytes(key: Buffer | string | null | undefined): Buffer | null {
   if (key === null || key === undefined) return null;
   return typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
@@ -160,6 +208,9 @@ export class Producer {
   private readonly partitionInFlight = new Map<string, number>();
   /** Partitions that had a retriable failure: they send nothing new until their in-flight requests settle. */
   private readonly recovering = new Set<string>();
+  /** produce() calls waiting for metadata or buffer space, oldest first (see enqueue). */
+  private readonly admission = new Fifo<AdmissionEntry>();
+  private admitting = false;
   /** One ProduceStream per broker connection. */
   private readonly sessions = new Map<Connection, ProduceSession>();
   /** Records produced and not yet acknowledged or failed. */
@@ -311,43 +362,115 @@ export class Producer {
   }
 
   /**
-   * Partitions and buffers one record. The record counts as outstanding from the call on, so `flush()`
-   * also waits for records still resolving metadata or waiting for buffer space. With cached metadata and
-   * free buffer space nothing here waits (no per-record promise hops on the hot path).
+   * Partitions and buffers one record, in call order. The record counts as outstanding from the call on,
+   * so `flush()` also waits for records still resolving metadata or waiting for buffer space.
+   *
+   * Order: records must enter their partition's batches in the order produce() was called, as the Java
+   * client's blocking send() guarantees. With cached metadata, free buffer space and nobody queued
+   * ahead, a record goes in at once (no promise hops on the hot path). Otherwise it joins one FIFO
+   * admission queue whose worker waits for metadata and buffer space for the head record only, so a
+   * record can never overtake an earlier one (independent waits with jittered backoff would reorder).
    */
-  private async enqueue(
+  private enqueue(
     message: ProduceRecord,
     settings: BatchSettings,
     signal: AbortSignal | undefined,
   ): Promise<{ partition: number; result: Promise<RecordMetadata> }> {
-    if (this.closed)
-      throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
-    const topic = message.topic;
-    this.outstanding++;
-    let reserved = 0;
-    try {
-      const partition = this.partitionFromCache(message) ?? (await this.choosePartition(message, signal));
-      const record: PendingRecord['record'] = {
-        key: message.key ?? null,
-        value: message.value,
-        timestamp: message.timestamp ?? Date.now(),
-      };
-      if (message.headers !== undefined) record.headers = message.headers;
-      const bytes = estimateRecordBytes(record);
-      if (!this.pool.tryReserve(bytes)) await this.pool.reserve(bytes, signal);
-      reserved = bytes;
-      if (this.closed) {
-        throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
-      }
-      const result = new Promise<RecordMetadata>((resolve, reject) => {
-        this.accumulator.append(topic, partition, settings, { record, bytes, resolve, reject });
-      });
-      return { partition, result };
-    } catch (err) {
-      if (reserved > 0) this.pool.release(reserved);
-      this.settled(1);
-      throw err;
+    if (this.closed) {
+      return Promise.reject(
+        new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false }),
+      );
     }
+    if (signal?.aborted === true) return Promise.reject(aborted(signal));
+    this.outstanding++;
+    if (this.admission.length === 0) {
+      const partition = this.partitionFromCache(message);
+      if (partition !== undefined) {
+        const record = toRecord(message);
+        const bytes = estimateRecordBytes(record);
+        if (this.pool.tryReserve(bytes)) {
+          return Promise.resolve({
+            partition,
+            result: this.append(message.topic, partition, settings, record, bytes),
+          });
+        }
+      }
+    }
+    return new Promise((resolve, reject) => {
+      const entry: AdmissionEntry = { message, settings, signal, resolve, reject, done: false };
+      // A record aborted while it waits in the queue fails at once and is skipped when its turn comes.
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (entry.done) return;
+          entry.done = true;
+          this.settled(1);
+          reject(aborted(signal));
+        },
+        { once: true },
+      );
+      this.admission.push(entry);
+      if (!this.admitting) void this.admit();
+    });
+  }
+
+  /** The admission worker: one record at a time, in call order. */
+  private async admit(): Promise<void> {
+    this.admitting = true;
+    try {
+      while (this.admission.length > 0) {
+        const entry = this.admission.peek()!;
+        if (entry.done) {
+          this.admission.shift();
+          continue;
+        }
+        let reserved = 0;
+        try {
+          if (this.closed) {
+            throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
+          }
+          const partition =
+            this.partitionFromCache(entry.message) ??
+            (await this.choosePartition(entry.message, entry.signal));
+          const record = toRecord(entry.message);
+          const bytes = estimateRecordBytes(record);
+          if (!this.pool.tryReserve(bytes)) await this.pool.reserve(bytes, entry.signal);
+          reserved = bytes;
+          if (this.closed) {
+            throw new TributaryClientError('CANCELLED', 'the producer is closed', { retriable: false });
+          }
+          if (entry.done) throw aborted(entry.signal!);
+          this.admission.shift();
+          entry.done = true;
+          entry.resolve({
+            partition,
+            result: this.append(entry.message.topic, partition, entry.settings, record, bytes),
+          });
+        } catch (err) {
+          if (reserved > 0) this.pool.release(reserved);
+          this.admission.shift();
+          if (!entry.done) {
+            entry.done = true;
+            this.settled(1);
+            entry.reject(err);
+          }
+        }
+      }
+    } finally {
+      this.admitting = false;
+    }
+  }
+
+  private append(
+    topic: string,
+    partition: number,
+    settings: BatchSettings,
+    record: PendingRecord['record'],
+    bytes: number,
+  ): Promise<RecordMetadata> {
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      this.accumulator.append(topic, partition, settings, { record, bytes, resolve, reject });
+    });
   }
 
   /** The partition when it can be chosen without waiting: explicit, or from cached metadata. */

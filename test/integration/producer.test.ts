@@ -231,42 +231,60 @@ describe('producer against a broker', () => {
         deliveryTimeoutMs: 60_000,
         lingerMs: 2,
       });
-      const acked: Array<{ m: RecordMetadata; value: string }> = [];
+      const acked: Array<{ m: RecordMetadata; value: string; seq: number }> = [];
       const failed: unknown[] = [];
       let stop = false;
       let i = 0;
       const loop = (async () => {
         while (!stop) {
-          const value = `v-${i}`;
-          const key = `k-${i % 50}`;
+          const seq = i;
+          const value = `v-${seq}`;
+          const key = `k-${seq % 50}`;
           i++;
           p.produce({ topic: 'p-restart', key, value }).then(
-            (m) => acked.push({ m, value }),
+            (m) => acked.push({ m, value, seq }),
             (err) => failed.push(err),
           );
           if (i % 200 === 0) await new Promise((r) => setTimeout(r, 5));
         }
       })();
-      await new Promise((r) => setTimeout(r, 800));
+      const until = async (condition: () => boolean) => {
+        const deadline = Date.now() + 30_000;
+        while (!condition()) {
+          if (Date.now() > deadline) throw new Error('condition not reached');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await until(() => acked.length >= 5000);
       const before = acked.length;
-      await own.stop(); // SIGTERM
-      await new Promise((r) => setTimeout(r, 700));
+      await own.stop(); // SIGTERM, while the producer keeps producing
+      await until(() => p.stats.retries > 0); // the outage was felt
       restarted = await startBroker({ dataDir, args: ['--port', String(port)] });
       expect(restarted.address).toBe(own.address);
-      await new Promise((r) => setTimeout(r, 1500));
+      const afterRestart = acked.length;
+      await until(() => acked.length >= afterRestart + 5000);
       stop = true;
       await loop;
       await p.close();
       expect(failed.map((e) => String(e)).slice(0, 3)).toEqual([]);
       expect(acked.length).toBe(i);
       expect(acked.length).toBeGreaterThan(before);
-      expect(p.stats.retries).toBeGreaterThan(0);
       const stored = new Map<number, Stored[]>();
       for (let partition = 0; partition < 4; partition++) {
         stored.set(partition, (await readAll(c, 'p-restart', partition)).records);
       }
       for (const { m, value } of acked) {
-        expect(stored.get(m.partition)![m.offset]?.value).toBe(value);
+        expect(stored.get(m.partition)![m.offset]?.value, `partition ${m.partition} offset ${m.offset}`).toBe(
+          value,
+        );
+      }
+      // Order: within a partition, records acknowledged later in produce order have higher offsets.
+      const lastOffset = new Map<number, { seq: number; offset: number }>();
+      for (const a of [...acked].sort((x, y) => x.seq - y.seq)) {
+        const prev = lastOffset.get(a.m.partition);
+        if (prev !== undefined)
+          expect(a.m.offset, `seq ${a.seq} after ${prev.seq}`).toBeGreaterThan(prev.offset);
+        lastOffset.set(a.m.partition, { seq: a.seq, offset: a.m.offset });
       }
     } finally {
       c.close();
