@@ -327,15 +327,20 @@ export class Consumer implements AsyncIterable<Record> {
   async next(options: { signal?: AbortSignal } = {}): Promise<Record | undefined> {
     const signal = options.signal;
     for (;;) {
-      this.throwPendingError();
-      if (this.closed || signal?.aborted) return undefined;
-      const taken = this.buffer.take();
-      if (taken !== undefined) {
-        this.handedOver(taken.key, [taken.record]);
-        return taken.record;
-      }
+      const ready = this.takeReady(signal);
+      if (ready !== null) return ready;
       await this.wait(signal);
     }
+  }
+
+  /** A buffered record now, undefined when the consumer is done, or null when it has to wait. */
+  private takeReady(signal: AbortSignal | undefined): Record | undefined | null {
+    this.throwPendingError();
+    if (this.closed || signal?.aborted) return undefined;
+    const taken = this.buffer.take();
+    if (taken === undefined) return null;
+    this.handedOver(taken.key, [taken.record]);
+    return taken.record;
   }
 
   /** The ready records of one partition (at most one received message's worth), waiting for some. */
@@ -361,7 +366,9 @@ export class Consumer implements AsyncIterable<Record> {
   /** Records of every assigned partition as they arrive, until the consumer closes. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Record, void, undefined> {
     for (;;) {
-      const record = await this.next();
+      // Buffered records are taken without an extra await: one promise hop per record, not two.
+      const ready = this.takeReady(undefined);
+      const record = ready === null ? await this.next() : ready;
       if (record === undefined) return;
       yield record;
     }
@@ -491,12 +498,16 @@ export class Consumer implements AsyncIterable<Record> {
     return a;
   }
 
-  /** Pauses every stream while the buffer is full, resumes the unpaused ones once it is not. */
+  /**
+   * Pauses every stream when the buffer is full and resumes the unpaused ones once it has drained to half:
+   * resuming at the first free byte made the streams flap, one message per pause, and each resume costs
+   * the broker a flow-control round trip.
+   */
   private updateFlow(): void {
-    const full = this.buffer.full;
-    if (full === this.flowPaused) return;
-    this.flowPaused = full;
-    for (const a of this.assigned.values()) a.stream.setFlowing(!full && !a.paused);
+    const paused = this.flowPaused ? this.buffer.bytes > this.maxPrefetchBytes / 2 : this.buffer.full;
+    if (paused === this.flowPaused) return;
+    this.flowPaused = paused;
+    for (const a of this.assigned.values()) a.stream.setFlowing(!paused && !a.paused);
   }
 
   private throwPendingError(): void {

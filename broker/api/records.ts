@@ -1,6 +1,23 @@
 import { type ConsumedRecord as DecodedRecord, decodeBatches, scanBatches } from '../../proto/codec/index.js';
 import type { ConsumedRecord } from '../../proto/generated/tributary/v1/ConsumedRecord.js';
 
+/**
+ * One scan of whole batches read from a log: the offset just past the last record (or `fromOffset` when
+ * there is none), and how many records lie at or after `fromOffset` (the first batch may start earlier).
+ */
+export function summarizeBatches(
+  batches: Buffer,
+  fromOffset: number,
+): { nextOffset: number; records: number } {
+  let nextOffset = fromOffset;
+  let records = 0;
+  for (const b of scanBatches(batches)) {
+    records += Math.max(0, b.lastOffset - Math.max(b.baseOffset, fromOffset) + 1);
+    nextOffset = b.lastOffset + 1;
+  }
+  return { nextOffset, records };
+}
+
 /** Offset just past the last record in `batches` (whole batches as read from a log), or `fallback`. */
 export function nextOffsetAfter(batches: Buffer, fallback: number): number {
   if (batches.length === 0) return fallback;

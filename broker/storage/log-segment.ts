@@ -282,7 +282,14 @@ export class LogSegment {
           if (b.lastOffset >= maxOffset || (taken > 0 && taken + b.sizeBytes > maxBytes)) break;
           taken += b.sizeBytes;
         }
-        const chunkEndsEarly = j === r.batches.length && position + chunk.length < end && taken < maxBytes;
+        // Re-read only when it can return more: the chunk began before the first wanted batch (so a read
+        // from that batch reaches further) and the batch cut off at the chunk's end would still fit.
+        const chunkEndsEarly =
+          j === r.batches.length &&
+          position + chunk.length < end &&
+          startInChunk > 0 &&
+          r.nextBatchBytes > 0 &&
+          taken + r.nextBatchBytes <= maxBytes;
         if (!chunkEndsEarly) return chunk.subarray(startInChunk, startInChunk + taken);
         // More batches might fit than this chunk holds: read again from the first batch.
         position += startInChunk;
