@@ -38,8 +38,8 @@ export class Partition {
     );
   }
 
-  /** Reads committed data only: nothing at or past the high watermark. */
-  read(offset: number, maxBytes: number): Promise<ReadResult> {
+  /** Reads committed data only: nothing at or past the high watermark. Errors arrive as rejections. */
+  async read(offset: number, maxBytes: number): Promise<ReadResult> {
     const hw = this.highWatermark;
     if (offset > hw || offset < this.log.logStartOffset) {
       throw new TributaryError(

@@ -6,10 +6,11 @@
  * starts requests in the order they were written, so many requests per partition can be in flight and
  * still land in order. Each request carries a request_id that its response echoes.
  *
- * Failure: if the stream breaks (broker restart, network) or a request outlives its timeout, the whole
- * stream is cancelled and every pending request fails with a retriable error, together and in send
- * order; the producer retries them in that order on a new stream. The broker may already have appended
- * some of them (at-least-once, as without Kafka's idempotence).
+ * Failure: if the stream breaks (broker restart, network) or a request outlives its timeout, the stream
+ * is given up and every request pending on it fails with a retriable error, together and in send order;
+ * the producer retries them in that order on a new stream. The broker may already have appended some of
+ * them (at-least-once, as without Kafka's idempotence). A request is only ever failed by the stream it
+ * was written on: after an idle close or a timeout, a newer stream may already carry other requests.
  */
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { TributaryError } from '../proto/errors.js';
@@ -18,17 +19,21 @@ import type { ProduceResponse__Output } from '../proto/generated/tributary/v1/Pr
 import type { Connection } from './connection.js';
 import { fromServiceError, fromWireError, TributaryClientError } from './errors.js';
 
+type Stream = ClientDuplexStream<ProduceRequest, ProduceResponse__Output>;
+
 interface Pending {
   resolve: (response: ProduceResponse__Output) => void;
   reject: (error: TributaryError) => void;
   deadlineMs: number;
+  stream: Stream;
 }
 
 const REQUEST_ID_MAX = 0xffffffff;
 const IDLE_CLOSE_MS = 1000;
+const TIMEOUT_CHECK_MS = 250;
 
 export class ProduceSession {
-  private stream: ClientDuplexStream<ProduceRequest, ProduceResponse__Output> | null = null;
+  private stream: Stream | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private timer: NodeJS.Timeout | null = null;
@@ -50,7 +55,7 @@ export class ProduceSession {
     const id = this.nextId;
     this.nextId = id >= REQUEST_ID_MAX ? 1 : id + 1;
     return new Promise<ProduceResponse__Output>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, deadlineMs: Date.now() + timeoutMs });
+      this.pending.set(id, { resolve, reject, deadlineMs: Date.now() + timeoutMs, stream });
       this.armTimer();
       stream.write({ ...request, request_id: id });
     });
@@ -64,7 +69,7 @@ export class ProduceSession {
     this.stream = null;
   }
 
-  /** An open stream keeps the process alive; one that has been idle this long is ended (reopened on use). */
+  /** An open stream keeps the process alive; one idle this long is ended (and reopened on use). */
   private scheduleIdleClose(): void {
     if (this.pending.size > 0 || this.stream === null || this.idleTimer !== null) return;
     this.idleTimer = setTimeout(() => {
@@ -74,12 +79,13 @@ export class ProduceSession {
     this.idleTimer.unref();
   }
 
-  private open(): ClientDuplexStream<ProduceRequest, ProduceResponse__Output> {
+  private open(): Stream {
     if (this.stream !== null) return this.stream;
-    const stream = this.connection.client.ProduceStream();
+    const stream: Stream = this.connection.client.ProduceStream();
     stream.on('data', (response: ProduceResponse__Output) => {
       const p = this.pending.get(response.request_id);
-      if (p === undefined) return; // Already failed by a timeout.
+      // Already failed (timeout), or the id now belongs to a request on a newer stream.
+      if (p === undefined || p.stream !== stream) return;
       this.pending.delete(response.request_id);
       const error = fromWireError(response.error);
       if (error !== null) p.reject(error);
@@ -89,6 +95,7 @@ export class ProduceSession {
     const broken = (err: unknown) => {
       if (this.stream === stream) this.stream = null;
       this.failAll(
+        stream,
         err === undefined
           ? new TributaryClientError('UNAVAILABLE', 'the broker ended the produce stream', {
               code: 14,
@@ -103,10 +110,14 @@ export class ProduceSession {
     return stream;
   }
 
-  /** Fails every pending request, oldest first, so retries keep their order. */
-  private failAll(error: TributaryError): void {
-    const failed = [...this.pending.values()];
-    this.pending.clear();
+  /** Fails every request pending on `stream`, oldest first, so retries keep their order. */
+  private failAll(stream: Stream, error: TributaryError): void {
+    const failed: Pending[] = [];
+    for (const [id, p] of this.pending) {
+      if (p.stream !== stream) continue;
+      this.pending.delete(id);
+      failed.push(p);
+    }
     for (const p of failed) p.reject(error);
   }
 
@@ -115,23 +126,24 @@ export class ProduceSession {
     this.timer = setTimeout(() => {
       this.timer = null;
       const now = Date.now();
-      let expired = false;
-      for (const p of this.pending.values()) if (p.deadlineMs <= now) expired = true;
-      if (expired) {
+      const expired = new Set<Stream>();
+      for (const p of this.pending.values()) if (p.deadlineMs <= now) expired.add(p.stream);
+      for (const stream of expired) {
         // A request past its deadline may or may not have been appended; later ones must not overtake
-        // its retry, so the whole stream goes.
-        const stream = this.stream;
-        this.stream = null;
-        stream?.cancel();
+        // its retry, so its whole stream goes. Its requests fail here as retriable timeouts; the
+        // CANCELLED the stream reports afterwards finds none of them left.
+        if (this.stream === stream) this.stream = null;
         this.failAll(
+          stream,
           new TributaryClientError('DEADLINE_EXCEEDED', 'a produce request timed out', {
             code: 4,
             retriable: true,
           }),
         );
+        stream.cancel();
       }
       if (this.pending.size > 0) this.armTimer();
-    }, 250);
+    }, TIMEOUT_CHECK_MS);
     this.timer.unref();
   }
 }

@@ -161,6 +161,8 @@ interface AdmissionEntry {
   reject: (err: unknown) => void;
   /** Resolved, rejected, or aborted while queued. */
   done: boolean;
+  /** The listener on `signal`, removed once the entry leaves the queue (a long-lived signal would leak). */
+  onAbort: (() => void) | null;
 }
 
 function toRecord(message: ProduceRecord): PendingRecord['record'] {
@@ -211,6 +213,7 @@ export class Producer {
   /** produce() calls waiting for metadata or buffer space, oldest first (see enqueue). */
   private readonly admission = new Fifo<AdmissionEntry>();
   private admitting = false;
+  private disconnected = false;
   /** One ProduceStream per broker connection. */
   private readonly sessions = new Map<Connection, ProduceSession>();
   /** Records produced and not yet acknowledged or failed. */
@@ -340,10 +343,30 @@ export class Producer {
     this.disconnect();
   }
 
-  /** Refuses further records and ends the produce streams now, without flushing. */
+  /**
+   * Refuses further records and ends the produce streams now, without flushing: records not yet sent
+   * fail with CANCELLED (so no promise and no flush() is left hanging); requests already in flight are
+   * still answered by the broker.
+   */
   disconnect(): void {
+    if (this.disconnected) return;
+    this.disconnected = true;
     this.closed = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const cancelled = new TributaryClientError('CANCELLED', 'the producer was disconnected', {
+      retriable: false,
+    });
+    for (let entry = this.admission.shift(); entry !== undefined; entry = this.admission.shift()) {
+      this.finishAdmission(entry);
+      if (!entry.done) {
+        entry.done = true;
+        this.settled(1);
+        entry.reject(cancelled);
+      }
+    }
+    this.pool.rejectAll(cancelled);
+    for (const batch of this.accumulator.takeAll()) this.complete(batch, null, cancelled);
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
   }
@@ -397,21 +420,33 @@ export class Producer {
       }
     }
     return new Promise((resolve, reject) => {
-      const entry: AdmissionEntry = { message, settings, signal, resolve, reject, done: false };
+      const entry: AdmissionEntry = {
+        message,
+        settings,
+        signal,
+        resolve,
+        reject,
+        done: false,
+        onAbort: null,
+      };
       // A record aborted while it waits in the queue fails at once and is skipped when its turn comes.
-      signal?.addEventListener(
-        'abort',
-        () => {
+      if (signal !== undefined) {
+        entry.onAbort = () => {
           if (entry.done) return;
           entry.done = true;
           this.settled(1);
           reject(aborted(signal));
-        },
-        { once: true },
-      );
+        };
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
       this.admission.push(entry);
       if (!this.admitting) void this.admit();
     });
+  }
+
+  private finishAdmission(entry: AdmissionEntry): void {
+    if (entry.onAbort !== null) entry.signal?.removeEventListener('abort', entry.onAbort);
+    entry.onAbort = null;
   }
 
   /** The admission worker: one record at a time, in call order. */
@@ -441,6 +476,7 @@ export class Producer {
           }
           if (entry.done) throw aborted(entry.signal!);
           this.admission.shift();
+          this.finishAdmission(entry);
           entry.done = true;
           entry.resolve({
             partition,
@@ -448,7 +484,8 @@ export class Producer {
           });
         } catch (err) {
           if (reserved > 0) this.pool.release(reserved);
-          this.admission.shift();
+          if (this.admission.peek() === entry) this.admission.shift();
+          this.finishAdmission(entry);
           if (!entry.done) {
             entry.done = true;
             this.settled(1);
@@ -559,6 +596,7 @@ export class Producer {
    * maxRequestBytes, and send them as one request.
    */
   private async drain(): Promise<void> {
+    if (this.disconnected) return;
     const now = Date.now();
     let earliestRetryMs = Number.POSITIVE_INFINITY;
     const byLeader = new Map<number, { connection: Connection; keys: string[] }>();
@@ -751,7 +789,7 @@ export class Producer {
     batch.lastError = error;
     this.cluster.invalidateFor(reasonOf(error), batch.topic, brokerId);
     const now = Date.now();
-    if (shouldRetry(error, batch.attempts, batch.createdMs, now, this.retryPolicy)) {
+    if (!this.disconnected && shouldRetry(error, batch.attempts, batch.createdMs, now, this.retryPolicy)) {
       this.stats.retries++;
       this.recovering.add(batch.key);
       batch.notBeforeMs = now + backoffMs(batch.attempts - 1, this.retryPolicy);

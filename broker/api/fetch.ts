@@ -64,22 +64,30 @@ export async function fetch(
   }
 
   const deadline = Date.now() + maxWaitMs;
-  const signal = callSignal(call, ctx);
-  for (;;) {
-    const results = await readAll(wanted, maxBytes);
-    const total = results.reduce((n, r) => n + r.bytes, 0);
-    const anyError = wanted.some((w) => w.error !== undefined) || results.some((r) => r.error !== undefined);
-    const remainingMs = deadline - Date.now();
-    if (total >= minBytes || anyError || remainingMs <= 0 || signal.aborted) {
-      return respond(ctx, request, wanted, results, decode);
+  const { signal, release } = callSignal(call, ctx);
+  try {
+    for (;;) {
+      // High watermarks before reading: an append that lands while we read is seen below, not missed.
+      const live = wanted.filter((w) => w.partition !== undefined).map((w) => w.partition!);
+      const before = live.map((p) => p.highWatermark);
+      const results = await readAll(wanted, maxBytes);
+      const total = results.reduce((n, r) => n + r.bytes, 0);
+      const anyError =
+        wanted.some((w) => w.error !== undefined) || results.some((r) => r.error !== undefined);
+      const remainingMs = deadline - Date.now();
+      if (total >= minBytes || anyError || remainingMs <= 0 || signal.aborted) {
+        return respond(ctx, request, wanted, results, decode);
+      }
+      if (live.some((p, k) => p.highWatermark !== before[k])) continue;
+      const controller = new AbortController();
+      const onAbort = () => controller.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      await Promise.race(live.map((p) => p.waitForAppend(remainingMs, controller.signal)));
+      controller.abort();
+      signal.removeEventListener('abort', onAbort);
     }
-    const live = wanted.filter((w) => w.partition !== undefined).map((w) => w.partition!);
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    await Promise.race(live.map((p) => p.waitForAppend(remainingMs, controller.signal)));
-    controller.abort();
-    signal.removeEventListener('abort', onAbort);
+  } finally {
+    release();
   }
 }
 

@@ -11,14 +11,24 @@ import { asTributaryError, toServiceError } from './errors.js';
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
-/** An AbortSignal that fires when the client cancels the call or the broker starts shutting down. */
-export function callSignal(call: AnyCall, ctx: ApiContext): AbortSignal {
+/**
+ * An AbortSignal that fires when the client cancels the call or the broker starts shutting down, and
+ * `release()`, which the handler must call when it ends: the broker-wide shutdown signal outlives every
+ * call, so a listener left on it would leak one per request.
+ */
+export function callSignal(call: AnyCall, ctx: ApiContext): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const abort = () => controller.abort();
   call.once('cancelled', abort);
   if (ctx.lifecycle.signal.aborted) abort();
   else ctx.lifecycle.signal.addEventListener('abort', abort, { once: true });
-  return controller.signal;
+  return {
+    signal: controller.signal,
+    release: () => {
+      call.off('cancelled', abort);
+      ctx.lifecycle.signal.removeEventListener('abort', abort);
+    },
+  };
 }
 
 function admit(ctx: ApiContext): void {

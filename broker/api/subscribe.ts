@@ -77,51 +77,67 @@ export async function subscribe(
       `${ctx.lifecycle.subscriptions} streams open (maxSubscriptions)`,
     );
   }
+  // Counted from here, before any await, so concurrent subscribes cannot all pass the check above.
+  ctx.lifecycle.subscriptions++;
+  ctx.metrics.subscriptions.inc();
+  const { signal, release } = callSignal(call, ctx);
+  try {
+    await streamPartition(ctx, request, call, partition, signal);
+    if (ctx.lifecycle.shuttingDown && !call.cancelled) throw new TributaryError('BROKER_SHUTTING_DOWN');
+  } finally {
+    release();
+    ctx.lifecycle.subscriptions--;
+    ctx.metrics.subscriptions.dec();
+  }
+}
+
+async function streamPartition(
+  ctx: ApiContext,
+  request: SubscribeRequest__Output,
+  call: ServerWritableStream<SubscribeRequest__Output, SubscribeResponse>,
+  partition: Partition,
+  signal: AbortSignal,
+): Promise<void> {
   const maxBytes =
     request.max_bytes === 0
       ? ctx.config.defaultPartitionFetchBytes
       : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
   const decode = request.format === 'RECORD_FORMAT_RECORDS';
   let next = await startOffset(request, partition);
-  const signal = callSignal(call, ctx);
-  ctx.lifecycle.subscriptions++;
-  ctx.metrics.subscriptions.inc();
-  try {
-    // Read-ahead: the next chunk is read from the log while this one is serialised and written, so disk
-    // reads overlap with the network instead of alternating with it.
-    const readAt = (offset: number) => {
-      const p = partition.read(offset, maxBytes);
-      p.catch(() => undefined); // Surfaces when awaited; never unhandled if the loop ends first.
-      return p;
-    };
-    let ahead = readAt(next);
-    while (!signal.aborted) {
-      if (ctx.replicas.find(request.topic, request.partition) !== partition) {
-        throw new TributaryError('UNKNOWN_TOPIC', `topic ${request.topic} was deleted`);
-      }
-      const read = await ahead;
-      if (read.batches.length === 0) {
-        await partition.waitForAppend(IDLE_RECHECK_MS, signal);
-        ahead = readAt(next);
-        continue;
-      }
-      const from = next;
-      const summary = summarizeBatches(read.batches, from);
-      next = summary.nextOffset;
-      if (next < partition.highWatermark) ahead = readAt(next);
-      else ahead = Promise.resolve({ batches: EMPTY, logStartOffset: 0, logEndOffset: 0 });
-      ctx.metrics.bytesOut.inc({ topic: request.topic }, read.batches.length);
-      ctx.metrics.recordsOut.inc({ topic: request.topic }, summary.records);
-      const message: SubscribeResponse = {
-        next_offset: String(next),
-        high_watermark: String(partition.highWatermark),
-        ...(decode ? { records: toWireRecords(read.batches, from) } : { batches: read.batches }),
-      };
-      if (!call.write(message)) await drained(call, signal);
+  // Read-ahead: the next chunk is read from the log while this one is serialised and written, so disk
+  // reads overlap with the network instead of alternating with it.
+  const readAt = (offset: number) => {
+    const p = partition.read(offset, maxBytes);
+    p.catch(() => undefined); // Surfaces when awaited; never unhandled if the loop ends first.
+    return p;
+  };
+  let ahead = readAt(next);
+  while (!signal.aborted) {
+    if (ctx.replicas.find(request.topic, request.partition) !== partition) {
+      throw new TributaryError('UNKNOWN_TOPIC', `topic ${request.topic} was deleted`);
     }
-    if (ctx.lifecycle.shuttingDown && !call.cancelled) throw new TributaryError('BROKER_SHUTTING_DOWN');
-  } finally {
-    ctx.lifecycle.subscriptions--;
-    ctx.metrics.subscriptions.dec();
+    const read = await ahead;
+    if (read.batches.length === 0) {
+      // The read-ahead may predate appends made while the last message was written: look again before
+      // sleeping, or the stream would stall until the next append or the idle recheck.
+      if (next >= partition.highWatermark) await partition.waitForAppend(IDLE_RECHECK_MS, signal);
+      ahead = readAt(next);
+      continue;
+    }
+    const from = next;
+    const summary = summarizeBatches(read.batches, from);
+    next = summary.nextOffset;
+    ahead =
+      next < partition.highWatermark
+        ? readAt(next)
+        : Promise.resolve({ batches: EMPTY, logStartOffset: 0, logEndOffset: 0 });
+    ctx.metrics.bytesOut.inc({ topic: request.topic }, read.batches.length);
+    ctx.metrics.recordsOut.inc({ topic: request.topic }, summary.records);
+    const message: SubscribeResponse = {
+      next_offset: String(next),
+      high_watermark: String(partition.highWatermark),
+      ...(decode ? { records: toWireRecords(read.batches, from) } : { batches: read.batches }),
+    };
+    if (!call.write(message)) await drained(call, signal);
   }
 }

@@ -69,7 +69,9 @@ export class FileHandleCache {
 
   /** Closes and forgets every handle under `dirPrefix`. */
   async invalidateUnder(dirPrefix: string): Promise<void> {
-    const paths = [...this.entries.keys()].filter((p) => p.startsWith(dirPrefix));
+    // Match whole directories: "logs/t-1" must not take "logs/t-10" with it.
+    const prefix = dirPrefix.endsWith('/') ? dirPrefix : `${dirPrefix}/`;
+    const paths = [...this.entries.keys()].filter((p) => p.startsWith(prefix));
     await Promise.all(paths.map((p) => this.invalidate(p)));
   }
 

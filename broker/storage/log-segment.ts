@@ -283,13 +283,11 @@ export class LogSegment {
           taken += b.sizeBytes;
         }
         // Re-read only when it can return more: the chunk began before the first wanted batch (so a read
-        // from that batch reaches further) and the batch cut off at the chunk's end would still fit.
+        // from that batch reaches further) and the next batch might still fit (its size is known when its
+        // header is in the chunk; otherwise any room left might hold it).
+        const nextMightFit = r.nextBatchBytes > 0 ? taken + r.nextBatchBytes <= maxBytes : taken < maxBytes;
         const chunkEndsEarly =
-          j === r.batches.length &&
-          position + chunk.length < end &&
-          startInChunk > 0 &&
-          r.nextBatchBytes > 0 &&
-          taken + r.nextBatchBytes <= maxBytes;
+          j === r.batches.length && position + chunk.length < end && startInChunk > 0 && nextMightFit;
         if (!chunkEndsEarly) return chunk.subarray(startInChunk, startInChunk + taken);
         // More batches might fit than this chunk holds: read again from the first batch.
         position += startInChunk;

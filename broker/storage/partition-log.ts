@@ -426,6 +426,8 @@ export class PartitionLog extends EventEmitter {
   async flush(): Promise<void> {
     if (this.closed || this.failure !== undefined) return;
     await this.rollInProgress;
+    // close() may have sealed the segment while we waited for the roll.
+    if (this.closed || this.failure !== undefined) return;
     const target = this.endOffset;
     const segment = this.active;
     const flushing = segment.flushLog();

@@ -188,6 +188,14 @@ export class RecordAccumulator {
     else queue.splice(at, 0, batch);
   }
 
+  /** Closes every open batch and takes every queued one, oldest first per partition (disconnect). */
+  takeAll(): ProducerBatch[] {
+    this.closeAll();
+    const all = [...this.queues.values()].flat();
+    this.queues.clear();
+    return all;
+  }
+
   get openBatches(): number {
     return this.open.size;
   }

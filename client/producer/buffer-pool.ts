@@ -80,6 +80,19 @@ export class BufferPool {
     });
   }
 
+  /** Fails every waiting reservation with `error` (the producer is going away). */
+  rejectAll(error: unknown): void {
+    const waiting = this.waiters.slice(this.head);
+    this.waiters = [];
+    this.head = 0;
+    this.live = 0;
+    for (const w of waiting) {
+      if (w.cancelled) continue;
+      w.signal?.removeEventListener('abort', w.onAbort);
+      w.reject(error);
+    }
+  }
+
   release(bytes: number): void {
     this.usedBytes -= bytes;
     if (this.usedBytes < 0) throw new Error(`buffer pool released more than it reserved (${this.usedBytes})`);

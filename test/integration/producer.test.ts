@@ -189,6 +189,27 @@ describe('producer against a broker', () => {
     });
   });
 
+  it('disconnect() fails what it has not sent with CANCELLED, leaving no promise or flush hanging', async () => {
+    await createTopic(cluster, 'p-disconnect', 1);
+    const p = producer({ lingerMs: 60_000, batchBytes: 1_000_000 });
+    const pending = [1, 2, 3].map((i) => p.produce({ topic: 'p-disconnect', partition: 0, value: `v${i}` }));
+    // Wait until all three are buffered in the open (lingering) batch.
+    await expect.poll(() => p.bufferedBytes).toBeGreaterThan(0);
+    const flushing = p.flush().catch(() => undefined);
+    p.disconnect();
+    // flush() closed the batch and queued a send for the next microtask; disconnect() ran first.
+    for (const r of await Promise.allSettled(pending)) {
+      expect(r.status === 'rejected' ? (r.reason as { reasonName: string }).reasonName : 'sent').toBe(
+        'CANCELLED',
+      );
+    }
+    await flushing;
+    expect(p.bufferedBytes).toBe(0);
+    await expect(p.produce({ topic: 'p-disconnect', partition: 0, value: 'late' })).rejects.toMatchObject({
+      reasonName: 'CANCELLED',
+    });
+  });
+
   it('send() keeps working and answers per partition', async () => {
     await createTopic(cluster, 'p-send', 2);
     const acks = await producer().send({
