@@ -63,6 +63,8 @@ export interface CompareOptions {
   latencyRate?: number;
   /** Cap on the latency workload's length: it sends min(records, rate x this) records. */
   latencySeconds: number;
+  /** Seconds each system sits idle after start before its idle RSS is read (startup garbage settles). */
+  idleSettleS: number;
   /** Per workload. */
   timeoutMs: number;
 }
@@ -114,7 +116,7 @@ async function runTributaryRound(
     broker = await spawnBroker({ dataDir, args: ['--metrics-port', '-1'] });
     trackPid(broker.pid);
     const b = broker;
-    await sleep(1000);
+    await sleep(o.idleSettleS * 1000);
     round.idleRssBytes = rssBytes(b.pid);
     let n = 0;
     const produce = (recordBytes: number) =>
@@ -199,7 +201,7 @@ async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => 
     const p = peer;
     for (const t of ['bench-produce', 'bench-latency', 'bench-small'])
       await createKafkaTopic(p, t, o.partitions);
-    await sleep(1000);
+    await sleep(o.idleSettleS * 1000);
     round.idleRssBytes = rssBytes(p.pid);
     const produce = (topic: string, recordBytes: number, records: number, throughput: number) =>
       measured(p.pid, () =>
@@ -255,7 +257,7 @@ async function runNatsRound(o: CompareOptions, round: SystemRound, rate: () => n
   try {
     peer = await startNats();
     const p = peer;
-    await sleep(1000);
+    await sleep(o.idleSettleS * 1000);
     round.idleRssBytes = rssBytes(p.pid);
     const produce = (stream: string, recordBytes: number, records: number, r?: number) =>
       measured(p.pid, () =>
@@ -502,7 +504,7 @@ export function printSummary(o: CompareOptions, rounds: SystemRound[], summary: 
     console.table(rows);
   }
   console.log(
-    '\nbroker resources (medians): RSS idle after start, peak RSS over the workloads, CPU in produce',
+    `\nbroker resources (medians): RSS idle ${o.idleSettleS} s after start, peak RSS over the workloads, CPU in produce`,
   );
   const rows: Record<string, Record<string, string>> = {};
   for (const sys of systems) {
@@ -610,6 +612,12 @@ export function registerCompareCommand(bench: Command): void {
       int('latency-rate', 1),
     )
     .option('--latency-seconds <n>', 'cap on the latency workload length', int('latency-seconds', 1), 20)
+    .option(
+      '--idle-settle-s <n>',
+      'seconds each system idles after start before its idle RSS is read',
+      int('idle-settle-s', 1),
+      15,
+    )
     .option('--timeout-s <n>', 'timeout per workload', int('timeout-s', 1), 300)
     .option('--json <file>', 'also write options, every round and the summary as JSON here')
     .action(async (raw: Record<string, unknown>) => {
@@ -629,6 +637,7 @@ export function registerCompareCommand(bench: Command): void {
         lingerMs: raw.lingerMs as number,
         ...(raw.latencyRate === undefined ? {} : { latencyRate: raw.latencyRate as number }),
         latencySeconds: raw.latencySeconds as number,
+        idleSettleS: raw.idleSettleS as number,
         timeoutMs: (raw.timeoutS as number) * 1000,
       };
       const rounds = await runCompare(o);
