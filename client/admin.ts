@@ -16,6 +16,7 @@ import type { DescribeTopicsResponse__Output } from '../proto/generated/tributar
 import type { ListTopicsResponse__Output } from '../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicResult.js';
 import type { BrokerInfo, Cluster } from './cluster.js';
+import type { UnaryInvoker } from './connection.js';
 import { fromWireError, TributaryClientError } from './errors.js';
 import { listPartitionOffsets, type OffsetSpec, type PartitionOffset } from './offsets.js';
 
@@ -103,15 +104,28 @@ function configEntries(configs: Configs | undefined): Array<{ name: string; valu
   return Object.entries(configs ?? {}).map(([name, value]) => ({ name, value }));
 }
 
+export interface AdminOptions {
+  /** Aborting it cancels every call of this admin client still waiting (they reject with CANCELLED). */
+  signal?: AbortSignal;
+}
+
 export class Admin {
-  constructor(private readonly cluster: Cluster) {}
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly options: AdminOptions = {},
+  ) {}
 
   private get connection() {
     return this.cluster.connection;
   }
 
+  private unary<T>(invoke: UnaryInvoker<T>): Promise<T> {
+    const signal = this.options.signal;
+    return this.connection.unary<T>(invoke, signal === undefined ? {} : { signal });
+  }
+
   async createTopics(topics: NewTopic[], options: { validateOnly?: boolean } = {}): Promise<ItemResult[]> {
-    const response = await this.connection.unary<CreateTopicsResponse__Output>((md, opts, cb) =>
+    const response = await this.unary<CreateTopicsResponse__Output>((md, opts, cb) =>
       this.connection.admin.CreateTopics(
         {
           validate_only: options.validateOnly ?? false,
@@ -136,7 +150,7 @@ export class Admin {
   }
 
   async deleteTopics(names: string[]): Promise<ItemResult[]> {
-    const response = await this.connection.unary<DeleteTopicsResponse__Output>((md, opts, cb) =>
+    const response = await this.unary<DeleteTopicsResponse__Output>((md, opts, cb) =>
       this.connection.admin.DeleteTopics({ names }, md, opts, cb),
     );
     for (const name of names) this.cluster.invalidate(name);
@@ -148,7 +162,7 @@ export class Admin {
   }
 
   async listTopics(options: { includeInternal?: boolean } = {}): Promise<TopicListing[]> {
-    const response = await this.connection.unary<ListTopicsResponse__Output>((md, opts, cb) =>
+    const response = await this.unary<ListTopicsResponse__Output>((md, opts, cb) =>
       this.connection.admin.ListTopics({ include_internal: options.includeInternal ?? false }, md, opts, cb),
     );
     return response.topics
@@ -163,7 +177,7 @@ export class Admin {
   }
 
   async describeTopics(names: string[]): Promise<Array<ItemResult & { topic: TopicDescription | null }>> {
-    const response = await this.connection.unary<DescribeTopicsResponse__Output>((md, opts, cb) =>
+    const response = await this.unary<DescribeTopicsResponse__Output>((md, opts, cb) =>
       this.connection.admin.DescribeTopics({ names }, md, opts, cb),
     );
     return response.topics.map((t) => {
@@ -205,7 +219,7 @@ export class Admin {
     updates: Array<{ topic: string; count: number }>,
     options: { validateOnly?: boolean } = {},
   ): Promise<ItemResult[]> {
-    const response = await this.connection.unary<CreatePartitionsResponse__Output>((md, opts, cb) =>
+    const response = await this.unary<CreatePartitionsResponse__Output>((md, opts, cb) =>
       this.connection.admin.CreatePartitions(
         {
           topics: updates.map((u) => ({ topic: u.topic, count: u.count })),
@@ -226,7 +240,7 @@ export class Admin {
 
   /** Every config of each topic, defaults included. */
   async describeConfigs(topics: string[]): Promise<Array<ItemResult & { configs: ConfigDescription[] }>> {
-    const response = await this.connection.unary<DescribeConfigsResponse__Output>((md, opts, cb) =>
+    const response = await this.unary<DescribeConfigsResponse__Output>((md, opts, cb) =>
       this.connection.admin.DescribeConfigs({ topics }, md, opts, cb),
     );
     return response.topics.map((t) => ({
@@ -249,7 +263,7 @@ export class Admin {
     alterations: Array<{ topic: string; alterations: ConfigAlteration[] }>,
     options: { validateOnly?: boolean } = {},
   ): Promise<ItemResult[]> {
-    const response = await this.connection.unary<AlterConfigsResponse__Output>((md, opts, cb) =>
+    const response = await this.unary<AlterConfigsResponse__Output>((md, opts, cb) =>
       this.connection.admin.AlterConfigs(
         {
           validate_only: options.validateOnly ?? false,
@@ -275,7 +289,7 @@ export class Admin {
   }
 
   async describeCluster(): Promise<ClusterDescription> {
-    const response = await this.connection.unary<DescribeClusterResponse__Output>((md, opts, cb) =>
+    const response = await this.unary<DescribeClusterResponse__Output>((md, opts, cb) =>
       this.connection.admin.DescribeCluster({}, md, opts, cb),
     );
     return {

@@ -16,7 +16,7 @@
  * `Producer` / `Consumer` / `Admin`. All of them share the connections of a `Tributary` (the bootstrap
  * connection, and one per partition leader).
  */
-import { Admin } from './admin.js';
+import { Admin, type AdminOptions } from './admin.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
@@ -35,8 +35,9 @@ export class Tributary {
     this.cluster = new Cluster(this.connection, options);
   }
 
-  admin(): Admin {
-    return new Admin(this.cluster);
+  /** An admin client; with `signal`, aborting it cancels the calls still waiting. */
+  admin(options: AdminOptions = {}): Admin {
+    return new Admin(this.cluster, options);
   }
 
   /** A producer; call its `close()` to flush. `close()` here disconnects producers still open. */

@@ -97,6 +97,14 @@ describe('client against a broker', () => {
     expect(seen).toEqual(['x', 'y']);
   });
 
+  it("cancels admin calls through the admin client's AbortSignal", async () => {
+    const controller = new AbortController();
+    const admin = tributary.admin({ signal: controller.signal });
+    expect((await admin.describeCluster()).brokers).toHaveLength(1);
+    controller.abort();
+    await expect(admin.listTopics()).rejects.toMatchObject({ reasonName: 'CANCELLED' });
+  });
+
   it('throws TributaryError with the broker reason', async () => {
     await expect(
       tributary.producer().send({ topic: 'c-missing', messages: [{ value: 'v' }] }),
