@@ -15,7 +15,7 @@ import type { DescribeConfigsResponse__Output } from '../proto/generated/tributa
 import type { DescribeTopicsResponse__Output } from '../proto/generated/tributary/v1/DescribeTopicsResponse.js';
 import type { ListTopicsResponse__Output } from '../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicResult.js';
-import type { BrokerInfo, Cluster } from './cluster.js';
+import { type BrokerInfo, type Cluster, partitionFromWire } from './cluster.js';
 import type { UnaryInvoker } from './connection.js';
 import { fromWireError, TributaryClientError } from './errors.js';
 import { listPartitionOffsets, type OffsetSpec, type PartitionOffset } from './offsets.js';
@@ -194,11 +194,7 @@ export class Admin {
           configs,
           partitions: t.partitions
             .map((p) => ({
-              partition: p.partition,
-              leader: p.leader,
-              leaderEpoch: p.leader_epoch,
-              replicas: p.replicas,
-              isr: p.isr,
+              ...partitionFromWire(p),
               logStartOffset: Number(p.log_start_offset),
               logEndOffset: Number(p.log_end_offset),
               highWatermark: Number(p.high_watermark),

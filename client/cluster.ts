@@ -25,6 +25,23 @@ export interface PartitionMetadata {
   isr: number[];
 }
 
+/** A partition's placement as the Metadata and DescribeTopics responses carry it. */
+export function partitionFromWire(p: {
+  partition: number;
+  leader: number;
+  leader_epoch: number;
+  replicas: number[];
+  isr: number[];
+}): PartitionMetadata {
+  return {
+    partition: p.partition,
+    leader: p.leader,
+    leaderEpoch: p.leader_epoch,
+    replicas: p.replicas,
+    isr: p.isr,
+  };
+}
+
 export interface TopicMetadata {
   name: string;
   topicId: string;
@@ -201,15 +218,7 @@ export class Cluster {
       const topic: TopicMetadata = {
         name: t.name,
         topicId: t.topic_id,
-        partitions: t.partitions
-          .map((p) => ({
-            partition: p.partition,
-            leader: p.leader,
-            leaderEpoch: p.leader_epoch,
-            replicas: p.replicas,
-            isr: p.isr,
-          }))
-          .sort((a, b) => a.partition - b.partition),
+        partitions: t.partitions.map(partitionFromWire).sort((a, b) => a.partition - b.partition),
       };
       this.cache.set(t.name, { topic, fetchedAtMs });
       return { name: t.name, error: null, topic };

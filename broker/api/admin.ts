@@ -66,6 +66,16 @@ export class AdminApi {
     return results;
   }
 
+  private checkPartitionLimit(partitions: number): void {
+    const max = this.ctx.config.maxPartitionsPerTopic;
+    if (partitions > max) {
+      throw new TributaryError(
+        'INVALID_PARTITIONS',
+        `${partitions} partitions exceeds maxPartitionsPerTopic (${max})`,
+      );
+    }
+  }
+
   private liveBrokerIds(): number[] {
     return [this.ctx.config.nodeId];
   }
@@ -95,12 +105,7 @@ export class AdminApi {
         async (t) => {
           validateTopicName(t.name);
           const partitions = t.partitions === 0 ? config.defaultPartitions : t.partitions;
-          if (partitions > config.maxPartitionsPerTopic) {
-            throw new TributaryError(
-              'INVALID_PARTITIONS',
-              `${partitions} partitions exceeds maxPartitionsPerTopic (${config.maxPartitionsPerTopic})`,
-            );
-          }
+          this.checkPartitionLimit(partitions);
           const brokers = this.liveBrokerIds();
           const replicationFactor =
             t.replication_factor === 0 ? config.defaultReplicationFactor : t.replication_factor;
@@ -215,12 +220,7 @@ export class AdminApi {
               `topic ${t.topic} has ${current} partitions; the new count must be larger (partitions never decrease)`,
             );
           }
-          if (t.count > this.ctx.config.maxPartitionsPerTopic) {
-            throw new TributaryError(
-              'INVALID_PARTITIONS',
-              `${t.count} partitions exceeds maxPartitionsPerTopic (${this.ctx.config.maxPartitionsPerTopic})`,
-            );
-          }
+          this.checkPartitionLimit(t.count);
           if (request.validate_only) return;
           const added = assignReplicas(
             this.liveBrokerIds(),

@@ -6,7 +6,7 @@ import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResp
 import type { Partition } from '../partition.js';
 import type { ApiContext } from './context.js';
 import { parseOffset, toWireError } from './errors.js';
-import { countRecords, toWireRecords } from './records.js';
+import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
 
 interface Wanted {
@@ -146,7 +146,7 @@ function respond(
     }
     if (r.bytes > 0) {
       ctx.metrics.bytesOut.inc({ topic: w.topic }, r.bytes);
-      ctx.metrics.recordsOut.inc({ topic: w.topic }, countRecords(r.batches, w.offset));
+      ctx.metrics.recordsOut.inc({ topic: w.topic }, summarizeBatches(r.batches, w.offset).records);
     }
     list.push(
       decode ? { ...base, records: toWireRecords(r.batches, w.offset) } : { ...base, batches: r.batches },

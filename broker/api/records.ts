@@ -18,21 +18,6 @@ export function summarizeBatches(
   return { nextOffset, records };
 }
 
-/** Offset just past the last record in `batches` (whole batches as read from a log), or `fallback`. */
-export function nextOffsetAfter(batches: Buffer, fallback: number): number {
-  if (batches.length === 0) return fallback;
-  const scanned = scanBatches(batches);
-  const last = scanned[scanned.length - 1];
-  return last === undefined ? fallback : last.lastOffset + 1;
-}
-
-/** Records in `batches` at or after `fromOffset` (the first batch may start earlier). */
-export function countRecords(batches: Buffer, fromOffset: number): number {
-  let n = 0;
-  for (const b of scanBatches(batches)) n += b.lastOffset - Math.max(b.baseOffset, fromOffset) + 1;
-  return Math.max(0, n);
-}
-
 /** For RECORD_FORMAT_RECORDS: decode (tools and scripts; never the hot path) and drop records before `fromOffset`. */
 export function toWireRecords(batches: Buffer, fromOffset: number): ConsumedRecord[] {
   return decodeBatches(batches)

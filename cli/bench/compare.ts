@@ -27,6 +27,7 @@ import {
 import { installNats, type NatsPeer, runNatsConsume, runNatsProduce, startNats } from './peers/nats.js';
 import { createBenchTopic, runSdkProduce } from './produce-bench.js';
 import { median } from './stats.js';
+import { int } from './summary.js';
 
 export const WORKLOADS = ['produce', 'consume', 'latency', 'small'] as const;
 export type Workload = (typeof WORKLOADS)[number];
@@ -524,15 +525,6 @@ export function printSummary(o: CompareOptions, rounds: SystemRound[], summary: 
       .map(([w, x]) => `round ${r.round} ${LABEL[r.system]} ${w}: ${x!.error!.split('\n')[0]}`),
   ]);
   if (failures.length) console.log(`\nfailures:\n  ${failures.join('\n  ')}`);
-}
-
-function int(name: string, min: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < min)
-      throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
-    return n;
-  };
 }
 
 const ACKS = ['none', 'leader', 'all'] as const;

@@ -64,3 +64,13 @@ export function fmt(n: number | undefined, digits = 1): string {
 export function formatRow(row: Row): Record<string, string> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, fmt(v, digitsFor(k))]));
 }
+
+/** A commander option parser for integers of at least `min`, naming the option in its error. */
+export function int(name: string, min: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
+    return n;
+  };
+}

@@ -15,16 +15,7 @@ import {
   runSdkProduce,
 } from '../bench/produce-bench.js';
 import { progressBar } from '../bench/progress.js';
-import { brokerRow, fmt, formatRow, medianRow, type Row } from '../bench/summary.js';
-
-function int(name: string, min: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < min)
-      throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
-    return n;
-  };
-}
+import { brokerRow, fmt, formatRow, int, medianRow, type Row } from '../bench/summary.js';
 
 function oneOf<T extends string>(name: string, allowed: readonly T[]) {
   return (raw: string): T => {
