@@ -154,6 +154,75 @@ export const ERRORS = {
     retriable: true,
     description: 'The log directory is out of space.',
   },
+  NOT_ENOUGH_REPLICAS: {
+    code: GrpcCode.UNAVAILABLE,
+    retriable: true,
+    description:
+      'Fewer in-sync replicas than min.insync.replicas: an acks=ALL write was refused before append.',
+  },
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: {
+    code: GrpcCode.UNAVAILABLE,
+    retriable: true,
+    description:
+      'The records were appended by the leader, but the in-sync replicas fell below min.insync.replicas before they were replicated.',
+  },
+  LEADER_NOT_AVAILABLE: {
+    code: GrpcCode.UNAVAILABLE,
+    retriable: true,
+    description:
+      'The partition has no leader right now (an election is in progress, or no in-sync replica is alive).',
+  },
+  FENCED_LEADER_EPOCH: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: true,
+    description: 'The request carried an older leader epoch than the broker knows; refresh metadata.',
+  },
+  UNKNOWN_LEADER_EPOCH: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: true,
+    description: 'The request carried a newer leader epoch than the broker knows yet; retry shortly.',
+  },
+  NOT_CONTROLLER: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: true,
+    description: 'This broker is not the controller; retry against the current controller.',
+  },
+  STALE_BROKER_EPOCH: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description: 'The request came from an earlier incarnation of the broker (its registration changed).',
+  },
+  INVALID_UPDATE_VERSION: {
+    code: GrpcCode.ABORTED,
+    retriable: true,
+    description:
+      'The partition changed since the requester read it (stale partition epoch); refresh and retry.',
+  },
+  INELIGIBLE_REPLICA: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: true,
+    description: 'A replica added to the ISR is not alive or not assigned to the partition.',
+  },
+  INVALID_REPLICA_ASSIGNMENT: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'A replica list names an unknown broker, repeats one, or is empty.',
+  },
+  NO_REASSIGNMENT_IN_PROGRESS: {
+    code: GrpcCode.NOT_FOUND,
+    retriable: false,
+    description: 'There is no reassignment to cancel for this partition.',
+  },
+  ELECTION_NOT_NEEDED: {
+    code: GrpcCode.ALREADY_EXISTS,
+    retriable: false,
+    description: 'The preferred replica already leads the partition.',
+  },
+  PREFERRED_LEADER_NOT_AVAILABLE: {
+    code: GrpcCode.UNAVAILABLE,
+    retriable: true,
+    description: 'The preferred replica is not alive or not in sync, so it cannot lead now.',
+  },
   INTERNAL: { code: GrpcCode.INTERNAL, retriable: false, description: 'An unexpected broker error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

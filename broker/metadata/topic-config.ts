@@ -85,6 +85,11 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigSpec>> = {
     parse: integer(1, 16),
     brokerDefault: () => 1,
   },
+  'unclean.leader.election.enable': {
+    doc: 'true: when no in-sync replica is alive, elect any live replica (available, but may lose acknowledged records).',
+    parse: oneOf('true', 'false'),
+    brokerDefault: () => 'false',
+  },
 };
 
 /**

@@ -4,6 +4,8 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { AdminServiceClient as _tributary_v1_AdminServiceClient, AdminServiceDefinition as _tributary_v1_AdminServiceDefinition } from './tributary/v1/AdminService.js';
 import type { AlterConfigsRequest as _tributary_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _tributary_v1_AlterConfigsRequest__Output } from './tributary/v1/AlterConfigsRequest.js';
 import type { AlterConfigsResponse as _tributary_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tributary_v1_AlterConfigsResponse__Output } from './tributary/v1/AlterConfigsResponse.js';
+import type { AlterPartitionReassignmentsRequest as _tributary_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tributary_v1_AlterPartitionReassignmentsRequest__Output } from './tributary/v1/AlterPartitionReassignmentsRequest.js';
+import type { AlterPartitionReassignmentsResponse as _tributary_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tributary_v1_AlterPartitionReassignmentsResponse__Output } from './tributary/v1/AlterPartitionReassignmentsResponse.js';
 import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
 import type { ConfigAlteration as _tributary_v1_ConfigAlteration, ConfigAlteration__Output as _tributary_v1_ConfigAlteration__Output } from './tributary/v1/ConfigAlteration.js';
 import type { ConfigDescription as _tributary_v1_ConfigDescription, ConfigDescription__Output as _tributary_v1_ConfigDescription__Output } from './tributary/v1/ConfigDescription.js';
@@ -21,18 +23,26 @@ import type { DescribeConfigsRequest as _tributary_v1_DescribeConfigsRequest, De
 import type { DescribeConfigsResponse as _tributary_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _tributary_v1_DescribeConfigsResponse__Output } from './tributary/v1/DescribeConfigsResponse.js';
 import type { DescribeTopicsRequest as _tributary_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tributary_v1_DescribeTopicsRequest__Output } from './tributary/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _tributary_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tributary_v1_DescribeTopicsResponse__Output } from './tributary/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersRequest as _tributary_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tributary_v1_ElectLeadersRequest__Output } from './tributary/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _tributary_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tributary_v1_ElectLeadersResponse__Output } from './tributary/v1/ElectLeadersResponse.js';
 import type { Error as _tributary_v1_Error, Error__Output as _tributary_v1_Error__Output } from './tributary/v1/Error.js';
 import type { Header as _tributary_v1_Header, Header__Output as _tributary_v1_Header__Output } from './tributary/v1/Header.js';
+import type { ListPartitionReassignmentsRequest as _tributary_v1_ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequest__Output as _tributary_v1_ListPartitionReassignmentsRequest__Output } from './tributary/v1/ListPartitionReassignmentsRequest.js';
+import type { ListPartitionReassignmentsResponse as _tributary_v1_ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponse__Output as _tributary_v1_ListPartitionReassignmentsResponse__Output } from './tributary/v1/ListPartitionReassignmentsResponse.js';
 import type { ListTopicsRequest as _tributary_v1_ListTopicsRequest, ListTopicsRequest__Output as _tributary_v1_ListTopicsRequest__Output } from './tributary/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _tributary_v1_ListTopicsResponse, ListTopicsResponse__Output as _tributary_v1_ListTopicsResponse__Output } from './tributary/v1/ListTopicsResponse.js';
 import type { NewTopic as _tributary_v1_NewTopic, NewTopic__Output as _tributary_v1_NewTopic__Output } from './tributary/v1/NewTopic.js';
+import type { OngoingReassignment as _tributary_v1_OngoingReassignment, OngoingReassignment__Output as _tributary_v1_OngoingReassignment__Output } from './tributary/v1/OngoingReassignment.js';
 import type { PartitionCountUpdate as _tributary_v1_PartitionCountUpdate, PartitionCountUpdate__Output as _tributary_v1_PartitionCountUpdate__Output } from './tributary/v1/PartitionCountUpdate.js';
 import type { PartitionDescription as _tributary_v1_PartitionDescription, PartitionDescription__Output as _tributary_v1_PartitionDescription__Output } from './tributary/v1/PartitionDescription.js';
+import type { PartitionReassignment as _tributary_v1_PartitionReassignment, PartitionReassignment__Output as _tributary_v1_PartitionReassignment__Output } from './tributary/v1/PartitionReassignment.js';
+import type { PartitionResult as _tributary_v1_PartitionResult, PartitionResult__Output as _tributary_v1_PartitionResult__Output } from './tributary/v1/PartitionResult.js';
 import type { Record as _tributary_v1_Record, Record__Output as _tributary_v1_Record__Output } from './tributary/v1/Record.js';
 import type { TopicConfigAlteration as _tributary_v1_TopicConfigAlteration, TopicConfigAlteration__Output as _tributary_v1_TopicConfigAlteration__Output } from './tributary/v1/TopicConfigAlteration.js';
 import type { TopicConfigs as _tributary_v1_TopicConfigs, TopicConfigs__Output as _tributary_v1_TopicConfigs__Output } from './tributary/v1/TopicConfigs.js';
 import type { TopicDescription as _tributary_v1_TopicDescription, TopicDescription__Output as _tributary_v1_TopicDescription__Output } from './tributary/v1/TopicDescription.js';
 import type { TopicListing as _tributary_v1_TopicListing, TopicListing__Output as _tributary_v1_TopicListing__Output } from './tributary/v1/TopicListing.js';
+import type { TopicPartitions as _tributary_v1_TopicPartitions, TopicPartitions__Output as _tributary_v1_TopicPartitions__Output } from './tributary/v1/TopicPartitions.js';
 import type { TopicResult as _tributary_v1_TopicResult, TopicResult__Output as _tributary_v1_TopicResult__Output } from './tributary/v1/TopicResult.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -49,6 +59,8 @@ export interface ProtoGrpcType {
       AlterConfigsRequest: MessageTypeDefinition<_tributary_v1_AlterConfigsRequest, _tributary_v1_AlterConfigsRequest__Output>
       AlterConfigsResponse: MessageTypeDefinition<_tributary_v1_AlterConfigsResponse, _tributary_v1_AlterConfigsResponse__Output>
       AlterOp: EnumTypeDefinition
+      AlterPartitionReassignmentsRequest: MessageTypeDefinition<_tributary_v1_AlterPartitionReassignmentsRequest, _tributary_v1_AlterPartitionReassignmentsRequest__Output>
+      AlterPartitionReassignmentsResponse: MessageTypeDefinition<_tributary_v1_AlterPartitionReassignmentsResponse, _tributary_v1_AlterPartitionReassignmentsResponse__Output>
       BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>
       ConfigAlteration: MessageTypeDefinition<_tributary_v1_ConfigAlteration, _tributary_v1_ConfigAlteration__Output>
       ConfigDescription: MessageTypeDefinition<_tributary_v1_ConfigDescription, _tributary_v1_ConfigDescription__Output>
@@ -66,13 +78,21 @@ export interface ProtoGrpcType {
       DescribeConfigsResponse: MessageTypeDefinition<_tributary_v1_DescribeConfigsResponse, _tributary_v1_DescribeConfigsResponse__Output>
       DescribeTopicsRequest: MessageTypeDefinition<_tributary_v1_DescribeTopicsRequest, _tributary_v1_DescribeTopicsRequest__Output>
       DescribeTopicsResponse: MessageTypeDefinition<_tributary_v1_DescribeTopicsResponse, _tributary_v1_DescribeTopicsResponse__Output>
+      ElectLeadersRequest: MessageTypeDefinition<_tributary_v1_ElectLeadersRequest, _tributary_v1_ElectLeadersRequest__Output>
+      ElectLeadersResponse: MessageTypeDefinition<_tributary_v1_ElectLeadersResponse, _tributary_v1_ElectLeadersResponse__Output>
+      ElectionType: EnumTypeDefinition
       Error: MessageTypeDefinition<_tributary_v1_Error, _tributary_v1_Error__Output>
       Header: MessageTypeDefinition<_tributary_v1_Header, _tributary_v1_Header__Output>
+      ListPartitionReassignmentsRequest: MessageTypeDefinition<_tributary_v1_ListPartitionReassignmentsRequest, _tributary_v1_ListPartitionReassignmentsRequest__Output>
+      ListPartitionReassignmentsResponse: MessageTypeDefinition<_tributary_v1_ListPartitionReassignmentsResponse, _tributary_v1_ListPartitionReassignmentsResponse__Output>
       ListTopicsRequest: MessageTypeDefinition<_tributary_v1_ListTopicsRequest, _tributary_v1_ListTopicsRequest__Output>
       ListTopicsResponse: MessageTypeDefinition<_tributary_v1_ListTopicsResponse, _tributary_v1_ListTopicsResponse__Output>
       NewTopic: MessageTypeDefinition<_tributary_v1_NewTopic, _tributary_v1_NewTopic__Output>
+      OngoingReassignment: MessageTypeDefinition<_tributary_v1_OngoingReassignment, _tributary_v1_OngoingReassignment__Output>
       PartitionCountUpdate: MessageTypeDefinition<_tributary_v1_PartitionCountUpdate, _tributary_v1_PartitionCountUpdate__Output>
       PartitionDescription: MessageTypeDefinition<_tributary_v1_PartitionDescription, _tributary_v1_PartitionDescription__Output>
+      PartitionReassignment: MessageTypeDefinition<_tributary_v1_PartitionReassignment, _tributary_v1_PartitionReassignment__Output>
+      PartitionResult: MessageTypeDefinition<_tributary_v1_PartitionResult, _tributary_v1_PartitionResult__Output>
       Record: MessageTypeDefinition<_tributary_v1_Record, _tributary_v1_Record__Output>
       RecordFormat: EnumTypeDefinition
       TimestampType: EnumTypeDefinition
@@ -80,6 +100,7 @@ export interface ProtoGrpcType {
       TopicConfigs: MessageTypeDefinition<_tributary_v1_TopicConfigs, _tributary_v1_TopicConfigs__Output>
       TopicDescription: MessageTypeDefinition<_tributary_v1_TopicDescription, _tributary_v1_TopicDescription__Output>
       TopicListing: MessageTypeDefinition<_tributary_v1_TopicListing, _tributary_v1_TopicListing__Output>
+      TopicPartitions: MessageTypeDefinition<_tributary_v1_TopicPartitions, _tributary_v1_TopicPartitions__Output>
       TopicResult: MessageTypeDefinition<_tributary_v1_TopicResult, _tributary_v1_TopicResult__Output>
     }
   }

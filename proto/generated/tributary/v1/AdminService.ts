@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AlterConfigsRequest as _tributary_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _tributary_v1_AlterConfigsRequest__Output } from '../../tributary/v1/AlterConfigsRequest.js';
 import type { AlterConfigsResponse as _tributary_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tributary_v1_AlterConfigsResponse__Output } from '../../tributary/v1/AlterConfigsResponse.js';
+import type { AlterPartitionReassignmentsRequest as _tributary_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tributary_v1_AlterPartitionReassignmentsRequest__Output } from '../../tributary/v1/AlterPartitionReassignmentsRequest.js';
+import type { AlterPartitionReassignmentsResponse as _tributary_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tributary_v1_AlterPartitionReassignmentsResponse__Output } from '../../tributary/v1/AlterPartitionReassignmentsResponse.js';
 import type { CreatePartitionsRequest as _tributary_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tributary_v1_CreatePartitionsRequest__Output } from '../../tributary/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse as _tributary_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tributary_v1_CreatePartitionsResponse__Output } from '../../tributary/v1/CreatePartitionsResponse.js';
 import type { CreateTopicsRequest as _tributary_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _tributary_v1_CreateTopicsRequest__Output } from '../../tributary/v1/CreateTopicsRequest.js';
@@ -16,6 +18,10 @@ import type { DescribeConfigsRequest as _tributary_v1_DescribeConfigsRequest, De
 import type { DescribeConfigsResponse as _tributary_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _tributary_v1_DescribeConfigsResponse__Output } from '../../tributary/v1/DescribeConfigsResponse.js';
 import type { DescribeTopicsRequest as _tributary_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tributary_v1_DescribeTopicsRequest__Output } from '../../tributary/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _tributary_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tributary_v1_DescribeTopicsResponse__Output } from '../../tributary/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersRequest as _tributary_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tributary_v1_ElectLeadersRequest__Output } from '../../tributary/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _tributary_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tributary_v1_ElectLeadersResponse__Output } from '../../tributary/v1/ElectLeadersResponse.js';
+import type { ListPartitionReassignmentsRequest as _tributary_v1_ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequest__Output as _tributary_v1_ListPartitionReassignmentsRequest__Output } from '../../tributary/v1/ListPartitionReassignmentsRequest.js';
+import type { ListPartitionReassignmentsResponse as _tributary_v1_ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponse__Output as _tributary_v1_ListPartitionReassignmentsResponse__Output } from '../../tributary/v1/ListPartitionReassignmentsResponse.js';
 import type { ListTopicsRequest as _tributary_v1_ListTopicsRequest, ListTopicsRequest__Output as _tributary_v1_ListTopicsRequest__Output } from '../../tributary/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _tributary_v1_ListTopicsResponse, ListTopicsResponse__Output as _tributary_v1_ListTopicsResponse__Output } from '../../tributary/v1/ListTopicsResponse.js';
 
@@ -37,6 +43,21 @@ export interface AdminServiceClient extends grpc.Client {
   alterConfigs(argument: _tributary_v1_AlterConfigsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
   alterConfigs(argument: _tributary_v1_AlterConfigsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
   alterConfigs(argument: _tributary_v1_AlterConfigsRequest, callback: grpc.requestCallback<_tributary_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Starts moving partitions to new replica lists: add, wait until in sync, move leadership, drop.
+   */
+  AlterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Starts moving partitions to new replica lists: add, wait until in sync, move leadership, drop.
+   */
+  alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Add partitions to existing topics (partition counts never decrease).
@@ -98,6 +119,30 @@ export interface AdminServiceClient extends grpc.Client {
   describeTopics(argument: _tributary_v1_DescribeTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeTopicsResponse__Output>): grpc.ClientUnaryCall;
   describeTopics(argument: _tributary_v1_DescribeTopicsRequest, callback: grpc.requestCallback<_tributary_v1_DescribeTopicsResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Moves leadership to the preferred replica (the first in the list), or to any live replica (unclean).
+   */
+  ElectLeaders(argument: _tributary_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _tributary_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _tributary_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _tributary_v1_ElectLeadersRequest, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Moves leadership to the preferred replica (the first in the list), or to any live replica (unclean).
+   */
+  electLeaders(argument: _tributary_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _tributary_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _tributary_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _tributary_v1_ElectLeadersRequest, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  
   ListTopics(argument: _tributary_v1_ListTopicsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   ListTopics(argument: _tributary_v1_ListTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   ListTopics(argument: _tributary_v1_ListTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
@@ -119,6 +164,11 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   AlterConfigs: grpc.handleUnaryCall<_tributary_v1_AlterConfigsRequest__Output, _tributary_v1_AlterConfigsResponse>;
   
   /**
+   * Starts moving partitions to new replica lists: add, wait until in sync, move leadership, drop.
+   */
+  AlterPartitionReassignments: grpc.handleUnaryCall<_tributary_v1_AlterPartitionReassignmentsRequest__Output, _tributary_v1_AlterPartitionReassignmentsResponse>;
+  
+  /**
    * Add partitions to existing topics (partition counts never decrease).
    */
   CreatePartitions: grpc.handleUnaryCall<_tributary_v1_CreatePartitionsRequest__Output, _tributary_v1_CreatePartitionsResponse>;
@@ -133,17 +183,27 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   
   DescribeTopics: grpc.handleUnaryCall<_tributary_v1_DescribeTopicsRequest__Output, _tributary_v1_DescribeTopicsResponse>;
   
+  /**
+   * Moves leadership to the preferred replica (the first in the list), or to any live replica (unclean).
+   */
+  ElectLeaders: grpc.handleUnaryCall<_tributary_v1_ElectLeadersRequest__Output, _tributary_v1_ElectLeadersResponse>;
+  
+  ListPartitionReassignments: grpc.handleUnaryCall<_tributary_v1_ListPartitionReassignmentsRequest__Output, _tributary_v1_ListPartitionReassignmentsResponse>;
+  
   ListTopics: grpc.handleUnaryCall<_tributary_v1_ListTopicsRequest__Output, _tributary_v1_ListTopicsResponse>;
   
 }
 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   AlterConfigs: MethodDefinition<_tributary_v1_AlterConfigsRequest, _tributary_v1_AlterConfigsResponse, _tributary_v1_AlterConfigsRequest__Output, _tributary_v1_AlterConfigsResponse__Output>
+  AlterPartitionReassignments: MethodDefinition<_tributary_v1_AlterPartitionReassignmentsRequest, _tributary_v1_AlterPartitionReassignmentsResponse, _tributary_v1_AlterPartitionReassignmentsRequest__Output, _tributary_v1_AlterPartitionReassignmentsResponse__Output>
   CreatePartitions: MethodDefinition<_tributary_v1_CreatePartitionsRequest, _tributary_v1_CreatePartitionsResponse, _tributary_v1_CreatePartitionsRequest__Output, _tributary_v1_CreatePartitionsResponse__Output>
   CreateTopics: MethodDefinition<_tributary_v1_CreateTopicsRequest, _tributary_v1_CreateTopicsResponse, _tributary_v1_CreateTopicsRequest__Output, _tributary_v1_CreateTopicsResponse__Output>
   DeleteTopics: MethodDefinition<_tributary_v1_DeleteTopicsRequest, _tributary_v1_DeleteTopicsResponse, _tributary_v1_DeleteTopicsRequest__Output, _tributary_v1_DeleteTopicsResponse__Output>
   DescribeCluster: MethodDefinition<_tributary_v1_DescribeClusterRequest, _tributary_v1_DescribeClusterResponse, _tributary_v1_DescribeClusterRequest__Output, _tributary_v1_DescribeClusterResponse__Output>
   DescribeConfigs: MethodDefinition<_tributary_v1_DescribeConfigsRequest, _tributary_v1_DescribeConfigsResponse, _tributary_v1_DescribeConfigsRequest__Output, _tributary_v1_DescribeConfigsResponse__Output>
   DescribeTopics: MethodDefinition<_tributary_v1_DescribeTopicsRequest, _tributary_v1_DescribeTopicsResponse, _tributary_v1_DescribeTopicsRequest__Output, _tributary_v1_DescribeTopicsResponse__Output>
+  ElectLeaders: MethodDefinition<_tributary_v1_ElectLeadersRequest, _tributary_v1_ElectLeadersResponse, _tributary_v1_ElectLeadersRequest__Output, _tributary_v1_ElectLeadersResponse__Output>
+  ListPartitionReassignments: MethodDefinition<_tributary_v1_ListPartitionReassignmentsRequest, _tributary_v1_ListPartitionReassignmentsResponse, _tributary_v1_ListPartitionReassignmentsRequest__Output, _tributary_v1_ListPartitionReassignmentsResponse__Output>
   ListTopics: MethodDefinition<_tributary_v1_ListTopicsRequest, _tributary_v1_ListTopicsResponse, _tributary_v1_ListTopicsRequest__Output, _tributary_v1_ListTopicsResponse__Output>
 }

@@ -22,6 +22,14 @@ export interface PartitionProduceResponse {
    */
   'log_append_time_ms'?: (number | string | Long);
   'log_start_offset'?: (number | string | Long);
+  /**
+   * The leader epoch under which the records were appended (-1 with acks NONE).
+   */
+  'leader_epoch'?: (number);
+  /**
+   * The broker that appended them as leader.
+   */
+  'leader_id'?: (number);
 }
 
 export interface PartitionProduceResponse__Output {
@@ -43,4 +51,12 @@ export interface PartitionProduceResponse__Output {
    */
   'log_append_time_ms': (string);
   'log_start_offset': (string);
+  /**
+   * The leader epoch under which the records were appended (-1 with acks NONE).
+   */
+  'leader_epoch': (number);
+  /**
+   * The broker that appended them as leader.
+   */
+  'leader_id': (number);
 }
