@@ -1,0 +1,37 @@
+import { TributaryError } from '../../proto/errors.js';
+
+/**
+ * Runs the controller's work one item at a time, in arrival order: reconciliations, AlterPartition,
+ * elections, reassignments and topic changes never interleave, so each one plans against the state the
+ * previous one left. Bounded: past `lengthMax` waiting items a new one is refused (TOO_MANY_REQUESTS).
+ */
+export class WorkQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+
+  constructor(private readonly lengthMax: number) {}
+
+  get length(): number {
+    return this.waiting;
+  }
+
+  push<T>(work: () => Promise<T>): Promise<T> {
+    if (this.waiting >= this.lengthMax) {
+      return Promise.reject(
+        new TributaryError('TOO_MANY_REQUESTS', `controller queue is full (${this.lengthMax} waiting)`),
+      );
+    }
+    this.waiting++;
+    const run = this.tail.then(() => {
+      this.waiting--;
+      return work();
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once everything queued so far has finished. */
+  drain(): Promise<void> {
+    return this.tail.then(() => undefined);
+  }
+}
