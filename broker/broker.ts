@@ -1,36 +1,63 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deleteTopic } from './api/admin.js';
+import type { AlterPartitionResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionResponse.js';
 import { Lifecycle } from './api/context.js';
 import { type GrpcListener, setServing, startGrpcServer } from './api/server.js';
+import { ClusterContext } from './cluster/cluster-context.js';
+import { CLUSTER_ID_KEY } from './cluster/keys.js';
+import { Membership } from './cluster/membership.js';
 import type { BrokerConfig } from './config.js';
+import { Controller } from './controller/controller.js';
 import type { Dcs } from './dcs/dcs.js';
-import { LocalDcs } from './dcs/local-dcs.js';
+import { openDcs } from './dcs/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { logConfigFor } from './metadata/topic-config.js';
 import { TopicRegistry } from './metadata/topic-registry.js';
 import { BrokerMetrics } from './metrics.js';
 import { ReplicaManager } from './replica-manager.js';
+import { callPeer } from './replication/peers.js';
 import { LogManager } from './storage/log-manager.js';
 import { VERSION } from './version.js';
 
 /** Creates the cluster id once (22 characters of base64url, like Kafka's) and reads it back afterwards. */
 async function clusterId(dcs: Dcs): Promise<string> {
-  const existing = await dcs.get('cluster/id');
+  const existing = await dcs.get(CLUSTER_ID_KEY);
   if (existing !== null) return existing.value.toString('utf8');
   const id = randomBytes(16).toString('base64url');
-  const result = await dcs.compareAndSet('cluster/id', Buffer.from(id), 0);
+  const result = await dcs.compareAndSet(CLUSTER_ID_KEY, Buffer.from(id), 0);
   if (result.ok) return id;
-  return (await dcs.get('cluster/id'))!.value.toString('utf8');
+  return (await dcs.get(CLUSTER_ID_KEY))!.value.toString('utf8');
 }
 
+function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
+  if (config.dcs === 'local') return openDcs({ kind: 'local', dir: join(config.dataDir, 'metadata') });
+  return openDcs({
+    kind: 'etcd',
+    endpoints: config.dcsEtcdEndpoints
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== ''),
+    prefix: config.dcsPrefix,
+    logger,
+  });
+}
+
+/** How long start waits for the controller to hand this broker its leaderships before serving anyway. */
+const LEADERSHIP_WAIT_MS = 15_000;
+
 /**
- * One broker process: metadata store, logs, partitions, the gRPC listener and the metrics endpoint.
- * Data directory layout: `metadata/` (the local DCS) and `logs/<topic>-<partition>/` (partition logs).
+ * One broker process: metadata store, logs, partitions and their replication, the controller candidate,
+ * the gRPC listener and the metrics endpoint. Data directory layout: `metadata/` (the local DCS, when
+ * used) and `logs/<topic>-<partition>/` (partition logs).
+ *
+ * Start order: open the DCS and the logs, bind the listener (clients are refused with NOT_SERVING health
+ * until the end), register in the cluster (the registration names the bound port), campaign for the
+ * controller, then follow topic metadata: each change is applied to the hosted partitions, in order.
  */
 export class Broker {
   private stopping: Promise<void> | undefined;
+  private readonly unsubscribe: Array<() => void> = [];
 
   private constructor(
     readonly config: BrokerConfig,
@@ -38,6 +65,8 @@ export class Broker {
     private readonly dcs: Dcs,
     private readonly topics: TopicRegistry,
     private readonly logs: LogManager,
+    private readonly replicas: ReplicaManager,
+    private readonly cluster: ClusterContext,
     private readonly lifecycle: Lifecycle,
     private readonly grpc: GrpcListener,
     private readonly metricsServer: { port: number; close: () => Promise<void> } | undefined,
@@ -57,11 +86,13 @@ export class Broker {
 
   static async start(config: BrokerConfig, logger: Logger = createLogger(config.logLevel)): Promise<Broker> {
     await mkdir(config.dataDir, { recursive: true });
-    const dcs = await LocalDcs.open(join(config.dataDir, 'metadata'));
+    const dcs = await openStore(config, logger);
+    const cleanups: Array<() => Promise<unknown>> = [() => dcs.close()];
     try {
       const id = await clusterId(dcs);
       const topics = new TopicRegistry(dcs);
       await topics.load();
+      cleanups.unshift(async () => topics.stop());
       const logs = new LogManager({
         dataDir: join(config.dataDir, 'logs'),
         maxOpenFiles: config.maxOpenFiles,
@@ -72,25 +103,75 @@ export class Broker {
         const topic = topics.list(true).find((t) => t.name === name);
         return topic === undefined ? undefined : logConfigFor(topic.configs, config);
       });
-      const replicas = new ReplicaManager(logs, config);
+      cleanups.unshift(() => logs.close());
+      const cluster = new ClusterContext(
+        config.nodeId,
+        config.controllerRequestTimeoutMs,
+        config.replicaFetchMaxBytes + 1024 * 1024,
+      );
+      const replicas = new ReplicaManager(logs, config, {
+        brokerId: config.nodeId,
+        brokerEpoch: () => cluster.brokerEpoch(),
+        peer: (brokerId) => cluster.replicationClient(brokerId),
+        alterPartition: (request) =>
+          cluster.viaController<AlterPartitionResponse__Output>(
+            async (c) => (await c.alterPartition(request as never)) as AlterPartitionResponse__Output,
+            ({ replication }) =>
+              callPeer(
+                replication.AlterPartition.bind(replication) as never,
+                request,
+                config.controllerRequestTimeoutMs,
+              ),
+          ),
+        logger,
+      });
+      await replicas.loadHighWatermarks();
+      cleanups.unshift(() => replicas.stop());
       const lifecycle = new Lifecycle();
-      for (const topic of topics.list(true)) {
-        if (topic.deleting) {
-          logger.info({ topic: topic.name }, 'finishing an interrupted topic deletion');
-          await deleteTopic({ topics, replicas, logger }, topic.name);
-        } else {
-          await replicas.host(topic);
-        }
-      }
-      logs.startBackgroundTasks();
       const metrics = new BrokerMetrics(() => replicas);
       const metricsServer =
         config.metricsPort >= 0 ? await metrics.serve(config.metricsHost, config.metricsPort) : undefined;
+      if (metricsServer) cleanups.unshift(() => metricsServer.close());
       const grpc = await startGrpcServer(
-        { config, clusterId: id, topics, replicas, metrics, logger, lifecycle },
+        { config, clusterId: id, topics, replicas, cluster, metrics, logger, lifecycle },
         () => {},
       );
-      const broker = new Broker(config, logger, dcs, topics, logs, lifecycle, grpc, metricsServer);
+      cleanups.unshift(async () => grpc.server.forceShutdown());
+
+      const membership = await Membership.start(
+        dcs,
+        {
+          id: config.nodeId,
+          host: config.advertisedHost,
+          port: grpc.port,
+          rack: config.rack,
+          registeredAtMs: Date.now(),
+        },
+        { sessionTtlMs: config.sessionTimeoutMs, logger },
+      );
+      cluster.membership = membership;
+      cleanups.unshift(() => membership.stop());
+      const controller = new Controller({ dcs, membership, logger });
+      cluster.controller = controller;
+      await controller.start();
+      cleanups.unshift(() => controller.stop());
+
+      const broker = new Broker(
+        config,
+        logger,
+        dcs,
+        topics,
+        logs,
+        replicas,
+        cluster,
+        lifecycle,
+        grpc,
+        metricsServer,
+      );
+      await broker.followMetadata(membership);
+      logs.startBackgroundTasks();
+      replicas.startBackgroundTasks();
+      await broker.awaitLeaderships(LEADERSHIP_WAIT_MS);
       setServing(grpc.health, true);
       logger.info(
         {
@@ -99,6 +180,8 @@ export class Broker {
           dataDir: config.dataDir,
           clusterId: id,
           nodeId: config.nodeId,
+          brokerEpoch: membership.brokerEpoch,
+          dcs: config.dcs,
           version: VERSION,
           topics: topics.list().length,
         },
@@ -106,19 +189,78 @@ export class Broker {
       );
       return broker;
     } catch (err) {
-      await dcs.close();
+      for (const cleanup of cleanups) await cleanup().catch(() => undefined);
       throw err;
     }
   }
 
   /**
-   * Graceful stop: report NOT_SERVING, refuse new requests, end long polls and streams, wait for in-flight
-   * requests (at most shutdownGraceMs), close the listener, flush and close every log, release the lock.
+   * Applies every topic change to the hosted partitions, one change at a time in arrival order, and
+   * re-applies everything when this broker registers again (a new epoch voids its old leaderships).
+   */
+  private async followMetadata(membership: Membership): Promise<void> {
+    let chain: Promise<unknown> = Promise.resolve();
+    const enqueue = (name: string) => {
+      chain = chain.then(async () => {
+        const record = this.topics.list(true).find((t) => t.name === name);
+        try {
+          if (record === undefined) await this.replicas.drop(name);
+          else await this.replicas.applyTopic(record);
+        } catch (err) {
+          this.logger.error({ topic: name, err }, 'applying topic metadata failed');
+        }
+      });
+      return chain;
+    };
+    this.unsubscribe.push(this.topics.onChange((name) => void enqueue(name)));
+    const applyAll = () => Promise.all(this.topics.list(true).map((t) => enqueue(t.name)));
+    const onSession = () => void applyAll();
+    membership.on('session', onSession);
+    this.unsubscribe.push(() => membership.off('session', onSession));
+    await applyAll();
+    await this.dropOrphanLogs();
+  }
+
+  /** Logs of partitions this broker no longer hosts (moved or deleted while it was down) are removed. */
+  private async dropOrphanLogs(): Promise<void> {
+    for (const { topic, partition } of [...this.logs.logs()]) {
+      const record = this.topics.get(topic);
+      const assigned = record?.partitions[partition]?.replicas.includes(this.config.nodeId) === true;
+      if (!assigned && this.replicas.find(topic, partition) === undefined) {
+        this.logger.info({ topic, partition }, 'removing the log of a partition this broker no longer hosts');
+        await this.logs.deletePartition(topic, partition);
+      }
+    }
+  }
+
+  /** Waits until the partitions that name this broker as leader are led by it (or the time runs out). */
+  private async awaitLeaderships(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const pending = () =>
+      this.topics
+        .list()
+        .some((t) =>
+          t.partitions.some(
+            (a, i) =>
+              a.replicas[0] === this.config.nodeId &&
+              a.leader === this.config.nodeId &&
+              this.replicas.find(t.name, i)?.isLeader !== true,
+          ),
+        );
+    while (pending() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /**
+   * Graceful stop: report NOT_SERVING, hand leaderships to other in-sync replicas (controlled shutdown),
+   * refuse new requests, end long polls and streams, wait for in-flight requests (at most
+   * shutdownGraceMs), close the listener, stop replication, resign as controller, deregister, flush and
+   * close every log.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const startedMs = Date.now();
       setServing(this.grpc.health, false);
+      await this.controlledShutdown();
       this.lifecycle.beginShutdown();
       const drained = await this.lifecycle.drain(this.config.shutdownGraceMs);
       await new Promise<void>((resolve) => {
@@ -131,6 +273,11 @@ export class Broker {
           resolve();
         });
       });
+      for (const u of this.unsubscribe) u();
+      await this.replicas.stop();
+      await this.cluster.controller?.stop().catch(() => undefined);
+      await this.cluster.membership?.stop();
+      this.cluster.close();
       this.topics.stop();
       await this.logs.close();
       await this.metricsServer?.close();
@@ -138,5 +285,29 @@ export class Broker {
       this.logger.info({ drained, tookMs: Date.now() - startedMs }, 'broker stopped');
     })();
     return this.stopping;
+  }
+
+  /** Asks the controller to move this broker's leaderships away first, so producers fail over at once. */
+  private async controlledShutdown(): Promise<void> {
+    const membership = this.cluster.membership;
+    if (membership === undefined || this.cluster.liveBrokers().length <= 1) return;
+    const epoch = membership.brokerEpoch;
+    try {
+      const res = await this.cluster.viaController(
+        (c) => c.controlledShutdown(this.config.nodeId, membership.brokerEpoch),
+        ({ replication }) =>
+          callPeer<{ error?: { reason: string } | null; remaining_leaderships: number }>(
+            replication.ControlledShutdown.bind(replication) as never,
+            { broker_id: this.config.nodeId, broker_epoch: String(membership.brokerEpoch) },
+            this.config.controllerRequestTimeoutMs,
+          ),
+      );
+      this.logger.info(
+        { epoch, error: res.error?.reason, remainingLeaderships: res.remaining_leaderships },
+        'controlled shutdown',
+      );
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'controlled shutdown failed; stopping anyway');
+    }
   }
 }

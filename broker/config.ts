@@ -24,8 +24,28 @@ export interface BrokerConfig {
   metricsPort: number;
   /** Where partition logs and local metadata live. */
   dataDir: string;
-  /** Metadata store: only `local` (a file under dataDir) in this release. */
-  dcs: 'local';
+  /** Metadata store: `local` (a file under dataDir, one broker) or `etcd` (a cluster; see dcsEtcdEndpoints). */
+  dcs: 'local' | 'etcd';
+  /** etcd endpoints, comma-separated (e.g. http://127.0.0.1:2379), for dcs=etcd. */
+  dcsEtcdEndpoints: string;
+  /** Key prefix in the DCS: one per cluster, so clusters can share an etcd. */
+  dcsPrefix: string;
+  /** A broker whose DCS session is not renewed for this long is considered dead; its leaderships move. */
+  sessionTimeoutMs: number;
+  /** A follower that has not caught up with the leader's log end for this long leaves the ISR. */
+  replicaLagTimeMaxMs: number;
+  /** A follower this many bytes behind the leader's log end leaves the ISR. */
+  replicaLagMaxBytes: number;
+  /** Longest a follower's fetch waits at the leader for new data. */
+  replicaFetchMaxWaitMs: number;
+  /** Largest replica fetch response. */
+  replicaFetchMaxBytes: number;
+  /** Largest amount of one partition in a replica fetch response. */
+  replicaFetchPartitionMaxBytes: number;
+  /** Pause before a follower retries a failed fetch (doubles up to 2 s). */
+  replicaFetchBackoffMs: number;
+  /** Timeout of broker-to-broker requests (ISR changes, forwarded admin requests). */
+  controllerRequestTimeoutMs: number;
   /** pino level: trace, debug, info, warn, error, fatal, silent. */
   logLevel: string;
 
@@ -98,6 +118,16 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   metricsPort: 9293,
   dataDir: './data',
   dcs: 'local',
+  dcsEtcdEndpoints: 'http://127.0.0.1:2379',
+  dcsPrefix: 'tributary',
+  sessionTimeoutMs: 9000,
+  replicaLagTimeMaxMs: 30_000,
+  replicaLagMaxBytes: 256 * 1024 * 1024,
+  replicaFetchMaxWaitMs: 500,
+  replicaFetchMaxBytes: 16 * 1024 * 1024,
+  replicaFetchPartitionMaxBytes: 4 * 1024 * 1024,
+  replicaFetchBackoffMs: 100,
+  controllerRequestTimeoutMs: 10_000,
   logLevel: 'info',
   defaultPartitions: 1,
   defaultReplicationFactor: 1,
@@ -160,10 +190,18 @@ const INT_RANGES: Partial<Record<Key, [number, number]>> = {
   http2StreamWindowBytes: [65_535, 2 ** 31 - 1],
   http2ConnectionWindowBytes: [65_535, 2 ** 31 - 1],
   shutdownGraceMs: [0, 600_000],
+  sessionTimeoutMs: [1000, 600_000],
+  replicaLagTimeMaxMs: [100, 3_600_000],
+  replicaLagMaxBytes: [1024, Number.MAX_SAFE_INTEGER],
+  replicaFetchMaxWaitMs: [0, 60_000],
+  replicaFetchMaxBytes: [1024, 2 ** 30],
+  replicaFetchPartitionMaxBytes: [1024, 2 ** 30],
+  replicaFetchBackoffMs: [1, 60_000],
+  controllerRequestTimeoutMs: [100, 600_000],
 };
 
 const ENUMS: Partial<Record<Key, readonly string[]>> = {
-  dcs: ['local'],
+  dcs: ['local', 'etcd'],
   logLevel: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
   logMessageTimestampType: ['CreateTime', 'LogAppendTime'],
 };
@@ -203,6 +241,14 @@ export function validateBrokerConfig(config: BrokerConfig): BrokerConfig {
   }
   if (config.host === '') throw configError('host must not be empty');
   if (config.dataDir === '') throw configError('dataDir must not be empty');
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(config.dcsPrefix)) {
+    throw configError(
+      `dcsPrefix must be 1-100 characters of [A-Za-z0-9._-], got ${JSON.stringify(config.dcsPrefix)}`,
+    );
+  }
+  if (config.replicaFetchPartitionMaxBytes > config.replicaFetchMaxBytes) {
+    throw configError('replicaFetchPartitionMaxBytes exceeds replicaFetchMaxBytes');
+  }
   if (config.maxBatchBytes > config.maxRequestBytes) {
     throw configError(
       `maxBatchBytes (${config.maxBatchBytes}) exceeds maxRequestBytes (${config.maxRequestBytes})`,

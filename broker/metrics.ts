@@ -84,6 +84,45 @@ export class BrokerMetrics {
     logGauge('tributary_log_start_offset', 'First offset still in the log.', (p) => p.logStartOffset);
     logGauge('tributary_log_end_offset', 'Offset the next record will get.', (p) => p.log.logEndOffset);
     logGauge('tributary_log_segments', 'Segment files per partition log.', (p) => p.log.segmentCount);
+    logGauge(
+      'tributary_high_watermark',
+      'Offset below which records are committed (replicated to the ISR).',
+      (p) => p.highWatermark,
+    );
+    logGauge(
+      'tributary_partition_leader',
+      '1 where this broker leads the partition, 0 where it follows.',
+      (p) => (p.isLeader ? 1 : 0),
+    );
+    logGauge(
+      'tributary_partition_isr_size',
+      'In-sync replicas, as this broker last saw them.',
+      (p) => p.state.isr.length,
+    );
+    new Gauge({
+      name: 'tributary_under_replicated_partitions',
+      help: 'Partitions led here whose ISR is smaller than their replica list.',
+      registers: [this.registry],
+      collect() {
+        const led =
+          replicas()
+            ?.all()
+            .filter((p) => p.isLeader) ?? [];
+        this.set(led.filter((p) => p.state.isr.length < p.state.replicas.length).length);
+      },
+    });
+    new Gauge({
+      name: 'tributary_offline_partitions',
+      help: 'Partitions hosted here that have no leader.',
+      registers: [this.registry],
+      collect() {
+        this.set(
+          replicas()
+            ?.all()
+            .filter((p) => p.state.leader < 0).length ?? 0,
+        );
+      },
+    });
   }
 
   /** Serves GET /metrics; resolves with the bound port. */

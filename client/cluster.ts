@@ -66,6 +66,9 @@ export const STALE_METADATA_REASONS: ReadonlySet<string> = new Set([
   'UNKNOWN_TOPIC',
   'UNKNOWN_PARTITION',
   'NOT_LEADER',
+  'LEADER_NOT_AVAILABLE',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
   'UNAVAILABLE',
   'BROKER_SHUTTING_DOWN',
 ]);
@@ -148,7 +151,10 @@ export class Cluster {
     }
     if (p.leader < 0) {
       this.invalidate(topic);
-      throw new TributaryClientError('NOT_LEADER', `${topic}[${partition}] has no leader right now`);
+      throw new TributaryClientError(
+        'LEADER_NOT_AVAILABLE',
+        `${topic}[${partition}] has no leader right now`,
+      );
     }
     return { brokerId: p.leader, connection: await this.connectionFor(p.leader) };
   }

@@ -1,6 +1,8 @@
 import { TributaryError } from '../../proto/errors.js';
 import type { AlterConfigsRequest__Output } from '../../proto/generated/tributary/v1/AlterConfigsRequest.js';
 import type { AlterConfigsResponse } from '../../proto/generated/tributary/v1/AlterConfigsResponse.js';
+import type { AlterPartitionReassignmentsRequest__Output } from '../../proto/generated/tributary/v1/AlterPartitionReassignmentsRequest.js';
+import type { AlterPartitionReassignmentsResponse } from '../../proto/generated/tributary/v1/AlterPartitionReassignmentsResponse.js';
 import type { ConfigEntry__Output } from '../../proto/generated/tributary/v1/ConfigEntry.js';
 import type { CreatePartitionsRequest__Output } from '../../proto/generated/tributary/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse } from '../../proto/generated/tributary/v1/CreatePartitionsResponse.js';
@@ -13,17 +15,22 @@ import type { DescribeConfigsRequest__Output } from '../../proto/generated/tribu
 import type { DescribeConfigsResponse } from '../../proto/generated/tributary/v1/DescribeConfigsResponse.js';
 import type { DescribeTopicsRequest__Output } from '../../proto/generated/tributary/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse } from '../../proto/generated/tributary/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersRequest__Output } from '../../proto/generated/tributary/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse } from '../../proto/generated/tributary/v1/ElectLeadersResponse.js';
+import type { Error as WireError } from '../../proto/generated/tributary/v1/Error.js';
+import type { ListPartitionReassignmentsRequest__Output } from '../../proto/generated/tributary/v1/ListPartitionReassignmentsRequest.js';
+import type { ListPartitionReassignmentsResponse } from '../../proto/generated/tributary/v1/ListPartitionReassignmentsResponse.js';
 import type { ListTopicsRequest__Output } from '../../proto/generated/tributary/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse } from '../../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { TopicResult } from '../../proto/generated/tributary/v1/TopicResult.js';
 import { isInternalTopic, validateTopicName } from '../../proto/names.js';
-import { assignReplicas } from '../metadata/assignment.js';
 import { describeTopicConfigs, validateTopicConfigs } from '../metadata/topic-config.js';
 import { type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import { callPeer, fromWireError, type UnaryMethod } from '../replication/peers.js';
 import { VERSION } from '../version.js';
 import type { ApiContext } from './context.js';
 import { toWireError } from './errors.js';
-import { brokerInfo } from './metadata.js';
+import { liveBrokerInfos } from './metadata.js';
 
 /**
  * Admin RPCs. Every batch call answers per item: one bad topic never fails the others. Changes run one at a
@@ -76,8 +83,41 @@ export class AdminApi {
     }
   }
 
-  private liveBrokerIds(): number[] {
-    return [this.ctx.config.nodeId];
+  /** Brokers a new topic may be placed on: live and not stopping. */
+  private placementBrokerIds(): number[] {
+    return this.ctx.cluster
+      .liveBrokers()
+      .filter((b) => !b.shuttingDown)
+      .map((b) => b.id);
+  }
+
+  private get timeoutMs(): number {
+    return this.ctx.config.controllerRequestTimeoutMs;
+  }
+
+  /**
+   * Waits (bounded) until this broker's metadata shows the change, and every partition it should lead
+   * has taken the leadership, so a client that asks this broker next sees what it just did.
+   */
+  private async awaitTopic(name: string, done: (r: TopicRecord | undefined) => boolean): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    const ready = () => {
+      const r = this.ctx.topics.get(name);
+      if (!done(r)) return false;
+      if (r === undefined) return true;
+      return r.partitions.every(
+        (a, i) => a.leader !== this.ctx.config.nodeId || this.ctx.replicas.find(name, i)?.isLeader === true,
+      );
+    };
+    while (!ready()) {
+      if (Date.now() > deadline) {
+        throw new TributaryError(
+          'REQUEST_TIMED_OUT',
+          `the change to topic ${name} is not visible on this broker yet`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   private configEntries(entries: ConfigEntry__Output[]): Record<string, string> {
@@ -106,7 +146,7 @@ export class AdminApi {
           validateTopicName(t.name);
           const partitions = t.partitions === 0 ? config.defaultPartitions : t.partitions;
           this.checkPartitionLimit(partitions);
-          const brokers = this.liveBrokerIds();
+          const brokers = this.placementBrokerIds();
           const replicationFactor =
             t.replication_factor === 0 ? config.defaultReplicationFactor : t.replication_factor;
           if (replicationFactor > brokers.length) {
@@ -129,19 +169,17 @@ export class AdminApi {
             );
           }
           if (request.validate_only) return;
-          const record = await this.ctx.topics.create({
-            name: t.name,
-            partitions: assignReplicas(brokers, partitions, replicationFactor),
-            replicationFactor,
-            configs,
-          });
-          try {
-            await this.ctx.replicas.host(record);
-          } catch (err) {
-            await this.ctx.replicas.drop(t.name).catch(() => undefined);
-            await this.ctx.topics.remove(t.name);
-            throw err;
-          }
+          const spec = { name: t.name, partitions, replicationFactor, configs };
+          await this.ctx.cluster.viaController<unknown>(
+            (c) => c.createTopic(spec),
+            ({ admin }) =>
+              forwarded(
+                admin.CreateTopics.bind(admin) as never,
+                { topics: [t], validate_only: false },
+                this.timeoutMs,
+              ),
+          );
+          await this.awaitTopic(t.name, (r) => r !== undefined && r.partitions.length === partitions);
           this.ctx.logger.info({ topic: t.name, partitions, replicationFactor, configs }, 'topic created');
         },
       ),
@@ -155,7 +193,12 @@ export class AdminApi {
         (n) => n,
         async (name) => {
           this.existing(name);
-          await deleteTopic(this.ctx, name);
+          await this.ctx.cluster.viaController<unknown>(
+            (c) => c.deleteTopic(name),
+            ({ admin }) =>
+              forwarded(admin.DeleteTopics.bind(admin) as never, { names: [name] }, this.timeoutMs),
+          );
+          await this.awaitTopic(name, (r) => r === undefined);
         },
       ),
     }));
@@ -222,17 +265,16 @@ export class AdminApi {
           }
           this.checkPartitionLimit(t.count);
           if (request.validate_only) return;
-          const added = assignReplicas(
-            this.liveBrokerIds(),
-            t.count - current,
-            topic.replicationFactor,
-            current,
+          await this.ctx.cluster.viaController<unknown>(
+            (c) => c.createPartitions(t.topic, t.count),
+            ({ admin }) =>
+              forwarded(
+                admin.CreatePartitions.bind(admin) as never,
+                { topics: [t], validate_only: false },
+                this.timeoutMs,
+              ),
           );
-          const updated = await this.ctx.topics.update(t.topic, (r) => ({
-            ...r,
-            partitions: [...r.partitions, ...added],
-          }));
-          await this.ctx.replicas.host(updated);
+          await this.awaitTopic(t.topic, (r) => r !== undefined && r.partitions.length >= t.count);
           this.ctx.logger.info({ topic: t.topic, from: current, to: t.count }, 'partitions added');
         },
       ),
@@ -276,8 +318,16 @@ export class AdminApi {
             maxRequestBytes: this.ctx.config.maxRequestBytes,
           });
           if (request.validate_only) return;
-          const updated = await this.ctx.topics.update(t.topic, (r) => ({ ...r, configs }));
-          this.ctx.replicas.updateConfig(updated);
+          await this.ctx.cluster.viaController<unknown>(
+            (c) => c.alterConfigs(t.topic, configs),
+            ({ admin }) =>
+              forwarded(
+                admin.AlterConfigs.bind(admin) as never,
+                { topics: [t], validate_only: false },
+                this.timeoutMs,
+              ),
+          );
+          await this.awaitTopic(t.topic, (r) => r !== undefined && sameConfigs(r.configs, configs));
           this.ctx.logger.info({ topic: t.topic, configs }, 'topic configs altered');
         },
       ),
@@ -287,20 +337,66 @@ export class AdminApi {
   async describeCluster(): Promise<DescribeClusterResponse> {
     return {
       cluster_id: this.ctx.clusterId,
-      controller_id: this.ctx.config.nodeId,
-      brokers: [brokerInfo(this.ctx)],
+      controller_id: this.ctx.cluster.controllerId(),
+      brokers: liveBrokerInfos(this.ctx),
       version: VERSION,
     };
   }
+
+  electLeaders(request: ElectLeadersRequest__Output): Promise<ElectLeadersResponse> {
+    const topics = request.topics.map((t) => ({ topic: t.topic, partitions: t.partitions }));
+    return this.ctx.cluster.viaController<ElectLeadersResponse>(
+      async (c) => ({ results: await c.electLeaders(request.type, topics) }),
+      ({ admin }) => callPeer(admin.ElectLeaders.bind(admin) as never, request, this.timeoutMs),
+    );
+  }
+
+  alterPartitionReassignments(
+    request: AlterPartitionReassignmentsRequest__Output,
+  ): Promise<AlterPartitionReassignmentsResponse> {
+    const items = request.reassignments.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      replicas: r.replicas,
+    }));
+    return this.ctx.cluster.viaController<AlterPartitionReassignmentsResponse>(
+      async (c) => ({ results: await c.alterReassignments(items) }),
+      ({ admin }) =>
+        callPeer(admin.AlterPartitionReassignments.bind(admin) as never, request, this.timeoutMs),
+    );
+  }
+
+  listPartitionReassignments(
+    request: ListPartitionReassignmentsRequest__Output,
+  ): Promise<ListPartitionReassignmentsResponse> {
+    const topics = request.topics.map((t) => ({ topic: t.topic, partitions: t.partitions }));
+    return this.ctx.cluster.viaController<ListPartitionReassignmentsResponse>(
+      async (c) => ({ reassignments: c.listReassignments(topics) }),
+      ({ admin }) =>
+        callPeer<ListPartitionReassignmentsResponse>(
+          admin.ListPartitionReassignments.bind(admin) as never,
+          request,
+          this.timeoutMs,
+        ),
+    );
+  }
 }
 
-/** Marks the topic deleting, removes its logs, then its metadata; an interrupted deletion resumes at start. */
-export async function deleteTopic(
-  ctx: Pick<ApiContext, 'topics' | 'replicas' | 'logger'>,
-  name: string,
+function sameConfigs(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Sends a one-item admin request to the controller broker; the item's error, if any, is thrown (so a
+ * NOT_CONTROLLER answer is retried by viaController).
+ */
+async function forwarded<Req>(
+  method: UnaryMethod<Req, { topics: Array<{ error?: WireError | null }> }>,
+  request: Req,
+  timeoutMs: number,
 ): Promise<void> {
-  await ctx.topics.update(name, (r) => ({ ...r, deleting: true }));
-  await ctx.replicas.drop(name);
-  await ctx.topics.remove(name);
-  ctx.logger.info({ topic: name }, 'topic deleted');
+  const res = await callPeer(method, request, timeoutMs);
+  const error = res.topics[0]?.error;
+  if (error) throw fromWireError(error);
 }

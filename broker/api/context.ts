@@ -1,3 +1,4 @@
+import type { ClusterContext } from '../cluster/cluster-context.js';
 import type { BrokerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
@@ -10,6 +11,8 @@ export interface ApiContext {
   readonly clusterId: string;
   readonly topics: TopicRegistry;
   readonly replicas: ReplicaManager;
+  /** Live brokers, the controller, and clients to reach them. */
+  readonly cluster: ClusterContext;
   readonly metrics: BrokerMetrics;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;

@@ -6,6 +6,7 @@ import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResp
 import type { Partition } from '../partition.js';
 import type { ApiContext } from './context.js';
 import { parseOffset, toWireError } from './errors.js';
+import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
 
@@ -55,7 +56,7 @@ export async function fetch(
           throw new TributaryError('INVALID_REQUEST', `partition ${p.partition} of ${t.topic} appears twice`);
         seen.add(key);
         w.offset = parseOffset(p.fetch_offset, 'fetch_offset');
-        w.partition = ctx.replicas.partition(t.topic, p.partition);
+        w.partition = leaderPartition(ctx, t.topic, p.partition);
       } catch (err) {
         w.error = err;
       }
@@ -82,7 +83,7 @@ export async function fetch(
       const controller = new AbortController();
       const onAbort = () => controller.abort();
       signal.addEventListener('abort', onAbort, { once: true });
-      await Promise.race(live.map((p) => p.waitForAppend(remainingMs, controller.signal)));
+      await Promise.race(live.map((p) => p.waitForChange(remainingMs, controller.signal)));
       controller.abort();
       signal.removeEventListener('abort', onAbort);
     }

@@ -4,6 +4,7 @@ import type { ListOffsetsRequest__Output } from '../../proto/generated/tributary
 import type { ListOffsetsResponse } from '../../proto/generated/tributary/v1/ListOffsetsResponse.js';
 import type { ApiContext } from './context.js';
 import { parseOffset, toWireError } from './errors.js';
+import { leaderPartition } from './leader.js';
 
 /** ListOffsets: earliest, latest (the high watermark), or the first offset at or after a timestamp. */
 export async function listOffsets(
@@ -17,7 +18,7 @@ export async function listOffsets(
     const partitions: ListOffsetsPartitionResponse[] = [];
     for (const p of t.partitions) {
       try {
-        const partition = ctx.replicas.partition(t.topic, p.partition);
+        const partition = leaderPartition(ctx, t.topic, p.partition);
         switch (p.spec) {
           case 'OFFSET_SPEC_EARLIEST':
             partitions.push({

@@ -6,13 +6,19 @@ import { unknownTopic } from '../metadata/topic-registry.js';
 import type { ApiContext } from './context.js';
 import { toWireError } from './errors.js';
 
-export function brokerInfo(ctx: ApiContext): BrokerInfo {
-  return {
-    id: ctx.config.nodeId,
-    host: ctx.config.advertisedHost,
-    port: ctx.boundPort(),
-    rack: ctx.config.rack,
-  };
+/** Every live broker as clients reach it (this one first known from its own registration). */
+export function liveBrokerInfos(ctx: ApiContext): BrokerInfo[] {
+  const live = ctx.cluster.liveBrokers();
+  const infos: BrokerInfo[] = live.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack }));
+  if (!live.some((b) => b.id === ctx.config.nodeId)) {
+    infos.push({
+      id: ctx.config.nodeId,
+      host: ctx.config.advertisedHost,
+      port: ctx.boundPort(),
+      rack: ctx.config.rack,
+    });
+  }
+  return infos.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
 }
 
 /** Metadata: the brokers and, for each requested topic (or all), its partitions and leaders. */
@@ -33,5 +39,10 @@ export async function metadata(ctx: ApiContext, request: MetadataRequest__Output
       })),
     };
   });
-  return { cluster_id: ctx.clusterId, controller_id: ctx.config.nodeId, brokers: [brokerInfo(ctx)], topics };
+  return {
+    cluster_id: ctx.clusterId,
+    controller_id: ctx.cluster.controllerId(),
+    brokers: liveBrokerInfos(ctx),
+    topics,
+  };
 }

@@ -7,6 +7,7 @@ import type { ProduceResponse } from '../../proto/generated/tributary/v1/Produce
 import type { Record__Output } from '../../proto/generated/tributary/v1/Record.js';
 import type { ApiContext } from './context.js';
 import { asTributaryError, parseOffset, toWireError } from './errors.js';
+import { leaderPartition } from './leader.js';
 
 type Acks = 'NONE' | 'LEADER' | 'ALL';
 
@@ -51,7 +52,19 @@ function payloadOf(data: PartitionProduceData__Output, nowMs: number): Buffer {
   throw new TributaryError('INVALID_REQUEST', 'a partition entry has neither batches nor records');
 }
 
-const FAILED = { base_offset: '-1', last_offset: '-1', log_append_time_ms: '-1', log_start_offset: '-1' };
+const FAILED = {
+  base_offset: '-1',
+  last_offset: '-1',
+  log_append_time_ms: '-1',
+  log_start_offset: '-1',
+  leader_epoch: -1,
+  leader_id: -1,
+};
+
+function minInsyncReplicas(ctx: ApiContext, topic: string): number {
+  const raw = ctx.topics.get(topic)?.configs['min.insync.replicas'];
+  return raw === undefined ? 1 : Number(raw);
+}
 
 /** Bytes a produce request asks the broker to hold (plain records count a nominal 64 bytes each). */
 export function produceRequestBytes(request: ProduceRequest__Output): number {
@@ -71,9 +84,14 @@ export function produceRequestBytes(request: ProduceRequest__Output): number {
 export async function produce(
   ctx: ApiContext,
   request: ProduceRequest__Output,
-  opts: { rejectOverLimit: boolean } = { rejectOverLimit: true },
+  opts: { rejectOverLimit: boolean; signal?: AbortSignal } = { rejectOverLimit: true },
 ): Promise<ProduceResponse> {
   const acks = parseAcks(request.acks);
+  const timeoutMs =
+    request.timeout_ms === 0
+      ? ctx.config.produceTimeoutMs
+      : Math.min(request.timeout_ms, ctx.config.produceTimeoutMs);
+  const signal = opts.signal;
   if (request.topics.length === 0)
     throw new TributaryError('INVALID_REQUEST', 'produce request names no topic');
   const payloadBytes = produceRequestBytes(request);
@@ -109,8 +127,15 @@ export async function produce(
             );
           }
           seen.add(key);
-          const partition = ctx.replicas.partition(t.topic, data.partition);
-          const info = await partition.append(payloadOf(data, nowMs), nowMs);
+          const partition = leaderPartition(ctx, t.topic, data.partition);
+          const minIsr = acks === 'ALL' ? minInsyncReplicas(ctx, t.topic) : undefined;
+          const epoch = partition.leaderEpoch;
+          const info = await partition.append(payloadOf(data, nowMs), {
+            nowMs,
+            ...(minIsr === undefined ? {} : { minIsr }),
+          });
+          if (minIsr !== undefined)
+            await partition.waitForReplication(info.lastOffset, minIsr, timeoutMs, signal);
           ctx.metrics.bytesIn.inc({ topic: t.topic }, info.sizeBytes);
           ctx.metrics.recordsIn.inc({ topic: t.topic }, info.recordCount);
           return {
@@ -119,6 +144,8 @@ export async function produce(
             last_offset: String(info.lastOffset),
             log_append_time_ms: String(info.logAppendTimeMs),
             log_start_offset: String(partition.logStartOffset),
+            leader_epoch: epoch,
+            leader_id: ctx.config.nodeId,
           };
         } catch (err) {
           const e = asTributaryError(err);

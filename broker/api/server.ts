@@ -1,8 +1,20 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
+import { createRequire } from 'node:module';
+import {
+  status as GrpcStatus,
+  type handleBidiStreamingCall,
+  type MethodDefinition,
+  Server,
+  ServerCredentials,
+  type ServerDuplexStream,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import type * as GrpcReflection from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { AdminServiceHandlers } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceHandlers } from '../../proto/generated/tributary/v1/ClientService.js';
+import type { ReplicationServiceHandlers } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
 import { AdminApi } from './admin.js';
 import type { ApiContext } from './context.js';
@@ -12,10 +24,15 @@ import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { produce } from './produce.js';
 import { produceStream } from './produce-stream.js';
+import { alterPartition, controlledShutdown, replicaFetch } from './replication.js';
 import { serverStream, unary } from './rpc.js';
 import { subscribe } from './subscribe.js';
 
-export const SERVICE_NAMES = ['tributary.v1.ClientService', 'tributary.v1.AdminService'] as const;
+export const SERVICE_NAMES = [
+  'tributary.v1.ClientService',
+  'tributary.v1.AdminService',
+  'tributary.v1.ReplicationService',
+] as const;
 
 export interface GrpcListener {
   readonly server: Server;
@@ -58,16 +75,29 @@ export async function startGrpcServer(
     DescribeConfigs: unary(api, 'DescribeConfigs', (req) => admin.describeConfigs(req)),
     AlterConfigs: unary(api, 'AlterConfigs', (req) => admin.alterConfigs(req)),
     DescribeCluster: unary(api, 'DescribeCluster', () => admin.describeCluster()),
+    ElectLeaders: unary(api, 'ElectLeaders', (req) => admin.electLeaders(req)),
+    AlterPartitionReassignments: unary(api, 'AlterPartitionReassignments', (req) =>
+      admin.alterPartitionReassignments(req),
+    ),
+    ListPartitionReassignments: unary(api, 'ListPartitionReassignments', (req) =>
+      admin.listPartitionReassignments(req),
+    ),
+  };
+  const replication: ReplicationServiceHandlers = {
+    ReplicaFetch: unary(api, 'ReplicaFetch', (req, call) => replicaFetch(api, req, call)),
+    AlterPartition: unary(api, 'AlterPartition', (req) => alterPartition(api, req)),
+    ControlledShutdown: unary(api, 'ControlledShutdown', (req) => controlledShutdown(api, req)),
   };
   server.addService(grpc.tributary.v1.ClientService.service, client);
   server.addService(grpc.tributary.v1.AdminService.service, adminHandlers);
+  server.addService(grpc.tributary.v1.ReplicationService.service, replication);
 
   const health = new HealthImplementation({
     '': 'NOT_SERVING',
     ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'NOT_SERVING' as const])),
   });
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  addReflectionOnFirstUse(server, definition);
 
   port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (err, bound) =>
@@ -83,4 +113,75 @@ export function setServing(health: HealthImplementation, serving: boolean): void
   const status = serving ? 'SERVING' : 'NOT_SERVING';
   health.setStatus('', status);
   for (const s of SERVICE_NAMES) health.setStatus(s, status);
+}
+
+const require = createRequire(import.meta.url);
+const REFLECTION_PACKAGES = ['grpc.reflection.v1', 'grpc.reflection.v1alpha'] as const;
+
+interface ReflectionMethod {
+  definition: MethodDefinition<unknown, unknown>;
+  handler: handleBidiStreamingCall<unknown, unknown>;
+}
+
+/** Builds `@grpc/reflection`'s services and returns their one method by package name. */
+function buildReflection(definition: PackageDefinition): Map<string, ReflectionMethod> {
+  const { ReflectionService } = require('@grpc/reflection') as typeof GrpcReflection;
+  const methods = new Map<string, ReflectionMethod>();
+  new ReflectionService(definition).addToServer({
+    addService: (service: ServiceDefinition, implementation: UntypedServiceImplementation) => {
+      const method = service['ServerReflectionInfo'];
+      const handler = implementation['ServerReflectionInfo'];
+      if (method === undefined || handler === undefined) return;
+      // '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo' -> 'grpc.reflection.v1'
+      const pkg = method.path.slice(1, method.path.indexOf('.ServerReflection/'));
+      methods.set(pkg, { definition: method, handler: handler as handleBidiStreamingCall<unknown, unknown> });
+    },
+  });
+  return methods;
+}
+
+/**
+ * Server reflection (`grpc.reflection.v1` and `v1alpha`, for tools such as grpcurl), built on the first
+ * reflection call: `@grpc/reflection` parses its own protos and indexes every descriptor of ours once per
+ * version, about 7 MB that an idle broker would otherwise hold for a tool that may never ask. Until then
+ * each version is served by a stand-in with the same method path whose handler and (de)serializers build
+ * the real service synchronously and forward to it.
+ */
+function addReflectionOnFirstUse(server: Server, definition: PackageDefinition): void {
+  let methods: Map<string, ReflectionMethod> | undefined;
+  const real = (pkg: string): ReflectionMethod => {
+    methods ??= buildReflection(definition);
+    const method = methods.get(pkg);
+    if (method === undefined) throw new Error(`@grpc/reflection serves no ${pkg}.ServerReflection`);
+    return method;
+  };
+  for (const pkg of REFLECTION_PACKAGES) {
+    const stub: MethodDefinition<unknown, unknown> = {
+      path: `/${pkg}.ServerReflection/ServerReflectionInfo`,
+      requestStream: true,
+      responseStream: true,
+      requestSerialize: (m) => real(pkg).definition.requestSerialize(m),
+      requestDeserialize: (b) => real(pkg).definition.requestDeserialize(b),
+      responseSerialize: (m) => real(pkg).definition.responseSerialize(m),
+      responseDeserialize: (b) => real(pkg).definition.responseDeserialize(b),
+    };
+    server.addService(
+      { ServerReflectionInfo: stub },
+      {
+        ServerReflectionInfo: (call: ServerDuplexStream<unknown, unknown>) => {
+          let handler: ReflectionMethod['handler'];
+          try {
+            handler = real(pkg).handler;
+          } catch (err) {
+            call.emit('error', {
+              code: GrpcStatus.INTERNAL,
+              details: `server reflection failed to load: ${err}`,
+            });
+            return;
+          }
+          handler(call);
+        },
+      },
+    );
+  }
 }

@@ -5,6 +5,7 @@ import type { SubscribeResponse } from '../../proto/generated/tributary/v1/Subsc
 import type { Partition } from '../partition.js';
 import type { ApiContext } from './context.js';
 import { parseOffset } from './errors.js';
+import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
 
@@ -70,7 +71,7 @@ export async function subscribe(
   request: SubscribeRequest__Output,
   call: ServerWritableStream<SubscribeRequest__Output, SubscribeResponse>,
 ): Promise<void> {
-  const partition = ctx.replicas.partition(request.topic, request.partition);
+  const partition = leaderPartition(ctx, request.topic, request.partition);
   if (ctx.lifecycle.subscriptions >= ctx.config.maxSubscriptions) {
     throw new TributaryError(
       'TOO_MANY_REQUESTS',
@@ -116,11 +117,16 @@ async function streamPartition(
     if (ctx.replicas.find(request.topic, request.partition) !== partition) {
       throw new TributaryError('UNKNOWN_TOPIC', `topic ${request.topic} was deleted`);
     }
+    if (!partition.isLeader) {
+      // Leadership moved: the client re-subscribes at the new leader from its next offset.
+      leaderPartition(ctx, request.topic, request.partition);
+      throw new TributaryError('NOT_LEADER', `${request.topic}/${request.partition} is no longer led here`);
+    }
     const read = await ahead;
     if (read.batches.length === 0) {
       // The read-ahead may predate appends made while the last message was written: look again before
       // sleeping, or the stream would stall until the next append or the idle recheck.
-      if (next >= partition.highWatermark) await partition.waitForAppend(IDLE_RECHECK_MS, signal);
+      if (next >= partition.highWatermark) await partition.waitForChange(IDLE_RECHECK_MS, signal);
       ahead = readAt(next);
       continue;
     }

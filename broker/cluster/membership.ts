@@ -47,7 +47,11 @@ export class Membership extends EventEmitter {
     super();
   }
 
-  static async start(dcs: Dcs, registration: BrokerRegistration, options: MembershipOptions): Promise<Membership> {
+  static async start(
+    dcs: Dcs,
+    registration: BrokerRegistration,
+    options: MembershipOptions,
+  ): Promise<Membership> {
     const m = new Membership(dcs, registration, options);
     m.unwatch.push(await dcs.watch(BROKERS_PREFIX, (e) => m.onBrokerEvent(e)));
     m.unwatch.push(
@@ -60,7 +64,12 @@ export class Membership extends EventEmitter {
     }
     const controller = await dcs.get(CONTROLLER_KEY);
     if (controller !== null) {
-      m.onControllerEvent({ type: 'put', key: CONTROLLER_KEY, value: controller.value, version: controller.version });
+      m.onControllerEvent({
+        type: 'put',
+        key: CONTROLLER_KEY,
+        value: controller.value,
+        version: controller.version,
+      });
     }
     await m.register();
     return m;
@@ -104,16 +113,6 @@ export class Membership extends EventEmitter {
   /** The version of the `controller` key as last seen (0: none). */
   get controllerKeyVersion(): number {
     return this.controllerVersion;
-  }
-
-  /** Re-publishes the registration with changed fields (e.g. shuttingDown), keeping the epoch's session. */
-  async update(change: Partial<BrokerRegistration>): Promise<void> {
-    this.registration = { ...this.registration, ...change };
-    const key = brokerKey(this.registration.id);
-    const result = await this.dcs.compareAndSet(key, encode(this.registration), this.epoch, {
-      session: this.session,
-    });
-    if (result.ok) this.epoch = result.version;
   }
 
   async stop(): Promise<void> {

@@ -1,13 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { TributaryError } from '../../proto/errors.js';
-import type { Dcs } from '../dcs/dcs.js';
+import type { Dcs, DcsEvent, DcsGuard } from '../dcs/dcs.js';
 
-/** Where a partition lives. With one broker every list is `[nodeId]`; the shape is the replicated one. */
+/**
+ * Where a partition lives and who leads it. Only the controller changes these fields, each change a
+ * compare-and-set guarded by its controller key (see broker/controller).
+ */
 export interface PartitionAssignment {
+  /** Replica brokers, preferred leader first. During a reassignment: the union of old and target lists. */
   replicas: number[];
+  /** The leading broker, -1 while no in-sync replica is alive to lead. */
   leader: number;
+  /** Bumped at every leader change; stamped into every batch the leader appends. */
   leaderEpoch: number;
+  /**
+   * The broker epoch (registration version) of the leader when it was elected. A broker leads only while
+   * this equals its current epoch: after a restart or a lost session it waits for a new election.
+   */
+  leaderBrokerEpoch?: number;
+  /** In-sync replicas, leader included. Never empty: with no live member it keeps the last leader. */
   isr: number[];
+  /** Bumped at every change of leader, ISR or replicas; AlterPartition requests must carry the current one. */
+  partitionEpoch?: number;
+  /** Set during a reassignment: replicas being added (not yet in sync) and ones to drop at the end. */
+  addingReplicas?: number[];
+  removingReplicas?: number[];
 }
 
 /** A topic as stored in the DCS under `topics/<name>` (JSON). */
@@ -33,20 +50,46 @@ const PREFIX = 'topics/';
 export class TopicRegistry {
   private readonly topics = new Map<string, { record: TopicRecord; version: number }>();
   private unwatch: (() => void) | undefined;
+  private readonly listeners = new Set<(name: string, record: TopicRecord | undefined) => void>();
 
   constructor(private readonly dcs: Dcs) {}
 
+  /** Calls `listener` after every change that reached this registry (the record is undefined once deleted). */
+  onChange(listener: (name: string, record: TopicRecord | undefined) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Watch first, then list: the watch is live before the list is read, so no change can fall between the
+   * two. Events that arrive while the list is in flight wait until it has been applied, and every change,
+   * listed or watched, applies only if it is newer than what is known: a replayed event never rolls a
+   * topic back, and a delete never removes a topic re-created after it.
+   */
   async load(): Promise<void> {
-    for (const entry of await this.dcs.list(PREFIX)) {
-      const record = JSON.parse(entry.value.toString('utf8')) as TopicRecord;
-      this.topics.set(record.name, { record, version: entry.version });
-    }
-    this.unwatch = this.dcs.watch(PREFIX, (event) => {
-      const name = event.key.slice(PREFIX.length);
-      if (event.type === 'delete') this.topics.delete(name);
-      else
-        this.topics.set(name, { record: JSON.parse(event.value.toString('utf8')), version: event.version });
+    let pending: DcsEvent[] | undefined = [];
+    this.unwatch = await this.dcs.watch(PREFIX, (event) => {
+      if (pending !== undefined) pending.push(event);
+      else this.apply(event);
     });
+    for (const entry of await this.dcs.list(PREFIX)) this.apply({ type: 'put', ...entry });
+    const queued = pending;
+    pending = undefined;
+    for (const event of queued) this.apply(event);
+  }
+
+  private apply(event: DcsEvent): void {
+    const name = event.key.slice(PREFIX.length);
+    const known = this.topics.get(name);
+    if (known !== undefined && known.version >= event.version) return;
+    if (event.type === 'delete') this.topics.delete(name);
+    else this.topics.set(name, { record: JSON.parse(event.value.toString('utf8')), version: event.version });
+    this.notify(name);
+  }
+
+  private notify(name: string): void {
+    const record = this.topics.get(name)?.record;
+    for (const l of this.listeners) l(name, record);
   }
 
   stop(): void {
@@ -66,46 +109,63 @@ export class TopicRegistry {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async create(spec: {
-    name: string;
-    partitions: PartitionAssignment[];
-    replicationFactor: number;
-    configs: Record<string, string>;
-  }): Promise<TopicRecord> {
+  async create(
+    spec: {
+      name: string;
+      partitions: PartitionAssignment[];
+      replicationFactor: number;
+      configs: Record<string, string>;
+    },
+    options: { guard?: DcsGuard } = {},
+  ): Promise<TopicRecord> {
     const record: TopicRecord = { id: randomUUID(), createdAtMs: Date.now(), ...spec };
-    const result = await this.dcs.compareAndSet(PREFIX + spec.name, encode(record), 0);
+    const result = await this.dcs.compareAndSet(PREFIX + spec.name, encode(record), 0, options);
+    if (result.guardFailed) throw notController();
     if (!result.ok) {
       throw new TributaryError('TOPIC_ALREADY_EXISTS', `topic ${JSON.stringify(spec.name)} already exists`);
     }
     this.topics.set(spec.name, { record, version: result.version });
+    this.notify(spec.name);
     return record;
   }
 
   /** Applies `change` to the current document and writes it back with compare-and-set. */
-  async update(name: string, change: (record: TopicRecord) => TopicRecord): Promise<TopicRecord> {
+  async update(
+    name: string,
+    change: (record: TopicRecord) => TopicRecord,
+    options: { guard?: DcsGuard } = {},
+  ): Promise<TopicRecord> {
     const current = this.topics.get(name);
     if (current === undefined) throw unknownTopic(name);
     const next = change(structuredClone(current.record));
-    const result = await this.dcs.compareAndSet(PREFIX + name, encode(next), current.version);
+    const result = await this.dcs.compareAndSet(PREFIX + name, encode(next), current.version, options);
+    if (result.guardFailed) throw notController();
     if (!result.ok) {
       throw new TributaryError('TOO_MANY_REQUESTS', `topic ${name} changed concurrently; retry`);
     }
     this.topics.set(name, { record: next, version: result.version });
+    this.notify(name);
     return next;
   }
 
-  async remove(name: string): Promise<void> {
+  async remove(name: string, options: { guard?: DcsGuard } = {}): Promise<void> {
     const current = this.topics.get(name);
     if (current === undefined) return;
-    const result = await this.dcs.compareAndDelete(PREFIX + name, current.version);
+    const result = await this.dcs.compareAndDelete(PREFIX + name, current.version, options);
+    if (result.guardFailed) throw notController();
     if (!result.ok)
       throw new TributaryError('TOO_MANY_REQUESTS', `topic ${name} changed concurrently; retry`);
     this.topics.delete(name);
+    this.notify(name);
   }
 }
 
 export function unknownTopic(name: string): TributaryError {
   return new TributaryError('UNKNOWN_TOPIC', `topic ${JSON.stringify(name)} does not exist`);
+}
+
+function notController(): TributaryError {
+  return new TributaryError('NOT_CONTROLLER', 'this broker is no longer the controller');
 }
 
 function encode(record: TopicRecord): Buffer {

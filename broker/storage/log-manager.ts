@@ -123,19 +123,26 @@ export class LogManager {
   }
 
   async deleteTopic(topic: string): Promise<void> {
-    const doomed = [...this.logsByKey.entries()].filter(([, v]) => v.topic === topic);
-    for (const [key, { log }] of doomed) {
-      this.logsByKey.delete(key);
-      this.lastFlushMs.delete(log);
-      await log.close().catch(() => undefined);
-      await this.files.invalidateUnder(log.dir);
-      try {
-        const deleting = `${log.dir}${DELETING_SUFFIX}`;
-        await rename(log.dir, deleting);
-        await rm(deleting, { recursive: true, force: true });
-      } catch (err) {
-        throw storageError(err, `deleting ${log.dir}`);
-      }
+    const doomed = [...this.logsByKey.values()].filter((v) => v.topic === topic);
+    for (const { partition } of doomed) await this.deletePartition(topic, partition);
+  }
+
+  /** Closes one partition's log and removes its directory (rename first, so a crash midway finishes at open). */
+  async deletePartition(topic: string, partition: number): Promise<void> {
+    const key = this.key(topic, partition);
+    const entry = this.logsByKey.get(key);
+    if (entry === undefined) return;
+    const { log } = entry;
+    this.logsByKey.delete(key);
+    this.lastFlushMs.delete(log);
+    await log.close().catch(() => undefined);
+    await this.files.invalidateUnder(log.dir);
+    try {
+      const deleting = `${log.dir}${DELETING_SUFFIX}`;
+      await rename(log.dir, deleting);
+      await rm(deleting, { recursive: true, force: true });
+    } catch (err) {
+      throw storageError(err, `deleting ${log.dir}`);
     }
   }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  readBatchHeader,
   setBaseOffset,
   setPartitionLeaderEpoch,
   stampLogAppendTime,
@@ -9,11 +10,12 @@ import {
 } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { FileHandleCache } from './file-handle-cache.js';
+import { type EpochEntry, LeaderEpochCache } from './leader-epoch-cache.js';
 import type { LogConfig } from './log-config.js';
 import { validateLogConfig } from './log-config.js';
 import type { LoaderLogger } from './log-loader.js';
 import { loadSegments } from './log-loader.js';
-import { LogSegment } from './log-segment.js';
+import { LogSegment, scanFile } from './log-segment.js';
 import { isNotFound, storageError } from './storage-error.js';
 
 export interface AppendInfo {
@@ -112,6 +114,8 @@ export class PartitionLog extends EventEmitter {
     config: LogConfig,
     segments: LogSegment[],
     deps: PartitionLogDeps,
+    /** The leader-epoch history; see LeaderEpochCache. */
+    readonly epochs: LeaderEpochCache,
   ) {
     super();
     this.config = config;
@@ -143,7 +147,10 @@ export class PartitionLog extends EventEmitter {
       const active = segments[segments.length - 1]!;
       await active.openForWrite();
       await active.flushLog();
-      const log = new PartitionLog(dir, config, segments, deps);
+      const epochs = await LeaderEpochCache.open(dir, active.nextOffset, () =>
+        epochsFromSegments(segments, deps.files),
+      );
+      const log = new PartitionLog(dir, config, segments, deps, epochs);
       await log.writeRecoveryPoint();
       // The marker must be gone for good before the first write, or a crash would look clean.
       await rm(markerPath, { force: true });
@@ -221,26 +228,89 @@ export class PartitionLog extends EventEmitter {
         offset += v.recordCount;
       }
       if (!Number.isSafeInteger(offset)) throw new TributaryError('STORAGE_ERROR', 'offsets exhausted');
-      this.nextOffsetToAssign = offset;
-      const info: AppendInfo = {
-        baseOffset,
-        lastOffset: offset - 1,
-        recordCount: offset - baseOffset,
-        batchCount: validated.length,
-        sizeBytes: batches.length,
-        logAppendTimeMs: logAppendTime ? nowMs : -1,
-        maxTimestamp,
-      };
-      return new Promise<AppendInfo>((resolve, reject) => {
-        this.queue.push({ buf: batches, batches: metas, info, nowMs, resolve, reject });
-        if (!this.draining) {
-          this.draining = true;
-          void this.exclusive(() => this.drain());
-        }
-      });
+      if (opts.leaderEpoch > this.epochs.latestEpoch) this.epochs.assign(opts.leaderEpoch, baseOffset);
+      return this.enqueue(batches, metas, validated.length, logAppendTime ? nowMs : -1, maxTimestamp, nowMs);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Appends batches copied from the partition leader, as they are: offsets and leader epochs already set.
+   * They must continue the log exactly (first base offset == log end), offsets dense, epochs never going
+   * back; the epoch history learns every new epoch.
+   */
+  appendReplicated(batches: Buffer): Promise<AppendInfo> {
+    try {
+      this.assertUsable();
+      const validated = validateBatches(batches, { maxBatchBytes: Number.MAX_SAFE_INTEGER });
+      let expected = this.nextOffsetToAssign;
+      let maxTimestamp = -1;
+      const metas: BatchMeta[] = [];
+      const newEpochs: EpochEntry[] = [];
+      let latestEpoch = this.epochs.latestEpoch;
+      for (const v of validated) {
+        const header = readBatchHeader(batches, v.position);
+        if (header.baseOffset !== expected) {
+          throw new TributaryError(
+            'CORRUPT_BATCH',
+            `replicated batch starts at offset ${header.baseOffset}, but the log ends at ${expected}`,
+          );
+        }
+        if (header.partitionLeaderEpoch < latestEpoch) {
+          throw new TributaryError(
+            'CORRUPT_BATCH',
+            `replicated batch at ${header.baseOffset} has leader epoch ${header.partitionLeaderEpoch}, older than ${latestEpoch}`,
+          );
+        }
+        if (header.partitionLeaderEpoch > latestEpoch) {
+          latestEpoch = header.partitionLeaderEpoch;
+          newEpochs.push({ epoch: latestEpoch, startOffset: expected });
+        }
+        if (v.maxTimestamp > maxTimestamp) maxTimestamp = v.maxTimestamp;
+        metas.push({
+          baseOffset: expected,
+          lastOffset: expected + v.lastOffsetDelta,
+          position: v.position,
+          sizeBytes: v.sizeBytes,
+          maxTimestamp: v.maxTimestamp,
+        });
+        expected += v.lastOffsetDelta + 1;
+      }
+      for (const e of newEpochs) this.epochs.assign(e.epoch, e.startOffset);
+      return this.enqueue(batches, metas, validated.length, -1, maxTimestamp, Date.now(), expected);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private enqueue(
+    buf: Buffer,
+    metas: BatchMeta[],
+    batchCount: number,
+    logAppendTimeMs: number,
+    maxTimestamp: number,
+    nowMs: number,
+    endOffset = metas[metas.length - 1]!.lastOffset + 1,
+  ): Promise<AppendInfo> {
+    const baseOffset = this.nextOffsetToAssign;
+    this.nextOffsetToAssign = endOffset;
+    const info: AppendInfo = {
+      baseOffset,
+      lastOffset: endOffset - 1,
+      recordCount: endOffset - baseOffset,
+      batchCount,
+      sizeBytes: buf.length,
+      logAppendTimeMs,
+      maxTimestamp,
+    };
+    return new Promise<AppendInfo>((resolve, reject) => {
+      this.queue.push({ buf, batches: metas, info, nowMs, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        void this.exclusive(() => this.drain());
+      }
+    });
   }
 
   private shouldRoll(segment: LogSegment, pendingBytes: number, item: PendingAppend): boolean {
@@ -346,6 +416,11 @@ export class PartitionLog extends EventEmitter {
   private failQueued(group: PendingAppend[], error: TributaryError): void {
     const failed = group.concat(this.queue.splice(0));
     this.nextOffsetToAssign = this.endOffset;
+    try {
+      this.epochs.truncateFromEnd(this.endOffset);
+    } catch (err) {
+      this.failure ??= storageError(err, `cutting the epoch history of ${this.dir}`);
+    }
     for (const item of failed) item.reject(error);
   }
 
@@ -484,6 +559,7 @@ export class PartitionLog extends EventEmitter {
       if (count === 0) return 0;
       const doomed = this.segments.splice(0, count);
       for (const segment of doomed) await segment.deleteFiles(this.files);
+      this.epochs.truncateFromStart(this.logStartOffset);
       this.logger?.info(
         { dir: this.dir, segments: count, logStartOffset: this.logStartOffset },
         'deleted segments past retention',
@@ -525,10 +601,39 @@ export class PartitionLog extends EventEmitter {
         await fsyncDir(this.dir);
         this.endOffset = this.active.nextOffset;
         this.nextOffsetToAssign = this.endOffset;
+        if (this.endOffset === this.logStartOffset) this.epochs.clear();
+        else this.epochs.truncateFromEnd(this.endOffset);
         this.recoveryPoint = Math.min(this.recoveryPoint, this.endOffset);
         await this.writeRecoveryPoint();
       } catch (err) {
         this.failure = storageError(err, `truncating ${this.dir} to ${offset}`);
+        throw this.failure;
+      }
+    });
+  }
+
+  /** Empties the log and restarts it at `offset` (a follower whose leader deleted what it had). */
+  restartAt(offset: number): Promise<void> {
+    this.assertUsable();
+    if (!(Number.isSafeInteger(offset) && offset >= 0)) throw new RangeError(`bad restart offset ${offset}`);
+    return this.exclusive(async () => {
+      try {
+        this.recoveryPoint = 0;
+        await this.writeRecoveryPoint();
+        await this.rollInProgress;
+        await this.inflightFlush;
+        const old = this.segments.splice(0);
+        for (const segment of old) await segment.deleteFiles(this.files);
+        this.segments.push(await LogSegment.create(this.dir, offset, Date.now()));
+        await this.active.openForWrite();
+        await fsyncDir(this.dir);
+        this.endOffset = offset;
+        this.nextOffsetToAssign = offset;
+        this.epochs.clear();
+        this.recoveryPoint = offset;
+        await this.writeRecoveryPoint();
+      } catch (err) {
+        this.failure = storageError(err, `restarting ${this.dir} at ${offset}`);
         throw this.failure;
       }
     });
@@ -584,6 +689,21 @@ export class PartitionLog extends EventEmitter {
     await fsyncDir(this.dir);
     this.checkpointedRecoveryPoint = value;
   }
+}
+
+/** Rebuilds the epoch history from batch headers, for logs without a readable checkpoint. */
+async function epochsFromSegments(segments: LogSegment[], files: FileHandleCache): Promise<EpochEntry[]> {
+  const seen: Array<{ epoch: number; baseOffset: number }> = [];
+  for (const segment of segments) {
+    if (segment.sizeBytes === 0) continue;
+    await files.use(segment.logPath, async (fh) => {
+      await scanFile(fh, 0, segment.sizeBytes, false, (b) => {
+        seen.push({ epoch: b.partitionLeaderEpoch, baseOffset: b.baseOffset });
+        return true;
+      });
+    });
+  }
+  return LeaderEpochCache.fromBatches(seen);
 }
 
 /** The checkpointed recovery point; 0 (recover everything) when missing or unreadable. */

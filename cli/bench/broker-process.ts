@@ -16,10 +16,16 @@ export interface BrokerProcess {
   stop(): Promise<number | null>;
   /** Send `signal` (default SIGKILL) and wait for exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Send `signal` without waiting (SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
 }
 
 export interface SpawnBrokerOptions {
   dataDir: string;
+  /** gRPC port; 0 (the default) picks a free one. */
+  port?: number;
   args?: string[];
   env?: NodeJS.ProcessEnv;
   /** Extra node flags, e.g. --cpu-prof. */
@@ -44,7 +50,7 @@ export async function spawnBroker(opts: SpawnBrokerOptions): Promise<BrokerProce
       '--host',
       '127.0.0.1',
       '--port',
-      '0',
+      String(opts.port ?? 0),
       '--metrics-port',
       '0',
       '--data-dir',
@@ -92,5 +98,9 @@ export async function spawnBroker(opts: SpawnBrokerOptions): Promise<BrokerProce
       if (alive()) child.kill(signal);
       await exited;
     },
+    signal: (signal: NodeJS.Signals) => {
+      if (alive()) child.kill(signal);
+    },
+    exited,
   };
 }

@@ -1,0 +1,214 @@
+import type { ServerUnaryCall } from '@grpc/grpc-js';
+import { TributaryError } from '../../proto/errors.js';
+import type { AlterPartitionRequest__Output } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
+import type { AlterPartitionResponse } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
+import type { ControlledShutdownRequest__Output } from '../../proto/generated/tributary/v1/ControlledShutdownRequest.js';
+import type { ControlledShutdownResponse } from '../../proto/generated/tributary/v1/ControlledShutdownResponse.js';
+import type { ReplicaFetchPartitionResponse } from '../../proto/generated/tributary/v1/ReplicaFetchPartitionResponse.js';
+import type { ReplicaFetchRequest__Output } from '../../proto/generated/tributary/v1/ReplicaFetchRequest.js';
+import type { ReplicaFetchResponse } from '../../proto/generated/tributary/v1/ReplicaFetchResponse.js';
+import type { Partition } from '../partition.js';
+import type { ApiContext } from './context.js';
+import { parseOffset, toWireError } from './errors.js';
+import { callSignal } from './rpc.js';
+
+const EMPTY = Buffer.alloc(0);
+
+interface Item {
+  topic: string;
+  partition: number;
+  p?: Partition;
+  epoch: number;
+  fetchOffset: number;
+  lastFetchedEpoch: number;
+  maxBytes: number;
+}
+
+/**
+ * The leader side of a follower's fetch (Kafka's replica fetch, with KIP-320's divergence check): for
+ * each partition, check the follower's leader epoch, detect a divergent log from its last fetched epoch,
+ * record its position (which moves the high watermark and may grow the ISR), and send what follows
+ * `fetch_offset`, up to the log end (uncommitted data included: followers copy everything). Long-polls
+ * until there is data, an error to report, or max_wait_ms passed.
+ */
+export async function replicaFetch(
+  ctx: ApiContext,
+  request: ReplicaFetchRequest__Output,
+  call: ServerUnaryCall<ReplicaFetchRequest__Output, ReplicaFetchResponse>,
+): Promise<ReplicaFetchResponse> {
+  const { signal, release } = callSignal(call, ctx);
+  try {
+    return await fetchForReplica(ctx, request, signal);
+  } finally {
+    release();
+  }
+}
+
+async function fetchForReplica(
+  ctx: ApiContext,
+  request: ReplicaFetchRequest__Output,
+  signal: AbortSignal,
+): Promise<ReplicaFetchResponse> {
+  const replicaId = request.replica_id;
+  const epoch = parseOffset(request.broker_epoch, 'broker_epoch');
+  const live = ctx.cluster.broker(replicaId);
+  if (live !== undefined && live.epoch !== epoch) {
+    throw new TributaryError(
+      'STALE_BROKER_EPOCH',
+      `broker ${replicaId} fetched with epoch ${epoch}, its registration has ${live.epoch}`,
+    );
+  }
+  if (request.partitions.length === 0)
+    throw new TributaryError('INVALID_REQUEST', 'replica fetch names no partition');
+  const maxBytes = Math.min(
+    request.max_bytes || ctx.config.replicaFetchMaxBytes,
+    ctx.config.replicaFetchMaxBytes,
+  );
+  const items: Item[] = request.partitions.map((r) => ({
+    topic: r.topic,
+    partition: r.partition,
+    epoch: r.current_leader_epoch,
+    fetchOffset: parseOffset(r.fetch_offset, 'fetch_offset'),
+    lastFetchedEpoch: r.last_fetched_epoch,
+    maxBytes: Math.min(
+      r.max_bytes || ctx.config.replicaFetchPartitionMaxBytes,
+      ctx.config.replicaFetchPartitionMaxBytes,
+    ),
+  }));
+  const deadline = Date.now() + Math.min(request.max_wait_ms, ctx.config.replicaFetchMaxWaitMs);
+  for (let round = 0; ; round++) {
+    let budget = maxBytes;
+    let ready = false;
+    const out: ReplicaFetchPartitionResponse[] = [];
+    for (const item of items) {
+      const r = await answer(ctx, replicaId, item, round === 0, budget);
+      if (r.error || r.diverging_epoch || (r.batches as Buffer).length > 0) ready = true;
+      budget -= (r.batches as Buffer).length;
+      out.push(r);
+    }
+    const left = deadline - Date.now();
+    if (ready || left <= 0 || signal.aborted || ctx.lifecycle.shuttingDown) return { partitions: out };
+    const waitOn = items.map((i) => i.p).filter((p): p is Partition => p !== undefined);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race(waitOn.map((p) => p.waitForChange(left, stop.signal)));
+    } finally {
+      stop.abort();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+async function answer(
+  ctx: ApiContext,
+  replicaId: number,
+  item: Item,
+  first: boolean,
+  budget: number,
+): Promise<ReplicaFetchPartitionResponse> {
+  const base = { topic: item.topic, partition: item.partition, batches: EMPTY };
+  try {
+    const p = ctx.replicas.partition(item.topic, item.partition);
+    item.p = p;
+    if (!p.isLeader) {
+      throw new TributaryError(
+        'NOT_LEADER',
+        `broker ${ctx.config.nodeId} does not lead ${item.topic}/${item.partition}`,
+      );
+    }
+    if (item.epoch < p.leaderEpoch) {
+      throw new TributaryError(
+        'FENCED_LEADER_EPOCH',
+        `leader epoch ${item.epoch} is older than ${p.leaderEpoch}`,
+      );
+    }
+    if (item.epoch > p.leaderEpoch) {
+      throw new TributaryError(
+        'UNKNOWN_LEADER_EPOCH',
+        `leader epoch ${item.epoch} is newer than ${p.leaderEpoch}`,
+      );
+    }
+    if (!p.state.replicas.includes(replicaId)) {
+      throw new TributaryError(
+        'INELIGIBLE_REPLICA',
+        `broker ${replicaId} is not a replica of ${item.topic}/${item.partition}`,
+      );
+    }
+    const log = p.log;
+    const leo = log.logEndOffset;
+    const positions = {
+      high_watermark: String(p.highWatermark),
+      log_start_offset: String(log.logStartOffset),
+      log_end_offset: String(leo),
+    };
+    // Divergence (KIP-320): where did the follower's last epoch end here? Past that, its log differs.
+    if (item.lastFetchedEpoch >= 0 || item.fetchOffset > leo) {
+      const end =
+        item.lastFetchedEpoch >= 0
+          ? log.epochs.endOffsetFor(item.lastFetchedEpoch, leo)
+          : { epoch: log.epochs.latestEpoch, endOffset: leo };
+      if (end.epoch !== item.lastFetchedEpoch || item.fetchOffset > end.endOffset) {
+        return {
+          ...base,
+          ...positions,
+          diverging_epoch: { epoch: end.epoch, end_offset: String(end.endOffset) },
+        };
+      }
+    }
+    if (item.fetchOffset < log.logStartOffset) {
+      throw new TributaryError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${item.fetchOffset} is below the log start ${log.logStartOffset}`,
+      );
+    }
+    if (first && p.recordFollowerFetch(replicaId, item.fetchOffset))
+      ctx.replicas.followerCaughtUp(p, replicaId);
+    const hw = String(p.highWatermark);
+    if (item.fetchOffset >= leo || budget <= 0) return { ...base, ...positions, high_watermark: hw };
+    const read = await log.read(item.fetchOffset, Math.min(item.maxBytes, budget));
+    return { ...base, ...positions, high_watermark: hw, batches: read.batches };
+  } catch (err) {
+    const p = item.p;
+    return {
+      ...base,
+      error: toWireError(err),
+      high_watermark: '-1',
+      log_start_offset: String(p?.log.logStartOffset ?? -1),
+      log_end_offset: String(p?.log.logEndOffset ?? -1),
+    };
+  }
+}
+
+/** AlterPartition reaches the controller; a broker that is not the active one says NOT_CONTROLLER. */
+export async function alterPartition(
+  ctx: ApiContext,
+  request: AlterPartitionRequest__Output,
+): Promise<AlterPartitionResponse> {
+  const c = ctx.cluster.controller;
+  if (c === undefined || !c.isActive) {
+    return {
+      error: toWireError(
+        new TributaryError('NOT_CONTROLLER', `broker ${ctx.config.nodeId} is not the controller`),
+      ),
+    };
+  }
+  return c.alterPartition(request);
+}
+
+export async function controlledShutdown(
+  ctx: ApiContext,
+  request: ControlledShutdownRequest__Output,
+): Promise<ControlledShutdownResponse> {
+  const c = ctx.cluster.controller;
+  if (c === undefined || !c.isActive) {
+    return {
+      error: toWireError(
+        new TributaryError('NOT_CONTROLLER', `broker ${ctx.config.nodeId} is not the controller`),
+      ),
+      remaining_leaderships: 0,
+    };
+  }
+  return c.controlledShutdown(request.broker_id, Number(request.broker_epoch));
+}

@@ -1,0 +1,84 @@
+import { TributaryError } from '../../proto/errors.js';
+import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
+import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
+import type { Controller } from '../controller/controller.js';
+import { Peers } from '../replication/peers.js';
+import type { LiveBroker } from './keys.js';
+import type { Membership } from './membership.js';
+
+/** Attempts to reach an active controller before giving up with NOT_CONTROLLER (retriable). */
+const CONTROLLER_ATTEMPTS = 20;
+const CONTROLLER_RETRY_MS = 250;
+
+/**
+ * What request handlers need to know about the cluster: the live brokers, who the controller is, and how
+ * to reach it. Membership and controller are set once the broker has bound its port and registered.
+ */
+export class ClusterContext {
+  membership: Membership | undefined;
+  controller: Controller | undefined;
+  readonly peers: Peers;
+
+  constructor(
+    readonly nodeId: number,
+    readonly requestTimeoutMs: number,
+    maxMessageBytes: number,
+  ) {
+    this.peers = new Peers(maxMessageBytes);
+  }
+
+  broker(id: number): LiveBroker | undefined {
+    return this.membership?.broker(id);
+  }
+
+  liveBrokers(): LiveBroker[] {
+    return this.membership?.liveBrokers() ?? [];
+  }
+
+  /** The controller's broker id as this broker last saw it, -1 when there is none. */
+  controllerId(): number {
+    return this.membership?.controller()?.brokerId ?? -1;
+  }
+
+  brokerEpoch(): number {
+    return this.membership?.brokerEpoch ?? -1;
+  }
+
+  replicationClient(id: number): ReplicationServiceClient | undefined {
+    const b = this.broker(id);
+    return b === undefined ? undefined : this.peers.replication(b);
+  }
+
+  /**
+   * Runs `local` on this broker's controller when it is the active one, otherwise `remote` with a client
+   * for the controller broker. Waits (boundedly) through an election; remote NOT_CONTROLLER answers (the
+   * controller moved meanwhile) are retried the same way.
+   */
+  async viaController<T>(
+    local: (controller: Controller) => Promise<T>,
+    remote: (clients: { admin: AdminServiceClient; replication: ReplicationServiceClient }) => Promise<T>,
+  ): Promise<T> {
+    let last: unknown;
+    for (let attempt = 0; attempt < CONTROLLER_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, CONTROLLER_RETRY_MS));
+      const id = this.controllerId();
+      try {
+        if (id === this.nodeId && this.controller?.isActive) return await local(this.controller);
+        const target = id < 0 || id === this.nodeId ? undefined : this.broker(id);
+        if (target === undefined) {
+          last = new TributaryError('NOT_CONTROLLER', 'no controller is elected right now; retry shortly');
+          continue;
+        }
+        return await remote({ admin: this.peers.admin(target), replication: this.peers.replication(target) });
+      } catch (err) {
+        if (!(err instanceof TributaryError) || err.reason !== 'NOT_CONTROLLER') throw err;
+        last = err;
+      }
+    }
+    throw last;
+  }
+
+  close(): void {
+    this.peers.close();
+  }
+}

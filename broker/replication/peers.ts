@@ -1,0 +1,108 @@
+import { type Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { type ErrorReason, isErrorReason, TributaryError } from '../../proto/errors.js';
+import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
+import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
+import { loadTributaryProto } from '../../proto/load.js';
+import type { LiveBroker } from '../cluster/keys.js';
+
+interface PeerClients {
+  address: string;
+  replication: ReplicationServiceClient;
+  admin: AdminServiceClient;
+}
+
+/**
+ * gRPC clients from this broker to the others (replica fetches, ISR changes sent to the controller, admin
+ * requests forwarded to the controller), one channel per peer address, replaced when a peer moves.
+ */
+export class Peers {
+  private readonly clients = new Map<number, PeerClients>();
+
+  constructor(private readonly maxMessageBytes: number) {}
+
+  replication(broker: LiveBroker): ReplicationServiceClient {
+    return this.for(broker).replication;
+  }
+
+  admin(broker: LiveBroker): AdminServiceClient {
+    return this.for(broker).admin;
+  }
+
+  private for(broker: LiveBroker): PeerClients {
+    const address = `${broker.host}:${broker.port}`;
+    const existing = this.clients.get(broker.id);
+    if (existing !== undefined && existing.address === address) return existing;
+    if (existing !== undefined) closeClients(existing);
+    const { grpc } = loadTributaryProto();
+    const options = {
+      'grpc.max_receive_message_length': this.maxMessageBytes,
+      'grpc.max_send_message_length': this.maxMessageBytes,
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 1000,
+    };
+    const replication = new grpc.tributary.v1.ReplicationService(
+      address,
+      credentials.createInsecure(),
+      options,
+    );
+    const admin = new grpc.tributary.v1.AdminService(address, credentials.createInsecure(), {
+      ...options,
+      channelOverride: replication.getChannel(),
+    });
+    const created = { address, replication, admin };
+    this.clients.set(broker.id, created);
+    return created;
+  }
+
+  close(): void {
+    for (const c of this.clients.values()) closeClients(c);
+    this.clients.clear();
+  }
+}
+
+function closeClients(c: PeerClients): void {
+  (c.replication as unknown as Client).close();
+}
+
+/** A grpc-js unary client method (bound), in its (request, metadata, options, callback) form. */
+export type UnaryMethod<Req, Res> = (
+  req: Req,
+  md: Metadata,
+  options: { deadline: number },
+  cb: (err: ServiceError | null, res?: Res) => void,
+) => unknown;
+
+/** Calls a unary method with a deadline; a gRPC failure becomes a TributaryError with the peer's reason. */
+export function callPeer<Res, Req = unknown>(
+  method: UnaryMethod<Req, Res>,
+  request: Req,
+  timeoutMs: number,
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    method(request, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
+      if (err) reject(peerError(err));
+      else resolve(res as Res);
+    });
+  });
+}
+
+/** A per-item error from a peer's response, as a TributaryError. */
+export function fromWireError(error: { reason?: string; message?: string }): TributaryError {
+  const reason = error.reason ?? 'INTERNAL';
+  return new TributaryError(isErrorReason(reason) ? reason : 'INTERNAL', error.message);
+}
+
+export function peerError(err: ServiceError): TributaryError {
+  const reason = err.metadata?.get('tributary-reason')[0];
+  if (typeof reason === 'string' && isErrorReason(reason)) return new TributaryError(reason, err.details);
+  const byCode: Partial<Record<number, ErrorReason>> = {
+    [status.UNAVAILABLE]: 'BROKER_SHUTTING_DOWN',
+    [status.DEADLINE_EXCEEDED]: 'REQUEST_TIMED_OUT',
+    [status.CANCELLED]: 'REQUEST_TIMED_OUT',
+  };
+  return new TributaryError(
+    byCode[err.code] ?? 'INTERNAL',
+    `peer call failed: ${err.details || err.message}`,
+  );
+}

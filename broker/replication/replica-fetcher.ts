@@ -1,0 +1,201 @@
+import { isErrorReason, TributaryError } from '../../proto/errors.js';
+import type { ReplicaFetchPartition } from '../../proto/generated/tributary/v1/ReplicaFetchPartition.js';
+import type { ReplicaFetchPartitionResponse__Output } from '../../proto/generated/tributary/v1/ReplicaFetchPartitionResponse.js';
+import type { ReplicaFetchResponse__Output } from '../../proto/generated/tributary/v1/ReplicaFetchResponse.js';
+import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
+import type { Logger } from '../logger.js';
+import type { Partition } from '../partition.js';
+import { callPeer } from './peers.js';
+
+export interface FetcherDeps {
+  readonly brokerId: number;
+  brokerEpoch(): number;
+  /** The client for the leader, or undefined while it is not registered (not alive). */
+  client(leaderId: number): ReplicationServiceClient | undefined;
+  /** Runs `fn` for a partition exclusively with its state changes (ReplicaManager's per-partition lane). */
+  exclusive<T>(partition: Partition, fn: () => Promise<T>): Promise<T>;
+  readonly logger: Logger;
+  readonly maxWaitMs: number;
+  readonly maxBytes: number;
+  readonly partitionMaxBytes: number;
+  readonly backoffMs: number;
+}
+
+/**
+ * The follower side of replication for every partition led by one broker: a loop of long-poll
+ * ReplicaFetch calls (one per round, covering all those partitions), appending what comes back as is.
+ * When the leader says our log diverges (a leader-epoch mismatch, KIP-320) it truncates exactly the
+ * divergent suffix and goes on from there.
+ */
+export class ReplicaFetcher {
+  private readonly partitions = new Map<Partition, { epoch: number }>();
+  private running = true;
+  private wakeUp: (() => void) | undefined;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    readonly leaderId: number,
+    private readonly deps: FetcherDeps,
+  ) {
+    this.loop = this.run();
+  }
+
+  get size(): number {
+    return this.partitions.size;
+  }
+
+  add(partition: Partition): void {
+    this.partitions.set(partition, { epoch: partition.leaderEpoch });
+    this.wakeUp?.();
+  }
+
+  remove(partition: Partition): void {
+    this.partitions.delete(partition);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      const targets = [...this.partitions].filter(
+        ([p, s]) => p.role === 'follower' && p.state.leader === this.leaderId && p.leaderEpoch === s.epoch,
+      );
+      const client = this.deps.client(this.leaderId);
+      if (targets.length === 0 || client === undefined) {
+        await this.idle(targets.length === 0 ? 1000 : this.deps.backoffMs);
+        continue;
+      }
+      const request = targets.map(
+        ([p, s]): ReplicaFetchPartition => ({
+          topic: p.topic,
+          partition: p.index,
+          current_leader_epoch: s.epoch,
+          fetch_offset: String(p.logEndOffset),
+          last_fetched_epoch: p.log.epochs.latestEpoch,
+          max_bytes: this.deps.partitionMaxBytes,
+        }),
+      );
+      let response: ReplicaFetchResponse__Output;
+      try {
+        response = await callPeer<ReplicaFetchResponse__Output>(
+          client.ReplicaFetch.bind(client) as never,
+          {
+            replica_id: this.deps.brokerId,
+            broker_epoch: String(this.deps.brokerEpoch()),
+            max_wait_ms: this.deps.maxWaitMs,
+            min_bytes: 1,
+            max_bytes: this.deps.maxBytes,
+            partitions: request,
+          },
+          this.deps.maxWaitMs + 10_000,
+        );
+        failures = 0;
+      } catch (err) {
+        failures++;
+        if (failures === 1 || failures % 50 === 0) {
+          this.deps.logger.warn(
+            { leader: this.leaderId, err: (err as Error).message },
+            'replica fetch failed',
+          );
+        }
+        await this.idle(Math.min(this.deps.backoffMs * 2 ** Math.min(failures - 1, 4), 2000));
+        continue;
+      }
+      const byKey = new Map(targets.map(([p, s]) => [`${p.topic}\u0000${p.index}`, { p, s }]));
+      let backoff = false;
+      for (const r of response.partitions) {
+        const t = byKey.get(`${r.topic}\u0000${r.partition}`);
+        if (t === undefined) continue;
+        try {
+          const retryLater = await this.deps.exclusive(t.p, () => this.handle(t.p, t.s.epoch, r));
+          if (retryLater) backoff = true;
+        } catch (err) {
+          backoff = true;
+          this.deps.logger.error(
+            { topic: t.p.topic, partition: t.p.index, err },
+            'applying replicated data failed',
+          );
+        }
+      }
+      if (backoff) await this.idle(this.deps.backoffMs);
+    }
+  }
+
+  /** Applies one partition's answer; true when that partition should wait before the next fetch. */
+  private async handle(
+    p: Partition,
+    epoch: number,
+    r: ReplicaFetchPartitionResponse__Output,
+  ): Promise<boolean> {
+    // The partition may have changed role or epoch while the fetch was in flight: drop stale answers.
+    if (p.role !== 'follower' || p.leaderEpoch !== epoch || p.state.leader !== this.leaderId) return false;
+    if (r.error) {
+      const reason = r.error.reason;
+      if (reason === 'OFFSET_OUT_OF_RANGE') {
+        const leaderStart = Number(r.log_start_offset);
+        if (p.logEndOffset < leaderStart) {
+          // The leader deleted what we would fetch next (retention): restart our log at its start.
+          this.deps.logger.warn(
+            { topic: p.topic, partition: p.index, from: p.logEndOffset, to: leaderStart },
+            'follower behind the leader log start; restarting the log there',
+          );
+          await p.log.restartAt(leaderStart);
+          p.clampHighWatermark();
+          return false;
+        }
+      }
+      if (!isErrorReason(reason) || !new TributaryError(reason).retriable) {
+        this.deps.logger.warn(
+          { topic: p.topic, partition: p.index, error: r.error },
+          'replica fetch refused',
+        );
+      }
+      return true;
+    }
+    if (r.diverging_epoch) {
+      const leaderEnd = Number(r.diverging_epoch.end_offset);
+      let target: number;
+      if (r.diverging_epoch.epoch < 0) {
+        // The leader knows no epoch that old: keep only what we know was committed.
+        target = p.highWatermark;
+      } else {
+        // Where that epoch (or the closest older one we have) ends in our log; keep the shorter (KIP-320).
+        const ours = p.log.epochs.endOffsetFor(r.diverging_epoch.epoch, p.logEndOffset);
+        target = Math.min(leaderEnd, ours.endOffset < 0 ? p.highWatermark : ours.endOffset);
+      }
+      this.deps.logger.info(
+        {
+          topic: p.topic,
+          partition: p.index,
+          logEndOffset: p.logEndOffset,
+          truncateTo: target,
+          leaderEpoch: r.diverging_epoch.epoch,
+          leaderEndOffset: leaderEnd,
+        },
+        'truncating the divergent suffix of the log',
+      );
+      await p.log.truncateTo(target);
+      p.clampHighWatermark();
+      return false;
+    }
+    if (r.batches.length > 0) await p.log.appendReplicated(r.batches);
+    p.updateFollowerHighWatermark(Number(r.high_watermark));
+    return false;
+  }
+}
