@@ -6,6 +6,7 @@
  * topic's max.message.bytes per partition), and keepalive pings while calls are open so a dead broker is
  * noticed within ~keepaliveTimeoutMs instead of at the next TCP timeout.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import {
   type CallOptions,
   type ChannelOptions,
@@ -22,7 +23,10 @@ import { fromServiceError, TributaryClientError } from './errors.js';
 const MiB = 1024 * 1024;
 
 export interface ConnectionOptions {
-  /** "host:port" of a broker. */
+  /**
+   * "host:port" of a broker, or several separated by commas: the client asks whichever it reaches first
+   * and moves to another when that one fails (several must be IP literals, as gRPC's ipv4:/ipv6: targets).
+   */
   bootstrap: string;
   /** Default deadline for unary calls. */
   requestTimeoutMs?: number;
@@ -47,7 +51,25 @@ export type UnaryInvoker<T> = (
   callback: (error: ServiceError | null, value?: T) => void,
 ) => ClientUnaryCall;
 
-/** Validates "host:port" (IPv6 in brackets) and returns it unchanged. */
+/**
+ * The gRPC target for a bootstrap list: one address as is; several IP literals as an `ipv4:` or `ipv6:`
+ * target, whose pick-first balancing uses the first reachable broker and fails over to the next.
+ */
+export function bootstrapTarget(bootstrap: string): string {
+  const parts = bootstrap
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0) throw new RangeError('bootstrap is empty');
+  const parsed = parts.map(parseBootstrap);
+  if (parts.length === 1) return parts[0]!;
+  if (parsed.every((p) => isIPv4(p.host))) return `ipv4:${parts.join(',')}`;
+  if (parsed.every((p) => p.host.startsWith('[') && isIPv6(p.host.slice(1, -1))))
+    return `ipv6:${parts.join(',')}`;
+  throw new RangeError(`a bootstrap list must be IP addresses of one family, got "${bootstrap}"`);
+}
+
+/** Validates "host:port" (IPv6 in brackets). */
 export function parseBootstrap(bootstrap: string): { host: string; port: number } {
   const match = /^(\[[0-9a-fA-F:.%a-zA-Z]+\]|[^:\s]+):(\d{1,5})$/.exec(bootstrap.trim());
   const port = match === null ? Number.NaN : Number(match[2]);
@@ -67,16 +89,16 @@ export class Connection {
   private closed = false;
 
   constructor(options: ConnectionOptions) {
-    parseBootstrap(options.bootstrap);
     this.bootstrap = options.bootstrap.trim();
+    const target = bootstrapTarget(this.bootstrap);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.channelOptions = options.channelOptions;
     const proto = loadTributaryProto().grpc.tributary.v1;
     const channelOptions = { ...DEFAULT_CHANNEL_OPTIONS, ...options.channelOptions };
     const creds = credentials.createInsecure();
-    this.client = new proto.ClientService(this.bootstrap, creds, channelOptions);
+    this.client = new proto.ClientService(target, creds, channelOptions);
     // Share one channel: the admin stub rides on the client stub's channel.
-    this.admin = new proto.AdminService(this.bootstrap, creds, {
+    this.admin = new proto.AdminService(target, creds, {
       ...channelOptions,
       channelOverride: this.client.getChannel(),
     });

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test from a fresh clone: installs packages, checks generated code, lints, type-checks, builds,
-# then runs the unit, property and integration suites (vitest) and prints "N passed, N failed, N skipped".
+# Runs every test from a fresh clone: installs packages and etcd (hack/etcd.sh), checks generated code, lints,
+# type-checks, builds, then runs the unit, property and integration suites (vitest) and prints
+# "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash hack/ensure-deps.sh
+echo "==> etcd for the DCS tests (hack/etcd.sh; cached in .cache/etcd)" >&2
+bash hack/etcd.sh >/dev/null
 echo "==> generated code is current" >&2
 node hack/codegen.mjs --check
 echo "==> lint and format (biome)" >&2

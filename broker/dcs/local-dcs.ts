@@ -1,11 +1,30 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertValidKey, type CasResult, type Dcs, type DcsEvent, type VersionedValue } from './dcs.js';
+import {
+  assertValidKey,
+  assertValidSessionTtl,
+  assertValidWrite,
+  type CasResult,
+  casFailure,
+  type Dcs,
+  type DcsEvent,
+  type DcsGuard,
+  type DcsSession,
+  DcsSessionEndedError,
+  deliver,
+  type VersionedValue,
+  type WriteOptions,
+} from './dcs.js';
 
 interface StoredEntry {
   value: string; // base64
   version: number;
+  /**
+   * Set on an ephemeral key: the id of the session that wrote it. The key is removed when that session
+   * ends, and at open, since the process that owned the session is gone (it crashed, or was killed).
+   */
+  session?: string;
 }
 
 interface StoredDocument {
@@ -20,12 +39,22 @@ interface StoredDocument {
  * broker. Each change rewrites the document to a temporary file, fsyncs it, renames it over the old one
  * and fsyncs the directory, so a crash leaves either the old or the new document, never a torn one.
  * A `LOCK` file holding the owner's pid keeps a second process from opening the same directory.
+ *
+ * Document: `{"format":1,"revision":N,"entries":{"<key>":{"value":"<base64>","version":V,"session":"S"?}}}`;
+ * `session` marks an ephemeral key and names the session that wrote it.
+ *
+ * Sessions live as long as this process: with one process there is nobody to notice it stopped, so a
+ * session is never lost (its `lost` signal never fires) and ends only by `close()`, which removes its
+ * keys in one revision. Ephemeral keys a previous process left behind are removed at open.
  */
 export class LocalDcs implements Dcs {
+  readonly kind = 'local';
   private readonly file: string;
   private readonly lockFile: string;
   private doc: StoredDocument;
   private readonly watchers = new Set<{ prefix: string; listener: (event: DcsEvent) => void }>();
+  private readonly sessions = new Map<string, LocalSession>();
+  private sessionsOpened = 0;
   private closed = false;
 
   private constructor(
@@ -40,21 +69,22 @@ export class LocalDcs implements Dcs {
   static async open(dir: string): Promise<LocalDcs> {
     await mkdir(dir, { recursive: true });
     acquireLock(join(dir, 'LOCK'));
-    let doc: StoredDocument = { format: 1, revision: 0, entries: {} };
-    let text: string | undefined;
     try {
-      text = readFileSync(join(dir, 'metadata.json'), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (text !== undefined) {
-      const parsed = JSON.parse(text) as StoredDocument;
-      if (parsed.format !== 1 || typeof parsed.revision !== 'number' || typeof parsed.entries !== 'object') {
-        throw new Error(`${join(dir, 'metadata.json')} is not a Tributary metadata document`);
+      let doc: StoredDocument = { format: 1, revision: 0, entries: {} };
+      let text: string | undefined;
+      try {
+        text = readFileSync(join(dir, 'metadata.json'), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
-      doc = parsed;
+      if (text !== undefined) doc = parseDocument(text, join(dir, 'metadata.json'));
+      const dcs = new LocalDcs(dir, doc);
+      dcs.dropOrphanedEphemeralKeys();
+      return dcs;
+    } catch (err) {
+      unlinkSync(join(dir, 'LOCK'));
+      throw err;
     }
-    return new LocalDcs(dir, doc);
   }
 
   async get(key: string): Promise<VersionedValue | null> {
@@ -75,27 +105,36 @@ export class LocalDcs implements Dcs {
       });
   }
 
-  async compareAndSet(key: string, value: Buffer, expectedVersion: number): Promise<CasResult> {
+  async compareAndSet(
+    key: string,
+    value: Buffer,
+    expectedVersion: number,
+    options: WriteOptions = {},
+  ): Promise<CasResult> {
     this.assertOpen();
-    assertValidKey(key);
-    const current = this.doc.entries[key]?.version ?? 0;
-    if (current !== expectedVersion) return { ok: false, version: current };
+    assertValidWrite(key, expectedVersion, options.guard);
+    const session = options.session === undefined ? undefined : this.liveSession(options.session);
+    const current = this.versionOf(key);
+    const keyOk = current === expectedVersion;
+    if (!keyOk || !this.guardHolds(options.guard)) return casFailure(current, keyOk);
     const version = this.doc.revision + 1;
-    const next: StoredDocument = {
-      ...this.doc,
-      revision: version,
-      entries: { ...this.doc.entries, [key]: { value: value.toString('base64'), version } },
-    };
-    this.persist(next);
+    const entry: StoredEntry = { value: value.toString('base64'), version };
+    if (session !== undefined) entry.session = session.id;
+    this.persist({ ...this.doc, revision: version, entries: { ...this.doc.entries, [key]: entry } });
     this.emit({ type: 'put', key, value, version });
     return { ok: true, version };
   }
 
-  async compareAndDelete(key: string, expectedVersion: number): Promise<CasResult> {
+  async compareAndDelete(
+    key: string,
+    expectedVersion: number,
+    options: { guard?: DcsGuard } = {},
+  ): Promise<CasResult> {
     this.assertOpen();
-    assertValidKey(key);
-    const current = this.doc.entries[key]?.version ?? 0;
-    if (current === 0 || current !== expectedVersion) return { ok: false, version: current };
+    assertValidWrite(key, expectedVersion, options.guard);
+    const current = this.versionOf(key);
+    const keyOk = current !== 0 && current === expectedVersion;
+    if (!keyOk || !this.guardHolds(options.guard)) return casFailure(current, keyOk);
     const version = this.doc.revision + 1;
     const entries = { ...this.doc.entries };
     delete entries[key];
@@ -104,14 +143,26 @@ export class LocalDcs implements Dcs {
     return { ok: true, version: 0 };
   }
 
-  watch(prefix: string, listener: (event: DcsEvent) => void): () => void {
+  async watch(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
+    this.assertOpen();
+    // Live at once: changes are emitted synchronously by the writer, in this process.
     const w = { prefix, listener };
     this.watchers.add(w);
     return () => this.watchers.delete(w);
   }
 
+  async openSession(ttlMs: number): Promise<DcsSession> {
+    this.assertOpen();
+    assertValidSessionTtl(ttlMs);
+    this.sessionsOpened += 1;
+    const session = new LocalSession(String(this.sessionsOpened), ttlMs, (s) => this.endSession(s));
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const session of [...this.sessions.values()]) this.endSession(session);
     this.closed = true;
     this.watchers.clear();
     try {
@@ -119,6 +170,44 @@ export class LocalDcs implements Dcs {
     } catch {
       // Already gone: nothing to release.
     }
+  }
+
+  private versionOf(key: string): number {
+    return this.doc.entries[key]?.version ?? 0;
+  }
+
+  private guardHolds(guard: DcsGuard | undefined): boolean {
+    if (guard === undefined) return true;
+    return this.versionOf(guard.key) === guard.version;
+  }
+
+  private liveSession(session: DcsSession): LocalSession {
+    const live = this.sessions.get(session.id);
+    if (live === undefined || live !== session) throw new DcsSessionEndedError(session.id, 'closed');
+    return live;
+  }
+
+  /** Removes the session's keys in one revision, as etcd does when it revokes a lease. */
+  private endSession(session: LocalSession): void {
+    if (this.sessions.get(session.id) !== session) return;
+    this.sessions.delete(session.id);
+    const keys = Object.keys(this.doc.entries)
+      .filter((k) => this.doc.entries[k]!.session === session.id)
+      .sort();
+    if (keys.length === 0) return;
+    const version = this.doc.revision + 1;
+    const entries = { ...this.doc.entries };
+    for (const k of keys) delete entries[k];
+    this.persist({ ...this.doc, revision: version, entries });
+    for (const key of keys) this.emit({ type: 'delete', key, version });
+  }
+
+  private dropOrphanedEphemeralKeys(): void {
+    const entries = Object.fromEntries(
+      Object.entries(this.doc.entries).filter(([, e]) => e.session === undefined),
+    );
+    if (Object.keys(entries).length === Object.keys(this.doc.entries).length) return;
+    this.persist({ ...this.doc, revision: this.doc.revision + 1, entries });
   }
 
   private persist(next: StoredDocument): void {
@@ -143,13 +232,46 @@ export class LocalDcs implements Dcs {
 
   private emit(event: DcsEvent): void {
     for (const w of this.watchers) {
-      if (event.key.startsWith(w.prefix)) w.listener(event);
+      if (event.key.startsWith(w.prefix)) deliver(w.listener, event);
     }
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the metadata store is closed');
   }
+}
+
+class LocalSession implements DcsSession {
+  /** Never aborted: see LocalDcs. */
+  readonly lost = new AbortController().signal;
+
+  constructor(
+    readonly id: string,
+    readonly ttlMs: number,
+    private readonly end: (session: LocalSession) => void,
+  ) {}
+
+  async close(): Promise<void> {
+    this.end(this);
+  }
+}
+
+/** Checks a document after reading it: a bad one stops the broker rather than serving wrong metadata. */
+function parseDocument(text: string, file: string): StoredDocument {
+  const doc = JSON.parse(text) as StoredDocument;
+  const bad = (why: string) => new Error(`${file} is not a Tributary metadata document: ${why}`);
+  if (doc === null || typeof doc !== 'object' || doc.format !== 1) throw bad('unknown format');
+  if (!Number.isSafeInteger(doc.revision) || doc.revision < 0) throw bad('bad revision');
+  if (doc.entries === null || typeof doc.entries !== 'object') throw bad('no entries');
+  for (const [key, e] of Object.entries(doc.entries)) {
+    if (typeof e?.value !== 'string' || !Number.isSafeInteger(e.version) || e.version < 1) {
+      throw bad(`bad entry ${JSON.stringify(key)}`);
+    }
+    if (e.version > doc.revision) throw bad(`entry ${JSON.stringify(key)} is newer than the document`);
+    if (e.session !== undefined && typeof e.session !== 'string')
+      throw bad(`bad session on ${JSON.stringify(key)}`);
+  }
+  return doc;
 }
 
 function pidAlive(pid: number): boolean {
