@@ -124,8 +124,7 @@ export class TopicRegistry {
     if (!result.ok) {
       throw new TributaryError('TOPIC_ALREADY_EXISTS', `topic ${JSON.stringify(spec.name)} already exists`);
     }
-    this.topics.set(spec.name, { record, version: result.version });
-    this.notify(spec.name);
+    this.remember(spec.name, record, result.version);
     return record;
   }
 
@@ -143,8 +142,7 @@ export class TopicRegistry {
     if (!result.ok) {
       throw new TributaryError('TOO_MANY_REQUESTS', `topic ${name} changed concurrently; retry`);
     }
-    this.topics.set(name, { record: next, version: result.version });
-    this.notify(name);
+    this.remember(name, next, result.version);
     return next;
   }
 
@@ -155,7 +153,16 @@ export class TopicRegistry {
     if (result.guardFailed) throw notController();
     if (!result.ok)
       throw new TributaryError('TOO_MANY_REQUESTS', `topic ${name} changed concurrently; retry`);
-    this.topics.delete(name);
+    if ((this.topics.get(name)?.version ?? 0) <= current.version) {
+      this.topics.delete(name);
+      this.notify(name);
+    }
+  }
+
+  /** Records our own write, unless the watch already delivered something newer while we awaited. */
+  private remember(name: string, record: TopicRecord, version: number): void {
+    if ((this.topics.get(name)?.version ?? 0) >= version) return;
+    this.topics.set(name, { record, version });
     this.notify(name);
   }
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +33,12 @@ export interface SpawnBrokerOptions {
   nodeArgs?: string[];
   startupTimeoutMs?: number;
   cliEntry?: string;
+  /** Also append everything the broker prints to this file. */
+  logFile?: string;
 }
+
+/** The in-memory copy of a broker's output keeps this many characters (the tail). */
+const OUTPUT_KEEP_CHARS = 4 * 1024 * 1024;
 
 /**
  * Starts `tributary broker start` as a child process on 127.0.0.1 with a free port and resolves once its
@@ -61,6 +67,14 @@ export async function spawnBroker(opts: SpawnBrokerOptions): Promise<BrokerProce
     { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
+  let listening = false;
+  const log = opts.logFile === undefined ? undefined : createWriteStream(opts.logFile, { flags: 'a' });
+  const capture = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > OUTPUT_KEEP_CHARS) output = output.slice(-OUTPUT_KEEP_CHARS / 2);
+    log?.write(chunk);
+  };
+  child.once('exit', () => log?.end());
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -68,16 +82,16 @@ export async function spawnBroker(opts: SpawnBrokerOptions): Promise<BrokerProce
       reject(new Error(`broker did not start within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
+      capture(chunk);
+      if (listening) return;
       const m = /"msg":"broker listening"/.test(output) ? /"address":"([^"]+)"/.exec(output) : null;
       if (m) {
+        listening = true;
         clearTimeout(timer);
         resolve(m[1]!);
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
+    child.stderr!.on('data', capture);
     exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`broker exited with code ${code} before listening:\n${output}`));

@@ -14,6 +14,8 @@ export interface LocalClusterOptions {
   basePort?: number;
   /** Extra `broker start` arguments for every broker (e.g. --set sessionTimeoutMs=3000). */
   brokerArgs?: string[];
+  /** Write each broker's output to `<logDir>/broker-<id>.log` too. */
+  logDir?: string;
   /** Racks, by broker index (cycled). */
   racks?: string[];
   env?: NodeJS.ProcessEnv;
@@ -53,6 +55,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const b = await spawnBroker({
       dataDir,
       port,
+      ...(opts.logDir === undefined ? {} : { logFile: join(opts.logDir, `broker-${id}.log`) }),
       args: [
         '--node-id',
         String(id),

@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { startEtcdProcess } from '../cluster/etcd-process.js';
+import { startLocalCluster } from '../cluster/local-cluster.js';
+
+function int(name: string, min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`${name} must be an integer in [${min}, ${max}]`);
+    return n;
+  };
+}
+
+/**
+ * `tributary cluster start`: a development cluster on this machine, brokers as processes on 127.0.0.1
+ * sharing one etcd (started here from --etcd-bin, or an existing one given by --etcd-endpoints). Runs in
+ * the foreground; Ctrl-C stops every broker (controlled shutdown) and then etcd.
+ */
+export function registerClusterCommand(program: Command): void {
+  const cluster = program.command('cluster').description('run a local multi-broker cluster for development');
+  cluster
+    .command('start')
+    .description('start N brokers and an etcd on 127.0.0.1 in the foreground; Ctrl-C stops them')
+    .option('--brokers <n>', 'number of brokers', int('--brokers', 1, 16), 3)
+    .option(
+      '--data-dir <dir>',
+      'where the brokers (broker-<id>/) and etcd (etcd/) keep their data',
+      './data/cluster',
+    )
+    .option(
+      '--base-port <port>',
+      'gRPC port of broker 0; broker i uses base+i',
+      int('--base-port', 1, 65_000),
+      9292,
+    )
+    .option(
+      '--etcd-bin <path>',
+      'etcd binary to start (hack/etcd.sh installs one; `npm run cluster` passes it)',
+    )
+    .option('--etcd-endpoints <urls>', 'use this running etcd instead (comma-separated client URLs)')
+    .option(
+      '--etcd-port <port>',
+      'client port of the etcd started here (peer port is +1)',
+      int('--etcd-port', 1, 65_000),
+      2379,
+    )
+    .option('--prefix <name>', 'DCS key prefix (one per cluster)', 'tributary')
+    .option('--racks <list>', 'comma-separated rack labels, assigned to brokers in turn')
+    .option(
+      '--set <key=value>',
+      'a broker setting for every broker, as in `broker start --set`',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .action(async (opts) => {
+      const dataDir = resolve(opts.dataDir as string);
+      let endpoints: string[];
+      let etcd: Awaited<ReturnType<typeof startEtcdProcess>> | undefined;
+      if (opts.etcdEndpoints) {
+        endpoints = String(opts.etcdEndpoints)
+          .split(',')
+          .map((e) => e.trim());
+      } else {
+        if (!opts.etcdBin)
+          throw new Error('give --etcd-bin <path> (see hack/etcd.sh) or --etcd-endpoints <urls>');
+        const port = opts.etcdPort as number;
+        etcd = await startEtcdProcess({
+          binary: opts.etcdBin as string,
+          dir: resolve(dataDir, 'etcd'),
+          clientPort: port,
+          peerPort: port + 1,
+        });
+        endpoints = etcd.endpoints;
+      }
+      const brokerArgs = (opts.set as string[]).flatMap((kv) => ['--set', kv]);
+      let local: Awaited<ReturnType<typeof startLocalCluster>>;
+      try {
+        local = await startLocalCluster({
+          etcdEndpoints: endpoints,
+          brokers: opts.brokers as number,
+          dataDir,
+          prefix: opts.prefix as string,
+          basePort: opts.basePort as number,
+          logDir: dataDir,
+          brokerArgs,
+          ...(opts.racks ? { racks: String(opts.racks).split(',') } : {}),
+        });
+      } catch (err) {
+        await etcd?.stop();
+        throw err;
+      }
+      const bootstrap = local.bootstrap();
+      process.stderr.write(
+        [
+          '',
+          `Tributary cluster: ${opts.brokers} brokers on ${bootstrap}, metadata in etcd ${endpoints.join(',')}.`,
+          `Data and logs (broker-<id>.log) under ${dataDir}. Try, in another terminal:`,
+          `  ./bin/tributary.js --bootstrap ${bootstrap} topic create orders --partitions 6 --replication-factor 3`,
+          `  ./bin/tributary.js --bootstrap ${bootstrap} topic describe orders`,
+          'Stop with Ctrl-C.',
+          '',
+        ].join('\n'),
+      );
+      await new Promise<void>((done) => {
+        let stopping = false;
+        const stop = () => {
+          if (stopping) return;
+          stopping = true;
+          process.stderr.write('stopping the cluster...\n');
+          void local
+            .close()
+            .then(() => etcd?.stop())
+            .finally(done);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}
