@@ -15,10 +15,13 @@ import type { DescribeConfigsResponse__Output } from '../proto/generated/tributa
 import type { DescribeTopicsResponse__Output } from '../proto/generated/tributary/v1/DescribeTopicsResponse.js';
 import type { ListTopicsResponse__Output } from '../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicResult.js';
-import { type BrokerInfo, type Cluster, partitionFromWire } from './cluster.js';
-import type { UnaryInvoker } from './connection.js';
+import { type BrokerInfo, type Cluster, partitionFromWire, STALE_METADATA_REASONS } from './cluster.js';
+import type { Connection, UnaryInvoker } from './connection.js';
 import { fromWireError, TributaryClientError } from './errors.js';
 import { listPartitionOffsets, type OffsetSpec, type PartitionOffset } from './offsets.js';
+
+/** Times a ListOffsets whose leader moved is asked again after a metadata refresh. */
+const LEADER_RETRIES = 3;
 
 export type Configs = { [name: string]: string };
 
@@ -299,15 +302,49 @@ export class Admin {
   /** Offsets of the given partitions (all of the topic's when absent); per-partition errors. */
   async listOffsets(topic: string, spec: OffsetSpec, partitions?: number[]): Promise<PartitionOffset[]> {
     const which = partitions ?? (await this.allPartitions(topic));
-    return listPartitionOffsets(this.connection, topic, which, spec);
+    return this.leaderOffsets(topic, which, spec);
+  }
+
+  /**
+   * ListOffsets answered by each partition's leader (only leaders know the high watermark); partitions
+   * whose leader moved meanwhile are asked again after a metadata refresh, a few times at most.
+   */
+  private async leaderOffsets(
+    topic: string,
+    partitions: number[],
+    spec: OffsetSpec,
+  ): Promise<PartitionOffset[]> {
+    const done = new Map<number, PartitionOffset>();
+    let pending = [...new Set(partitions)];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const byLeader = new Map<Connection, number[]>();
+      for (const p of pending) {
+        const { connection } = await this.cluster.leaderFor(topic, p);
+        byLeader.set(connection, [...(byLeader.get(connection) ?? []), p]);
+      }
+      const answers = (
+        await Promise.all([...byLeader].map(([c, ps]) => listPartitionOffsets(c, topic, ps, spec)))
+      ).flat();
+      pending = [];
+      for (const a of answers) {
+        if (a.error !== null && STALE_METADATA_REASONS.has(a.error.reason) && attempt < LEADER_RETRIES) {
+          pending.push(a.partition);
+        } else done.set(a.partition, a);
+      }
+      if (pending.length > 0) {
+        this.cluster.invalidate(topic);
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+      }
+    }
+    return [...done.values()].sort((a, b) => a.partition - b.partition);
   }
 
   /** Log start offset and high watermark of every partition, like KafkaJS's fetchTopicOffsets. */
   async fetchTopicOffsets(topic: string): Promise<TopicOffsets[]> {
     const partitions = await this.allPartitions(topic);
     const [low, high] = await Promise.all([
-      listPartitionOffsets(this.connection, topic, partitions, 'earliest'),
-      listPartitionOffsets(this.connection, topic, partitions, 'latest'),
+      this.leaderOffsets(topic, partitions, 'earliest'),
+      this.leaderOffsets(topic, partitions, 'latest'),
     ]);
     return partitions.map((partition) => {
       const l = low.find((x) => x.partition === partition);
