@@ -78,4 +78,40 @@ describe('replicated cluster', () => {
     await producer.flush();
     await consumer.close();
   }, 120_000);
+
+  it('answers NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas, and writes again once it heals', async () => {
+    const admin = client.admin();
+    await admin.createTopic({
+      name: 'strict',
+      partitions: 1,
+      replicationFactor: 3,
+      configs: { 'min.insync.replicas': '3' },
+    });
+    const p = (await admin.describeTopic('strict')).partitions[0]!;
+    const follower = p.replicas.find((r) => r !== p.leader)!;
+    const producer = client.producer({ acks: 'all' });
+    await producer.send({ topic: 'strict', messages: [{ value: 'before' }] });
+    const once = client.producer({ acks: 'all', retries: 0 });
+    await cluster.kill(follower);
+    await waitFor('the ISR to shrink', async () => {
+      const now = (await admin.describeTopic('strict')).partitions[0]!;
+      return now.isr.length === 2 ? now : undefined;
+    });
+    await expect(once.send({ topic: 'strict', messages: [{ value: 'refused' }] })).rejects.toMatchObject({
+      reason: 'NOT_ENOUGH_REPLICAS',
+    });
+    await cluster.start(follower);
+    await waitFor(
+      'the ISR to heal',
+      async () => {
+        const now = (await admin.describeTopic('strict')).partitions[0]!;
+        return now.isr.length === 3 ? now : undefined;
+      },
+      30_000,
+    );
+    const acks = await producer.send({ topic: 'strict', messages: [{ value: 'after' }] });
+    expect(acks[0]!.baseOffset).toBe(1); // the refused record was never appended
+    await producer.close();
+    await once.close();
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
+import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
 
 /**
@@ -10,6 +11,7 @@ import { loadTributaryProto } from '../../proto/load.js';
 export interface RawStubs {
   client: ClientServiceClient;
   admin: AdminServiceClient;
+  replication: ReplicationServiceClient;
   close(): void;
 }
 
@@ -21,12 +23,19 @@ export function rawStubs(address: string): RawStubs {
   };
   const client = new grpc.tributary.v1.ClientService(address, credentials.createInsecure(), options);
   const admin = new grpc.tributary.v1.AdminService(address, credentials.createInsecure(), options);
+  const replication = new grpc.tributary.v1.ReplicationService(
+    address,
+    credentials.createInsecure(),
+    options,
+  );
   return {
     client,
     admin,
+    replication,
     close() {
       client.close();
       admin.close();
+      replication.close();
     },
   };
 }
