@@ -7,13 +7,17 @@
  * of the whole call (the broker unreachable, a malformed request) throws from both.
  */
 import type { AlterConfigsResponse__Output } from '../proto/generated/tributary/v1/AlterConfigsResponse.js';
+import type { AlterPartitionReassignmentsResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionReassignmentsResponse.js';
 import type { CreatePartitionsResponse__Output } from '../proto/generated/tributary/v1/CreatePartitionsResponse.js';
 import type { CreateTopicsResponse__Output } from '../proto/generated/tributary/v1/CreateTopicsResponse.js';
 import type { DeleteTopicsResponse__Output } from '../proto/generated/tributary/v1/DeleteTopicsResponse.js';
 import type { DescribeClusterResponse__Output } from '../proto/generated/tributary/v1/DescribeClusterResponse.js';
 import type { DescribeConfigsResponse__Output } from '../proto/generated/tributary/v1/DescribeConfigsResponse.js';
 import type { DescribeTopicsResponse__Output } from '../proto/generated/tributary/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersResponse__Output } from '../proto/generated/tributary/v1/ElectLeadersResponse.js';
+import type { ListPartitionReassignmentsResponse__Output } from '../proto/generated/tributary/v1/ListPartitionReassignmentsResponse.js';
 import type { ListTopicsResponse__Output } from '../proto/generated/tributary/v1/ListTopicsResponse.js';
+import type { PartitionResult__Output } from '../proto/generated/tributary/v1/PartitionResult.js';
 import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicResult.js';
 import { type BrokerInfo, type Cluster, partitionFromWire, STALE_METADATA_REASONS } from './cluster.js';
 import type { Connection, UnaryInvoker } from './connection.js';
@@ -105,6 +109,26 @@ function only<T extends { name: string; error: TributaryClientError | null }>(re
 
 function configEntries(configs: Configs | undefined): Array<{ name: string; value: string }> {
   return Object.entries(configs ?? {}).map(([name, value]) => ({ name, value }));
+}
+
+/** The outcome for one partition of an election or reassignment request. */
+export interface PartitionResult {
+  topic: string;
+  partition: number;
+  error: TributaryClientError | null;
+}
+
+export interface OngoingReassignment {
+  topic: string;
+  partition: number;
+  /** The union of old and target replicas while moving. */
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
+
+function partitionResults(results: PartitionResult__Output[]): PartitionResult[] {
+  return results.map((r) => ({ topic: r.topic, partition: r.partition, error: fromWireError(r.error) }));
 }
 
 export interface AdminOptions {
@@ -297,6 +321,64 @@ export class Admin {
       brokers: response.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack })),
       version: response.version,
     };
+  }
+
+  /**
+   * Moves leadership to each partition's preferred replica (the first in its list), or, with `unclean`,
+   * elects any live replica for partitions that have no leader (may lose acknowledged records). Empty:
+   * every partition of every topic. One result per partition.
+   */
+  async electLeaders(
+    type: 'preferred' | 'unclean',
+    partitions: Array<{ topic: string; partitions?: number[] }> = [],
+  ): Promise<PartitionResult[]> {
+    const response = await this.unary<ElectLeadersResponse__Output>((md, opts, cb) =>
+      this.connection.admin.ElectLeaders(
+        {
+          type: type === 'unclean' ? 'ELECTION_TYPE_UNCLEAN' : 'ELECTION_TYPE_PREFERRED',
+          topics: partitions.map((t) => ({ topic: t.topic, partitions: t.partitions ?? [] })),
+        },
+        md,
+        opts,
+        cb,
+      ),
+    );
+    for (const t of partitions) this.cluster.invalidate(t.topic);
+    return partitionResults(response.results);
+  }
+
+  /**
+   * Starts moving partitions to new replica lists (preferred leader first): the new replicas copy the log,
+   * join the ISR, leadership moves if needed, then the old replicas are dropped. An empty list cancels a
+   * reassignment in progress. One result per item; progress shows in listPartitionReassignments.
+   */
+  async alterPartitionReassignments(
+    reassignments: Array<{ topic: string; partition: number; replicas: number[] }>,
+  ): Promise<PartitionResult[]> {
+    const response = await this.unary<AlterPartitionReassignmentsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.AlterPartitionReassignments({ reassignments }, md, opts, cb),
+    );
+    for (const r of reassignments) this.cluster.invalidate(r.topic);
+    return partitionResults(response.results);
+  }
+
+  /** Reassignments in progress (of the given topics, or all). */
+  async listPartitionReassignments(topics: string[] = []): Promise<OngoingReassignment[]> {
+    const response = await this.unary<ListPartitionReassignmentsResponse__Output>((md, opts, cb) =>
+      this.connection.admin.ListPartitionReassignments(
+        { topics: topics.map((topic) => ({ topic, partitions: [] })) },
+        md,
+        opts,
+        cb,
+      ),
+    );
+    return response.reassignments.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      replicas: r.replicas,
+      addingReplicas: r.adding_replicas,
+      removingReplicas: r.removing_replicas,
+    }));
   }
 
   /** Offsets of the given partitions (all of the topic's when absent); per-partition errors. */
