@@ -284,6 +284,21 @@ describe('tributary CLI against a broker', () => {
     expect(bin.stderr).toContain("missing required argument 'name'");
   });
 
+  it('runs leader elections and reassignments, answering per partition', async () => {
+    const elect = await tributary(['partition', 'elect', topic, '--json']);
+    expect(elect.code).toBe(0);
+    const results = JSON.parse(elect.stdout) as Array<{ partition: number; error: string | null }>;
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.map((r) => r.error)).toEqual(results.map(() => 'ELECTION_NOT_NEEDED'));
+    const bad = await tributary(['partition', 'reassign', topic, '--partition', '0', '--replicas', '7']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('INVALID_REPLICA_ASSIGNMENT');
+    const none = await tributary(['partition', 'reassignments', '--json']);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+    const usage = await tributary(['partition', 'reassign', topic, '--partition', '0', '--replicas', 'a,b']);
+    expect(usage.code).toBe(2);
+  });
+
   it('deletes the topic', async () => {
     const deleted = await tributary(['topic', 'delete', topic]);
     expect(deleted.code).toBe(0);
