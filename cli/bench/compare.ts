@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AcksMode, Compression } from '../../client/producer.js';
-import { type BrokerProcess, spawnBroker } from './broker-process.js';
+import { type BenchTributary, startBenchTributary } from './bench-tributary.js';
 import { runTributaryConsume } from './consume-bench.js';
 import { runTributaryLatency } from './latency-bench.js';
 import {
@@ -12,8 +10,7 @@ import {
   rssBytes,
   sampleProcess,
   sleep,
-  trackPid,
-  untrackPid,
+  type TopicReplication,
   type WorkloadResult,
 } from './peers/common.js';
 import {
@@ -41,6 +38,12 @@ const LABEL: Record<System, string> = { tributary: 'Tributary', kafka: 'Kafka', 
 export interface CompareOptions {
   workloads: Workload[];
   peers: Peer[];
+  /**
+   * Brokers of each system: 1, or a cluster on this machine (Tributary: brokers sharing an etcd; Kafka:
+   * combined broker+controller nodes) whose topics have replication factor min(3, brokers) and
+   * min.insync.replicas min(2, brokers). NATS runs single-server only.
+   */
+  brokers: number;
   recordBytes: number;
   records: number;
   rounds: number;
@@ -68,6 +71,8 @@ export interface CompareOptions {
   idleSettleS: number;
   /** Per workload. */
   timeoutMs: number;
+  /** Run Tributary's brokers under `node --cpu-prof`, writing profiles here. */
+  cpuProfDir?: string;
 }
 
 export interface WorkloadRun {
@@ -81,7 +86,10 @@ export interface WorkloadRun {
 export interface SystemRound {
   system: System;
   round: number;
+  /** Summed over the system's broker processes. */
   idleRssBytes?: number;
+  /** Tributary cluster: its etcd's RSS at the same moment (not in idleRssBytes). */
+  etcdIdleRssBytes?: number;
   workloads: Partial<Record<Workload, WorkloadRun>>;
   error?: string;
 }
@@ -90,8 +98,9 @@ function log(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
 
-async function measured(pid: number, fn: () => Promise<WorkloadResult>): Promise<WorkloadRun> {
-  const sampler = sampleProcess(pid);
+/** Runs a workload while sampling the CPU and (summed) RSS of the system's broker processes. */
+async function measured(pids: readonly number[], fn: () => Promise<WorkloadResult>): Promise<WorkloadRun> {
+  const sampler = sampleProcess(pids);
   try {
     const result = await fn();
     const resources = sampler.stop();
@@ -100,6 +109,11 @@ async function measured(pid: number, fn: () => Promise<WorkloadResult>): Promise
     sampler.stop();
     return { error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** The replication of every bench topic: none on one broker, else RF min(3, n) and min ISR min(2, n). */
+export function topicReplication(brokers: number): TopicReplication | undefined {
+  return brokers === 1 ? undefined : { factor: Math.min(3, brokers), minInsync: Math.min(2, brokers) };
 }
 
 function latencyRecords(o: CompareOptions, rate: number): number {
@@ -111,20 +125,23 @@ async function runTributaryRound(
   round: SystemRound,
   rate: () => number | undefined,
 ): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tributary-compare-'));
-  let broker: BrokerProcess | undefined;
+  let tributary: BenchTributary | undefined;
+  const replication = topicReplication(o.brokers);
   try {
-    broker = await spawnBroker({ dataDir, args: ['--metrics-port', '-1'] });
-    trackPid(broker.pid);
-    const b = broker;
+    tributary = await startBenchTributary({
+      brokers: o.brokers,
+      nodeArgs: o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`],
+    });
+    const b = tributary;
     await sleep(o.idleSettleS * 1000);
-    round.idleRssBytes = rssBytes(b.pid);
+    round.idleRssBytes = rssBytes(b.pids);
+    if (b.etcdPid !== undefined) round.etcdIdleRssBytes = rssBytes(b.etcdPid);
     let n = 0;
     const produce = (recordBytes: number) =>
-      measured(b.pid, async () => {
+      measured(b.pids, async () => {
         const topic = `bench-produce-${++n}`;
-        await createBenchTopic(b.address, topic, o.partitions);
-        const r = await runSdkProduce(b.address, topic, {
+        await createBenchTopic(b.bootstrap, topic, o.partitions, 'raised', replication);
+        const r = await runSdkProduce(b.bootstrap, topic, {
           recordBytes,
           records: o.records,
           acks: o.acks,
@@ -151,9 +168,9 @@ async function runTributaryRound(
       round.workloads.consume =
         topic === undefined || records === 0
           ? { error: 'nothing produced to consume' }
-          : await measured(b.pid, () =>
+          : await measured(b.pids, () =>
               runTributaryConsume({
-                bootstrap: b.address,
+                bootstrap: b.bootstrap,
                 topic,
                 partitions: o.partitions,
                 records,
@@ -166,10 +183,10 @@ async function runTributaryRound(
       const r = rate();
       if (r === undefined) round.workloads.latency = { error: 'no rate (Kafka produce failed?)' };
       else {
-        await createBenchTopic(b.address, 'bench-latency', o.partitions);
-        const run = await measured(b.pid, () =>
+        await createBenchTopic(b.bootstrap, 'bench-latency', o.partitions, 'raised', replication);
+        const run = await measured(b.pids, () =>
           runTributaryLatency({
-            bootstrap: b.address,
+            bootstrap: b.bootstrap,
             topic: 'bench-latency',
             recordBytes: o.recordBytes,
             records: latencyRecords(o, r),
@@ -187,25 +204,21 @@ async function runTributaryRound(
     }
     if (o.workloads.includes('small')) round.workloads.small = await produce(SMALL_RECORD_BYTES);
   } finally {
-    if (broker) {
-      await broker.stop();
-      untrackPid(broker.pid);
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await tributary?.stop();
   }
 }
 
 async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => number | undefined) {
   let peer: KafkaPeer | undefined;
   try {
-    peer = await startKafka();
+    peer = await startKafka(o.brokers);
     const p = peer;
     for (const t of ['bench-produce', 'bench-latency', 'bench-small'])
-      await createKafkaTopic(p, t, o.partitions);
+      await createKafkaTopic(p, t, o.partitions, topicReplication(o.brokers));
     await sleep(o.idleSettleS * 1000);
-    round.idleRssBytes = rssBytes(p.pid);
+    round.idleRssBytes = rssBytes(p.pids);
     const produce = (topic: string, recordBytes: number, records: number, throughput: number) =>
-      measured(p.pid, () =>
+      measured(p.pids, () =>
         runKafkaProduce(p, {
           topic,
           records,
@@ -228,7 +241,7 @@ async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => 
       round.workloads.produce = await produce('bench-produce', o.recordBytes, o.records, -1);
     }
     if (o.workloads.includes('consume')) {
-      round.workloads.consume = await measured(p.pid, () =>
+      round.workloads.consume = await measured(p.pids, () =>
         runKafkaConsume(p, {
           topic: 'bench-produce',
           records: round.workloads.produce?.result?.records ?? o.records,
@@ -261,7 +274,7 @@ async function runNatsRound(o: CompareOptions, round: SystemRound, rate: () => n
     await sleep(o.idleSettleS * 1000);
     round.idleRssBytes = rssBytes(p.pid);
     const produce = (stream: string, recordBytes: number, records: number, r?: number) =>
-      measured(p.pid, () =>
+      measured([p.pid], () =>
         runNatsProduce(p, {
           stream,
           records,
@@ -275,7 +288,7 @@ async function runNatsRound(o: CompareOptions, round: SystemRound, rate: () => n
       round.workloads.produce = await produce('PRODUCE', o.recordBytes, o.records);
     }
     if (o.workloads.includes('consume')) {
-      round.workloads.consume = await measured(p.pid, () =>
+      round.workloads.consume = await measured([p.pid], () =>
         runNatsConsume(p, {
           stream: 'PRODUCE',
           records: round.workloads.produce?.result?.records ?? o.records,
@@ -346,6 +359,10 @@ export async function runCompare(o: CompareOptions): Promise<SystemRound[]> {
         round.error = err instanceof Error ? err.message : String(err);
         log(`  ${LABEL[system]} failed: ${round.error}`);
       }
+      if (round.idleRssBytes !== undefined)
+        log(
+          `  idle RSS: ${fmt(round.idleRssBytes / 1e6, 0)} MB${round.etcdIdleRssBytes === undefined ? '' : ` (etcd ${fmt(round.etcdIdleRssBytes / 1e6, 0)} MB more)`}`,
+        );
       for (const w of o.workloads) {
         const run = round.workloads[w];
         const rateNote = run?.rate === undefined ? '' : ` (offered ${Math.round(run.rate)} rec/s)`;
@@ -463,12 +480,15 @@ export function summarizeRounds(o: CompareOptions, rounds: SystemRound[]): Summa
 }
 
 function producerSettings(o: CompareOptions): string {
-  return `acks=${o.acks} batch=${o.batchBytes} B linger=${o.lingerMs} ms compression=${o.compression} in-flight=${o.maxInFlight} partitions=${o.partitions} producers=${o.producers}`;
+  const r = topicReplication(o.brokers);
+  const cluster =
+    r === undefined ? '' : ` brokers=${o.brokers} RF=${r.factor} min.insync.replicas=${r.minInsync}`;
+  return `acks=${o.acks} batch=${o.batchBytes} B linger=${o.lingerMs} ms compression=${o.compression} in-flight=${o.maxInFlight} partitions=${o.partitions} producers=${o.producers}${cluster}`;
 }
 
 const TITLES: Record<Workload, (o: CompareOptions) => string> = {
   produce: (o) =>
-    `produce: ${o.records} x ${o.recordBytes} B, max rate, ${producerSettings(o)}; NATS ${o.natsWindow} async publishes`,
+    `produce: ${o.records} x ${o.recordBytes} B, max rate, ${producerSettings(o)}${o.peers.includes('nats') ? `; NATS ${o.natsWindow} async publishes` : ''}`,
   consume: (o) =>
     `consume: catch-up read of the produce workload's ${o.records} x ${o.recordBytes} B from offset 0`,
   latency: (o) =>
@@ -478,6 +498,10 @@ const TITLES: Record<Workload, (o: CompareOptions) => string> = {
 
 export function printSummary(o: CompareOptions, rounds: SystemRound[], summary: Summary): void {
   const systems: System[] = ['tributary', ...o.peers];
+  if (o.peers.length)
+    console.log(
+      '\nratios "Tributary / peer": above 1 is better for records/s and MB/s; below 1 is better for every ms column (latency)',
+    );
   for (const w of o.workloads) {
     const s = summary.workloads[w]!;
     console.log(`\n${TITLES[w](o)}; medians of ${o.rounds} round(s)`);
@@ -504,8 +528,9 @@ export function printSummary(o: CompareOptions, rounds: SystemRound[], summary: 
     }
     console.table(rows);
   }
+  const over = o.brokers === 1 ? '' : `, summed over the ${o.brokers} brokers of each system`;
   console.log(
-    `\nbroker resources (medians): RSS idle ${o.idleSettleS} s after start, peak RSS over the workloads, CPU in produce`,
+    `\nbroker resources (medians${over}): RSS idle ${o.idleSettleS} s after start, peak RSS over the workloads, CPU in produce`,
   );
   const rows: Record<string, Record<string, string>> = {};
   for (const sys of systems) {
@@ -518,6 +543,9 @@ export function printSummary(o: CompareOptions, rounds: SystemRound[], summary: 
     };
   }
   console.table(rows);
+  const etcd = medianOf(rounds.map((r) => r.etcdIdleRssBytes));
+  if (etcd !== undefined)
+    console.log(`Tributary's etcd (metadata, not in the figures above): idle RSS ${fmt(etcd / 1e6, 0)} MB`);
   const failures = rounds.flatMap((r) => [
     ...(r.error ? [`round ${r.round} ${LABEL[r.system]}: ${r.error.split('\n')[0]}`] : []),
     ...Object.entries(r.workloads)
@@ -584,7 +612,17 @@ export function registerCompareCommand(bench: Command): void {
       oneOf('compression', COMPRESSIONS),
       'none',
     )
-    .option('--partitions <n>', 'partitions of the Tributary and Kafka topics', int('partitions', 1), 1)
+    .option(
+      '--brokers <n>',
+      'brokers per system: a cluster on this machine, topics with RF min(3, n) and min.insync.replicas min(2, n); NATS is skipped when n > 1',
+      int('brokers', 1),
+      1,
+    )
+    .option(
+      '--partitions <n>',
+      'partitions of the Tributary and Kafka topics (default: --brokers)',
+      int('partitions', 1),
+    )
     .option(
       '--producers <n>',
       'producers (Tributary: clients in one process; Kafka: ProducerPerformance processes)',
@@ -612,10 +650,18 @@ export function registerCompareCommand(bench: Command): void {
     )
     .option('--timeout-s <n>', 'timeout per workload', int('timeout-s', 1), 300)
     .option('--json <file>', 'also write options, every round and the summary as JSON here')
+    .option('--cpu-prof-dir <dir>', "run Tributary's brokers under node --cpu-prof, writing profiles here")
     .action(async (raw: Record<string, unknown>) => {
+      const brokers = raw.brokers as number;
+      let peers = raw.peers as Peer[];
+      if (brokers > 1 && peers.includes('nats')) {
+        log('NATS runs as one server only: skipped with --brokers > 1');
+        peers = peers.filter((p) => p !== 'nats');
+      }
       const o: CompareOptions = {
         workloads: raw.workloads as Workload[],
-        peers: raw.peers as Peer[],
+        peers,
+        brokers,
         recordBytes: raw.recordBytes as number,
         records: raw.records as number,
         rounds: raw.rounds as number,
@@ -623,7 +669,7 @@ export function registerCompareCommand(bench: Command): void {
         maxInFlight: raw.maxInFlight as number,
         acks: raw.acks as AcksMode,
         compression: raw.compression as Compression,
-        partitions: raw.partitions as number,
+        partitions: (raw.partitions as number | undefined) ?? brokers,
         producers: raw.producers as number,
         natsWindow: raw.natsWindow as number,
         lingerMs: raw.lingerMs as number,
@@ -631,6 +677,7 @@ export function registerCompareCommand(bench: Command): void {
         latencySeconds: raw.latencySeconds as number,
         idleSettleS: raw.idleSettleS as number,
         timeoutMs: (raw.timeoutS as number) * 1000,
+        ...(raw.cpuProfDir === undefined ? {} : { cpuProfDir: String(raw.cpuProfDir) }),
       };
       const rounds = await runCompare(o);
       const summary = summarizeRounds(o, rounds);

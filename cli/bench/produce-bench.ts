@@ -9,6 +9,7 @@ import type { AcksMode, Compression } from '../../client/producer.js';
 import { encodeRecordBatch } from '../../proto/codec/index.js';
 import type { ProduceResponse__Output } from '../../proto/generated/tributary/v1/ProduceResponse.js';
 import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
+import type { TopicReplication } from './peers/common.js';
 import type { Progress } from './progress.js';
 import { LatencyRecorder, type LatencySummary, summarizeRecorders } from './stats.js';
 
@@ -321,16 +322,47 @@ export async function runRawProduce(
   }
 }
 
-/** Creates `topic` with `partitions` partitions (replication factor: broker default). */
+/** How long a replicated bench topic may take to get a leader and a full ISR on every partition. */
+const TOPIC_READY_MS_MAX = 30_000;
+
+/**
+ * Creates `topic` with `partitions` partitions (replication factor: the broker default unless
+ * `replication` is given). A replicated topic is waited for until every partition has a leader and all
+ * its replicas in the ISR, so the measurement does not start with followers still catching up.
+ */
 export async function createBenchTopic(
   bootstrap: string,
   topic: string,
   partitions: number,
   windows: WindowsMode = 'raised',
+  replication?: TopicReplication,
 ): Promise<void> {
   const t = new Tributary({ bootstrap, channelOptions: clientChannelOptions(windows) });
   try {
-    await t.admin().createTopic({ name: topic, partitions });
+    const admin = t.admin();
+    if (replication === undefined) {
+      await admin.createTopic({ name: topic, partitions });
+      return;
+    }
+    await admin.createTopic({
+      name: topic,
+      partitions,
+      replicationFactor: replication.factor,
+      configs: { 'min.insync.replicas': String(replication.minInsync) },
+    });
+    const deadline = performance.now() + TOPIC_READY_MS_MAX;
+    for (;;) {
+      const d = await admin.describeTopic(topic).catch(() => undefined);
+      const ready =
+        d?.partitions.length === partitions &&
+        d.partitions.every((p) => p.leader >= 0 && p.isr.length === replication.factor);
+      if (ready) return;
+      if (performance.now() > deadline)
+        throw new Error(
+          `topic ${topic}: no leader and full ISR on every partition in ${TOPIC_READY_MS_MAX} ms`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } finally {
     t.close();
   }

@@ -5,10 +5,16 @@
 #   hack/peers/kafka.sh start <dataDir> <port> [cport] format KRaft storage, start a combined broker+controller on
 #                                                      127.0.0.1:<port> (controller on 127.0.0.1:<cport>, default
 #                                                      port+1), wait until it answers, print its pid
+#   hack/peers/kafka.sh start-cluster <dataDir> <n> <basePort>
+#                                                      n combined broker+controller nodes, a quorum of n voters;
+#                                                      node i on basePort+2(i-1) (controller: the next port);
+#                                                      replication factor min(3, n), min.insync.replicas
+#                                                      min(2, n); prints one pid per node
 #   hack/peers/kafka.sh stop <pid>                     SIGTERM, then SIGKILL after 15 s
 #   hack/peers/kafka.sh classpath                      print the java -cp value
 #
-# KAFKA_VERSION picks the version (default below); KAFKA_HEAP the broker heap (default -Xmx1g -Xms1g).
+# KAFKA_VERSION picks the version (default below); KAFKA_HEAP the broker heap (default -Xmx1g -Xms1g for
+# start; -Xmx512m -Xms512m per node for start-cluster, so three JVMs and the perf tool fit beside each other).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -72,15 +78,13 @@ wait_port() { # port timeout_s pid
   return 1
 }
 
-start() {
-  local dir="${1:?dataDir}" port="${2:?port}" cport="${3:-$(($2 + 1))}"
-  [[ -f "$LIBS/.complete" ]] || die "not installed: run $0 install"
-  mkdir -p "$dir/logs"
-  dir="$(cd "$dir" && pwd)"
+# write_props <dir> <nodeId> <port> <cport> <voters> <rf> <minIsr>: a combined broker+controller on 127.0.0.1.
+write_props() {
+  local dir="$1" id="$2" port="$3" cport="$4" voters="$5" rf="$6" min_isr="$7"
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
+node.id=$id
+controller.quorum.voters=$voters
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
@@ -88,33 +92,86 @@ inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$dir/logs
 num.partitions=1
-default.replication.factor=1
-offsets.topic.replication.factor=1
+default.replication.factor=$rf
+min.insync.replicas=$min_isr
+offsets.topic.replication.factor=$rf
 offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$min_isr
+share.coordinator.state.topic.replication.factor=$rf
+share.coordinator.state.topic.min.isr=$min_isr
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 PROPS
-  local cluster_id
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-  local log4j="$HERE/kafka-log4j2.properties"
-  local jvm=(-Dlog4j2.configurationFile="$log4j" -Djava.awt.headless=true)
-  java "${jvm[@]}" -Xmx256m -cp "$LIBS/*" kafka.tools.StorageTool format \
-    --config "$dir/server.properties" --cluster-id "$cluster_id" --ignore-formatted >"$dir/format.log" 2>&1 ||
-    { cat "$dir/format.log" >&2; die "storage format failed"; }
+}
+
+JVM=(-Dlog4j2.configurationFile="$HERE/kafka-log4j2.properties" -Djava.awt.headless=true)
+
+# format <dir> <clusterId>: KRaft storage for the node configured in <dir>/server.properties.
+format() {
+  java "${JVM[@]}" -Xmx256m -cp "$LIBS/*" kafka.tools.StorageTool format \
+    --config "$1/server.properties" --cluster-id "$2" --ignore-formatted >"$1/format.log" 2>&1 ||
+    { cat "$1/format.log" >&2; die "storage format failed in $1"; }
+}
+
+# launch <dir> <heap>: start the node configured in <dir> in the background; sets LAUNCHED to its pid.
+launch() {
   # shellcheck disable=SC2086
-  setsid java "${jvm[@]}" ${KAFKA_HEAP:--Xmx1g -Xms1g} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-    -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" >"$dir/server.log" 2>&1 </dev/null &
-  local pid=$!
+  setsid java "${JVM[@]}" $2 -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -cp "$LIBS/*" kafka.Kafka "$1/server.properties" >"$1/server.log" 2>&1 </dev/null &
+  LAUNCHED=$!
+}
+
+new_cluster_id() { head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
+
+start() {
+  local dir="${1:?dataDir}" port="${2:?port}" cport="${3:-$(($2 + 1))}"
+  [[ -f "$LIBS/.complete" ]] || die "not installed: run $0 install"
+  mkdir -p "$dir/logs"
+  dir="$(cd "$dir" && pwd)"
+  write_props "$dir" 1 "$port" "$cport" "1@127.0.0.1:$cport" 1 1
+  format "$dir" "$(new_cluster_id)"
+  launch "$dir" "${KAFKA_HEAP:--Xmx1g -Xms1g}"
+  local pid=$LAUNCHED
   if ! wait_port "$port" 90 "$pid"; then
     kill -9 "$pid" 2>/dev/null || true
     tail -n 40 "$dir/server.log" >&2
     die "broker did not answer on 127.0.0.1:$port"
   fi
   echo "$pid"
+}
+
+# start_cluster <dataDir> <n> <basePort>: n combined broker+controller nodes (a quorum of n voters); node i
+# (1..n) in <dataDir>/node-i, PLAINTEXT on basePort+2(i-1), CONTROLLER on basePort+2(i-1)+1. Replication
+# factor min(3, n) by default for every topic (and the internal ones), min.insync.replicas min(2, n).
+# Prints one pid per node, node 1 first.
+start_cluster() {
+  local dir="${1:?dataDir}" n="${2:?nodes}" base="${3:?basePort}"
+  [[ -f "$LIBS/.complete" ]] || die "not installed: run $0 install"
+  ((n >= 1)) || die "need at least one node"
+  mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
+  local rf=$((n < 3 ? n : 3)) min_isr=$((n < 2 ? n : 2)) voters="" i cluster_id
+  for ((i = 1; i <= n; i++)); do voters+="${voters:+,}$i@127.0.0.1:$((base + 2 * (i - 1) + 1))"; done
+  cluster_id="$(new_cluster_id)"
+  for ((i = 1; i <= n; i++)); do
+    mkdir -p "$dir/node-$i/logs"
+    write_props "$dir/node-$i" "$i" "$((base + 2 * (i - 1)))" "$((base + 2 * (i - 1) + 1))" "$voters" "$rf" "$min_isr"
+    format "$dir/node-$i" "$cluster_id"
+  done
+  local pids=()
+  for ((i = 1; i <= n; i++)); do
+    launch "$dir/node-$i" "${KAFKA_HEAP:--Xmx512m -Xms512m}"
+    pids+=("$LAUNCHED")
+  done
+  for ((i = 1; i <= n; i++)); do
+    if ! wait_port "$((base + 2 * (i - 1)))" 120 "${pids[i - 1]}"; then
+      kill -9 "${pids[@]}" 2>/dev/null || true
+      tail -n 40 "$dir/node-$i/server.log" >&2
+      die "node $i did not answer on 127.0.0.1:$((base + 2 * (i - 1)))"
+    fi
+  done
+  printf '%s\n' "${pids[@]}"
 }
 
 stop() {
@@ -127,7 +184,8 @@ stop() {
 case "${1:-}" in
   install) install ;;
   start) shift; start "$@" ;;
+  start-cluster) shift; start_cluster "$@" ;;
   stop) shift; stop "$@" ;;
   classpath) echo "$LIBS/*" ;;
-  *) die "usage: $0 install | start <dataDir> <port> [controllerPort] | stop <pid> | classpath" ;;
+  *) die "usage: $0 install | start <dataDir> <port> [controllerPort] | start-cluster <dataDir> <n> <basePort> | stop <pid> | classpath" ;;
 esac

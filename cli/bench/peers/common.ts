@@ -18,6 +18,12 @@ export interface WorkloadResult {
   endToEndMs?: { p50: number; p99: number; p999: number; max: number } | undefined;
 }
 
+/** Replication of a bench topic (Tributary or Kafka): replication factor and min.insync.replicas. */
+export interface TopicReplication {
+  factor: number;
+  minInsync: number;
+}
+
 /** Resource use of a broker process over one workload: CPU seconds used and peak resident memory. */
 export interface ResourceSample {
   cpuSeconds: number;
@@ -187,30 +193,68 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** CPU seconds and RSS of several processes together (undefined when any of them is gone). */
+function usageOf(pids: readonly number[]): { cpuSeconds: number; rssBytes: number } | undefined {
+  let cpuSeconds = 0;
+  let rss = 0;
+  for (const pid of pids) {
+    const u = processUsage(pid);
+    if (!u) return undefined;
+    cpuSeconds += u.cpuSeconds;
+    rss += u.rssBytes;
+  }
+  return { cpuSeconds, rssBytes: rss };
+}
+
 /**
- * Samples a process's RSS every `everyMs` while a workload runs; `stop()` gives the CPU seconds it used
- * since the start and the peak RSS seen.
+ * Samples the RSS of a process (or of several together, e.g. a cluster's brokers: their sum) every
+ * `everyMs` while a workload runs; `stop()` gives the CPU seconds they used since the start and the peak
+ * (summed) RSS seen.
  */
-export function sampleProcess(pid: number, everyMs = 200): { stop(): ResourceSample | undefined } {
-  const start = processUsage(pid);
+export function sampleProcess(
+  pids: number | readonly number[],
+  everyMs = 200,
+): { stop(): ResourceSample | undefined } {
+  const all = typeof pids === 'number' ? [pids] : pids;
+  const start = usageOf(all);
   let peak = start?.rssBytes ?? 0;
   const timer = setInterval(() => {
-    const u = processUsage(pid);
+    const u = usageOf(all);
     if (u && u.rssBytes > peak) peak = u.rssBytes;
   }, everyMs);
   return {
     stop() {
       clearInterval(timer);
-      const end = processUsage(pid);
+      const end = usageOf(all);
       if (!start || !end) return undefined;
       return { cpuSeconds: end.cpuSeconds - start.cpuSeconds, rssPeakBytes: Math.max(peak, end.rssBytes) };
     },
   };
 }
 
-/** RSS in bytes of a process now (undefined when it is gone). */
-export function rssBytes(pid: number): number | undefined {
-  return processUsage(pid)?.rssBytes;
+/** RSS in bytes of a process now, or the sum over several (undefined when one is gone). */
+export function rssBytes(pids: number | readonly number[]): number | undefined {
+  return usageOf(typeof pids === 'number' ? [pids] : pids)?.rssBytes;
+}
+
+/** A run of `count` consecutive free ports on 127.0.0.1 (for servers configured with a base port). */
+export async function freePortRange(count: number, attempts = 20): Promise<number> {
+  for (let a = 0; a < attempts; a++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await portFree(base + i);
+    if (ok) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** `java -version` works (execFile with a short timeout). */

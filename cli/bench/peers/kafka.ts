@@ -3,22 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
+  freePortRange,
   repoRoot,
   run,
   runScript,
+  sleep,
   stopPid,
+  type TopicReplication,
   tail,
   trackPid,
   type WorkloadResult,
 } from './common.js';
 
 /**
- * Apache Kafka 4.x as a benchmark peer: a KRaft combined broker+controller started by
- * `hack/peers/kafka.sh` on 127.0.0.1, driven by Kafka's own ProducerPerformance and ConsumerPerformance.
+ * Apache Kafka 4.x as a benchmark peer: one KRaft combined broker+controller, or a cluster of them (each a
+ * voter of the controller quorum), started by `hack/peers/kafka.sh` on 127.0.0.1, driven by Kafka's own
+ * ProducerPerformance and ConsumerPerformance.
  */
 export interface KafkaPeer {
+  /** Every node's host:port, comma-separated (bootstrap.servers). */
   readonly bootstrap: string;
-  readonly pid: number;
+  /** One JVM per node. */
+  readonly pids: readonly number[];
   readonly dataDir: string;
   stop(): Promise<void>;
 }
@@ -35,21 +41,41 @@ export async function installKafka(): Promise<void> {
   classpath = await runScript(script(), ['classpath'], 10_000);
 }
 
-export async function startKafka(): Promise<KafkaPeer> {
+/**
+ * A fresh Kafka on a temp data dir: one node (`kafka.sh start`, 1 GiB heap), or `nodes` combined nodes
+ * (`kafka.sh start-cluster`: a quorum of `nodes` voters, 512 MiB heap each, replication factor min(3, n) and
+ * min.insync.replicas min(2, n) by default).
+ */
+export async function startKafka(nodes = 1): Promise<KafkaPeer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tributary-peer-kafka-'));
-  const port = await freePort();
-  let controllerPort = await freePort();
-  while (controllerPort === port) controllerPort = await freePort();
-  const out = await runScript(script(), ['start', dataDir, String(port), String(controllerPort)], 150_000);
-  const pid = Number(out.split('\n').pop());
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`kafka.sh start printed no pid: ${out}`);
-  trackPid(pid);
+  let ports: number[];
+  let out: string;
+  try {
+    if (nodes === 1) {
+      const port = await freePort();
+      let controllerPort = await freePort();
+      while (controllerPort === port) controllerPort = await freePort();
+      ports = [port];
+      out = await runScript(script(), ['start', dataDir, String(port), String(controllerPort)], 150_000);
+    } else {
+      const base = await freePortRange(2 * nodes);
+      ports = Array.from({ length: nodes }, (_, i) => base + 2 * i);
+      out = await runScript(script(), ['start-cluster', dataDir, String(nodes), String(base)], 240_000);
+    }
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const pids = out.split('\n').slice(-nodes).map(Number);
+  if (pids.length !== nodes || pids.some((pid) => !Number.isSafeInteger(pid) || pid <= 0))
+    throw new Error(`kafka.sh printed no ${nodes} pid(s): ${out}`);
+  for (const pid of pids) trackPid(pid);
   return {
-    bootstrap: `127.0.0.1:${port}`,
-    pid,
+    bootstrap: ports.map((p) => `127.0.0.1:${p}`).join(','),
+    pids,
     dataDir,
     stop: async () => {
-      await stopPid(pid, 20_000);
+      await Promise.all(pids.map((pid) => stopPid(pid, 20_000)));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -72,22 +98,40 @@ async function java(mainClass: string, args: string[], timeoutMs: number) {
   );
 }
 
-export async function createKafkaTopic(peer: KafkaPeer, topic: string, partitions = 1): Promise<void> {
-  await java(
-    'org.apache.kafka.tools.TopicCommand',
-    [
-      '--bootstrap-server',
-      peer.bootstrap,
-      '--create',
-      '--topic',
-      topic,
-      '--partitions',
-      String(partitions),
-      '--replication-factor',
-      '1',
-    ],
-    60_000,
-  );
+/**
+ * Creates a topic (replication factor 1 unless given). A cluster's brokers register with the controller
+ * some seconds after their ports answer, so with a replication factor above 1 a refused creation is retried
+ * for up to a minute.
+ */
+export async function createKafkaTopic(
+  peer: KafkaPeer,
+  topic: string,
+  partitions = 1,
+  replication: TopicReplication = { factor: 1, minInsync: 1 },
+): Promise<void> {
+  const args = [
+    '--bootstrap-server',
+    peer.bootstrap,
+    '--create',
+    '--if-not-exists',
+    '--topic',
+    topic,
+    '--partitions',
+    String(partitions),
+    '--replication-factor',
+    String(replication.factor),
+    ...(replication.factor > 1 ? ['--config', `min.insync.replicas=${replication.minInsync}`] : []),
+  ];
+  const deadline = Date.now() + (replication.factor > 1 ? 60_000 : 0);
+  for (;;) {
+    try {
+      await java('org.apache.kafka.tools.TopicCommand', args, 60_000);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(1000);
+    }
+  }
 }
 
 export interface KafkaProduceOptions {
