@@ -223,6 +223,23 @@ export const ERRORS = {
     retriable: true,
     description: 'The preferred replica is not alive or not in sync, so it cannot lead now.',
   },
+  OUT_OF_ORDER_SEQUENCE_NUMBER: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description:
+      'An idempotent producer sent a sequence number that does not follow the last one written (records in between were lost).',
+  },
+  INVALID_PRODUCER_EPOCH: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description: 'The producer was fenced: a newer instance with the same producer id has a higher epoch.',
+  },
+  UNKNOWN_PRODUCER_ID: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description:
+      'The partition has no state for this producer id (it expired or was never written) and the sequence is not 0.',
+  },
   INTERNAL: { code: GrpcCode.INTERNAL, retriable: false, description: 'An unexpected broker error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -136,8 +136,10 @@ export async function produce(
           });
           if (minIsr !== undefined)
             await partition.waitForReplication(info.lastOffset, minIsr, timeoutMs, signal);
-          ctx.metrics.bytesIn.inc({ topic: t.topic }, info.sizeBytes);
-          ctx.metrics.recordsIn.inc({ topic: t.topic }, info.recordCount);
+          if (!info.duplicate) {
+            ctx.metrics.bytesIn.inc({ topic: t.topic }, info.sizeBytes);
+            ctx.metrics.recordsIn.inc({ topic: t.topic }, info.recordCount);
+          }
           return {
             partition: data.partition,
             base_offset: String(info.baseOffset),

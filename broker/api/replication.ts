@@ -1,5 +1,7 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { TributaryError } from '../../proto/errors.js';
+import type { AllocateProducerIdsRequest__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsRequest.js';
+import type { AllocateProducerIdsResponse } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
 import type { AlterPartitionRequest__Output } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
 import type { ControlledShutdownRequest__Output } from '../../proto/generated/tributary/v1/ControlledShutdownRequest.js';
@@ -211,4 +213,21 @@ export async function controlledShutdown(
     };
   }
   return c.controlledShutdown(request.broker_id, Number(request.broker_epoch));
+}
+
+/** A block of producer ids for the calling broker (it hands them out to its InitProducerId callers). */
+export async function allocateProducerIds(
+  ctx: ApiContext,
+  request: AllocateProducerIdsRequest__Output,
+): Promise<AllocateProducerIdsResponse> {
+  const c = ctx.cluster.controller;
+  try {
+    if (c === undefined || !c.isActive) {
+      throw new TributaryError('NOT_CONTROLLER', `broker ${ctx.config.nodeId} is not the controller`);
+    }
+    const block = await c.allocateProducerIds(request.broker_id, Number(request.broker_epoch));
+    return { first_id: String(block.firstId), count: block.count };
+  } catch (err) {
+    return { error: toWireError(err), first_id: '-1', count: 0 };
+  }
 }

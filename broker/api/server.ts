@@ -24,7 +24,7 @@ import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { produce } from './produce.js';
 import { produceStream } from './produce-stream.js';
-import { alterPartition, controlledShutdown, replicaFetch } from './replication.js';
+import { allocateProducerIds, alterPartition, controlledShutdown, replicaFetch } from './replication.js';
 import { serverStream, unary } from './rpc.js';
 import { subscribe } from './subscribe.js';
 
@@ -64,6 +64,10 @@ export async function startGrpcServer(
     Subscribe: serverStream(api, 'Subscribe', (req, call) => subscribe(api, req, call)),
     ListOffsets: unary(api, 'ListOffsets', (req) => listOffsets(api, req)),
     Metadata: unary(api, 'Metadata', (req) => metadata(api, req)),
+    InitProducerId: unary(api, 'InitProducerId', async () => ({
+      producer_id: String(await api.cluster.nextProducerId(config.controllerRequestTimeoutMs)),
+      producer_epoch: 0,
+    })),
   };
   const admin = new AdminApi(api);
   const adminHandlers: AdminServiceHandlers = {
@@ -87,6 +91,7 @@ export async function startGrpcServer(
     ReplicaFetch: unary(api, 'ReplicaFetch', (req, call) => replicaFetch(api, req, call)),
     AlterPartition: unary(api, 'AlterPartition', (req) => alterPartition(api, req)),
     ControlledShutdown: unary(api, 'ControlledShutdown', (req) => controlledShutdown(api, req)),
+    AllocateProducerIds: unary(api, 'AllocateProducerIds', (req) => allocateProducerIds(api, req)),
   };
   server.addService(grpc.tributary.v1.ClientService.service, client);
   server.addService(grpc.tributary.v1.AdminService.service, adminHandlers);

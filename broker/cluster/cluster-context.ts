@@ -1,8 +1,9 @@
 import { TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
+import type { AllocateProducerIdsResponse__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import type { Controller } from '../controller/controller.js';
-import { Peers } from '../replication/peers.js';
+import { callPeer, fromWireError, Peers } from '../replication/peers.js';
 import type { LiveBroker } from './keys.js';
 import type { Membership } from './membership.js';
 
@@ -76,6 +77,40 @@ export class ClusterContext {
       }
     }
     throw last;
+  }
+
+  private idBlock = { next: 0, end: 0 };
+  private idBlockRequest: Promise<void> | undefined;
+
+  /**
+   * A fresh producer id: from this broker's block, asking the controller for a new block when it ran out
+   * (one request at a time).
+   */
+  async nextProducerId(timeoutMs: number): Promise<number> {
+    while (this.idBlock.next >= this.idBlock.end) {
+      this.idBlockRequest ??= this.requestIdBlock(timeoutMs).finally(() => {
+        this.idBlockRequest = undefined;
+      });
+      await this.idBlockRequest;
+    }
+    return this.idBlock.next++;
+  }
+
+  private async requestIdBlock(timeoutMs: number): Promise<void> {
+    const epoch = this.brokerEpoch();
+    const block = await this.viaController(
+      (c) => c.allocateProducerIds(this.nodeId, epoch),
+      async ({ replication }) => {
+        const res = await callPeer<AllocateProducerIdsResponse__Output>(
+          replication.AllocateProducerIds.bind(replication) as never,
+          { broker_id: this.nodeId, broker_epoch: String(epoch) },
+          timeoutMs,
+        );
+        if (res.error) throw fromWireError(res.error);
+        return { firstId: Number(res.first_id), count: res.count };
+      },
+    );
+    this.idBlock = { next: block.firstId, end: block.firstId + block.count };
   }
 
   close(): void {

@@ -8,12 +8,16 @@
  * - `controller`          the active controller (JSON ControllerRecord), ephemeral, created only if absent.
  * - `controller-epoch`    the last controller epoch handed out (JSON number), bumped by each new controller.
  * - `topics/<name>`       a topic and its partitions' assignment, leader, epoch and ISR (JSON TopicRecord).
+ * - `producer-ids`        the next unallocated producer id (decimal); the controller hands out blocks.
  */
 export const CLUSTER_ID_KEY = 'cluster/id';
 export const BROKERS_PREFIX = 'brokers/';
 export const CONTROLLER_KEY = 'controller';
 export const CONTROLLER_EPOCH_KEY = 'controller-epoch';
 export const TOPICS_PREFIX = 'topics/';
+export const PRODUCER_IDS_KEY = 'producer-ids';
+/** Producer ids the controller gives a broker at a time. */
+export const PRODUCER_ID_BLOCK = 1000;
 
 export function brokerKey(id: number): string {
   return `${BROKERS_PREFIX}${id}`;

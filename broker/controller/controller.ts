@@ -7,7 +7,13 @@ import type { ControlledShutdownResponse } from '../../proto/generated/tributary
 import type { ElectionType__Output } from '../../proto/generated/tributary/v1/ElectionType.js';
 import type { OngoingReassignment } from '../../proto/generated/tributary/v1/OngoingReassignment.js';
 import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
-import { type BrokerRegistration, brokerKey } from '../cluster/keys.js';
+import {
+  type BrokerRegistration,
+  brokerKey,
+  CONTROLLER_KEY,
+  PRODUCER_ID_BLOCK,
+  PRODUCER_IDS_KEY,
+} from '../cluster/keys.js';
 import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logger.js';
 import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
@@ -384,6 +390,35 @@ export class Controller extends EventEmitter {
         return { record: { ...r, configs: { ...configs } }, changes: [] };
       }),
     );
+  }
+
+  /**
+   * Hands a block of PRODUCER_ID_BLOCK producer ids to a live broker (KIP-730): the `producer-ids` counter
+   * moves by a guarded compare-and-set, so ids are never given twice, across controllers too.
+   */
+  allocateProducerIds(brokerId: number, brokerEpoch: number): Promise<{ firstId: number; count: number }> {
+    return this.run(async (term) => {
+      if (this.membership.liveBrokers().find((b) => b.id === brokerId)?.epoch !== brokerEpoch) {
+        throw new TributaryError('STALE_BROKER_EPOCH', `broker ${brokerId} epoch ${brokerEpoch} is not live`);
+      }
+      for (let attempt = 0; attempt < this.options.casRetriesMax; attempt++) {
+        const current = await this.dcs.get(PRODUCER_IDS_KEY);
+        const firstId = current === null ? 0 : Number(current.value.toString('utf8'));
+        if (!Number.isSafeInteger(firstId) || firstId < 0) {
+          throw new TributaryError('INTERNAL', `the ${PRODUCER_IDS_KEY} counter is corrupt`);
+        }
+        const next = Buffer.from(String(firstId + PRODUCER_ID_BLOCK));
+        const result = await this.dcs.compareAndSet(PRODUCER_IDS_KEY, next, current?.version ?? 0, {
+          guard: { key: CONTROLLER_KEY, version: term.keyVersion },
+        });
+        if (result.guardFailed) throw notController();
+        if (result.ok) {
+          this.logger.info({ brokerId, firstId, count: PRODUCER_ID_BLOCK }, 'producer ids allocated');
+          return { firstId, count: PRODUCER_ID_BLOCK };
+        }
+      }
+      throw new TributaryError('TOO_MANY_REQUESTS', 'producer id allocation kept racing; retry');
+    });
   }
 
   // --- Term, queue and view -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  PRODUCER_ID_OFFSET,
   readBatchHeader,
   setBaseOffset,
   setPartitionLeaderEpoch,
@@ -16,6 +17,12 @@ import { validateLogConfig } from './log-config.js';
 import type { LoaderLogger } from './log-loader.js';
 import { loadSegments } from './log-loader.js';
 import { LogSegment, scanFile } from './log-segment.js';
+import {
+  lastSequence,
+  type ProducerBatch,
+  type ProducerEntry,
+  ProducerStateTable,
+} from './producer-state.js';
 import { isNotFound, storageError } from './storage-error.js';
 
 export interface AppendInfo {
@@ -27,6 +34,8 @@ export interface AppendInfo {
   /** The stamped log-append time, -1 for CreateTime topics. */
   logAppendTimeMs: number;
   maxTimestamp: number;
+  /** A retried batch of an idempotent producer that was already in the log: nothing was written. */
+  duplicate?: boolean;
 }
 
 export interface ReadResult {
@@ -59,9 +68,17 @@ interface BatchMeta {
   maxTimestamp: number;
 }
 
+/** A batch of an idempotent producer, applied to the producer state once its write completed. */
+interface ProducerWrite {
+  producerId: number;
+  epoch: number;
+  batch: ProducerBatch;
+}
+
 interface PendingAppend {
   buf: Buffer;
   batches: BatchMeta[];
+  producerWrites: ProducerWrite[];
   info: AppendInfo;
   nowMs: number;
   resolve(info: AppendInfo): void;
@@ -108,6 +125,10 @@ export class PartitionLog extends EventEmitter {
   private rollInProgress: Promise<void> = Promise.resolve();
   private closed = false;
   private failure: TributaryError | undefined;
+  /** Idempotent producers' state as of the log end (written batches only). */
+  readonly producers: ProducerStateTable;
+  /** Batches of idempotent producers queued but not yet written, with the promise of their append. */
+  private readonly pendingProducers = new Map<number, ProducerEntry & { done: Array<Promise<AppendInfo>> }>();
 
   private constructor(
     readonly dir: string,
@@ -116,8 +137,10 @@ export class PartitionLog extends EventEmitter {
     deps: PartitionLogDeps,
     /** The leader-epoch history; see LeaderEpochCache. */
     readonly epochs: LeaderEpochCache,
+    producers: ProducerStateTable,
   ) {
     super();
+    this.producers = producers;
     this.config = config;
     this.segments = segments;
     this.files = deps.files;
@@ -150,7 +173,8 @@ export class PartitionLog extends EventEmitter {
       const epochs = await LeaderEpochCache.open(dir, active.nextOffset, () =>
         epochsFromSegments(segments, deps.files),
       );
-      const log = new PartitionLog(dir, config, segments, deps, epochs);
+      const producers = await loadProducerState(dir, segments, deps.files);
+      const log = new PartitionLog(dir, config, segments, deps, epochs, producers);
       await log.writeRecoveryPoint();
       // The marker must be gone for good before the first write, or a crash would look clean.
       await rm(markerPath, { force: true });
@@ -207,12 +231,16 @@ export class PartitionLog extends EventEmitter {
       this.assertUsable();
       const validated = validateBatches(batches, { maxBatchBytes: this.config.maxBatchBytes });
       const nowMs = opts.nowMs ?? Date.now();
+      // Idempotent producers: every check passes before anything changes (offsets, buffers, state).
+      const sequences = this.checkSequences(batches, validated);
+      if (sequences.duplicate !== undefined) return sequences.duplicate;
       const logAppendTime = this.config.timestampType === 'LogAppendTime';
       const baseOffset = this.nextOffsetToAssign;
       let offset = baseOffset;
       let maxTimestamp = -1;
       const metas: BatchMeta[] = [];
-      for (const v of validated) {
+      const producerWrites: ProducerWrite[] = [];
+      validated.forEach((v, i) => {
         setBaseOffset(batches, v.position, offset);
         setPartitionLeaderEpoch(batches, v.position, opts.leaderEpoch);
         if (logAppendTime) stampLogAppendTime(batches, v.position, nowMs);
@@ -225,14 +253,131 @@ export class PartitionLog extends EventEmitter {
           sizeBytes: v.sizeBytes,
           maxTimestamp: batchMaxTimestamp,
         });
+        const seq = sequences.planned[i];
+        if (seq !== undefined) {
+          producerWrites.push({
+            producerId: seq.producerId,
+            epoch: seq.epoch,
+            batch: {
+              firstSeq: seq.firstSeq,
+              lastSeq: seq.lastSeq,
+              firstOffset: offset,
+              lastOffset: offset + v.lastOffsetDelta,
+              timestampMs: batchMaxTimestamp,
+            },
+          });
+        }
         offset += v.recordCount;
-      }
+      });
       if (!Number.isSafeInteger(offset)) throw new TributaryError('STORAGE_ERROR', 'offsets exhausted');
       if (opts.leaderEpoch > this.epochs.latestEpoch) this.epochs.assign(opts.leaderEpoch, baseOffset);
-      return this.enqueue(batches, metas, validated.length, logAppendTime ? nowMs : -1, maxTimestamp, nowMs);
+      const done = this.enqueue(
+        batches,
+        metas,
+        validated.length,
+        logAppendTime ? nowMs : -1,
+        maxTimestamp,
+        nowMs,
+        producerWrites,
+      );
+      for (const w of producerWrites) {
+        let pending = this.pendingProducers.get(w.producerId);
+        if (pending === undefined || w.epoch > pending.epoch) {
+          pending = { epoch: w.epoch, batches: [], lastTimestampMs: w.batch.timestampMs, done: [] };
+          this.pendingProducers.set(w.producerId, pending);
+        }
+        pending.batches.push(w.batch);
+        pending.done.push(done);
+      }
+      return done;
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Checks the batches of idempotent producers against the producer state and the queued batches. A
+   * request whose single batch repeats a remembered one is answered with the original offsets (once
+   * that write completed) and writes nothing.
+   */
+  private checkSequences(
+    buf: Buffer,
+    validated: ReadonlyArray<{ position: number }>,
+  ): {
+    planned: Array<{ producerId: number; epoch: number; firstSeq: number; lastSeq: number } | undefined>;
+    duplicate?: Promise<AppendInfo>;
+  } {
+    const planned: Array<
+      { producerId: number; epoch: number; firstSeq: number; lastSeq: number } | undefined
+    > = [];
+    // Earlier batches of this request count as queued for the later ones.
+    const local = new Map<number, ProducerEntry>();
+    for (const v of validated) {
+      if (!hasProducerId(buf, v.position)) {
+        planned.push(undefined);
+        continue;
+      }
+      const h = readBatchHeader(buf, v.position);
+      const queued = this.pendingProducers.get(h.producerId);
+      const mine = local.get(h.producerId);
+      const pending =
+        mine === undefined
+          ? queued
+          : queued === undefined || mine.epoch > queued.epoch
+            ? mine
+            : { ...queued, batches: [...queued.batches, ...mine.batches] };
+      const check = this.producers.check(h, pending);
+      if (check.kind === 'duplicate') {
+        if (validated.length !== 1) {
+          throw new TributaryError(
+            'INVALID_REQUEST',
+            `producer ${h.producerId} resent sequence ${h.baseSequence} together with other batches; a retried batch is sent alone`,
+          );
+        }
+        return { planned, duplicate: this.duplicateOf(h.producerId, check.batch) };
+      }
+      if (check.kind === 'none') {
+        planned.push(undefined);
+        continue;
+      }
+      planned.push({
+        producerId: h.producerId,
+        epoch: h.producerEpoch,
+        firstSeq: check.firstSeq,
+        lastSeq: check.lastSeq,
+      });
+      let entry = local.get(h.producerId);
+      if (entry === undefined || h.producerEpoch > entry.epoch) {
+        entry = { epoch: h.producerEpoch, batches: [], lastTimestampMs: 0 };
+        local.set(h.producerId, entry);
+      }
+      entry.batches.push({
+        firstSeq: check.firstSeq,
+        lastSeq: check.lastSeq,
+        firstOffset: -1,
+        lastOffset: -1,
+        timestampMs: 0,
+      });
+    }
+    return { planned };
+  }
+
+  /** The answer to a duplicate: the original batch's offsets, once the original write is done. */
+  private duplicateOf(producerId: number, batch: ProducerBatch): Promise<AppendInfo> {
+    const info: AppendInfo = {
+      baseOffset: batch.firstOffset,
+      lastOffset: batch.lastOffset,
+      recordCount: batch.lastOffset - batch.firstOffset + 1,
+      batchCount: 1,
+      sizeBytes: 0,
+      logAppendTimeMs: -1,
+      maxTimestamp: batch.timestampMs,
+      duplicate: true,
+    };
+    const pending = this.pendingProducers.get(producerId);
+    const i = pending?.batches.indexOf(batch) ?? -1;
+    if (pending !== undefined && i >= 0) return pending.done[i]!.then(() => info);
+    return Promise.resolve(info);
   }
 
   /**
@@ -248,6 +393,7 @@ export class PartitionLog extends EventEmitter {
       let maxTimestamp = -1;
       const metas: BatchMeta[] = [];
       const newEpochs: EpochEntry[] = [];
+      const producerWrites: ProducerWrite[] = [];
       let latestEpoch = this.epochs.latestEpoch;
       for (const v of validated) {
         const header = readBatchHeader(batches, v.position);
@@ -275,10 +421,21 @@ export class PartitionLog extends EventEmitter {
           sizeBytes: v.sizeBytes,
           maxTimestamp: v.maxTimestamp,
         });
+        const write = producerWriteOf(header, header.maxTimestamp);
+        if (write !== undefined) producerWrites.push(write);
         expected += v.lastOffsetDelta + 1;
       }
       for (const e of newEpochs) this.epochs.assign(e.epoch, e.startOffset);
-      return this.enqueue(batches, metas, validated.length, -1, maxTimestamp, Date.now(), expected);
+      return this.enqueue(
+        batches,
+        metas,
+        validated.length,
+        -1,
+        maxTimestamp,
+        Date.now(),
+        producerWrites,
+        expected,
+      );
     } catch (err) {
       return Promise.reject(err);
     }
@@ -291,6 +448,7 @@ export class PartitionLog extends EventEmitter {
     logAppendTimeMs: number,
     maxTimestamp: number,
     nowMs: number,
+    producerWrites: ProducerWrite[],
     endOffset = metas[metas.length - 1]!.lastOffset + 1,
   ): Promise<AppendInfo> {
     const baseOffset = this.nextOffsetToAssign;
@@ -305,7 +463,7 @@ export class PartitionLog extends EventEmitter {
       maxTimestamp,
     };
     return new Promise<AppendInfo>((resolve, reject) => {
-      this.queue.push({ buf, batches: metas, info, nowMs, resolve, reject });
+      this.queue.push({ buf, batches: metas, producerWrites, info, nowMs, resolve, reject });
       if (!this.draining) {
         this.draining = true;
         void this.exclusive(() => this.drain());
@@ -384,6 +542,17 @@ export class PartitionLog extends EventEmitter {
           this.recoveryPoint = segment.nextOffset;
         }
         this.endOffset = segment.nextOffset;
+        for (const item of group) {
+          for (const w of item.producerWrites) {
+            this.producers.apply(w.producerId, w.epoch, w.batch);
+            const pending = this.pendingProducers.get(w.producerId);
+            if (pending !== undefined && pending.batches[0] === w.batch) {
+              pending.batches.shift();
+              pending.done.shift();
+              if (pending.batches.length === 0) this.pendingProducers.delete(w.producerId);
+            }
+          }
+        }
         for (const item of group) item.resolve(item.info);
         for (const item of group) {
           try {
@@ -416,6 +585,7 @@ export class PartitionLog extends EventEmitter {
   private failQueued(group: PendingAppend[], error: TributaryError): void {
     const failed = group.concat(this.queue.splice(0));
     this.nextOffsetToAssign = this.endOffset;
+    this.pendingProducers.clear();
     try {
       this.epochs.truncateFromEnd(this.endOffset);
     } catch (err) {
@@ -439,6 +609,7 @@ export class PartitionLog extends EventEmitter {
       this.recoveryPoint = old.nextOffset;
       this.recordsSinceFlush = 0;
       await this.writeRecoveryPoint();
+      if (this.producers.size > 0) await this.writeProducerState();
       this.logger?.info({ dir: this.dir, baseOffset: segment.baseOffset }, 'rolled segment');
     } finally {
       done();
@@ -603,6 +774,7 @@ export class PartitionLog extends EventEmitter {
         this.nextOffsetToAssign = this.endOffset;
         if (this.endOffset === this.logStartOffset) this.epochs.clear();
         else this.epochs.truncateFromEnd(this.endOffset);
+        await this.rebuildProducerState();
         this.recoveryPoint = Math.min(this.recoveryPoint, this.endOffset);
         await this.writeRecoveryPoint();
       } catch (err) {
@@ -630,6 +802,7 @@ export class PartitionLog extends EventEmitter {
         this.endOffset = offset;
         this.nextOffsetToAssign = offset;
         this.epochs.clear();
+        await this.rebuildProducerState();
         this.recoveryPoint = offset;
         await this.writeRecoveryPoint();
       } catch (err) {
@@ -654,6 +827,7 @@ export class PartitionLog extends EventEmitter {
         if (!failed) {
           this.recoveryPoint = this.endOffset;
           await this.writeRecoveryPoint();
+          await this.writeProducerState();
           await writeFile(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
           await fsyncDir(this.dir);
         }
@@ -674,6 +848,21 @@ export class PartitionLog extends EventEmitter {
     }
   }
 
+  /** Saves the producer state as of the log end (at rolls and at close). */
+  private async writeProducerState(): Promise<void> {
+    const path = join(this.dir, PRODUCER_STATE_FILE);
+    const text = JSON.stringify({ version: 0, offset: this.endOffset, producers: this.producers.toJSON() });
+    await writeFile(`${path}.tmp`, text);
+    await rename(`${path}.tmp`, path);
+  }
+
+  /** After a truncation the state must forget the cut batches: rebuild it from what is left. */
+  private async rebuildProducerState(): Promise<void> {
+    this.producers.clear();
+    await rm(join(this.dir, PRODUCER_STATE_FILE), { force: true });
+    await scanProducers(this.segments, this.files, this.producers, this.logStartOffset);
+  }
+
   private async writeRecoveryPoint(): Promise<void> {
     const value = this.recoveryPoint;
     if (value === this.checkpointedRecoveryPoint) return;
@@ -689,6 +878,93 @@ export class PartitionLog extends EventEmitter {
     await fsyncDir(this.dir);
     this.checkpointedRecoveryPoint = value;
   }
+}
+
+/** True when the batch at `pos` carries a producer id (an idempotent producer's batch). */
+function hasProducerId(buf: Buffer, pos: number): boolean {
+  return !(
+    buf.readInt32BE(pos + PRODUCER_ID_OFFSET) === -1 && buf.readInt32BE(pos + PRODUCER_ID_OFFSET + 4) === -1
+  );
+}
+
+/** The producer-state entry of a written batch, from its header; undefined without a producer id. */
+function producerWriteOf(
+  h: {
+    producerId: number;
+    producerEpoch: number;
+    baseSequence: number;
+    baseOffset: number;
+    lastOffsetDelta: number;
+  },
+  timestampMs: number,
+): ProducerWrite | undefined {
+  if (h.producerId < 0 || h.baseSequence < 0) return undefined;
+  return {
+    producerId: h.producerId,
+    epoch: h.producerEpoch,
+    batch: {
+      firstSeq: h.baseSequence,
+      lastSeq: lastSequence(h.baseSequence, h.lastOffsetDelta),
+      firstOffset: h.baseOffset,
+      lastOffset: h.baseOffset + h.lastOffsetDelta,
+      timestampMs,
+    },
+  };
+}
+
+/** `producer-state-checkpoint`: the producer state as of an offset, so start needs to scan only after it. */
+export const PRODUCER_STATE_FILE = 'producer-state-checkpoint';
+
+/** Applies the producer batches of every segment from `fromOffset` on to `table`. */
+async function scanProducers(
+  segments: LogSegment[],
+  files: FileHandleCache,
+  table: ProducerStateTable,
+  fromOffset: number,
+): Promise<void> {
+  for (const segment of segments) {
+    if (segment.sizeBytes === 0 || segment.nextOffset <= fromOffset) continue;
+    await files.use(segment.logPath, async (fh) => {
+      await scanFile(fh, 0, segment.sizeBytes, false, (b, _pos, chunk) => {
+        if (b.baseOffset < fromOffset) return true;
+        const h = readBatchHeader(chunk, b.position);
+        const w = producerWriteOf(h, h.maxTimestamp);
+        if (w !== undefined) table.apply(w.producerId, w.epoch, w.batch);
+        return true;
+      });
+    });
+  }
+}
+
+/** Producer state at open: the checkpoint if it is not past the log end, then the batches after it. */
+async function loadProducerState(
+  dir: string,
+  segments: LogSegment[],
+  files: FileHandleCache,
+): Promise<ProducerStateTable> {
+  const table = new ProducerStateTable();
+  const end = segments[segments.length - 1]!.nextOffset;
+  let from = segments[0]!.baseOffset;
+  try {
+    const saved = JSON.parse(await readFile(join(dir, PRODUCER_STATE_FILE), 'utf8')) as {
+      version: number;
+      offset: number;
+      producers: Array<[number, ProducerEntry]>;
+    };
+    if (
+      saved.version === 0 &&
+      Number.isSafeInteger(saved.offset) &&
+      saved.offset <= end &&
+      Array.isArray(saved.producers)
+    ) {
+      table.load(saved.producers);
+      from = saved.offset;
+    }
+  } catch {
+    // Missing or unreadable: scan the whole log.
+  }
+  await scanProducers(segments, files, table, from);
+  return table;
 }
 
 /** Rebuilds the epoch history from batch headers, for logs without a readable checkpoint. */

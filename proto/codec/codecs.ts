@@ -23,13 +23,26 @@
  * - zstd: the standard zstd frame format. The Java client streams, so its frames carry no content size;
  *   the bound then comes from the block headers (raw and RLE blocks declare their size, a compressed
  *   block regenerates at most 128 KiB). Implementation: `@bokuweb/zstd-wasm` (the reference C library
- *   compiled to WebAssembly), initialised by a top-level await in this module, so importing the codec
- *   registry means zstd is ready.
+ *   compiled to WebAssembly).
+ *
+ * The snappy, lz4 and zstd libraries load on first use, synchronously, so `compress`/`decompress` stay
+ * synchronous for every caller (the broker's produce validation, its offset-for-time and record-format
+ * reads, the client's encoder and decoder) and a process that never sees those codecs never pays for
+ * them (about 9 MB of an idle broker's RSS: two native libraries and a WebAssembly instance). A library
+ * that fails to load fails that codec only, with UNSUPPORTED_COMPRESSION and the cause; it is not retried.
+ *
+ * zstd's WebAssembly is compiled and instantiated synchronously (about 5 ms, once) through Emscripten's
+ * `Module.instantiateWasm` hook, because the package's own `init()` is asynchronous (it reads the file and
+ * instantiates with promises). The hook lives on the package's internal `module.js`, next to its entry
+ * point; the version is pinned in package.json and the zstd tests exercise this path.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import * as zstdWasm from '@bokuweb/zstd-wasm';
-import * as lz4 from 'lz4-napi';
-import * as snappy from 'snappy';
+import type * as ZstdWasm from '@bokuweb/zstd-wasm';
+import type * as Lz4 from 'lz4-napi';
+import type * as Snappy from 'snappy';
 import { TributaryError } from '../errors.js';
 
 /** Decompressed output is capped so a small "zip bomb" batch cannot exhaust memory. */
@@ -58,6 +71,32 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * A library loaded by the first call of the returned function. Call it outside any try that maps errors
+ * to CORRUPT_BATCH: a library that cannot load is UNSUPPORTED_COMPRESSION, whatever the input.
+ */
+export function onFirstUse<T>(codec: string, load: () => T): () => T {
+  let library: T | undefined;
+  let failure: TributaryError | undefined;
+  return () => {
+    if (library !== undefined) return library;
+    if (failure !== undefined) throw failure;
+    try {
+      library = load();
+      return library;
+    } catch (err) {
+      failure = new TributaryError(
+        'UNSUPPORTED_COMPRESSION',
+        `compression ${codec} is not available: its library did not load: ${(err as Error).message}`,
+        { cause: err },
+      );
+      throw failure;
+    }
+  };
+}
+
 // ---------------------------------------------------------------------------------------------- gzip
 
 export const gzipCodec: CompressionCodec = {
@@ -77,6 +116,8 @@ export const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x5
 const XERIAL_HEADER_BYTES = 16;
 const XERIAL_CHUNK_BYTES = 32 * 1024;
 
+const snappyLibrary = onFirstUse('snappy', () => require('snappy') as typeof Snappy);
+
 /** The uncompressed length a raw snappy block declares (its leading varint). */
 function snappyDeclaredLength(block: Buffer): number {
   let result = 0;
@@ -90,6 +131,7 @@ function snappyDeclaredLength(block: Buffer): number {
 }
 
 function snappyRawDecompress(block: Buffer, expected: number): Buffer {
+  const snappy = snappyLibrary();
   let out: Buffer;
   try {
     out = snappy.uncompressSync(block, { asBuffer: true }) as Buffer;
@@ -106,6 +148,7 @@ export function isXerialSnappy(buf: Buffer): boolean {
 
 export const snappyCodec: CompressionCodec = {
   compress: (buf) => {
+    const snappy = snappyLibrary();
     const parts: Buffer[] = [XERIAL_MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])];
     for (let pos = 0; pos < buf.length; pos += XERIAL_CHUNK_BYTES) {
       const chunk = snappy.compressSync(buf.subarray(pos, Math.min(buf.length, pos + XERIAL_CHUNK_BYTES)));
@@ -147,6 +190,8 @@ export const snappyCodec: CompressionCodec = {
 };
 
 // ----------------------------------------------------------------------------------------------- lz4
+
+const lz4Library = onFirstUse('lz4', () => require('lz4-napi') as typeof Lz4);
 
 const LZ4_FRAME_MAGIC = 0x184d2204;
 const LZ4_SKIPPABLE_MASK = 0xfffffff0;
@@ -199,9 +244,10 @@ export function lz4DecompressedBound(buf: Buffer): number {
 }
 
 export const lz4Codec: CompressionCodec = {
-  compress: (buf) => lz4.compressFrameSync(buf),
+  compress: (buf) => lz4Library().compressFrameSync(buf),
   decompress: (buf) => {
     const bound = lz4DecompressedBound(buf);
+    const lz4 = lz4Library();
     let out: Buffer;
     try {
       out = lz4.decompressFrameSync(buf);
@@ -287,12 +333,51 @@ export function zstdFrames(buf: Buffer): ZstdFrame[] {
   return frames;
 }
 
-await zstdWasm.init();
+/** The synchronous WebAssembly API (the project's `lib` setting has no WebAssembly types). */
+interface SyncWebAssembly {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => object;
+}
+
+/** The parts of the package's Emscripten module that a synchronous start needs. */
+interface ZstdEmscriptenModule {
+  instantiateWasm?: (imports: object, receiveInstance: (instance: object) => unknown) => unknown;
+  init(): unknown;
+  calledRun?: boolean;
+}
+
+/** Loads `@bokuweb/zstd-wasm` and starts its runtime synchronously (see the file comment). */
+function loadZstd(): typeof ZstdWasm {
+  const entry = require.resolve('@bokuweb/zstd-wasm');
+  const zstd = require(entry) as typeof ZstdWasm;
+  // The same module instance the entry point's functions use (`require('./module')` in the package).
+  const { Module } = require(join(dirname(entry), 'module.js')) as { Module: ZstdEmscriptenModule };
+  if (Module.calledRun !== true) {
+    const { WebAssembly } = globalThis as unknown as { WebAssembly: SyncWebAssembly };
+    const wasm = new WebAssembly.Module(readFileSync(join(dirname(entry), 'zstd.wasm')));
+    let failure: unknown;
+    Module.instantiateWasm = (imports, receiveInstance) => {
+      try {
+        return receiveInstance(new WebAssembly.Instance(wasm, imports));
+      } catch (err) {
+        failure = err;
+        return false;
+      }
+    };
+    Module.init();
+    if (failure !== undefined) throw failure;
+  }
+  if (Module.calledRun !== true) throw new Error('the zstd WebAssembly runtime did not start synchronously');
+  return zstd;
+}
+
+const zstdLibrary = onFirstUse('zstd', loadZstd);
 
 export const zstdCodec: CompressionCodec = {
-  compress: (buf) => asBuffer(zstdWasm.compress(buf, ZSTD_LEVEL)),
+  compress: (buf) => asBuffer(zstdLibrary().compress(buf, ZSTD_LEVEL)),
   decompress: (buf) => {
     const frames = zstdFrames(buf);
+    const zstdWasm = zstdLibrary();
     const parts: Buffer[] = [];
     for (const frame of frames) {
       try {

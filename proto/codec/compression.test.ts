@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { TributaryError } from '../errors.js';
-import { isXerialSnappy, lz4DecompressedBound, XERIAL_MAGIC, zstdFrames } from './codecs.js';
+import { isXerialSnappy, lz4DecompressedBound, onFirstUse, XERIAL_MAGIC, zstdFrames } from './codecs.js';
 import {
   Compression,
   type CompressionName,
@@ -10,6 +11,15 @@ import {
 } from './compression.js';
 import { decodeRecordBatch } from './record-decoder.js';
 import { encodeRecordBatch } from './record-encoder.js';
+
+// Read before any test runs: vitest runs each test file in its own process, so nothing else has loaded
+// the codec libraries yet; the imports above (the registry, encoder and decoder) must not have either.
+const codecLibraries = ['/snappy/', '/lz4-napi/', '/@bokuweb/zstd-wasm/'];
+const loadedLibraries = () =>
+  codecLibraries.filter((lib) =>
+    Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes(lib)),
+  );
+const loadedAtImport = loadedLibraries();
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const TEXT = 'tributary tributary tributary tributary';
@@ -22,6 +32,42 @@ function reason(fn: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+describe('codec libraries load on first use', () => {
+  it('importing the registry loads none of them; using a codec loads only its own', () => {
+    expect(loadedAtImport).toEqual([]);
+    const payload = Buffer.from(TEXT);
+    const codec = compressionCodec(Compression.lz4);
+    expect(codec.decompress(codec.compress(payload))).toEqual(payload);
+    expect(loadedLibraries()).toEqual(['/lz4-napi/']);
+  });
+
+  it('loads a library once; a library that fails is UNSUPPORTED_COMPRESSION with its cause, not retried', () => {
+    let loads = 0;
+    const ok = onFirstUse('test', () => ({ n: ++loads }));
+    expect(ok()).toBe(ok());
+    expect(loads).toBe(1);
+
+    const cause = new Error('cannot open shared object file');
+    let attempts = 0;
+    const broken = onFirstUse('snappy', () => {
+      attempts++;
+      throw cause;
+    });
+    let thrown: unknown;
+    try {
+      broken();
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(TributaryError);
+    expect((thrown as TributaryError).reason).toBe('UNSUPPORTED_COMPRESSION');
+    expect((thrown as TributaryError).message).toContain('compression snappy is not available');
+    expect((thrown as TributaryError).cause).toBe(cause);
+    expect(reason(broken)).toBe('UNSUPPORTED_COMPRESSION');
+    expect(attempts).toBe(1);
+  });
+});
 
 describe('compression codecs', () => {
   const names: CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];

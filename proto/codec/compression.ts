@@ -9,8 +9,9 @@ export { type CompressionCodec, MAX_DECOMPRESSED_BYTES } from './codecs.js';
  * so the broker can check its header without decompressing.
  *
  * All four of Kafka's codecs are registered here (formats and bounds in `codecs.ts`), for broker and
- * client alike; `codecs.ts` initialises zstd's WebAssembly with a top-level await, so every codec is
- * ready once this module has loaded. `registerCompressionCodec` can replace one (e.g. a faster build).
+ * client alike. Every codec is usable synchronously at any time; snappy, lz4 and zstd load their library
+ * on first use (`codecs.ts`), so only processes that meet those codecs pay for them.
+ * `registerCompressionCodec` can replace one (e.g. a faster build).
  */
 export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionName = keyof typeof Compression;

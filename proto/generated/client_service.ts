@@ -13,6 +13,8 @@ import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Outpu
 import type { FetchTopic as _tributary_v1_FetchTopic, FetchTopic__Output as _tributary_v1_FetchTopic__Output } from './tributary/v1/FetchTopic.js';
 import type { FetchTopicResponse as _tributary_v1_FetchTopicResponse, FetchTopicResponse__Output as _tributary_v1_FetchTopicResponse__Output } from './tributary/v1/FetchTopicResponse.js';
 import type { Header as _tributary_v1_Header, Header__Output as _tributary_v1_Header__Output } from './tributary/v1/Header.js';
+import type { InitProducerIdRequest as _tributary_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tributary_v1_InitProducerIdRequest__Output } from './tributary/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _tributary_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _tributary_v1_InitProducerIdResponse__Output } from './tributary/v1/InitProducerIdResponse.js';
 import type { ListOffsetsPartition as _tributary_v1_ListOffsetsPartition, ListOffsetsPartition__Output as _tributary_v1_ListOffsetsPartition__Output } from './tributary/v1/ListOffsetsPartition.js';
 import type { ListOffsetsPartitionResponse as _tributary_v1_ListOffsetsPartitionResponse, ListOffsetsPartitionResponse__Output as _tributary_v1_ListOffsetsPartitionResponse__Output } from './tributary/v1/ListOffsetsPartitionResponse.js';
 import type { ListOffsetsRequest as _tributary_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tributary_v1_ListOffsetsRequest__Output } from './tributary/v1/ListOffsetsRequest.js';
@@ -56,6 +58,8 @@ export interface ProtoGrpcType {
       FetchTopic: MessageTypeDefinition<_tributary_v1_FetchTopic, _tributary_v1_FetchTopic__Output>
       FetchTopicResponse: MessageTypeDefinition<_tributary_v1_FetchTopicResponse, _tributary_v1_FetchTopicResponse__Output>
       Header: MessageTypeDefinition<_tributary_v1_Header, _tributary_v1_Header__Output>
+      InitProducerIdRequest: MessageTypeDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdRequest__Output>
+      InitProducerIdResponse: MessageTypeDefinition<_tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdResponse__Output>
       ListOffsetsPartition: MessageTypeDefinition<_tributary_v1_ListOffsetsPartition, _tributary_v1_ListOffsetsPartition__Output>
       ListOffsetsPartitionResponse: MessageTypeDefinition<_tributary_v1_ListOffsetsPartitionResponse, _tributary_v1_ListOffsetsPartitionResponse__Output>
       ListOffsetsRequest: MessageTypeDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsRequest__Output>

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from '../../tributary/v1/FetchRequest.js';
 import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Output as _tributary_v1_FetchResponse__Output } from '../../tributary/v1/FetchResponse.js';
+import type { InitProducerIdRequest as _tributary_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tributary_v1_InitProducerIdRequest__Output } from '../../tributary/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _tributary_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _tributary_v1_InitProducerIdResponse__Output } from '../../tributary/v1/InitProducerIdResponse.js';
 import type { ListOffsetsRequest as _tributary_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tributary_v1_ListOffsetsRequest__Output } from '../../tributary/v1/ListOffsetsRequest.js';
 import type { ListOffsetsResponse as _tributary_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _tributary_v1_ListOffsetsResponse__Output } from '../../tributary/v1/ListOffsetsResponse.js';
 import type { MetadataRequest as _tributary_v1_MetadataRequest, MetadataRequest__Output as _tributary_v1_MetadataRequest__Output } from '../../tributary/v1/MetadataRequest.js';
@@ -31,6 +33,23 @@ export interface ClientServiceClient extends grpc.Client {
   fetch(argument: _tributary_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   fetch(argument: _tributary_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   fetch(argument: _tributary_v1_FetchRequest, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A producer id and epoch for an idempotent producer, allocated by the controller. Batches carrying
+   * them get per-partition sequence checks: a retried batch is written once.
+   */
+  InitProducerId(argument: _tributary_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tributary_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tributary_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tributary_v1_InitProducerIdRequest, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A producer id and epoch for an idempotent producer, allocated by the controller. Batches carrying
+   * them get per-partition sequence checks: a retried batch is written once.
+   */
+  initProducerId(argument: _tributary_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tributary_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tributary_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tributary_v1_InitProducerIdRequest, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Earliest, latest, or first offset at a timestamp, per partition.
@@ -119,6 +138,12 @@ export interface ClientServiceHandlers extends grpc.UntypedServiceImplementation
   Fetch: grpc.handleUnaryCall<_tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse>;
   
   /**
+   * A producer id and epoch for an idempotent producer, allocated by the controller. Batches carrying
+   * them get per-partition sequence checks: a retried batch is written once.
+   */
+  InitProducerId: grpc.handleUnaryCall<_tributary_v1_InitProducerIdRequest__Output, _tributary_v1_InitProducerIdResponse>;
+  
+  /**
    * Earliest, latest, or first offset at a timestamp, per partition.
    */
   ListOffsets: grpc.handleUnaryCall<_tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse>;
@@ -151,6 +176,7 @@ export interface ClientServiceHandlers extends grpc.UntypedServiceImplementation
 
 export interface ClientServiceDefinition extends grpc.ServiceDefinition {
   Fetch: MethodDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchResponse, _tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse__Output>
+  InitProducerId: MethodDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdRequest__Output, _tributary_v1_InitProducerIdResponse__Output>
   ListOffsets: MethodDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsResponse, _tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse__Output>
   Metadata: MethodDefinition<_tributary_v1_MetadataRequest, _tributary_v1_MetadataResponse, _tributary_v1_MetadataRequest__Output, _tributary_v1_MetadataResponse__Output>
   Produce: MethodDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse, _tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse__Output>

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AllocateProducerIdsRequest as _tributary_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _tributary_v1_AllocateProducerIdsRequest__Output } from '../../tributary/v1/AllocateProducerIdsRequest.js';
+import type { AllocateProducerIdsResponse as _tributary_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _tributary_v1_AllocateProducerIdsResponse__Output } from '../../tributary/v1/AllocateProducerIdsResponse.js';
 import type { AlterPartitionRequest as _tributary_v1_AlterPartitionRequest, AlterPartitionRequest__Output as _tributary_v1_AlterPartitionRequest__Output } from '../../tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse as _tributary_v1_AlterPartitionResponse, AlterPartitionResponse__Output as _tributary_v1_AlterPartitionResponse__Output } from '../../tributary/v1/AlterPartitionResponse.js';
 import type { ControlledShutdownRequest as _tributary_v1_ControlledShutdownRequest, ControlledShutdownRequest__Output as _tributary_v1_ControlledShutdownRequest__Output } from '../../tributary/v1/ControlledShutdownRequest.js';
@@ -14,6 +16,21 @@ import type { ReplicaFetchResponse as _tributary_v1_ReplicaFetchResponse, Replic
  * a partition's in-sync replica set. Not for clients.
  */
 export interface ReplicationServiceClient extends grpc.Client {
+  /**
+   * Sent to the controller by a broker that needs producer ids to hand out (a block at a time, KIP-730).
+   */
+  AllocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  AllocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  AllocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  AllocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Sent to the controller by a broker that needs producer ids to hand out (a block at a time, KIP-730).
+   */
+  allocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  allocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  allocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  allocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Sent to the controller by a partition leader to shrink or expand the ISR.
    */
@@ -67,6 +84,11 @@ export interface ReplicationServiceClient extends grpc.Client {
  */
 export interface ReplicationServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Sent to the controller by a broker that needs producer ids to hand out (a block at a time, KIP-730).
+   */
+  AllocateProducerIds: grpc.handleUnaryCall<_tributary_v1_AllocateProducerIdsRequest__Output, _tributary_v1_AllocateProducerIdsResponse>;
+  
+  /**
    * Sent to the controller by a partition leader to shrink or expand the ISR.
    */
   AlterPartition: grpc.handleUnaryCall<_tributary_v1_AlterPartitionRequest__Output, _tributary_v1_AlterPartitionResponse>;
@@ -84,6 +106,7 @@ export interface ReplicationServiceHandlers extends grpc.UntypedServiceImplement
 }
 
 export interface ReplicationServiceDefinition extends grpc.ServiceDefinition {
+  AllocateProducerIds: MethodDefinition<_tributary_v1_AllocateProducerIdsRequest, _tributary_v1_AllocateProducerIdsResponse, _tributary_v1_AllocateProducerIdsRequest__Output, _tributary_v1_AllocateProducerIdsResponse__Output>
   AlterPartition: MethodDefinition<_tributary_v1_AlterPartitionRequest, _tributary_v1_AlterPartitionResponse, _tributary_v1_AlterPartitionRequest__Output, _tributary_v1_AlterPartitionResponse__Output>
   ControlledShutdown: MethodDefinition<_tributary_v1_ControlledShutdownRequest, _tributary_v1_ControlledShutdownResponse, _tributary_v1_ControlledShutdownRequest__Output, _tributary_v1_ControlledShutdownResponse__Output>
   ReplicaFetch: MethodDefinition<_tributary_v1_ReplicaFetchRequest, _tributary_v1_ReplicaFetchResponse, _tributary_v1_ReplicaFetchRequest__Output, _tributary_v1_ReplicaFetchResponse__Output>
