@@ -12,14 +12,19 @@
  * partition land in order however many are in flight. When a request fails retriably (the stream broke, a
  * leader moved), every request behind it on that stream fails too, and the batches go back to their queues
  * in their original order; the partition sends nothing new until its in-flight requests are settled. A
- * batch can still land twice if the broker appended it before the failure (at-least-once; the idempotent
- * producer comes later). `maxInFlightPerPartition: 1` rules out even the rare case of a later batch
+ * batch can still land twice if the broker appended it before the failure (at-least-once; without
+ * idempotence). `maxInFlightPerPartition: 1` rules out even the rare case of a later batch
  * succeeding where an earlier one failed.
+ *
+ * Idempotence (the default with acks all): the producer asks the cluster for a producer id and numbers
+ * every partition's batches from 0; a batch keeps its numbers across retries, and the leader writes a
+ * batch it has seen once and answers a repeat with the original offsets, so retries never duplicate.
  */
 import type { CompressionName } from '../proto/codec/compression.js';
 import { compressionId, type ProducerRecord } from '../proto/codec/index.js';
 import type { TributaryError } from '../proto/errors.js';
 import type { Acks } from '../proto/generated/tributary/v1/Acks.js';
+import type { InitProducerIdResponse__Output } from '../proto/generated/tributary/v1/InitProducerIdResponse.js';
 import type { ProduceResponse__Output } from '../proto/generated/tributary/v1/ProduceResponse.js';
 import type { Cluster } from './cluster.js';
 import type { Connection } from './connection.js';
@@ -101,6 +106,12 @@ export interface ProducerOptions {
   deliveryTimeoutMs?: number;
   /** How long the broker may wait for acks=all; 0 means the broker default. */
   timeoutMs?: number;
+  /**
+   * Idempotent delivery (the default with acks all, as in Kafka's Java client): the producer gets a
+   * producer id from the cluster and numbers each partition's batches, so the leader writes a retried
+   * batch once. Needs acks 'all' and at most 5 requests in flight per partition.
+   */
+  idempotent?: boolean;
 }
 
 const KiB = 1024;
@@ -121,6 +132,11 @@ export const PRODUCER_DEFAULTS = {
   deliveryTimeoutMs: 120_000,
   timeoutMs: 0,
 } as const;
+
+/** Sequence numbers are int32 and wrap, as in Kafka. */
+const SEQUENCE_MODULO = 2 ** 31;
+/** Kafka's limit with idempotence: the broker remembers the last five batches per producer. */
+const IDEMPOTENT_MAX_IN_FLIGHT = 5;
 
 const ACKS: Record<AcksMode, Acks> = { none: 'ACKS_NONE', leader: 'ACKS_LEADER', all: 'ACKS_ALL' };
 const MAX_MESSAGES_PER_SEND = 1_000_000;
@@ -197,7 +213,14 @@ export interface ProducerStats {
 }
 
 export class Producer {
-  readonly options: Required<Omit<ProducerOptions, 'partitioner'>>;
+  readonly options: Required<Omit<ProducerOptions, 'partitioner' | 'idempotent'>>;
+  /** Whether batches carry a producer id and sequence numbers (see ProducerOptions.idempotent). */
+  readonly idempotent: boolean;
+  private producerId = -1;
+  private producerEpoch = -1;
+  private producerIdRequest: Promise<void> | undefined;
+  /** Next sequence number per partition key. */
+  private readonly sequences = new Map<string, number>();
   readonly stats: ProducerStats = { requests: 0, batches: 0, records: 0, retries: 0, failedBatches: 0 };
   private readonly partitioner: Partitioner | null;
   private readonly sticky = new StickyPartitioner();
@@ -231,6 +254,16 @@ export class Producer {
   ) {
     const o = { ...PRODUCER_DEFAULTS, ...stripUndefined(options) };
     delete (o as ProducerOptions).partitioner;
+    delete (o as ProducerOptions).idempotent;
+    this.idempotent = options.idempotent ?? o.acks === 'all';
+    if (this.idempotent && o.acks !== 'all') {
+      throw new RangeError(`an idempotent producer needs acks 'all', got '${o.acks}'`);
+    }
+    if (this.idempotent && o.maxInFlightPerPartition > IDEMPOTENT_MAX_IN_FLIGHT) {
+      throw new RangeError(
+        `an idempotent producer allows at most ${IDEMPOTENT_MAX_IN_FLIGHT} requests in flight per partition`,
+      );
+    }
     compressionId(o.compression);
     if (!(o.acks in ACKS)) throw new RangeError(`acks must be none, leader or all, got ${o.acks}`);
     positiveInt('batchBytes', o.batchBytes);
@@ -597,6 +630,15 @@ export class Producer {
    */
   private async drain(): Promise<void> {
     if (this.disconnected) return;
+    if (this.idempotent && this.producerId < 0 && this.accumulator.readyQueues().size > 0) {
+      try {
+        await this.initProducerId();
+      } catch {
+        // Unreachable cluster or no controller yet: try again shortly (delivery timeouts still apply).
+        this.retryAt(Date.now() + this.options.retryBackoffMs);
+        return;
+      }
+    }
     const now = Date.now();
     let earliestRetryMs = Number.POSITIVE_INFINITY;
     const byLeader = new Map<number, { connection: Connection; keys: string[] }>();
@@ -643,20 +685,65 @@ export class Producer {
         });
       }
     }
-    if (
-      Number.isFinite(earliestRetryMs) &&
-      !(this.retryTimer !== null && this.retryAtMs <= earliestRetryMs)
-    ) {
-      if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-      this.retryAtMs = earliestRetryMs;
-      this.retryTimer = setTimeout(
-        () => {
-          this.retryTimer = null;
-          this.kick();
-        },
-        Math.max(1, earliestRetryMs - Date.now()),
-      );
+    if (Number.isFinite(earliestRetryMs)) this.retryAt(earliestRetryMs);
+  }
+
+  /** Runs the drain loop again at `atMs` (an earlier pending wake-up wins). */
+  private retryAt(atMs: number): void {
+    if (this.retryTimer !== null && this.retryAtMs <= atMs) return;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryAtMs = atMs;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.kick();
+      },
+      Math.max(1, atMs - Date.now()),
+    );
+  }
+
+  /** Gets this producer's id and epoch from the cluster, once (concurrent callers share the request). */
+  private initProducerId(): Promise<void> {
+    this.producerIdRequest ??= this.cluster.connection
+      .unary<InitProducerIdResponse__Output>((md, opts, cb) =>
+        this.cluster.connection.client.InitProducerId({}, md, opts, cb),
+      )
+      .then((res) => {
+        this.producerId = Number(res.producer_id);
+        this.producerEpoch = res.producer_epoch;
+      })
+      .finally(() => {
+        this.producerIdRequest = undefined;
+      });
+    return this.producerIdRequest;
+  }
+
+  /**
+   * After a numbered batch failed for good, its sequence numbers may be missing at the broker, and later
+   * batches of the partition would be refused as out of order: start over with a new producer id, and
+   * re-number the batches that were never sent. Batches already sent keep their bytes (the broker may
+   * hold them) and fail or succeed under the old id.
+   */
+  private resetProducerId(): void {
+    this.producerId = -1;
+    this.producerEpoch = -1;
+    this.sequences.clear();
+    for (const queue of this.accumulator.readyQueues().values()) {
+      for (const b of queue) if (b.attempts === 0) b.encoded = null;
     }
+  }
+
+  /** Encodes a batch for sending; an idempotent producer numbers it at its first encoding. */
+  private encodeBatch(batch: ProducerBatch): Buffer {
+    if (!this.idempotent || batch.encoded !== null) return batch.encode();
+    const baseSequence = this.sequences.get(batch.key) ?? 0;
+    const encoded = batch.encode({
+      producerId: this.producerId,
+      producerEpoch: this.producerEpoch,
+      baseSequence,
+    });
+    this.sequences.set(batch.key, (baseSequence + batch.records.length) % SEQUENCE_MODULO);
+    return encoded;
   }
 
   /** Whether a partition may put another request in flight. */
@@ -687,9 +774,11 @@ export class Producer {
         ) {
           break;
         }
+        // Idempotent: one batch per partition per request, so a retried (duplicate) batch travels alone.
+        if (this.idempotent && taken.some((b) => b.key === key)) break;
         let encoded: Buffer;
         try {
-          encoded = head.encode();
+          encoded = this.encodeBatch(head);
         } catch (err) {
           this.accumulator.shift(key);
           this.handleFailure(head, fromServiceError(err), undefined);
@@ -798,6 +887,7 @@ export class Producer {
       return;
     }
     this.stats.failedBatches++;
+    if (this.idempotent && batch.encoded !== null) this.resetProducerId();
     const failure =
       error instanceof TributaryClientError
         ? new TributaryClientError(error.reasonName, `${batch.topic}[${batch.partition}]: ${error.message}`, {

@@ -73,11 +73,17 @@ export class ProducerBatch {
     );
   }
 
-  encode(): Buffer {
+  /**
+   * The batch's bytes, encoded once: a retry sends the same bytes, so an idempotent producer's sequence
+   * numbers (`identity`, given at the first encoding) stay those of the first attempt.
+   */
+  encode(identity?: { producerId: number; producerEpoch: number; baseSequence: number }): Buffer {
     if (this.encoded === null) {
       this.encoded = encodeRecordBatch(
         this.records.map((r) => r.record),
-        { compression: this.settings.compression },
+        identity === undefined
+          ? { compression: this.settings.compression }
+          : { compression: this.settings.compression, ...identity },
       );
     }
     return this.encoded;

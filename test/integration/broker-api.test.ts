@@ -317,6 +317,44 @@ describe('produce and read', () => {
   });
 });
 
+describe('idempotent producers', () => {
+  const idempotent = (producerId: string, epoch: number, baseSequence: number, values: string[]) =>
+    encodeRecordBatch(
+      values.map((v) => ({ key: null, value: v, timestamp: Date.now() })),
+      { producerId: Number(producerId), producerEpoch: epoch, baseSequence },
+    );
+
+  it('hands out distinct producer ids, writes a retried batch once, and refuses gaps and fenced epochs', async () => {
+    await createTopic('idem');
+    const a = await call<{ producer_id: string; producer_epoch: number }>(stubs.client, 'InitProducerId', {});
+    const b = await call<{ producer_id: string; producer_epoch: number }>(stubs.client, 'InitProducerId', {});
+    expect(a.producer_id).not.toBe(b.producer_id);
+    expect(a.producer_epoch).toBe(0);
+    const first = onlyPartition(
+      await produce('idem', 0, { batches: idempotent(a.producer_id, 0, 0, ['x', 'y']) }),
+    );
+    expect([first.base_offset, first.last_offset]).toEqual(['0', '1']);
+    // The same batch again (a retry after a lost answer): the original offsets, nothing written.
+    const retry = onlyPartition(
+      await produce('idem', 0, { batches: idempotent(a.producer_id, 0, 0, ['x', 'y']) }),
+    );
+    expect([retry.base_offset, retry.last_offset, retry.error]).toEqual(['0', '1', null]);
+    const gap = onlyPartition(await produce('idem', 0, { batches: idempotent(a.producer_id, 0, 5, ['z']) }));
+    expectWireError(gap.error, 'OUT_OF_ORDER_SEQUENCE_NUMBER');
+    const unknown = onlyPartition(
+      await produce('idem', 0, { batches: idempotent(b.producer_id, 0, 3, ['z']) }),
+    );
+    expectWireError(unknown.error, 'UNKNOWN_PRODUCER_ID');
+    const next = onlyPartition(await produce('idem', 0, { batches: idempotent(a.producer_id, 1, 0, ['z']) }));
+    expect(next.base_offset).toBe('2');
+    const fenced = onlyPartition(
+      await produce('idem', 0, { batches: idempotent(a.producer_id, 0, 2, ['old']) }),
+    );
+    expectWireError(fenced.error, 'INVALID_PRODUCER_EPOCH');
+    expect((await listOffsets('idem', 0, 'OFFSET_SPEC_LATEST')).offset).toBe('3');
+  });
+});
+
 describe('bad input', () => {
   it('rejects unknown topics and partitions precisely', async () => {
     await createTopic('known', 2);
