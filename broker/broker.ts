@@ -88,6 +88,7 @@ export class Broker {
     await mkdir(config.dataDir, { recursive: true });
     const dcs = await openStore(config, logger);
     const cleanups: Array<() => Promise<unknown>> = [() => dcs.close()];
+    let replicasRef: ReplicaManager | undefined;
     try {
       const id = await clusterId(dcs);
       const topics = new TopicRegistry(dcs);
@@ -98,6 +99,12 @@ export class Broker {
         maxOpenFiles: config.maxOpenFiles,
         retentionCheckIntervalMs: config.retentionCheckIntervalMs,
         logger,
+        compaction: {
+          intervalMs: config.logCleanerIntervalMs,
+          limits: { maxKeys: config.logCleanerMaxKeys, ioBytesPerSecond: config.logCleanerIoBytesPerSecond },
+          // Only committed data is compacted: below the high watermark, on leaders and followers alike.
+          uncleanableFrom: (topic, partition) => replicasRef?.find(topic, partition)?.highWatermark ?? 0,
+        },
       });
       await logs.open((name) => {
         const topic = topics.list(true).find((t) => t.name === name);
@@ -109,7 +116,7 @@ export class Broker {
         config.controllerRequestTimeoutMs,
         config.replicaFetchMaxBytes + 1024 * 1024,
       );
-      const replicas = new ReplicaManager(logs, config, {
+      const replicas: ReplicaManager = new ReplicaManager(logs, config, {
         brokerId: config.nodeId,
         brokerEpoch: () => cluster.brokerEpoch(),
         peer: (brokerId) => cluster.replicationClient(brokerId),
@@ -125,6 +132,7 @@ export class Broker {
           ),
         logger,
       });
+      replicasRef = replicas;
       await replicas.loadHighWatermarks();
       cleanups.unshift(() => replicas.stop());
       const lifecycle = new Lifecycle();

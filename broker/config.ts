@@ -99,6 +99,12 @@ export interface BrokerConfig {
   maxOpenFiles: number;
   /** How often retention and age-based rolls are checked. */
   retentionCheckIntervalMs: number;
+  /** How often compacted topics are checked for a compaction pass. */
+  logCleanerIntervalMs: number;
+  /** Keys one compaction pass holds in memory (about 100 bytes each); a pass covers fewer segments rather than exceed it. */
+  logCleanerMaxKeys: number;
+  /** Compaction rewrite speed limit in bytes per second; 0 is unlimited. */
+  logCleanerIoBytesPerSecond: number;
 
   /** HTTP/2 flow-control window the broker grants each stream (bytes). Raised well above the 64 KiB default. */
   http2StreamWindowBytes: number;
@@ -153,6 +159,9 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logMessageTimestampType: 'CreateTime',
   maxOpenFiles: 1024,
   retentionCheckIntervalMs: 60_000,
+  logCleanerIntervalMs: 15_000,
+  logCleanerMaxKeys: 1_000_000,
+  logCleanerIoBytesPerSecond: 64 * 1024 * 1024,
   http2StreamWindowBytes: 4 * 1024 * 1024,
   http2ConnectionWindowBytes: 32 * 1024 * 1024,
   shutdownGraceMs: 10_000,
@@ -187,6 +196,9 @@ const INT_RANGES: Partial<Record<Key, [number, number]>> = {
   logFlushMessages: [1, Number.MAX_SAFE_INTEGER],
   maxOpenFiles: [16, 1_000_000],
   retentionCheckIntervalMs: [10, 86_400_000],
+  logCleanerIntervalMs: [10, 86_400_000],
+  logCleanerMaxKeys: [1000, 100_000_000],
+  logCleanerIoBytesPerSecond: [0, Number.MAX_SAFE_INTEGER],
   http2StreamWindowBytes: [65_535, 2 ** 31 - 1],
   http2ConnectionWindowBytes: [65_535, 2 ** 31 - 1],
   shutdownGraceMs: [0, 600_000],

@@ -33,8 +33,11 @@ describe('topic configs', () => {
     expect(failure({ 'retention.ms': 'soon' })).toMatch(/^INVALID_CONFIG: retention.ms must be an integer/);
     expect(failure({ 'retention.ms': '-2' })).toMatch(/^INVALID_CONFIG: retention.ms must be in \[-1/);
     expect(failure({ 'segment.bytes': '10' })).toMatch(/^INVALID_CONFIG: segment.bytes/);
-    expect(failure({ 'cleanup.policy': 'compact' })).toMatch(
-      /^INVALID_CONFIG: cleanup.policy must be one of delete/,
+    expect(failure({ 'cleanup.policy': 'shred' })).toMatch(
+      /^INVALID_CONFIG: cleanup.policy must be delete, compact or compact,delete/,
+    );
+    expect(failure({ 'min.cleanable.dirty.ratio': '2' })).toMatch(
+      /^INVALID_CONFIG: min.cleanable.dirty.ratio/,
     );
     expect(failure({ 'message.timestamp.type': 'Now' })).toMatch(/^INVALID_CONFIG: message.timestamp.type/);
     expect(failure({ 'retention.forever': '1' })).toMatch(
@@ -47,7 +50,10 @@ describe('topic configs', () => {
   });
 
   it('maps topic entries over broker defaults for the storage engine', () => {
-    const c = logConfigFor({ 'retention.bytes': '5000', 'flush.ms': '0' }, DEFAULT_BROKER_CONFIG);
+    const c = logConfigFor(
+      { 'retention.bytes': '5000', 'flush.ms': '0', 'cleanup.policy': 'compact,delete' },
+      DEFAULT_BROKER_CONFIG,
+    );
     expect(c).toEqual({
       segmentBytes: DEFAULT_BROKER_CONFIG.logSegmentBytes,
       segmentMs: DEFAULT_BROKER_CONFIG.logSegmentMs,
@@ -58,6 +64,10 @@ describe('topic configs', () => {
       flushIntervalMs: 0,
       flushMessages: DEFAULT_BROKER_CONFIG.logFlushMessages,
       timestampType: 'CreateTime',
+      cleanupPolicy: 'compact,delete',
+      deleteRetentionMs: 86_400_000,
+      minCleanableDirtyRatio: 0.5,
+      minCompactionLagMs: 0,
     });
     const described = describeTopicConfigs({ 'retention.bytes': '5000' }, DEFAULT_BROKER_CONFIG);
     expect(described.find((d) => d.name === 'retention.bytes')).toMatchObject({

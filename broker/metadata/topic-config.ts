@@ -31,9 +31,39 @@ function oneOf(...allowed: string[]) {
 
 export const TOPIC_CONFIGS: Readonly<Record<string, ConfigSpec>> = {
   'cleanup.policy': {
-    doc: 'delete: drop old segments by retention. (compact arrives with log compaction.)',
-    parse: oneOf('delete'),
+    doc: 'delete: drop old segments by retention; compact: keep the latest record of every key; compact,delete: both.',
+    parse: (raw: string): string => {
+      const normal = raw
+        .split(',')
+        .map((p) => p.trim())
+        .sort()
+        .join(',');
+      if (!['delete', 'compact', 'compact,delete'].includes(normal)) {
+        throw `must be delete, compact or compact,delete, got ${JSON.stringify(raw)}`;
+      }
+      return normal;
+    },
     brokerDefault: () => 'delete',
+  },
+  'delete.retention.ms': {
+    doc: 'How long compaction keeps a tombstone (a null value), so consumers see the deletion.',
+    parse: integer(0),
+    brokerDefault: () => 24 * 60 * 60 * 1000,
+  },
+  'min.cleanable.dirty.ratio': {
+    doc: 'Compact once this share of the closed segments was written since the last compaction (0-1).',
+    parse: (raw: string): string => {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+        throw `must be a number in [0, 1], got ${JSON.stringify(raw)}`;
+      return String(n);
+    },
+    brokerDefault: () => '0.5',
+  },
+  'min.compaction.lag.ms': {
+    doc: 'Records younger than this are never compacted away.',
+    parse: integer(0),
+    brokerDefault: () => 0,
   },
   'retention.ms': {
     doc: 'Delete a closed segment once its newest record is older than this; -1 keeps forever.',
@@ -162,5 +192,9 @@ export function logConfigFor(entries: Record<string, string>, broker: BrokerConf
     flushIntervalMs: Number(value('flush.ms')),
     flushMessages: Number(value('flush.messages')),
     timestampType: value('message.timestamp.type') as LogConfig['timestampType'],
+    cleanupPolicy: value('cleanup.policy') as LogConfig['cleanupPolicy'],
+    deleteRetentionMs: Number(value('delete.retention.ms')),
+    minCleanableDirtyRatio: Number(value('min.cleanable.dirty.ratio')),
+    minCompactionLagMs: Number(value('min.compaction.lag.ms')),
   };
 }

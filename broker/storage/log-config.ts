@@ -19,6 +19,14 @@ export interface LogConfig {
   /** fsync after this many records since the last fsync; 1 = every append (flush.messages). */
   flushMessages: number;
   timestampType: 'CreateTime' | 'LogAppendTime';
+  /** `delete` (retention), `compact` (keep the latest record per key) or both (cleanup.policy). */
+  cleanupPolicy: 'delete' | 'compact' | 'compact,delete';
+  /** How long a tombstone (null value) survives compaction, so consumers see the deletion (delete.retention.ms). */
+  deleteRetentionMs: number;
+  /** Compact once this share of the closed segments' bytes was written since the last compaction. */
+  minCleanableDirtyRatio: number;
+  /** Records younger than this are never compacted away (min.compaction.lag.ms). */
+  minCompactionLagMs: number;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
@@ -33,6 +41,10 @@ export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
   flushIntervalMs: 1000,
   flushMessages: Number.MAX_SAFE_INTEGER,
   timestampType: 'CreateTime',
+  cleanupPolicy: 'delete',
+  deleteRetentionMs: 24 * 60 * 60 * 1000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
 });
 
 /** Relative offsets and positions are int32 in the indexes, so a segment must stay below 2 GiB. */

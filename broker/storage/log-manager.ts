@@ -2,6 +2,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TributaryError } from '../../proto/errors.js';
 import { FileHandleCache } from './file-handle-cache.js';
+import { type CompactionLimits, compactLog, dirtyBytes, readCleanerCheckpoint } from './log-cleaner.js';
 import type { LogConfig } from './log-config.js';
 import type { LoaderLogger } from './log-loader.js';
 import { PartitionLog } from './partition-log.js';
@@ -17,6 +18,13 @@ export interface LogManagerOptions {
   /** How often recovery points are checkpointed; default 60 s, like Kafka's. */
   checkpointIntervalMs?: number;
   logger?: LoaderLogger;
+  /** Log compaction (topics with cleanup.policy compact): how often to look, and the limits of a pass. */
+  compaction?: {
+    intervalMs: number;
+    limits: CompactionLimits;
+    /** The offset compaction must stay below for a partition (its high watermark); default: no limit. */
+    uncleanableFrom?: (topic: string, partition: number) => number;
+  };
 }
 
 /** Directories being deleted are renamed with this suffix first, so a crash midway is finished at open. */
@@ -174,6 +182,22 @@ export class LogManager {
       await log.flush();
     });
     every(this.opts.checkpointIntervalMs ?? 60_000, 'checkpoint', (log) => log.checkpoint());
+    const compaction = this.opts.compaction;
+    if (compaction !== undefined) {
+      every(compaction.intervalMs, 'compaction', async (log, nowMs) => {
+        const c = log.currentConfig;
+        if (!c.cleanupPolicy.includes('compact')) return;
+        const entry = [...this.logsByKey.values()].find((e) => e.log === log);
+        if (entry === undefined) return;
+        const { dirty, total } = dirtyBytes(log, await readCleanerCheckpoint(log.dir));
+        if (total === 0 || dirty / total < c.minCleanableDirtyRatio) return;
+        const limit = compaction.uncleanableFrom?.(entry.topic, entry.partition) ?? Number.POSITIVE_INFINITY;
+        const r = await compactLog(log, this.files, compaction.limits, nowMs, limit);
+        if (r.segmentsRewritten > 0) {
+          this.opts.logger?.info({ topic: entry.topic, partition: entry.partition, ...r }, 'compacted log');
+        }
+      });
+    }
     every(this.opts.retentionCheckIntervalMs, 'retention', async (log, nowMs) => {
       await log.rollIfAged(nowMs);
       await log.enforceRetention(nowMs);

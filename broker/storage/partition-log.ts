@@ -125,6 +125,9 @@ export class PartitionLog extends EventEmitter {
   private rollInProgress: Promise<void> = Promise.resolve();
   private closed = false;
   private failure: TributaryError | undefined;
+  private activeReads = 0;
+  private readGate: Promise<void> | undefined;
+  private readsIdle: (() => void) | undefined;
   /** Idempotent producers' state as of the log end (written batches only). */
   readonly producers: ProducerStateTable;
   /** Batches of idempotent producers queued but not yet written, with the promise of their append. */
@@ -618,6 +621,92 @@ export class PartitionLog extends EventEmitter {
 
   async read(offset: number, maxBytes: number, opts: { maxOffset?: number } = {}): Promise<ReadResult> {
     this.assertUsable();
+    await this.enterRead();
+    try {
+      return await this.readSegments(offset, maxBytes, opts);
+    } finally {
+      this.leaveRead();
+    }
+  }
+
+  /** Reads wait while a cleaned segment is swapped in, and a swap waits for reads in progress. */
+  private async enterRead(): Promise<void> {
+    while (this.readGate !== undefined) await this.readGate;
+    this.activeReads++;
+  }
+
+  private leaveRead(): void {
+    this.activeReads--;
+    if (this.activeReads === 0) this.readsIdle?.();
+  }
+
+  private async withReadsPaused<T>(fn: () => Promise<T>): Promise<T> {
+    let open!: () => void;
+    this.readGate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    try {
+      if (this.activeReads > 0) {
+        await new Promise<void>((resolve) => {
+          this.readsIdle = resolve;
+        });
+      }
+      this.readsIdle = undefined;
+      return await fn();
+    } finally {
+      this.readGate = undefined;
+      open();
+    }
+  }
+
+  /**
+   * The log's closed segments (never the active one), oldest first: what compaction may rewrite.
+   */
+  closedSegments(): ReadonlyArray<LogSegment> {
+    return this.segments.slice(0, -1);
+  }
+
+  /**
+   * Swaps in a compacted copy of `old` (written by the cleaner at `cleanedPath`, same offsets, some
+   * records removed). The old indexes go first, so a crash in between leaves a log whose indexes are
+   * rebuilt at start; reads are paused for the swap itself and never see half of it. Returns false if
+   * the segment is gone meanwhile (retention), after removing the cleaned file.
+   */
+  replaceSegment(old: LogSegment, cleanedPath: string): Promise<boolean> {
+    this.assertUsable();
+    return this.exclusive(() =>
+      this.withReadsPaused(async () => {
+        const i = this.segments.indexOf(old);
+        if (i < 0 || i === this.segments.length - 1) {
+          await rm(cleanedPath, { force: true });
+          return false;
+        }
+        await rm(old.offsetIndex.path, { force: true });
+        await rm(old.timeIndex.path, { force: true });
+        await fsyncDir(this.dir);
+        await rename(cleanedPath, old.logPath);
+        await fsyncDir(this.dir);
+        await this.files.invalidate(old.logPath);
+        const fresh = LogSegment.blank(this.dir, old.baseOffset);
+        await fresh.recover(this.config.indexIntervalBytes);
+        if (fresh.nextOffset !== old.nextOffset) {
+          throw new TributaryError(
+            'STORAGE_ERROR',
+            `compacted segment ${old.logPath} ends at ${fresh.nextOffset}, not ${old.nextOffset}`,
+          );
+        }
+        await fresh.persistIndexes(true);
+        this.segments[i] = fresh;
+        return true;
+      }),
+    );
+  }
+
+  private async readSegments(
+    offset: number,
+    maxBytes: number,
+    opts: { maxOffset?: number },
+  ): Promise<ReadResult> {
     const logStartOffset = this.logStartOffset;
     const logEndOffset = this.endOffset;
     if (!Number.isSafeInteger(offset) || offset < logStartOffset || offset > logEndOffset) {
@@ -655,6 +744,15 @@ export class PartitionLog extends EventEmitter {
 
   async offsetForTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null> {
     this.assertUsable();
+    await this.enterRead();
+    try {
+      return await this.findByTimestamp(timestampMs);
+    } finally {
+      this.leaveRead();
+    }
+  }
+
+  private async findByTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null> {
     for (const segment of this.segments.slice()) {
       if (segment.maxTimestamp < timestampMs) continue;
       try {
@@ -713,6 +811,7 @@ export class PartitionLog extends EventEmitter {
   enforceRetention(nowMs: number): Promise<number> {
     this.assertUsable();
     return this.exclusive(async () => {
+      if (this.config.cleanupPolicy === 'compact') return 0; // compaction alone: nothing expires
       const { retentionMs, retentionBytes } = this.config;
       const candidates = this.segments.length - 1;
       let count = 0;
