@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { startFrom } from './commands/consume.js';
 import { lineToMessage, ProduceSummary } from './commands/produce.js';
-import { run } from './program.js';
+import { commandName, type LazyCommand, run } from './program.js';
 
 function collectIo(stdinText = '') {
   const stdout = new PassThrough();
@@ -87,6 +87,56 @@ describe('tributary argument handling (no broker needed)', () => {
     const { code, stderr } = await cli(['--bootstrap', '127.0.0.1:1', 'topic', 'list']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^error: .+ \(UNAVAILABLE\)\n$/);
+  });
+});
+
+describe('lazy commands (broker, bench)', () => {
+  function lazyCommands() {
+    const loaded: string[] = [];
+    const lazy: LazyCommand[] = ['broker', 'bench'].map((name) => ({
+      name,
+      load: async () => {
+        loaded.push(name);
+        return (program) => {
+          program
+            .command(name)
+            .description(`the ${name} command`)
+            .action(() => {});
+        };
+      },
+    }));
+    return { lazy, loaded };
+  }
+
+  async function cliLazy(args: string[]) {
+    const io = collectIo();
+    const { lazy, loaded } = lazyCommands();
+    const code = await run(['node', 'tributary', ...args], io.io, [], lazy);
+    return { code, stdout: io.out(), stderr: io.err(), loaded };
+  }
+
+  it('finds the command after global options', () => {
+    expect(commandName(['--bootstrap', 'h:1', 'broker', 'start'])).toBe('broker');
+    expect(commandName(['--bootstrap=h:1', 'topic', 'list'])).toBe('topic');
+    expect(commandName(['--help'])).toBeUndefined();
+  });
+
+  it('loads only the command that runs', async () => {
+    expect((await cliLazy(['broker'])).loaded).toEqual(['broker']);
+    expect((await cliLazy(['--bootstrap', 'h:1', 'bench'])).loaded).toEqual(['bench']);
+    const topic = await cliLazy(['topic', '--help']);
+    expect(topic.code).toBe(0);
+    expect(topic.loaded).toEqual([]);
+  });
+
+  it('loads every one for help and for an unknown command, so both still list them', async () => {
+    const help = await cliLazy(['--help']);
+    expect(help.loaded).toEqual(['broker', 'bench']);
+    expect(help.stdout).toContain('the broker command');
+    expect(help.stdout).toContain('the bench command');
+    const typo = await cliLazy(['brokr']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('(Did you mean broker?)');
   });
 });
 

@@ -26,6 +26,41 @@ export const processIo: CliIo = {
 /** Registers commands that live outside the client-side CLI (the broker), given by the entry point. */
 export type RegisterCommand = (program: Command) => void;
 
+/**
+ * A top-level command whose module is loaded only when it can be the one that runs: when argv names it,
+ * or names no known command (help, a typo), so help and suggestions still list it. The broker and bench
+ * commands are lazy, so `tributary broker start` never loads the benchmarks and their peers' clients.
+ */
+export interface LazyCommand {
+  name: string;
+  load: () => Promise<RegisterCommand>;
+}
+
+/** Global options that take a value, as separate arguments (`--bootstrap host:port`). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--bootstrap']);
+
+/** The command `args` (argv without node and script) names: its first operand after global options. */
+export function commandName(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-')) return arg;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+  }
+  return undefined;
+}
+
+/** The lazy commands `argv` needs registered (see `LazyCommand`), loaded. */
+async function neededCommands(
+  argv: string[],
+  known: Command,
+  lazy: LazyCommand[],
+): Promise<RegisterCommand[]> {
+  const name = commandName(argv.slice(2));
+  const names = new Set([...known.commands.map((c) => c.name()), ...lazy.map((c) => c.name)]);
+  const needed = lazy.filter((c) => name === undefined || name === c.name || !names.has(name));
+  return Promise.all(needed.map((c) => c.load()));
+}
+
 export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = []): Command {
   const program = new Command('tributary')
     .description('Tributary: a Kafka-class commit log. Manage topics, produce and consume records.')
@@ -48,14 +83,21 @@ export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = [
   return program;
 }
 
-/** Runs the CLI on `argv` (as process.argv: node, script, args...) and returns the exit code. */
+/**
+ * Runs the CLI on `argv` (as process.argv: node, script, args...) and returns the exit code. `extra`
+ * commands are always registered, `lazy` ones only when argv may run them, before the `extra` ones.
+ */
 export async function run(
   argv: string[],
   io: CliIo = processIo,
   extra: RegisterCommand[] = [],
+  lazy: LazyCommand[] = [],
 ): Promise<number> {
-  const program = buildProgram(io, extra);
   try {
+    const program = buildProgram(io, [
+      ...(await neededCommands(argv, buildProgram(io, extra), lazy)),
+      ...extra,
+    ]);
     await program.parseAsync(argv);
     return EXIT_OK;
   } catch (err) {
