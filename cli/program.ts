@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerConsumeCommand } from './commands/consume.js';
 import { registerOffsetsCommand } from './commands/offsets.js';
+import { registerPartitionCommand } from './commands/partition.js';
 import { registerProduceCommand } from './commands/produce.js';
 import { registerTopicCommand } from './commands/topic.js';
 import { type CliIo, DEFAULT_BOOTSTRAP } from './context.js';
@@ -77,6 +78,7 @@ export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = [
     });
   for (const register of extra) register(program);
   registerTopicCommand(program, io);
+  registerPartitionCommand(program, io);
   registerProduceCommand(program, io);
   registerConsumeCommand(program, io);
   registerOffsetsCommand(program, io);
