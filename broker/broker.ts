@@ -11,6 +11,7 @@ import type { BrokerConfig } from './config.js';
 import { Controller } from './controller/controller.js';
 import type { Dcs } from './dcs/dcs.js';
 import { openDcs } from './dcs/index.js';
+import { GroupCoordinator } from './groups/coordinator.js';
 import { createLogger, type Logger } from './logger.js';
 import { logConfigFor } from './metadata/topic-config.js';
 import { TopicRegistry } from './metadata/topic-registry.js';
@@ -140,8 +141,19 @@ export class Broker {
       const metricsServer =
         config.metricsPort >= 0 ? await metrics.serve(config.metricsHost, config.metricsPort) : undefined;
       if (metricsServer) cleanups.unshift(() => metricsServer.close());
+      const groups = new GroupCoordinator({
+        replicas,
+        topics,
+        cluster,
+        logger,
+        settings: {
+          partitions: config.offsetsTopicPartitions,
+          replicationFactor: config.offsetsTopicReplicationFactor,
+          commitTimeoutMs: config.produceTimeoutMs,
+        },
+      });
       const grpc = await startGrpcServer(
-        { config, clusterId: id, topics, replicas, cluster, metrics, logger, lifecycle },
+        { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle },
         () => {},
       );
       cleanups.unshift(async () => grpc.server.forceShutdown());

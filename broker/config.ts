@@ -46,6 +46,10 @@ export interface BrokerConfig {
   replicaFetchBackoffMs: number;
   /** Timeout of broker-to-broker requests (ISR changes, forwarded admin requests). */
   controllerRequestTimeoutMs: number;
+  /** Partitions of the internal __consumer_offsets topic, set when it is created (on first group use). */
+  offsetsTopicPartitions: number;
+  /** Replication factor of __consumer_offsets (capped by the brokers alive when it is created). */
+  offsetsTopicReplicationFactor: number;
   /** pino level: trace, debug, info, warn, error, fatal, silent. */
   logLevel: string;
 
@@ -134,6 +138,8 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   replicaFetchPartitionMaxBytes: 4 * 1024 * 1024,
   replicaFetchBackoffMs: 100,
   controllerRequestTimeoutMs: 10_000,
+  offsetsTopicPartitions: 16,
+  offsetsTopicReplicationFactor: 3,
   logLevel: 'info',
   defaultPartitions: 1,
   defaultReplicationFactor: 1,
@@ -210,6 +216,8 @@ const INT_RANGES: Partial<Record<Key, [number, number]>> = {
   replicaFetchPartitionMaxBytes: [1024, 2 ** 30],
   replicaFetchBackoffMs: [1, 60_000],
   controllerRequestTimeoutMs: [100, 600_000],
+  offsetsTopicPartitions: [1, 1000],
+  offsetsTopicReplicationFactor: [1, 16],
 };
 
 const ENUMS: Partial<Record<Key, readonly string[]>> = {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TributaryError } from '../proto/errors.js';
@@ -50,6 +51,8 @@ function stateOf(a: PartitionAssignment): PartitionState {
  * checkpointed every few seconds so a restarted broker starts from a sensible one.
  */
 export class ReplicaManager {
+  /** Emits 'role' (partition) whenever a hosted partition became leader, follower or offline. */
+  readonly roles = new EventEmitter();
   private readonly partitions = new Map<string, Partition[]>();
   private readonly topicIds = new Map<string, string>();
   private readonly lanes = new Map<Partition, Promise<unknown>>();
@@ -175,6 +178,7 @@ export class ReplicaManager {
       const was = p.isLeader ? p.leaderEpoch : -1;
       p.becomeLeader(next);
       if (was !== next.leaderEpoch) {
+        this.roles.emit('role', p);
         this.deps.logger.info(
           {
             topic: p.topic,
@@ -196,6 +200,7 @@ export class ReplicaManager {
     if (state.leader >= 0) this.attachToFetcher(p, state.leader);
     else this.detachFromFetcher(p);
     if (changed) {
+      this.roles.emit('role', p);
       this.deps.logger.info(
         { topic: p.topic, partition: p.index, leader: state.leader, leaderEpoch: state.leaderEpoch },
         state.leader >= 0 ? 'became follower' : 'partition has no leader',

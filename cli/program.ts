@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { registerConsumeCommand } from './commands/consume.js';
+import { registerGroupCommand } from './commands/group.js';
 import { registerOffsetsCommand } from './commands/offsets.js';
 import { registerPartitionCommand } from './commands/partition.js';
 import { registerProduceCommand } from './commands/produce.js';
@@ -79,6 +80,7 @@ export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = [
   for (const register of extra) register(program);
   registerTopicCommand(program, io);
   registerPartitionCommand(program, io);
+  registerGroupCommand(program, io);
   registerProduceCommand(program, io);
   registerConsumeCommand(program, io);
   registerOffsetsCommand(program, io);

@@ -22,6 +22,7 @@ import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicR
 import { type BrokerInfo, type Cluster, partitionFromWire, STALE_METADATA_REASONS } from './cluster.js';
 import type { Connection, UnaryInvoker } from './connection.js';
 import { fromWireError, TributaryClientError } from './errors.js';
+import { type CommittedOffset, Groups, type OffsetCommit } from './groups.js';
 import { listPartitionOffsets, type OffsetSpec, type PartitionOffset } from './offsets.js';
 
 /** Times a ListOffsets whose leader moved is asked again after a metadata refresh. */
@@ -136,11 +137,22 @@ export interface AdminOptions {
   signal?: AbortSignal;
 }
 
+/** One partition of a group: its committed offset, the partition's end, and the lag between them. */
+export interface GroupPartitionLag extends CommittedOffset {
+  /** The high watermark (-1 if the leader could not be asked). */
+  logEndOffset: number;
+  lag: number;
+}
+
 export class Admin {
+  private readonly groups: Groups;
+
   constructor(
     private readonly cluster: Cluster,
     private readonly options: AdminOptions = {},
-  ) {}
+  ) {
+    this.groups = new Groups(cluster);
+  }
 
   private get connection() {
     return this.cluster.connection;
@@ -379,6 +391,85 @@ export class Admin {
       addingReplicas: r.adding_replicas,
       removingReplicas: r.removing_replicas,
     }));
+  }
+
+  // ------------------------------------------------------------------------------- consumer groups
+
+  /** Groups with committed offsets, across every broker. */
+  listGroups(): Promise<string[]> {
+    return this.groups.list();
+  }
+
+  /**
+   * A group's committed offsets with the lag behind each partition's high watermark (what is left to
+   * read). GROUP_ID_NOT_FOUND when it has committed nothing.
+   */
+  async describeGroup(groupId: string): Promise<GroupPartitionLag[]> {
+    const committed = await this.groups.fetch(groupId);
+    if (committed.length === 0) {
+      throw new TributaryClientError(
+        'GROUP_ID_NOT_FOUND',
+        `group ${JSON.stringify(groupId)} has no committed offsets`,
+      );
+    }
+    const topics = [...new Set(committed.map((c) => c.topic))];
+    const ends = new Map<string, number>();
+    for (const topic of topics) {
+      const partitions = committed.filter((c) => c.topic === topic).map((c) => c.partition);
+      for (const o of await this.leaderOffsets(topic, partitions, 'latest')) {
+        if (o.error === null) ends.set(`${topic}\u0000${o.partition}`, o.offset);
+      }
+    }
+    return committed.map((c) => {
+      const end = ends.get(`${c.topic}\u0000${c.partition}`) ?? -1;
+      return { ...c, logEndOffset: end, lag: end < 0 ? -1 : Math.max(0, end - c.offset) };
+    });
+  }
+
+  commitGroupOffsets(groupId: string, offsets: OffsetCommit[]): Promise<void> {
+    return this.groups.commit(groupId, offsets);
+  }
+
+  fetchGroupOffsets(
+    groupId: string,
+    topics?: Array<{ topic: string; partitions?: number[] }>,
+  ): Promise<CommittedOffset[]> {
+    return this.groups.fetch(groupId, topics);
+  }
+
+  /** Removes every committed offset of the group; answers how many. */
+  deleteGroup(groupId: string): Promise<number> {
+    return this.groups.delete(groupId);
+  }
+
+  /**
+   * Sets the group's offsets for a topic (all partitions, or the given ones) to the earliest, the latest,
+   * an offset, or the first offset at a time; answers what was committed. Stop the group's consumers first.
+   */
+  async resetGroupOffsets(
+    groupId: string,
+    topic: string,
+    to: 'earliest' | 'latest' | { offset: number } | { timestamp: number },
+    partitions?: number[],
+  ): Promise<OffsetCommit[]> {
+    const which = partitions ?? (await this.allPartitions(topic));
+    let offsets: OffsetCommit[];
+    if (typeof to === 'object' && 'offset' in to) {
+      if (!Number.isSafeInteger(to.offset) || to.offset < 0)
+        throw new RangeError(`invalid offset ${to.offset}`);
+      offsets = which.map((partition) => ({ topic, partition, offset: to.offset }));
+    } else {
+      const found = await this.leaderOffsets(topic, which, to);
+      const latest = typeof to === 'object' ? await this.leaderOffsets(topic, which, 'latest') : found;
+      offsets = found.map((f) => {
+        if (f.error !== null) throw f.error;
+        const offset =
+          f.offset >= 0 ? f.offset : (latest.find((l) => l.partition === f.partition)?.offset ?? 0);
+        return { topic, partition: f.partition, offset };
+      });
+    }
+    await this.groups.commit(groupId, offsets);
+    return offsets;
   }
 
   /** Offsets of the given partitions (all of the topic's when absent); per-partition errors. */

@@ -1,8 +1,11 @@
 /** The consumer's public value types. */
 import type { ConsumedRecord } from '../proto/codec/index.js';
 
-/** Where a partition starts: its first offset, its end (only new records), an offset, or a time (ms). */
-export type StartFrom = 'earliest' | 'latest' | { offset: number } | { timestamp: number };
+/**
+ * Where a partition starts: its first offset, its end (only new records), an offset, a time (ms), or the
+ * consumer group's committed offset ('committed': needs `groupId`; `resetPolicy` decides when none).
+ */
+export type StartFrom = 'earliest' | 'latest' | 'committed' | { offset: number } | { timestamp: number };
 
 /** A record with where it came from. `key`, `value` and header values are views into the received bytes. */
 export type Record = ConsumedRecord & { topic: string; partition: number };

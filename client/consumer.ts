@@ -41,6 +41,7 @@ import type {
   TopicPartition,
 } from './consumer-types.js';
 import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from './errors.js';
+import { type CommittedOffset, Groups, type OffsetCommit } from './groups.js';
 import { mergeAsyncIterables } from './merge.js';
 import { partitionOffset } from './offsets.js';
 
@@ -59,6 +60,12 @@ export interface ConsumerOptions {
   signal?: AbortSignal;
   /** Reconnects after retriable stream failures. */
   reconnect?: Partial<ReconnectPolicy>;
+  /** The consumer group whose committed offsets `commit()` writes and `from: 'committed'` reads. */
+  groupId?: string;
+  /** With a groupId: commit every assigned partition's position this often, and at close; 0 turns it off. Default 5000. */
+  autoCommitIntervalMs?: number;
+  /** `from: 'committed'` with nothing committed: start at 'earliest' (default), 'latest', or fail ('none'). */
+  resetPolicy?: 'earliest' | 'latest' | 'none';
 }
 
 export const DEFAULT_MAX_PREFETCH_BYTES = 16 * MiB;
@@ -152,11 +159,28 @@ export class Consumer implements AsyncIterable<Record> {
   private inHandler = false;
   private readonly onClose: Array<() => void> = [];
   private readonly closedController = new AbortController();
+  readonly groupId: string | undefined;
+  private readonly groups: Groups;
+  private readonly resetPolicy: 'earliest' | 'latest' | 'none';
+  private autoCommitTimer: NodeJS.Timeout | undefined;
+  /** Positions as last committed, so auto-commit writes only what moved. */
+  private readonly lastCommitted = new Map<string, number>();
 
   constructor(
     private readonly cluster: Cluster,
     options: ConsumerOptions = {},
   ) {
+    this.groupId = options.groupId;
+    this.groups = new Groups(cluster);
+    this.resetPolicy = options.resetPolicy ?? 'earliest';
+    const autoCommitMs = options.autoCommitIntervalMs ?? 5000;
+    if (!Number.isSafeInteger(autoCommitMs) || autoCommitMs < 0) {
+      throw new RangeError(`autoCommitIntervalMs must be a non-negative integer, got ${autoCommitMs}`);
+    }
+    if (this.groupId !== undefined && autoCommitMs > 0) {
+      this.autoCommitTimer = setInterval(() => void this.commit().catch(() => {}), autoCommitMs);
+      this.autoCommitTimer.unref();
+    }
     this.maxPrefetchBytes = options.maxPrefetchBytes ?? DEFAULT_MAX_PREFETCH_BYTES;
     this.maxBytesPerPartition = options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION;
     if (!Number.isSafeInteger(this.maxBytesPerPartition) || this.maxBytesPerPartition <= 0) {
@@ -407,8 +431,54 @@ export class Consumer implements AsyncIterable<Record> {
     return running;
   }
 
+  /**
+   * Commits the consumer group's offsets: the given ones, or every assigned partition's position (the next
+   * record the application will get, so everything before it counts as processed). Resolves once the
+   * coordinator has them replicated. `void consumer.commit()` is the asynchronous form.
+   */
+  async commit(offsets?: OffsetCommit[]): Promise<void> {
+    if (this.groupId === undefined) {
+      throw new TributaryClientError('INVALID_REQUEST', 'commit needs a consumer created with a groupId', {
+        retriable: false,
+      });
+    }
+    const list =
+      offsets ??
+      [...this.assigned.values()]
+        .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a.position)
+        .map((a) => ({ topic: a.topic, partition: a.partition, offset: a.position }));
+    if (list.length === 0) return;
+    await this.groups.commit(this.groupId, list);
+    for (const o of list) this.lastCommitted.set(keyOf(o.topic, o.partition), o.offset);
+  }
+
+  /** The group's committed offsets for the given partitions (-1 where nothing is committed). */
+  async committed(partitions: TopicPartition[]): Promise<CommittedOffset[]> {
+    if (this.groupId === undefined) {
+      throw new TributaryClientError(
+        'INVALID_REQUEST',
+        'committed offsets need a consumer created with a groupId',
+        {
+          retriable: false,
+        },
+      );
+    }
+    const byTopic = new Map<string, number[]>();
+    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    return this.groups.fetch(
+      this.groupId,
+      [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
+    );
+  }
+
   /** Ends reading: closes every stream, drops the buffer, ends iterations and `run` (after its handler). */
   async close(): Promise<void> {
+    if (this.autoCommitTimer !== undefined) {
+      clearInterval(this.autoCommitTimer);
+      this.autoCommitTimer = undefined;
+      // The last positions, once, before the streams go (best effort: close never fails for it).
+      await this.commit().catch(() => {});
+    }
     if (!this.closed) {
       this.closed = true;
       for (const a of this.assigned.values()) a.stream.close();
@@ -551,6 +621,21 @@ export class Consumer implements AsyncIterable<Record> {
 
   private async resolveStart(topic: string, partition: number, from: StartFrom): Promise<number> {
     if (from === 'earliest' || from === 'latest') return this.offset(topic, partition, from);
+    if (from === 'committed') {
+      const [c] = await this.committed([{ topic, partition }]);
+      if (c !== undefined && c.offset >= 0) {
+        this.lastCommitted.set(keyOf(topic, partition), c.offset);
+        return c.offset;
+      }
+      if (this.resetPolicy === 'none') {
+        throw new TributaryClientError(
+          'OFFSET_OUT_OF_RANGE',
+          `group ${this.groupId} has no committed offset for ${topic}[${partition}] and resetPolicy is none`,
+          { retriable: false },
+        );
+      }
+      return this.offset(topic, partition, this.resetPolicy);
+    }
     if ('offset' in from) {
       if (!Number.isSafeInteger(from.offset) || from.offset < 0) {
         throw new TributaryClientError('OFFSET_OUT_OF_RANGE', `invalid start offset ${from.offset}`);

@@ -240,6 +240,33 @@ export const ERRORS = {
     description:
       'The partition has no state for this producer id (it expired or was never written) and the sequence is not 0.',
   },
+  INVALID_GROUP_ID: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'Group ids are 1-249 printable characters.',
+  },
+  GROUP_ID_NOT_FOUND: {
+    code: GrpcCode.NOT_FOUND,
+    retriable: false,
+    description: 'The group has no committed offsets.',
+  },
+  NOT_COORDINATOR: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: true,
+    description:
+      'This broker does not coordinate the group (its offsets partition moved); find the coordinator again.',
+  },
+  COORDINATOR_NOT_AVAILABLE: {
+    code: GrpcCode.UNAVAILABLE,
+    retriable: true,
+    description:
+      "The group's offsets partition has no leader right now, or the offsets topic is being created.",
+  },
+  COORDINATOR_LOAD_IN_PROGRESS: {
+    code: GrpcCode.UNAVAILABLE,
+    retriable: true,
+    description: 'The coordinator is still loading the committed offsets from its log; retry shortly.',
+  },
   INTERNAL: { code: GrpcCode.INTERNAL, retriable: false, description: 'An unexpected broker error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

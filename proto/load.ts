@@ -5,6 +5,7 @@ import { loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
 import type { ProtoGrpcType as AdminProto } from './generated/admin_service.js';
 import type { ProtoGrpcType as ClientProto } from './generated/client_service.js';
+import type { ProtoGrpcType as GroupProto } from './generated/group_service.js';
 import type { ProtoGrpcType as ReplicationProto } from './generated/replication_service.js';
 
 /** Where the .proto files live: beside this file in the source tree, or two levels up from dist/proto/. */
@@ -46,9 +47,10 @@ export const PROTO_FILES = [
   'tributary/v1/client_service.proto',
   'tributary/v1/admin_service.proto',
   'tributary/v1/replication_service.proto',
+  'tributary/v1/group_service.proto',
 ];
 
-export type TributaryProto = ClientProto & AdminProto & ReplicationProto;
+export type TributaryProto = ClientProto & AdminProto & ReplicationProto & GroupProto;
 
 let cached: { definition: ReturnType<typeof loadSync>; grpc: TributaryProto } | undefined;
 

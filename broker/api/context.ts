@@ -1,5 +1,6 @@
 import type { ClusterContext } from '../cluster/cluster-context.js';
 import type { BrokerConfig } from '../config.js';
+import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { Logger } from '../logger.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
 import type { BrokerMetrics } from '../metrics.js';
@@ -13,6 +14,8 @@ export interface ApiContext {
   readonly replicas: ReplicaManager;
   /** Live brokers, the controller, and clients to reach them. */
   readonly cluster: ClusterContext;
+  /** Consumer groups' committed offsets (for the groups this broker coordinates). */
+  readonly groups: GroupCoordinator;
   readonly metrics: BrokerMetrics;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;

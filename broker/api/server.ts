@@ -20,6 +20,7 @@ import { AdminApi } from './admin.js';
 import type { ApiContext } from './context.js';
 import { fetch } from './fetch.js';
 import { raiseConnectionWindow, raiseStreamWindow } from './flow-control.js';
+import { groupHandlers } from './groups.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { produce } from './produce.js';
@@ -32,6 +33,7 @@ export const SERVICE_NAMES = [
   'tributary.v1.ClientService',
   'tributary.v1.AdminService',
   'tributary.v1.ReplicationService',
+  'tributary.v1.GroupService',
 ] as const;
 
 export interface GrpcListener {
@@ -96,6 +98,7 @@ export async function startGrpcServer(
   server.addService(grpc.tributary.v1.ClientService.service, client);
   server.addService(grpc.tributary.v1.AdminService.service, adminHandlers);
   server.addService(grpc.tributary.v1.ReplicationService.service, replication);
+  server.addService(grpc.tributary.v1.GroupService.service, groupHandlers(api, ctx.groups));
 
   const health = new HealthImplementation({
     '': 'NOT_SERVING',

@@ -6,8 +6,6 @@ import { compactLog, readCleanerCheckpoint } from './log-cleaner.js';
 import type { PartitionLog } from './partition-log.js';
 import { openLog, tempDir, testConfig } from './test-helpers.js';
 
-type Op = { key: string | null; value: string | null };
-
 async function readAll(log: PartitionLog) {
   const out: Array<{ offset: number; key: string | null; value: string | null }> = [];
   let offset = log.logStartOffset;
@@ -102,7 +100,9 @@ describe('log compaction', () => {
     const files = new FileHandleCache(16);
     const log = await openLog(dir, testConfig({ segmentBytes: 2000, cleanupPolicy: 'compact' }), files);
     for (let i = 0; i < 400; i++) {
-      await log.append(encodeRecordBatch([{ key: `k${i % 7}`, value: `v${i}`, timestamp: 1 }]), { leaderEpoch: 0 });
+      await log.append(encodeRecordBatch([{ key: `k${i % 7}`, value: `v${i}`, timestamp: 1 }]), {
+        leaderEpoch: 0,
+      });
     }
     await log.rollIfAged(Date.now() + 1e9);
     const written = new Map((await readAll(log)).map((r) => [r.offset, r.value]));

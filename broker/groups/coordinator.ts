@@ -1,0 +1,325 @@
+import { decodeBatches, encodeRecordBatch, scanBatches } from '../../proto/codec/index.js';
+import { TributaryError } from '../../proto/errors.js';
+import type { ClusterContext } from '../cluster/cluster-context.js';
+import type { Logger } from '../logger.js';
+import type { TopicRegistry } from '../metadata/topic-registry.js';
+import type { Partition } from '../partition.js';
+import type { ReplicaManager } from '../replica-manager.js';
+
+/** The internal topic holding every group's committed offsets (compacted, replicated). */
+export const OFFSETS_TOPIC = '__consumer_offsets';
+const GROUP_ID_MAX_LENGTH = 249;
+const METADATA_MAX_BYTES = 4096;
+/** Offsets in one commit request (limits on everything). */
+const COMMIT_PARTITIONS_MAX = 10_000;
+
+export interface CommittedOffset {
+  offset: number;
+  metadata: string;
+  commitTimestampMs: number;
+}
+
+export interface OffsetsTopicSettings {
+  partitions: number;
+  replicationFactor: number;
+  /** Timeout of a commit's replication (acks=all on the offsets partition). */
+  commitTimeoutMs: number;
+}
+
+/** Java's String.hashCode, so a group lands on the partition Kafka would choose. */
+export function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** The __consumer_offsets partition of a group (Kafka: Utils.abs(groupId.hashCode) % partitions). */
+export function offsetsPartitionFor(groupId: string, partitions: number): number {
+  const h = javaStringHash(groupId);
+  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions;
+}
+
+export function validateGroupId(groupId: string): void {
+  if (typeof groupId !== 'string' || groupId.length === 0 || groupId.length > GROUP_ID_MAX_LENGTH) {
+    throw new TributaryError('INVALID_GROUP_ID', `group id must be 1-${GROUP_ID_MAX_LENGTH} characters`);
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(groupId)) {
+    throw new TributaryError('INVALID_GROUP_ID', 'group id must not contain control characters');
+  }
+}
+
+interface Key {
+  g: string;
+  t: string;
+  p: number;
+}
+
+function keyOf(group: string, topic: string, partition: number): string {
+  return JSON.stringify({ g: group, t: topic, p: partition } satisfies Key);
+}
+
+/**
+ * The group coordinator's offset store (Kafka's GroupMetadataManager, offsets part). Each broker keeps,
+ * for every __consumer_offsets partition it leads, the committed offsets of the groups that hash to it:
+ * loaded from that partition's log when leadership arrives, dropped when it goes. A commit is a record
+ * (key: group, topic, partition; value: offset and metadata; a tombstone deletes) appended with acks=all
+ * to the group's partition; only once it is replicated does the cache change, so a coordinator failover
+ * never loses a committed offset. The topic is compacted: the latest commit of each key survives.
+ */
+export class GroupCoordinator {
+  /** Offsets partition -> group -> "topic\0partition" -> committed. */
+  private readonly groups = new Map<
+    number,
+    Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>
+  >();
+  private readonly loading = new Map<number, Promise<void>>();
+  /** The latest load per partition; an older one finishing late must not install stale state. */
+  private readonly loadTokens = new Map<number, object>();
+  private creating: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: {
+      replicas: ReplicaManager;
+      topics: TopicRegistry;
+      cluster: ClusterContext;
+      logger: Logger;
+      settings: OffsetsTopicSettings;
+    },
+  ) {
+    deps.replicas.roles.on('role', (p: Partition) => {
+      if (p.topic !== OFFSETS_TOPIC) return;
+      if (p.isLeader) void this.load(p);
+      else {
+        this.groups.delete(p.index);
+        this.loading.delete(p.index);
+      }
+    });
+  }
+
+  private get partitionCount(): number {
+    return this.deps.topics.get(OFFSETS_TOPIC)?.partitions.length ?? this.deps.settings.partitions;
+  }
+
+  /** Creates the offsets topic on first use (through the controller); concurrent callers share it. */
+  async ensureOffsetsTopic(): Promise<void> {
+    if (this.deps.topics.get(OFFSETS_TOPIC) !== undefined) return;
+    this.creating ??= (async () => {
+      const live = this.deps.cluster.liveBrokers().length;
+      const rf = Math.max(1, Math.min(this.deps.settings.replicationFactor, live));
+      try {
+        await this.deps.cluster.viaController(
+          (c) =>
+            c.createTopic({
+              name: OFFSETS_TOPIC,
+              partitions: this.deps.settings.partitions,
+              replicationFactor: rf,
+              configs: {
+                'cleanup.policy': 'compact',
+                'min.insync.replicas': String(Math.min(2, rf)),
+                'segment.bytes': String(100 * 1024 * 1024),
+              },
+            }),
+          async () => {
+            throw new TributaryError('COORDINATOR_NOT_AVAILABLE', 'the offsets topic is being created');
+          },
+        );
+        this.deps.logger.info(
+          { partitions: this.deps.settings.partitions, replicationFactor: rf },
+          'offsets topic created',
+        );
+      } catch (err) {
+        if (!(err instanceof TributaryError && err.reason === 'TOPIC_ALREADY_EXISTS')) throw err;
+      }
+    })().finally(() => {
+      this.creating = undefined;
+    });
+    await this.creating;
+  }
+
+  /** Which broker coordinates `groupId`, and through which offsets partition. */
+  async findCoordinator(groupId: string): Promise<{ brokerId: number; partition: number }> {
+    validateGroupId(groupId);
+    try {
+      await this.ensureOffsetsTopic();
+    } catch (err) {
+      if (err instanceof TributaryError && err.retriable) {
+        throw new TributaryError(
+          'COORDINATOR_NOT_AVAILABLE',
+          `the offsets topic is not ready: ${err.message}`,
+        );
+      }
+      throw err;
+    }
+    const record = this.deps.topics.get(OFFSETS_TOPIC);
+    if (record === undefined)
+      throw new TributaryError('COORDINATOR_NOT_AVAILABLE', 'the offsets topic is not ready yet');
+    const partition = offsetsPartitionFor(groupId, record.partitions.length);
+    const leader = record.partitions[partition]!.leader;
+    if (leader < 0)
+      throw new TributaryError('COORDINATOR_NOT_AVAILABLE', `offsets partition ${partition} has no leader`);
+    return { brokerId: leader, partition };
+  }
+
+  /** The loaded state of the group's partition on this broker; NOT_COORDINATOR when it leads it not. */
+  private async state(groupId: string): Promise<{
+    p: Partition;
+    groups: Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>;
+  }> {
+    validateGroupId(groupId);
+    const count = this.partitionCount;
+    const index = offsetsPartitionFor(groupId, count);
+    const p = this.deps.replicas.find(OFFSETS_TOPIC, index);
+    if (p === undefined || !p.isLeader) {
+      throw new TributaryError(
+        'NOT_COORDINATOR',
+        `broker ${this.deps.cluster.nodeId} does not coordinate group ${JSON.stringify(groupId)}`,
+      );
+    }
+    const loading = this.loading.get(index);
+    if (loading !== undefined) await loading;
+    const groups = this.groups.get(index);
+    if (groups === undefined)
+      throw new TributaryError('COORDINATOR_LOAD_IN_PROGRESS', 'offsets are still loading');
+    return { p, groups };
+  }
+
+  /** Appends commits (or tombstones) with acks=all; resolves once they are replicated. */
+  private async write(p: Partition, records: Array<{ key: string; value: string | null }>): Promise<void> {
+    const now = Date.now();
+    const batch = encodeRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })));
+    const minIsr = Number(this.deps.topics.get(OFFSETS_TOPIC)?.configs['min.insync.replicas'] ?? '1');
+    const info = await p.append(batch, { minIsr });
+    await p.waitForReplication(info.lastOffset, minIsr, this.deps.settings.commitTimeoutMs);
+  }
+
+  async commit(
+    groupId: string,
+    offsets: Array<{ topic: string; partition: number; offset: number; metadata: string }>,
+  ): Promise<void> {
+    if (offsets.length === 0) throw new TributaryError('INVALID_REQUEST', 'a commit names no partition');
+    if (offsets.length > COMMIT_PARTITIONS_MAX) {
+      throw new TributaryError('INVALID_REQUEST', `at most ${COMMIT_PARTITIONS_MAX} partitions per commit`);
+    }
+    for (const o of offsets) {
+      if (!Number.isSafeInteger(o.offset) || o.offset < 0) {
+        throw new TributaryError(
+          'INVALID_REQUEST',
+          `offset ${o.offset} for ${o.topic}/${o.partition} is not a valid offset`,
+        );
+      }
+      if (Buffer.byteLength(o.metadata, 'utf8') > METADATA_MAX_BYTES) {
+        throw new TributaryError(
+          'INVALID_REQUEST',
+          `commit metadata is limited to ${METADATA_MAX_BYTES} bytes`,
+        );
+      }
+    }
+    const { p, groups } = await this.state(groupId);
+    const now = Date.now();
+    await this.write(
+      p,
+      offsets.map((o) => ({
+        key: keyOf(groupId, o.topic, o.partition),
+        value: JSON.stringify({ o: o.offset, m: o.metadata, ts: now }),
+      })),
+    );
+    let group = groups.get(groupId);
+    if (group === undefined) {
+      group = new Map();
+      groups.set(groupId, group);
+    }
+    for (const o of offsets) {
+      group.set(`${o.topic}\u0000${o.partition}`, {
+        topic: o.topic,
+        partition: o.partition,
+        offset: o.offset,
+        metadata: o.metadata,
+        commitTimestampMs: now,
+      });
+    }
+  }
+
+  async fetch(groupId: string): Promise<Array<CommittedOffset & { topic: string; partition: number }>> {
+    const { groups } = await this.state(groupId);
+    return [...(groups.get(groupId)?.values() ?? [])].sort((a, b) =>
+      a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
+    );
+  }
+
+  /** Groups whose offsets partitions this broker leads (loaded ones). */
+  listGroups(): string[] {
+    const out: string[] = [];
+    for (const groups of this.groups.values())
+      for (const [g, offsets] of groups) if (offsets.size > 0) out.push(g);
+    return out.sort();
+  }
+
+  async deleteGroup(groupId: string): Promise<number> {
+    const { p, groups } = await this.state(groupId);
+    const group = groups.get(groupId);
+    if (group === undefined || group.size === 0) {
+      throw new TributaryError(
+        'GROUP_ID_NOT_FOUND',
+        `group ${JSON.stringify(groupId)} has no committed offsets`,
+      );
+    }
+    const entries = [...group.values()];
+    await this.write(
+      p,
+      entries.map((e) => ({ key: keyOf(groupId, e.topic, e.partition), value: null })),
+    );
+    groups.delete(groupId);
+    return entries.length;
+  }
+
+  /** Reads the partition's log into the cache (the latest record per key wins; tombstones delete). */
+  private load(p: Partition): Promise<void> {
+    const token = {};
+    this.loadTokens.set(p.index, token);
+    const run = (async () => {
+      const state = new Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>();
+      let offset = p.logStartOffset;
+      const end = p.logEndOffset;
+      while (offset < end) {
+        const { batches } = await p.log.read(offset, 4 * 1024 * 1024);
+        const scanned = scanBatches(batches);
+        if (scanned.length === 0) break;
+        for (const r of decodeBatches(batches)) {
+          if (r.offset < offset || r.key === null) continue;
+          const k = JSON.parse(r.key.toString('utf8')) as Key;
+          let group = state.get(k.g);
+          if (group === undefined) {
+            group = new Map();
+            state.set(k.g, group);
+          }
+          const id = `${k.t}\u0000${k.p}`;
+          if (r.value === null) group.delete(id);
+          else {
+            const v = JSON.parse(r.value.toString('utf8')) as { o: number; m: string; ts: number };
+            group.set(id, {
+              topic: k.t,
+              partition: k.p,
+              offset: v.o,
+              metadata: v.m,
+              commitTimestampMs: v.ts,
+            });
+          }
+        }
+        offset = scanned[scanned.length - 1]!.lastOffset + 1;
+      }
+      if (this.loadTokens.get(p.index) === token && p.isLeader) {
+        this.groups.set(p.index, state);
+        this.deps.logger.info({ partition: p.index, groups: state.size }, 'group offsets loaded');
+      }
+    })()
+      .catch((err: unknown) => {
+        this.deps.logger.error({ partition: p.index, err }, 'loading group offsets failed');
+      })
+      .finally(() => {
+        if (this.loading.get(p.index) === run) this.loading.delete(p.index);
+      });
+    this.loading.set(p.index, run);
+    return run;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Consumer groups' committed offsets: the group's coordinator (a broker, found with FindCoordinator and
+ * cached) stores them in the replicated __consumer_offsets topic. Calls that reach a broker that no
+ * longer coordinates the group, or one still loading, find the coordinator again and retry a few times.
+ */
+import { type ChannelOptions, credentials } from '@grpc/grpc-js';
+import type { CommitOffsetsResponse__Output } from '../proto/generated/tributary/v1/CommitOffsetsResponse.js';
+import type { DeleteGroupResponse__Output } from '../proto/generated/tributary/v1/DeleteGroupResponse.js';
+import type { FetchOffsetsResponse__Output } from '../proto/generated/tributary/v1/FetchOffsetsResponse.js';
+import type { FindCoordinatorResponse__Output } from '../proto/generated/tributary/v1/FindCoordinatorResponse.js';
+import type { GroupServiceClient } from '../proto/generated/tributary/v1/GroupService.js';
+import type { ListGroupsResponse__Output } from '../proto/generated/tributary/v1/ListGroupsResponse.js';
+import { loadTributaryProto } from '../proto/load.js';
+import type { Cluster } from './cluster.js';
+import { type Connection, DEFAULT_CHANNEL_OPTIONS } from './connection.js';
+import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from './errors.js';
+
+export interface OffsetCommit {
+  topic: string;
+  partition: number;
+  /** The next offset to consume (last processed + 1). */
+  offset: number;
+  metadata?: string;
+}
+
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  /** -1: nothing committed. */
+  offset: number;
+  metadata: string;
+  commitTimestampMs: number;
+}
+
+const RETRY_REASONS = new Set([
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'UNAVAILABLE',
+]);
+const ATTEMPTS = 20;
+const BACKOFF_MS = 200;
+
+/** GroupService calls for one Tributary client, with coordinator discovery. */
+export class Groups {
+  private readonly stubs = new Map<Connection, GroupServiceClient>();
+  private readonly coordinators = new Map<string, number>();
+
+  constructor(private readonly cluster: Cluster) {}
+
+  private stub(connection: Connection): GroupServiceClient {
+    let s = this.stubs.get(connection);
+    if (s === undefined) {
+      const proto = loadTributaryProto().grpc.tributary.v1;
+      const options: ChannelOptions = { ...DEFAULT_CHANNEL_OPTIONS, ...connection.channelOptions };
+      s = new proto.GroupService('unused:1', credentials.createInsecure(), {
+        ...options,
+        channelOverride: connection.client.getChannel(),
+      });
+      this.stubs.set(connection, s);
+    }
+    return s;
+  }
+
+  private call<T>(
+    connection: Connection,
+    invoke: (stub: GroupServiceClient, md: never, opts: never, cb: never) => unknown,
+  ): Promise<T> {
+    const stub = this.stub(connection);
+    return connection.unary<T>(
+      (md, opts, cb) => invoke(stub, md as never, opts as never, cb as never) as never,
+    );
+  }
+
+  /** The coordinator's connection for `groupId` (cached). */
+  private async coordinator(groupId: string): Promise<Connection> {
+    const known = this.coordinators.get(groupId);
+    if (known !== undefined) return this.cluster.connectionFor(known);
+    const res = await this.call<FindCoordinatorResponse__Output>(this.cluster.connection, (s, md, o, cb) =>
+      s.FindCoordinator({ group_id: groupId }, md, o, cb),
+    );
+    const id = res.coordinator?.id ?? -1;
+    if (id < 0)
+      throw new TributaryClientError('COORDINATOR_NOT_AVAILABLE', `no coordinator for group ${groupId}`);
+    this.coordinators.set(groupId, id);
+    return this.cluster.connectionFor(id);
+  }
+
+  /** Runs `fn` at the group's coordinator, finding it again after NOT_COORDINATOR and the like. */
+  private async atCoordinator<T>(groupId: string, fn: (connection: Connection) => Promise<T>): Promise<T> {
+    let last: unknown;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, BACKOFF_MS));
+      try {
+        return await fn(await this.coordinator(groupId));
+      } catch (err) {
+        const e = err instanceof TributaryClientError ? err : fromServiceError(err);
+        if (!RETRY_REASONS.has(reasonOf(e))) throw e;
+        this.coordinators.delete(groupId);
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  async commit(groupId: string, offsets: OffsetCommit[]): Promise<void> {
+    const byTopic = new Map<string, Array<{ partition: number; offset: string; metadata: string }>>();
+    for (const o of offsets) {
+      const list = byTopic.get(o.topic) ?? [];
+      list.push({ partition: o.partition, offset: String(o.offset), metadata: o.metadata ?? '' });
+      byTopic.set(o.topic, list);
+    }
+    const res = await this.atCoordinator(groupId, (c) =>
+      this.call<CommitOffsetsResponse__Output>(c, (s, md, o, cb) =>
+        s.CommitOffsets(
+          { group_id: groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) },
+          md,
+          o,
+          cb,
+        ),
+      ),
+    );
+    const failed = res.results.find((r) => r.error !== null);
+    if (failed) throw fromWireError(failed.error)!;
+  }
+
+  /** Committed offsets (of the given topics, or every partition the group committed). */
+  async fetch(
+    groupId: string,
+    topics: Array<{ topic: string; partitions?: number[] }> = [],
+  ): Promise<CommittedOffset[]> {
+    const res = await this.atCoordinator(groupId, (c) =>
+      this.call<FetchOffsetsResponse__Output>(c, (s, md, o, cb) =>
+        s.FetchOffsets(
+          {
+            group_id: groupId,
+            topics: topics.map((t) => ({ topic: t.topic, partitions: t.partitions ?? [] })),
+          },
+          md,
+          o,
+          cb,
+        ),
+      ),
+    );
+    return res.offsets.map((x) => ({
+      topic: x.topic,
+      partition: x.partition,
+      offset: Number(x.offset),
+      metadata: x.metadata,
+      commitTimestampMs: Number(x.commit_timestamp_ms),
+    }));
+  }
+
+  /** Every group with committed offsets: each live broker answers for the groups it coordinates. */
+  async list(): Promise<string[]> {
+    // Metadata lists the live brokers; an internal topic name keeps the answer small.
+    const { brokers } = await this.cluster.metadata(['__consumer_offsets']);
+    const answers = await Promise.all(
+      brokers.map(async (b) =>
+        this.call<ListGroupsResponse__Output>(await this.cluster.connectionFor(b.id), (s, md, o, cb) =>
+          s.ListGroups({}, md, o, cb),
+        ),
+      ),
+    );
+    return [...new Set(answers.flatMap((a) => a.groups))].sort();
+  }
+
+  async delete(groupId: string): Promise<number> {
+    const res = await this.atCoordinator(groupId, (c) =>
+      this.call<DeleteGroupResponse__Output>(c, (s, md, o, cb) =>
+        s.DeleteGroup({ group_id: groupId }, md, o, cb),
+      ),
+    );
+    return res.offsets_deleted;
+  }
+}

@@ -1,0 +1,141 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AdminServiceClient as _tributary_v1_AdminServiceClient, AdminServiceDefinition as _tributary_v1_AdminServiceDefinition } from './tributary/v1/AdminService.js';
+import type { AlterConfigsRequest as _tributary_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _tributary_v1_AlterConfigsRequest__Output } from './tributary/v1/AlterConfigsRequest.js';
+import type { AlterConfigsResponse as _tributary_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tributary_v1_AlterConfigsResponse__Output } from './tributary/v1/AlterConfigsResponse.js';
+import type { AlterPartitionReassignmentsRequest as _tributary_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tributary_v1_AlterPartitionReassignmentsRequest__Output } from './tributary/v1/AlterPartitionReassignmentsRequest.js';
+import type { AlterPartitionReassignmentsResponse as _tributary_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tributary_v1_AlterPartitionReassignmentsResponse__Output } from './tributary/v1/AlterPartitionReassignmentsResponse.js';
+import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
+import type { CommitOffsetsRequest as _tributary_v1_CommitOffsetsRequest, CommitOffsetsRequest__Output as _tributary_v1_CommitOffsetsRequest__Output } from './tributary/v1/CommitOffsetsRequest.js';
+import type { CommitOffsetsResponse as _tributary_v1_CommitOffsetsResponse, CommitOffsetsResponse__Output as _tributary_v1_CommitOffsetsResponse__Output } from './tributary/v1/CommitOffsetsResponse.js';
+import type { CommittedOffset as _tributary_v1_CommittedOffset, CommittedOffset__Output as _tributary_v1_CommittedOffset__Output } from './tributary/v1/CommittedOffset.js';
+import type { ConfigAlteration as _tributary_v1_ConfigAlteration, ConfigAlteration__Output as _tributary_v1_ConfigAlteration__Output } from './tributary/v1/ConfigAlteration.js';
+import type { ConfigDescription as _tributary_v1_ConfigDescription, ConfigDescription__Output as _tributary_v1_ConfigDescription__Output } from './tributary/v1/ConfigDescription.js';
+import type { ConfigEntry as _tributary_v1_ConfigEntry, ConfigEntry__Output as _tributary_v1_ConfigEntry__Output } from './tributary/v1/ConfigEntry.js';
+import type { ConsumedRecord as _tributary_v1_ConsumedRecord, ConsumedRecord__Output as _tributary_v1_ConsumedRecord__Output } from './tributary/v1/ConsumedRecord.js';
+import type { CreatePartitionsRequest as _tributary_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tributary_v1_CreatePartitionsRequest__Output } from './tributary/v1/CreatePartitionsRequest.js';
+import type { CreatePartitionsResponse as _tributary_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tributary_v1_CreatePartitionsResponse__Output } from './tributary/v1/CreatePartitionsResponse.js';
+import type { CreateTopicsRequest as _tributary_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _tributary_v1_CreateTopicsRequest__Output } from './tributary/v1/CreateTopicsRequest.js';
+import type { CreateTopicsResponse as _tributary_v1_CreateTopicsResponse, CreateTopicsResponse__Output as _tributary_v1_CreateTopicsResponse__Output } from './tributary/v1/CreateTopicsResponse.js';
+import type { DeleteGroupRequest as _tributary_v1_DeleteGroupRequest, DeleteGroupRequest__Output as _tributary_v1_DeleteGroupRequest__Output } from './tributary/v1/DeleteGroupRequest.js';
+import type { DeleteGroupResponse as _tributary_v1_DeleteGroupResponse, DeleteGroupResponse__Output as _tributary_v1_DeleteGroupResponse__Output } from './tributary/v1/DeleteGroupResponse.js';
+import type { DeleteTopicsRequest as _tributary_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _tributary_v1_DeleteTopicsRequest__Output } from './tributary/v1/DeleteTopicsRequest.js';
+import type { DeleteTopicsResponse as _tributary_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _tributary_v1_DeleteTopicsResponse__Output } from './tributary/v1/DeleteTopicsResponse.js';
+import type { DescribeClusterRequest as _tributary_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _tributary_v1_DescribeClusterRequest__Output } from './tributary/v1/DescribeClusterRequest.js';
+import type { DescribeClusterResponse as _tributary_v1_DescribeClusterResponse, DescribeClusterResponse__Output as _tributary_v1_DescribeClusterResponse__Output } from './tributary/v1/DescribeClusterResponse.js';
+import type { DescribeConfigsRequest as _tributary_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _tributary_v1_DescribeConfigsRequest__Output } from './tributary/v1/DescribeConfigsRequest.js';
+import type { DescribeConfigsResponse as _tributary_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _tributary_v1_DescribeConfigsResponse__Output } from './tributary/v1/DescribeConfigsResponse.js';
+import type { DescribeTopicsRequest as _tributary_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tributary_v1_DescribeTopicsRequest__Output } from './tributary/v1/DescribeTopicsRequest.js';
+import type { DescribeTopicsResponse as _tributary_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tributary_v1_DescribeTopicsResponse__Output } from './tributary/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersRequest as _tributary_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tributary_v1_ElectLeadersRequest__Output } from './tributary/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _tributary_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tributary_v1_ElectLeadersResponse__Output } from './tributary/v1/ElectLeadersResponse.js';
+import type { Error as _tributary_v1_Error, Error__Output as _tributary_v1_Error__Output } from './tributary/v1/Error.js';
+import type { FetchOffsetsRequest as _tributary_v1_FetchOffsetsRequest, FetchOffsetsRequest__Output as _tributary_v1_FetchOffsetsRequest__Output } from './tributary/v1/FetchOffsetsRequest.js';
+import type { FetchOffsetsResponse as _tributary_v1_FetchOffsetsResponse, FetchOffsetsResponse__Output as _tributary_v1_FetchOffsetsResponse__Output } from './tributary/v1/FetchOffsetsResponse.js';
+import type { FindCoordinatorRequest as _tributary_v1_FindCoordinatorRequest, FindCoordinatorRequest__Output as _tributary_v1_FindCoordinatorRequest__Output } from './tributary/v1/FindCoordinatorRequest.js';
+import type { FindCoordinatorResponse as _tributary_v1_FindCoordinatorResponse, FindCoordinatorResponse__Output as _tributary_v1_FindCoordinatorResponse__Output } from './tributary/v1/FindCoordinatorResponse.js';
+import type { GroupServiceClient as _tributary_v1_GroupServiceClient, GroupServiceDefinition as _tributary_v1_GroupServiceDefinition } from './tributary/v1/GroupService.js';
+import type { Header as _tributary_v1_Header, Header__Output as _tributary_v1_Header__Output } from './tributary/v1/Header.js';
+import type { ListGroupsRequest as _tributary_v1_ListGroupsRequest, ListGroupsRequest__Output as _tributary_v1_ListGroupsRequest__Output } from './tributary/v1/ListGroupsRequest.js';
+import type { ListGroupsResponse as _tributary_v1_ListGroupsResponse, ListGroupsResponse__Output as _tributary_v1_ListGroupsResponse__Output } from './tributary/v1/ListGroupsResponse.js';
+import type { ListPartitionReassignmentsRequest as _tributary_v1_ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequest__Output as _tributary_v1_ListPartitionReassignmentsRequest__Output } from './tributary/v1/ListPartitionReassignmentsRequest.js';
+import type { ListPartitionReassignmentsResponse as _tributary_v1_ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponse__Output as _tributary_v1_ListPartitionReassignmentsResponse__Output } from './tributary/v1/ListPartitionReassignmentsResponse.js';
+import type { ListTopicsRequest as _tributary_v1_ListTopicsRequest, ListTopicsRequest__Output as _tributary_v1_ListTopicsRequest__Output } from './tributary/v1/ListTopicsRequest.js';
+import type { ListTopicsResponse as _tributary_v1_ListTopicsResponse, ListTopicsResponse__Output as _tributary_v1_ListTopicsResponse__Output } from './tributary/v1/ListTopicsResponse.js';
+import type { NewTopic as _tributary_v1_NewTopic, NewTopic__Output as _tributary_v1_NewTopic__Output } from './tributary/v1/NewTopic.js';
+import type { OngoingReassignment as _tributary_v1_OngoingReassignment, OngoingReassignment__Output as _tributary_v1_OngoingReassignment__Output } from './tributary/v1/OngoingReassignment.js';
+import type { PartitionCountUpdate as _tributary_v1_PartitionCountUpdate, PartitionCountUpdate__Output as _tributary_v1_PartitionCountUpdate__Output } from './tributary/v1/PartitionCountUpdate.js';
+import type { PartitionDescription as _tributary_v1_PartitionDescription, PartitionDescription__Output as _tributary_v1_PartitionDescription__Output } from './tributary/v1/PartitionDescription.js';
+import type { PartitionOffsetCommit as _tributary_v1_PartitionOffsetCommit, PartitionOffsetCommit__Output as _tributary_v1_PartitionOffsetCommit__Output } from './tributary/v1/PartitionOffsetCommit.js';
+import type { PartitionReassignment as _tributary_v1_PartitionReassignment, PartitionReassignment__Output as _tributary_v1_PartitionReassignment__Output } from './tributary/v1/PartitionReassignment.js';
+import type { PartitionResult as _tributary_v1_PartitionResult, PartitionResult__Output as _tributary_v1_PartitionResult__Output } from './tributary/v1/PartitionResult.js';
+import type { Record as _tributary_v1_Record, Record__Output as _tributary_v1_Record__Output } from './tributary/v1/Record.js';
+import type { TopicConfigAlteration as _tributary_v1_TopicConfigAlteration, TopicConfigAlteration__Output as _tributary_v1_TopicConfigAlteration__Output } from './tributary/v1/TopicConfigAlteration.js';
+import type { TopicConfigs as _tributary_v1_TopicConfigs, TopicConfigs__Output as _tributary_v1_TopicConfigs__Output } from './tributary/v1/TopicConfigs.js';
+import type { TopicDescription as _tributary_v1_TopicDescription, TopicDescription__Output as _tributary_v1_TopicDescription__Output } from './tributary/v1/TopicDescription.js';
+import type { TopicListing as _tributary_v1_TopicListing, TopicListing__Output as _tributary_v1_TopicListing__Output } from './tributary/v1/TopicListing.js';
+import type { TopicOffsetCommit as _tributary_v1_TopicOffsetCommit, TopicOffsetCommit__Output as _tributary_v1_TopicOffsetCommit__Output } from './tributary/v1/TopicOffsetCommit.js';
+import type { TopicPartitions as _tributary_v1_TopicPartitions, TopicPartitions__Output as _tributary_v1_TopicPartitions__Output } from './tributary/v1/TopicPartitions.js';
+import type { TopicResult as _tributary_v1_TopicResult, TopicResult__Output as _tributary_v1_TopicResult__Output } from './tributary/v1/TopicResult.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tributary: {
+    v1: {
+      /**
+       * Topic and configuration management.
+       */
+      AdminService: SubtypeConstructor<typeof grpc.Client, _tributary_v1_AdminServiceClient> & { service: _tributary_v1_AdminServiceDefinition }
+      AlterConfigsRequest: MessageTypeDefinition<_tributary_v1_AlterConfigsRequest, _tributary_v1_AlterConfigsRequest__Output>
+      AlterConfigsResponse: MessageTypeDefinition<_tributary_v1_AlterConfigsResponse, _tributary_v1_AlterConfigsResponse__Output>
+      AlterOp: EnumTypeDefinition
+      AlterPartitionReassignmentsRequest: MessageTypeDefinition<_tributary_v1_AlterPartitionReassignmentsRequest, _tributary_v1_AlterPartitionReassignmentsRequest__Output>
+      AlterPartitionReassignmentsResponse: MessageTypeDefinition<_tributary_v1_AlterPartitionReassignmentsResponse, _tributary_v1_AlterPartitionReassignmentsResponse__Output>
+      BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>
+      CommitOffsetsRequest: MessageTypeDefinition<_tributary_v1_CommitOffsetsRequest, _tributary_v1_CommitOffsetsRequest__Output>
+      CommitOffsetsResponse: MessageTypeDefinition<_tributary_v1_CommitOffsetsResponse, _tributary_v1_CommitOffsetsResponse__Output>
+      CommittedOffset: MessageTypeDefinition<_tributary_v1_CommittedOffset, _tributary_v1_CommittedOffset__Output>
+      ConfigAlteration: MessageTypeDefinition<_tributary_v1_ConfigAlteration, _tributary_v1_ConfigAlteration__Output>
+      ConfigDescription: MessageTypeDefinition<_tributary_v1_ConfigDescription, _tributary_v1_ConfigDescription__Output>
+      ConfigEntry: MessageTypeDefinition<_tributary_v1_ConfigEntry, _tributary_v1_ConfigEntry__Output>
+      ConsumedRecord: MessageTypeDefinition<_tributary_v1_ConsumedRecord, _tributary_v1_ConsumedRecord__Output>
+      CreatePartitionsRequest: MessageTypeDefinition<_tributary_v1_CreatePartitionsRequest, _tributary_v1_CreatePartitionsRequest__Output>
+      CreatePartitionsResponse: MessageTypeDefinition<_tributary_v1_CreatePartitionsResponse, _tributary_v1_CreatePartitionsResponse__Output>
+      CreateTopicsRequest: MessageTypeDefinition<_tributary_v1_CreateTopicsRequest, _tributary_v1_CreateTopicsRequest__Output>
+      CreateTopicsResponse: MessageTypeDefinition<_tributary_v1_CreateTopicsResponse, _tributary_v1_CreateTopicsResponse__Output>
+      DeleteGroupRequest: MessageTypeDefinition<_tributary_v1_DeleteGroupRequest, _tributary_v1_DeleteGroupRequest__Output>
+      DeleteGroupResponse: MessageTypeDefinition<_tributary_v1_DeleteGroupResponse, _tributary_v1_DeleteGroupResponse__Output>
+      DeleteTopicsRequest: MessageTypeDefinition<_tributary_v1_DeleteTopicsRequest, _tributary_v1_DeleteTopicsRequest__Output>
+      DeleteTopicsResponse: MessageTypeDefinition<_tributary_v1_DeleteTopicsResponse, _tributary_v1_DeleteTopicsResponse__Output>
+      DescribeClusterRequest: MessageTypeDefinition<_tributary_v1_DescribeClusterRequest, _tributary_v1_DescribeClusterRequest__Output>
+      DescribeClusterResponse: MessageTypeDefinition<_tributary_v1_DescribeClusterResponse, _tributary_v1_DescribeClusterResponse__Output>
+      DescribeConfigsRequest: MessageTypeDefinition<_tributary_v1_DescribeConfigsRequest, _tributary_v1_DescribeConfigsRequest__Output>
+      DescribeConfigsResponse: MessageTypeDefinition<_tributary_v1_DescribeConfigsResponse, _tributary_v1_DescribeConfigsResponse__Output>
+      DescribeTopicsRequest: MessageTypeDefinition<_tributary_v1_DescribeTopicsRequest, _tributary_v1_DescribeTopicsRequest__Output>
+      DescribeTopicsResponse: MessageTypeDefinition<_tributary_v1_DescribeTopicsResponse, _tributary_v1_DescribeTopicsResponse__Output>
+      ElectLeadersRequest: MessageTypeDefinition<_tributary_v1_ElectLeadersRequest, _tributary_v1_ElectLeadersRequest__Output>
+      ElectLeadersResponse: MessageTypeDefinition<_tributary_v1_ElectLeadersResponse, _tributary_v1_ElectLeadersResponse__Output>
+      ElectionType: EnumTypeDefinition
+      Error: MessageTypeDefinition<_tributary_v1_Error, _tributary_v1_Error__Output>
+      FetchOffsetsRequest: MessageTypeDefinition<_tributary_v1_FetchOffsetsRequest, _tributary_v1_FetchOffsetsRequest__Output>
+      FetchOffsetsResponse: MessageTypeDefinition<_tributary_v1_FetchOffsetsResponse, _tributary_v1_FetchOffsetsResponse__Output>
+      FindCoordinatorRequest: MessageTypeDefinition<_tributary_v1_FindCoordinatorRequest, _tributary_v1_FindCoordinatorRequest__Output>
+      FindCoordinatorResponse: MessageTypeDefinition<_tributary_v1_FindCoordinatorResponse, _tributary_v1_FindCoordinatorResponse__Output>
+      /**
+       * Consumer groups' committed offsets. Each group has a coordinator: the leader of one partition of the
+       * internal, compacted, replicated topic `__consumer_offsets` (chosen from the group id, as Kafka does),
+       * where its commits are stored. Offset calls go to the coordinator; FindCoordinator says which it is.
+       */
+      GroupService: SubtypeConstructor<typeof grpc.Client, _tributary_v1_GroupServiceClient> & { service: _tributary_v1_GroupServiceDefinition }
+      Header: MessageTypeDefinition<_tributary_v1_Header, _tributary_v1_Header__Output>
+      ListGroupsRequest: MessageTypeDefinition<_tributary_v1_ListGroupsRequest, _tributary_v1_ListGroupsRequest__Output>
+      ListGroupsResponse: MessageTypeDefinition<_tributary_v1_ListGroupsResponse, _tributary_v1_ListGroupsResponse__Output>
+      ListPartitionReassignmentsRequest: MessageTypeDefinition<_tributary_v1_ListPartitionReassignmentsRequest, _tributary_v1_ListPartitionReassignmentsRequest__Output>
+      ListPartitionReassignmentsResponse: MessageTypeDefinition<_tributary_v1_ListPartitionReassignmentsResponse, _tributary_v1_ListPartitionReassignmentsResponse__Output>
+      ListTopicsRequest: MessageTypeDefinition<_tributary_v1_ListTopicsRequest, _tributary_v1_ListTopicsRequest__Output>
+      ListTopicsResponse: MessageTypeDefinition<_tributary_v1_ListTopicsResponse, _tributary_v1_ListTopicsResponse__Output>
+      NewTopic: MessageTypeDefinition<_tributary_v1_NewTopic, _tributary_v1_NewTopic__Output>
+      OngoingReassignment: MessageTypeDefinition<_tributary_v1_OngoingReassignment, _tributary_v1_OngoingReassignment__Output>
+      PartitionCountUpdate: MessageTypeDefinition<_tributary_v1_PartitionCountUpdate, _tributary_v1_PartitionCountUpdate__Output>
+      PartitionDescription: MessageTypeDefinition<_tributary_v1_PartitionDescription, _tributary_v1_PartitionDescription__Output>
+      PartitionOffsetCommit: MessageTypeDefinition<_tributary_v1_PartitionOffsetCommit, _tributary_v1_PartitionOffsetCommit__Output>
+      PartitionReassignment: MessageTypeDefinition<_tributary_v1_PartitionReassignment, _tributary_v1_PartitionReassignment__Output>
+      PartitionResult: MessageTypeDefinition<_tributary_v1_PartitionResult, _tributary_v1_PartitionResult__Output>
+      Record: MessageTypeDefinition<_tributary_v1_Record, _tributary_v1_Record__Output>
+      RecordFormat: EnumTypeDefinition
+      TimestampType: EnumTypeDefinition
+      TopicConfigAlteration: MessageTypeDefinition<_tributary_v1_TopicConfigAlteration, _tributary_v1_TopicConfigAlteration__Output>
+      TopicConfigs: MessageTypeDefinition<_tributary_v1_TopicConfigs, _tributary_v1_TopicConfigs__Output>
+      TopicDescription: MessageTypeDefinition<_tributary_v1_TopicDescription, _tributary_v1_TopicDescription__Output>
+      TopicListing: MessageTypeDefinition<_tributary_v1_TopicListing, _tributary_v1_TopicListing__Output>
+      TopicOffsetCommit: MessageTypeDefinition<_tributary_v1_TopicOffsetCommit, _tributary_v1_TopicOffsetCommit__Output>
+      TopicPartitions: MessageTypeDefinition<_tributary_v1_TopicPartitions, _tributary_v1_TopicPartitions__Output>
+      TopicResult: MessageTypeDefinition<_tributary_v1_TopicResult, _tributary_v1_TopicResult__Output>
+    }
+  }
+}
+

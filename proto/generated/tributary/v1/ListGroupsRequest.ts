@@ -1,0 +1,8 @@
+// Original file: proto/tributary/v1/group_service.proto
+
+
+export interface ListGroupsRequest {
+}
+
+export interface ListGroupsRequest__Output {
+}
