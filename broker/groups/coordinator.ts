@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
 import type { Partition } from '../partition.js';
 import type { ReplicaManager } from '../replica-manager.js';
+import { callPeer, fromWireError } from '../replication/peers.js';
 
 /** The internal topic holding every group's committed offsets (compacted, replicated). */
 export const OFFSETS_TOPIC = '__consumer_offsets';
@@ -107,21 +108,39 @@ export class GroupCoordinator {
     this.creating ??= (async () => {
       const live = this.deps.cluster.liveBrokers().length;
       const rf = Math.max(1, Math.min(this.deps.settings.replicationFactor, live));
+      const configs = {
+        'cleanup.policy': 'compact',
+        'min.insync.replicas': String(Math.min(2, rf)),
+        'segment.bytes': String(100 * 1024 * 1024),
+      };
       try {
-        await this.deps.cluster.viaController(
+        await this.deps.cluster.viaController<unknown>(
           (c) =>
             c.createTopic({
               name: OFFSETS_TOPIC,
               partitions: this.deps.settings.partitions,
               replicationFactor: rf,
-              configs: {
-                'cleanup.policy': 'compact',
-                'min.insync.replicas': String(Math.min(2, rf)),
-                'segment.bytes': String(100 * 1024 * 1024),
-              },
+              configs,
             }),
-          async () => {
-            throw new TributaryError('COORDINATOR_NOT_AVAILABLE', 'the offsets topic is being created');
+          async ({ admin }) => {
+            const res = await callPeer<{
+              topics: Array<{ error?: { reason?: string; message?: string } | null }>;
+            }>(
+              admin.CreateTopics.bind(admin) as never,
+              {
+                topics: [
+                  {
+                    name: OFFSETS_TOPIC,
+                    partitions: this.deps.settings.partitions,
+                    replication_factor: rf,
+                    configs: Object.entries(configs).map(([name, value]) => ({ name, value })),
+                  },
+                ],
+              },
+              this.deps.settings.commitTimeoutMs,
+            );
+            const error = res.topics[0]?.error;
+            if (error) throw fromWireError(error);
           },
         );
         this.deps.logger.info(

@@ -114,4 +114,34 @@ describe('replicated cluster', () => {
     await producer.close();
     await once.close();
   }, 120_000);
+
+  it("keeps a group's committed offsets when its coordinator broker is killed", async () => {
+    const admin = client.admin();
+    await admin.createTopic({ name: 'ledger', partitions: 1, replicationFactor: 3 });
+    await admin.commitGroupOffsets('payments', [
+      { topic: 'ledger', partition: 0, offset: 42, metadata: 'm' },
+    ]);
+    const before = await waitFor('the offsets topic', async () => {
+      const d = await admin.describeTopic('__consumer_offsets');
+      return d.partitions.every((p) => p.isr.length === 3) ? d : undefined;
+    });
+    expect(before.partitions[0]!.replicas).toHaveLength(3);
+    // The coordinator is the leader of the group's offsets partition; find it the way clients do.
+    const [committed] = await admin.fetchGroupOffsets('payments');
+    expect(committed).toMatchObject({ offset: 42, metadata: 'm' });
+    const leaders = new Set(before.partitions.map((p) => p.leader));
+    for (const victim of leaders) {
+      if (cluster.brokers[victim] === undefined) continue;
+      // Kill one broker at a time that leads offsets partitions, and read the commit back each time.
+      await cluster.kill(victim);
+      const again = await waitFor(
+        'the offsets from a new coordinator',
+        async () => (await admin.fetchGroupOffsets('payments'))[0],
+        30_000,
+      );
+      expect(again).toMatchObject({ topic: 'ledger', partition: 0, offset: 42 });
+      await cluster.start(victim);
+      break;
+    }
+  }, 120_000);
 });
