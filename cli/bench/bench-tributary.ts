@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tributary } from '../../client/index.js';
@@ -18,7 +18,11 @@ export interface BenchTributary {
   readonly pids: readonly number[];
   /** The etcd holding the cluster's metadata, when there is one (measured apart from the brokers). */
   readonly etcdPid: number | undefined;
-  stop(): Promise<void>;
+  /**
+   * Stops every process and removes the data. With `keepLogsAs`, a cluster's logs (broker-<id>.log,
+   * etcd/etcd.log) are first copied to a new temp dir whose path is returned, to look into a failed round.
+   */
+  stop(keepLogsAs?: string): Promise<string | undefined>;
 }
 
 export interface BenchTributaryOptions {
@@ -47,12 +51,14 @@ export async function startBenchTributary(o: BenchTributaryOptions): Promise<Ben
   const nodeArgs = o.nodeArgs ?? [];
   let etcd: EtcdProcess | undefined;
   let cluster: LocalCluster | undefined;
-  const stop = async () => {
+  const stop = async (keepLogsAs?: string) => {
     await cluster?.close();
     for (const b of cluster?.brokers ?? []) if (b) untrackPid(b.pid);
     await etcd?.stop();
     if (etcd) untrackPid(etcd.pid);
+    const kept = keepLogsAs === undefined ? undefined : keepLogs(dataDir, keepLogsAs);
     rmSync(dataDir, { recursive: true, force: true });
+    return kept;
   };
   try {
     if (o.brokers === 1) {
@@ -66,6 +72,7 @@ export async function startBenchTributary(o: BenchTributaryOptions): Promise<Ben
           await broker.stop();
           untrackPid(broker.pid);
           rmSync(dataDir, { recursive: true, force: true });
+          return undefined;
         },
       };
     }
@@ -97,6 +104,14 @@ export async function startBenchTributary(o: BenchTributaryOptions): Promise<Ben
     await stop();
     throw err;
   }
+}
+
+/** Copies the cluster's log files out of `dataDir` into a new temp dir named after `name`. */
+function keepLogs(dataDir: string, name: string): string {
+  const to = mkdtempSync(join(tmpdir(), `${name}-`));
+  for (const f of readdirSync(dataDir)) if (f.endsWith('.log')) cpSync(join(dataDir, f), join(to, f));
+  cpSync(join(dataDir, 'etcd', 'etcd.log'), join(to, 'etcd.log'), { force: true });
+  return to;
 }
 
 /** Polls DescribeCluster until `brokers` brokers are registered and a controller is elected. */

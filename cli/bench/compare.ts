@@ -126,6 +126,7 @@ async function runTributaryRound(
   rate: () => number | undefined,
 ): Promise<void> {
   let tributary: BenchTributary | undefined;
+  let finished = false;
   const replication = topicReplication(o.brokers);
   try {
     tributary = await startBenchTributary({
@@ -203,8 +204,11 @@ async function runTributaryRound(
       }
     }
     if (o.workloads.includes('small')) round.workloads.small = await produce(SMALL_RECORD_BYTES);
+    finished = true;
   } finally {
-    await tributary?.stop();
+    const failed = !finished || Object.values(round.workloads).some((w) => w?.error !== undefined);
+    const logs = await tributary?.stop(failed ? `tributary-compare-logs-r${round.round}` : undefined);
+    if (logs !== undefined) log(`  a workload failed: the cluster's logs are in ${logs}`);
   }
 }
 
