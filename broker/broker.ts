@@ -148,7 +148,8 @@ export class Broker {
         logger,
         settings: {
           partitions: config.offsetsTopicPartitions,
-          replicationFactor: config.offsetsTopicReplicationFactor,
+          // One broker (the local DCS) can only have one replica.
+          replicationFactor: config.dcs === 'local' ? 1 : config.offsetsTopicReplicationFactor,
           commitTimeoutMs: config.produceTimeoutMs,
         },
       });

@@ -48,7 +48,7 @@ export interface BrokerConfig {
   controllerRequestTimeoutMs: number;
   /** Partitions of the internal __consumer_offsets topic, set when it is created (on first group use). */
   offsetsTopicPartitions: number;
-  /** Replication factor of __consumer_offsets (capped by the brokers alive when it is created). */
+  /** Replication factor of __consumer_offsets (with the local DCS: 1); groups wait until this many brokers are alive. */
   offsetsTopicReplicationFactor: number;
   /** pino level: trace, debug, info, warn, error, fatal, silent. */
   logLevel: string;

@@ -32,6 +32,13 @@ describe('Partition (leader)', () => {
     p.recordFollowerFetch(3, 5);
     expect(p.highWatermark).toBe(5);
     await acked;
+    // Between the high watermark and the log end a read is empty, not an error (a new leader's high
+    // watermark may trail for a moment); past the log end it is out of range.
+    const more = await p.append(batch(2, 'b'));
+    expect((await p.read(more.baseOffset, 1 << 20)).batches.length).toBe(0);
+    await expect(p.read(more.lastOffset + 2, 1 << 20)).rejects.toMatchObject({
+      reason: 'OFFSET_OUT_OF_RANGE',
+    });
     // The epoch was recorded where leadership began.
     expect(log.epochs.all()).toEqual([{ epoch: 4, startOffset: 0 }]);
     await log.close();

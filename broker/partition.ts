@@ -30,6 +30,9 @@ export interface ReplicationLimits {
   lagMaxBytes: number;
 }
 
+/** A request to add a follower to the ISR with no known outcome is asked again after this long. */
+const ISR_RETRY_MS = 5000;
+
 /** Cumulative bytes appended, sampled at append boundaries, to turn an offset lag into a byte lag. */
 const BYTE_MARKS_MAX = 4096;
 
@@ -49,8 +52,12 @@ export class Partition {
   private currentRole: Role;
   private leadingEpoch = -1;
   private readonly followers = new Map<number, FollowerState>();
-  /** Followers the leader asked the controller to add; they count toward the high watermark already. */
-  readonly pendingIsrAdds = new Set<number>();
+  /**
+   * Followers the leader asked the controller to add (with when): they count toward the high watermark
+   * already ("maximal ISR"), until the metadata shows the answer, so an ISR change whose reply was lost
+   * can never let the high watermark pass a member it does not have.
+   */
+  readonly pendingIsrAdds = new Map<number, number>();
   private readonly byteMarks: Array<{ offset: number; bytes: number }> = [];
   private appendedBytes = 0;
 
@@ -110,7 +117,7 @@ export class Partition {
     if (fresh) {
       this.leadingEpoch = state.leaderEpoch;
       // Mark where this epoch starts even before it writes (KIP-101), so followers find divergence.
-      this.log.epochs.assign(state.leaderEpoch, this.log.logEndOffset);
+      this.log.epochs.assign(state.leaderEpoch, this.log.nextOffset);
       this.followers.clear();
       this.pendingIsrAdds.clear();
       for (const r of state.replicas) {
@@ -173,8 +180,9 @@ export class Partition {
     minIsr: number,
     timeoutMs: number,
     signal?: AbortSignal,
+    /** The leader epoch the records were appended under (default: the current one). */
+    epoch = this.st.leaderEpoch,
   ): Promise<void> {
-    const epoch = this.st.leaderEpoch;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.isLeader || this.st.leaderEpoch !== epoch) {
@@ -218,7 +226,9 @@ export class Partition {
     f.lastFetchMs = nowMs;
     f.leaderLeoAtLastFetch = leo;
     this.maybeAdvanceHighWatermark();
-    if (this.st.isr.includes(replicaId) || this.pendingIsrAdds.has(replicaId)) return false;
+    if (this.st.isr.includes(replicaId)) return false;
+    const asked = this.pendingIsrAdds.get(replicaId);
+    if (asked !== undefined && nowMs - asked < ISR_RETRY_MS) return false;
     // Caught up: at the high watermark, and holding everything of the current epoch's start.
     const epochStart = this.log.epochs.latest?.startOffset ?? 0;
     return fetchOffset >= this.hw && fetchOffset >= epochStart;
@@ -255,14 +265,25 @@ export class Partition {
     if (this.hw < this.log.logStartOffset) this.hw = this.log.logStartOffset;
   }
 
-  /** Reads committed data only: nothing at or past the high watermark. Errors arrive as rejections. */
+  /**
+   * Reads committed data only: nothing at or past the high watermark. An offset between the high
+   * watermark and the log end is not an error (a new leader's high watermark can trail the old one's for
+   * a moment): it reads nothing yet. Errors arrive as rejections.
+   */
   async read(offset: number, maxBytes: number): Promise<ReadResult> {
     const hw = this.hw;
-    if (offset > hw || offset < this.log.logStartOffset) {
+    if (offset > this.log.logEndOffset || offset < this.log.logStartOffset) {
       throw new TributaryError(
         'OFFSET_OUT_OF_RANGE',
-        `offset ${offset} is outside [${this.log.logStartOffset}, ${hw}] for ${this.topic}/${this.index}`,
+        `offset ${offset} is outside [${this.log.logStartOffset}, ${this.log.logEndOffset}] for ${this.topic}/${this.index}`,
       );
+    }
+    if (offset >= hw) {
+      return {
+        batches: Buffer.alloc(0),
+        logStartOffset: this.log.logStartOffset,
+        logEndOffset: this.log.logEndOffset,
+      };
     }
     return this.log.read(offset, maxBytes, { maxOffset: hw });
   }
@@ -317,7 +338,7 @@ export class Partition {
       if (f === undefined || f.leo < 0) return;
       if (f.leo < min) min = f.leo;
     }
-    for (const r of this.pendingIsrAdds) {
+    for (const r of this.pendingIsrAdds.keys()) {
       const f = this.followers.get(r);
       if (f !== undefined && f.leo >= 0 && f.leo < min) min = f.leo;
     }

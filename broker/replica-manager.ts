@@ -287,10 +287,14 @@ export class ReplicaManager {
 
   /** Leader side of a follower's fetch: asks the controller to add it to the ISR once it caught up. */
   followerCaughtUp(p: Partition, replicaId: number): void {
-    if (!p.isLeader || p.pendingIsrAdds.has(replicaId)) return;
-    p.pendingIsrAdds.add(replicaId);
+    if (!p.isLeader) return;
+    p.pendingIsrAdds.set(replicaId, Date.now());
     const isr = [...new Set([...p.state.isr, replicaId])];
-    void this.requestIsr(p, isr, 'expand').finally(() => p.pendingIsrAdds.delete(replicaId));
+    // Only a refusal ends the pending addition here; an unknown outcome (timeout) keeps counting the
+    // follower until the metadata says, and it is asked again later.
+    void this.requestIsr(p, isr, 'expand').then((outcome) => {
+      if (outcome === 'refused') p.pendingIsrAdds.delete(replicaId);
+    });
   }
 
   /** Leader: asks the controller to drop followers that lag in time or bytes. */
@@ -310,8 +314,12 @@ export class ReplicaManager {
     }
   }
 
-  private async requestIsr(p: Partition, isr: number[], kind: 'expand' | 'shrink'): Promise<void> {
-    if (this.isrInFlight.has(p) || this.stopped) return;
+  private async requestIsr(
+    p: Partition,
+    isr: number[],
+    kind: 'expand' | 'shrink',
+  ): Promise<'done' | 'refused' | 'unknown'> {
+    if (this.isrInFlight.has(p) || this.stopped) return 'unknown';
     this.isrInFlight.add(p);
     const before = p.state.isr;
     try {
@@ -336,7 +344,7 @@ export class ReplicaManager {
           },
           'ISR change refused',
         );
-        return;
+        return 'refused';
       }
       this.deps.logger.info(
         { topic: p.topic, partition: p.index, kind, from: before, to: res.isr },
@@ -351,11 +359,13 @@ export class ReplicaManager {
           p.becomeLeader({ ...p.state, isr: res.isr, partitionEpoch: res.partition_epoch });
         }
       });
+      return 'done';
     } catch (err) {
       this.deps.logger.warn(
         { topic: p.topic, partition: p.index, kind, err: (err as Error).message },
         'ISR change failed',
       );
+      return 'unknown';
     } finally {
       this.isrInFlight.delete(p);
     }

@@ -163,6 +163,7 @@ export class Consumer implements AsyncIterable<Record> {
   private readonly groups: Groups;
   private readonly resetPolicy: 'earliest' | 'latest' | 'none';
   private autoCommitTimer: NodeJS.Timeout | undefined;
+  private commitChain: Promise<void> = Promise.resolve();
   /** Positions as last committed, so auto-commit writes only what moved. */
   private readonly lastCommitted = new Map<string, number>();
 
@@ -448,7 +449,10 @@ export class Consumer implements AsyncIterable<Record> {
         .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a.position)
         .map((a) => ({ topic: a.topic, partition: a.partition, offset: a.position }));
     if (list.length === 0) return;
-    await this.groups.commit(this.groupId, list);
+    // One commit at a time, in call order, so an older position can never land after a newer one.
+    const run = this.commitChain.then(() => this.groups.commit(this.groupId!, list));
+    this.commitChain = run.catch(() => {});
+    await run;
     for (const o of list) this.lastCommitted.set(keyOf(o.topic, o.partition), o.offset);
   }
 

@@ -731,6 +731,7 @@ export class Producer {
     for (const queue of this.accumulator.readyQueues().values()) {
       for (const b of queue) if (b.attempts === 0) b.encoded = null;
     }
+    this.kick();
   }
 
   /** Encodes a batch for sending; an idempotent producer numbers it at its first encoding. */
@@ -757,10 +758,19 @@ export class Producer {
    * Ready batches of the given partitions, oldest first per partition, sharing settings, up to
    * maxRequestBytes (at least one batch). Several batches of one partition travel together, concatenated.
    */
+  /** Whether an earlier batch of the same partition is still unacknowledged (queued for a retry or in flight). */
+  private earlierPending(batch: ProducerBatch): boolean {
+    const queue = this.accumulator.readyQueues().get(batch.key) ?? [];
+    return queue.some((b) => b.seq < batch.seq) || (this.partitionInFlight.get(batch.key) ?? 0) > 1;
+  }
+
   private takeRequest(keys: string[]): ProducerBatch[] {
     const queues = this.accumulator.readyQueues();
     const now = Date.now();
     const taken: ProducerBatch[] = [];
+    // The producer id was dropped (a batch failed for good) and not fetched again yet: nothing may be
+    // numbered now; the next drain fetches a new id first.
+    if (this.idempotent && this.producerId < 0) return taken;
     let bytes = 0;
     for (const key of keys) {
       if (!this.maySend(key)) continue;
@@ -874,7 +884,16 @@ export class Producer {
     }
   }
 
-  private handleFailure(batch: ProducerBatch, error: TributaryError, brokerId: number | undefined): void {
+  private handleFailure(batch: ProducerBatch, cause: TributaryError, brokerId: number | undefined): void {
+    let error = cause;
+    // A sequence gap behind an earlier batch of the partition that is still being retried is that batch's
+    // doing, not a loss: retry once it went through (as Kafka's Java client does).
+    if (this.idempotent && reasonOf(error) === 'OUT_OF_ORDER_SEQUENCE_NUMBER' && this.earlierPending(batch)) {
+      error = new TributaryClientError('OUT_OF_ORDER_SEQUENCE_NUMBER', error.message, {
+        retriable: true,
+        cause: error,
+      });
+    }
     batch.lastError = error;
     this.cluster.invalidateFor(reasonOf(error), batch.topic, brokerId);
     const now = Date.now();

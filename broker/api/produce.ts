@@ -5,6 +5,7 @@ import type { PartitionProduceResponse } from '../../proto/generated/tributary/v
 import type { ProduceRequest__Output } from '../../proto/generated/tributary/v1/ProduceRequest.js';
 import type { ProduceResponse } from '../../proto/generated/tributary/v1/ProduceResponse.js';
 import type { Record__Output } from '../../proto/generated/tributary/v1/Record.js';
+import { isInternalTopic } from '../../proto/names.js';
 import type { ApiContext } from './context.js';
 import { asTributaryError, parseOffset, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
@@ -127,6 +128,12 @@ export async function produce(
             );
           }
           seen.add(key);
+          if (isInternalTopic(t.topic)) {
+            throw new TributaryError(
+              'INVALID_REQUEST',
+              `${t.topic} is an internal topic: only the broker writes it`,
+            );
+          }
           const partition = leaderPartition(ctx, t.topic, data.partition);
           const minIsr = acks === 'ALL' ? minInsyncReplicas(ctx, t.topic) : undefined;
           const epoch = partition.leaderEpoch;
@@ -135,7 +142,7 @@ export async function produce(
             ...(minIsr === undefined ? {} : { minIsr }),
           });
           if (minIsr !== undefined)
-            await partition.waitForReplication(info.lastOffset, minIsr, timeoutMs, signal);
+            await partition.waitForReplication(info.lastOffset, minIsr, timeoutMs, signal, epoch);
           if (!info.duplicate) {
             ctx.metrics.bytesIn.inc({ topic: t.topic }, info.sizeBytes);
             ctx.metrics.recordsIn.inc({ topic: t.topic }, info.recordCount);

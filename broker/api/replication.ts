@@ -145,6 +145,13 @@ async function answer(
       log_start_offset: String(log.logStartOffset),
       log_end_offset: String(leo),
     };
+    // Below the log start (retention moved on): the follower restarts its log there, whatever its epochs.
+    if (item.fetchOffset < log.logStartOffset) {
+      throw new TributaryError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${item.fetchOffset} is below the log start ${log.logStartOffset}`,
+      );
+    }
     // Divergence (KIP-320): where did the follower's last epoch end here? Past that, its log differs.
     if (item.lastFetchedEpoch >= 0 || item.fetchOffset > leo) {
       const end =
@@ -158,12 +165,6 @@ async function answer(
           diverging_epoch: { epoch: end.epoch, end_offset: String(end.endOffset) },
         };
       }
-    }
-    if (item.fetchOffset < log.logStartOffset) {
-      throw new TributaryError(
-        'OFFSET_OUT_OF_RANGE',
-        `offset ${item.fetchOffset} is below the log start ${log.logStartOffset}`,
-      );
     }
     if (first && p.recordFollowerFetch(replicaId, item.fetchOffset))
       ctx.replicas.followerCaughtUp(p, replicaId);

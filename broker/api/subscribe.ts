@@ -18,10 +18,10 @@ async function startOffset(request: SubscribeRequest__Output, partition: Partiti
   switch (request.start) {
     case 'offset': {
       const offset = parseOffset(request.offset, 'offset');
-      if (offset < partition.logStartOffset || offset > partition.highWatermark) {
+      if (offset < partition.logStartOffset || offset > partition.logEndOffset) {
         throw new TributaryError(
           'OFFSET_OUT_OF_RANGE',
-          `offset ${offset} is outside [${partition.logStartOffset}, ${partition.highWatermark}]`,
+          `offset ${offset} is outside [${partition.logStartOffset}, ${partition.logEndOffset}]`,
         );
       }
       return offset;

@@ -106,8 +106,16 @@ export class GroupCoordinator {
   async ensureOffsetsTopic(): Promise<void> {
     if (this.deps.topics.get(OFFSETS_TOPIC) !== undefined) return;
     this.creating ??= (async () => {
+      // Never create it with fewer replicas than configured because few brokers are up yet (cluster
+      // start): that would stay so for good. Wait for them instead, as Kafka does.
       const live = this.deps.cluster.liveBrokers().length;
-      const rf = Math.max(1, Math.min(this.deps.settings.replicationFactor, live));
+      const rf = this.deps.settings.replicationFactor;
+      if (live < rf) {
+        throw new TributaryError(
+          'COORDINATOR_NOT_AVAILABLE',
+          `the offsets topic needs ${rf} live brokers (offsetsTopicReplicationFactor), ${live} are up`,
+        );
+      }
       const configs = {
         'cleanup.policy': 'compact',
         'min.insync.replicas': String(Math.min(2, rf)),
@@ -208,8 +216,38 @@ export class GroupCoordinator {
     const now = Date.now();
     const batch = encodeRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })));
     const minIsr = Number(this.deps.topics.get(OFFSETS_TOPIC)?.configs['min.insync.replicas'] ?? '1');
-    const info = await p.append(batch, { minIsr });
-    await p.waitForReplication(info.lastOffset, minIsr, this.deps.settings.commitTimeoutMs);
+    try {
+      const epoch = p.leaderEpoch;
+      const info = await p.append(batch, { minIsr });
+      await p.waitForReplication(
+        info.lastOffset,
+        minIsr,
+        this.deps.settings.commitTimeoutMs,
+        undefined,
+        epoch,
+      );
+    } catch (err) {
+      // The client knows coordinator reasons: leadership moved = find the coordinator again; the
+      // partition cannot take writes now = retry later.
+      if (
+        err instanceof TributaryError &&
+        (err.reason === 'NOT_LEADER' || err.reason === 'LEADER_NOT_AVAILABLE')
+      ) {
+        throw new TributaryError('NOT_COORDINATOR', `the offsets partition moved: ${err.message}`, {
+          cause: err,
+        });
+      }
+      if (err instanceof TributaryError && err.retriable) {
+        throw new TributaryError(
+          'COORDINATOR_NOT_AVAILABLE',
+          `the offsets partition cannot take the commit now: ${err.message}`,
+          {
+            cause: err,
+          },
+        );
+      }
+      throw err;
+    }
   }
 
   async commit(
@@ -306,16 +344,30 @@ export class GroupCoordinator {
         if (scanned.length === 0) break;
         for (const r of decodeBatches(batches)) {
           if (r.offset < offset || r.key === null) continue;
-          const k = JSON.parse(r.key.toString('utf8')) as Key;
+          let k: Key;
+          let v: { o: number; m: string; ts: number } | null = null;
+          try {
+            k = JSON.parse(r.key.toString('utf8')) as Key;
+            if (r.value !== null)
+              v = JSON.parse(r.value.toString('utf8')) as { o: number; m: string; ts: number };
+            if (typeof k.g !== 'string' || typeof k.t !== 'string' || typeof k.p !== 'number')
+              throw new Error('bad key');
+            if (v !== null && !Number.isSafeInteger(v.o)) throw new Error('bad value');
+          } catch {
+            this.deps.logger.warn(
+              { partition: p.index, offset: r.offset },
+              'skipping an unreadable record in the offsets topic',
+            );
+            continue;
+          }
           let group = state.get(k.g);
           if (group === undefined) {
             group = new Map();
             state.set(k.g, group);
           }
           const id = `${k.t}\u0000${k.p}`;
-          if (r.value === null) group.delete(id);
+          if (v === null) group.delete(id);
           else {
-            const v = JSON.parse(r.value.toString('utf8')) as { o: number; m: string; ts: number };
             group.set(id, {
               topic: k.t,
               partition: k.p,

@@ -170,15 +170,21 @@ export class ReplicaFetcher {
     }
     if (r.diverging_epoch) {
       const leaderEnd = Number(r.diverging_epoch.end_offset);
-      let target: number;
+      const leaderStart = Number(r.log_start_offset);
       if (r.diverging_epoch.epoch < 0) {
-        // The leader knows no epoch that old: keep only what we know was committed.
-        target = p.highWatermark;
-      } else {
-        // Where that epoch (or the closest older one we have) ends in our log; keep the shorter (KIP-320).
-        const ours = p.log.epochs.endOffsetFor(r.diverging_epoch.epoch, p.logEndOffset);
-        target = Math.min(leaderEnd, ours.endOffset < 0 ? p.highWatermark : ours.endOffset);
+        // The leader knows no epoch as old as ours: everything we hold from its log start on was written
+        // in epochs it never had. Start over at its log start (it has nothing below it for us anyway).
+        this.deps.logger.warn(
+          { topic: p.topic, partition: p.index, logEndOffset: p.logEndOffset, restartAt: leaderStart },
+          'no common leader epoch with the leader; restarting the log at its log start',
+        );
+        await p.log.restartAt(leaderStart);
+        p.clampHighWatermark();
+        return false;
       }
+      // Where that epoch (or the closest older one we have) ends in our log; keep the shorter (KIP-320).
+      const ours = p.log.epochs.endOffsetFor(r.diverging_epoch.epoch, p.logEndOffset);
+      const target = Math.min(leaderEnd, ours.endOffset < 0 ? p.highWatermark : ours.endOffset);
       this.deps.logger.info(
         {
           topic: p.topic,
@@ -190,9 +196,12 @@ export class ReplicaFetcher {
         },
         'truncating the divergent suffix of the log',
       );
+      const before = p.logEndOffset;
+      const epochBefore = p.log.epochs.latestEpoch;
       await p.log.truncateTo(target);
       p.clampHighWatermark();
-      return false;
+      // A truncation that changed nothing would be asked again at once: wait before the next fetch.
+      return p.logEndOffset === before && p.log.epochs.latestEpoch === epochBefore;
     }
     if (r.batches.length > 0) await p.log.appendReplicated(r.batches);
     p.updateFollowerHighWatermark(Number(r.high_watermark));

@@ -98,6 +98,15 @@ describe('PartitionLog replication', () => {
     await follower.close();
   });
 
+  it('a truncation at the log end still forgets an epoch that starts there with no batch in it', async () => {
+    const log = await openLog(dir, testConfig());
+    await log.append(batch(3, 'a'), { leaderEpoch: 1 });
+    log.epochs.assign(2, 3); // became leader in epoch 2, wrote nothing
+    await log.truncateTo(3);
+    expect(log.epochs.all()).toEqual([{ epoch: 1, startOffset: 0 }]);
+    await log.close();
+  });
+
   it('truncates a divergent suffix with its epochs, and restarts at a later offset', async () => {
     const log = await openLog(dir, testConfig());
     await log.append(batch(3, 'a'), { leaderEpoch: 1 });

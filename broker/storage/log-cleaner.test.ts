@@ -126,6 +126,35 @@ describe('log compaction', () => {
     await cleanup();
   });
 
+  it('a follower copies compacted segments as they are (fewer records, or none, in a batch)', async () => {
+    const { dir, cleanup } = await tempDir();
+    const files = new FileHandleCache(16);
+    const leader = await openLog(
+      `${dir}/leader`,
+      testConfig({ segmentBytes: 300, cleanupPolicy: 'compact' }),
+      files,
+    );
+    for (let i = 0; i < 40; i++) {
+      await leader.append(encodeRecordBatch([{ key: `k${i % 2}`, value: `v${i}`, timestamp: 1 }]), {
+        leaderEpoch: 3,
+      });
+    }
+    await leader.rollIfAged(Date.now() + 1e9);
+    await compactLog(leader, files, { maxKeys: 1000, ioBytesPerSecond: 0 }, Date.now());
+    const follower = await openLog(`${dir}/follower`, testConfig(), new FileHandleCache(16));
+    let offset = 0;
+    while (offset < leader.logEndOffset) {
+      const { batches } = await leader.read(offset, 1 << 20);
+      await follower.appendReplicated(Buffer.from(batches));
+      offset = follower.logEndOffset;
+    }
+    expect(follower.logEndOffset).toBe(40);
+    expect(await readAll(follower)).toEqual(await readAll(leader));
+    await leader.close();
+    await follower.close();
+    await cleanup();
+  });
+
   it('keeps tombstones younger than delete.retention.ms, survives a reopen, and never touches the active segment', async () => {
     const { dir, cleanup } = await tempDir();
     const files = new FileHandleCache(16);

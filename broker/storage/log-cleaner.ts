@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { filterBatch, forEachRecord, type ScannedBatch, scanLog } from '../../proto/codec/index.js';
 import type { FileHandleCache } from './file-handle-cache.js';
@@ -70,6 +70,10 @@ export async function compactLog(
   signal?: AbortSignal,
 ): Promise<CompactionResult> {
   const config = log.currentConfig;
+  // A pass cut short by a crash leaves its temporary files: they are never swapped in, so drop them.
+  for (const name of await readdir(log.dir)) {
+    if (name.endsWith('.log.cleaned')) await rm(join(log.dir, name), { force: true });
+  }
   const firstDirty = Math.max(await readCleanerCheckpoint(log.dir), log.logStartOffset);
   const closed = log.closedSegments();
   const latest = new Map<string, number>();
@@ -110,10 +114,10 @@ export async function compactLog(
     if (segment.baseOffset >= cleanedTo) break;
     if (signal?.aborted) break;
     const cleanedPath = `${segment.logPath}.cleaned`;
-    await mkdir(log.dir, { recursive: true });
     const out = await open(cleanedPath, 'w');
     let removed = 0;
     let written = 0;
+    let endOffset = segment.baseOffset;
     try {
       await files.use(segment.logPath, (fh) =>
         forEachChunk(fh, segment.sizeBytes, async (chunk, batches) => {
@@ -127,6 +131,8 @@ export async function compactLog(
               return !(superseded || expiredTombstone);
             }),
           );
+          const last = batches[batches.length - 1]!;
+          endOffset = last.lastOffset + 1;
           const bytes = Buffer.concat(kept);
           written += bytes.length;
           await throttle.take(bytes.length);
@@ -137,7 +143,8 @@ export async function compactLog(
     } finally {
       await out.close();
     }
-    if (removed === 0) {
+    // Nothing removed, or the segment changed under us (it must cover exactly the same offsets): skip.
+    if (removed === 0 || endOffset !== segment.nextOffset) {
       await rm(cleanedPath, { force: true });
       continue;
     }

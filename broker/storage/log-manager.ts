@@ -199,6 +199,7 @@ export class LogManager {
       });
     }
     every(this.opts.retentionCheckIntervalMs, 'retention', async (log, nowMs) => {
+      log.producers.expire(nowMs);
       await log.rollIfAged(nowMs);
       await log.enforceRetention(nowMs);
     });

@@ -196,6 +196,11 @@ export class PartitionLog extends EventEmitter {
     return this.segments[0]!.baseOffset;
   }
 
+  /** The offset the next appended record will get (queued appends included). */
+  get nextOffset(): number {
+    return this.nextOffsetToAssign;
+  }
+
   get logEndOffset(): number {
     return this.endOffset;
   }
@@ -391,7 +396,7 @@ export class PartitionLog extends EventEmitter {
   appendReplicated(batches: Buffer): Promise<AppendInfo> {
     try {
       this.assertUsable();
-      const validated = validateBatches(batches, { maxBatchBytes: Number.MAX_SAFE_INTEGER });
+      const validated = validateBatches(batches, { maxBatchBytes: Number.MAX_SAFE_INTEGER, compacted: true });
       let expected = this.nextOffsetToAssign;
       let maxTimestamp = -1;
       const metas: BatchMeta[] = [];
@@ -848,7 +853,11 @@ export class PartitionLog extends EventEmitter {
     if (!(Number.isSafeInteger(offset) && offset >= 0))
       throw new RangeError(`bad truncation offset ${offset}`);
     return this.exclusive(async () => {
-      if (offset >= this.endOffset) return;
+      if (offset >= this.endOffset) {
+        // Nothing to cut, but an epoch may start here with no batch in it: forget it (as Kafka does).
+        this.epochs.truncateFromEnd(offset);
+        return;
+      }
       try {
         // Lower the checkpoint first: a crash midway must not trust segments we are about to cut.
         this.recoveryPoint = Math.min(this.recoveryPoint, offset);

@@ -165,7 +165,17 @@ function countRecords(records: Buffer, cursor: Cursor): number {
  * and well-formed, CRC-valid, counts consistent, and records exactly filling the batch (walking only
  * their length varints, after decompressing a compressed batch). Records are never decoded here.
  */
-export function validateBatches(buf: Buffer, opts: { maxBatchBytes: number }): ValidatedBatch[] {
+export function validateBatches(
+  buf: Buffer,
+  opts: {
+    maxBatchBytes: number;
+    /**
+     * Batches copied from a leader may be compacted: fewer records than their offset span (none, even),
+     * as log compaction leaves them. Producers' batches never are.
+     */
+    compacted?: boolean;
+  },
+): ValidatedBatch[] {
   if (buf.length === 0) throw new TributaryError('CORRUPT_BATCH', 'no record batch');
   const out: ValidatedBatch[] = [];
   const cursor: Cursor = { pos: 0 };
@@ -214,8 +224,16 @@ export function validateBatches(buf: Buffer, opts: { maxBatchBytes: number }): V
     }
     const recordCount = buf.readInt32BE(pos + RECORD_COUNT_OFFSET);
     const lastOffsetDelta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
-    if (recordCount < 1) throw new TributaryError('CORRUPT_BATCH', `recordCount ${recordCount} is below 1`);
-    if (lastOffsetDelta !== recordCount - 1) {
+    if (opts.compacted) {
+      if (lastOffsetDelta < 0 || recordCount < 0 || recordCount > lastOffsetDelta + 1) {
+        throw new TributaryError(
+          'CORRUPT_BATCH',
+          `recordCount ${recordCount} does not fit lastOffsetDelta ${lastOffsetDelta}`,
+        );
+      }
+    } else if (recordCount < 1) {
+      throw new TributaryError('CORRUPT_BATCH', `recordCount ${recordCount} is below 1`);
+    } else if (lastOffsetDelta !== recordCount - 1) {
       throw new TributaryError(
         'CORRUPT_BATCH',
         `lastOffsetDelta ${lastOffsetDelta} does not match recordCount ${recordCount}`,
