@@ -327,8 +327,9 @@ const TOPIC_READY_MS_MAX = 30_000;
 
 /**
  * Creates `topic` with `partitions` partitions (replication factor: the broker default unless
- * `replication` is given). A replicated topic is waited for until every partition has a leader and all
- * its replicas in the ISR, so the measurement does not start with followers still catching up.
+ * `replication` is given). A replicated topic is waited for until every partition has a leader that
+ * answers ListOffsets and all its replicas in the ISR, so the measurement does not start while leaders
+ * are still being set up (the SDK could fail its first requests with LEADER_NOT_AVAILABLE).
  */
 export async function createBenchTopic(
   bootstrap: string,
@@ -353,10 +354,17 @@ export async function createBenchTopic(
     const deadline = performance.now() + TOPIC_READY_MS_MAX;
     for (;;) {
       const d = await admin.describeTopic(topic).catch(() => undefined);
-      const ready =
+      const assigned =
         d?.partitions.length === partitions &&
         d.partitions.every((p) => p.leader >= 0 && p.isr.length === replication.factor);
-      if (ready) return;
+      // The controller's assignment can run ahead of the leaders taking it up: ask the leaders too.
+      const served = assigned
+        ? await admin
+            .listOffsets(topic, 'latest')
+            .then((os) => os.length === partitions && os.every((o) => o.error === null))
+            .catch(() => false)
+        : false;
+      if (served) return;
       if (performance.now() > deadline)
         throw new Error(
           `topic ${topic}: no leader and full ISR on every partition in ${TOPIC_READY_MS_MAX} ms`,

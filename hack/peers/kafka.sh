@@ -122,7 +122,13 @@ launch() {
   LAUNCHED=$!
 }
 
-new_cluster_id() { head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
+# A random base64url cluster id (as Kafka's own); never one starting with '-', which the storage tool's
+# argument parser would take for an option.
+new_cluster_id() {
+  local id
+  while id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" && [[ $id == -* ]]; do :; done
+  echo "$id"
+}
 
 start() {
   local dir="${1:?dataDir}" port="${2:?port}" cport="${3:-$(($2 + 1))}"
