@@ -69,6 +69,8 @@ export interface ConsumerOptions {
 }
 
 export const DEFAULT_MAX_PREFETCH_BYTES = 16 * MiB;
+/** Retries of a start-offset lookup after a retriable failure (about 2 s in all). */
+const OFFSET_RETRIES = 6;
 export const DEFAULT_MAX_BYTES_PER_PARTITION = 1 * MiB;
 /** Assigned partitions per consumer: one stream each. */
 export const MAX_ASSIGNED_PARTITIONS = 10_000;
@@ -651,14 +653,21 @@ export class Consumer implements AsyncIterable<Record> {
     return found.offset >= 0 ? found.offset : this.offset(topic, partition, 'latest');
   }
 
+  /**
+   * The earliest or latest offset, from the partition's leader. Retriable failures (a topic just created
+   * whose leader is not serving yet, a leader that moved) refresh metadata and retry a few times.
+   */
   private async offset(topic: string, partition: number, spec: 'earliest' | 'latest'): Promise<number> {
-    const connection = await this.leader(topic, partition);
-    try {
-      return (await partitionOffset(connection, topic, partition, spec)).offset;
-    } catch (err) {
-      const error = fromServiceError(err);
-      this.failed(reasonOf(error), topic, undefined);
-      throw error;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const connection = await this.leader(topic, partition);
+        return (await partitionOffset(connection, topic, partition, spec)).offset;
+      } catch (err) {
+        const error = err instanceof TributaryClientError ? err : fromServiceError(err);
+        this.failed(reasonOf(error), topic, undefined);
+        if (!error.retriable || attempt >= OFFSET_RETRIES || this.closed) throw error;
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+      }
     }
   }
 
