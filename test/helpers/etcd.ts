@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEtcdProcess } from '../../cli/cluster/etcd-process.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const STARTUP_MS_MAX = 30_000;
@@ -45,86 +46,38 @@ export async function startEtcd(): Promise<EtcdServer> {
   let lastError: unknown;
   // The ports are free when picked but may be taken before etcd binds them: then try other ones.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const ports = await freePorts(2);
-    const clientPort = ports[0]!;
-    const peerPort = ports[1]!;
+    const [clientPort, peerPort] = (await freePorts(2)) as [number, number];
     const dir = mkdtempSync(join(tmpdir(), 'tributary-etcd-'));
-    const logFile = join(dir, 'etcd.log');
-    const log = openSync(logFile, 'w');
-    const client = `http://127.0.0.1:${clientPort}`;
-    const peer = `http://127.0.0.1:${peerPort}`;
-    const child = spawn(
-      binary,
-      [
-        '--name=test',
-        `--data-dir=${join(dir, 'data')}`,
-        `--listen-client-urls=${client}`,
-        `--advertise-client-urls=${client}`,
-        `--listen-peer-urls=${peer}`,
-        `--initial-advertise-peer-urls=${peer}`,
-        `--initial-cluster=test=${peer}`,
-        '--heartbeat-interval=50',
-        '--election-timeout=500',
-        '--unsafe-no-fsync',
-        '--log-level=warn',
-      ],
-      { stdio: ['ignore', log, log] },
-    );
-    // If the test process ends without stop() (a crash, a timeout), take this etcd along.
-    const killOnExit = () => child.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    const stop = () =>
-      stopProcess(child).finally(() => {
-        process.off('exit', killOnExit);
-        rmSync(dir, { recursive: true, force: true });
-      });
     try {
-      await waitHealthy(child, clientPort, logFile);
-      return { endpoints: [client], clientPort, pid: child.pid!, stop };
+      const etcd = await startEtcdProcess({
+        binary,
+        dir,
+        clientPort,
+        peerPort,
+        fast: true,
+        startupTimeoutMs: STARTUP_MS_MAX,
+      });
+      // If the test process ends without stop() (a crash, a timeout), take this etcd along.
+      const killOnExit = () => {
+        try {
+          process.kill(etcd.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      };
+      process.once('exit', killOnExit);
+      const stop = () =>
+        etcd.stop(STOP_MS_MAX).finally(() => {
+          process.off('exit', killOnExit);
+          rmSync(dir, { recursive: true, force: true });
+        });
+      return { endpoints: etcd.endpoints, clientPort, pid: etcd.pid, stop };
     } catch (err) {
       lastError = err;
-      await stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   }
   throw lastError;
-}
-
-async function waitHealthy(child: ChildProcess, port: number, logFile: string): Promise<void> {
-  const deadline = Date.now() + STARTUP_MS_MAX;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`etcd exited (${child.exitCode ?? child.signalCode}):\n${tail(logFile)}`);
-    }
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1_000) });
-      const body = (await res.json()) as { health?: string };
-      if (res.ok && body.health === 'true') return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`etcd on port ${port} not healthy after ${STARTUP_MS_MAX} ms:\n${tail(logFile)}`);
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolveStop) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_MS_MAX);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolveStop();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 async function freePorts(count: number): Promise<number[]> {
