@@ -236,8 +236,16 @@ export class Broker {
     this.unsubscribe.push(this.topics.onChange((name) => void enqueue(name)));
     const applyAll = () => Promise.all(this.topics.list(true).map((t) => enqueue(t.name)));
     const onSession = () => void applyAll();
+    const onSessionLost = () => {
+      this.logger.warn('DCS session lost: stepping down from every leadership until registered again');
+      void this.replicas.stepDownAll();
+    };
     membership.on('session', onSession);
-    this.unsubscribe.push(() => membership.off('session', onSession));
+    membership.on('session-lost', onSessionLost);
+    this.unsubscribe.push(() => {
+      membership.off('session', onSession);
+      membership.off('session-lost', onSessionLost);
+    });
     await applyAll();
     await this.dropOrphanLogs();
   }

@@ -262,6 +262,21 @@ export class ReplicaManager {
     await this.logs.deleteTopic(topic);
   }
 
+  /**
+   * This broker lost its DCS session: the controller will move its leaderships, so it stops leading now
+   * (waiting acks=all requests fail with NOT_LEADER, new writes get LEADER_NOT_AVAILABLE) rather than
+   * acknowledge writes another leader will not have. Metadata is applied again once it re-registered.
+   */
+  async stepDownAll(): Promise<void> {
+    for (const p of this.all()) {
+      if (!p.isLeader) continue;
+      await this.exclusive(p, async () => {
+        if (p.isLeader) p.becomeFollower({ ...p.state, leader: -1 });
+      });
+      this.roles.emit('role', p);
+    }
+  }
+
   /** The hosted partition, whatever its role; precise errors when it is not hosted here. */
   partition(topic: string, index: number): Partition {
     const hosted = this.partitions.get(topic);

@@ -34,6 +34,8 @@ export class Membership extends EventEmitter {
   private readonly live = new Map<number, LiveBroker>();
   private controllerRecord: ControllerRecord | null = null;
   private controllerVersion = 0;
+  /** The newest version of the `controller` key seen, deletions included. */
+  private controllerSeen = 0;
   private currentSession: DcsSession | undefined;
   private epoch = 0;
   private stopped = false;
@@ -53,12 +55,19 @@ export class Membership extends EventEmitter {
     options: MembershipOptions,
   ): Promise<Membership> {
     const m = new Membership(dcs, registration, options);
-    m.unwatch.push(await dcs.watch(BROKERS_PREFIX, (e) => m.onBrokerEvent(e)));
-    m.unwatch.push(
-      await dcs.watch(CONTROLLER_KEY, (e) => {
-        if (e.key === CONTROLLER_KEY) m.onControllerEvent(e);
-      }),
-    );
+    // Watch first, then read; events that arrive while the reads are in flight wait until they are
+    // applied, so an older read can never bring back a broker or controller a newer event removed.
+    let pending: DcsEvent[] | undefined = [];
+    const route = (e: DcsEvent) => {
+      if (e.key === CONTROLLER_KEY) m.onControllerEvent(e);
+      else if (e.key.startsWith(BROKERS_PREFIX)) m.onBrokerEvent(e);
+    };
+    const onEvent = (e: DcsEvent) => {
+      if (pending !== undefined) pending.push(e);
+      else route(e);
+    };
+    m.unwatch.push(await dcs.watch(BROKERS_PREFIX, onEvent));
+    m.unwatch.push(await dcs.watch(CONTROLLER_KEY, onEvent));
     for (const entry of await dcs.list(BROKERS_PREFIX)) {
       m.onBrokerEvent({ type: 'put', key: entry.key, value: entry.value, version: entry.version });
     }
@@ -71,6 +80,9 @@ export class Membership extends EventEmitter {
         version: controller.version,
       });
     }
+    const queued = pending;
+    pending = undefined;
+    for (const e of queued) route(e);
     await m.register();
     return m;
   }
@@ -127,19 +139,30 @@ export class Membership extends EventEmitter {
     const session = await this.dcs.openSession(this.options.sessionTtlMs);
     const key = brokerKey(this.registration.id);
     this.registration = { ...this.registration, registeredAtMs: Date.now() };
-    for (;;) {
-      const existing = await this.dcs.get(key);
-      const result = await this.dcs.compareAndSet(key, encode(this.registration), existing?.version ?? 0, {
-        session,
-      });
-      if (result.ok) {
-        this.epoch = result.version;
-        break;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        if (session.lost.aborted) throw new Error('the new session was lost while registering');
+        const existing = await this.dcs.get(key);
+        const result = await this.dcs.compareAndSet(key, encode(this.registration), existing?.version ?? 0, {
+          session,
+        });
+        if (result.ok) {
+          this.epoch = result.version;
+          break;
+        }
+        if (attempt >= 20) throw new Error(`registration of ${key} kept racing`);
+        await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
       }
+    } catch (err) {
+      // Never leave a session behind that nothing uses (it would be renewed forever).
+      await session.close().catch(() => undefined);
+      throw err;
     }
     this.currentSession = session;
     this.options.logger.info({ brokerEpoch: this.epoch, session: session.id }, 'registered in the cluster');
-    session.lost.addEventListener('abort', () => void this.onSessionLost(session), { once: true });
+    // Listening now is enough even if it was lost a moment ago: an aborted signal fires at once here.
+    if (session.lost.aborted) void this.onSessionLost(session);
+    else session.lost.addEventListener('abort', () => void this.onSessionLost(session), { once: true });
     this.emit('session', session);
   }
 
@@ -168,23 +191,41 @@ export class Membership extends EventEmitter {
       this.live.delete(id);
     } else {
       if (known !== undefined && known.epoch >= e.version) return;
-      const reg = JSON.parse(e.value.toString('utf8')) as BrokerRegistration;
+      const reg = parseJson<BrokerRegistration>(e.value);
+      if (reg === undefined || typeof reg.host !== 'string' || !Number.isInteger(reg.port)) {
+        this.options.logger.warn({ key: e.key }, 'ignoring an unreadable broker registration');
+        return;
+      }
       this.live.set(id, { ...reg, epoch: e.version });
     }
     this.emit('brokers', this.liveBrokers());
   }
 
   private onControllerEvent(e: DcsEvent): void {
+    // Ordered by the newest change seen, deletions included, so a late older value is never re-applied.
+    if (this.controllerSeen >= e.version) return;
+    this.controllerSeen = e.version;
     if (e.type === 'delete') {
-      if (this.controllerVersion > e.version) return;
       this.controllerRecord = null;
       this.controllerVersion = 0;
     } else {
-      if (this.controllerVersion >= e.version) return;
-      this.controllerRecord = JSON.parse(e.value.toString('utf8')) as ControllerRecord;
+      const record = parseJson<ControllerRecord>(e.value);
+      if (record === undefined || !Number.isInteger(record.brokerId)) {
+        this.options.logger.warn({ key: e.key }, 'ignoring an unreadable controller record');
+        return;
+      }
+      this.controllerRecord = record;
       this.controllerVersion = e.version;
     }
     this.emit('controller', this.controllerRecord);
+  }
+}
+
+function parseJson<T>(raw: Buffer): T | undefined {
+  try {
+    return JSON.parse(raw.toString('utf8')) as T;
+  } catch {
+    return undefined;
   }
 }
 

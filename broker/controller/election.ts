@@ -132,7 +132,17 @@ export class ControllerElection extends EventEmitter {
       return; // not registered yet: the 'session' event brings us back
     }
     if (session.lost.aborted) return;
-    if ((await this.dcs.get(CONTROLLER_KEY)) !== null) return; // held: the key's deletion brings us back
+    const held = await this.dcs.get(CONTROLLER_KEY);
+    if (held !== null) {
+      // A key naming this broker while it is not the controller is left from a campaign of ours that
+      // failed halfway (the epoch bump threw, or the create's answer was lost): nobody else will ever
+      // delete it while our session lives, so give it back and campaign again.
+      if (parseHolder(held.value) === this.membership.brokerId) {
+        await this.dcs.compareAndDelete(CONTROLLER_KEY, held.version);
+        this.campaignAgain = true;
+      }
+      return; // held by another broker: the key's deletion brings us back
+    }
     const epochEntry = await this.dcs.get(CONTROLLER_EPOCH_KEY);
     const previous = epochEntry === null ? 0 : parseEpoch(epochEntry.value);
     const epoch = previous + 1;
@@ -143,13 +153,26 @@ export class ControllerElection extends EventEmitter {
       0,
       { session },
     );
-    if (!created.ok) return; // another broker won
-    const bumped = await this.dcs.compareAndSet(
-      CONTROLLER_EPOCH_KEY,
-      Buffer.from(JSON.stringify(epoch), 'utf8'),
-      epochEntry?.version ?? 0,
-      { guard: { key: CONTROLLER_KEY, version: created.version } },
-    );
+    if (!created.ok) {
+      // Another broker won, or our own create landed and its answer was lost (the key names us then:
+      // the next campaign gives it back).
+      this.campaignAgain = true;
+      return;
+    }
+    let bumped: Awaited<ReturnType<Dcs['compareAndSet']>>;
+    try {
+      bumped = await this.dcs.compareAndSet(
+        CONTROLLER_EPOCH_KEY,
+        Buffer.from(JSON.stringify(epoch), 'utf8'),
+        epochEntry?.version ?? 0,
+        { guard: { key: CONTROLLER_KEY, version: created.version } },
+      );
+    } catch (err) {
+      // Half a campaign: give the key back so the cluster is not left without a controller.
+      await this.dcs.compareAndDelete(CONTROLLER_KEY, created.version).catch(() => undefined);
+      this.campaignAgain = true;
+      throw err;
+    }
     if (!bumped.ok) {
       if (!bumped.guardFailed) {
         // The epoch moved under us: give the key back and run again with a fresh read.
@@ -187,6 +210,16 @@ export class ControllerElection extends EventEmitter {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.campaign(), this.retryBackoffMs);
     this.retryTimer.unref();
+  }
+}
+
+/** The broker id a `controller` value names, or -1 when it is unreadable. */
+function parseHolder(raw: Buffer): number {
+  try {
+    const id = (JSON.parse(raw.toString('utf8')) as ControllerRecord).brokerId;
+    return Number.isInteger(id) ? id : -1;
+  } catch {
+    return -1;
   }
 }
 

@@ -50,6 +50,8 @@ const PREFIX = 'topics/';
 export class TopicRegistry {
   private readonly topics = new Map<string, { record: TopicRecord; version: number }>();
   private unwatch: (() => void) | undefined;
+  /** Topic documents that could not be read (see apply). */
+  skipped = 0;
   private readonly listeners = new Set<(name: string, record: TopicRecord | undefined) => void>();
 
   constructor(private readonly dcs: Dcs) {}
@@ -83,7 +85,20 @@ export class TopicRegistry {
     const known = this.topics.get(name);
     if (known !== undefined && known.version >= event.version) return;
     if (event.type === 'delete') this.topics.delete(name);
-    else this.topics.set(name, { record: JSON.parse(event.value.toString('utf8')), version: event.version });
+    else {
+      // A value that is not a topic document (written by hand, or by another version) is skipped: one
+      // bad key must not take every broker down with it.
+      let record: TopicRecord;
+      try {
+        record = JSON.parse(event.value.toString('utf8')) as TopicRecord;
+        if (typeof record.name !== 'string' || !Array.isArray(record.partitions))
+          throw new Error('not a topic');
+      } catch {
+        this.skipped++;
+        return;
+      }
+      this.topics.set(name, { record, version: event.version });
+    }
     this.notify(name);
   }
 
