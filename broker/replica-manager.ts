@@ -118,6 +118,8 @@ export class ReplicaManager {
     if (knownId !== undefined && knownId !== topic.id) await this.drop(topic.name);
     this.topicIds.set(topic.name, topic.id);
     const config = logConfigFor(topic.configs, this.broker);
+    // Config changes (AlterConfigs) reach the open logs with the metadata, like every other change.
+    this.logs.updateTopicConfig(topic.name, config);
     const hosted = this.partitions.get(topic.name) ?? [];
     this.partitions.set(topic.name, hosted);
     for (let i = 0; i < topic.partitions.length; i++) {
@@ -241,10 +243,6 @@ export class ReplicaManager {
     if (hosted !== undefined) delete hosted[index];
     await this.logs.deletePartition(topic, index);
     this.deps.logger.info({ topic, partition: index }, 'replica removed from this broker');
-  }
-
-  updateConfig(topic: TopicRecord): void {
-    this.logs.updateTopicConfig(topic.name, logConfigFor(topic.configs, this.broker));
   }
 
   /** Stops hosting `topic` and deletes its logs. */

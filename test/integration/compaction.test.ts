@@ -34,8 +34,10 @@ describe('log compaction', () => {
     await client.admin().createTopic({
       name: 'table',
       partitions: 1,
-      configs: { 'cleanup.policy': 'compact', 'segment.bytes': '2048', 'min.cleanable.dirty.ratio': '0.01' },
+      configs: { 'segment.bytes': '2048', 'min.cleanable.dirty.ratio': '0.01' },
     });
+    // Made compacted after creation: the change must reach the open log.
+    await client.admin().alterConfig('table', [{ op: 'set', name: 'cleanup.policy', value: 'compact' }]);
     const producer = client.producer({ lingerMs: 0 });
     for (let i = 0; i < 300; i++) {
       await producer.send({
