@@ -112,11 +112,7 @@ export class Broker {
         return topic === undefined ? undefined : logConfigFor(topic.configs, config);
       });
       cleanups.unshift(() => logs.close());
-      const cluster = new ClusterContext(
-        config.nodeId,
-        config.controllerRequestTimeoutMs,
-        config.replicaFetchMaxBytes + 1024 * 1024,
-      );
+      const cluster = new ClusterContext(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
       const replicas: ReplicaManager = new ReplicaManager(logs, config, {
         brokerId: config.nodeId,
         brokerEpoch: () => cluster.brokerEpoch(),

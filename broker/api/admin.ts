@@ -170,15 +170,7 @@ export class AdminApi {
           }
           if (request.validate_only) return;
           const spec = { name: t.name, partitions, replicationFactor, configs };
-          await this.ctx.cluster.viaController<unknown>(
-            (c) => c.createTopic(spec),
-            ({ admin }) =>
-              forwarded(
-                admin.CreateTopics.bind(admin) as never,
-                { topics: [t], validate_only: false },
-                this.timeoutMs,
-              ),
-          );
+          await this.ctx.cluster.createTopic(spec, this.timeoutMs);
           await this.awaitTopic(t.name, (r) => r !== undefined && r.partitions.length === partitions);
           this.ctx.logger.info({ topic: t.name, partitions, replicationFactor, configs }, 'topic created');
         },

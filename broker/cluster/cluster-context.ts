@@ -2,7 +2,7 @@ import { TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { AllocateProducerIdsResponse__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
-import type { Controller } from '../controller/controller.js';
+import type { Controller, NewTopicSpec } from '../controller/controller.js';
 import { callPeer, fromWireError, Peers } from '../replication/peers.js';
 import type { LiveBroker } from './keys.js';
 import type { Membership } from './membership.js';
@@ -22,7 +22,6 @@ export class ClusterContext {
 
   constructor(
     readonly nodeId: number,
-    readonly requestTimeoutMs: number,
     maxMessageBytes: number,
   ) {
     this.peers = new Peers(maxMessageBytes);
@@ -77,6 +76,37 @@ export class ClusterContext {
       }
     }
     throw last;
+  }
+
+  /**
+   * Creates a topic at the controller (here, or forwarded as CreateTopics to the controller broker, whose
+   * per-topic error is thrown). The spec is already validated.
+   */
+  createTopic(spec: NewTopicSpec, timeoutMs: number): Promise<unknown> {
+    return this.viaController<unknown>(
+      (c) => c.createTopic(spec),
+      async ({ admin }) => {
+        const res = await callPeer<{
+          topics: Array<{ error?: { reason?: string; message?: string } | null }>;
+        }>(
+          admin.CreateTopics.bind(admin) as never,
+          {
+            topics: [
+              {
+                name: spec.name,
+                partitions: spec.partitions,
+                replication_factor: spec.replicationFactor,
+                configs: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+              },
+            ],
+            validate_only: false,
+          },
+          timeoutMs,
+        );
+        const error = res.topics[0]?.error;
+        if (error) throw fromWireError(error);
+      },
+    );
   }
 
   private idBlock = { next: 0, end: 0 };

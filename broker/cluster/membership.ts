@@ -33,7 +33,6 @@ export interface MembershipOptions {
 export class Membership extends EventEmitter {
   private readonly live = new Map<number, LiveBroker>();
   private controllerRecord: ControllerRecord | null = null;
-  private controllerVersion = 0;
   /** The newest version of the `controller` key seen, deletions included. */
   private controllerSeen = 0;
   private currentSession: DcsSession | undefined;
@@ -101,10 +100,6 @@ export class Membership extends EventEmitter {
     return this.currentSession;
   }
 
-  get self(): BrokerRegistration {
-    return this.registration;
-  }
-
   liveBrokers(): LiveBroker[] {
     return [...this.live.values()].sort((a, b) => a.id - b.id);
   }
@@ -113,18 +108,8 @@ export class Membership extends EventEmitter {
     return this.live.get(id);
   }
 
-  isAlive(id: number, epoch?: number): boolean {
-    const b = this.live.get(id);
-    return b !== undefined && (epoch === undefined || b.epoch === epoch);
-  }
-
   controller(): ControllerRecord | null {
     return this.controllerRecord;
-  }
-
-  /** The version of the `controller` key as last seen (0: none). */
-  get controllerKeyVersion(): number {
-    return this.controllerVersion;
   }
 
   async stop(): Promise<void> {
@@ -207,7 +192,6 @@ export class Membership extends EventEmitter {
     this.controllerSeen = e.version;
     if (e.type === 'delete') {
       this.controllerRecord = null;
-      this.controllerVersion = 0;
     } else {
       const record = parseJson<ControllerRecord>(e.value);
       if (record === undefined || !Number.isInteger(record.brokerId)) {
@@ -215,7 +199,6 @@ export class Membership extends EventEmitter {
         return;
       }
       this.controllerRecord = record;
-      this.controllerVersion = e.version;
     }
     this.emit('controller', this.controllerRecord);
   }

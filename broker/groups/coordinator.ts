@@ -5,7 +5,6 @@ import type { Logger } from '../logger.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
 import type { Partition } from '../partition.js';
 import type { ReplicaManager } from '../replica-manager.js';
-import { callPeer, fromWireError } from '../replication/peers.js';
 
 /** The internal topic holding every group's committed offsets (compacted, replicated). */
 export const OFFSETS_TOPIC = '__consumer_offsets';
@@ -122,34 +121,9 @@ export class GroupCoordinator {
         'segment.bytes': String(100 * 1024 * 1024),
       };
       try {
-        await this.deps.cluster.viaController<unknown>(
-          (c) =>
-            c.createTopic({
-              name: OFFSETS_TOPIC,
-              partitions: this.deps.settings.partitions,
-              replicationFactor: rf,
-              configs,
-            }),
-          async ({ admin }) => {
-            const res = await callPeer<{
-              topics: Array<{ error?: { reason?: string; message?: string } | null }>;
-            }>(
-              admin.CreateTopics.bind(admin) as never,
-              {
-                topics: [
-                  {
-                    name: OFFSETS_TOPIC,
-                    partitions: this.deps.settings.partitions,
-                    replication_factor: rf,
-                    configs: Object.entries(configs).map(([name, value]) => ({ name, value })),
-                  },
-                ],
-              },
-              this.deps.settings.commitTimeoutMs,
-            );
-            const error = res.topics[0]?.error;
-            if (error) throw fromWireError(error);
-          },
+        await this.deps.cluster.createTopic(
+          { name: OFFSETS_TOPIC, partitions: this.deps.settings.partitions, replicationFactor: rf, configs },
+          this.deps.settings.commitTimeoutMs,
         );
         this.deps.logger.info(
           { partitions: this.deps.settings.partitions, replicationFactor: rf },

@@ -617,7 +617,8 @@ export class PartitionLog extends EventEmitter {
       this.recoveryPoint = old.nextOffset;
       this.recordsSinceFlush = 0;
       await this.writeRecoveryPoint();
-      if (this.producers.size > 0) await this.writeProducerState();
+      // Always (a few bytes when no producer is idempotent): after a crash, start-up scans only from here.
+      await this.writeProducerState();
       this.logger?.info({ dir: this.dir, baseOffset: segment.baseOffset }, 'rolled segment');
     } finally {
       done();
