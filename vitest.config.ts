@@ -7,6 +7,7 @@ export default defineConfig({
       'broker/**/*.test.ts',
       'client/**/*.test.ts',
       'cli/**/*.test.ts',
+      'operator/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     exclude: ['node_modules/**', 'dist/**'],

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test from a fresh clone: installs packages and etcd (hack/etcd.sh), checks generated code, lints,
+# Runs every test from a fresh clone: installs packages, etcd (hack/etcd.sh) and kube-apiserver (hack/kube.sh), checks generated code, lints,
 # type-checks, builds, then runs the unit, property and integration suites (vitest) and prints
 # "N passed, N failed, N skipped".
 set -euo pipefail
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 bash hack/ensure-deps.sh
 echo "==> etcd for the DCS tests (hack/etcd.sh; cached in .cache/etcd)" >&2
 bash hack/etcd.sh >/dev/null
+echo "==> kube-apiserver and kube-controller-manager for the control-plane tests (hack/kube.sh; cached in .cache/kube)" >&2
+bash hack/kube.sh >/dev/null
 echo "==> generated code is current" >&2
 node hack/codegen.mjs --check
 echo "==> lint and format (biome)" >&2
