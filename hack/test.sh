@@ -10,6 +10,12 @@ echo "==> etcd for the DCS tests (hack/etcd.sh; cached in .cache/etcd)" >&2
 bash hack/etcd.sh >/dev/null
 echo "==> kube-apiserver and kube-controller-manager for the control-plane tests (hack/kube.sh; cached in .cache/kube)" >&2
 bash hack/kube.sh >/dev/null
+# Further setup and checks, one script per concern (helm, CRD copies and generated types, images, ...).
+for step in hack/test-setup.d/*.sh; do
+  [[ -e $step ]] || continue
+  echo "==> $(sed -n 's/^# step: //p' "$step" | head -1) ($step)" >&2
+  bash "$step"
+done
 echo "==> generated code is current" >&2
 node hack/codegen.mjs --check
 echo "==> lint and format (biome)" >&2
