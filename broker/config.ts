@@ -50,6 +50,12 @@ export interface BrokerConfig {
   offsetsTopicPartitions: number;
   /** Replication factor of __consumer_offsets (with the local DCS: 1); groups wait until this many brokers are alive. */
   offsetsTopicReplicationFactor: number;
+  /** A consumer-group member that sends no heartbeat for this long leaves the group (its partitions move). */
+  groupSessionTimeoutMs: number;
+  /** How often group members are told to heartbeat. */
+  groupHeartbeatIntervalMs: number;
+  /** Members one consumer group may have. */
+  groupMaxSize: number;
   /** pino level: trace, debug, info, warn, error, fatal, silent. */
   logLevel: string;
 
@@ -140,6 +146,9 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   controllerRequestTimeoutMs: 10_000,
   offsetsTopicPartitions: 16,
   offsetsTopicReplicationFactor: 3,
+  groupSessionTimeoutMs: 45_000,
+  groupHeartbeatIntervalMs: 5_000,
+  groupMaxSize: 1_000,
   logLevel: 'info',
   defaultPartitions: 1,
   defaultReplicationFactor: 1,
@@ -218,6 +227,9 @@ const INT_RANGES: Partial<Record<Key, [number, number]>> = {
   controllerRequestTimeoutMs: [100, 600_000],
   offsetsTopicPartitions: [1, 1000],
   offsetsTopicReplicationFactor: [1, 16],
+  groupSessionTimeoutMs: [500, 1_800_000],
+  groupHeartbeatIntervalMs: [50, 600_000],
+  groupMaxSize: [1, 100_000],
 };
 
 const ENUMS: Partial<Record<Key, readonly string[]>> = {
