@@ -147,8 +147,14 @@ export class Broker {
           // One broker (the local DCS) can only have one replica.
           replicationFactor: config.dcs === 'local' ? 1 : config.offsetsTopicReplicationFactor,
           commitTimeoutMs: config.produceTimeoutMs,
+          membership: {
+            sessionTimeoutMs: config.groupSessionTimeoutMs,
+            heartbeatIntervalMs: config.groupHeartbeatIntervalMs,
+            maxSize: config.groupMaxSize,
+          },
         },
       });
+      cleanups.unshift(async () => groups.close());
       const grpc = await startGrpcServer(
         { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle },
         () => {},
@@ -185,6 +191,7 @@ export class Broker {
         grpc,
         metricsServer,
       );
+      broker.unsubscribe.push(() => groups.close());
       await broker.followMetadata(membership);
       logs.startBackgroundTasks();
       replicas.startBackgroundTasks();

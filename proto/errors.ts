@@ -267,6 +267,39 @@ export const ERRORS = {
     retriable: true,
     description: 'The coordinator is still loading the committed offsets from its log; retry shortly.',
   },
+  UNKNOWN_MEMBER_ID: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description:
+      'The coordinator does not know this group member (its session timed out, it left, or the coordinator moved): drop every partition and rejoin.',
+  },
+  FENCED_MEMBER_EPOCH: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description:
+      "The member's epoch is behind the coordinator's: it was fenced; drop every partition and rejoin.",
+  },
+  STALE_MEMBER_EPOCH: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description:
+      'A commit came with an old member epoch or for a partition the member does not own (any more).',
+  },
+  UNRELEASED_INSTANCE_ID: {
+    code: GrpcCode.ALREADY_EXISTS,
+    retriable: false,
+    description: 'Another active member of the group holds this static instance id.',
+  },
+  NON_EMPTY_GROUP: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description: 'The group has active members: stop them before resetting or deleting its offsets.',
+  },
+  GROUP_MAX_SIZE_REACHED: {
+    code: GrpcCode.RESOURCE_EXHAUSTED,
+    retriable: false,
+    description: 'The group has as many members as the broker allows (groupMaxSize).',
+  },
   INTERNAL: { code: GrpcCode.INTERNAL, retriable: false, description: 'An unexpected broker error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

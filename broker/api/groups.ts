@@ -2,6 +2,9 @@ import { TributaryError } from '../../proto/errors.js';
 import type { CommitOffsetsRequest__Output } from '../../proto/generated/tributary/v1/CommitOffsetsRequest.js';
 import type { CommitOffsetsResponse } from '../../proto/generated/tributary/v1/CommitOffsetsResponse.js';
 import type { CommittedOffset } from '../../proto/generated/tributary/v1/CommittedOffset.js';
+import type { ConsumerGroupHeartbeatRequest__Output } from '../../proto/generated/tributary/v1/ConsumerGroupHeartbeatRequest.js';
+import type { ConsumerGroupHeartbeatResponse } from '../../proto/generated/tributary/v1/ConsumerGroupHeartbeatResponse.js';
+import type { DescribeGroupResponse } from '../../proto/generated/tributary/v1/DescribeGroupResponse.js';
 import type { FetchOffsetsRequest__Output } from '../../proto/generated/tributary/v1/FetchOffsetsRequest.js';
 import type { FetchOffsetsResponse } from '../../proto/generated/tributary/v1/FetchOffsetsResponse.js';
 import type { FindCoordinatorResponse } from '../../proto/generated/tributary/v1/FindCoordinatorResponse.js';
@@ -33,6 +36,62 @@ export function groupHandlers(api: ApiContext, coordinator: GroupCoordinator): G
     DeleteGroup: unary(api, 'DeleteGroup', async (req) => ({
       offsets_deleted: await coordinator.deleteGroup(req.group_id),
     })),
+    ConsumerGroupHeartbeat: unary(api, 'ConsumerGroupHeartbeat', (req) => heartbeat(coordinator, req)),
+    DescribeGroup: unary(api, 'DescribeGroup', async (req): Promise<DescribeGroupResponse> => {
+      const d = await coordinator.describeGroup(req.group_id);
+      return {
+        group_id: d.groupId,
+        state: d.state,
+        group_epoch: d.groupEpoch,
+        target_epoch: d.targetEpoch,
+        members: d.members.map((m) => ({
+          member_id: m.memberId,
+          instance_id: m.instanceId,
+          rack_id: m.rack,
+          member_epoch: m.memberEpoch,
+          subscribed_topics: m.subscribedTopics,
+          assignment: m.assigned,
+          pending_revocation: m.pendingRevocation,
+          target_assignment: m.targetAssignment,
+          last_heartbeat_ms: String(m.lastHeartbeatMs),
+        })),
+      };
+    }),
+  };
+}
+
+/** Partition lists in a heartbeat: at most this many entries in all (limits on everything). */
+const HEARTBEAT_PARTITIONS_MAX = 100_000;
+
+async function heartbeat(
+  coordinator: GroupCoordinator,
+  req: ConsumerGroupHeartbeatRequest__Output,
+): Promise<ConsumerGroupHeartbeatResponse> {
+  const owned = new Map<string, number[]>();
+  let count = 0;
+  for (const t of req.owned_partitions) {
+    validateTopicName(t.topic);
+    count += t.partitions.length;
+    owned.set(t.topic, [...(owned.get(t.topic) ?? []), ...t.partitions]);
+  }
+  if (count > HEARTBEAT_PARTITIONS_MAX) {
+    throw new TributaryError('INVALID_REQUEST', `at most ${HEARTBEAT_PARTITIONS_MAX} owned partitions`);
+  }
+  for (const topic of req.subscribed_topics) validateTopicName(topic);
+  const result = await coordinator.heartbeat(req.group_id, {
+    memberId: req.member_id,
+    memberEpoch: req.member_epoch,
+    instanceId: req.instance_id,
+    rack: req.rack_id,
+    subscribedTopics: req.subscribed_topics,
+    owned,
+    rebalanceTimeoutMs: req.rebalance_timeout_ms,
+  });
+  return {
+    member_id: result.memberId,
+    member_epoch: result.memberEpoch,
+    heartbeat_interval_ms: result.heartbeatIntervalMs,
+    assignment: [...result.assignment].map(([topic, partitions]) => ({ topic, partitions })),
   };
 }
 
@@ -65,7 +124,12 @@ async function commitOffsets(
     }
   });
   // One append for every valid item: they succeed or fail together (a whole-request failure throws).
-  if (valid.length > 0) await coordinator.commit(req.group_id, valid);
+  if (valid.length > 0) {
+    await coordinator.commit(req.group_id, valid, {
+      memberId: req.member_id,
+      memberEpoch: req.member_epoch,
+    });
+  }
   return {
     results: items.map((it, i) => ({
       topic: it.topic,

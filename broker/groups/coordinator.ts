@@ -5,6 +5,14 @@ import type { Logger } from '../logger.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
 import type { Partition } from '../partition.js';
 import type { ReplicaManager } from '../replica-manager.js';
+import type { AssignorTopic } from './assignor.js';
+import {
+  ConsumerGroup,
+  type GroupDescription,
+  type GroupSettings,
+  type HeartbeatRequest,
+  type HeartbeatResult,
+} from './consumer-group.js';
 
 /** The internal topic holding every group's committed offsets (compacted, replicated). */
 export const OFFSETS_TOPIC = '__consumer_offsets';
@@ -24,7 +32,12 @@ export interface OffsetsTopicSettings {
   replicationFactor: number;
   /** Timeout of a commit's replication (acks=all on the offsets partition). */
   commitTimeoutMs: number;
+  /** Membership: session timeout, heartbeat interval, most members per group. */
+  membership: GroupSettings;
 }
+
+/** How often the coordinator looks for members whose session or rebalance timeout passed. */
+const EXPIRY_CHECK_MS_MAX = 1000;
 
 /** Java's String.hashCode, so a group lands on the partition Kafka would choose. */
 export function javaStringHash(s: string): number {
@@ -49,6 +62,11 @@ export function validateGroupId(groupId: string): void {
   }
 }
 
+/**
+ * Records of the offsets topic. Key `{g, t, p}`: a committed offset, value `{o, m, ts}`. Key `{g, e: 1}`:
+ * the group's epoch, value `{e}` (so epochs keep growing after a coordinator failover). A null value
+ * deletes either.
+ */
 interface Key {
   g: string;
   t: string;
@@ -57,6 +75,10 @@ interface Key {
 
 function keyOf(group: string, topic: string, partition: number): string {
   return JSON.stringify({ g: group, t: topic, p: partition } satisfies Key);
+}
+
+function epochKeyOf(group: string): string {
+  return JSON.stringify({ g: group, e: 1 });
 }
 
 /**
@@ -77,6 +99,13 @@ export class GroupCoordinator {
   /** The latest load per partition; an older one finishing late must not install stale state. */
   private readonly loadTokens = new Map<number, object>();
   private creating: Promise<void> | undefined;
+  /** Offsets partition -> group -> membership (groups with members, or that had some since loading). */
+  private readonly memberships = new Map<number, Map<string, ConsumerGroup>>();
+  /** Offsets partition -> group -> persisted group epoch, from the log. */
+  private readonly epochs = new Map<number, Map<string, number>>();
+  /** Group -> the chain serialising its membership changes and their epoch writes. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly expiryTimer: NodeJS.Timeout;
 
   constructor(
     private readonly deps: {
@@ -93,8 +122,17 @@ export class GroupCoordinator {
       else {
         this.groups.delete(p.index);
         this.loading.delete(p.index);
+        this.memberships.delete(p.index);
+        this.epochs.delete(p.index);
       }
     });
+    const every = Math.min(EXPIRY_CHECK_MS_MAX, Math.max(50, deps.settings.membership.sessionTimeoutMs / 4));
+    this.expiryTimer = setInterval(() => this.expireMembers(), every);
+    this.expiryTimer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.expiryTimer);
   }
 
   private get partitionCount(): number {
@@ -227,6 +265,7 @@ export class GroupCoordinator {
   async commit(
     groupId: string,
     offsets: Array<{ topic: string; partition: number; offset: number; metadata: string }>,
+    member: { memberId: string; memberEpoch: number } = { memberId: '', memberEpoch: -1 },
   ): Promise<void> {
     if (offsets.length === 0) throw new TributaryError('INVALID_REQUEST', 'a commit names no partition');
     if (offsets.length > COMMIT_PARTITIONS_MAX) {
@@ -247,6 +286,16 @@ export class GroupCoordinator {
       }
     }
     const { p, groups } = await this.state(groupId);
+    const membership = this.memberships.get(p.index)?.get(groupId);
+    if (membership !== undefined) {
+      for (const o of offsets)
+        membership.validateCommit(member.memberId, member.memberEpoch, o.topic, o.partition);
+    } else if (member.memberId !== '') {
+      throw new TributaryError(
+        'UNKNOWN_MEMBER_ID',
+        `member ${member.memberId} is not in group ${JSON.stringify(groupId)}; its commit is refused`,
+      );
+    }
     const now = Date.now();
     await this.write(
       p,
@@ -278,16 +327,19 @@ export class GroupCoordinator {
     );
   }
 
-  /** Groups whose offsets partitions this broker leads (loaded ones). */
+  /** Groups whose offsets partitions this broker leads (loaded ones) with offsets or active members. */
   listGroups(): string[] {
-    const out: string[] = [];
+    const out = new Set<string>();
     for (const groups of this.groups.values())
-      for (const [g, offsets] of groups) if (offsets.size > 0) out.push(g);
-    return out.sort();
+      for (const [g, offsets] of groups) if (offsets.size > 0) out.add(g);
+    for (const groups of this.memberships.values())
+      for (const [g, membership] of groups) if (membership.size > 0) out.add(g);
+    return [...out].sort();
   }
 
   async deleteGroup(groupId: string): Promise<number> {
     const { p, groups } = await this.state(groupId);
+    this.memberships.get(p.index)?.get(groupId)?.assertEmpty('delete the group');
     const group = groups.get(groupId);
     if (group === undefined || group.size === 0) {
       throw new TributaryError(
@@ -304,12 +356,101 @@ export class GroupCoordinator {
     return entries.length;
   }
 
+  // ------------------------------------------------------------------------------------ membership
+
+  /** One member's heartbeat (see ConsumerGroup): joins, leaves, and moves it toward its target. */
+  async heartbeat(groupId: string, req: HeartbeatRequest): Promise<HeartbeatResult> {
+    const { p } = await this.state(groupId);
+    return this.serialised(groupId, async () => {
+      const group = this.membership(p.index, groupId);
+      const result = group.heartbeat(req, Date.now(), (topic) => this.topicForAssignor(topic));
+      if (result.groupEpochChanged) await this.persistEpoch(p, groupId, group.epoch);
+      return result;
+    });
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const { p } = await this.state(groupId);
+    const group = this.memberships.get(p.index)?.get(groupId);
+    if (group !== undefined) return group.describe();
+    const epoch = this.epochs.get(p.index)?.get(groupId) ?? 0;
+    return { groupId, state: 'empty', groupEpoch: epoch, targetEpoch: epoch, members: [] };
+  }
+
+  private membership(partition: number, groupId: string): ConsumerGroup {
+    let groups = this.memberships.get(partition);
+    if (groups === undefined) {
+      groups = new Map();
+      this.memberships.set(partition, groups);
+    }
+    let group = groups.get(groupId);
+    if (group === undefined) {
+      const persisted = this.epochs.get(partition)?.get(groupId) ?? 0;
+      group = new ConsumerGroup(groupId, persisted, this.deps.settings.membership);
+      groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  /** Runs membership changes of one group one at a time (their epoch writes land in order). */
+  private serialised<T>(groupId: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.chains.get(groupId) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => {});
+    this.chains.set(groupId, tail);
+    void tail.then(() => {
+      if (this.chains.get(groupId) === tail) this.chains.delete(groupId);
+    });
+    return run;
+  }
+
+  private async persistEpoch(p: Partition, groupId: string, epoch: number): Promise<void> {
+    await this.write(p, [{ key: epochKeyOf(groupId), value: JSON.stringify({ e: epoch }) }]);
+    let epochs = this.epochs.get(p.index);
+    if (epochs === undefined) {
+      epochs = new Map();
+      this.epochs.set(p.index, epochs);
+    }
+    epochs.set(groupId, epoch);
+  }
+
+  private topicForAssignor(name: string): AssignorTopic | undefined {
+    const record = this.deps.topics.get(name);
+    if (record === undefined || record.deleting === true || name === OFFSETS_TOPIC) return undefined;
+    const racks = new Map(this.deps.cluster.liveBrokers().map((b) => [b.id, b.rack ?? '']));
+    return {
+      name,
+      partitionRacks: record.partitions.map((a) =>
+        [...new Set(a.replicas.map((r) => racks.get(r) ?? ''))].filter((r) => r !== ''),
+      ),
+    };
+  }
+
+  private expireMembers(): void {
+    const now = Date.now();
+    for (const [index, groups] of this.memberships) {
+      for (const [groupId, group] of groups) {
+        if (group.size === 0) continue;
+        void this.serialised(groupId, async () => {
+          const { removed, groupEpochChanged } = group.expire(now);
+          if (removed.length > 0) {
+            this.deps.logger.info({ group: groupId, members: removed }, 'group members timed out');
+          }
+          const p = this.deps.replicas.find(OFFSETS_TOPIC, index);
+          if (groupEpochChanged && p?.isLeader) await this.persistEpoch(p, groupId, group.epoch);
+        }).catch((err: unknown) => {
+          this.deps.logger.warn({ group: groupId, err }, 'persisting the group epoch failed');
+        });
+      }
+    }
+  }
+
   /** Reads the partition's log into the cache (the latest record per key wins; tombstones delete). */
   private load(p: Partition): Promise<void> {
     const token = {};
     this.loadTokens.set(p.index, token);
     const run = (async () => {
       const state = new Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>();
+      const epochs = new Map<string, number>();
       let offset = p.logStartOffset;
       const end = p.logEndOffset;
       while (offset < end) {
@@ -321,7 +462,14 @@ export class GroupCoordinator {
           let k: Key;
           let v: { o: number; m: string; ts: number } | null = null;
           try {
-            k = JSON.parse(r.key.toString('utf8')) as Key;
+            const raw = JSON.parse(r.key.toString('utf8')) as Key & { e?: number };
+            if (raw.e === 1 && typeof raw.g === 'string') {
+              const ev = r.value === null ? null : (JSON.parse(r.value.toString('utf8')) as { e: number });
+              if (ev === null) epochs.delete(raw.g);
+              else if (Number.isSafeInteger(ev.e)) epochs.set(raw.g, ev.e);
+              continue;
+            }
+            k = raw;
             if (r.value !== null)
               v = JSON.parse(r.value.toString('utf8')) as { o: number; m: string; ts: number };
             if (typeof k.g !== 'string' || typeof k.t !== 'string' || typeof k.p !== 'number')
@@ -355,6 +503,7 @@ export class GroupCoordinator {
       }
       if (this.loadTokens.get(p.index) === token && p.isLeader) {
         this.groups.set(p.index, state);
+        this.epochs.set(p.index, epochs);
         this.deps.logger.info({ partition: p.index, groups: state.size }, 'group offsets loaded');
       }
     })()

@@ -14,6 +14,8 @@ import type { ConfigAlteration as _tributary_v1_ConfigAlteration, ConfigAlterati
 import type { ConfigDescription as _tributary_v1_ConfigDescription, ConfigDescription__Output as _tributary_v1_ConfigDescription__Output } from './tributary/v1/ConfigDescription.js';
 import type { ConfigEntry as _tributary_v1_ConfigEntry, ConfigEntry__Output as _tributary_v1_ConfigEntry__Output } from './tributary/v1/ConfigEntry.js';
 import type { ConsumedRecord as _tributary_v1_ConsumedRecord, ConsumedRecord__Output as _tributary_v1_ConsumedRecord__Output } from './tributary/v1/ConsumedRecord.js';
+import type { ConsumerGroupHeartbeatRequest as _tributary_v1_ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatRequest__Output as _tributary_v1_ConsumerGroupHeartbeatRequest__Output } from './tributary/v1/ConsumerGroupHeartbeatRequest.js';
+import type { ConsumerGroupHeartbeatResponse as _tributary_v1_ConsumerGroupHeartbeatResponse, ConsumerGroupHeartbeatResponse__Output as _tributary_v1_ConsumerGroupHeartbeatResponse__Output } from './tributary/v1/ConsumerGroupHeartbeatResponse.js';
 import type { CreatePartitionsRequest as _tributary_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tributary_v1_CreatePartitionsRequest__Output } from './tributary/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse as _tributary_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tributary_v1_CreatePartitionsResponse__Output } from './tributary/v1/CreatePartitionsResponse.js';
 import type { CreateTopicsRequest as _tributary_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _tributary_v1_CreateTopicsRequest__Output } from './tributary/v1/CreateTopicsRequest.js';
@@ -26,6 +28,8 @@ import type { DescribeClusterRequest as _tributary_v1_DescribeClusterRequest, De
 import type { DescribeClusterResponse as _tributary_v1_DescribeClusterResponse, DescribeClusterResponse__Output as _tributary_v1_DescribeClusterResponse__Output } from './tributary/v1/DescribeClusterResponse.js';
 import type { DescribeConfigsRequest as _tributary_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _tributary_v1_DescribeConfigsRequest__Output } from './tributary/v1/DescribeConfigsRequest.js';
 import type { DescribeConfigsResponse as _tributary_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _tributary_v1_DescribeConfigsResponse__Output } from './tributary/v1/DescribeConfigsResponse.js';
+import type { DescribeGroupRequest as _tributary_v1_DescribeGroupRequest, DescribeGroupRequest__Output as _tributary_v1_DescribeGroupRequest__Output } from './tributary/v1/DescribeGroupRequest.js';
+import type { DescribeGroupResponse as _tributary_v1_DescribeGroupResponse, DescribeGroupResponse__Output as _tributary_v1_DescribeGroupResponse__Output } from './tributary/v1/DescribeGroupResponse.js';
 import type { DescribeTopicsRequest as _tributary_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tributary_v1_DescribeTopicsRequest__Output } from './tributary/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _tributary_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tributary_v1_DescribeTopicsResponse__Output } from './tributary/v1/DescribeTopicsResponse.js';
 import type { ElectLeadersRequest as _tributary_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tributary_v1_ElectLeadersRequest__Output } from './tributary/v1/ElectLeadersRequest.js';
@@ -35,6 +39,7 @@ import type { FetchOffsetsRequest as _tributary_v1_FetchOffsetsRequest, FetchOff
 import type { FetchOffsetsResponse as _tributary_v1_FetchOffsetsResponse, FetchOffsetsResponse__Output as _tributary_v1_FetchOffsetsResponse__Output } from './tributary/v1/FetchOffsetsResponse.js';
 import type { FindCoordinatorRequest as _tributary_v1_FindCoordinatorRequest, FindCoordinatorRequest__Output as _tributary_v1_FindCoordinatorRequest__Output } from './tributary/v1/FindCoordinatorRequest.js';
 import type { FindCoordinatorResponse as _tributary_v1_FindCoordinatorResponse, FindCoordinatorResponse__Output as _tributary_v1_FindCoordinatorResponse__Output } from './tributary/v1/FindCoordinatorResponse.js';
+import type { GroupMember as _tributary_v1_GroupMember, GroupMember__Output as _tributary_v1_GroupMember__Output } from './tributary/v1/GroupMember.js';
 import type { GroupServiceClient as _tributary_v1_GroupServiceClient, GroupServiceDefinition as _tributary_v1_GroupServiceDefinition } from './tributary/v1/GroupService.js';
 import type { Header as _tributary_v1_Header, Header__Output as _tributary_v1_Header__Output } from './tributary/v1/Header.js';
 import type { ListGroupsRequest as _tributary_v1_ListGroupsRequest, ListGroupsRequest__Output as _tributary_v1_ListGroupsRequest__Output } from './tributary/v1/ListGroupsRequest.js';
@@ -83,6 +88,8 @@ export interface ProtoGrpcType {
       ConfigDescription: MessageTypeDefinition<_tributary_v1_ConfigDescription, _tributary_v1_ConfigDescription__Output>
       ConfigEntry: MessageTypeDefinition<_tributary_v1_ConfigEntry, _tributary_v1_ConfigEntry__Output>
       ConsumedRecord: MessageTypeDefinition<_tributary_v1_ConsumedRecord, _tributary_v1_ConsumedRecord__Output>
+      ConsumerGroupHeartbeatRequest: MessageTypeDefinition<_tributary_v1_ConsumerGroupHeartbeatRequest, _tributary_v1_ConsumerGroupHeartbeatRequest__Output>
+      ConsumerGroupHeartbeatResponse: MessageTypeDefinition<_tributary_v1_ConsumerGroupHeartbeatResponse, _tributary_v1_ConsumerGroupHeartbeatResponse__Output>
       CreatePartitionsRequest: MessageTypeDefinition<_tributary_v1_CreatePartitionsRequest, _tributary_v1_CreatePartitionsRequest__Output>
       CreatePartitionsResponse: MessageTypeDefinition<_tributary_v1_CreatePartitionsResponse, _tributary_v1_CreatePartitionsResponse__Output>
       CreateTopicsRequest: MessageTypeDefinition<_tributary_v1_CreateTopicsRequest, _tributary_v1_CreateTopicsRequest__Output>
@@ -95,6 +102,8 @@ export interface ProtoGrpcType {
       DescribeClusterResponse: MessageTypeDefinition<_tributary_v1_DescribeClusterResponse, _tributary_v1_DescribeClusterResponse__Output>
       DescribeConfigsRequest: MessageTypeDefinition<_tributary_v1_DescribeConfigsRequest, _tributary_v1_DescribeConfigsRequest__Output>
       DescribeConfigsResponse: MessageTypeDefinition<_tributary_v1_DescribeConfigsResponse, _tributary_v1_DescribeConfigsResponse__Output>
+      DescribeGroupRequest: MessageTypeDefinition<_tributary_v1_DescribeGroupRequest, _tributary_v1_DescribeGroupRequest__Output>
+      DescribeGroupResponse: MessageTypeDefinition<_tributary_v1_DescribeGroupResponse, _tributary_v1_DescribeGroupResponse__Output>
       DescribeTopicsRequest: MessageTypeDefinition<_tributary_v1_DescribeTopicsRequest, _tributary_v1_DescribeTopicsRequest__Output>
       DescribeTopicsResponse: MessageTypeDefinition<_tributary_v1_DescribeTopicsResponse, _tributary_v1_DescribeTopicsResponse__Output>
       ElectLeadersRequest: MessageTypeDefinition<_tributary_v1_ElectLeadersRequest, _tributary_v1_ElectLeadersRequest__Output>
@@ -105,6 +114,7 @@ export interface ProtoGrpcType {
       FetchOffsetsResponse: MessageTypeDefinition<_tributary_v1_FetchOffsetsResponse, _tributary_v1_FetchOffsetsResponse__Output>
       FindCoordinatorRequest: MessageTypeDefinition<_tributary_v1_FindCoordinatorRequest, _tributary_v1_FindCoordinatorRequest__Output>
       FindCoordinatorResponse: MessageTypeDefinition<_tributary_v1_FindCoordinatorResponse, _tributary_v1_FindCoordinatorResponse__Output>
+      GroupMember: MessageTypeDefinition<_tributary_v1_GroupMember, _tributary_v1_GroupMember__Output>
       /**
        * Consumer groups' committed offsets. Each group has a coordinator: the leader of one partition of the
        * internal, compacted, replicated topic `__consumer_offsets` (chosen from the group id, as Kafka does),

@@ -1,0 +1,517 @@
+import { TributaryError } from '../../proto/errors.js';
+import {
+  type AssignorMember,
+  type AssignorTopic,
+  assignPartitions,
+  type GroupAssignment,
+} from './assignor.js';
+
+/**
+ * One consumer group's membership at its coordinator: the broker-driven, incremental protocol of Kafka's
+ * KIP-848, kept in memory (a coordinator failover makes members rejoin; the group epoch is persisted so it
+ * only ever grows). No I/O and no timers here: the coordinator feeds heartbeats and the clock in.
+ *
+ * Epochs. The **group epoch** grows whenever what the assignment depends on changes (a member joins or
+ * leaves, a subscription or rack changes, a subscribed topic gains partitions). The **target assignment**
+ * is computed for a group epoch by the assignor. Each member has a **member epoch**: the target epoch it
+ * has reached. A heartbeat carries the member's epoch; an older one than the coordinator's (other than
+ * the one right before, for a lost response) fences the member: FENCED_MEMBER_EPOCH, and it must drop its
+ * partitions and rejoin. Commits carry it too and must come from the partition's current owner.
+ *
+ * Revoke before assign. A member moves to a new target in two steps. First, if it owns partitions the
+ * target takes away, its assignment shrinks to what it keeps, the rest is "pending revocation", and its
+ * epoch stays; the member commits and stops reading them, then says so in a heartbeat (its owned list no
+ * longer has them). Only then does it reach the target epoch and receive its new partitions, minus any
+ * another member still owns or is still revoking; those come in a later heartbeat once released. So a
+ * partition is never owned by two members at once. A member that does not finish revoking within its
+ * rebalance timeout is removed, which releases its partitions.
+ *
+ * Static membership. A member with an instance id that leaves with epoch -2 (a restart) keeps its
+ * assignment until the session timeout; a new member with the same instance id takes the place over,
+ * epoch and partitions included, with no rebalance.
+ */
+
+export const LEAVE_EPOCH = -1;
+export const STATIC_LEAVE_EPOCH = -2;
+const MEMBER_ID_MAX_LENGTH = 64;
+const INSTANCE_ID_MAX_LENGTH = 249;
+const RACK_MAX_LENGTH = 128;
+const SUBSCRIBED_TOPICS_MAX = 1000;
+export const REBALANCE_TIMEOUT_MS_MIN = 1000;
+export const REBALANCE_TIMEOUT_MS_MAX = 30 * 60 * 1000;
+
+export interface HeartbeatRequest {
+  memberId: string;
+  memberEpoch: number;
+  /** '' for a dynamic member. */
+  instanceId: string;
+  rack: string;
+  subscribedTopics: readonly string[];
+  /** What the member owns right now (its acknowledgement of revocations). */
+  owned: ReadonlyMap<string, readonly number[]>;
+  rebalanceTimeoutMs: number;
+}
+
+export interface HeartbeatResult {
+  memberId: string;
+  memberEpoch: number;
+  /** The partitions the member should own now: it drops anything else and starts what is new. */
+  assignment: Map<string, number[]>;
+  heartbeatIntervalMs: number;
+  /** True when this heartbeat raised the group epoch (to persist before answering). */
+  groupEpochChanged: boolean;
+}
+
+export interface GroupSettings {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxSize: number;
+}
+
+/** Topic metadata the assignor needs: the partition count and replica racks of a subscribed topic. */
+export type TopicLookup = (topic: string) => AssignorTopic | undefined;
+
+interface Member {
+  memberId: string;
+  instanceId: string;
+  rack: string;
+  topics: string[];
+  memberEpoch: number;
+  previousEpoch: number;
+  assigned: Map<string, number[]>;
+  pendingRevocation: Map<string, number[]>;
+  rebalanceTimeoutMs: number;
+  revocationDeadlineMs: number | undefined;
+  lastHeartbeatMs: number;
+  /** Set when a static member left with epoch -2 and nobody has taken its place yet. */
+  leftAtMs: number | undefined;
+}
+
+export type GroupState = 'empty' | 'assigning' | 'reconciling' | 'stable';
+
+export interface MemberDescription {
+  memberId: string;
+  instanceId: string;
+  rack: string;
+  memberEpoch: number;
+  subscribedTopics: string[];
+  assigned: Array<{ topic: string; partitions: number[] }>;
+  pendingRevocation: Array<{ topic: string; partitions: number[] }>;
+  targetAssignment: Array<{ topic: string; partitions: number[] }>;
+  lastHeartbeatMs: number;
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: GroupState;
+  groupEpoch: number;
+  targetEpoch: number;
+  members: MemberDescription[];
+}
+
+export class ConsumerGroup {
+  private readonly members = new Map<string, Member>();
+  private readonly byInstance = new Map<string, string>();
+  private target: GroupAssignment = new Map();
+  private targetEpoch: number;
+  /** Partition counts of the subscribed topics at the last assignment, to notice added partitions. */
+  private topicsFingerprint = '';
+
+  constructor(
+    readonly groupId: string,
+    /** The last persisted group epoch (0 for a new group). */
+    private groupEpoch: number,
+    private readonly settings: GroupSettings,
+  ) {
+    this.targetEpoch = groupEpoch;
+  }
+
+  get epoch(): number {
+    return this.groupEpoch;
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  heartbeat(req: HeartbeatRequest, nowMs: number, lookup: TopicLookup): HeartbeatResult {
+    validateHeartbeat(req);
+    const epochBefore = this.groupEpoch;
+    let member = this.members.get(req.memberId);
+
+    if (req.memberEpoch === LEAVE_EPOCH || req.memberEpoch === STATIC_LEAVE_EPOCH) {
+      if (member !== undefined) {
+        if (req.memberEpoch === STATIC_LEAVE_EPOCH && member.instanceId !== '') {
+          member.leftAtMs = nowMs;
+          member.lastHeartbeatMs = nowMs;
+        } else this.remove(member);
+      }
+      return {
+        memberId: req.memberId,
+        memberEpoch: req.memberEpoch,
+        assignment: new Map(),
+        heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
+        groupEpochChanged: this.groupEpoch !== epochBefore,
+      };
+    }
+
+    if (req.memberEpoch === 0) {
+      member = this.join(req, member, nowMs);
+    } else {
+      if (member === undefined || member.leftAtMs !== undefined) {
+        throw new TributaryError(
+          'UNKNOWN_MEMBER_ID',
+          `member ${req.memberId} is not in group ${JSON.stringify(this.groupId)} (it timed out, left, or the coordinator moved); rejoin`,
+        );
+      }
+      if (req.memberEpoch !== member.memberEpoch) {
+        const lostResponse =
+          req.memberEpoch === member.previousEpoch &&
+          ownsOnly(req.owned, member.assigned, member.pendingRevocation);
+        if (!lostResponse) {
+          throw new TributaryError(
+            'FENCED_MEMBER_EPOCH',
+            `member ${req.memberId} sent epoch ${req.memberEpoch}, its epoch is ${member.memberEpoch}; drop every partition and rejoin`,
+          );
+        }
+      }
+      if (
+        member.rack !== req.rack ||
+        !sameTopics(member.topics, req.subscribedTopics) ||
+        member.rebalanceTimeoutMs !== req.rebalanceTimeoutMs
+      ) {
+        if (member.rack !== req.rack || !sameTopics(member.topics, req.subscribedTopics)) this.groupEpoch++;
+        member.rack = req.rack;
+        member.topics = [...new Set(req.subscribedTopics)].sort();
+        member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+      }
+    }
+    member.lastHeartbeatMs = nowMs;
+
+    this.maybeReassign(lookup);
+    this.reconcile(member, req.owned, nowMs);
+    return {
+      memberId: member.memberId,
+      memberEpoch: member.memberEpoch,
+      assignment: cloneAssignment(member.assigned),
+      heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
+      groupEpochChanged: this.groupEpoch !== epochBefore,
+    };
+  }
+
+  /**
+   * Removes members whose session timed out (no heartbeat, or a static member gone for good) or that did
+   * not finish revoking within their rebalance timeout. Answers whether the group epoch changed.
+   */
+  expire(nowMs: number): { removed: string[]; groupEpochChanged: boolean } {
+    const before = this.groupEpoch;
+    const removed: string[] = [];
+    for (const m of [...this.members.values()]) {
+      const sessionOver = nowMs - m.lastHeartbeatMs > this.settings.sessionTimeoutMs;
+      const revocationOver = m.revocationDeadlineMs !== undefined && nowMs > m.revocationDeadlineMs;
+      if (sessionOver || revocationOver) {
+        this.remove(m);
+        removed.push(m.memberId);
+      }
+    }
+    return { removed, groupEpochChanged: this.groupEpoch !== before };
+  }
+
+  /**
+   * Checks that a commit comes from the partition's owner. With no member id (an admin or a consumer that
+   * is not a member), only an empty group accepts commits.
+   */
+  validateCommit(memberId: string, memberEpoch: number, topic: string, partition: number): void {
+    if (memberId === '') {
+      if (this.members.size > 0) {
+        throw new TributaryError(
+          'NON_EMPTY_GROUP',
+          `group ${JSON.stringify(this.groupId)} has ${this.members.size} active member(s); commits must come from a member (stop the consumers before resetting offsets)`,
+        );
+      }
+      return;
+    }
+    const m = this.members.get(memberId);
+    if (m === undefined || m.leftAtMs !== undefined) {
+      throw new TributaryError(
+        'UNKNOWN_MEMBER_ID',
+        `member ${memberId} is not in group ${JSON.stringify(this.groupId)}; its commit is refused`,
+      );
+    }
+    const owns =
+      (m.assigned.get(topic)?.includes(partition) ?? false) ||
+      (m.pendingRevocation.get(topic)?.includes(partition) ?? false);
+    if ((memberEpoch !== m.memberEpoch && memberEpoch !== m.previousEpoch) || !owns) {
+      throw new TributaryError(
+        'STALE_MEMBER_EPOCH',
+        `member ${memberId} at epoch ${memberEpoch} does not own ${topic}/${partition} (member epoch ${m.memberEpoch}); the commit is refused`,
+      );
+    }
+  }
+
+  /** Refuses admin changes (offset reset, deletion) while members are active. */
+  assertEmpty(action: string): void {
+    if (this.members.size > 0) {
+      throw new TributaryError(
+        'NON_EMPTY_GROUP',
+        `cannot ${action}: group ${JSON.stringify(this.groupId)} has ${this.members.size} active member(s)`,
+      );
+    }
+  }
+
+  describe(): GroupDescription {
+    const members = [...this.members.values()]
+      .sort((a, b) => (a.memberId < b.memberId ? -1 : 1))
+      .map((m) => ({
+        memberId: m.memberId,
+        instanceId: m.instanceId,
+        rack: m.rack,
+        memberEpoch: m.memberEpoch,
+        subscribedTopics: [...m.topics],
+        assigned: listOf(m.assigned),
+        pendingRevocation: listOf(m.pendingRevocation),
+        targetAssignment: listOf(this.target.get(m.memberId) ?? new Map()),
+        lastHeartbeatMs: m.lastHeartbeatMs,
+      }));
+    return {
+      groupId: this.groupId,
+      state: this.state(),
+      groupEpoch: this.groupEpoch,
+      targetEpoch: this.targetEpoch,
+      members,
+    };
+  }
+
+  private state(): GroupState {
+    if (this.members.size === 0) return 'empty';
+    if (this.targetEpoch < this.groupEpoch) return 'assigning';
+    for (const m of this.members.values()) {
+      if (m.memberEpoch !== this.targetEpoch || m.pendingRevocation.size > 0) return 'reconciling';
+      if (!sameAssignment(m.assigned, this.target.get(m.memberId) ?? new Map())) return 'reconciling';
+    }
+    return 'stable';
+  }
+
+  private join(req: HeartbeatRequest, known: Member | undefined, nowMs: number): Member {
+    if (req.instanceId !== '') {
+      const holderId = this.byInstance.get(req.instanceId);
+      const holder = holderId === undefined ? undefined : this.members.get(holderId);
+      if (holder !== undefined && holder.memberId !== req.memberId) {
+        if (holder.leftAtMs === undefined) {
+          throw new TributaryError(
+            'UNRELEASED_INSTANCE_ID',
+            `instance id ${req.instanceId} is held by active member ${holder.memberId} of group ${JSON.stringify(this.groupId)}`,
+          );
+        }
+        // A restarted static member takes its predecessor's place: same epoch, same partitions.
+        this.members.delete(holder.memberId);
+        const target = this.target.get(holder.memberId);
+        this.target.delete(holder.memberId);
+        if (target !== undefined) this.target.set(req.memberId, target);
+        const member: Member = {
+          ...holder,
+          memberId: req.memberId,
+          leftAtMs: undefined,
+          lastHeartbeatMs: nowMs,
+        };
+        if (member.rack !== req.rack || !sameTopics(member.topics, req.subscribedTopics)) this.groupEpoch++;
+        member.rack = req.rack;
+        member.topics = [...new Set(req.subscribedTopics)].sort();
+        member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+        this.members.set(member.memberId, member);
+        this.byInstance.set(req.instanceId, member.memberId);
+        return member;
+      }
+    }
+    // A known member rejoining from scratch (after being fenced, or a retried join): start it over.
+    if (known !== undefined) this.remove(known);
+    if (this.members.size >= this.settings.maxSize) {
+      throw new TributaryError(
+        'GROUP_MAX_SIZE_REACHED',
+        `group ${JSON.stringify(this.groupId)} has the most members allowed (${this.settings.maxSize}, groupMaxSize)`,
+      );
+    }
+    const member: Member = {
+      memberId: req.memberId,
+      instanceId: req.instanceId,
+      rack: req.rack,
+      topics: [...new Set(req.subscribedTopics)].sort(),
+      memberEpoch: 0,
+      previousEpoch: 0,
+      assigned: new Map(),
+      pendingRevocation: new Map(),
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      revocationDeadlineMs: undefined,
+      lastHeartbeatMs: nowMs,
+      leftAtMs: undefined,
+    };
+    this.members.set(member.memberId, member);
+    if (req.instanceId !== '') this.byInstance.set(req.instanceId, member.memberId);
+    this.groupEpoch++;
+    return member;
+  }
+
+  private remove(member: Member): void {
+    this.members.delete(member.memberId);
+    this.target.delete(member.memberId);
+    if (member.instanceId !== '' && this.byInstance.get(member.instanceId) === member.memberId) {
+      this.byInstance.delete(member.instanceId);
+    }
+    this.groupEpoch++;
+  }
+
+  /** Computes a new target assignment when the group epoch moved or a subscribed topic changed. */
+  private maybeReassign(lookup: TopicLookup): void {
+    const subscribed = [...new Set([...this.members.values()].flatMap((m) => m.topics))].sort();
+    const topics = subscribed.map(lookup).filter((t): t is AssignorTopic => t !== undefined);
+    const fingerprint = topics.map((t) => `${t.name}:${t.partitionRacks.length}`).join(',');
+    if (fingerprint !== this.topicsFingerprint) {
+      if (this.topicsFingerprint !== '') this.groupEpoch++;
+      this.topicsFingerprint = fingerprint;
+    }
+    if (this.targetEpoch === this.groupEpoch && this.target.size === this.members.size) return;
+    const members: AssignorMember[] = [...this.members.values()].map((m) => ({
+      memberId: m.memberId,
+      rack: m.rack,
+      topics: m.topics,
+    }));
+    this.target = assignPartitions(members, topics, this.target);
+    this.targetEpoch = this.groupEpoch;
+  }
+
+  /** Moves one member toward its target, revoking before assigning (see the class comment). */
+  private reconcile(m: Member, owned: ReadonlyMap<string, readonly number[]>, nowMs: number): void {
+    // Revocations the member confirmed: it no longer owns them.
+    for (const [topic, partitions] of m.pendingRevocation) {
+      const still = partitions.filter((p) => owned.get(topic)?.includes(p) ?? false);
+      if (still.length === 0) m.pendingRevocation.delete(topic);
+      else m.pendingRevocation.set(topic, still);
+    }
+    if (m.pendingRevocation.size > 0) return;
+    m.revocationDeadlineMs = undefined;
+    const target = this.target.get(m.memberId) ?? new Map<string, number[]>();
+
+    if (m.memberEpoch !== this.targetEpoch) {
+      const revoke = minus(m.assigned, target);
+      if (revoke.size > 0) {
+        m.assigned = intersect(m.assigned, target);
+        m.pendingRevocation = revoke;
+        m.revocationDeadlineMs = nowMs + m.rebalanceTimeoutMs;
+        return;
+      }
+      m.previousEpoch = m.memberEpoch;
+      m.memberEpoch = this.targetEpoch;
+    }
+    // At the target epoch: take what the target adds, once no other member holds it.
+    for (const [topic, partitions] of target) {
+      const have = m.assigned.get(topic) ?? [];
+      const free = partitions.filter((p) => !have.includes(p) && !this.heldByOther(m.memberId, topic, p));
+      if (free.length > 0)
+        m.assigned.set(
+          topic,
+          [...have, ...free].sort((a, b) => a - b),
+        );
+    }
+  }
+
+  private heldByOther(memberId: string, topic: string, partition: number): boolean {
+    for (const other of this.members.values()) {
+      if (other.memberId === memberId) continue;
+      if (other.assigned.get(topic)?.includes(partition)) return true;
+      if (other.pendingRevocation.get(topic)?.includes(partition)) return true;
+    }
+    return false;
+  }
+}
+
+function validateHeartbeat(req: HeartbeatRequest): void {
+  if (req.memberId.length === 0 || req.memberId.length > MEMBER_ID_MAX_LENGTH) {
+    throw new TributaryError('INVALID_REQUEST', `member id must be 1-${MEMBER_ID_MAX_LENGTH} characters`);
+  }
+  if (!Number.isSafeInteger(req.memberEpoch) || req.memberEpoch < STATIC_LEAVE_EPOCH) {
+    throw new TributaryError('INVALID_REQUEST', `member epoch ${req.memberEpoch} is not valid`);
+  }
+  if (req.memberEpoch === STATIC_LEAVE_EPOCH && req.instanceId === '') {
+    throw new TributaryError('INVALID_REQUEST', 'epoch -2 (a static member leaving) needs an instance id');
+  }
+  if (req.instanceId.length > INSTANCE_ID_MAX_LENGTH) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      `instance id is limited to ${INSTANCE_ID_MAX_LENGTH} characters`,
+    );
+  }
+  if (req.rack.length > RACK_MAX_LENGTH) {
+    throw new TributaryError('INVALID_REQUEST', `rack is limited to ${RACK_MAX_LENGTH} characters`);
+  }
+  if (req.memberEpoch >= 0) {
+    if (req.subscribedTopics.length === 0) {
+      throw new TributaryError('INVALID_REQUEST', 'a member must subscribe to at least one topic');
+    }
+    if (req.subscribedTopics.length > SUBSCRIBED_TOPICS_MAX) {
+      throw new TributaryError('INVALID_REQUEST', `at most ${SUBSCRIBED_TOPICS_MAX} subscribed topics`);
+    }
+    if (
+      !Number.isSafeInteger(req.rebalanceTimeoutMs) ||
+      req.rebalanceTimeoutMs < REBALANCE_TIMEOUT_MS_MIN ||
+      req.rebalanceTimeoutMs > REBALANCE_TIMEOUT_MS_MAX
+    ) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `rebalance timeout must be ${REBALANCE_TIMEOUT_MS_MIN}-${REBALANCE_TIMEOUT_MS_MAX} ms, got ${req.rebalanceTimeoutMs}`,
+      );
+    }
+  }
+}
+
+function ownsOnly(
+  owned: ReadonlyMap<string, readonly number[]>,
+  assigned: Map<string, number[]>,
+  pending: Map<string, number[]>,
+): boolean {
+  for (const [topic, partitions] of owned) {
+    for (const p of partitions) {
+      if (!(assigned.get(topic)?.includes(p) || pending.get(topic)?.includes(p))) return false;
+    }
+  }
+  return true;
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  const sb = [...new Set(b)].sort();
+  return a.length === sb.length && a.every((t, i) => t === sb[i]);
+}
+
+function sameAssignment(a: Map<string, number[]>, b: Map<string, number[]>): boolean {
+  const la = listOf(a);
+  const lb = listOf(b);
+  return JSON.stringify(la) === JSON.stringify(lb);
+}
+
+function minus(a: Map<string, number[]>, b: Map<string, number[]>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [topic, partitions] of a) {
+    const rest = partitions.filter((p) => !(b.get(topic)?.includes(p) ?? false));
+    if (rest.length > 0) out.set(topic, rest);
+  }
+  return out;
+}
+
+function intersect(a: Map<string, number[]>, b: Map<string, number[]>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [topic, partitions] of a) {
+    const both = partitions.filter((p) => b.get(topic)?.includes(p) ?? false);
+    if (both.length > 0) out.set(topic, both);
+  }
+  return out;
+}
+
+function cloneAssignment(a: Map<string, number[]>): Map<string, number[]> {
+  return new Map([...a].map(([t, ps]) => [t, [...ps]]));
+}
+
+function listOf(a: Map<string, number[]>): Array<{ topic: string; partitions: number[] }> {
+  return [...a]
+    .filter(([, ps]) => ps.length > 0)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((p, q) => p - q) }));
+}
