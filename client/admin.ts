@@ -22,7 +22,13 @@ import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicR
 import { type BrokerInfo, type Cluster, partitionFromWire, STALE_METADATA_REASONS } from './cluster.js';
 import type { Connection, UnaryInvoker } from './connection.js';
 import { fromWireError, TributaryClientError } from './errors.js';
-import { type CommittedOffset, Groups, type OffsetCommit } from './groups.js';
+import {
+  type CommitMember,
+  type CommittedOffset,
+  type GroupMembers,
+  Groups,
+  type OffsetCommit,
+} from './groups.js';
 import { listPartitionOffsets, type OffsetSpec, type PartitionOffset } from './offsets.js';
 
 /** Times a ListOffsets whose leader moved is asked again after a metadata refresh. */
@@ -426,8 +432,17 @@ export class Admin {
     });
   }
 
-  commitGroupOffsets(groupId: string, offsets: OffsetCommit[]): Promise<void> {
-    return this.groups.commit(groupId, offsets);
+  /**
+   * Commits offsets for a group. Without `member`, an admin commit: refused with NON_EMPTY_GROUP while the
+   * group has active members. With one, checked like the member's own commits (epoch and ownership).
+   */
+  commitGroupOffsets(groupId: string, offsets: OffsetCommit[], member?: CommitMember): Promise<void> {
+    return this.groups.commit(groupId, offsets, member);
+  }
+
+  /** The group's members, their epochs and assignments, and its state, from its coordinator. */
+  describeGroupMembers(groupId: string): Promise<GroupMembers> {
+    return this.groups.describe(groupId);
   }
 
   fetchGroupOffsets(

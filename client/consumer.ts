@@ -19,7 +19,11 @@
  *
  * `consume`, `consumeTopic` and `fetch` are the one-shot reads the CLI uses: no assignment, no shared
  * buffer; each `consume` is one Subscribe stream that ends at the high watermark unless `follow`.
- * Consumer groups (a later issue) build on `assign`.
+ *
+ * Consumer groups: `subscribe(topics)` (with `groupId`) joins the group; its coordinator decides which
+ * partitions this consumer reads and changes that as members come and go (see group-membership.ts). The
+ * iteration and `run` carry on across those changes. Auto-commit commits only processed records: a
+ * record counts as processed once the application asks for the next one.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { decodeBatches } from '../proto/codec/index.js';
@@ -41,7 +45,8 @@ import type {
   TopicPartition,
 } from './consumer-types.js';
 import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from './errors.js';
-import { type CommittedOffset, Groups, type OffsetCommit } from './groups.js';
+import { GroupMembership, type MembershipHost, type RebalanceListener } from './group-membership.js';
+import { type CommitMember, type CommittedOffset, Groups, type OffsetCommit } from './groups.js';
 import { mergeAsyncIterables } from './merge.js';
 import { partitionOffset } from './offsets.js';
 
@@ -66,6 +71,20 @@ export interface ConsumerOptions {
   autoCommitIntervalMs?: number;
   /** `from: 'committed'` with nothing committed: start at 'earliest' (default), 'latest', or fail ('none'). */
   resetPolicy?: 'earliest' | 'latest' | 'none';
+  /**
+   * Static membership: a stable id for this consumer instance (e.g. the pod name). A static member that
+   * restarts within the group's session timeout gets its partitions back with no rebalance.
+   */
+  instanceId?: string;
+  /** The consumer's rack or zone: the group prefers giving it partitions with a replica there. */
+  rack?: string;
+  /** How long a rebalance may wait for this consumer to give partitions up. Default 60000. */
+  rebalanceTimeoutMs?: number;
+}
+
+export interface SubscribeOptions {
+  /** Called around assignment changes. */
+  listener?: RebalanceListener;
 }
 
 export const DEFAULT_MAX_PREFETCH_BYTES = 16 * MiB;
@@ -115,6 +134,8 @@ interface Assigned {
   paused: boolean;
   /** Records were dropped while paused: resuming must re-open the stream at `position`. */
   reopenOnResume: boolean;
+  /** The position up to which the application has processed (what auto-commit writes). */
+  processed: number;
 }
 
 const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`;
@@ -168,6 +189,11 @@ export class Consumer implements AsyncIterable<Record> {
   private commitChain: Promise<void> = Promise.resolve();
   /** Positions as last committed, so auto-commit writes only what moved. */
   private readonly lastCommitted = new Map<string, number>();
+  /** The partition whose records were last handed out and are not yet known to be processed. */
+  private outstanding: string | undefined;
+  private membership: GroupMembership | undefined;
+  private readonly autoCommit: boolean;
+  private readonly memberOptions: { instanceId: string; rack: string; rebalanceTimeoutMs: number };
 
   constructor(
     private readonly cluster: Cluster,
@@ -180,10 +206,20 @@ export class Consumer implements AsyncIterable<Record> {
     if (!Number.isSafeInteger(autoCommitMs) || autoCommitMs < 0) {
       throw new RangeError(`autoCommitIntervalMs must be a non-negative integer, got ${autoCommitMs}`);
     }
-    if (this.groupId !== undefined && autoCommitMs > 0) {
-      this.autoCommitTimer = setInterval(() => void this.commit().catch(() => {}), autoCommitMs);
+    this.autoCommit = this.groupId !== undefined && autoCommitMs > 0;
+    if (this.autoCommit) {
+      this.autoCommitTimer = setInterval(() => void this.commitProcessed().catch(() => {}), autoCommitMs);
       this.autoCommitTimer.unref();
     }
+    const rebalanceTimeoutMs = options.rebalanceTimeoutMs ?? 60_000;
+    if (!Number.isSafeInteger(rebalanceTimeoutMs) || rebalanceTimeoutMs < 1000) {
+      throw new RangeError(`rebalanceTimeoutMs must be an integer >= 1000, got ${rebalanceTimeoutMs}`);
+    }
+    this.memberOptions = {
+      instanceId: options.instanceId ?? '',
+      rack: options.rack ?? '',
+      rebalanceTimeoutMs,
+    };
     this.maxPrefetchBytes = options.maxPrefetchBytes ?? DEFAULT_MAX_PREFETCH_BYTES;
     this.maxBytesPerPartition = options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION;
     if (!Number.isSafeInteger(this.maxBytesPerPartition) || this.maxBytesPerPartition <= 0) {
@@ -221,6 +257,12 @@ export class Consumer implements AsyncIterable<Record> {
     options: { signal?: AbortSignal } = {},
   ): Promise<void> {
     this.assertOpen();
+    if (this.membership !== undefined) {
+      throw new TributaryClientError(
+        'INVALID_REQUEST',
+        'a subscribed consumer gets its partitions from its group',
+      );
+    }
     const { signal } = options;
     const items: Array<PartitionAssignment | TopicAssignment> = Array.isArray(what) ? what : [what];
     const wanted: PartitionAssignment[] = [];
@@ -248,6 +290,98 @@ export class Consumer implements AsyncIterable<Record> {
     );
     this.assertOpen();
     for (const [i, w] of wanted.entries()) this.startPartition(w.topic, w.partition, starts[i]!);
+  }
+
+  /**
+   * Joins the consumer group (`groupId`) and reads the partitions of `topics` its coordinator gives this
+   * consumer, starting from the group's committed offsets; the assignment follows the group's members as
+   * they come and go. Returns at once; records flow as partitions arrive.
+   */
+  subscribe(topics: string | string[], options: SubscribeOptions = {}): void {
+    this.assertOpen();
+    if (this.groupId === undefined) {
+      throw new TributaryClientError('INVALID_REQUEST', 'subscribe needs a consumer created with a groupId', {
+        retriable: false,
+      });
+    }
+    if (this.membership !== undefined) {
+      throw new TributaryClientError('INVALID_REQUEST', 'already subscribed; unsubscribe first');
+    }
+    if (this.assigned.size > 0) {
+      throw new TributaryClientError('INVALID_REQUEST', 'unassign every partition before subscribing');
+    }
+    const list = [...new Set(typeof topics === 'string' ? [topics] : topics)];
+    if (list.length === 0)
+      throw new TributaryClientError('INVALID_REQUEST', 'subscribe to at least one topic');
+    this.membership = new GroupMembership(this.groups, this.membershipHost(), {
+      groupId: this.groupId,
+      topics: list,
+      ...this.memberOptions,
+      listener: options.listener ?? {},
+    });
+    this.membership.start();
+  }
+
+  /** Leaves the group: revokes every partition (committing with auto-commit on) and stops reading. */
+  async unsubscribe(): Promise<void> {
+    const membership = this.membership;
+    if (membership === undefined) return;
+    await membership.leave();
+    this.membership = undefined;
+  }
+
+  /** This consumer's member id and epoch in its group (undefined unless subscribed). */
+  groupMember(): CommitMember | undefined {
+    return this.membership?.member;
+  }
+
+  private membershipHost(): MembershipHost {
+    return {
+      startFromCommitted: async (partitions) => {
+        const starts = await Promise.all(
+          partitions.map((tp) => this.resolveStart(tp.topic, tp.partition, 'committed')),
+        );
+        if (this.closed) return;
+        for (const [i, tp] of partitions.entries()) this.startPartition(tp.topic, tp.partition, starts[i]!);
+      },
+      stopDelivery: (partitions) => {
+        for (const tp of partitions) {
+          const a = this.assigned.get(keyOf(tp.topic, tp.partition));
+          if (a === undefined) continue;
+          a.stream.close();
+          this.buffer.drop(keyOf(tp.topic, tp.partition));
+        }
+        this.updateFlow();
+      },
+      commitRevoked: async (partitions, member) => {
+        if (!this.autoCommit) return;
+        const list = partitions
+          .map((tp) => this.assigned.get(keyOf(tp.topic, tp.partition)))
+          .filter((a): a is Assigned => a !== undefined)
+          .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a.processed)
+          .map((a) => ({ topic: a.topic, partition: a.partition, offset: a.processed }));
+        await this.commitList(list, member);
+      },
+      drop: (partitions) => this.unassign(partitions),
+      idle: () => this.outstanding === undefined,
+      fail: (error) => {
+        this.errors.push({ key: '', error });
+        this.buffer.wake();
+      },
+    };
+  }
+
+  /**
+   * The application asks for more: what it was handed before is processed. Then revocations the group
+   * asked for run here, between records.
+   */
+  private safePoint(): Promise<void> | undefined {
+    if (this.outstanding !== undefined) {
+      const a = this.assigned.get(this.outstanding);
+      if (a !== undefined) a.processed = a.position;
+      this.outstanding = undefined;
+    }
+    return this.membership?.hasPendingWork === true ? this.membership.runPendingWork() : undefined;
   }
 
   /** Stops reading the given partitions and drops what they had buffered. */
@@ -290,6 +424,7 @@ export class Consumer implements AsyncIterable<Record> {
     this.buffer.drop(keyOf(a.topic, a.partition));
     this.clearErrors(a);
     a.position = target.offset;
+    a.processed = target.offset;
     a.reopenOnResume = false;
     a.stream.start(target.offset);
     this.updateFlow();
@@ -353,6 +488,8 @@ export class Consumer implements AsyncIterable<Record> {
    */
   async next(options: { signal?: AbortSignal } = {}): Promise<Record | undefined> {
     const signal = options.signal;
+    const pending = this.safePoint();
+    if (pending !== undefined) await pending;
     for (;;) {
       const ready = this.takeReady(signal);
       if (ready !== null) return ready;
@@ -373,6 +510,8 @@ export class Consumer implements AsyncIterable<Record> {
   /** The ready records of one partition (at most one received message's worth), waiting for some. */
   async nextBatch(options: { signal?: AbortSignal } = {}): Promise<Batch | undefined> {
     const signal = options.signal;
+    const pending = this.safePoint();
+    if (pending !== undefined) await pending;
     for (;;) {
       this.throwPendingError();
       if (this.closed || signal?.aborted) return undefined;
@@ -392,12 +531,19 @@ export class Consumer implements AsyncIterable<Record> {
 
   /** Records of every assigned partition as they arrive, until the consumer closes. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Record, void, undefined> {
-    for (;;) {
-      // Buffered records are taken without an extra await: one promise hop per record, not two.
-      const ready = this.takeReady(undefined);
-      const record = ready === null ? await this.next() : ready;
-      if (record === undefined) return;
-      yield record;
+    try {
+      for (;;) {
+        const pending = this.safePoint();
+        if (pending !== undefined) await pending;
+        // Buffered records are taken without an extra await: one promise hop per record, not two.
+        const ready = this.takeReady(undefined);
+        const record = ready === null ? await this.next() : ready;
+        if (record === undefined) return;
+        yield record;
+      }
+    } finally {
+      // Leaving the loop (break) means the body finished with the last record: it counts as processed.
+      void this.safePoint()?.catch(() => {});
     }
   }
 
@@ -450,9 +596,21 @@ export class Consumer implements AsyncIterable<Record> {
       [...this.assigned.values()]
         .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a.position)
         .map((a) => ({ topic: a.topic, partition: a.partition, offset: a.position }));
+    await this.commitList(list, this.membership?.member);
+  }
+
+  /** Auto-commit: the positions up to which records were processed (not merely handed out). */
+  private async commitProcessed(): Promise<void> {
+    const list = [...this.assigned.values()]
+      .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a.processed)
+      .map((a) => ({ topic: a.topic, partition: a.partition, offset: a.processed }));
+    await this.commitList(list, this.membership?.member);
+  }
+
+  private async commitList(list: OffsetCommit[], member: CommitMember | undefined): Promise<void> {
     if (list.length === 0) return;
     // One commit at a time, in call order, so an older position can never land after a newer one.
-    const run = this.commitChain.then(() => this.groups.commit(this.groupId!, list));
+    const run = this.commitChain.then(() => this.groups.commit(this.groupId!, list, member));
     this.commitChain = run.catch(() => {});
     await run;
     for (const o of list) this.lastCommitted.set(keyOf(o.topic, o.partition), o.offset);
@@ -482,9 +640,11 @@ export class Consumer implements AsyncIterable<Record> {
     if (this.autoCommitTimer !== undefined) {
       clearInterval(this.autoCommitTimer);
       this.autoCommitTimer = undefined;
-      // The last positions, once, before the streams go (best effort: close never fails for it).
-      await this.commit().catch(() => {});
+      // The last processed positions, once, before the streams go (best effort: close never fails for
+      // it). A subscribed consumer commits them as it leaves its group.
+      if (this.membership === undefined) await this.commitProcessed().catch(() => {});
     }
+    await this.unsubscribe().catch(() => {});
     if (!this.closed) {
       this.closed = true;
       for (const a of this.assigned.values()) a.stream.close();
@@ -540,7 +700,15 @@ export class Consumer implements AsyncIterable<Record> {
         this.buffer.wake();
       },
     });
-    const a: Assigned = { topic, partition, stream, position: offset, paused: false, reopenOnResume: false };
+    const a: Assigned = {
+      topic,
+      partition,
+      stream,
+      position: offset,
+      processed: offset,
+      paused: false,
+      reopenOnResume: false,
+    };
     this.assigned.set(key, a);
     stream.setFlowing(!this.flowPaused);
     stream.start(offset);
@@ -570,6 +738,7 @@ export class Consumer implements AsyncIterable<Record> {
       }
       a.position = record.offset + 1;
     }
+    this.outstanding = key;
     this.updateFlow();
     return a;
   }

@@ -5,7 +5,9 @@
  */
 import { type ChannelOptions, credentials } from '@grpc/grpc-js';
 import type { CommitOffsetsResponse__Output } from '../proto/generated/tributary/v1/CommitOffsetsResponse.js';
+import type { ConsumerGroupHeartbeatResponse__Output } from '../proto/generated/tributary/v1/ConsumerGroupHeartbeatResponse.js';
 import type { DeleteGroupResponse__Output } from '../proto/generated/tributary/v1/DeleteGroupResponse.js';
+import type { DescribeGroupResponse__Output } from '../proto/generated/tributary/v1/DescribeGroupResponse.js';
 import type { FetchOffsetsResponse__Output } from '../proto/generated/tributary/v1/FetchOffsetsResponse.js';
 import type { FindCoordinatorResponse__Output } from '../proto/generated/tributary/v1/FindCoordinatorResponse.js';
 import type { GroupServiceClient } from '../proto/generated/tributary/v1/GroupService.js';
@@ -30,6 +32,48 @@ export interface CommittedOffset {
   offset: number;
   metadata: string;
   commitTimestampMs: number;
+}
+
+/** The member a commit comes from (a consumer in a group); absent for admin commits. */
+export interface CommitMember {
+  memberId: string;
+  memberEpoch: number;
+}
+
+export interface HeartbeatCall {
+  memberId: string;
+  memberEpoch: number;
+  instanceId: string;
+  rack: string;
+  subscribedTopics: string[];
+  owned: Array<{ topic: string; partitions: number[] }>;
+  rebalanceTimeoutMs: number;
+}
+
+export interface HeartbeatAnswer {
+  memberEpoch: number;
+  heartbeatIntervalMs: number;
+  assignment: Array<{ topic: string; partitions: number[] }>;
+}
+
+/** A group's membership as its coordinator sees it. */
+export interface GroupMembers {
+  groupId: string;
+  /** empty, assigning, reconciling or stable. */
+  state: string;
+  groupEpoch: number;
+  targetEpoch: number;
+  members: Array<{
+    memberId: string;
+    instanceId: string;
+    rack: string;
+    memberEpoch: number;
+    subscribedTopics: string[];
+    assignment: Array<{ topic: string; partitions: number[] }>;
+    pendingRevocation: Array<{ topic: string; partitions: number[] }>;
+    targetAssignment: Array<{ topic: string; partitions: number[] }>;
+    lastHeartbeatMs: number;
+  }>;
 }
 
 const RETRY_REASONS = new Set([
@@ -103,7 +147,7 @@ export class Groups {
     throw last;
   }
 
-  async commit(groupId: string, offsets: OffsetCommit[]): Promise<void> {
+  async commit(groupId: string, offsets: OffsetCommit[], member?: CommitMember): Promise<void> {
     const byTopic = new Map<string, Array<{ partition: number; offset: string; metadata: string }>>();
     for (const o of offsets) {
       const list = byTopic.get(o.topic) ?? [];
@@ -113,7 +157,12 @@ export class Groups {
     const res = await this.atCoordinator(groupId, (c) =>
       this.call<CommitOffsetsResponse__Output>(c, (s, md, o, cb) =>
         s.CommitOffsets(
-          { group_id: groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) },
+          {
+            group_id: groupId,
+            topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+            member_id: member?.memberId ?? '',
+            member_epoch: member?.memberEpoch ?? -1,
+          },
           md,
           o,
           cb,
@@ -163,6 +212,61 @@ export class Groups {
       ),
     );
     return [...new Set(answers.flatMap((a) => a.groups))].sort();
+  }
+
+  /** One membership heartbeat at the coordinator (found again, and retried, when it moved). */
+  async heartbeat(groupId: string, req: HeartbeatCall): Promise<HeartbeatAnswer> {
+    const res = await this.atCoordinator(groupId, (c) =>
+      this.call<ConsumerGroupHeartbeatResponse__Output>(c, (s, md, o, cb) =>
+        s.ConsumerGroupHeartbeat(
+          {
+            group_id: groupId,
+            member_id: req.memberId,
+            member_epoch: req.memberEpoch,
+            instance_id: req.instanceId,
+            rack_id: req.rack,
+            subscribed_topics: req.subscribedTopics,
+            owned_partitions: req.owned,
+            rebalance_timeout_ms: req.rebalanceTimeoutMs,
+          },
+          md,
+          o,
+          cb,
+        ),
+      ),
+    );
+    return {
+      memberEpoch: res.member_epoch,
+      heartbeatIntervalMs: res.heartbeat_interval_ms,
+      assignment: res.assignment.map((t) => ({ topic: t.topic, partitions: [...t.partitions] })),
+    };
+  }
+
+  async describe(groupId: string): Promise<GroupMembers> {
+    const res = await this.atCoordinator(groupId, (c) =>
+      this.call<DescribeGroupResponse__Output>(c, (s, md, o, cb) =>
+        s.DescribeGroup({ group_id: groupId }, md, o, cb),
+      ),
+    );
+    const list = (ts: Array<{ topic: string; partitions: number[] }>) =>
+      ts.map((t) => ({ topic: t.topic, partitions: [...t.partitions] }));
+    return {
+      groupId: res.group_id,
+      state: res.state,
+      groupEpoch: res.group_epoch,
+      targetEpoch: res.target_epoch,
+      members: res.members.map((m) => ({
+        memberId: m.member_id,
+        instanceId: m.instance_id,
+        rack: m.rack_id,
+        memberEpoch: m.member_epoch,
+        subscribedTopics: [...m.subscribed_topics],
+        assignment: list(m.assignment),
+        pendingRevocation: list(m.pending_revocation),
+        targetAssignment: list(m.target_assignment),
+        lastHeartbeatMs: Number(m.last_heartbeat_ms),
+      })),
+    };
   }
 
   async delete(groupId: string): Promise<number> {

@@ -75,6 +75,7 @@ export * from './cluster.js';
 export * from './connection.js';
 export * from './consumer.js';
 export * from './errors.js';
+export type { RebalanceListener } from './group-membership.js';
 export * from './groups.js';
 export * from './merge.js';
 export * from './offsets.js';

@@ -1,6 +1,7 @@
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
+import type { GroupServiceClient } from '../../proto/generated/tributary/v1/GroupService.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
 
@@ -12,6 +13,7 @@ export interface RawStubs {
   client: ClientServiceClient;
   admin: AdminServiceClient;
   replication: ReplicationServiceClient;
+  groups: GroupServiceClient;
   close(): void;
 }
 
@@ -28,14 +30,17 @@ export function rawStubs(address: string): RawStubs {
     credentials.createInsecure(),
     options,
   );
+  const groups = new grpc.tributary.v1.GroupService(address, credentials.createInsecure(), options);
   return {
     client,
     admin,
     replication,
+    groups,
     close() {
       client.close();
       admin.close();
       replication.close();
+      groups.close();
     },
   };
 }
