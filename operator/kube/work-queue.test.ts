@@ -256,7 +256,7 @@ describe('WorkQueue', () => {
           const lastStart = new Map<string, number>();
           let tick = 0;
           let failuresLeft = ops.filter((o) => o.fail).length;
-          const workOf = new Map(ops.map((o) => [o.key, o.workMs]));
+          const workOf = new Map<string, number>(ops.map((o) => [o.key, o.workMs]));
           const handler: KeyHandler = async (key) => {
             if (running.has(key)) overlap = true;
             running.add(key);

@@ -1,0 +1,237 @@
+/**
+ * Leader election through a `coordination.k8s.io` Lease, as client-go's leaderelection package does it, so
+ * two or more operator replicas can run and exactly one reconciles.
+ *
+ * Algorithm (every `retryPeriodMs`):
+ * - Read the Lease. Absent: create it naming this replica (a 409 means another one was faster).
+ * - Held by another replica: the holder is alive while its record (holder, renewTime, duration) keeps
+ *   changing. Each replica times that with its own monotonic clock from when it last saw the record change,
+ *   never by comparing its clock with the holder's renewTime, so clock skew between nodes cannot elect two
+ *   leaders. Only when the record has not changed for `leaseDurationSeconds` may another replica take it.
+ * - Free (expired, released, or ours): write it naming this replica with a fresh renewTime. The write carries
+ *   the resourceVersion that was read, so of two replicas racing for an expired Lease only one succeeds.
+ * - A leader that has not renewed for `renewDeadlineMs` (< the lease duration) stops leading at once: by the
+ *   time another replica may take over, this one has stopped acting. The process then exits (see main.ts),
+ *   as client-go's users do; Kubernetes restarts it as a follower.
+ * - On a graceful stop the leader releases the Lease (empty holder, one-second duration), so a standby takes
+ *   over at its next retry instead of after the lease duration.
+ */
+import { performance } from 'node:perf_hooks';
+import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { describeApiError, isConflict, isNotFound } from './api-error.js';
+
+export interface LeaderElectionOptions {
+  namespace: string;
+  /** Lease name. */
+  name: string;
+  /** This replica, unique among replicas (pod name plus a random suffix). */
+  identity: string;
+  /** How long a leader's lease lasts without renewal before another replica may take it. */
+  leaseDurationSeconds: number;
+  /** A leader that could not renew for this long steps down. Below the lease duration. */
+  renewDeadlineMs: number;
+  /** Pause between attempts to acquire or renew. Below the renew deadline. */
+  retryPeriodMs: number;
+  onStartedLeading: () => void;
+  /** Called once when leadership is lost (not on a graceful stop). */
+  onStoppedLeading: () => void;
+  onError?: (message: string) => void;
+}
+
+interface ObservedRecord {
+  key: string;
+  holder: string;
+  atMs: number;
+}
+
+function timeText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  return value === undefined || value === null ? '' : String(value);
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class LeaderElector {
+  private readonly api: CoordinationV1Api;
+  private observed: ObservedRecord | undefined;
+  private leading = false;
+  private lastRenewMs = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly options: LeaderElectionOptions,
+  ) {
+    const { leaseDurationSeconds, renewDeadlineMs, retryPeriodMs } = options;
+    if (
+      !(Number.isInteger(leaseDurationSeconds) && leaseDurationSeconds >= 1) ||
+      !(retryPeriodMs > 0 && retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationSeconds * 1000)
+    ) {
+      throw new RangeError(
+        `leader election needs retry period < renew deadline < lease duration, got ${retryPeriodMs} ms, ${renewDeadlineMs} ms, ${leaseDurationSeconds} s`,
+      );
+    }
+    this.api = kubeConfig.makeApiClient(CoordinationV1Api);
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  /** Starts campaigning in the background. */
+  start(): void {
+    if (this.loop !== undefined) throw new Error('leader elector already started');
+    this.loop = this.run();
+  }
+
+  /** Stops campaigning; a leader releases the Lease (bounded by the retry period). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.wake?.();
+    await this.loop;
+    if (this.leading) {
+      this.leading = false;
+      await this.release().catch((err) =>
+        this.options.onError?.(`releasing the lease: ${describeApiError(err)}`),
+      );
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let ok = false;
+      try {
+        ok = await withTimeout(this.tryAcquireOrRenew(), this.options.retryPeriodMs * 2, 'a lease update');
+      } catch (err) {
+        this.options.onError?.(
+          `lease ${this.options.namespace}/${this.options.name}: ${describeApiError(err)}`,
+        );
+      }
+      if (this.stopped) return;
+      const now = performance.now();
+      if (ok) {
+        this.lastRenewMs = now;
+        if (!this.leading) {
+          this.leading = true;
+          this.options.onStartedLeading();
+        }
+      } else if (this.leading && now - this.lastRenewMs > this.options.renewDeadlineMs) {
+        this.leading = false;
+        this.stopped = true;
+        this.options.onStoppedLeading();
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, this.options.retryPeriodMs);
+      });
+    }
+  }
+
+  /** One attempt: answers whether this replica holds the Lease afterwards. */
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const { namespace, name, identity, leaseDurationSeconds } = this.options;
+    const now = new V1MicroTime(Date.now());
+    let lease: V1Lease;
+    try {
+      lease = await this.api.readNamespacedLease({ name, namespace });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      try {
+        await this.api.createNamespacedLease({
+          namespace,
+          body: {
+            metadata: { name, namespace },
+            spec: {
+              holderIdentity: identity,
+              leaseDurationSeconds,
+              acquireTime: now,
+              renewTime: now,
+              leaseTransitions: 0,
+            },
+          },
+        });
+        return true;
+      } catch (createErr) {
+        if (isConflict(createErr)) return false;
+        throw createErr;
+      }
+    }
+    const spec = lease.spec ?? {};
+    const holder = spec.holderIdentity ?? '';
+    const key = `${holder}|${timeText(spec.renewTime)}|${spec.leaseDurationSeconds ?? ''}`;
+    const nowMs = performance.now();
+    if (this.observed?.key !== key) this.observed = { key, holder, atMs: nowMs };
+    const heldByOther =
+      holder !== '' &&
+      holder !== identity &&
+      nowMs - this.observed.atMs < (spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000;
+    if (heldByOther) return false;
+    const ours = holder === identity;
+    try {
+      await this.api.replaceNamespacedLease({
+        name,
+        namespace,
+        body: {
+          metadata: { ...lease.metadata, name, namespace },
+          spec: {
+            ...spec,
+            holderIdentity: identity,
+            leaseDurationSeconds,
+            // Rewritten as a MicroTime: the read gives a string or a Date, and the server wants microseconds.
+            acquireTime:
+              ours && spec.acquireTime !== undefined
+                ? new V1MicroTime(new Date(spec.acquireTime).getTime())
+                : now,
+            renewTime: now,
+            leaseTransitions: (spec.leaseTransitions ?? 0) + (ours ? 0 : 1),
+          },
+        },
+      });
+      return true;
+    } catch (err) {
+      if (isConflict(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Hands the Lease back: empty holder, one-second duration, so a standby takes it at once. */
+  private async release(): Promise<void> {
+    const { namespace, name, identity } = this.options;
+    const lease = await withTimeout(
+      this.api.readNamespacedLease({ name, namespace }),
+      this.options.retryPeriodMs * 2,
+      'reading the lease',
+    );
+    if (lease.spec?.holderIdentity !== identity) return;
+    const now = new V1MicroTime(Date.now());
+    await withTimeout(
+      this.api.replaceNamespacedLease({
+        name,
+        namespace,
+        body: {
+          metadata: lease.metadata,
+          spec: {
+            ...lease.spec,
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            acquireTime: now,
+            renewTime: now,
+          },
+        },
+      }),
+      this.options.retryPeriodMs * 2,
+      'releasing the lease',
+    );
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The brokers' PodDisruptionBudget: voluntary disruptions (node drains, cluster upgrades) take one broker
+ * at a time, the same rule the operator's own roller follows.
+ */
+import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
+import { type ClusterContext, ownedMeta } from './cluster-context.js';
+import { clusterNames } from './cluster-names.js';
+import { selectorLabels } from './labels.js';
+
+export function brokerDisruptionBudget(ctx: ClusterContext): V1PodDisruptionBudget {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: ownedMeta(ctx, clusterNames(ctx.name).podDisruptionBudget),
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(ctx.name) } },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The plan for one Cluster: the objects it should own, in the order the reconcile applies them, and the
+ * parts of its spec that cannot take effect (yet). Pure: the reconcile passes in what it observed, and
+ * acts on the plan (Strimzi's rule: one step returns the plan, the next receives it).
+ *
+ * Order: identity first (ServiceAccount, Role, RoleBinding: pods cannot start without their account), then
+ * the config the pods mount, the Services whose DNS names the brokers advertise, the StatefulSet, and
+ * the PodDisruptionBudget last.
+ *
+ * Held back, reported as problems rather than done:
+ * - InvalidConfig: spec.config names unknown or operator-owned settings. The ConfigMap and the StatefulSet
+ *   keep their last good state (running brokers are never handed a config they would refuse).
+ * - ScaleDownNotSupported: spec.brokers below the running count. Removing a broker's pod before its
+ *   partitions moved away loses replicas; until the drain of a later issue exists, the count is kept.
+ * - StorageResizeNotSupported: a StatefulSet's volume claim template cannot change; the existing one is
+ *   kept until the resize step (a later issue) expands the claims one by one.
+ * The roller and the scaler of later issues slot in here: they change `replicas` and the step list.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Cluster } from '../api/v1alpha1.js';
+import { brokerConfigMap, configHash } from './broker-config-map.js';
+import { brokerDisruptionBudget } from './broker-disruption-budget.js';
+import { brokerRole, brokerRoleBinding, brokerServiceAccount } from './broker-rbac.js';
+import { bootstrapService, headlessService } from './broker-services.js';
+import { brokerConfigProblem, renderBrokerYaml } from './broker-settings.js';
+import { brokerStatefulSet } from './broker-statefulset.js';
+import { type ClusterContext, clusterContext } from './cluster-context.js';
+import { bootstrapAddress } from './cluster-names.js';
+import { selectorLabels, selectorString } from './labels.js';
+
+export type ClusterStep =
+  | 'ServiceAccount'
+  | 'Role'
+  | 'RoleBinding'
+  | 'ConfigMap'
+  | 'HeadlessService'
+  | 'BootstrapService'
+  | 'StatefulSet'
+  | 'PodDisruptionBudget';
+
+export interface PlannedObject {
+  step: ClusterStep;
+  object: KubernetesObject;
+}
+
+export type SpecProblemReason = 'InvalidConfig' | 'ScaleDownNotSupported' | 'StorageResizeNotSupported';
+
+export interface SpecProblem {
+  reason: SpecProblemReason;
+  message: string;
+}
+
+/** The Cluster's StatefulSet as last seen (from the informer cache), when it exists. */
+export interface ObservedStatefulSet {
+  replicas: number;
+  volume?: { size: string; storageClassName?: string | undefined };
+}
+
+export interface ClusterPlan {
+  readonly context: ClusterContext;
+  readonly objects: PlannedObject[];
+  readonly problems: SpecProblem[];
+  /** Brokers the StatefulSet is asked to run. */
+  readonly replicas: number;
+  readonly bootstrap: string;
+  readonly selector: string;
+}
+
+export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | undefined): ClusterPlan {
+  const ctx = clusterContext(cluster);
+  const { spec } = ctx;
+  const problems: SpecProblem[] = [];
+
+  const configProblem = brokerConfigProblem(spec.config);
+  if (configProblem !== undefined) problems.push({ reason: 'InvalidConfig', message: configProblem });
+
+  let replicas = spec.brokers;
+  if (observed !== undefined && observed.replicas > spec.brokers) {
+    replicas = observed.replicas;
+    problems.push({
+      reason: 'ScaleDownNotSupported',
+      message: `spec.brokers is ${spec.brokers} but ${observed.replicas} brokers run; scaling down needs their partitions drained first, which this operator version does not do, so ${observed.replicas} are kept`,
+    });
+  }
+
+  let volume: { size: string; storageClassName?: string | undefined } = {
+    size: spec.storage.size,
+    storageClassName: spec.storage.storageClassName,
+  };
+  if (observed?.volume !== undefined) {
+    if (observed.volume.size !== spec.storage.size) {
+      problems.push({
+        reason: 'StorageResizeNotSupported',
+        message: `spec.storage.size is ${spec.storage.size} but the volumes were made with ${observed.volume.size}; resizing volumes is not done by this operator version`,
+      });
+    }
+    volume = observed.volume;
+  }
+
+  const objects: PlannedObject[] = [
+    { step: 'ServiceAccount', object: brokerServiceAccount(ctx) },
+    { step: 'Role', object: brokerRole(ctx) },
+    { step: 'RoleBinding', object: brokerRoleBinding(ctx) },
+  ];
+  const brokerYaml = configProblem === undefined ? renderBrokerYaml(spec.config) : undefined;
+  if (brokerYaml !== undefined) objects.push({ step: 'ConfigMap', object: brokerConfigMap(ctx, brokerYaml) });
+  objects.push(
+    { step: 'HeadlessService', object: headlessService(ctx) },
+    { step: 'BootstrapService', object: bootstrapService(ctx) },
+  );
+  if (brokerYaml !== undefined) {
+    objects.push({
+      step: 'StatefulSet',
+      object: brokerStatefulSet(ctx, { replicas, configHash: configHash(brokerYaml), volume }),
+    });
+  }
+  objects.push({ step: 'PodDisruptionBudget', object: brokerDisruptionBudget(ctx) });
+
+  return {
+    context: ctx,
+    objects,
+    problems,
+    replicas,
+    bootstrap: bootstrapAddress(ctx.name, ctx.namespace, spec.listeners.client.port),
+    selector: selectorString(selectorLabels(ctx.name)),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * A Cluster's status from what one reconcile observed. Pure.
+ *
+ * `Ready` is True when the spec took effect and every broker the spec asks for is ready and a broker holds
+ * the controller lease. Otherwise False, with the first reason that applies, in this order:
+ * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
+ * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), BrokersNotReady, NoController
+ * (no controller could be learnt: none elected, or the brokers are not reachable from the operator).
+ */
+import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
+import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
+import { setCondition } from './conditions.js';
+
+export const CONDITION_READY = 'Ready';
+
+export interface ClusterObservation {
+  /** The StatefulSet's status, when it exists. */
+  statefulSet?: { replicas?: number | undefined; readyReplicas?: number | undefined } | undefined;
+  /** The controller broker's id, when the brokers answered. */
+  controllerId?: number | undefined;
+  /** The step that failed, when one did, and why. */
+  failure?: { step: ClusterStep; message: string } | undefined;
+}
+
+export function clusterStatus(
+  cluster: Cluster,
+  plan: ClusterPlan,
+  observed: ClusterObservation,
+  nowIso: string,
+): ClusterStatus {
+  const { generation } = plan.context;
+  const brokers = observed.statefulSet?.replicas ?? 0;
+  const readyBrokers = observed.statefulSet?.readyReplicas ?? 0;
+  const wanted = plan.context.spec.brokers;
+  const problem = plan.problems[0];
+  let ready: { status: 'True' | 'False'; reason: string; message: string };
+  if (observed.failure !== undefined) {
+    ready = {
+      status: 'False',
+      reason: 'ApplyFailed',
+      message: `step ${observed.failure.step} failed: ${observed.failure.message}`,
+    };
+  } else if (problem !== undefined) {
+    ready = { status: 'False', reason: problem.reason, message: problem.message };
+  } else if (readyBrokers < wanted || brokers < wanted) {
+    ready = {
+      status: 'False',
+      reason: 'BrokersNotReady',
+      message: `${readyBrokers}/${wanted} brokers ready`,
+    };
+  } else if (observed.controllerId === undefined) {
+    ready = {
+      status: 'False',
+      reason: 'NoController',
+      message: `${readyBrokers}/${wanted} brokers ready, but no controller is known: none is elected, or the brokers do not answer the operator`,
+    };
+  } else {
+    ready = {
+      status: 'True',
+      reason: 'BrokersReady',
+      message: `${readyBrokers}/${wanted} brokers ready; broker ${observed.controllerId} is the controller`,
+    };
+  }
+  return {
+    observedGeneration: generation,
+    brokers,
+    readyBrokers,
+    ...(observed.controllerId === undefined ? {} : { controller: observed.controllerId }),
+    bootstrap: plan.bootstrap,
+    selector: plan.selector,
+    conditions: setCondition(
+      cluster.status?.conditions,
+      { type: CONDITION_READY, ...ready },
+      generation,
+      nowIso,
+    ),
+  };
+}

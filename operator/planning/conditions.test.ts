@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { conditionTime, setCondition } from './conditions.js';
+
+describe('conditions', () => {
+  const t1 = '2026-01-01T00:00:00Z';
+  const t2 = '2026-01-01T00:05:00Z';
+
+  it('keeps lastTransitionTime while the status stays, and moves it when the status changes', () => {
+    const a = setCondition(undefined, { type: 'Ready', status: 'False', reason: 'A', message: 'a' }, 1, t1);
+    const b = setCondition(a, { type: 'Ready', status: 'False', reason: 'B', message: 'b' }, 2, t2);
+    expect(b).toEqual([
+      {
+        type: 'Ready',
+        status: 'False',
+        observedGeneration: 2,
+        lastTransitionTime: t1,
+        reason: 'B',
+        message: 'b',
+      },
+    ]);
+    const c = setCondition(b, { type: 'Ready', status: 'True', reason: 'C', message: 'c' }, 2, t2);
+    expect(c[0]!.lastTransitionTime).toBe(t2);
+  });
+
+  it('setting an unchanged condition again gives an equal list (no status write)', () => {
+    const a = setCondition(undefined, { type: 'Ready', status: 'True', reason: 'Ok', message: 'm' }, 3, t1);
+    expect(setCondition(a, { type: 'Ready', status: 'True', reason: 'Ok', message: 'm' }, 3, t2)).toEqual(a);
+  });
+
+  it('keeps other types in place, bounds messages, and refuses reasons that are not CamelCase words', () => {
+    const a = setCondition(undefined, { type: 'Other', status: 'True', reason: 'X', message: '' }, 1, t1);
+    const b = setCondition(
+      a,
+      { type: 'Ready', status: 'False', reason: 'Y', message: 'x'.repeat(5000) },
+      1,
+      t1,
+    );
+    expect(b.map((c) => c.type)).toEqual(['Other', 'Ready']);
+    expect(b[1]!.message.length).toBeLessThanOrEqual(1024);
+    expect(() =>
+      setCondition(b, { type: 'Ready', status: 'True', reason: 'not ok', message: '' }, 1, t1),
+    ).toThrow();
+  });
+
+  it('formats times in whole seconds', () => {
+    expect(conditionTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678))).toBe('2026-01-02T03:04:05Z');
+  });
+});
