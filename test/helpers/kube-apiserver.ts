@@ -47,6 +47,8 @@ export interface KubeControlPlane {
 export interface StartOptions {
   /** Also run kube-controller-manager (garbage collection of owned objects, StatefulSet controller). */
   controllerManager?: boolean;
+  /** Extra kube-apiserver flags, after the harness's own (e.g. `--watch-cache=false`). */
+  apiserverArgs?: string[];
 }
 
 /** The path of a binary hack/kube.sh builds (it builds them on first use, about 3.5 minutes). */
@@ -110,6 +112,7 @@ export async function startKubeControlPlane(options: StartOptions = {}): Promise
           `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
           '--api-audiences=https://kubernetes.default.svc.cluster.local',
           '--enable-priority-and-fairness=false',
+          ...(options.apiserverArgs ?? []),
         ],
         join(dir, 'kube-apiserver.log'),
       );
