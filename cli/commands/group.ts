@@ -1,4 +1,4 @@
-/** `tributary group list|describe|reset-offsets|delete`: consumer groups' committed offsets and lag. */
+/** `tributary group list|describe|reset-offsets|delete`: consumer groups' members, committed offsets and lag. */
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
 import { withClient } from '../context.js';
@@ -26,23 +26,84 @@ export function registerGroupCommand(program: Command, io: CliIo): void {
     });
   group
     .command('describe')
-    .description('committed offset, log end and lag of every partition the group committed')
+    .description(
+      "the group's state and members, and committed offset, log end, lag and owner of each partition",
+    )
     .argument('<group>', 'group id')
-    .option('--json', 'print JSON', false)
+    .option('--json', 'print JSON: { state, groupEpoch, members, partitions }', false)
     .action(async (groupId: string, opts: { json: boolean }, command: Command) => {
-      const rows = await withClient(command, (t) => t.admin().describeGroup(groupId));
+      const { members, rows } = await withClient(command, async (t) => {
+        const members = await t.admin().describeGroupMembers(groupId);
+        // A group whose members have committed nothing yet still has members to show.
+        const rows = await t
+          .admin()
+          .describeGroup(groupId)
+          .catch((err: unknown) => {
+            if (members.members.length > 0 && (err as { reason?: string }).reason === 'GROUP_ID_NOT_FOUND')
+              return [];
+            throw err;
+          });
+        return { members, rows };
+      });
+      const owners = new Map<string, string>();
+      for (const m of members.members) {
+        for (const t of m.assignment) {
+          for (const p of t.partitions) owners.set(`${t.topic}\u0000${p}`, m.instanceId || m.memberId);
+        }
+      }
+      const partitions = rows.map((r) => ({
+        ...r,
+        owner: owners.get(`${r.topic}\u0000${r.partition}`) ?? '',
+      }));
       if (opts.json) {
-        await writeLine(io.stdout, JSON.stringify(rows));
+        await writeLine(
+          io.stdout,
+          JSON.stringify({
+            group: groupId,
+            state: members.state,
+            groupEpoch: members.groupEpoch,
+            members: members.members,
+            partitions,
+          }),
+        );
         return;
       }
       const total = rows.reduce((sum, r) => sum + Math.max(0, r.lag), 0);
-      await writeLine(
-        io.stdout,
-        `${formatTable([
-          ['TOPIC', 'PARTITION', 'COMMITTED', 'LOG-END', 'LAG', 'METADATA'],
-          ...rows.map((r) => [r.topic, r.partition, r.offset, r.logEndOffset, r.lag, r.metadata]),
-        ])}\nTotal lag: ${total}`,
-      );
+      const lines = [
+        `Group ${groupId}: ${members.state}, epoch ${members.groupEpoch}, ${members.members.length} member(s)`,
+        formatTable([
+          ['TOPIC', 'PARTITION', 'COMMITTED', 'LOG-END', 'LAG', 'OWNER', 'METADATA'],
+          ...partitions.map((r) => [
+            r.topic,
+            r.partition,
+            r.offset,
+            r.logEndOffset,
+            r.lag,
+            r.owner || '-',
+            r.metadata,
+          ]),
+        ]),
+        `Total lag: ${total}`,
+      ];
+      if (members.members.length > 0) {
+        const list = (ts: Array<{ topic: string; partitions: number[] }>) =>
+          ts.map((t) => `${t.topic}[${t.partitions.join(',')}]`).join(' ') || '-';
+        lines.push(
+          '',
+          formatTable([
+            ['MEMBER', 'INSTANCE', 'RACK', 'EPOCH', 'ASSIGNED', 'REVOKING'],
+            ...members.members.map((m) => [
+              m.memberId,
+              m.instanceId || '-',
+              m.rack || '-',
+              m.memberEpoch,
+              list(m.assignment),
+              list(m.pendingRevocation),
+            ]),
+          ]),
+        );
+      }
+      await writeLine(io.stdout, lines.join('\n'));
     });
   group
     .command('reset-offsets')
