@@ -311,7 +311,7 @@ describe('CRDs', () => {
     await create(TOPIC_PLURAL, topic('events', { cluster: 'one', partitions: 4, replicationFactor: 3 }));
     expect(
       await refusal(update(TOPIC_PLURAL, 'events', (o) => Object.assign(o.spec, { partitions: 3 }))),
-    ).toContain('partitions cannot be decreased');
+    ).toContain('spec.partitions: Invalid value: "integer": partitions cannot be decreased');
     expect(
       await refusal(update(TOPIC_PLURAL, 'events', (o) => Object.assign(o.spec, { cluster: 'two' }))),
     ).toContain('cluster is immutable');
@@ -439,6 +439,32 @@ describe('CRDs', () => {
     expect(topics.rows[0]!.cells.slice(0, 5)).toEqual(['printed', 'defaults', 'Printed', 2, 3]);
   });
 
+  it('are described field by field, with defaults and rules, in docs/crds.md', () => {
+    const doc = readFileSync(join(repoRoot, 'docs/crds.md'), 'utf8');
+    for (const file of CRD_FILES) {
+      const crd = readCrd(file);
+      const kind = crd.spec.names.kind;
+      const schema = (crd.spec.versions[0] as { schema: { openAPIV3Schema: SchemaNode } }).schema
+        .openAPIV3Schema;
+      // The section of this kind: from its heading to the next kind's.
+      const section = doc.split(/^## /m).find((s) => s.startsWith(`${kind}\n`));
+      expect(section, `a "## ${kind}" section`).toBeDefined();
+      const rows = new Map(
+        section!
+          .split('\n')
+          .filter((l) => l.startsWith('| `'))
+          .map((l) => l.split('|').map((c) => c.trim()))
+          .map((cells) => [cells[1]!.replaceAll('`', ''), cells[3]!]),
+      );
+      for (const [path, node] of leaves(schema)) {
+        expect(rows.has(path), `${kind} ${path} in docs/crds.md`).toBe(true);
+        const documented = node.default === undefined ? '—' : `\`${JSON.stringify(node.default)}\``;
+        expect(rows.get(path), `${kind} ${path} default`).toBe(documented);
+      }
+      for (const message of ruleMessages(schema)) expect(section, `${kind} rule`).toContain(`- ${message}\n`);
+    }
+  });
+
   it('match the generated TypeScript types (hack/crd-types.mjs --check)', () => {
     const out = execFileSync('node', [join(repoRoot, 'hack/crd-types.mjs'), '--check'], { encoding: 'utf8' });
     expect(out).toContain('operator/api/v1alpha1.ts is up to date');
@@ -456,10 +482,36 @@ function topic(name: string, spec: Json): Json {
 interface SchemaNode {
   description?: string;
   default?: unknown;
+  'x-kubernetes-validations'?: { rule: string; message: string }[];
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
   additionalProperties?: SchemaNode | boolean;
   allOf?: SchemaNode[];
+}
+
+/** Fields under spec and status that hold a value (no nested properties), by dotted path. */
+function leaves(schema: SchemaNode): [string, SchemaNode][] {
+  const out: [string, SchemaNode][] = [];
+  const walk = (node: SchemaNode, path: string) => {
+    if (node.properties === undefined) {
+      out.push([path, node]);
+      return;
+    }
+    for (const [key, child] of Object.entries(node.properties)) walk(child, `${path}.${key}`);
+  };
+  for (const top of ['spec', 'status']) walk(schema.properties![top]!, top);
+  return out;
+}
+
+/** The messages of every CEL rule in a schema. */
+function ruleMessages(node: SchemaNode): string[] {
+  const own = (node['x-kubernetes-validations'] ?? []).map((r) => r.message.trim());
+  const children = [
+    ...Object.values(node.properties ?? {}),
+    ...(node.items === undefined ? [] : [node.items]),
+    ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
+  ];
+  return [...own, ...children.flatMap(ruleMessages)];
 }
 
 /**

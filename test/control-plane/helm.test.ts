@@ -173,6 +173,15 @@ describe('helm chart, offline', () => {
     expect(container.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: 'health' });
     expect(container.ports).toContainEqual({ name: 'health', containerPort: 8081, protocol: 'TCP' });
     expect(container.resources?.limits).toEqual({ memory: '512Mi' });
+    // With a Lease, a rolling update is safe; without one, the old operator stops before the new one starts.
+    expect(deployment.spec!.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
+    const single = render('tributary', 'tributary-system', { leaderElection: { enabled: false } });
+    const singleDeployment = single.find((d) => d.kind === 'Deployment') as unknown as V1Deployment;
+    expect(singleDeployment.spec!.strategy).toEqual({ type: 'Recreate' });
+    expect(singleDeployment.spec!.template.spec!.containers[0]!.args).toContain('--leader-elect=false');
 
     const role = docs.find((d) => d.kind === 'ClusterRole')!;
     const grants = (group: string, resource: string) =>
