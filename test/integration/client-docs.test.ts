@@ -11,6 +11,7 @@ import { main as admin } from '../../docs/examples/admin.js';
 import { main as consumeBatches } from '../../docs/examples/consume-batches.js';
 import { main as consumeControl } from '../../docs/examples/consume-control.js';
 import { main as consumeIterate } from '../../docs/examples/consume-iterate.js';
+import { main as consumerGroup } from '../../docs/examples/consumer-group.js';
 import { main as errors } from '../../docs/examples/errors.js';
 import { main as produce } from '../../docs/examples/produce.js';
 import { main as produceRecords } from '../../docs/examples/produce-records.js';
@@ -52,6 +53,10 @@ describe('docs/client.md examples run', () => {
   afterAll(async () => {
     await broker?.stop();
     removeDataDirs();
+  });
+
+  it('consumer-group.ts', async () => {
+    expect(await consumerGroup(broker.address)).toEqual({ processed: 40, lag: 0 });
   });
 
   it('quick-start.ts', async () => {
