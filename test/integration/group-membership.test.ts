@@ -100,6 +100,37 @@ describe('consumer groups: membership', () => {
     expect((await client.admin().describeGroupMembers('split')).state).toBe('empty');
   });
 
+  it('the async iterator keeps yielding across rebalances and ends only at close', async () => {
+    const x = client.consumer({ groupId: 'iterate', autoCommitIntervalMs: 100 });
+    x.subscribe('events');
+    const got: Array<{ p: number; value: string }> = [];
+    let ended = false;
+    const loop = (async () => {
+      for await (const r of x) got.push({ p: r.partition, value: r.value!.toString() });
+      ended = true;
+    })();
+    await until('everything read', () => got.length === 600, 15_000);
+    const y = client.consumer({ groupId: 'iterate' });
+    y.subscribe('events');
+    await until('a split', () => names(x).length === 3 && names(y).length === 3, 10_000);
+    await y.close();
+    await until('x owning all again', () => names(x).length === PARTITIONS, 10_000);
+    const producer = client.producer();
+    await producer.send({
+      topic: 'events',
+      messages: Array.from({ length: 60 }, (_, i) => ({ value: `late${i}`, partition: i % PARTITIONS })),
+    });
+    await producer.close();
+    await until('the new records', () => got.filter((g) => g.value.startsWith('late')).length === 60, 15_000);
+    expect(new Set(got.filter((g) => g.value.startsWith('late')).map((g) => g.p)).size).toBe(PARTITIONS);
+    // Nothing was read twice: x's revocation committed what it had processed, so y read no old record.
+    expect(new Set(got.map((g) => g.value)).size).toBe(got.length);
+    expect(ended).toBe(false);
+    await x.close();
+    await loop;
+    expect(ended).toBe(true);
+  });
+
   it('a static member restarting takes its partitions back with no rebalance', async () => {
     const make = () => client.consumer({ groupId: 'static', instanceId: 'pod-0', autoCommitIntervalMs: 0 });
     const other = client.consumer({ groupId: 'static', instanceId: 'pod-1', autoCommitIntervalMs: 0 });
