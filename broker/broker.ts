@@ -33,6 +33,15 @@ async function clusterId(dcs: Dcs): Promise<string> {
 
 function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
   if (config.dcs === 'local') return openDcs({ kind: 'local', dir: join(config.dataDir, 'metadata') });
+  if (config.dcs === 'kubernetes') {
+    return openDcs({
+      kind: 'kubernetes',
+      prefix: config.dcsPrefix,
+      namespace: config.dcsKubeNamespace,
+      kubeconfig: config.dcsKubeconfig,
+      logger,
+    });
+  }
   return openDcs({
     kind: 'etcd',
     endpoints: config.dcsEtcdEndpoints

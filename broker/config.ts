@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { TributaryError } from '../proto/errors.js';
+import { assertValidKubePrefix } from './dcs/kube-objects.js';
 
 /**
  * The broker's configuration: one typed, validated place. Values come from, in rising precedence, the
@@ -24,12 +25,16 @@ export interface BrokerConfig {
   metricsPort: number;
   /** Where partition logs and local metadata live. */
   dataDir: string;
-  /** Metadata store: `local` (a file under dataDir, one broker) or `etcd` (a cluster; see dcsEtcdEndpoints). */
-  dcs: 'local' | 'etcd';
+  /** Metadata store: `local` (a file under dataDir, one broker), `etcd` (a cluster; see dcsEtcdEndpoints) or `kubernetes` (ConfigMaps and Leases). */
+  dcs: 'local' | 'etcd' | 'kubernetes';
   /** etcd endpoints, comma-separated (e.g. http://127.0.0.1:2379), for dcs=etcd. */
   dcsEtcdEndpoints: string;
-  /** Key prefix in the DCS: one per cluster, so clusters can share an etcd. */
+  /** Key prefix in the DCS: one per cluster, so clusters can share an etcd or a namespace (dcs=kubernetes: the Cluster name). */
   dcsPrefix: string;
+  /** Namespace of the DCS objects, for dcs=kubernetes; empty: the pod's namespace, else the kubeconfig context's, else default. */
+  dcsKubeNamespace: string;
+  /** Kubeconfig file for dcs=kubernetes; empty: in-cluster config in a pod, else $KUBECONFIG. */
+  dcsKubeconfig: string;
   /** A broker whose DCS session is not renewed for this long is considered dead; its leaderships move. */
   sessionTimeoutMs: number;
   /** A follower that has not caught up with the leader's log end for this long leaves the ISR. */
@@ -136,6 +141,8 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   dcs: 'local',
   dcsEtcdEndpoints: 'http://127.0.0.1:2379',
   dcsPrefix: 'tributary',
+  dcsKubeNamespace: '',
+  dcsKubeconfig: '',
   sessionTimeoutMs: 9000,
   replicaLagTimeMaxMs: 30_000,
   replicaLagMaxBytes: 256 * 1024 * 1024,
@@ -233,7 +240,7 @@ const INT_RANGES: Partial<Record<Key, [number, number]>> = {
 };
 
 const ENUMS: Partial<Record<Key, readonly string[]>> = {
-  dcs: ['local', 'etcd'],
+  dcs: ['local', 'etcd', 'kubernetes'],
   logLevel: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
   logMessageTimestampType: ['CreateTime', 'LogAppendTime'],
 };
@@ -277,6 +284,13 @@ export function validateBrokerConfig(config: BrokerConfig): BrokerConfig {
     throw configError(
       `dcsPrefix must be 1-100 characters of [A-Za-z0-9._-], got ${JSON.stringify(config.dcsPrefix)}`,
     );
+  }
+  if (config.dcs === 'kubernetes') {
+    try {
+      assertValidKubePrefix(config.dcsPrefix);
+    } catch (err) {
+      throw configError(`dcsPrefix: ${(err as Error).message}`);
+    }
   }
   if (config.replicaFetchPartitionMaxBytes > config.replicaFetchMaxBytes) {
     throw configError('replicaFetchPartitionMaxBytes exceeds replicaFetchMaxBytes');

@@ -1,8 +1,10 @@
 import type { Dcs } from './dcs.js';
 import type { EtcdDcsOptions } from './etcd-dcs.js';
+import type { KubeDcsOptions } from './kube-dcs.js';
 import { LocalDcs } from './local-dcs.js';
 
 export type { DcsLogger, EtcdDcsOptions } from './etcd-dcs.js';
+export type { KubeDcsOptions } from './kube-dcs.js';
 
 /**
  * Which metadata store to open, and how (the broker's `dcs` setting picks `kind`):
@@ -10,14 +12,18 @@ export type { DcsLogger, EtcdDcsOptions } from './etcd-dcs.js';
  * - `{ kind: 'local', dir }`: a file in `dir` (the broker uses `<dataDir>/metadata`); single node.
  * - `{ kind: 'etcd', endpoints, prefix, dialTimeoutMs?, requestTimeoutMs?, logger? }`: a real etcd; see
  *   EtcdDcsOptions (`dcsEtcdEndpoints` -> `endpoints`, `dcsPrefix` -> `prefix`).
+ * - `{ kind: 'kubernetes', prefix, namespace?, kubeconfig?, ... }`: ConfigMaps and Leases in a namespace;
+ *   see KubeDcsOptions (`dcsPrefix` -> `prefix`, `dcsKubeNamespace` -> `namespace`, `dcsKubeconfig` ->
+ *   `kubeconfig`).
  */
 export type DcsOptions =
   | { readonly kind: 'local'; readonly dir: string }
-  | ({ readonly kind: 'etcd' } & EtcdDcsOptions);
+  | ({ readonly kind: 'etcd' } & EtcdDcsOptions)
+  | ({ readonly kind: 'kubernetes' } & KubeDcsOptions);
 
 /**
- * Opens the chosen backend. The etcd backend and its client library are loaded only when chosen, so a
- * broker on the local default does not carry them in memory.
+ * Opens the chosen backend. The etcd and kubernetes backends (and the etcd client library) are loaded
+ * only when chosen, so a broker on the local default does not carry them in memory.
  */
 export async function openDcs(options: DcsOptions): Promise<Dcs> {
   switch (options.kind) {
@@ -26,6 +32,10 @@ export async function openDcs(options: DcsOptions): Promise<Dcs> {
     case 'etcd': {
       const { EtcdDcs } = await import('./etcd-dcs.js');
       return EtcdDcs.open(options);
+    }
+    case 'kubernetes': {
+      const { KubeDcs } = await import('./kube-dcs.js');
+      return KubeDcs.open(options);
     }
     default:
       throw new Error(`unknown DCS backend ${JSON.stringify((options as { kind: unknown }).kind)}`);

@@ -1,0 +1,572 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+  type V1ConfigMap,
+} from '@kubernetes/client-node';
+import { Etcd3 } from 'etcd3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpProxy, type TcpProxy } from '../../test/helpers/etcd.js';
+import { type KubeControlPlane, startKubeControlPlane } from '../../test/helpers/kube-apiserver.js';
+import { loadBrokerConfig } from '../config.js';
+import { type DcsEvent, type DcsSession, DcsSessionEndedError } from './dcs.js';
+import { byKey, describeDcsContract, replay, waitFor } from './dcs-contract.js';
+import { openDcs } from './index.js';
+import { KubeDcs, type KubeDcsOptions } from './kube-dcs.js';
+import { keyObject, VALUE_BYTES_MAX } from './kube-objects.js';
+
+const NS = 'default';
+/** The broker's Role: exactly what docs and the operator grant it. */
+const BROKER_RULES = [
+  {
+    apiGroups: ['coordination.k8s.io'],
+    resources: ['leases'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
+  },
+  {
+    apiGroups: [''],
+    resources: ['configmaps'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
+  },
+];
+
+let plane: KubeControlPlane;
+let core: CoreV1Api;
+let leases: CoordinationV1Api;
+let rbac: RbacAuthorizationV1Api;
+let scratch: string;
+let prefixes = 0;
+const freshPrefix = () => `t${process.pid}-${++prefixes}`;
+
+beforeAll(async () => {
+  plane = await startKubeControlPlane();
+  const kc = new KubeConfig();
+  kc.loadFromFile(plane.kubeconfigPath);
+  core = kc.makeApiClient(CoreV1Api);
+  leases = kc.makeApiClient(CoordinationV1Api);
+  rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  scratch = mkdtempSync(join(tmpdir(), 'tributary-kube-dcs-'));
+}, 180_000);
+afterAll(async () => {
+  await plane?.stop();
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+});
+
+describeDcsContract('kubernetes', () =>
+  KubeDcs.open({ kubeconfig: plane.kubeconfigPath, prefix: freshPrefix() }),
+);
+
+/** A kubeconfig for `server` (e.g. through a proxy) with the admin token, or with `user` fields. */
+function kubeconfigFile(name: string, server: string, user: Record<string, unknown> = {}): string {
+  const path = join(scratch, `kubeconfig-${name}`);
+  const userYaml = Object.keys(user).length === 0 ? { token: plane.adminToken } : user;
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: userYaml }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u', namespace: NS } }],
+      'current-context': 'x',
+    }),
+  );
+  return path;
+}
+
+/** A ServiceAccount in `namespace` bound to a Role with `rules`, and a token of it. */
+async function serviceAccount(
+  namespace: string,
+  name: string,
+  rules: typeof BROKER_RULES,
+  boundSecret?: string,
+): Promise<string> {
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+  if (rules.length > 0) {
+    await rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules } });
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [{ kind: 'ServiceAccount', name, namespace }],
+      },
+    });
+  }
+  return mintToken(namespace, name, boundSecret);
+}
+
+async function mintToken(namespace: string, name: string, boundSecret?: string): Promise<string> {
+  const token = await core.createNamespacedServiceAccountToken({
+    namespace,
+    name,
+    body: {
+      spec: {
+        audiences: [],
+        expirationSeconds: 3600,
+        ...(boundSecret === undefined
+          ? {}
+          : { boundObjectRef: { apiVersion: 'v1', kind: 'Secret', name: boundSecret } }),
+      },
+    },
+  });
+  return token.status!.token;
+}
+
+describe('KubeDcs', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const open = async (options: Partial<KubeDcsOptions> = {}): Promise<KubeDcs> => {
+    const dcs = await KubeDcs.open({ kubeconfig: plane.kubeconfigPath, prefix: freshPrefix(), ...options });
+    cleanups.push(() => dcs.close());
+    return dcs;
+  };
+  const proxy = async (): Promise<{ link: TcpProxy; server: string }> => {
+    const link = await startTcpProxy(Number(new URL(plane.server).port));
+    cleanups.push(() => link.close());
+    return { link, server: link.endpoint.replace('http:', 'https:') };
+  };
+  const lostAt = (session: DcsSession) =>
+    new Promise<{ atMs: number; reason: unknown }>((resolve) =>
+      session.lost.addEventListener(
+        'abort',
+        () => resolve({ atMs: performance.now(), reason: session.lost.reason }),
+        {
+          once: true,
+        },
+      ),
+    );
+  const configMaps = async (prefix: string): Promise<V1ConfigMap[]> =>
+    (await core.listNamespacedConfigMap({ namespace: NS, labelSelector: `tributary.dev/dcs=${prefix}` }))
+      .items;
+
+  it('openDcs picks the kubernetes backend, and the broker settings name it', async () => {
+    const dcs = await openDcs({
+      kind: 'kubernetes',
+      kubeconfig: plane.kubeconfigPath,
+      prefix: freshPrefix(),
+    });
+    cleanups.push(() => dcs.close());
+    expect(dcs.kind).toBe('kubernetes');
+    expect((await dcs.compareAndSet('cluster/id', Buffer.from('c'), 0)).ok).toBe(true);
+    const config = loadBrokerConfig({
+      env: {
+        TRIBUTARY_DCS: 'kubernetes',
+        TRIBUTARY_DCS_PREFIX: 'prod',
+        TRIBUTARY_DCS_KUBE_NAMESPACE: 'kafka',
+      },
+    });
+    expect([config.dcs, config.dcsKubeNamespace, config.dcsKubeconfig]).toEqual(['kubernetes', 'kafka', '']);
+    expect(() =>
+      loadBrokerConfig({ env: { TRIBUTARY_DCS: 'kubernetes', TRIBUTARY_DCS_PREFIX: 'Prod_1' } }),
+    ).toThrow(/dcsPrefix: invalid DCS prefix/);
+  });
+
+  it('keeps each key in a labelled ConfigMap that kubectl can read; clusters sharing a namespace stay apart', async () => {
+    const pa = freshPrefix();
+    const a = await open({ prefix: pa });
+    const b = await open({ prefix: `${pa}b` }); // a prefix that extends a's name
+    const seenByA: DcsEvent[] = [];
+    await a.watch('', (e) => seenByA.push(e));
+    await b.compareAndSet('topics/t', Buffer.from('b'), 0);
+    const written = await a.compareAndSet('topics/t', Buffer.from('{"a":1}'), 0);
+    const binary = await a.compareAndSet('blob', Buffer.from([0xff, 0x00, 0xfe]), 0);
+    await waitFor(() => seenByA.length >= 2);
+    expect(seenByA.map((e) => e.key)).toEqual(['topics/t', 'blob']);
+    expect((await a.list('')).map((e) => e.key)).toEqual(['blob', 'topics/t']);
+    expect((await b.get('topics/t'))?.value.toString()).toBe('b');
+    expect((await a.get('blob'))?.value).toEqual(Buffer.from([0xff, 0x00, 0xfe]));
+
+    const objects = await configMaps(pa);
+    const topic = objects.find((cm) => cm.metadata?.annotations?.['tributary.dev/key'] === 'topics/t')!;
+    expect(topic.metadata?.name).toMatch(new RegExp(`^${pa}-topics-t-[0-9a-f]{12}$`));
+    expect(topic.data).toEqual({ value: '{"a":1}' });
+    expect(Number(topic.metadata?.resourceVersion)).toBe(written.version);
+    expect(topic.metadata?.labels).toMatchObject({
+      'tributary.dev/dcs': pa,
+      'app.kubernetes.io/managed-by': 'tributary-broker',
+    });
+    const blob = objects.find((cm) => cm.metadata?.annotations?.['tributary.dev/key'] === 'blob')!;
+    expect(blob.binaryData).toEqual({ value: Buffer.from([0xff, 0x00, 0xfe]).toString('base64') });
+    expect(Number(blob.metadata?.resourceVersion)).toBe(binary.version);
+    await expect(a.compareAndSet('big', Buffer.alloc(VALUE_BYTES_MAX + 1), 0)).rejects.toThrow(/at most/);
+  });
+
+  it('a session is a Lease renewed every TTL/3; its keys carry its label and an ownerReference to it', async () => {
+    const prefix = freshPrefix();
+    const dcs = await open({ prefix });
+    const session = await dcs.openSession(3_000);
+    await dcs.compareAndSet('brokers/1', Buffer.from('b1'), 0, { session });
+    const name = `${prefix}-session-${session.id}`;
+    const lease = await leases.readNamespacedLease({ name, namespace: NS });
+    expect(lease.spec?.leaseDurationSeconds).toBe(3);
+    expect(lease.spec?.holderIdentity).toMatch(/^tributary-broker\//);
+    const [cm] = await configMaps(prefix);
+    expect(cm!.metadata?.labels?.['tributary.dev/session']).toBe(session.id);
+    expect(cm!.metadata?.ownerReferences).toEqual([
+      { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name, uid: lease.metadata?.uid },
+    ]);
+    await waitFor(
+      async () =>
+        (await leases.readNamespacedLease({ name, namespace: NS })).metadata?.resourceVersion !==
+        lease.metadata?.resourceVersion,
+      2_500,
+    );
+    await session.close();
+    await expect(leases.readNamespacedLease({ name, namespace: NS })).rejects.toMatchObject({ code: 404 });
+    expect(await configMaps(prefix)).toEqual([]);
+  });
+
+  it("peers remove a dead holder's Lease and keys once it is a TTL plus the grace period old, not before", async () => {
+    const prefix = freshPrefix();
+    const leaseName = `${prefix}-session-777`;
+    // What a broker killed with -9 leaves behind: its Lease and an ephemeral key, nobody renewing them.
+    const lease = await leases.createNamespacedLease({
+      namespace: NS,
+      body: {
+        metadata: {
+          name: leaseName,
+          labels: { 'tributary.dev/dcs': prefix, 'tributary.dev/session': '777' },
+        },
+        spec: { holderIdentity: 'dead-broker', leaseDurationSeconds: 1 },
+      },
+    });
+    const orphan = keyObject(prefix, NS, 'brokers/7', Buffer.from('dead'), {
+      id: '777',
+      leaseName,
+      leaseUid: lease.metadata!.uid!,
+    });
+    await core.createNamespacedConfigMap({ namespace: NS, body: orphan as V1ConfigMap });
+    const warnings: string[] = [];
+    const openedAtMs = performance.now();
+    const dcs = await open({ prefix, sessionGraceMs: 500, logger: { warn: (_d, m) => warnings.push(m) } });
+    const live = await dcs.openSession(2_000);
+    await dcs.compareAndSet('brokers/1', Buffer.from('alive'), 0, { session: live });
+    const deleted: DcsEvent[] = [];
+    await dcs.watch('brokers/', (e) => e.type === 'delete' && deleted.push(e));
+    await waitFor(() => deleted.length > 0, 10_000);
+    // It saw the Lease when it opened: the TTL (1 s) and the grace (0.5 s) run from there.
+    expect(performance.now() - openedAtMs).toBeGreaterThanOrEqual(1_500);
+    expect(deleted.map((e) => e.key)).toEqual(['brokers/7']);
+    expect(warnings).toContain('DCS session expired; removing its keys');
+    await expect(leases.readNamespacedLease({ name: leaseName, namespace: NS })).rejects.toMatchObject({
+      code: 404,
+    });
+    expect((await dcs.get('brokers/1'))?.value.toString()).toBe('alive');
+    expect(live.lost.aborted).toBe(false);
+  });
+
+  it('a Lease deleted by someone else: `lost` fires, the keys go, and the session cannot write', async () => {
+    const prefix = freshPrefix();
+    const dcs = await open({ prefix });
+    const other = await open({ prefix });
+    const session = await dcs.openSession(2_000);
+    await dcs.compareAndSet('brokers/1', Buffer.from('b1'), 0, { session });
+    const lost = lostAt(session);
+    await leases.deleteNamespacedLease({ name: `${prefix}-session-${session.id}`, namespace: NS });
+    const { reason } = await lost;
+    expect((reason as Error).message).toMatch(/Lease is gone/);
+    await waitFor(async () => (await other.get('brokers/1')) === null);
+    await expect(dcs.compareAndSet('brokers/1', Buffer.from('again'), 0, { session })).rejects.toBeInstanceOf(
+      DcsSessionEndedError,
+    );
+    const next = await dcs.openSession(2_000);
+    expect((await dcs.compareAndSet('brokers/1', Buffer.from('again'), 0, { session: next })).ok).toBe(true);
+  });
+
+  it('a process paused past its TTL finds its session lost, its guarded writes refused and its keys gone', async () => {
+    const prefix = freshPrefix();
+    const dcs = await open({ prefix, sessionGraceMs: 500 });
+    const other = await open({ prefix, sessionGraceMs: 500 });
+    const session = await dcs.openSession(2_000);
+    const controller = await dcs.compareAndSet('controller', Buffer.from('me'), 0, { session });
+    const guard = { key: 'controller', version: controller.version };
+    expect((await dcs.compareAndSet('topics/before', Buffer.from('x'), 0, { guard })).ok).toBe(true);
+    // Stop this thread (timers, renewals, I/O) as a SIGSTOP would, for longer than the TTL.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, session.ttlMs + 1_500);
+    // The first thing it does after it "continues": a controller write. It must not land.
+    expect(await dcs.compareAndSet('topics/x', Buffer.from('x'), 0, { guard })).toEqual({
+      ok: false,
+      version: 0,
+      guardFailed: true,
+    });
+    expect(session.lost.aborted).toBe(true);
+    await expect(dcs.compareAndSet('brokers/0', Buffer.from('x'), 0, { session })).rejects.toBeInstanceOf(
+      DcsSessionEndedError,
+    );
+    await waitFor(async () => (await other.get('controller')) === null);
+    expect(await other.get('topics/x')).toBeNull();
+  });
+
+  it("orders this store's writes of a guard key against its writes guarded by it", async () => {
+    const dcs = await open();
+    const session = await dcs.openSession(5_000);
+    const events: DcsEvent[] = [];
+    await dcs.watch('', (e) => events.push(e));
+    // Stepping down first: a guarded write issued after the delete started cannot land.
+    const c1 = await dcs.compareAndSet('controller', Buffer.from('1'), 0, { session });
+    const [down, late] = await Promise.all([
+      dcs.compareAndDelete('controller', c1.version),
+      dcs.compareAndSet('topics/late', Buffer.from('x'), 0, {
+        guard: { key: 'controller', version: c1.version },
+      }),
+    ]);
+    expect(down.ok).toBe(true);
+    expect(late).toEqual({ ok: false, version: 0, guardFailed: true });
+    // A guarded write issued first lands, and the delete waits for it.
+    const c2 = await dcs.compareAndSet('controller', Buffer.from('2'), 0, { session });
+    const [early, down2] = await Promise.all([
+      dcs.compareAndSet('topics/early', Buffer.from('y'), 0, {
+        guard: { key: 'controller', version: c2.version },
+      }),
+      dcs.compareAndDelete('controller', c2.version),
+    ]);
+    expect([early.ok, down2.ok]).toEqual([true, true]);
+    await waitFor(() => events.filter((e) => e.key === 'controller' && e.type === 'delete').length === 2);
+    const order = events.map((e) => `${e.type}:${e.key}`);
+    expect(order.indexOf('put:topics/early')).toBeLessThan(order.lastIndexOf('delete:controller'));
+    expect(order).not.toContain('put:topics/late');
+  });
+
+  it('a watch whose connection drops resumes from the last delivered version: nothing lost or repeated', async () => {
+    const prefix = freshPrefix();
+    const { link, server } = await proxy();
+    const warnings: string[] = [];
+    const watched = await open({
+      prefix,
+      kubeconfig: kubeconfigFile('proxy-watch', server),
+      logger: { warn: (_d, m) => warnings.push(m) },
+    });
+    const writer = await open({ prefix });
+    const events: DcsEvent[] = [];
+    await watched.watch('w/', (e) => events.push(e));
+    const w1 = await writer.compareAndSet('w/1', Buffer.from('1'), 0);
+    await waitFor(() => events.length === 1);
+    link.cut();
+    const w2 = await writer.compareAndSet('w/2', Buffer.from('2'), 0);
+    const w1b = await writer.compareAndSet('w/1', Buffer.from('1b'), w1.version);
+    await writer.compareAndDelete('w/2', w2.version);
+    await waitFor(() => warnings.includes('DCS watch interrupted; reopening'));
+    link.restore();
+    await waitFor(() => events.length >= 4);
+    const w3 = await writer.compareAndSet('w/3', Buffer.from('3'), 0);
+    await waitFor(() => events.length >= 5);
+    expect(events.map((e) => `${e.type}:${e.key}:${e.type === 'put' ? e.value.toString() : ''}`)).toEqual([
+      'put:w/1:1',
+      'put:w/2:2',
+      'put:w/1:1b',
+      'delete:w/2:',
+      'put:w/3:3',
+    ]);
+    expect(events[2]!.version).toBe(w1b.version);
+    expect(events[4]!.version).toBe(w3.version);
+    expect(events.map((e) => e.version)).toEqual([...events.map((e) => e.version)].sort((x, y) => x - y));
+  });
+
+  it('skips objects it cannot read, in lists and watches', async () => {
+    const prefix = freshPrefix();
+    const warnings: string[] = [];
+    const dcs = await open({ prefix, logger: { warn: (_d, m) => warnings.push(m) } });
+    const events: DcsEvent[] = [];
+    await dcs.watch('', (e) => events.push(e));
+    await core.createNamespacedConfigMap({
+      namespace: NS,
+      body: {
+        metadata: { name: `${prefix}-stray`, labels: { 'tributary.dev/dcs': prefix } },
+        data: { x: 'y' },
+      },
+    });
+    await dcs.compareAndSet('good', Buffer.from('g'), 0);
+    await waitFor(() => events.length >= 1);
+    expect(events.map((e) => e.key)).toEqual(['good']);
+    expect((await dcs.list('')).map((e) => e.key)).toEqual(['good']);
+    expect(warnings).toContain('skipping an unreadable DCS object');
+  });
+
+  it('close() ends its sessions, so their keys and Leases go at once', async () => {
+    const prefix = freshPrefix();
+    const dcs = await KubeDcs.open({ kubeconfig: plane.kubeconfigPath, prefix });
+    const other = await open({ prefix });
+    const session = await dcs.openSession(30_000);
+    await dcs.compareAndSet('brokers/9', Buffer.from('9'), 0, { session });
+    await dcs.close();
+    expect(await other.get('brokers/9')).toBeNull();
+    expect(
+      (await leases.listNamespacedLease({ namespace: NS, labelSelector: `tributary.dev/dcs=${prefix}` }))
+        .items,
+    ).toEqual([]);
+    await expect(dcs.get('brokers/9')).rejects.toThrow(/closed/);
+  });
+
+  it('in a pod: the service-account token (re-read when rotated), CA and namespace; the Role suffices', async () => {
+    const namespace = 'kdcs-pod';
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'bound-1' } } });
+    const saDir = join(scratch, 'serviceaccount');
+    rmSync(saDir, { recursive: true, force: true });
+    mkdirSync(saDir);
+    const oldToken = await serviceAccount(namespace, 'broker', BROKER_RULES, 'bound-1');
+    writeFileSync(join(saDir, 'token'), oldToken);
+    writeFileSync(join(saDir, 'namespace'), namespace);
+    // kube-apiserver's self-signed serving certificate (and its CA) for 127.0.0.1: TLS is verified here.
+    copyFileSync(join(plane.dir, 'certs', 'apiserver.crt'), join(saDir, 'ca.crt'));
+    const url = new URL(plane.server);
+    const dcs = await open({
+      kubeconfig: '',
+      env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port },
+      serviceAccountDir: saDir,
+    });
+    const session = await dcs.openSession(2_000);
+    const first = await dcs.compareAndSet('brokers/1', Buffer.from('b1'), 0, { session });
+    expect(first.ok).toBe(true);
+    const [cm] = (await core.listNamespacedConfigMap({ namespace, labelSelector: 'tributary.dev/dcs' }))
+      .items;
+    expect(cm?.metadata?.annotations?.['tributary.dev/key']).toBe('brokers/1');
+    // The kubelet rotates the token: the old one stops working (its bound object is gone) and the file
+    // holds a new one. The next request is refused once, reads the file again and succeeds.
+    await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'bound-2' } } });
+    writeFileSync(join(saDir, 'token'), await mintToken(namespace, 'broker', 'bound-2'));
+    await core.deleteNamespacedSecret({ namespace, name: 'bound-1' });
+    const oldIdentity = new KubeConfig();
+    oldIdentity.loadFromFile(kubeconfigFile('old-token', plane.server, { token: oldToken }));
+    const asOld = oldIdentity.makeApiClient(CoreV1Api);
+    // The API server notices the bound object is gone through its informers, within moments.
+    await waitFor(() =>
+      asOld.listNamespacedConfigMap({ namespace }).then(
+        () => false,
+        (err: { code?: number }) => err.code === 401,
+      ),
+    );
+    expect(
+      (await dcs.compareAndSet('brokers/1', Buffer.from('b1 again'), first.version, { session })).ok,
+    ).toBe(true);
+    expect(session.lost.aborted).toBe(false);
+  });
+
+  it('an identity without the Role is refused at open, with what the Role needs', async () => {
+    const token = await serviceAccount(NS, 'nobody-dcs', []);
+    await expect(
+      KubeDcs.open({ kubeconfig: kubeconfigFile('nobody', plane.server, { token }), prefix: freshPrefix() }),
+    ).rejects.toThrow(
+      /refused to list configmaps in namespace default: the broker needs get, list, watch, create/,
+    );
+  });
+
+  it('credentials from an exec plugin (through @kubernetes/client-node)', async () => {
+    const credential = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: plane.adminToken },
+    });
+    const dcs = await open({
+      kubeconfig: kubeconfigFile('exec', plane.server, {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: 'sh',
+          args: ['-c', `printf '%s' '${credential}'`],
+          interactiveMode: 'Never',
+        },
+      }),
+    });
+    expect((await dcs.compareAndSet('k', Buffer.from('v'), 0)).ok).toBe(true);
+  });
+
+  it('open() gives up after the dial timeout when the API server does not answer', async () => {
+    const { link, server } = await proxy();
+    link.cut();
+    const started = performance.now();
+    await expect(
+      KubeDcs.open({ kubeconfig: kubeconfigFile('dead', server), prefix: 'x', dialTimeoutMs: 500 }),
+    ).rejects.toThrow(/did not answer within 500 ms/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses bad options', async () => {
+    const kubeconfig = plane.kubeconfigPath;
+    for (const prefix of ['', 'Prod', 'a_b', '-a', 'a-', 'a'.repeat(64), 'a..b']) {
+      await expect(KubeDcs.open({ kubeconfig, prefix })).rejects.toThrow(/invalid DCS prefix/);
+    }
+    await expect(KubeDcs.open({ kubeconfig, prefix: 'ok', namespace: 'Bad' })).rejects.toThrow(
+      /invalid Kubernetes namespace/,
+    );
+    await expect(
+      KubeDcs.open({ prefix: 'ok', env: {}, serviceAccountDir: join(scratch, 'none') }),
+    ).rejects.toThrow(/found no API server/);
+    await expect(KubeDcs.open({ kubeconfig: join(scratch, 'missing'), prefix: 'ok' })).rejects.toThrow(
+      /cannot read kubeconfig/,
+    );
+  });
+});
+
+// With the watch cache off, watches are served by etcd, so compacting etcd makes a watch that was away
+// come back to 410 Gone, as a long partition would against any API server.
+describe('KubeDcs after 410 Gone', () => {
+  let plane2: KubeControlPlane;
+  let etcd: Etcd3;
+  beforeAll(async () => {
+    plane2 = await startKubeControlPlane({ apiserverArgs: ['--watch-cache=false'] });
+    etcd = new Etcd3({ hosts: plane2.etcd.endpoints });
+  }, 180_000);
+  afterAll(async () => {
+    etcd?.close();
+    await plane2?.stop();
+  });
+
+  it('a watch that missed compacted history lists again and reports the difference', async () => {
+    const link = await startTcpProxy(Number(new URL(plane2.server).port));
+    const cleanup: Array<() => Promise<unknown>> = [() => link.close()];
+    try {
+      const prefix = freshPrefix();
+      const kubeconfig = join(scratch, 'kubeconfig-410');
+      writeFileSync(
+        kubeconfig,
+        readFileSync(plane2.kubeconfigPath, 'utf8').replace(
+          plane2.server,
+          link.endpoint.replace('http:', 'https:'),
+        ),
+      );
+      const warnings: string[] = [];
+      const watched = await KubeDcs.open({
+        kubeconfig,
+        prefix,
+        logger: { warn: (_d, m) => warnings.push(m) },
+      });
+      cleanup.push(() => watched.close());
+      const writer = await KubeDcs.open({ kubeconfig: plane2.kubeconfigPath, prefix });
+      cleanup.push(() => writer.close());
+      const keep = await writer.compareAndSet('c/keep', Buffer.from('k'), 0);
+      const change = await writer.compareAndSet('c/change', Buffer.from('old'), 0);
+      const gone = await writer.compareAndSet('c/gone', Buffer.from('g'), 0);
+      const before = await watched.list('c/');
+      const events: DcsEvent[] = [];
+      await watched.watch('c/', (e) => events.push(e));
+      link.cut();
+      await writer.compareAndSet('c/change', Buffer.from('new'), change.version);
+      await writer.compareAndDelete('c/gone', gone.version);
+      const temp = await writer.compareAndSet('c/temp', Buffer.from('t'), 0);
+      await writer.compareAndDelete('c/temp', temp.version);
+      await writer.compareAndSet('c/new', Buffer.from('n'), 0);
+      const { header } = await etcd.kv.range({ key: Buffer.from('/') });
+      await etcd.kv.compact({ revision: header.revision, physical: true });
+      link.restore();
+      await waitFor(() => events.length >= 3, 15_000);
+      expect(events.map((e) => `${e.type}:${e.key}`)).toEqual(['put:c/change', 'put:c/new', 'delete:c/gone']);
+      expect(replay(before, events)).toEqual(byKey(await writer.list('c/')));
+      expect((await writer.get('c/keep'))?.version).toBe(keep.version);
+      expect(
+        warnings.some((w) => w === 'DCS watch error event' || w === 'DCS watch interrupted; reopening'),
+      ).toBe(true);
+      await writer.compareAndSet('c/after', Buffer.from('a'), 0);
+      await waitFor(() => events.length >= 4);
+      expect(events[3]).toMatchObject({ type: 'put', key: 'c/after' });
+    } finally {
+      for (const c of cleanup.reverse()) await c();
+    }
+  });
+});

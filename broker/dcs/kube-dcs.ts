@@ -1,0 +1,419 @@
+import {
+  assertValidKey,
+  assertValidSessionTtl,
+  assertValidWrite,
+  type CasResult,
+  casFailure,
+  type Dcs,
+  type DcsEvent,
+  type DcsGuard,
+  type DcsSession,
+  DcsSessionEndedError,
+  type VersionedValue,
+  type WriteOptions,
+} from './dcs.js';
+import type { DcsLogger } from './etcd-wire.js';
+import { KubeApi, KubeApiError, sleep } from './kube-api.js';
+import { type KubeConnection, loadKubeConnection } from './kube-config.js';
+import { KubeKeyLocks } from './kube-key-locks.js';
+import { KubeKeyWatch } from './kube-key-watch.js';
+import {
+  assertValidKubePrefix,
+  assertValidNamespace,
+  CONFIGMAPS,
+  type ConfigMapObject,
+  entryFor,
+  entryOf,
+  keyObject,
+  keyObjectName,
+  LEASES,
+  resourcePath,
+  selectorOf,
+  versionOf,
+} from './kube-objects.js';
+import { KubeSession, type KubeSessionStore } from './kube-session.js';
+import { type KubeReaperStore, KubeSessionReaper } from './kube-session-reaper.js';
+
+/**
+ * The `kubernetes` DCS backend: cluster metadata in the Kubernetes API (DESIGN.md decision 3), so a
+ * broker cluster in Kubernetes needs no store of its own. It needs, in its namespace, `configmaps` and
+ * `coordination.k8s.io` `leases`: get, list, watch, create, update, delete; nothing else.
+ *
+ * Mapping (kube-objects.ts has the names and labels):
+ * - A key is one ConfigMap, labelled `tributary.dev/dcs=<prefix>`, the key in an annotation, the value in
+ *   `data.value` (or `binaryData.value`). One labelled list or watch covers a cluster; several clusters
+ *   can share a namespace under different prefixes.
+ * - A key's version is the ConfigMap's resourceVersion as an integer: the etcd revision of its last
+ *   change, so versions rise and are unique across keys, as the interface requires.
+ * - compareAndSet with version 0 is a create (409 AlreadyExists: the key exists); otherwise an update
+ *   carrying `metadata.resourceVersion` = the expected version (409 Conflict: it moved on; 404: it is
+ *   gone). compareAndDelete is a delete with the precondition resourceVersion. A failed compare reads the
+ *   key to report its current version (a second request: that version may already be newer than the one
+ *   the compare saw, which callers treat the same way, by reading again).
+ * - A session is a Lease renewed every TTL/3 (kube-session.ts). A key written with it carries the label
+ *   `tributary.dev/session=<id>` and an ownerReference to the Lease. Closing a session deletes its keys
+ *   and its Lease; a session whose holder died is found expired by the surviving stores, which delete its
+ *   Lease and keys with preconditions (kube-session-reaper.ts). The garbage collector is not needed.
+ * - watch() subscribes to the store's one list-watch of its ConfigMaps (kube-key-watch.ts): reopened
+ *   from the last resourceVersion when it breaks, relisted with the difference delivered after 410 Gone.
+ *
+ * Guards: Kubernetes has no transaction across two objects, so a guarded write cannot be one atomic step
+ * as it is in etcd. It is done as: (1) if the guard key is one this store wrote under a session of its
+ * own, at the version guarded (the controller's `controller` key, the only guard the broker uses), the
+ * session must be live by this process's clock, and the write is sent with a deadline no later than the
+ * session's end; (2) the guard key is read (a quorum read) and must be at the guarded version; (3) the key
+ * is compare-and-set. From (2) to the answer of (3), this process holds the guard key against its own
+ * writes (kube-key-locks.ts), so a controller that deletes its key on stepping down waits for its writes
+ * in flight, and no write starts after.
+ *
+ * What is weaker than etcd, exactly: between (2) and the commit of (3) (one request, milliseconds),
+ * another process could change the guard key and the write would still land. For the controller's fencing
+ * that needs one of: (a) its session expiring, which peers act on only a full TTL plus a grace period
+ * (1 s) after they last saw it renewed, while the controller stops sending writes when the TTL has passed
+ * since it sent that renewal, so a write lands late only if the API server commits it more than the grace
+ * period after the client gave up on it; (b) a peer deleting the key of a live controller, which brokers
+ * never do (they create `controller` only when absent, and delete it only as its owner or as an expired
+ * session's key); (c) a person or another program editing the ConfigMap by hand. In the spirit of Patroni's
+ * Kubernetes DCS, fencing rests on the lease's timing rather than on a transaction; the leader-epoch checks
+ * on the brokers (DESIGN.md decision 4) are unaffected.
+ */
+export interface KubeDcsOptions {
+  /** One cluster's name: a label value and object-name prefix (lowercase letters, digits, `-`, `.`). */
+  readonly prefix: string;
+  /** Where the objects live. Default: the pod's namespace or the kubeconfig context's, else `default`. */
+  readonly namespace?: string;
+  /** A kubeconfig path; empty: in-cluster config in a pod, else `$KUBECONFIG` (kube-config.ts). */
+  readonly kubeconfig?: string;
+  /** Environment for in-cluster detection and $KUBECONFIG. Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Service-account files (token, ca.crt, namespace). Default: /var/run/secrets/kubernetes.io/serviceaccount. */
+  readonly serviceAccountDir?: string;
+  /** How long open() waits for the API server to answer before it fails. Default 5000. */
+  readonly dialTimeoutMs?: number;
+  /** Deadline of each request. Default 5000. */
+  readonly requestTimeoutMs?: number;
+  /** How long past its TTL a silent session is left before peers remove it. Default 1000. */
+  readonly sessionGraceMs?: number;
+  readonly logger?: DcsLogger;
+}
+
+export const KUBE_DIAL_TIMEOUT_MS_DEFAULT = 5_000;
+export const KUBE_REQUEST_TIMEOUT_MS_DEFAULT = 5_000;
+export const KUBE_SESSION_GRACE_MS_DEFAULT = 1_000;
+/** A guarded write needs at least this long left on the guard's session to be worth sending. */
+const GUARD_SESSION_MS_MIN = 50;
+const DIAL_RETRY_MS_MAX = 1_000;
+const FIELD_MANAGER = { fieldManager: 'tributary-broker' };
+
+export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
+  readonly kind = 'kubernetes';
+  private readonly sessions = new Set<KubeSession>();
+  /** Keys this store wrote under one of its sessions, at the version it wrote: guards on them are fenced. */
+  private readonly sessionKeys = new Map<string, { session: KubeSession; version: number }>();
+  private readonly locks = new KubeKeyLocks();
+  private readonly keyWatch: KubeKeyWatch;
+  private readonly reaper: KubeSessionReaper;
+  private closed = false;
+
+  private constructor(
+    readonly api: KubeApi,
+    readonly namespace: string,
+    readonly prefix: string,
+    readonly requestTimeoutMs: number,
+    readonly logger: DcsLogger | undefined,
+    sessionGraceMs: number,
+  ) {
+    this.keyWatch = new KubeKeyWatch(api, namespace, prefix, logger);
+    this.reaper = new KubeSessionReaper(this, sessionGraceMs);
+  }
+
+  static async open(options: KubeDcsOptions): Promise<KubeDcs> {
+    assertValidKubePrefix(options.prefix);
+    const requestTimeoutMs = timeoutOption(
+      'requestTimeoutMs',
+      options.requestTimeoutMs,
+      KUBE_REQUEST_TIMEOUT_MS_DEFAULT,
+    );
+    const dialTimeoutMs = timeoutOption('dialTimeoutMs', options.dialTimeoutMs, KUBE_DIAL_TIMEOUT_MS_DEFAULT);
+    const graceMs = timeoutOption('sessionGraceMs', options.sessionGraceMs, KUBE_SESSION_GRACE_MS_DEFAULT);
+    const connection = await loadKubeConnection({
+      kubeconfig: options.kubeconfig ?? '',
+      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.serviceAccountDir === undefined ? {} : { serviceAccountDir: options.serviceAccountDir }),
+    });
+    const namespace = options.namespace || connection.namespace || 'default';
+    assertValidNamespace(namespace);
+    const api = new KubeApi(connection, requestTimeoutMs);
+    const dcs = new KubeDcs(api, namespace, options.prefix, requestTimeoutMs, options.logger, graceMs);
+    try {
+      await dcs.checkAccess(connection, dialTimeoutMs);
+      await dcs.reaper.start();
+    } catch (err) {
+      dcs.reaper.stop();
+      api.close();
+      throw err;
+    }
+    return dcs;
+  }
+
+  async get(key: string): Promise<VersionedValue | null> {
+    this.assertOpen();
+    assertValidKey(key);
+    const cm = await this.read(key);
+    if (cm === null) return null;
+    const { session: _, ...entry } = entryFor(key, cm);
+    return entry;
+  }
+
+  async list(prefix: string): Promise<VersionedValue[]> {
+    this.assertOpen();
+    const { items } = await this.api.list<ConfigMapObject>(this.path(), selectorOf(this.prefix));
+    const entries: VersionedValue[] = [];
+    for (const cm of items) {
+      try {
+        const { session: _, ...entry } = entryOf(cm);
+        if (entry.key.startsWith(prefix)) entries.push(entry);
+      } catch (err) {
+        this.logger?.warn({ name: cm.metadata?.name, err }, 'skipping an unreadable DCS object');
+      }
+    }
+    return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async compareAndSet(
+    key: string,
+    value: Buffer,
+    expectedVersion: number,
+    options: WriteOptions = {},
+  ): Promise<CasResult> {
+    this.assertOpen();
+    assertValidWrite(key, expectedVersion, options.guard);
+    const session = options.session === undefined ? undefined : this.liveSession(options.session);
+    const body = keyObject(
+      this.prefix,
+      this.namespace,
+      key,
+      value,
+      session === undefined
+        ? undefined
+        : { id: session.id, leaseName: session.leaseName, leaseUid: session.leaseUid },
+    );
+    return this.locks.with(key, options.guard?.key, async () => {
+      const timeoutMs = await this.checkGuard(key, expectedVersion, options.guard, session);
+      if (typeof timeoutMs !== 'number') return timeoutMs;
+      let written: ConfigMapObject;
+      try {
+        written =
+          expectedVersion === 0
+            ? await this.api.call('POST', this.path(), { body, query: FIELD_MANAGER, timeoutMs })
+            : await this.api.call('PUT', this.path(key), {
+                body: { ...body, metadata: { ...body.metadata, resourceVersion: String(expectedVersion) } },
+                query: FIELD_MANAGER,
+                timeoutMs,
+              });
+      } catch (err) {
+        // 409: AlreadyExists (a create) or Conflict (an update); 404: an update of an absent key.
+        if (err instanceof KubeApiError && (err.status === 409 || err.status === 404)) {
+          return { ok: false, version: await this.versionNow(key) };
+        }
+        throw err;
+      }
+      const version = versionOf(written.metadata);
+      if (session !== undefined) this.sessionKeys.set(key, { session, version });
+      else this.sessionKeys.delete(key);
+      return { ok: true, version };
+    });
+  }
+
+  async compareAndDelete(
+    key: string,
+    expectedVersion: number,
+    options: { guard?: DcsGuard } = {},
+  ): Promise<CasResult> {
+    this.assertOpen();
+    assertValidWrite(key, expectedVersion, options.guard);
+    // Deleting an absent key is not a change; report the current version like any failed compare.
+    if (expectedVersion === 0) return { ok: false, version: await this.versionNow(key) };
+    return this.locks.with(key, options.guard?.key, async () => {
+      const timeoutMs = await this.checkGuard(key, expectedVersion, options.guard, undefined);
+      if (typeof timeoutMs !== 'number') return timeoutMs;
+      try {
+        await this.api.call('DELETE', this.path(key), {
+          body: {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            preconditions: { resourceVersion: String(expectedVersion) },
+          },
+          timeoutMs,
+        });
+      } catch (err) {
+        if (err instanceof KubeApiError && (err.status === 409 || err.status === 404)) {
+          return { ok: false, version: await this.versionNow(key) };
+        }
+        throw err;
+      }
+      if (this.sessionKeys.get(key)?.version === expectedVersion) this.sessionKeys.delete(key);
+      return { ok: true, version: 0 };
+    });
+  }
+
+  async watch(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
+    this.assertOpen();
+    return this.keyWatch.subscribe(prefix, listener);
+  }
+
+  async openSession(ttlMs: number): Promise<DcsSession> {
+    this.assertOpen();
+    assertValidSessionTtl(ttlMs);
+    const session = await KubeSession.open(this, ttlMs);
+    this.sessions.add(session);
+    return session;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.keyWatch.stop();
+    this.reaper.stop();
+    // Close, so this broker's ephemeral keys go now rather than a TTL later; best effort.
+    await Promise.all([...this.sessions].map((s) => s.close().catch(() => undefined)));
+    this.closed = true;
+    this.api.close();
+  }
+
+  async deleteSessionKeys(sessionId: string): Promise<void> {
+    const { items } = await this.api.list<ConfigMapObject>(this.path(), selectorOf(this.prefix, sessionId));
+    for (const cm of items) {
+      try {
+        const entry = entryOf(cm);
+        await this.compareAndDelete(entry.key, entry.version);
+      } catch (err) {
+        // One bad object does not keep the others; the next sweep tries it again.
+        this.logger?.warn(
+          { name: cm.metadata?.name, session: sessionId, err },
+          'could not delete a session key',
+        );
+      }
+    }
+  }
+
+  forget(session: KubeSession): void {
+    this.sessions.delete(session);
+    for (const [key, owned] of this.sessionKeys) if (owned.session === session) this.sessionKeys.delete(key);
+  }
+
+  /**
+   * Steps (1) and (2) of a guarded write (see above): the deadline the write may have, or the failure to
+   * report when the guard does not hold.
+   */
+  private async checkGuard(
+    key: string,
+    expectedVersion: number,
+    guard: DcsGuard | undefined,
+    session: KubeSession | undefined,
+  ): Promise<number | CasResult> {
+    let timeoutMs = this.requestTimeoutMs;
+    // A write under a session must not land after the session's end: peers may have removed it by then.
+    if (session !== undefined) timeoutMs = Math.min(timeoutMs, Math.max(1, session.remainingMs()));
+    if (guard === undefined) return timeoutMs;
+    let holds = true;
+    const owned = this.sessionKeys.get(guard.key);
+    if (owned !== undefined && owned.version === guard.version) {
+      const leftMs = owned.session.remainingMs();
+      if (owned.session.ended || leftMs < GUARD_SESSION_MS_MIN) holds = false;
+      else timeoutMs = Math.min(timeoutMs, leftMs);
+    }
+    if (holds) holds = (await this.versionNow(guard.key)) === guard.version;
+    if (holds) return timeoutMs;
+    const current = await this.versionNow(key);
+    return casFailure(current, current === expectedVersion);
+  }
+
+  private async read(key: string): Promise<ConfigMapObject | null> {
+    try {
+      return await this.api.call<ConfigMapObject>('GET', this.path(key));
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** The key's version now (0: absent), by a fresh read. */
+  private async versionNow(key: string): Promise<number> {
+    const cm = await this.read(key);
+    return cm === null ? 0 : entryFor(key, cm).version;
+  }
+
+  private path(key?: string): string {
+    return resourcePath(
+      this.namespace,
+      CONFIGMAPS,
+      key === undefined ? undefined : keyObjectName(this.prefix, key),
+    );
+  }
+
+  private liveSession(session: DcsSession): KubeSession {
+    if (!(session instanceof KubeSession) || !this.sessions.has(session)) {
+      throw new DcsSessionEndedError(session.id, 'closed, lost, or not opened by this store');
+    }
+    if (session.expired()) {
+      session.markLost('not renewed before its TTL ran out');
+      throw new DcsSessionEndedError(session.id, 'lost');
+    }
+    return session;
+  }
+
+  /**
+   * Waits for the API server (it may still be starting), then checks this identity may use both kinds
+   * of object and that resourceVersions are integers; a refusal fails at once with what the Role lacks.
+   */
+  private async checkAccess(connection: KubeConnection, dialTimeoutMs: number): Promise<void> {
+    const deadline = performance.now() + dialTimeoutMs;
+    for (const [resource, path] of [
+      [CONFIGMAPS, this.path()],
+      [`coordination.k8s.io ${LEASES}`, resourcePath(this.namespace, LEASES)],
+    ] as const) {
+      for (let attempt = 1; ; attempt++) {
+        let res: { metadata?: { resourceVersion?: string } };
+        try {
+          res = await this.api.call('GET', path, {
+            query: { labelSelector: selectorOf(this.prefix), limit: '1' },
+            timeoutMs: Math.max(1, Math.min(this.requestTimeoutMs, deadline - performance.now())),
+          });
+        } catch (err) {
+          if (err instanceof KubeApiError && (err.status === 401 || err.status === 403)) {
+            throw new Error(
+              `the Kubernetes API server (${connection.server.origin}, ${connection.source}) refused to list ` +
+                `${resource} in namespace ${this.namespace}: the broker needs get, list, watch, create, update ` +
+                `and delete on configmaps and coordination.k8s.io leases there (${err.message})`,
+              { cause: err },
+            );
+          }
+          if (!(err instanceof KubeApiError) || performance.now() + 100 >= deadline) {
+            throw new Error(
+              `the Kubernetes API server at ${connection.server.origin} did not answer within ${dialTimeoutMs} ms ` +
+                `(${attempt} attempts): ${(err as Error).message}`,
+              { cause: err },
+            );
+          }
+          await sleep(Math.min(DIAL_RETRY_MS_MAX, 100 * attempt));
+          continue;
+        }
+        // Versions are resourceVersions read as integers: refuse a server whose are not (never seen).
+        versionOf(res.metadata);
+        break;
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the metadata store is closed');
+  }
+}
+
+function timeoutOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > 600_000) {
+    throw new Error(`${name} must be an integer from 1 to 600000, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,148 @@
+import type { DcsLogger } from './etcd-wire.js';
+import { type KubeApi, KubeApiError, type KubeWatchEvent, type KubeWatchStream } from './kube-api.js';
+import type { ObjectMeta } from './kube-objects.js';
+
+/** What a list-watch reports, in the order the API server committed it. */
+export interface ListWatchHandler<T> {
+  /**
+   * The whole collection: once at start (`initial`), and again whenever the watch fell so far behind
+   * that the server no longer had the changes in between (410 Gone); the handler works out the
+   * difference itself.
+   */
+  onList(items: T[], listResourceVersion: string, initial: boolean): void;
+  onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: T): void;
+}
+
+const RETRY_MS_MIN = 100;
+const RETRY_MS_MAX = 2_000;
+/** Server-side watch timeouts are spread over this range, as client-go does, so reconnects do not bunch. */
+const WATCH_TIMEOUT_S_MIN = 300;
+const WATCH_TIMEOUT_S_SPREAD = 300;
+/** A watch that ends sooner than this after it opened is reopened with backoff, not at once. */
+const WATCH_LIFETIME_MS_ORDINARY = 1_000;
+
+/**
+ * List, then watch from the list's resourceVersion, for as long as it runs (the informer pattern without
+ * a cache: the handler keeps what it needs). A watch that ends (server timeout) or breaks (network, API
+ * server restart) is reopened from the last resourceVersion it delivered, bookmarks included, so nothing
+ * is missed or repeated; when that version is too old (410 Gone), the collection is listed again.
+ */
+export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
+  private resourceVersion = '';
+  private stream: KubeWatchStream | undefined;
+  /** Tells events of a replaced or stopped stream apart from the current one's. */
+  private generation = 0;
+  private relistNeeded = false;
+  private retryMs = RETRY_MS_MIN;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly api: KubeApi,
+    private readonly path: string,
+    private readonly labelSelector: string,
+    private readonly handler: ListWatchHandler<T>,
+    private readonly logger: DcsLogger | undefined,
+  ) {}
+
+  /** Lists and opens the watch; resolves once the API server accepted it. */
+  async start(): Promise<void> {
+    await this.relist(true);
+    await this.attach();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.generation += 1;
+    clearTimeout(this.retryTimer);
+    this.stream?.stop();
+    this.stream = undefined;
+  }
+
+  private async relist(initial: boolean): Promise<void> {
+    const list = await this.api.list<T>(this.path, this.labelSelector);
+    if (this.stopped) return;
+    this.resourceVersion = list.resourceVersion;
+    this.relistNeeded = false;
+    this.handler.onList(list.items, list.resourceVersion, initial);
+  }
+
+  private async attach(): Promise<void> {
+    const generation = ++this.generation;
+    const stream = await this.api.watch(
+      this.path,
+      {
+        labelSelector: this.labelSelector,
+        resourceVersion: this.resourceVersion,
+        timeoutSeconds: WATCH_TIMEOUT_S_MIN + Math.floor(Math.random() * WATCH_TIMEOUT_S_SPREAD),
+      },
+      (event) => {
+        if (generation === this.generation) this.onWatchEvent(event);
+      },
+    );
+    if (generation !== this.generation) {
+      stream.stop();
+      return;
+    }
+    this.stream = stream;
+    const openedAtMs = performance.now();
+    void stream.ended.then((err) => {
+      if (generation !== this.generation) return;
+      this.stream = undefined;
+      const ordinary = performance.now() - openedAtMs >= WATCH_LIFETIME_MS_ORDINARY;
+      if (err === undefined && !this.relistNeeded && ordinary) {
+        // The server's timeout: an ordinary end. Watch on from where it stopped.
+        this.retryMs = RETRY_MS_MIN;
+        void this.reopen();
+      } else {
+        this.retry(
+          err ??
+            new Error(
+              this.relistNeeded ? 'the watch fell behind the server (410 Gone)' : 'the watch ended at once',
+            ),
+        );
+      }
+    });
+  }
+
+  private onWatchEvent(event: KubeWatchEvent): void {
+    const object = event.object as T | undefined;
+    if (event.type === 'ERROR') {
+      const status = event.object as { code?: number; message?: string } | undefined;
+      if (status?.code === 410) this.relistNeeded = true;
+      // The server ends the stream after an error; the end reopens it.
+      this.logger?.warn(
+        { path: this.path, status: status?.code, err: status?.message },
+        'DCS watch error event',
+      );
+      return;
+    }
+    const rv = object?.metadata?.resourceVersion;
+    if (typeof rv === 'string' && rv !== '') this.resourceVersion = rv;
+    if (event.type === 'BOOKMARK') return;
+    this.retryMs = RETRY_MS_MIN;
+    this.handler.onEvent(event.type, object as T);
+  }
+
+  private retry(err: Error): void {
+    if (this.stopped) return;
+    this.logger?.warn(
+      { path: this.path, fromResourceVersion: this.resourceVersion, retryMs: this.retryMs, err },
+      'DCS watch interrupted; reopening',
+    );
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.reopen(), this.retryMs);
+    this.retryMs = Math.min(RETRY_MS_MAX, this.retryMs * 2);
+  }
+
+  private async reopen(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      if (this.relistNeeded) await this.relist(false);
+      await this.attach();
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 410) this.relistNeeded = true;
+      this.retry(err as Error);
+    }
+  }
+}
