@@ -13,5 +13,6 @@ process.exitCode = await run(
     { name: 'broker', load: async () => (await import('./commands/broker.js')).registerBrokerCommand },
     { name: 'bench', load: async () => (await import('./commands/bench.js')).registerBenchCommand },
     { name: 'cluster', load: async () => (await import('./commands/cluster.js')).registerClusterCommand },
+    { name: 'operator', load: async () => (await import('./commands/operator.js')).registerOperatorCommand },
   ],
 );
