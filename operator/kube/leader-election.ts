@@ -93,14 +93,15 @@ export class LeaderElector {
     this.loop = this.run();
   }
 
-  /** Stops campaigning; a leader releases the Lease (bounded by the retry period). */
-  async stop(): Promise<void> {
+  /** Stops campaigning; a leader releases the Lease unless told not to (bounded by twice the retry period). */
+  async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.wake?.();
     await this.loop;
     if (this.leading) {
       this.leading = false;
+      if (options.release === false) return;
       await this.release().catch((err) =>
         this.options.onError?.(`releasing the lease: ${describeApiError(err)}`),
       );

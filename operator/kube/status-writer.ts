@@ -13,8 +13,6 @@ import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } fr
 import { FIELD_MANAGER } from './applier.js';
 
 export interface StatusTarget<S> {
-  apiVersion?: string;
-  kind?: string;
   metadata: { name?: string; namespace?: string };
   status?: S;
 }
@@ -31,16 +29,19 @@ export function statusChanged<S>(current: S | undefined, desired: S): boolean {
 export class StatusWriter {
   private readonly api: CustomObjectsApi;
 
+  /** Writes statuses of `kind` objects (URL segment `plural`) of API `group`/`version`. */
   constructor(
     kubeConfig: KubeConfig,
     private readonly group: string,
     private readonly version: string,
+    private readonly plural: string,
+    private readonly kind: string,
   ) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
-  /** Writes `status` on `object` (of `plural`) unless equal to its current status; answers whether it wrote. */
-  async write<S>(object: StatusTarget<S>, plural: string, status: S): Promise<boolean> {
+  /** Writes `status` on `object` unless equal to its current status; answers whether it wrote. */
+  async write<S>(object: StatusTarget<S>, status: S): Promise<boolean> {
     if (!statusChanged(object.status, status)) return false;
     const { name, namespace } = object.metadata;
     if (name === undefined || namespace === undefined)
@@ -50,11 +51,11 @@ export class StatusWriter {
         group: this.group,
         version: this.version,
         namespace,
-        plural,
+        plural: this.plural,
         name,
         body: {
           apiVersion: `${this.group}/${this.version}`,
-          kind: object.kind,
+          kind: this.kind,
           metadata: { name, namespace },
           status: plain(status),
         },

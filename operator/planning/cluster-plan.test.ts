@@ -205,6 +205,11 @@ describe('planCluster', () => {
       'ScaleDownNotSupported',
       'StorageResizeNotSupported',
     ]);
+    // The API server's canonical form of the same size is no resize.
+    expect(
+      planCluster(cluster({ storage: { size: '0.5Gi' } }), { replicas: 3, volume: { size: '512Mi' } })
+        .problems,
+    ).toEqual([]);
     const up = planCluster(cluster({ brokers: 5 }), { replicas: 3, volume: { size: '10Gi' } });
     expect(objectOf<V1StatefulSet>(up, 'StatefulSet').spec!.replicas).toBe(5);
     expect(up.problems).toEqual([]);

@@ -27,6 +27,7 @@ import { brokerStatefulSet } from './broker-statefulset.js';
 import { type ClusterContext, clusterContext } from './cluster-context.js';
 import { bootstrapAddress } from './cluster-names.js';
 import { selectorLabels, selectorString } from './labels.js';
+import { sameQuantity } from './quantity.js';
 
 export type ClusterStep =
   | 'ServiceAccount'
@@ -88,7 +89,7 @@ export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | un
     storageClassName: spec.storage.storageClassName,
   };
   if (observed?.volume !== undefined) {
-    if (observed.volume.size !== spec.storage.size) {
+    if (!sameQuantity(observed.volume.size, spec.storage.size)) {
       problems.push({
         reason: 'StorageResizeNotSupported',
         message: `spec.storage.size is ${spec.storage.size} but the volumes were made with ${observed.volume.size}; resizing volumes is not done by this operator version`,

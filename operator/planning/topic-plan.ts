@@ -77,16 +77,22 @@ export function normalConfigValue(name: string, value: string): string {
   return v;
 }
 
+/** The topic's name in the brokers (spec.topicName, else metadata.name), or undefined when not a legal one. */
+export function brokerTopicName(topic: Topic): string | undefined {
+  const name = topic.spec.topicName ?? topic.metadata.name ?? '';
+  return TOPIC_NAME.test(name) && name !== '.' && name !== '..' ? name : undefined;
+}
+
 /** The broker topic `topic` describes, or why its spec cannot describe one. */
 export function desiredTopic(
   topic: Topic,
 ): { ok: true; topic: DesiredTopic } | { ok: false; message: string } {
   const spec = topic.spec;
-  const name = spec.topicName ?? topic.metadata.name ?? '';
-  if (!TOPIC_NAME.test(name) || name === '.' || name === '..') {
+  const name = brokerTopicName(topic);
+  if (name === undefined) {
     return {
       ok: false,
-      message: `topic name ${JSON.stringify(name)} is not 1-249 ASCII letters, digits, '.', '_' and '-' (set spec.topicName)`,
+      message: `topic name ${JSON.stringify(spec.topicName ?? topic.metadata.name)} is not 1-249 ASCII letters, digits, '.', '_' and '-' (set spec.topicName)`,
     };
   }
   if (!(Number.isInteger(spec.partitions) && spec.partitions >= 1)) {

@@ -1,0 +1,135 @@
+/**
+ * Reconciles one Cluster: a flat list of named steps, each idempotent.
+ *
+ *   read         the Cluster from the cache; gone or being deleted means done (the garbage collector
+ *                removes the owned objects through their owner references)
+ *   plan         desired objects and held-back parts of the spec (planning/cluster-plan.ts), from the
+ *                Cluster and its StatefulSet as cached
+ *   apply        ServiceAccount, Role, RoleBinding, ConfigMap, HeadlessService, BootstrapService,
+ *                StatefulSet, PodDisruptionBudget: server-side apply, in order, stopping at the first
+ *                failure (later objects depend on earlier ones)
+ *   controller   ask the brokers which one is the controller (admin DescribeCluster), when they can be
+ *                reached; unknown otherwise
+ *   status       brokers and readiness from the StatefulSet, conditions; written only when changed, also
+ *                after a failed step
+ *
+ * A successful reconcile comes back after `statusRefreshMs`: readiness has watch events (the StatefulSet's
+ * status), but the controller moving between brokers has none.
+ */
+import type { V1StatefulSet } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { TributaryError } from '../../../client/index.js';
+import type { Cluster } from '../../api/v1alpha1.js';
+import { describeApiError, isNotFound } from '../../kube/api-error.js';
+import type { Applier } from '../../kube/applier.js';
+import type { Informer } from '../../kube/informer.js';
+import type { StatusWriter } from '../../kube/status-writer.js';
+import type { ReconcileOutcome } from '../../kube/work-queue.js';
+import type { OperatorMetrics } from '../../metrics.js';
+import { DATA_VOLUME } from '../../planning/broker-statefulset.js';
+import { type ClusterStep, type ObservedStatefulSet, planCluster } from '../../planning/cluster-plan.js';
+import { clusterStatus } from '../../planning/cluster-status.js';
+import { conditionTime } from '../../planning/conditions.js';
+import type { BrokerAddresses } from '../broker-addresses.js';
+import type { BrokerClients } from '../broker-clients.js';
+import { errorText, splitKey } from '../controller.js';
+
+export const CONTROLLER_CLUSTER = 'cluster';
+
+export interface ClusterReconcilerDeps {
+  clusters: Informer<Cluster>;
+  statefulSets: Informer<V1StatefulSet>;
+  applier: Applier;
+  statuses: StatusWriter;
+  brokers: BrokerClients;
+  addresses: BrokerAddresses;
+  statusRefreshMs: number;
+  metrics: OperatorMetrics;
+  log: Logger;
+}
+
+/** What planning needs of the existing StatefulSet. */
+export function observedStatefulSet(sts: V1StatefulSet | undefined): ObservedStatefulSet | undefined {
+  if (sts === undefined) return undefined;
+  const claim = sts.spec?.volumeClaimTemplates?.find((t) => t.metadata?.name === DATA_VOLUME);
+  const size = claim?.spec?.resources?.requests?.['storage'];
+  return {
+    replicas: sts.spec?.replicas ?? 1,
+    ...(size === undefined
+      ? {}
+      : { volume: { size: String(size), storageClassName: claim?.spec?.storageClassName } }),
+  };
+}
+
+export class ClusterReconciler {
+  constructor(private readonly deps: ClusterReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<ReconcileOutcome | undefined> {
+    const { namespace, name } = splitKey(key);
+    const cluster = this.deps.clusters.get(name, namespace);
+    if (cluster === undefined || cluster.metadata.deletionTimestamp !== undefined) return undefined;
+
+    const plan = planCluster(cluster, observedStatefulSet(this.deps.statefulSets.get(name, namespace)));
+
+    let failure: { step: ClusterStep; message: string } | undefined;
+    let statefulSet: V1StatefulSet | undefined = this.deps.statefulSets.get(name, namespace);
+    for (const { step, object } of plan.objects) {
+      try {
+        const stored = await this.deps.applier.apply(object);
+        if (step === 'StatefulSet') statefulSet = stored as V1StatefulSet;
+      } catch (err) {
+        failure = { step, message: describeApiError(err) };
+        break;
+      }
+    }
+
+    const stsStatus = statefulSet?.status;
+    const controllerId =
+      failure === undefined
+        ? await this.controllerId(cluster, plan.bootstrap, stsStatus?.readyReplicas ?? 0)
+        : undefined;
+
+    const status = clusterStatus(
+      cluster,
+      plan,
+      { statefulSet: stsStatus, controllerId, failure },
+      conditionTime(),
+    );
+    try {
+      if (await this.deps.statuses.write(cluster, status)) {
+        this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_CLUSTER });
+      }
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw new Error(`writing the status: ${describeApiError(err)}`);
+    }
+    if (failure !== undefined) throw new Error(`step ${failure.step}: ${failure.message}`);
+    return { requeueAfterMs: this.deps.statusRefreshMs };
+  }
+
+  /**
+   * The controller broker's id, or undefined when the brokers cannot say (none reachable, none elected).
+   * Without an override they are asked only once a broker is ready: the bootstrap Service lists ready
+   * brokers only, so before that the call could only time out.
+   */
+  private async controllerId(
+    cluster: Cluster,
+    serviceBootstrap: string,
+    readyBrokers: number,
+  ): Promise<number | undefined> {
+    const override = this.deps.addresses.override(cluster);
+    if (override === undefined && readyBrokers === 0) return undefined;
+    const bootstrap = override ?? serviceBootstrap;
+    try {
+      const { controllerId } = await this.deps.brokers.admin(bootstrap).describeCluster();
+      return controllerId >= 0 ? controllerId : undefined;
+    } catch (err) {
+      const reason = err instanceof TributaryError ? err.reason : 'error';
+      this.deps.log.debug(
+        { cluster: `${cluster.metadata.namespace}/${cluster.metadata.name}`, reason, err: errorText(err) },
+        'brokers did not say which is the controller',
+      );
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * Reconciles one Topic: a flat list of named steps, each idempotent, so a reconcile cut off anywhere (the
+ * operator killed, the leader changed) is finished by the next one.
+ *
+ *   read        the Topic from the cache; gone means done
+ *   finalize    (being deleted) delete the broker topic, then drop the finalizer
+ *   finalizer   add `tributary.dev/topic` before anything reaches the brokers
+ *   unmanaged   `tributary.dev/managed: "false"`: Ready/Unmanaged, no broker calls
+ *   validate    the spec describes a broker topic (InvalidConfig otherwise)
+ *   cluster     the Cluster exists (ClusterNotFound, retried with backoff) and has an address
+ *   conflict    no older Topic manages the same broker topic (TopicNameConflict)
+ *   observe     describe the broker topic (absent is fine)
+ *   act         create it / add partitions / alter configs, as planned (planning/topic-plan.ts)
+ *   status      written only when it changed, also after a failed step
+ *
+ * Broker failures: a refusal of the spec (invalid config, partitions, replication factor, name) is
+ * InvalidConfig, anything else (unreachable, timeouts, no leader) BrokerError; both are retried with the
+ * key's backoff, since brokers coming back or joining can resolve either.
+ */
+import type { Logger } from 'pino';
+import { type Admin, reasonOf, TributaryError } from '../../../client/index.js';
+import type { Cluster, Topic } from '../../api/v1alpha1.js';
+import { describeApiError, isConflict, isNotFound } from '../../kube/api-error.js';
+import { Finalizers } from '../../kube/finalizers.js';
+import type { Informer } from '../../kube/informer.js';
+import type { StatusWriter } from '../../kube/status-writer.js';
+import type { ReconcileOutcome } from '../../kube/work-queue.js';
+import type { OperatorMetrics } from '../../metrics.js';
+import { conditionTime } from '../../planning/conditions.js';
+import { ANNOTATION_MANAGED, TOPIC_FINALIZER } from '../../planning/labels.js';
+import {
+  brokerTopicName,
+  type DesiredTopic,
+  desiredTopic,
+  type ObservedTopic,
+  planTopic,
+  type TopicAction,
+} from '../../planning/topic-plan.js';
+import { type TopicOutcome, topicStatus } from '../../planning/topic-status.js';
+import type { BrokerAddresses } from '../broker-addresses.js';
+import type { BrokerClients } from '../broker-clients.js';
+import { errorText, splitKey } from '../controller.js';
+
+/** Broker reasons that mean the spec itself was refused. */
+const INVALID_REASONS: ReadonlySet<string> = new Set([
+  'INVALID_CONFIG',
+  'UNKNOWN_CONFIG',
+  'INVALID_PARTITIONS',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_TOPIC_NAME',
+  'INVALID_REQUEST',
+  'INVALID_REPLICA_ASSIGNMENT',
+]);
+
+export const CONTROLLER_TOPIC = 'topic';
+
+export interface TopicReconcilerDeps {
+  topics: Informer<Topic>;
+  clusters: Informer<Cluster>;
+  finalizers: Finalizers;
+  statuses: StatusWriter;
+  brokers: BrokerClients;
+  addresses: BrokerAddresses;
+  metrics: OperatorMetrics;
+  log: Logger;
+}
+
+export function isUnmanaged(topic: Topic): boolean {
+  return topic.metadata.annotations?.[ANNOTATION_MANAGED]?.toLowerCase() === 'false';
+}
+
+function creationMs(topic: Topic): number {
+  const t = topic.metadata.creationTimestamp as unknown;
+  return t === undefined ? 0 : new Date(t as string).getTime();
+}
+
+/** A failure of one step, with the reason the status reports. */
+class StepFailure extends Error {
+  constructor(
+    readonly reason: 'InvalidConfig' | 'BrokerError',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function brokerFailure(step: string, err: unknown): StepFailure {
+  if (err instanceof TributaryError) {
+    const reason = reasonOf(err);
+    return new StepFailure(
+      INVALID_REASONS.has(reason) ? 'InvalidConfig' : 'BrokerError',
+      `${step}: ${reason}: ${err.message}`,
+    );
+  }
+  return new StepFailure('BrokerError', `${step}: ${errorText(err)}`);
+}
+
+export class TopicReconciler {
+  constructor(private readonly deps: TopicReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<ReconcileOutcome | undefined> {
+    const { namespace, name } = splitKey(key);
+    let topic = this.deps.topics.get(name, namespace);
+    if (topic === undefined) return undefined;
+    if (topic.metadata.deletionTimestamp !== undefined) return this.finalize(topic);
+
+    try {
+      topic = await this.deps.finalizers.add(topic, TOPIC_FINALIZER);
+    } catch (err) {
+      // Gone meanwhile (404) or changed meanwhile (409): the watch brings the newer state.
+      if (isNotFound(err) || isConflict(err)) return undefined;
+      throw err;
+    }
+
+    if (isUnmanaged(topic)) {
+      await this.writeStatus(topic, { kind: 'unmanaged' });
+      return undefined;
+    }
+
+    const desired = desiredTopic(topic);
+    if (!desired.ok) {
+      // Only a new spec can fix this, and a new spec is a watch event.
+      await this.writeStatus(topic, { kind: 'failed', reason: 'InvalidConfig', message: desired.message });
+      return undefined;
+    }
+
+    const cluster = this.deps.clusters.get(topic.spec.cluster, namespace);
+    if (cluster === undefined) {
+      await this.writeStatus(topic, {
+        kind: 'failed',
+        reason: 'ClusterNotFound',
+        message: `Cluster ${JSON.stringify(topic.spec.cluster)} does not exist in namespace ${namespace}`,
+      });
+      return { backoff: true };
+    }
+
+    const rival = this.olderRival(topic, desired.topic.name);
+    if (rival !== undefined) {
+      await this.writeStatus(topic, {
+        kind: 'failed',
+        reason: 'TopicNameConflict',
+        message: `Topic ${rival} already manages broker topic ${desired.topic.name} of Cluster ${topic.spec.cluster}`,
+      });
+      return undefined;
+    }
+
+    const bootstrap = this.deps.addresses.bootstrapOf(cluster);
+    if (bootstrap === undefined) {
+      await this.writeStatus(topic, {
+        kind: 'failed',
+        reason: 'BrokerError',
+        message: `Cluster ${topic.spec.cluster} has no broker address yet`,
+      });
+      return { backoff: true };
+    }
+
+    const admin = this.deps.brokers.admin(bootstrap);
+    let observed: ObservedTopic | null = null;
+    let outcome: TopicOutcome;
+    try {
+      observed = await this.observe(admin, desired.topic.name);
+      const plan = planTopic(desired.topic, observed);
+      if (plan.actions.length > 0) {
+        await this.act(admin, desired.topic, plan.actions);
+        observed = await this.observe(admin, desired.topic.name);
+      }
+      if (observed === null) {
+        throw new StepFailure(
+          'BrokerError',
+          `observe: topic ${desired.topic.name} is missing after its creation`,
+        );
+      }
+      const { mismatches } = planTopic(desired.topic, observed);
+      outcome = { kind: 'synced', name: desired.topic.name, observed, mismatches };
+    } catch (err) {
+      const failure = err instanceof StepFailure ? err : brokerFailure('reconcile', err);
+      outcome = {
+        kind: 'failed',
+        reason: failure.reason,
+        message: failure.message,
+        observed: observed ?? undefined,
+      };
+      this.deps.log.warn(
+        { topic: `${namespace}/${name}`, reason: failure.reason, err: failure.message },
+        'topic not in sync',
+      );
+    }
+    await this.writeStatus(topic, outcome);
+    return outcome.kind === 'failed' ? { backoff: true } : undefined;
+  }
+
+  /** The deletion path: the broker topic goes first, the finalizer last. */
+  private async finalize(topic: Topic): Promise<ReconcileOutcome | undefined> {
+    if (!Finalizers.has(topic, TOPIC_FINALIZER)) return undefined;
+    const namespace = topic.metadata.namespace!;
+    const brokerName = brokerTopicName(topic);
+    const cluster = this.deps.clusters.get(topic.spec.cluster, namespace);
+    // Nothing to delete: unmanaged, a name the brokers cannot hold, or no Cluster (its brokers went with it).
+    const skip =
+      isUnmanaged(topic) ||
+      brokerName === undefined ||
+      cluster === undefined ||
+      this.liveRival(topic, brokerName) !== undefined;
+    if (!skip) {
+      const bootstrap = this.deps.addresses.bootstrapOf(cluster);
+      if (bootstrap === undefined) {
+        await this.writeStatus(topic, {
+          kind: 'failed',
+          reason: 'BrokerError',
+          message: `deleting: Cluster ${topic.spec.cluster} has no broker address yet`,
+        });
+        return { backoff: true };
+      }
+      try {
+        await this.deps.brokers.admin(bootstrap).deleteTopic(brokerName);
+        this.deps.log.info(
+          { topic: `${namespace}/${topic.metadata.name}`, brokerTopic: brokerName },
+          'broker topic deleted',
+        );
+      } catch (err) {
+        if (!(err instanceof TributaryError && reasonOf(err) === 'UNKNOWN_TOPIC')) {
+          const failure = brokerFailure('delete', err);
+          await this.writeStatus(topic, { kind: 'failed', reason: failure.reason, message: failure.message });
+          return { backoff: true };
+        }
+      }
+    }
+    try {
+      await this.deps.finalizers.remove(topic, TOPIC_FINALIZER);
+    } catch (err) {
+      if (isNotFound(err) || isConflict(err)) return undefined;
+      throw new Error(`removing the finalizer: ${describeApiError(err)}`);
+    }
+    return undefined;
+  }
+
+  private async observe(admin: Admin, name: string): Promise<ObservedTopic | null> {
+    try {
+      const t = await admin.describeTopic(name);
+      return {
+        topicId: t.topicId,
+        partitions: t.partitions.length,
+        replicationFactor: Math.max(0, ...t.partitions.map((p) => p.replicas.length)),
+        configs: t.configs,
+      };
+    } catch (err) {
+      if (err instanceof TributaryError && reasonOf(err) === 'UNKNOWN_TOPIC') return null;
+      throw brokerFailure('observe', err);
+    }
+  }
+
+  private async act(admin: Admin, desired: DesiredTopic, actions: TopicAction[]): Promise<void> {
+    for (const action of actions) {
+      try {
+        switch (action.kind) {
+          case 'create':
+            await admin.createTopic({
+              name: desired.name,
+              partitions: desired.partitions,
+              replicationFactor: desired.replicationFactor,
+              configs: desired.configs,
+            });
+            this.deps.log.info({ brokerTopic: desired.name }, 'broker topic created');
+            break;
+          case 'addPartitions':
+            await admin.createPartition(desired.name, action.count);
+            this.deps.log.info({ brokerTopic: desired.name, partitions: action.count }, 'partitions added');
+            break;
+          case 'alterConfigs':
+            await admin.alterConfig(desired.name, action.changes);
+            this.deps.log.info(
+              { brokerTopic: desired.name, changes: action.changes },
+              'topic configs changed',
+            );
+            break;
+        }
+      } catch (err) {
+        // Created by an earlier pass that did not live to record it: the next observe sees it.
+        if (
+          action.kind === 'create' &&
+          err instanceof TributaryError &&
+          reasonOf(err) === 'TOPIC_ALREADY_EXISTS'
+        )
+          continue;
+        throw brokerFailure(action.kind, err);
+      }
+    }
+  }
+
+  /** Another Topic of the same Cluster and broker name, created earlier (ties broken by name), not being deleted. */
+  private olderRival(topic: Topic, brokerName: string): string | undefined {
+    const mine = [creationMs(topic), topic.metadata.name ?? ''] as const;
+    return this.rivals(topic, brokerName).find((other) => {
+      const theirs = [creationMs(other), other.metadata.name ?? ''] as const;
+      return theirs[0] < mine[0] || (theirs[0] === mine[0] && theirs[1] < mine[1]);
+    })?.metadata.name;
+  }
+
+  /** Any other live Topic of the same Cluster and broker name (it keeps the broker topic when this one goes). */
+  private liveRival(topic: Topic, brokerName: string): string | undefined {
+    return this.rivals(topic, brokerName)[0]?.metadata.name;
+  }
+
+  private rivals(topic: Topic, brokerName: string): Topic[] {
+    return this.deps.topics
+      .list(topic.metadata.namespace)
+      .filter(
+        (other) =>
+          other.metadata.uid !== topic.metadata.uid &&
+          other.metadata.deletionTimestamp === undefined &&
+          other.spec.cluster === topic.spec.cluster &&
+          brokerTopicName(other) === brokerName,
+      );
+  }
+
+  private async writeStatus(topic: Topic, outcome: TopicOutcome): Promise<void> {
+    const status = topicStatus(topic, outcome, conditionTime());
+    try {
+      if (await this.deps.statuses.write(topic, status)) {
+        this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_TOPIC });
+      }
+    } catch (err) {
+      if (isNotFound(err)) return; // deleted meanwhile
+      throw new Error(`writing the status: ${describeApiError(err)}`);
+    }
+  }
+}
