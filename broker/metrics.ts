@@ -125,6 +125,28 @@ export class BrokerMetrics {
     });
   }
 
+  /** Gauges of the consumer groups this broker coordinates (read when scraped). */
+  trackGroups(read: () => Array<{ group: string; members: number; epoch: number }>): void {
+    if (this.registry.getSingleMetric('tributary_group_members') !== undefined) return;
+    const gauge = (name: string, help: string, pick: (g: { members: number; epoch: number }) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['group'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const g of read()) this.set({ group: g.group }, pick(g));
+        },
+      });
+    gauge('tributary_group_members', 'Active members of each group coordinated here.', (g) => g.members);
+    gauge(
+      'tributary_group_epoch',
+      'Group epoch (rises at every membership or subscription change).',
+      (g) => g.epoch,
+    );
+  }
+
   /** Serves GET /metrics; resolves with the bound port. */
   async serve(host: string, port: number): Promise<{ port: number; close: () => Promise<void> }> {
     const server: Server = createServer((req, res) => {

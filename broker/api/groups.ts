@@ -18,6 +18,7 @@ import { unary } from './rpc.js';
 
 /** The GroupService handlers: offset storage of consumer groups at their coordinator. */
 export function groupHandlers(api: ApiContext, coordinator: GroupCoordinator): GroupServiceHandlers {
+  api.metrics.trackGroups(() => coordinator.membershipStats());
   return {
     FindCoordinator: unary(api, 'FindCoordinator', async (req): Promise<FindCoordinatorResponse> => {
       const found = await coordinator.findCoordinator(req.group_id);

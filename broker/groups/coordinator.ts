@@ -369,6 +369,15 @@ export class GroupCoordinator {
     });
   }
 
+  /** Groups with active members coordinated here (for metrics). */
+  membershipStats(): Array<{ group: string; members: number; epoch: number }> {
+    const out: Array<{ group: string; members: number; epoch: number }> = [];
+    for (const groups of this.memberships.values()) {
+      for (const [group, g] of groups) if (g.size > 0) out.push({ group, members: g.size, epoch: g.epoch });
+    }
+    return out;
+  }
+
   async describeGroup(groupId: string): Promise<GroupDescription> {
     const { p } = await this.state(groupId);
     const group = this.memberships.get(p.index)?.get(groupId);
@@ -429,7 +438,11 @@ export class GroupCoordinator {
     const now = Date.now();
     for (const [index, groups] of this.memberships) {
       for (const [groupId, group] of groups) {
-        if (group.size === 0) continue;
+        if (group.size === 0) {
+          // An empty group keeps nothing in memory but its epoch, which the log has: forget it.
+          if (!this.chains.has(groupId)) groups.delete(groupId);
+          continue;
+        }
         void this.serialised(groupId, async () => {
           const { removed, groupEpochChanged } = group.expire(now);
           if (removed.length > 0) {

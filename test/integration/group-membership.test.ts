@@ -81,6 +81,9 @@ describe('consumer groups: membership', () => {
     expect(described.members.flatMap((m) => m.assignment.flatMap((t) => t.partitions)).sort()).toEqual([
       0, 1, 2, 3, 4, 5,
     ]);
+    const port = /"metrics":"http:\/\/127\.0\.0\.1:(\d+)\/metrics"/.exec(broker.output())![1];
+    const metrics = await (await globalThis.fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('tributary_group_members{group="split"} 2');
 
     // b leaves: a gets everything back; everything was read once the group drained.
     await b.close();
