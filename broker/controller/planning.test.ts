@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TributaryError } from '../../proto/errors.js';
+import { thrownReason } from '../../test/helpers/thrown-reason.js';
 import type { PartitionAssignment } from '../metadata/topic-registry.js';
 import {
   type AlterPartitionInput,
@@ -42,16 +43,6 @@ function part(p: Partial<PartitionAssignment> = {}): PartitionAssignment {
     partitionEpoch: 7,
     ...p,
   };
-}
-
-function reasonOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof TributaryError) return err.reason;
-    throw err;
-  }
-  return 'no error';
 }
 
 describe('planPartition', () => {
@@ -208,7 +199,9 @@ describe('planAlterPartition', () => {
   ];
   for (const [name, req, v, reason] of table) {
     it(`refuses: ${name}`, () => {
-      expect(reasonOf(() => planAlterPartition(part({ isr: [1, 2] }), { ...ok, ...req }, v))).toBe(reason);
+      expect(thrownReason(() => planAlterPartition(part({ isr: [1, 2] }), { ...ok, ...req }, v))).toBe(
+        reason,
+      );
     });
   }
 
@@ -248,27 +241,27 @@ describe('planAlterPartition', () => {
 
 describe('elections, controlled shutdown, reassignment', () => {
   it('preferred election', () => {
-    expect(reasonOf(() => planPreferredElection(part(), ALL))).toBe('ELECTION_NOT_NEEDED');
+    expect(thrownReason(() => planPreferredElection(part(), ALL))).toBe('ELECTION_NOT_NEEDED');
     const a = part({ leader: 2, leaderBrokerEpoch: 20 });
     expect(planPreferredElection(a, ALL).next).toMatchObject({
       leader: 1,
       leaderEpoch: 6,
       leaderBrokerEpoch: 10,
     });
-    expect(reasonOf(() => planPreferredElection({ ...a, isr: [2, 3] }, ALL))).toBe(
+    expect(thrownReason(() => planPreferredElection({ ...a, isr: [2, 3] }, ALL))).toBe(
       'PREFERRED_LEADER_NOT_AVAILABLE',
     );
-    expect(reasonOf(() => planPreferredElection(a, view({ 2: 20, 3: 30 })))).toBe(
+    expect(thrownReason(() => planPreferredElection(a, view({ 2: 20, 3: 30 })))).toBe(
       'PREFERRED_LEADER_NOT_AVAILABLE',
     );
   });
 
   it('unclean election only for offline partitions', () => {
-    expect(reasonOf(() => planUncleanElection(part(), ALL))).toBe('ELECTION_NOT_NEEDED');
+    expect(thrownReason(() => planUncleanElection(part(), ALL))).toBe('ELECTION_NOT_NEEDED');
     const offline = part({ leader: -1, leaderBrokerEpoch: undefined, isr: [1] });
     expect(planUncleanElection(offline, view({ 3: 30 })).next).toMatchObject({ leader: 3, isr: [3] });
     expect(planUncleanElection(offline, view({ 1: 11, 3: 30 })).next).toMatchObject({ leader: 1, isr: [1] });
-    expect(reasonOf(() => planUncleanElection(offline, view({})))).toBe('LEADER_NOT_AVAILABLE');
+    expect(thrownReason(() => planUncleanElection(offline, view({})))).toBe('LEADER_NOT_AVAILABLE');
   });
 
   it('controlled shutdown moves leadership and leaves ISRs, never emptying one', () => {
@@ -286,9 +279,9 @@ describe('elections, controlled shutdown, reassignment', () => {
 
   it('reassignment validation, no-op, cancel', () => {
     const v = view({ 1: 10, 2: 20, 3: 30, 4: 40 });
-    expect(reasonOf(() => planReassignment(part(), [1, 1, 2], v))).toBe('INVALID_REPLICA_ASSIGNMENT');
-    expect(reasonOf(() => planReassignment(part(), [1, 9], v))).toBe('INVALID_REPLICA_ASSIGNMENT');
-    expect(reasonOf(() => planReassignment(part(), [], v))).toBe('NO_REASSIGNMENT_IN_PROGRESS');
+    expect(thrownReason(() => planReassignment(part(), [1, 1, 2], v))).toBe('INVALID_REPLICA_ASSIGNMENT');
+    expect(thrownReason(() => planReassignment(part(), [1, 9], v))).toBe('INVALID_REPLICA_ASSIGNMENT');
+    expect(thrownReason(() => planReassignment(part(), [], v))).toBe('NO_REASSIGNMENT_IN_PROGRESS');
     expect(planReassignment(part(), [1, 2, 3], v)).toBeNull();
     // Shrinking to replicas already in sync completes at once.
     expect(planReassignment(part(), [2, 3], v)!.next).toMatchObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TributaryError } from '../../proto/errors.js';
+import { thrownReason } from '../../test/helpers/thrown-reason.js';
 import { ConsumerGroup, type HeartbeatRequest, type TopicLookup } from './consumer-group.js';
 
 const settings = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, maxSize: 3 };
@@ -27,16 +27,6 @@ function hb(
 
 const parts = (r: { assignment: Map<string, number[]> }) => r.assignment.get('t') ?? [];
 
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof TributaryError) return err.reason;
-    throw err;
-  }
-  return 'no error';
-}
-
 describe('ConsumerGroup', () => {
   it('revokes before it assigns: a partition is never owned by two members', () => {
     partitions = 4;
@@ -63,7 +53,7 @@ describe('ConsumerGroup', () => {
     expect(parts(g.heartbeat(hb('b', 2), 5, lookup))).toEqual([2, 3]);
     expect(g.describe().state).toBe('stable');
     // a can no longer commit a partition it gave away.
-    expect(reason(() => g.validateCommit('a', 2, 't', 3))).toBe('STALE_MEMBER_EPOCH');
+    expect(thrownReason(() => g.validateCommit('a', 2, 't', 3))).toBe('STALE_MEMBER_EPOCH');
     g.validateCommit('b', 2, 't', 3);
   });
 
@@ -74,13 +64,13 @@ describe('ConsumerGroup', () => {
     g.heartbeat(hb('b', 0), 0, lookup);
     g.heartbeat(hb('a', 1, [0, 1]), 0, lookup);
     g.heartbeat(hb('a', 1, [0]), 0, lookup); // a is at epoch 2 now
-    expect(reason(() => g.heartbeat(hb('a', 0 + 7, [0]), 0, lookup))).toBe('FENCED_MEMBER_EPOCH');
-    expect(reason(() => g.heartbeat(hb('zombie', 3), 0, lookup))).toBe('UNKNOWN_MEMBER_ID');
-    expect(reason(() => g.validateCommit('zombie', 3, 't', 0))).toBe('UNKNOWN_MEMBER_ID');
-    expect(reason(() => g.validateCommit('', -1, 't', 0))).toBe('NON_EMPTY_GROUP');
-    expect(reason(() => g.assertEmpty('delete'))).toBe('NON_EMPTY_GROUP');
+    expect(thrownReason(() => g.heartbeat(hb('a', 0 + 7, [0]), 0, lookup))).toBe('FENCED_MEMBER_EPOCH');
+    expect(thrownReason(() => g.heartbeat(hb('zombie', 3), 0, lookup))).toBe('UNKNOWN_MEMBER_ID');
+    expect(thrownReason(() => g.validateCommit('zombie', 3, 't', 0))).toBe('UNKNOWN_MEMBER_ID');
+    expect(thrownReason(() => g.validateCommit('', -1, 't', 0))).toBe('NON_EMPTY_GROUP');
+    expect(thrownReason(() => g.assertEmpty('delete'))).toBe('NON_EMPTY_GROUP');
     g.heartbeat(hb('c', 0), 0, lookup);
-    expect(reason(() => g.heartbeat(hb('d', 0), 0, lookup))).toBe('GROUP_MAX_SIZE_REACHED');
+    expect(thrownReason(() => g.heartbeat(hb('d', 0), 0, lookup))).toBe('GROUP_MAX_SIZE_REACHED');
   });
 
   it('removes members whose session or revocation timed out, releasing their partitions', () => {
@@ -109,7 +99,7 @@ describe('ConsumerGroup', () => {
     const a = g.heartbeat(hb('a', 1, [0, 1], s), 0, lookup);
     const epochBefore = g.epoch;
     // a second process with the same instance id is refused while a is active
-    expect(reason(() => g.heartbeat(hb('a2', 0, [], s), 0, lookup))).toBe('UNRELEASED_INSTANCE_ID');
+    expect(thrownReason(() => g.heartbeat(hb('a2', 0, [], s), 0, lookup))).toBe('UNRELEASED_INSTANCE_ID');
     g.heartbeat(hb('a', a.memberEpoch, [0, 1], s), 0, lookup);
     g.heartbeat(hb('a', -2, [], s), 10, lookup);
     const again = g.heartbeat(hb('a2', 0, [], s), 20, lookup);
@@ -133,14 +123,14 @@ describe('ConsumerGroup', () => {
 
   it('validates heartbeats', () => {
     const g = new ConsumerGroup('g', 0, settings);
-    expect(reason(() => g.heartbeat(hb('', 0), 0, lookup))).toBe('INVALID_REQUEST');
-    expect(reason(() => g.heartbeat(hb('a', -3), 0, lookup))).toBe('INVALID_REQUEST');
-    expect(reason(() => g.heartbeat(hb('a', 0, [], { subscribedTopics: [] }), 0, lookup))).toBe(
+    expect(thrownReason(() => g.heartbeat(hb('', 0), 0, lookup))).toBe('INVALID_REQUEST');
+    expect(thrownReason(() => g.heartbeat(hb('a', -3), 0, lookup))).toBe('INVALID_REQUEST');
+    expect(thrownReason(() => g.heartbeat(hb('a', 0, [], { subscribedTopics: [] }), 0, lookup))).toBe(
       'INVALID_REQUEST',
     );
-    expect(reason(() => g.heartbeat(hb('a', 0, [], { rebalanceTimeoutMs: 5 }), 0, lookup))).toBe(
+    expect(thrownReason(() => g.heartbeat(hb('a', 0, [], { rebalanceTimeoutMs: 5 }), 0, lookup))).toBe(
       'INVALID_REQUEST',
     );
-    expect(reason(() => g.heartbeat(hb('a', -2), 0, lookup))).toBe('INVALID_REQUEST');
+    expect(thrownReason(() => g.heartbeat(hb('a', -2), 0, lookup))).toBe('INVALID_REQUEST');
   });
 });
