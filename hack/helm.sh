@@ -40,23 +40,8 @@ done
 
 installed() { [[ -f "$CACHE/.complete" && -x "$CACHE/bin/helm" ]]; }
 
-find_go() {
-  GO="${GO:-$(command -v go || true)}"
-  [[ -n $GO ]] || GO=/usr/local/go/bin/go
-  [[ -x $GO ]] || die "no go toolchain (put go on PATH, set GO=..., or install it at /usr/local/go)"
-}
-
-# A private Go environment under .cache/helm; the toolchain is the local one (no automatic downloads).
-go_env() {
-  export GOPATH="$BASE/go"
-  export GOMODCACHE="$BASE/go/pkg/mod"
-  export GOCACHE="$BASE/go-build"
-  export GOTOOLCHAIN=local
-  export GOFLAGS="-modcacherw -buildvcs=false -p=$HELM_BUILD_JOBS"
-  export CGO_ENABLED=0
-  export GOWORK=off
-  unset GOOS GOARCH GOBIN
-}
+# shellcheck source=lib/go.sh
+source "$ROOT/hack/lib/go.sh"
 
 # The Kubernetes minor version helm was built against: the minor of the k8s.io/client-go it requires.
 kube_minor() {
@@ -72,7 +57,7 @@ kube_minor() {
 
 install() {
   find_go
-  go_env
+  go_env "$BASE" "$HELM_BUILD_JOBS"
   local gov minor started=$SECONDS
   gov="$("$GO" env GOVERSION)" || die "$GO does not run"
   echo "==> helm: building helm $HELM_VERSION with $gov, -p=$HELM_BUILD_JOBS" >&2

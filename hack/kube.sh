@@ -52,23 +52,8 @@ installed() {
   for b in "${BINS[@]}"; do [[ -x "$CACHE/bin/$b" ]] || return 1; done
 }
 
-find_go() {
-  GO="${GO:-$(command -v go || true)}"
-  [[ -n $GO ]] || GO=/usr/local/go/bin/go
-  [[ -x $GO ]] || die "no go toolchain (put go on PATH, set GO=..., or install it at /usr/local/go)"
-}
-
-# A private Go environment under .cache/kube; the toolchain is the local one (no automatic downloads).
-go_env() {
-  export GOPATH="$BASE/go"
-  export GOMODCACHE="$BASE/go/pkg/mod"
-  export GOCACHE="$BASE/go-build"
-  export GOTOOLCHAIN=local
-  export GOFLAGS="-mod=mod -modcacherw -buildvcs=false -p=$KUBE_BUILD_JOBS"
-  export CGO_ENABLED=0
-  unset GOWORK GOOS GOARCH
-  export GOWORK=off
-}
+# shellcheck source=lib/go.sh
+source "$ROOT/hack/lib/go.sh"
 
 # Prints the module's go.mod path (downloading the module into the private module cache).
 upstream_gomod() {
@@ -106,7 +91,7 @@ write_wrapper() {
 
 install() {
   find_go
-  go_env
+  go_env "$BASE" "$KUBE_BUILD_JOBS" -mod=mod
   local gov
   gov="$("$GO" env GOVERSION)" || die "$GO does not run"
   echo "==> kube: building Kubernetes $KUBE_VERSION (${BINS[*]}) with $gov, -p=$KUBE_BUILD_JOBS" >&2
