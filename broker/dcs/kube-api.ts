@@ -102,8 +102,7 @@ export class KubeApi {
             ? (err.retryAfterMs ?? 100)
             : undefined;
         const again =
-          attempt < READ_ATTEMPTS_MAX &&
-          (retryAfterMs !== undefined || (method === 'GET' && err.retriable && err.status !== 504));
+          attempt < READ_ATTEMPTS_MAX && (retryAfterMs !== undefined || (method === 'GET' && err.retriable));
         if (!again) throw err;
         await sleep(Math.min(retryAfterMs ?? 100 * attempt, Math.max(0, deadlineMs - performance.now())));
       }
@@ -194,6 +193,8 @@ export class KubeApi {
             });
             res.on('end', () => finish(undefined));
             res.on('error', (err) => finish(err));
+            // A connection cut mid-stream may close without 'end'; after 'end' this changes nothing.
+            res.on('close', () => finish(new Error(`watch ${path}: connection closed`)));
           });
           const finish = (err: Error | undefined) => {
             clearTimeout(idleTimer);

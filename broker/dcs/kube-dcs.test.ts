@@ -12,6 +12,11 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from '../../test/helpers/etcd.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../../test/helpers/kube-apiserver.js';
+import {
+  BROKER_DCS_RULES,
+  serviceAccountToken,
+  serviceAccountWithRole,
+} from '../../test/helpers/kube-identity.js';
 import { loadBrokerConfig } from '../config.js';
 import { type DcsEvent, type DcsSession, DcsSessionEndedError } from './dcs.js';
 import { byKey, describeDcsContract, replay, waitFor } from './dcs-contract.js';
@@ -20,19 +25,6 @@ import { KubeDcs, type KubeDcsOptions } from './kube-dcs.js';
 import { keyObject, VALUE_BYTES_MAX } from './kube-objects.js';
 
 const NS = 'default';
-/** The broker's Role: exactly what docs and the operator grant it. */
-const BROKER_RULES = [
-  {
-    apiGroups: ['coordination.k8s.io'],
-    resources: ['leases'],
-    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
-  },
-  {
-    apiGroups: [''],
-    resources: ['configmaps'],
-    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
-  },
-];
 
 let plane: KubeControlPlane;
 let core: CoreV1Api;
@@ -76,45 +68,6 @@ function kubeconfigFile(name: string, server: string, user: Record<string, unkno
     }),
   );
   return path;
-}
-
-/** A ServiceAccount in `namespace` bound to a Role with `rules`, and a token of it. */
-async function serviceAccount(
-  namespace: string,
-  name: string,
-  rules: typeof BROKER_RULES,
-  boundSecret?: string,
-): Promise<string> {
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
-  if (rules.length > 0) {
-    await rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules } });
-    await rbac.createNamespacedRoleBinding({
-      namespace,
-      body: {
-        metadata: { name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-        subjects: [{ kind: 'ServiceAccount', name, namespace }],
-      },
-    });
-  }
-  return mintToken(namespace, name, boundSecret);
-}
-
-async function mintToken(namespace: string, name: string, boundSecret?: string): Promise<string> {
-  const token = await core.createNamespacedServiceAccountToken({
-    namespace,
-    name,
-    body: {
-      spec: {
-        audiences: [],
-        expirationSeconds: 3600,
-        ...(boundSecret === undefined
-          ? {}
-          : { boundObjectRef: { apiVersion: 'v1', kind: 'Secret', name: boundSecret } }),
-      },
-    },
-  });
-  return token.status!.token;
 }
 
 describe('KubeDcs', () => {
@@ -411,7 +364,9 @@ describe('KubeDcs', () => {
     const saDir = join(scratch, 'serviceaccount');
     rmSync(saDir, { recursive: true, force: true });
     mkdirSync(saDir);
-    const oldToken = await serviceAccount(namespace, 'broker', BROKER_RULES, 'bound-1');
+    const oldToken = await serviceAccountWithRole({ core, rbac }, namespace, 'broker', BROKER_DCS_RULES, {
+      boundSecret: 'bound-1',
+    });
     writeFileSync(join(saDir, 'token'), oldToken);
     writeFileSync(join(saDir, 'namespace'), namespace);
     // kube-apiserver's self-signed serving certificate (and its CA) for 127.0.0.1: TLS is verified here.
@@ -431,17 +386,22 @@ describe('KubeDcs', () => {
     // The kubelet rotates the token: the old one stops working (its bound object is gone) and the file
     // holds a new one. The next request is refused once, reads the file again and succeeds.
     await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'bound-2' } } });
-    writeFileSync(join(saDir, 'token'), await mintToken(namespace, 'broker', 'bound-2'));
+    writeFileSync(
+      join(saDir, 'token'),
+      await serviceAccountToken({ core, rbac }, namespace, 'broker', { boundSecret: 'bound-2' }),
+    );
     await core.deleteNamespacedSecret({ namespace, name: 'bound-1' });
     const oldIdentity = new KubeConfig();
     oldIdentity.loadFromFile(kubeconfigFile('old-token', plane.server, { token: oldToken }));
     const asOld = oldIdentity.makeApiClient(CoreV1Api);
-    // The API server notices the bound object is gone through its informers, within moments.
-    await waitFor(() =>
-      asOld.listNamespacedConfigMap({ namespace }).then(
-        () => false,
-        (err: { code?: number }) => err.code === 401,
-      ),
+    // The API server caches a token's successful authentication for 10 s: the old token works until then.
+    await waitFor(
+      () =>
+        asOld.listNamespacedConfigMap({ namespace }).then(
+          () => false,
+          (err: { code?: number }) => err.code === 401,
+        ),
+      20_000,
     );
     expect(
       (await dcs.compareAndSet('brokers/1', Buffer.from('b1 again'), first.version, { session })).ok,
@@ -450,7 +410,7 @@ describe('KubeDcs', () => {
   });
 
   it('an identity without the Role is refused at open, with what the Role needs', async () => {
-    const token = await serviceAccount(NS, 'nobody-dcs', []);
+    const token = await serviceAccountWithRole({ core, rbac }, NS, 'nobody-dcs', []);
     await expect(
       KubeDcs.open({ kubeconfig: kubeconfigFile('nobody', plane.server, { token }), prefix: freshPrefix() }),
     ).rejects.toThrow(

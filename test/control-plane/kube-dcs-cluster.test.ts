@@ -10,21 +10,10 @@ import { Tributary } from '../../client/index.js';
 import { type BrokerProcess, makeDataDir, removeDataDirs, startBroker } from '../helpers/broker-process.js';
 import { FAST_FAILOVER_ARGS, waitFor } from '../helpers/cluster.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
+import { BROKER_DCS_RULES, serviceAccountWithRole } from '../helpers/kube-identity.js';
 
 const NAMESPACE = 'streams';
 const CLUSTER = 'demo';
-const BROKER_RULES = [
-  {
-    apiGroups: ['coordination.k8s.io'],
-    resources: ['leases'],
-    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
-  },
-  {
-    apiGroups: [''],
-    resources: ['configmaps'],
-    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
-  },
-];
 
 let plane: KubeControlPlane;
 let core: CoreV1Api;
@@ -58,29 +47,16 @@ beforeAll(async () => {
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
   const name = `${CLUSTER}-broker`;
-  await core.createNamespacedServiceAccount({ namespace: NAMESPACE, body: { metadata: { name } } });
-  await rbac.createNamespacedRole({
-    namespace: NAMESPACE,
-    body: { metadata: { name }, rules: BROKER_RULES },
-  });
-  await rbac.createNamespacedRoleBinding({
-    namespace: NAMESPACE,
-    body: {
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace: NAMESPACE }],
-    },
-  });
-  const token = await core.createNamespacedServiceAccountToken({
-    namespace: NAMESPACE,
-    name,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  kubeconfig = plane.kubeconfigFor(name, token.status!.token);
-  // One after another, as a StatefulSet with ordered start would: the first becomes the controller.
-  for (let id = 0; id < 3; id++) {
-    brokers[id] = await startBroker({ dataDir: makeDataDir('tributary-kube-broker-'), args: brokerArgs(id) });
-  }
+  const token = await serviceAccountWithRole({ core, rbac }, NAMESPACE, name, BROKER_DCS_RULES);
+  kubeconfig = plane.kubeconfigFor(name, token);
+  // All at once, as the operator's StatefulSet (podManagementPolicy Parallel) starts them: they race for
+  // the controller key.
+  const started = await Promise.all(
+    [0, 1, 2].map((id) =>
+      startBroker({ dataDir: makeDataDir('tributary-kube-broker-'), args: brokerArgs(id) }),
+    ),
+  );
+  brokers.push(...started);
   client = new Tributary({ bootstrap: brokers.map((b) => b!.address).join(',') });
 }, 180_000);
 
