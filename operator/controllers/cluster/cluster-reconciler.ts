@@ -18,7 +18,7 @@
  */
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { TributaryError } from '../../../client/index.js';
+import { reasonOf, TributaryError } from '../../../client/index.js';
 import type { Cluster } from '../../api/v1alpha1.js';
 import { describeApiError, isNotFound } from '../../kube/api-error.js';
 import type { Applier } from '../../kube/applier.js';
@@ -124,7 +124,7 @@ export class ClusterReconciler {
       const { controllerId } = await this.deps.brokers.admin(bootstrap).describeCluster();
       return controllerId >= 0 ? controllerId : undefined;
     } catch (err) {
-      const reason = err instanceof TributaryError ? err.reason : 'error';
+      const reason = err instanceof TributaryError ? reasonOf(err) : 'error';
       this.deps.log.debug(
         { cluster: `${cluster.metadata.namespace}/${cluster.metadata.name}`, reason, err: errorText(err) },
         'brokers did not say which is the controller',
