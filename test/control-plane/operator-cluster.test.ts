@@ -374,15 +374,13 @@ describe('operator: Cluster', () => {
       }),
     ).rejects.toMatchObject({ code: 403 });
     await expect(
-      restricted
-        .makeApiClient(CustomObjectsApi)
-        .deleteNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace: NS,
-          plural: CLUSTER_PLURAL,
-          name: 'demo',
-        }),
+      restricted.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: NS,
+        plural: CLUSTER_PLURAL,
+        name: 'demo',
+      }),
     ).rejects.toMatchObject({ code: 403 });
   });
 
