@@ -3,18 +3,32 @@
  * build whose inputs hash the same), podman runs them with runc on the host network. The broker image runs
  * as its non-root user on a read-only root filesystem with its data on a host folder, serves the SDK,
  * stops on SIGTERM with a controlled shutdown (exit 0 within seconds, not a SIGKILL after the stop
- * timeout), and starts again on the same data. The operator image's entrypoint answers --help.
+ * timeout), and starts again on the same data. The operator image's entrypoint answers --help, and the
+ * operator runs the same way against a real kube-apiserver (test/helpers/kube-apiserver.ts): it becomes the
+ * leader, reports ready, and stops on SIGTERM with exit 0.
  *
  * Needs root (rootful podman) and podman and runc (hack/test-setup.d/40-podman.sh installs them).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Record, Tributary } from '../../client/index.js';
 import { REPO_ROOT } from '../helpers/broker-process.js';
+import { installCrds } from '../helpers/crds.js';
+import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
 
 const run = promisify(execFile);
 
@@ -144,6 +158,35 @@ async function runBroker(image: string, name: string, dataDir: string) {
   return { ...container, bootstrap };
 }
 
+/**
+ * The container's PID 1 is `command` (argv prefix) running as the image's user: real, effective, saved and
+ * filesystem uid, read from the host's /proc.
+ */
+async function expectPid1AsAppUser(name: string, command: string[]): Promise<void> {
+  const hostPid = (await podman(['inspect', '--format', '{{.State.Pid}}', name])).trim();
+  const status = readFileSync(`/proc/${hostPid}/status`, 'utf8');
+  expect(status).toMatch(new RegExp(`^Uid:\\s+${APP_UID}\\s+${APP_UID}\\s+${APP_UID}\\s+${APP_UID}$`, 'm'));
+  expect(status).toMatch(/^NSpid:\s+\d+\s+1$/m);
+  const argv = readFileSync(`/proc/${hostPid}/cmdline`, 'utf8').split('\0');
+  expect(argv.slice(0, command.length)).toEqual(command);
+}
+
+/**
+ * `podman stop` (SIGTERM, SIGKILL only after STOP_TIMEOUT_S): the process must exit 0 on its own, well
+ * before the SIGKILL, having logged that it stops because of the signal (`stopped`).
+ */
+async function expectCleanStop(container: Container, stopped: RegExp): Promise<void> {
+  const stopStartedMs = Date.now();
+  await podman(['stop', '--time', String(STOP_TIMEOUT_S), container.name]);
+  const code = await container.exited;
+  const stopMs = Date.now() - stopStartedMs;
+  console.info(`${container.name} stopped in ${stopMs} ms with exit code ${code}`);
+  containers.delete(container.name);
+  expect(code).toBe(0);
+  expect(stopMs).toBeLessThan(CLEAN_STOP_MS_MAX);
+  expect(container.output()).toMatch(stopped);
+}
+
 async function readAll(tributary: Tributary, topic: string): Promise<Record[]> {
   const out: Record[] = [];
   for await (const r of tributary.consumer().consumeTopic({ topic, from: 'earliest' })) out.push(r);
@@ -212,29 +255,8 @@ describe.skipIf(!isRoot)('broker image', () => {
         tributary.close();
       }
 
-      // The broker is the container's PID 1, running as the image's user (real, effective, saved, fs).
-      const hostPid = (await podman(['inspect', '--format', '{{.State.Pid}}', first.name])).trim();
-      const status = readFileSync(`/proc/${hostPid}/status`, 'utf8');
-      expect(status).toMatch(
-        new RegExp(`^Uid:\\s+${APP_UID}\\s+${APP_UID}\\s+${APP_UID}\\s+${APP_UID}$`, 'm'),
-      );
-      expect(status).toMatch(/^NSpid:\s+\d+\s+1$/m);
-      expect(readFileSync(`/proc/${hostPid}/cmdline`, 'utf8').split('\0').slice(0, 4)).toEqual([
-        'node',
-        '/app/bin/tributary.js',
-        'broker',
-        'start',
-      ]);
-
-      const stopStartedMs = Date.now();
-      await podman(['stop', '--time', String(STOP_TIMEOUT_S), first.name]);
-      const code = await first.exited;
-      const stopMs = Date.now() - stopStartedMs;
-      console.info(`broker container stopped in ${stopMs} ms with exit code ${code}`);
-      expect(code).toBe(0);
-      expect(stopMs).toBeLessThan(CLEAN_STOP_MS_MAX);
-      expect(first.output()).toMatch(/"signal":"SIGTERM".*"msg":"stopping"/);
-      containers.delete(first.name);
+      await expectPid1AsAppUser(first.name, ['node', '/app/bin/tributary.js', 'broker', 'start']);
+      await expectCleanStop(first, /"signal":"SIGTERM".*"msg":"stopping"/);
       // Everything the broker wrote belongs to its user.
       expect(ownersBelow(dataDir)).toEqual(new Set([APP_UID]));
 
@@ -246,35 +268,92 @@ describe.skipIf(!isRoot)('broker image', () => {
       } finally {
         again.close();
       }
-      await podman(['stop', '--time', String(STOP_TIMEOUT_S), second.name]);
-      expect(await second.exited).toBe(0);
-      containers.delete(second.name);
+      await expectCleanStop(second, /"signal":"SIGTERM".*"msg":"stopping"/);
     },
     4 * START_TIMEOUT_MS,
   );
 });
 
 describe.skipIf(!isRoot)('operator image', () => {
+  let built: BuiltImage;
+  let plane: KubeControlPlane | undefined;
+  let kubeDir: string | undefined;
+  const suffix = `${process.pid}-${Date.now()}`;
+
+  beforeAll(async () => {
+    built = await buildImage('operator');
+    podmanEnv = { ...process.env, ...built.env };
+  }, BUILD_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await plane?.stop();
+    if (kubeDir !== undefined) rmSync(kubeDir, { recursive: true, force: true });
+  });
+
+  it('answers --help through its entrypoint (operator run)', async (ctx) => {
+    const name = `tributary-image-operator-${suffix}-help`;
+    containers.add(name);
+    const result = await run(
+      'podman',
+      ['run', '--rm', '--name', name, ...RUNTIME_FLAGS, '--network', 'host', built.image, '--help'],
+      { env: podmanEnv, timeout: COMMAND_TIMEOUT_MS },
+    ).catch((err: { stdout?: string; stderr?: string; code?: number }) => err);
+    containers.delete(name);
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    if (!output.includes('tributary operator run')) {
+      ctx.skip(`the CLI has no \`operator run\` command yet; the image's --help printed:\n${output}`);
+    }
+    expect('code' in result ? result.code : 0).toBe(0);
+    expect(output).toContain('--kubeconfig');
+    expect(output).toContain('--leader-elect');
+  });
+
   it(
-    'answers --help through its entrypoint (operator run)',
-    async (ctx) => {
-      const built = await buildImage('operator');
-      podmanEnv = { ...process.env, ...built.env };
-      const name = `tributary-image-operator-${process.pid}-${Date.now()}`;
-      containers.add(name);
-      const result = await run(
-        'podman',
-        ['run', '--rm', '--name', name, ...RUNTIME_FLAGS, '--network', 'host', built.image, '--help'],
-        { env: podmanEnv, timeout: COMMAND_TIMEOUT_MS },
-      ).catch((err: { stdout?: string; stderr?: string; code?: number }) => err);
-      containers.delete(name);
-      const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-      if (!output.includes('tributary operator run')) {
-        ctx.skip(`the CLI has no \`operator run\` command yet; the image's --help printed:\n${output}`);
-      }
-      expect('code' in result ? result.code : 0).toBe(0);
-      expect(output).toContain('--kubeconfig');
+    'runs as uid 10001 against a real kube-apiserver, leads, is ready, and stops cleanly on SIGTERM',
+    async () => {
+      plane = await startKubeControlPlane();
+      const kc = new KubeConfig();
+      kc.loadFromFile(plane.kubeconfigPath);
+      await installCrds(kc);
+      // The container's user must read the kubeconfig (admin token, 127.0.0.1 server: host network).
+      kubeDir = mkdtempSync(join(tmpdir(), 'tributary-image-kube-'));
+      const kubeconfig = join(kubeDir, 'kubeconfig');
+      copyFileSync(plane.kubeconfigPath, kubeconfig);
+      chmodSync(kubeconfig, 0o644);
+
+      const operator = await runContainer(
+        `tributary-image-operator-${suffix}-run`,
+        [
+          '--network',
+          'host',
+          '--read-only',
+          '--read-only-tmpfs=false',
+          '--volume',
+          `${kubeconfig}:/etc/tributary/kubeconfig:ro`,
+          built.image,
+          '--kubeconfig',
+          '/etc/tributary/kubeconfig',
+          '--lease-namespace',
+          'default',
+          '--bind-address',
+          '127.0.0.1',
+          '--metrics-port',
+          '0',
+          '--health-port',
+          '0',
+        ],
+        /"msg":"became the leader"/,
+      );
+      await expectPid1AsAppUser(operator.name, ['node', '/app/bin/tributary.js', 'operator', 'run']);
+      const healthPort = /"healthPort":(\d+).*"msg":"operator listening"/.exec(operator.output())?.[1];
+      expect(healthPort).toBeDefined();
+      const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`, {
+        signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
+      });
+      expect(ready.status).toBe(200);
+      await expectCleanStop(operator, /"why":"SIGTERM".*"msg":"stopping"/);
+      expect(operator.output()).toMatch(/"msg":"operator stopped"/);
     },
-    BUILD_TIMEOUT_MS,
+    2 * START_TIMEOUT_MS + COMMAND_TIMEOUT_MS,
   );
 });
