@@ -159,6 +159,9 @@ export class KubeApi {
           let idleTimer: NodeJS.Timeout | undefined;
           const req = this.request(url, { method: 'GET', agent: this.agent, headers }, (res) => {
             if (res.statusCode !== 200) {
+              // A rotated token: the next attempt (the caller's retry) reads it again.
+              if (res.statusCode === 401)
+                void this.connection.authorization({ refresh: true }).catch(() => undefined);
               readBody(res, RESPONSE_BYTES_MAX).then(
                 (text) => reject(statusError(res.statusCode ?? 0, text, `watch ${path}`)),
                 (err: Error) =>

@@ -340,6 +340,21 @@ describe('KubeDcs', () => {
     expect(events.map((e) => e.key)).toEqual(['good']);
     expect((await dcs.list('')).map((e) => e.key)).toEqual(['good']);
     expect(warnings).toContain('skipping an unreadable DCS object');
+    // Someone edits a key's ConfigMap by hand and drops its value: it reads as empty bytes (which the
+    // value's reader refuses), and its owner can write it again.
+    const [good] = await configMaps(prefix).then((l) => l.filter((cm) => cm.data?.value === 'g'));
+    const edited = await core.replaceNamespacedConfigMap({
+      namespace: NS,
+      name: good!.metadata!.name!,
+      body: { ...good!, data: {} },
+    });
+    const read = await dcs.get('good');
+    expect(read).toEqual({
+      key: 'good',
+      value: Buffer.alloc(0),
+      version: Number(edited.metadata?.resourceVersion),
+    });
+    expect((await dcs.compareAndSet('good', Buffer.from('g2'), read!.version)).ok).toBe(true);
   });
 
   it('close() ends its sessions, so their keys and Leases go at once', async () => {

@@ -22,7 +22,6 @@ import {
   assertValidNamespace,
   CONFIGMAPS,
   type ConfigMapObject,
-  entryFor,
   entryOf,
   keyObject,
   keyObjectName,
@@ -161,7 +160,7 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     assertValidKey(key);
     const cm = await this.read(key);
     if (cm === null) return null;
-    const { session: _, ...entry } = entryFor(key, cm);
+    const { session: _, ...entry } = entryOf(cm, key);
     return entry;
   }
 
@@ -340,7 +339,7 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
   /** The key's version now (0: absent), by a fresh read. */
   private async versionNow(key: string): Promise<number> {
     const cm = await this.read(key);
-    return cm === null ? 0 : entryFor(key, cm).version;
+    return cm === null ? 0 : entryOf(cm, key).version;
   }
 
   private path(key?: string): string {

@@ -49,8 +49,7 @@ export class KubeKeyWatch {
   async subscribe(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
     if (this.starting === undefined) {
       this.starting = this.listWatch.start().catch((err: unknown) => {
-        this.starting = undefined; // the next subscribe tries again
-        this.listWatch.stop();
+        this.starting = undefined; // nothing runs after a failed start: the next subscribe tries again
         throw err;
       });
     }

@@ -110,11 +110,12 @@ export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
     if (event.type === 'ERROR') {
       const status = event.object as { code?: number; message?: string } | undefined;
       if (status?.code === 410) this.relistNeeded = true;
-      // The server ends the stream after an error; the end reopens it.
       this.logger?.warn(
         { path: this.path, status: status?.code, err: status?.message },
         'DCS watch error event',
       );
+      // Nothing useful follows an error on this stream: end it, and its end reopens it (or relists).
+      this.stream?.stop();
       return;
     }
     const rv = object?.metadata?.resourceVersion;

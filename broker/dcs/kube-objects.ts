@@ -182,28 +182,34 @@ export function versionOf(meta: ObjectMeta | undefined): number {
   return n;
 }
 
-/** The store entry a ConfigMap holds; throws when the object is not one of this store's keys. */
-export function entryOf(cm: ConfigMapObject): VersionedValue & { session: string | undefined } {
-  const key = cm.metadata?.annotations?.[KEY_ANNOTATION];
+/**
+ * The store entry a ConfigMap holds. `expectedKey` is the key whose name was read: an object there
+ * without the annotation is taken as that key (its name says so), one naming another key is a hash
+ * collision and refused. An object found by a list needs the annotation. A missing value reads as empty
+ * bytes, which the value's reader then refuses and skips (as it would any unreadable value), rather than
+ * the store failing every read of the key.
+ */
+export function entryOf(
+  cm: ConfigMapObject,
+  expectedKey?: string,
+): VersionedValue & { session: string | undefined } {
+  const annotated = cm.metadata?.annotations?.[KEY_ANNOTATION];
+  const key = annotated ?? expectedKey;
   if (typeof key !== 'string' || key === '') {
     throw new Error(`ConfigMap ${cm.metadata?.name} has no ${KEY_ANNOTATION} annotation`);
   }
+  if (expectedKey !== undefined && key !== expectedKey) {
+    throw new Error(`ConfigMap ${cm.metadata.name} holds key ${key}, not ${expectedKey} (a name collision)`);
+  }
   const text = cm.data?.value;
   const base64 = cm.binaryData?.value;
-  let value: Buffer;
-  if (typeof text === 'string') value = Buffer.from(text, 'utf8');
-  else if (typeof base64 === 'string') value = Buffer.from(base64, 'base64');
-  else throw new Error(`ConfigMap ${cm.metadata?.name} (key ${key}) holds no value`);
+  const value =
+    typeof text === 'string'
+      ? Buffer.from(text, 'utf8')
+      : typeof base64 === 'string'
+        ? Buffer.from(base64, 'base64')
+        : Buffer.alloc(0);
   return { key, value, version: versionOf(cm.metadata), session: cm.metadata.labels?.[SESSION_LABEL] };
-}
-
-/** Checks a fetched object is the one `key` names (not a hash collision) and reads it. */
-export function entryFor(key: string, cm: ConfigMapObject): VersionedValue & { session: string | undefined } {
-  const entry = entryOf(cm);
-  if (entry.key !== key) {
-    throw new Error(`ConfigMap ${cm.metadata.name} holds key ${entry.key}, not ${key} (a name collision)`);
-  }
-  return entry;
 }
 
 /** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
