@@ -23,12 +23,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Record, Tributary } from '../../client/index.js';
 import { REPO_ROOT } from '../helpers/broker-process.js';
-import { installCrds } from '../helpers/crds.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
+import { adminConfig, installCrds } from '../helpers/operator.js';
 
 const run = promisify(execFile);
 
@@ -312,9 +311,7 @@ describe.skipIf(!isRoot)('operator image', () => {
     'runs as uid 10001 against a real kube-apiserver, leads, is ready, and stops cleanly on SIGTERM',
     async () => {
       plane = await startKubeControlPlane();
-      const kc = new KubeConfig();
-      kc.loadFromFile(plane.kubeconfigPath);
-      await installCrds(kc);
+      await installCrds(adminConfig(plane));
       // The container's user must read the kubeconfig (admin token, 127.0.0.1 server: host network).
       kubeDir = mkdtempSync(join(tmpdir(), 'tributary-image-kube-'));
       const kubeconfig = join(kubeDir, 'kubeconfig');
