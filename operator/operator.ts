@@ -10,8 +10,8 @@
  * then the informers stop, broker calls still waiting are cancelled, and only then is the Lease released,
  * so the next leader never overlaps with a reconcile of this one.
  *
- * Events to keys: a Cluster's change queues it and its Topics (a Topic waiting on a missing Cluster or on
- * its address goes on at once); a change of an owned object (found by its controller owner reference)
+ * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away or got another
+ * broker address (a Topic waiting on a missing Cluster or on its address goes on at once); a change of an owned object (found by its controller owner reference)
  * queues its Cluster, so a deleted Service is back within a reconcile; a Topic's deletion queues the other
  * Topics of its Cluster (one of them may have been waiting on a name conflict). Every `resyncMs`, all
  * Clusters and Topics are queued again, for drift no event announces (a broker topic changed by hand).
@@ -83,6 +83,7 @@ export class Operator {
   private readonly clusterController: Controller;
   private readonly topicController: Controller;
   private readonly brokers: BrokerClients;
+  private readonly addresses: BrokerAddresses;
   private readonly elector: LeaderElector | undefined;
   private endpoints: Endpoints | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -134,6 +135,7 @@ export class Operator {
     );
 
     const addresses = new BrokerAddresses(options.bootstrapOverrides);
+    this.addresses = addresses;
     this.brokers = new BrokerClients({
       ...DEFAULT_BROKER_CLIENTS_OPTIONS,
       requestTimeoutMs: options.brokerTimeoutMs,
@@ -220,8 +222,16 @@ export class Operator {
   }
 
   private wireEvents(): void {
-    this.clusters.onChange((cluster) => {
-      this.clusterController.enqueue(objectKey(cluster));
+    // A Cluster's Topics depend on it existing and on its broker address: only those changes queue them,
+    // not every status write (readiness, controller) of the Cluster.
+    const addressSeen = new Map<string, string | undefined>();
+    this.clusters.onChange((cluster, event) => {
+      const key = objectKey(cluster);
+      this.clusterController.enqueue(key);
+      const address = event === 'delete' ? undefined : this.addresses.bootstrapOf(cluster);
+      if (event === 'update' && addressSeen.get(key) === address) return;
+      if (event === 'delete') addressSeen.delete(key);
+      else addressSeen.set(key, address);
       for (const topic of this.topics.list(cluster.metadata.namespace)) {
         if (topic.spec.cluster === cluster.metadata.name) this.topicController.enqueue(objectKey(topic));
       }

@@ -4,7 +4,7 @@
  * operator itself as a child process of the compiled CLI (`node dist/cli/main.js operator run`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -181,7 +181,12 @@ export async function startOperator(opts: {
     { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
+  // For debugging: TRIBUTARY_TEST_OPERATOR_LOGS=<dir> keeps each operator's whole log as <dir>/<identity>.log.
+  const logDir = process.env['TRIBUTARY_TEST_OPERATOR_LOGS'];
+  const log = logDir ? createWriteStream(join(logDir, `${opts.identity}.log`), { flags: 'a' }) : undefined;
+  child.once('exit', () => log?.end());
   const capture = (chunk: Buffer) => {
+    log?.write(chunk);
     output += chunk.toString('utf8');
     if (output.length > OUTPUT_KEEP_CHARS) output = output.slice(-OUTPUT_KEEP_CHARS / 2);
   };

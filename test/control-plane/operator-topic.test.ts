@@ -1,0 +1,327 @@
+import {
+  AppsV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TopicDescription, Tributary, TributaryError } from '../../client/index.js';
+import {
+  CLUSTER_PLURAL,
+  type Cluster,
+  GROUP,
+  TOPIC_PLURAL,
+  type Topic,
+  VERSION,
+} from '../../operator/api/v1alpha1.js';
+import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
+import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
+import {
+  adminConfig,
+  installCrds,
+  type OperatorProcess,
+  operatorIdentity,
+  startOperator,
+} from '../helpers/operator.js';
+
+// The topic controller end to end: Topic resources in a real kube-apiserver, topics in a real cluster of
+// three broker processes on etcd. The operator reaches the brokers through --bootstrap-override (their pods
+// would be the Cluster's StatefulSet in Kubernetes) and runs with the ClusterRole of operator/rbac.ts.
+
+const NS = 'default';
+
+describe('operator: Topic', () => {
+  let plane: KubeControlPlane;
+  let kc: KubeConfig;
+  let custom: CustomObjectsApi;
+  let brokers: TestCluster;
+  let tributary: Tributary;
+  let operatorKubeconfig: string;
+  let operator: OperatorProcess;
+  let operatorArgs: string[];
+  const outputs: string[] = [];
+
+  const get = async <T>(plural: string, name: string): Promise<T | undefined> => {
+    try {
+      return (await custom.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: NS,
+        plural,
+        name,
+      })) as T;
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return undefined;
+      throw err;
+    }
+  };
+  const getTopic = (name: string) => get<Topic>(TOPIC_PLURAL, name);
+  const createTopic = (name: string, spec: object, annotations?: Record<string, string>) =>
+    custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: NS,
+      plural: TOPIC_PLURAL,
+      body: {
+        apiVersion: 'tributary.dev/v1alpha1',
+        kind: 'Topic',
+        metadata: { name, ...(annotations === undefined ? {} : { annotations }) },
+        spec,
+      },
+    });
+  const patchTopic = (name: string, body: object) =>
+    custom.patchNamespacedCustomObject(
+      { group: GROUP, version: VERSION, namespace: NS, plural: TOPIC_PLURAL, name, body },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  const deleteTopic = (name: string) =>
+    custom.deleteNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: NS,
+      plural: TOPIC_PLURAL,
+      name,
+    });
+  const ready = (t: Topic | undefined) => t?.status?.conditions?.find((c) => c.type === 'Ready');
+  /** The Topic once its Ready condition has `reason` for its current generation. */
+  const waitReason = (name: string, reason: string, timeoutMs = 20_000) =>
+    waitFor(
+      `Topic ${name} ${reason}`,
+      async () => {
+        const t = await getTopic(name);
+        const c = ready(t);
+        return c?.reason === reason && t?.status?.observedGeneration === t?.metadata.generation
+          ? t
+          : undefined;
+      },
+      timeoutMs,
+    );
+  const describeTopic = async (name: string): Promise<TopicDescription | undefined> => {
+    try {
+      return await tributary.admin().describeTopic(name);
+    } catch (err) {
+      if (err instanceof TributaryError && err.reason === 'UNKNOWN_TOPIC') return undefined;
+      throw err;
+    }
+  };
+
+  beforeAll(async () => {
+    [plane, brokers] = await Promise.all([startKubeControlPlane(), startTestCluster({ brokers: 3 })]);
+    tributary = new Tributary({ bootstrap: brokers.bootstrap() });
+    kc = adminConfig(plane);
+    custom = kc.makeApiClient(CustomObjectsApi);
+    await installCrds(kc);
+    operatorKubeconfig = await operatorIdentity(plane);
+    operatorArgs = [
+      '--bootstrap-override',
+      `${NS}/demo=${brokers.bootstrap()}`,
+      '--status-refresh-ms',
+      '1000',
+    ];
+    operator = await startOperator({
+      kubeconfig: operatorKubeconfig,
+      identity: 'op-topic-1',
+      args: operatorArgs,
+    });
+    await custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: NS,
+      plural: CLUSTER_PLURAL,
+      body: {
+        apiVersion: 'tributary.dev/v1alpha1',
+        kind: 'Cluster',
+        metadata: { name: 'demo' },
+        spec: { version: '0.1.0' },
+      },
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    tributary?.close();
+    if (operator !== undefined) {
+      outputs.push(operator.output());
+      await operator.stop();
+    }
+    // Least privilege proven by use: nothing any operator process did was refused.
+    for (const output of outputs) expect(output).not.toMatch(/forbidden|"403/i);
+    await Promise.all([plane?.stop(), brokers?.destroy()]);
+  }, 60_000);
+
+  it('reports the controller the brokers elected, and Ready once every broker is', async () => {
+    const { controllerId } = await tributary.admin().describeCluster();
+    const cluster = await waitFor('the Cluster to know its controller', async () => {
+      const c = await get<Cluster>(CLUSTER_PLURAL, 'demo');
+      return c?.status?.controller !== undefined ? c : undefined;
+    });
+    expect(cluster.status?.controller).toBe(controllerId);
+    // Play the StatefulSet controller (not running here): three ready pods.
+    await kc.makeApiClient(AppsV1Api).patchNamespacedStatefulSetStatus(
+      {
+        name: 'demo',
+        namespace: NS,
+        body: { status: { replicas: 3, readyReplicas: 3, availableReplicas: 3 } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const readyCluster = await waitFor('the Cluster Ready', async () => {
+      const c = await get<Cluster>(CLUSTER_PLURAL, 'demo');
+      return c?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? c : undefined;
+    });
+    expect(readyCluster.status?.conditions?.[0]).toMatchObject({
+      reason: 'BrokersReady',
+      message: `3/3 brokers ready; broker ${controllerId} is the controller`,
+    });
+  }, 30_000);
+
+  it('creates the topic in the brokers with its configs and reports Ready', async () => {
+    await createTopic('orders', {
+      cluster: 'demo',
+      partitions: 3,
+      replicationFactor: 3,
+      config: { retentionMs: 3_600_000, minInsyncReplicas: 2, cleanupPolicy: 'delete' },
+    });
+    const topic = await waitReason('orders', 'Created');
+    const broker = (await describeTopic('orders'))!;
+    expect(broker.partitions).toHaveLength(3);
+    expect(broker.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+    expect(broker.configs).toEqual({
+      'retention.ms': '3600000',
+      'min.insync.replicas': '2',
+      'cleanup.policy': 'delete',
+    });
+    expect(topic.metadata.finalizers).toEqual(['tributary.dev/topic']);
+    expect(topic.status).toMatchObject({ topicId: broker.topicId, partitions: 3, replicationFactor: 3 });
+    expect(ready(topic)).toMatchObject({
+      status: 'True',
+      message: 'topic orders has 3 partitions and replication factor 3',
+    });
+  }, 30_000);
+
+  it('brings partition increases and config changes to the brokers', async () => {
+    await patchTopic('orders', {
+      spec: {
+        partitions: 6,
+        config: {
+          retentionMs: 7_200_000,
+          minInsyncReplicas: null,
+          additional: { 'max.message.bytes': '2097152' },
+        },
+      },
+    });
+    const topic = await waitFor('6 partitions in the status', async () => {
+      const t = await waitReason('orders', 'Created');
+      return t.status?.partitions === 6 ? t : undefined;
+    });
+    const broker = (await describeTopic('orders'))!;
+    expect(broker.partitions).toHaveLength(6);
+    expect(broker.configs).toEqual({
+      'retention.ms': '7200000',
+      'cleanup.policy': 'delete',
+      'max.message.bytes': '2097152',
+    });
+    expect(topic.status?.topicId).toBe(broker.topicId);
+  }, 30_000);
+
+  it('reports a config the brokers refuse as InvalidConfig, and recovers when it is fixed', async () => {
+    await patchTopic('orders', { spec: { config: { additional: { 'max.message.bytes': '1' } } } });
+    const bad = await waitReason('orders', 'InvalidConfig');
+    expect(ready(bad)?.status).toBe('False');
+    expect(ready(bad)?.message).toContain('max.message.bytes');
+    expect((await describeTopic('orders'))!.configs['max.message.bytes']).toBe('2097152');
+    await patchTopic('orders', { spec: { config: { additional: null } } });
+    await waitReason('orders', 'Created');
+    expect((await describeTopic('orders'))!.configs['max.message.bytes']).toBeUndefined();
+  }, 60_000);
+
+  it('deletes the broker topic when the Topic is deleted', async () => {
+    await deleteTopic('orders');
+    await waitFor('the Topic to be gone', async () =>
+      (await getTopic('orders')) === undefined ? true : undefined,
+    );
+    expect(await describeTopic('orders')).toBeUndefined();
+  }, 30_000);
+
+  it('leaves an unmanaged topic alone, and does not delete it with its Topic', async () => {
+    await tributary.admin().createTopic({ name: 'legacy', partitions: 1, replicationFactor: 3 });
+    await createTopic('legacy', { cluster: 'demo', partitions: 5 }, { 'tributary.dev/managed': 'false' });
+    const topic = await waitReason('legacy', 'Unmanaged');
+    expect(ready(topic)?.status).toBe('True');
+    expect(topic.metadata.finalizers).toEqual(['tributary.dev/topic']);
+    expect((await describeTopic('legacy'))!.partitions).toHaveLength(1);
+    await deleteTopic('legacy');
+    await waitFor('the Topic to be gone', async () =>
+      (await getTopic('legacy')) === undefined ? true : undefined,
+    );
+    expect((await describeTopic('legacy'))!.partitions).toHaveLength(1);
+  }, 30_000);
+
+  it('reports ClusterNotFound for a Topic of a missing Cluster, which can still be deleted', async () => {
+    await createTopic('stray', { cluster: 'ghost', partitions: 1 });
+    const topic = await waitReason('stray', 'ClusterNotFound');
+    expect(ready(topic)).toMatchObject({
+      status: 'False',
+      message: 'Cluster "ghost" does not exist in namespace default',
+    });
+    await deleteTopic('stray');
+    await waitFor('the Topic to be gone', async () =>
+      (await getTopic('stray')) === undefined ? true : undefined,
+    );
+    expect(await describeTopic('stray')).toBeUndefined();
+  }, 30_000);
+
+  it('converges after the operator is killed (SIGKILL) in the middle of its work', async () => {
+    outputs.push(operator.output());
+    expect(await operator.stop()).toBe(0);
+    const names = Array.from({ length: 20 }, (_, i) => `batch-${String(i).padStart(2, '0')}`);
+    for (const name of names)
+      await createTopic(name, { cluster: 'demo', partitions: 2, replicationFactor: 3 });
+    // One worker, so that the kill lands with most of the batch still to do.
+    const first = await startOperator({
+      kubeconfig: operatorKubeconfig,
+      identity: 'op-topic-2',
+      args: [...operatorArgs, '--workers', '1'],
+    });
+    await waitFor('one Topic done', async () => {
+      for (const name of names) if (ready(await getTopic(name))?.reason === 'Created') return true;
+      return undefined;
+    });
+    await first.kill();
+    outputs.push(first.output());
+    const doneAtKill = (await Promise.all(names.map(getTopic))).filter(
+      (t) => ready(t)?.reason === 'Created',
+    ).length;
+    expect(doneAtKill).toBeLessThan(names.length);
+
+    // A new replica: it waits out the dead one's Lease (3 s here), then finishes the batch.
+    const restartMs = Date.now();
+    operator = await startOperator({
+      kubeconfig: operatorKubeconfig,
+      identity: 'op-topic-3',
+      args: operatorArgs,
+    });
+    const topics = await waitFor(
+      'every Topic Created',
+      async () => {
+        const all = await Promise.all(names.map(getTopic));
+        return all.every((t) => ready(t)?.reason === 'Created') ? (all as Topic[]) : undefined;
+      },
+      60_000,
+    );
+    const convergedMs = Date.now() - restartMs;
+    for (const t of topics) {
+      expect(t.metadata.finalizers).toEqual(['tributary.dev/topic']);
+      const broker = (await describeTopic(t.metadata.name!))!;
+      expect(broker.partitions).toHaveLength(2);
+      expect(t.status?.topicId).toBe(broker.topicId);
+    }
+    const listed = (await tributary.admin().listTopics())
+      .map((t) => t.name)
+      .filter((n) => n.startsWith('batch-'));
+    expect(listed).toEqual(names);
+    console.log(
+      `operator kill: ${doneAtKill}/${names.length} Topics done at the kill; all converged ${convergedMs} ms after the restart`,
+    );
+  }, 120_000);
+});
