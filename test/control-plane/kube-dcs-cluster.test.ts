@@ -39,7 +39,9 @@ function brokerArgs(id: number): string[] {
 }
 
 beforeAll(async () => {
-  plane = await startKubeControlPlane();
+  // With the garbage collector running, as in a real cluster: it races the brokers to delete the keys of
+  // a removed session Lease (their ownerReferences point at it), which must change nothing.
+  plane = await startKubeControlPlane({ controllerManager: true });
   const kc = new KubeConfig();
   kc.loadFromFile(plane.kubeconfigPath);
   core = kc.makeApiClient(CoreV1Api);
@@ -141,6 +143,15 @@ describe('brokers on the kubernetes DCS', () => {
     expect(next).not.toBe(old);
     // The killed broker's session expires (TTL 2 s plus the 1 s grace) before anyone acts on it.
     expect(failoverMs).toBeGreaterThan(2_000);
+    // Its session Lease and registration are gone; the survivors' are in place.
+    const selector = `tributary.dev/dcs=${CLUSTER}`;
+    await waitFor('the dead session to be removed', async () => {
+      const sessions = await leases.listNamespacedLease({ namespace: NAMESPACE, labelSelector: selector });
+      const keys = (
+        await core.listNamespacedConfigMap({ namespace: NAMESPACE, labelSelector: selector })
+      ).items.map((cm) => cm.metadata?.annotations?.['tributary.dev/key']);
+      return sessions.items.length === 2 && !keys.includes(`brokers/${old}`) ? true : undefined;
+    });
 
     const after = Array.from({ length: 50 }, (_, i) => ({ key: `k${i % 10}`, value: `b${i}` }));
     await producer.send({ topic: 'orders', messages: after });
