@@ -21,7 +21,9 @@ import {
   runKafkaProduce,
   startKafka,
 } from './peers/kafka.js';
-import { installNats, type NatsPeer, runNatsConsume, runNatsProduce, startNats } from './peers/nats.js';
+// The NATS peer needs the `nats` package, a dev dependency: it is loaded only when NATS runs (installed
+// images carry production dependencies only, and their CLI help must still load this module).
+import type { NatsPeer } from './peers/nats.js';
 import { createBenchTopic, runSdkProduce } from './produce-bench.js';
 import { median } from './stats.js';
 import { int } from './summary.js';
@@ -271,6 +273,7 @@ async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => 
 }
 
 async function runNatsRound(o: CompareOptions, round: SystemRound, rate: () => number | undefined) {
+  const { runNatsConsume, runNatsProduce, startNats } = await import('./peers/nats.js');
   let peer: NatsPeer | undefined;
   try {
     peer = await startNats();
@@ -337,7 +340,7 @@ export async function runCompare(o: CompareOptions): Promise<SystemRound[]> {
   }
   if (o.peers.includes('nats')) {
     log('provisioning NATS (hack/peers/nats.sh install)...');
-    await installNats();
+    await (await import('./peers/nats.js')).installNats();
   }
   const order: System[] = [...(o.peers.includes('kafka') ? ['kafka' as const] : []), 'tributary'];
   if (o.peers.includes('nats')) order.push('nats');
