@@ -1,6 +1,6 @@
-import { CoordinationV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_PLURAL, type Cluster, GROUP, VERSION } from '../../operator/api/v1alpha1.js';
+import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
 import {
@@ -8,6 +8,7 @@ import {
   installCrds,
   type OperatorProcess,
   operatorIdentity,
+  Resources,
   startOperator,
 } from '../helpers/operator.js';
 
@@ -22,7 +23,7 @@ const RETRY_MS = 300;
 describe('operator: leader election', () => {
   let plane: KubeControlPlane;
   let kc: KubeConfig;
-  let custom: CustomObjectsApi;
+  let resources: Resources;
   let kubeconfig: string;
   const running: OperatorProcess[] = [];
   /** The replica leading after each test. */
@@ -36,29 +37,11 @@ describe('operator: leader election', () => {
         .readNamespacedLease({ name: 'tributary-operator', namespace: NS })
     ).spec;
   const reconciles = (op: OperatorProcess) => op.metric('tributary_operator_reconcile_total');
-  const createCluster = (name: string) =>
-    custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: NS,
-      plural: CLUSTER_PLURAL,
-      body: {
-        apiVersion: 'tributary.dev/v1alpha1',
-        kind: 'Cluster',
-        metadata: { name },
-        spec: { version: '0.1.0' },
-      },
-    });
+  const createCluster = (name: string) => resources.create('Cluster', name, { version: '0.1.0' });
   const reconciled = (name: string) =>
     waitFor(`Cluster ${name} reconciled`, async () => {
-      const c = (await custom.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: NS,
-        plural: CLUSTER_PLURAL,
-        name,
-      })) as Cluster;
-      return c.status?.observedGeneration === c.metadata.generation ? c : undefined;
+      const c = await resources.get<Cluster>(CLUSTER_PLURAL, name);
+      return c !== undefined && c.status?.observedGeneration === c.metadata.generation ? c : undefined;
     });
   /** The one replica among `ops` whose leader gauge is 1, once exactly one is and the Lease names it. */
   const leaderAmong = (ops: OperatorProcess[], timeoutMs = 10_000) =>
@@ -81,7 +64,7 @@ describe('operator: leader election', () => {
   beforeAll(async () => {
     plane = await startKubeControlPlane();
     kc = adminConfig(plane);
-    custom = kc.makeApiClient(CustomObjectsApi);
+    resources = new Resources(kc, NS);
     await installCrds(kc);
     kubeconfig = await operatorIdentity(plane);
   }, 240_000);

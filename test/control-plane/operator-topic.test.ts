@@ -1,20 +1,7 @@
-import {
-  AppsV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { AppsV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TopicDescription, Tributary, TributaryError } from '../../client/index.js';
-import {
-  CLUSTER_PLURAL,
-  type Cluster,
-  GROUP,
-  TOPIC_PLURAL,
-  type Topic,
-  VERSION,
-} from '../../operator/api/v1alpha1.js';
+import { CLUSTER_PLURAL, type Cluster, TOPIC_PLURAL, type Topic } from '../../operator/api/v1alpha1.js';
 import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
 import {
@@ -22,6 +9,8 @@ import {
   installCrds,
   type OperatorProcess,
   operatorIdentity,
+  Resources,
+  readyOf,
   startOperator,
 } from '../helpers/operator.js';
 
@@ -34,7 +23,6 @@ const NS = 'default';
 describe('operator: Topic', () => {
   let plane: KubeControlPlane;
   let kc: KubeConfig;
-  let custom: CustomObjectsApi;
   let brokers: TestCluster;
   let tributary: Tributary;
   let operatorKubeconfig: string;
@@ -42,48 +30,10 @@ describe('operator: Topic', () => {
   let operatorArgs: string[];
   const outputs: string[] = [];
 
-  const get = async <T>(plural: string, name: string): Promise<T | undefined> => {
-    try {
-      return (await custom.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: NS,
-        plural,
-        name,
-      })) as T;
-    } catch (err) {
-      if ((err as { code?: number }).code === 404) return undefined;
-      throw err;
-    }
-  };
-  const getTopic = (name: string) => get<Topic>(TOPIC_PLURAL, name);
-  const createTopic = (name: string, spec: object, annotations?: Record<string, string>) =>
-    custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: NS,
-      plural: TOPIC_PLURAL,
-      body: {
-        apiVersion: 'tributary.dev/v1alpha1',
-        kind: 'Topic',
-        metadata: { name, ...(annotations === undefined ? {} : { annotations }) },
-        spec,
-      },
-    });
-  const patchTopic = (name: string, body: object) =>
-    custom.patchNamespacedCustomObject(
-      { group: GROUP, version: VERSION, namespace: NS, plural: TOPIC_PLURAL, name, body },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
-  const deleteTopic = (name: string) =>
-    custom.deleteNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: NS,
-      plural: TOPIC_PLURAL,
-      name,
-    });
-  const ready = (t: Topic | undefined) => t?.status?.conditions?.find((c) => c.type === 'Ready');
+  let resources: Resources;
+  const getTopic = (name: string) => resources.get<Topic>(TOPIC_PLURAL, name);
+  const patchTopic = (name: string, body: object) => resources.patch(TOPIC_PLURAL, name, body);
+  const ready = readyOf;
   /** The Topic once its Ready condition has `reason` for its current generation. */
   const waitReason = (name: string, reason: string, timeoutMs = 20_000) =>
     waitFor(
@@ -110,7 +60,7 @@ describe('operator: Topic', () => {
     [plane, brokers] = await Promise.all([startKubeControlPlane(), startTestCluster({ brokers: 3 })]);
     tributary = new Tributary({ bootstrap: brokers.bootstrap() });
     kc = adminConfig(plane);
-    custom = kc.makeApiClient(CustomObjectsApi);
+    resources = new Resources(kc, NS);
     await installCrds(kc);
     operatorKubeconfig = await operatorIdentity(plane);
     operatorArgs = [
@@ -124,18 +74,7 @@ describe('operator: Topic', () => {
       identity: 'op-topic-1',
       args: operatorArgs,
     });
-    await custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: NS,
-      plural: CLUSTER_PLURAL,
-      body: {
-        apiVersion: 'tributary.dev/v1alpha1',
-        kind: 'Cluster',
-        metadata: { name: 'demo' },
-        spec: { version: '0.1.0' },
-      },
-    });
+    await resources.create('Cluster', 'demo', { version: '0.1.0' });
   }, 240_000);
 
   afterAll(async () => {
@@ -152,7 +91,7 @@ describe('operator: Topic', () => {
   it('reports the controller the brokers elected, and Ready once every broker is', async () => {
     const { controllerId } = await tributary.admin().describeCluster();
     const cluster = await waitFor('the Cluster to know its controller', async () => {
-      const c = await get<Cluster>(CLUSTER_PLURAL, 'demo');
+      const c = await resources.get<Cluster>(CLUSTER_PLURAL, 'demo');
       return c?.status?.controller !== undefined ? c : undefined;
     });
     expect(cluster.status?.controller).toBe(controllerId);
@@ -166,7 +105,7 @@ describe('operator: Topic', () => {
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     const readyCluster = await waitFor('the Cluster Ready', async () => {
-      const c = await get<Cluster>(CLUSTER_PLURAL, 'demo');
+      const c = await resources.get<Cluster>(CLUSTER_PLURAL, 'demo');
       return c?.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? c : undefined;
     });
     expect(readyCluster.status?.conditions?.[0]).toMatchObject({
@@ -176,7 +115,7 @@ describe('operator: Topic', () => {
   }, 30_000);
 
   it('creates the topic in the brokers with its configs and reports Ready', async () => {
-    await createTopic('orders', {
+    await resources.create('Topic', 'orders', {
       cluster: 'demo',
       partitions: 3,
       replicationFactor: 3,
@@ -236,38 +175,37 @@ describe('operator: Topic', () => {
   }, 60_000);
 
   it('deletes the broker topic when the Topic is deleted', async () => {
-    await deleteTopic('orders');
-    await waitFor('the Topic to be gone', async () =>
-      (await getTopic('orders')) === undefined ? true : undefined,
-    );
+    await resources.delete(TOPIC_PLURAL, 'orders');
+    await resources.gone(TOPIC_PLURAL, 'orders');
     expect(await describeTopic('orders')).toBeUndefined();
   }, 30_000);
 
   it('leaves an unmanaged topic alone, and does not delete it with its Topic', async () => {
     await tributary.admin().createTopic({ name: 'legacy', partitions: 1, replicationFactor: 3 });
-    await createTopic('legacy', { cluster: 'demo', partitions: 5 }, { 'tributary.dev/managed': 'false' });
+    await resources.create(
+      'Topic',
+      'legacy',
+      { cluster: 'demo', partitions: 5 },
+      { 'tributary.dev/managed': 'false' },
+    );
     const topic = await waitReason('legacy', 'Unmanaged');
     expect(ready(topic)?.status).toBe('True');
     expect(topic.metadata.finalizers).toEqual(['tributary.dev/topic']);
     expect((await describeTopic('legacy'))!.partitions).toHaveLength(1);
-    await deleteTopic('legacy');
-    await waitFor('the Topic to be gone', async () =>
-      (await getTopic('legacy')) === undefined ? true : undefined,
-    );
+    await resources.delete(TOPIC_PLURAL, 'legacy');
+    await resources.gone(TOPIC_PLURAL, 'legacy');
     expect((await describeTopic('legacy'))!.partitions).toHaveLength(1);
   }, 30_000);
 
   it('reports ClusterNotFound for a Topic of a missing Cluster, which can still be deleted', async () => {
-    await createTopic('stray', { cluster: 'ghost', partitions: 1 });
+    await resources.create('Topic', 'stray', { cluster: 'ghost', partitions: 1 });
     const topic = await waitReason('stray', 'ClusterNotFound');
     expect(ready(topic)).toMatchObject({
       status: 'False',
       message: 'Cluster "ghost" does not exist in namespace default',
     });
-    await deleteTopic('stray');
-    await waitFor('the Topic to be gone', async () =>
-      (await getTopic('stray')) === undefined ? true : undefined,
-    );
+    await resources.delete(TOPIC_PLURAL, 'stray');
+    await resources.gone(TOPIC_PLURAL, 'stray');
     expect(await describeTopic('stray')).toBeUndefined();
   }, 30_000);
 
@@ -276,7 +214,7 @@ describe('operator: Topic', () => {
     expect(await operator.stop()).toBe(0);
     const names = Array.from({ length: 20 }, (_, i) => `batch-${String(i).padStart(2, '0')}`);
     for (const name of names)
-      await createTopic(name, { cluster: 'demo', partitions: 2, replicationFactor: 3 });
+      await resources.create('Topic', name, { cluster: 'demo', partitions: 2, replicationFactor: 3 });
     // One worker, so that the kill lands with most of the batch still to do.
     const first = await startOperator({
       kubeconfig: operatorKubeconfig,

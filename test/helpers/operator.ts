@@ -10,12 +10,16 @@ import { join } from 'node:path';
 import {
   ApiextensionsV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
   loadAllYaml,
+  PatchStrategy,
   RbacAuthorizationV1Api,
+  setHeaderOptions,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
+import { API_VERSION, type Condition, GROUP, VERSION } from '../../operator/api/v1alpha1.js';
 import { OPERATOR_CLUSTER_ROLE_RULES } from '../../operator/rbac.js';
 import { CLI_ENTRY, REPO_ROOT } from './broker-process.js';
 import { waitFor } from './cluster.js';
@@ -32,6 +36,70 @@ export function adminConfig(plane: KubeControlPlane): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(plane.kubeconfigPath);
   return kc;
+}
+
+/** Cluster and Topic objects of one namespace, as an admin sees them. */
+export class Resources {
+  private readonly api: CustomObjectsApi;
+
+  constructor(
+    kc: KubeConfig,
+    readonly namespace: string,
+  ) {
+    this.api = kc.makeApiClient(CustomObjectsApi);
+  }
+
+  private where(plural: string) {
+    return { group: GROUP, version: VERSION, namespace: this.namespace, plural };
+  }
+
+  async create<T>(
+    kind: 'Cluster' | 'Topic',
+    name: string,
+    spec: object,
+    annotations?: Record<string, string>,
+  ): Promise<T> {
+    return (await this.api.createNamespacedCustomObject({
+      ...this.where(`${kind.toLowerCase()}s`),
+      body: { apiVersion: API_VERSION, kind, metadata: { name, ...(annotations && { annotations }) }, spec },
+    })) as T;
+  }
+
+  /** The object, or undefined when it does not exist. */
+  async get<T>(plural: string, name: string): Promise<T | undefined> {
+    try {
+      return (await this.api.getNamespacedCustomObject({ ...this.where(plural), name })) as T;
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** A JSON merge patch (null removes a field). */
+  patch(plural: string, name: string, body: object): Promise<unknown> {
+    return this.api.patchNamespacedCustomObject(
+      { ...this.where(plural), name, body },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+
+  delete(plural: string, name: string): Promise<unknown> {
+    return this.api.deleteNamespacedCustomObject({ ...this.where(plural), name });
+  }
+
+  /** Resolves once the object is gone (its finalizers done). */
+  async gone(plural: string, name: string, timeoutMs = 20_000): Promise<void> {
+    await waitFor(
+      `${plural}/${name} to be gone`,
+      async () => ((await this.get(plural, name)) === undefined ? true : undefined),
+      timeoutMs,
+    );
+  }
+}
+
+/** The Ready condition of a Cluster or Topic. */
+export function readyOf(obj: { status?: { conditions?: Condition[] } } | undefined): Condition | undefined {
+  return obj?.status?.conditions?.find((c) => c.type === 'Ready');
 }
 
 /** Creates the Cluster and Topic CRDs and waits until both are served. */
