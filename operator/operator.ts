@@ -44,6 +44,7 @@ import { CONTROLLER_TOPIC, TopicReconciler } from './controllers/topic/topic-rec
 import { type Endpoints, serveEndpoints } from './endpoints.js';
 import { describeApiError } from './kube/api-error.js';
 import { Applier } from './kube/applier.js';
+import { EventRecorder } from './kube/event-recorder.js';
 import { Finalizers } from './kube/finalizers.js';
 import { Informer } from './kube/informer.js';
 import { LeaderElector } from './kube/leader-election.js';
@@ -93,7 +94,7 @@ export class Operator {
   constructor(
     private readonly options: OperatorOptions,
     private readonly log: Logger,
-    events: OperatorEvents,
+    hooks: OperatorEvents,
   ) {
     if (options.kubeconfig !== undefined) this.kubeConfig.loadFromFile(options.kubeconfig);
     else this.kubeConfig.loadFromDefault();
@@ -144,13 +145,15 @@ export class Operator {
       workers: options.workers,
       retry: { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs },
     };
+    const recorder = new EventRecorder(kc, 'tributary.dev/operator', options.identity, log);
     const clusterReconciler = new ClusterReconciler({
       clusters: this.clusters,
-      statefulSets: this.owned[0] as Informer<V1StatefulSet>,
+      statefulSets: this.ownedInformer<V1StatefulSet>('statefulsets'),
       applier: new Applier(kc),
       statuses: new StatusWriter(kc, GROUP, VERSION, CLUSTER_PLURAL, CLUSTER_KIND),
       brokers: this.brokers,
       addresses,
+      events: recorder,
       statusRefreshMs: options.statusRefreshMs,
       metrics: this.metrics,
       log: log.child({ controller: CONTROLLER_CLUSTER }),
@@ -162,6 +165,7 @@ export class Operator {
       statuses: new StatusWriter(kc, GROUP, VERSION, TOPIC_PLURAL, TOPIC_KIND),
       brokers: this.brokers,
       addresses,
+      events: recorder,
       metrics: this.metrics,
       log: log.child({ controller: CONTROLLER_TOPIC }),
     });
@@ -200,11 +204,18 @@ export class Operator {
         onStoppedLeading: () => {
           this.metrics.leader.set(0);
           this.log.error({ identity: options.identity }, 'lost the leader lease');
-          events.onLostLeadership();
+          hooks.onLostLeadership();
         },
         onError: (message) => this.log.warn({ identity: options.identity }, message),
       });
     }
+  }
+
+  private ownedInformer<T extends KubernetesObject>(
+    plural: (typeof OWNED_KINDS)[number]['plural'],
+  ): Informer<T> {
+    const i = OWNED_KINDS.findIndex((k) => k.plural === plural);
+    return this.owned[i] as unknown as Informer<T>;
   }
 
   /** Ports the endpoints listen on (after `start`). */

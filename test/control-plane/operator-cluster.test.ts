@@ -14,6 +14,7 @@ import { waitFor } from '../helpers/cluster.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
 import {
   adminConfig,
+  eventFor,
   installCrds,
   type OperatorProcess,
   operatorIdentity,
@@ -291,6 +292,9 @@ describe('operator: Cluster', () => {
       return readyCondition(c)?.reason === 'InvalidConfig' ? c : undefined;
     });
     expect(readyCondition(bad)?.message).toContain('replicaLagTimeMaxMS');
+    const event = await eventFor(kc, NS, 'Cluster', 'demo', 'InvalidConfig');
+    expect(event.type).toBe('Warning');
+    expect(event.note).toContain('replicaLagTimeMaxMS');
     expect(bad.status?.observedGeneration).toBe(bad.metadata.generation);
     expect((await core.readNamespacedConfigMap({ name: 'demo-config', namespace: NS })).data).toEqual(
       configBefore,

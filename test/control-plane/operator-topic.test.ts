@@ -6,6 +6,7 @@ import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
 import {
   adminConfig,
+  eventFor,
   installCrds,
   type OperatorProcess,
   operatorIdentity,
@@ -136,6 +137,8 @@ describe('operator: Topic', () => {
       status: 'True',
       message: 'topic orders has 3 partitions and replication factor 3',
     });
+    const created = await eventFor(kc, NS, 'Topic', 'orders', 'TopicCreated');
+    expect(created).toMatchObject({ type: 'Normal', note: 'created broker topic orders with 3 partitions' });
   }, 30_000);
 
   it('brings partition increases and config changes to the brokers', async () => {
@@ -169,6 +172,7 @@ describe('operator: Topic', () => {
     expect(ready(bad)?.status).toBe('False');
     expect(ready(bad)?.message).toContain('max.message.bytes');
     expect((await describeTopic('orders'))!.configs['max.message.bytes']).toBe('2097152');
+    expect((await eventFor(kc, NS, 'Topic', 'orders', 'InvalidConfig')).type).toBe('Warning');
     await patchTopic('orders', { spec: { config: { additional: null } } });
     await waitReason('orders', 'Created');
     expect((await describeTopic('orders'))!.configs['max.message.bytes']).toBeUndefined();

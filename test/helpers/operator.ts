@@ -11,6 +11,7 @@ import {
   ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  EventsV1Api,
   KubeConfig,
   KubernetesObjectApi,
   loadAllYaml,
@@ -95,6 +96,20 @@ export class Resources {
       timeoutMs,
     );
   }
+}
+
+/** Resolves with the Event about `kind` `name` in `namespace` with `reason`, once the operator recorded it. */
+export function eventFor(kc: KubeConfig, namespace: string, kind: string, name: string, reason: string) {
+  const events = kc.makeApiClient(EventsV1Api);
+  return waitFor(`a ${reason} Event about ${kind} ${name}`, async () =>
+    (await events.listNamespacedEvent({ namespace })).items.find(
+      (e) =>
+        e.regarding?.kind === kind &&
+        e.regarding.name === name &&
+        e.reason === reason &&
+        e.reportingController === 'tributary.dev/operator',
+    ),
+  );
 }
 
 /** The Ready condition of a Cluster or Topic. */

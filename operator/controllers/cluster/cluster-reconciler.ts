@@ -19,17 +19,18 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { reasonOf, TributaryError } from '../../../client/index.js';
-import type { Cluster } from '../../api/v1alpha1.js';
+import { API_VERSION, CLUSTER_KIND, type Cluster } from '../../api/v1alpha1.js';
 import { describeApiError, isNotFound } from '../../kube/api-error.js';
 import type { Applier } from '../../kube/applier.js';
+import type { EventRecorder } from '../../kube/event-recorder.js';
 import type { Informer } from '../../kube/informer.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
 import { DATA_VOLUME } from '../../planning/broker-statefulset.js';
 import { type ClusterStep, type ObservedStatefulSet, planCluster } from '../../planning/cluster-plan.js';
-import { clusterStatus } from '../../planning/cluster-status.js';
-import { conditionTime } from '../../planning/conditions.js';
+import { CONDITION_READY, clusterStatus } from '../../planning/cluster-status.js';
+import { conditionTime, findCondition } from '../../planning/conditions.js';
 import type { BrokerAddresses } from '../broker-addresses.js';
 import type { BrokerClients } from '../broker-clients.js';
 import { errorText, splitKey } from '../controller.js';
@@ -43,6 +44,7 @@ export interface ClusterReconcilerDeps {
   statuses: StatusWriter;
   brokers: BrokerClients;
   addresses: BrokerAddresses;
+  events: EventRecorder;
   statusRefreshMs: number;
   metrics: OperatorMetrics;
   log: Logger;
@@ -98,6 +100,17 @@ export class ClusterReconciler {
     try {
       if (await this.deps.statuses.write(cluster, status)) {
         this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_CLUSTER });
+        const before = findCondition(cluster.status?.conditions, CONDITION_READY);
+        const after = findCondition(status.conditions, CONDITION_READY);
+        if (after !== undefined && (before?.status !== after.status || before.reason !== after.reason)) {
+          this.deps.events.record(
+            { apiVersion: API_VERSION, kind: CLUSTER_KIND, metadata: cluster.metadata },
+            after.status === 'True' ? 'Normal' : 'Warning',
+            after.reason,
+            'Reconcile',
+            after.message,
+          );
+        }
       }
     } catch (err) {
       if (isNotFound(err)) return undefined;

@@ -19,14 +19,15 @@
  */
 import type { Logger } from 'pino';
 import { type Admin, reasonOf, TributaryError } from '../../../client/index.js';
-import type { Cluster, Topic } from '../../api/v1alpha1.js';
+import { API_VERSION, type Cluster, TOPIC_KIND, type Topic } from '../../api/v1alpha1.js';
 import { describeApiError, isConflict, isNotFound } from '../../kube/api-error.js';
+import type { EventRecorder, EventType } from '../../kube/event-recorder.js';
 import { Finalizers } from '../../kube/finalizers.js';
 import type { Informer } from '../../kube/informer.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
-import { conditionTime } from '../../planning/conditions.js';
+import { conditionTime, findCondition } from '../../planning/conditions.js';
 import { ANNOTATION_MANAGED, TOPIC_FINALIZER } from '../../planning/labels.js';
 import {
   brokerTopicName,
@@ -36,7 +37,7 @@ import {
   planTopic,
   type TopicAction,
 } from '../../planning/topic-plan.js';
-import { type TopicOutcome, topicStatus } from '../../planning/topic-status.js';
+import { CONDITION_READY, type TopicOutcome, topicStatus } from '../../planning/topic-status.js';
 import type { BrokerAddresses } from '../broker-addresses.js';
 import type { BrokerClients } from '../broker-clients.js';
 import { errorText, splitKey } from '../controller.js';
@@ -61,6 +62,7 @@ export interface TopicReconcilerDeps {
   statuses: StatusWriter;
   brokers: BrokerClients;
   addresses: BrokerAddresses;
+  events: EventRecorder;
   metrics: OperatorMetrics;
   log: Logger;
 }
@@ -161,7 +163,7 @@ export class TopicReconciler {
       observed = await this.observe(admin, desired.topic.name);
       const plan = planTopic(desired.topic, observed);
       if (plan.actions.length > 0) {
-        await this.act(admin, desired.topic, plan.actions);
+        await this.act(topic, admin, desired.topic, plan.actions);
         observed = await this.observe(admin, desired.topic.name);
       }
       if (observed === null) {
@@ -217,6 +219,7 @@ export class TopicReconciler {
           { topic: `${namespace}/${topic.metadata.name}`, brokerTopic: brokerName },
           'broker topic deleted',
         );
+        this.event(topic, 'Normal', 'TopicDeleted', 'Delete', `deleted broker topic ${brokerName}`);
       } catch (err) {
         if (!(err instanceof TributaryError && reasonOf(err) === 'UNKNOWN_TOPIC')) {
           const failure = brokerFailure('delete', err);
@@ -249,7 +252,12 @@ export class TopicReconciler {
     }
   }
 
-  private async act(admin: Admin, desired: DesiredTopic, actions: TopicAction[]): Promise<void> {
+  private async act(
+    topic: Topic,
+    admin: Admin,
+    desired: DesiredTopic,
+    actions: TopicAction[],
+  ): Promise<void> {
     for (const action of actions) {
       try {
         switch (action.kind) {
@@ -261,10 +269,24 @@ export class TopicReconciler {
               configs: desired.configs,
             });
             this.deps.log.info({ brokerTopic: desired.name }, 'broker topic created');
+            this.event(
+              topic,
+              'Normal',
+              'TopicCreated',
+              'Create',
+              `created broker topic ${desired.name} with ${desired.partitions} partitions`,
+            );
             break;
           case 'addPartitions':
             await admin.createPartition(desired.name, action.count);
             this.deps.log.info({ brokerTopic: desired.name, partitions: action.count }, 'partitions added');
+            this.event(
+              topic,
+              'Normal',
+              'PartitionsAdded',
+              'Update',
+              `broker topic ${desired.name} now has ${action.count} partitions`,
+            );
             break;
           case 'alterConfigs':
             await admin.alterConfig(desired.name, action.changes);
@@ -313,11 +335,32 @@ export class TopicReconciler {
       );
   }
 
+  private event(topic: Topic, type: EventType, reason: string, action: string, note: string): void {
+    this.deps.events.record(
+      { apiVersion: API_VERSION, kind: TOPIC_KIND, metadata: topic.metadata },
+      type,
+      reason,
+      action,
+      note,
+    );
+  }
+
   private async writeStatus(topic: Topic, outcome: TopicOutcome): Promise<void> {
     const status = topicStatus(topic, outcome, conditionTime());
     try {
       if (await this.deps.statuses.write(topic, status)) {
         this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_TOPIC });
+        const before = findCondition(topic.status?.conditions, CONDITION_READY);
+        const after = findCondition(status.conditions, CONDITION_READY);
+        if (after !== undefined && (before?.status !== after.status || before.reason !== after.reason)) {
+          this.event(
+            topic,
+            after.status === 'True' ? 'Normal' : 'Warning',
+            after.reason,
+            'Reconcile',
+            after.message,
+          );
+        }
       }
     } catch (err) {
       if (isNotFound(err)) return; // deleted meanwhile
