@@ -542,7 +542,8 @@ export class Consumer implements AsyncIterable<Record> {
         yield record;
       }
     } finally {
-      // Leaving the loop (break) means the body finished with the last record: it counts as processed.
+      // Leaving the loop (break, return, or a throw, which cannot be told apart here) counts the last
+      // record as processed, as records returned by Kafka's poll count as consumed. `run` does not.
       void this.safePoint()?.catch(() => {});
     }
   }
@@ -696,6 +697,33 @@ export class Consumer implements AsyncIterable<Record> {
       failed: (reasonName, brokerId) => this.failed(reasonName, topic, brokerId),
       onRecords: (records, bytes) => this.received(key, records, bytes),
       onError: (error) => {
+        // A group's committed offset outside the log (retention moved past it, or the log was
+        // truncated): start again where the reset policy says, as Kafka's auto.offset.reset does.
+        if (
+          this.membership !== undefined &&
+          error.reason === 'OFFSET_OUT_OF_RANGE' &&
+          this.resetPolicy !== 'none'
+        ) {
+          const policy = this.resetPolicy;
+          void this.offset(topic, partition, policy).then(
+            (offset) => {
+              const a = this.assigned.get(key);
+              if (a === undefined || a.stream !== stream) return;
+              this.buffer.drop(key);
+              a.position = offset;
+              a.processed = offset;
+              stream.start(offset);
+            },
+            (err: unknown) => {
+              this.errors.push({
+                key,
+                error: err instanceof TributaryClientError ? err : fromServiceError(err),
+              });
+              this.buffer.wake();
+            },
+          );
+          return;
+        }
         this.errors.push({ key, error });
         this.buffer.wake();
       },

@@ -58,8 +58,17 @@ export interface MembershipOptions {
 }
 
 const FENCED = new Set(['UNKNOWN_MEMBER_ID', 'FENCED_MEMBER_EPOCH']);
+/** Failures no retry can mend: the membership stops and the application sees the error. */
+const FATAL = new Set([
+  'INVALID_REQUEST',
+  'INVALID_GROUP_ID',
+  'INVALID_TOPIC_NAME',
+  'GROUP_MAX_SIZE_REACHED',
+]);
 const RETRY_BACKOFF_MS_MAX = 5000;
 const DEFAULT_HEARTBEAT_MS = 3000;
+/** Longest `leave()` waits for the last commit and the leave heartbeat. */
+const LEAVE_TIMEOUT_MS = 30_000;
 
 export class GroupMembership {
   readonly memberId = randomUUID();
@@ -71,12 +80,23 @@ export class GroupMembership {
   private revoking: TopicPartition[] = [];
   /** Keys of partitions queued for or in revocation (a heartbeat during a revocation must not queue them again). */
   private readonly revokingKeys = new Set<string>();
-  private work: Promise<void> | undefined;
+  /**
+   * Assignment changes (starting partitions, revoking them, listeners) run one after another on this
+   * chain, apart from the heartbeat loop: a slow listener never delays a heartbeat.
+   */
+  private chain: Promise<void> = Promise.resolve();
+  private revokeQueued: Promise<void> | undefined;
+  /** Bumped when the member is fenced: work started before must not touch what came after. */
+  private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
   private stopped = false;
+  private joinSent = false;
+  private inListener = false;
   private loop: Promise<void> | undefined;
   private failures = 0;
+  private confirmNow = false;
+  private leaving: Promise<void> | undefined;
 
   constructor(
     private readonly groups: Groups,
@@ -98,23 +118,39 @@ export class GroupMembership {
 
   /**
    * Revokes what the coordinator took away (call at a safe point: no record in the application's hands).
-   * Concurrent callers share one run.
+   * Resolves once the revocation (and any assignment work queued before it) is done.
    */
   runPendingWork(): Promise<void> {
-    if (this.revoking.length === 0) return this.work ?? Promise.resolve();
-    this.work ??= this.revoke().finally(() => {
-      this.work = undefined;
+    if (this.revoking.length === 0) return this.revokeQueued ?? Promise.resolve();
+    this.revokeQueued ??= this.enqueue(() => this.revoke()).finally(() => {
+      this.revokeQueued = undefined;
     });
-    return this.work;
+    return this.revokeQueued;
   }
 
-  /** Leaves the group: revokes and commits everything, then tells the coordinator (best effort). */
-  async leave(): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * Leaves the group: revokes and commits everything, then tells the coordinator (best effort, bounded).
+   * From inside a rebalance listener it cannot wait for itself: it stops the membership and leaves once
+   * the listener returns.
+   */
+  leave(): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    if (this.leaving === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, LEAVE_TIMEOUT_MS);
+      });
+      this.leaving = Promise.race([this.leaveSteps(), deadline])
+        .catch(() => {})
+        .finally(() => clearTimeout(timer));
+    }
+    return this.inListener ? Promise.resolve() : this.leaving;
+  }
+
+  private async leaveSteps(): Promise<void> {
     await this.loop?.catch(() => {});
-    await this.work?.catch(() => {});
+    await this.chain.catch(() => {});
     const all = [...this.owned.values()];
     if (all.length > 0 && this.epoch > 0) {
       this.host.stopDelivery(all);
@@ -123,25 +159,31 @@ export class GroupMembership {
     }
     this.host.drop(all);
     this.owned.clear();
-    if (this.epoch > 0) {
-      await this.groups
-        .heartbeat(this.options.groupId, this.request(this.options.instanceId === '' ? -1 : -2))
-        .catch(() => {});
+    if (this.joinSent) {
+      this.joinSent = false;
+      // Epoch -1 even when no answer came back yet: the coordinator forgets a member it knows, and
+      // ignores one it does not.
+      const leaveEpoch = this.options.instanceId !== '' && this.epoch > 0 ? -2 : -1;
+      await this.groups.heartbeat(this.options.groupId, this.request(leaveEpoch)).catch(() => {});
     }
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch(() => {});
+    return run;
   }
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      let delayMs = this.intervalMs;
+      let delayMs: number;
       try {
         await this.heartbeat();
         this.failures = 0;
-        if (this.revoking.length > 0 && this.host.idle()) await this.runPendingWork();
+        if (this.revoking.length > 0 && this.host.idle()) void this.runPendingWork().catch(() => {});
         // A finished revocation is confirmed at once, so the coordinator can hand the partitions on.
-        if (this.confirmNow) {
-          this.confirmNow = false;
-          delayMs = 0;
-        }
+        delayMs = this.confirmNow ? 0 : this.intervalMs;
+        this.confirmNow = false;
       } catch (err) {
         const error =
           err instanceof TributaryClientError ? err : new TributaryClientError('INTERNAL', String(err));
@@ -149,13 +191,16 @@ export class GroupMembership {
         if (FENCED.has(reason)) {
           await this.lose();
           delayMs = 0;
-        } else if (error.retriable) {
-          this.failures++;
-          delayMs = Math.min(RETRY_BACKOFF_MS_MAX, 100 * 2 ** Math.min(this.failures, 6));
-        } else {
+        } else if (FATAL.has(reason)) {
+          await this.lose();
           this.host.fail(error);
           this.stopped = true;
           return;
+        } else {
+          // Everything else is retried with backoff: a coordinator moving, the transport, a static
+          // instance id still held by our predecessor (until its session ends).
+          this.failures++;
+          delayMs = Math.min(RETRY_BACKOFF_MS_MAX, 100 * 2 ** Math.min(this.failures, 6));
         }
       }
       if (this.stopped) return;
@@ -168,12 +213,16 @@ export class GroupMembership {
     }
   }
 
-  private confirmNow = false;
-
   private request(epoch: number) {
     const byTopic = new Map<string, number[]>();
-    for (const tp of this.owned.values())
-      byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    for (const tp of this.owned.values()) {
+      let list = byTopic.get(tp.topic);
+      if (list === undefined) {
+        list = [];
+        byTopic.set(tp.topic, list);
+      }
+      list.push(tp.partition);
+    }
     return {
       memberId: this.memberId,
       memberEpoch: epoch,
@@ -186,10 +235,13 @@ export class GroupMembership {
   }
 
   private async heartbeat(): Promise<void> {
+    if (this.epoch === 0) this.joinSent = true;
+    const generation = this.generation;
     const answer = await this.groups.heartbeat(this.options.groupId, this.request(this.epoch));
-    if (this.stopped) return;
+    if (generation !== this.generation) return;
     this.epoch = answer.memberEpoch;
     if (answer.heartbeatIntervalMs > 0) this.intervalMs = answer.heartbeatIntervalMs;
+    if (this.stopped) return;
     const target = new Set<string>();
     const added: TopicPartition[] = [];
     for (const t of answer.assignment) {
@@ -205,18 +257,32 @@ export class GroupMembership {
       this.revoking.push(tp);
     }
     if (added.length > 0) {
-      await this.host.startFromCommitted(added);
       for (const tp of added) this.owned.set(`${tp.topic}\u0000${tp.partition}`, tp);
-      await this.callListener('onPartitionsAssigned', added);
+      void this.enqueue(async () => {
+        if (generation !== this.generation || this.stopped) return;
+        try {
+          await this.host.startFromCommitted(added);
+        } catch (err) {
+          this.host.fail(
+            err instanceof TributaryClientError ? err : new TributaryClientError('INTERNAL', String(err)),
+          );
+          return;
+        }
+        await this.callListener('onPartitionsAssigned', added);
+      }).catch(() => {});
     }
   }
 
   private async revoke(): Promise<void> {
+    const generation = this.generation;
     const revoking = this.revoking;
     this.revoking = [];
+    if (revoking.length === 0) return;
     this.host.stopDelivery(revoking);
     await this.callListener('onPartitionsRevoked', revoking);
     await this.host.commitRevoked(revoking, this.member).catch(() => {});
+    // Fenced meanwhile: `lose` already dropped everything, and what is owned now came after.
+    if (generation !== this.generation) return;
     this.host.drop(revoking);
     for (const tp of revoking) {
       const key = `${tp.topic}\u0000${tp.partition}`;
@@ -229,6 +295,7 @@ export class GroupMembership {
 
   /** Fenced: everything goes without a commit, and the member joins again with epoch 0. */
   private async lose(): Promise<void> {
+    this.generation++;
     const all = [...this.owned.values()];
     this.revoking = [];
     this.revokingKeys.clear();
@@ -244,6 +311,7 @@ export class GroupMembership {
   ): Promise<void> {
     const fn = this.options.listener[which];
     if (fn === undefined) return;
+    this.inListener = true;
     try {
       await fn.call(this.options.listener, partitions);
     } catch (err) {
@@ -253,6 +321,8 @@ export class GroupMembership {
           cause: err,
         }),
       );
+    } finally {
+      this.inListener = false;
     }
   }
 }

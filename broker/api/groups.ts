@@ -10,6 +10,7 @@ import type { FetchOffsetsResponse } from '../../proto/generated/tributary/v1/Fe
 import type { FindCoordinatorResponse } from '../../proto/generated/tributary/v1/FindCoordinatorResponse.js';
 import type { GroupServiceHandlers } from '../../proto/generated/tributary/v1/GroupService.js';
 import { validateTopicName } from '../../proto/names.js';
+import { OWNED_PARTITIONS_MAX } from '../groups/consumer-group.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { ApiContext } from './context.js';
 import { parseOffset, toWireError } from './errors.js';
@@ -61,22 +62,25 @@ export function groupHandlers(api: ApiContext, coordinator: GroupCoordinator): G
   };
 }
 
-/** Partition lists in a heartbeat: at most this many entries in all (limits on everything). */
-const HEARTBEAT_PARTITIONS_MAX = 100_000;
-
 async function heartbeat(
   coordinator: GroupCoordinator,
   req: ConsumerGroupHeartbeatRequest__Output,
 ): Promise<ConsumerGroupHeartbeatResponse> {
-  const owned = new Map<string, number[]>();
+  // Count before building anything: the request's size alone must not cost quadratic time.
   let count = 0;
+  for (const t of req.owned_partitions) count += t.partitions.length;
+  if (count > OWNED_PARTITIONS_MAX || req.owned_partitions.length > OWNED_PARTITIONS_MAX) {
+    throw new TributaryError('INVALID_REQUEST', `at most ${OWNED_PARTITIONS_MAX} owned partitions`);
+  }
+  const owned = new Map<string, number[]>();
   for (const t of req.owned_partitions) {
     validateTopicName(t.topic);
-    count += t.partitions.length;
-    owned.set(t.topic, [...(owned.get(t.topic) ?? []), ...t.partitions]);
-  }
-  if (count > HEARTBEAT_PARTITIONS_MAX) {
-    throw new TributaryError('INVALID_REQUEST', `at most ${HEARTBEAT_PARTITIONS_MAX} owned partitions`);
+    let list = owned.get(t.topic);
+    if (list === undefined) {
+      list = [];
+      owned.set(t.topic, list);
+    }
+    for (const p of t.partitions) list.push(p);
   }
   for (const topic of req.subscribed_topics) validateTopicName(topic);
   const result = await coordinator.heartbeat(req.group_id, {

@@ -46,15 +46,17 @@ describe('ConsumerGroup', () => {
     expect(g.describe().state).toBe('reconciling');
     // b still gets nothing while a has not confirmed; a may still commit what it is revoking.
     expect(parts(g.heartbeat(hb('b', 2), 3, lookup))).toEqual([]);
-    g.validateCommit('a', 1, 't', 3);
+    g.validateCommit('a', 1, [{ topic: 't', partition: 3 }]);
     // a confirms: it reaches epoch 2; then b receives the released partitions.
     const a3 = g.heartbeat(hb('a', 1, [0, 1]), 4, lookup);
     expect(a3.memberEpoch).toBe(2);
     expect(parts(g.heartbeat(hb('b', 2), 5, lookup))).toEqual([2, 3]);
     expect(g.describe().state).toBe('stable');
     // a can no longer commit a partition it gave away.
-    expect(thrownReason(() => g.validateCommit('a', 2, 't', 3))).toBe('STALE_MEMBER_EPOCH');
-    g.validateCommit('b', 2, 't', 3);
+    expect(thrownReason(() => g.validateCommit('a', 2, [{ topic: 't', partition: 3 }]))).toBe(
+      'STALE_MEMBER_EPOCH',
+    );
+    g.validateCommit('b', 2, [{ topic: 't', partition: 3 }]);
   });
 
   it('fences old epochs and unknown members, and refuses admin commits while members are active', () => {
@@ -66,8 +68,12 @@ describe('ConsumerGroup', () => {
     g.heartbeat(hb('a', 1, [0]), 0, lookup); // a is at epoch 2 now
     expect(thrownReason(() => g.heartbeat(hb('a', 0 + 7, [0]), 0, lookup))).toBe('FENCED_MEMBER_EPOCH');
     expect(thrownReason(() => g.heartbeat(hb('zombie', 3), 0, lookup))).toBe('UNKNOWN_MEMBER_ID');
-    expect(thrownReason(() => g.validateCommit('zombie', 3, 't', 0))).toBe('UNKNOWN_MEMBER_ID');
-    expect(thrownReason(() => g.validateCommit('', -1, 't', 0))).toBe('NON_EMPTY_GROUP');
+    expect(thrownReason(() => g.validateCommit('zombie', 3, [{ topic: 't', partition: 0 }]))).toBe(
+      'UNKNOWN_MEMBER_ID',
+    );
+    expect(thrownReason(() => g.validateCommit('', -1, [{ topic: 't', partition: 0 }]))).toBe(
+      'NON_EMPTY_GROUP',
+    );
     expect(thrownReason(() => g.assertEmpty('delete'))).toBe('NON_EMPTY_GROUP');
     g.heartbeat(hb('c', 0), 0, lookup);
     expect(thrownReason(() => g.heartbeat(hb('d', 0), 0, lookup))).toBe('GROUP_MAX_SIZE_REACHED');
@@ -119,6 +125,44 @@ describe('ConsumerGroup', () => {
     const r = g.heartbeat(hb('a', 1, [0, 1]), 0, lookup);
     expect(r.memberEpoch).toBe(2);
     expect(parts(r)).toEqual([0, 1, 2]);
+  });
+
+  it('assigns a topic created after the members subscribed to it', () => {
+    partitions = 2;
+    let exists = false;
+    const late: TopicLookup = (name) => (exists ? lookup(name) : undefined);
+    const g = new ConsumerGroup('g', 0, settings);
+    expect(parts(g.heartbeat(hb('a', 0), 0, late))).toEqual([]);
+    exists = true;
+    const r = g.heartbeat(hb('a', 1), 1, late);
+    expect(r.memberEpoch).toBe(2);
+    expect(parts(r)).toEqual([0, 1]);
+  });
+
+  it('after a coordinator failover, takes members back with what they own and hands out nothing unclaimed', () => {
+    partitions = 4;
+    // The new coordinator knows only the persisted epoch ceiling (10) and that the group had members.
+    const g = new ConsumerGroup('g', 10, settings, 5000);
+    const a = g.heartbeat(hb('a', 7, [0, 1]), 0, lookup);
+    expect(parts(a)).toEqual([0, 1]);
+    expect(g.describe(1).state).toBe('recovering');
+    // b comes back too; nobody has claimed 2 and 3 yet: they wait for their owner or the window's end.
+    const b = g.heartbeat(hb('b', 7, [2]), 10, lookup);
+    expect(parts(b)).toEqual([2]);
+    expect(b.memberEpoch).toBeGreaterThan(10);
+    // A zombie with an older epoch claiming a's partition is fenced; a newer claim fences the holder.
+    expect(thrownReason(() => g.heartbeat(hb('z', 5, [0]), 20, lookup))).toBe('FENCED_MEMBER_EPOCH');
+    // After the window, partition 3 (its owner never came back) is handed out, with new epochs above 10.
+    const after = g.heartbeat(hb('a', 7, [0, 1]), 6000, lookup);
+    const afterB = g.heartbeat(hb('b', 7, [2]), 6001, lookup);
+    const again = g.heartbeat(hb('a', after.memberEpoch, parts(after)), 6002, lookup);
+    expect(again.memberEpoch).toBeGreaterThan(10);
+    expect(
+      [
+        ...parts(again),
+        ...parts(g.heartbeat(hb('b', afterB.memberEpoch, parts(afterB)), 6003, lookup)),
+      ].sort(),
+    ).toEqual([0, 1, 2, 3]);
   });
 
   it('validates heartbeats', () => {

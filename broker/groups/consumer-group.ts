@@ -29,6 +29,13 @@ import {
  * Static membership. A member with an instance id that leaves with epoch -2 (a restart) keeps its
  * assignment until the session timeout; a new member with the same instance id takes the place over,
  * epoch and partitions included, with no rebalance.
+ *
+ * Recovery after a coordinator failover. Members live in the coordinator's memory only. A new coordinator
+ * of a group that had members opens a recovery window of one session timeout: a member it does not know
+ * that heartbeats with an epoch above 0 is taken back with the partitions it reports owning (a claim
+ * already taken by a member with a higher epoch fences the claimer; a lower one is fenced itself), and
+ * no partition is handed out that nobody claimed until the window ends, since its owner may still be on
+ * its way back. Revocations go on meanwhile. So a failover never gives one partition to two members.
  */
 
 export const LEAVE_EPOCH = -1;
@@ -87,7 +94,7 @@ interface Member {
   leftAtMs: number | undefined;
 }
 
-export type GroupState = 'empty' | 'assigning' | 'reconciling' | 'stable';
+export type GroupState = 'empty' | 'recovering' | 'assigning' | 'reconciling' | 'stable';
 
 export interface MemberDescription {
   memberId: string;
@@ -115,15 +122,23 @@ export class ConsumerGroup {
   private target: GroupAssignment = new Map();
   private targetEpoch: number;
   /** Partition counts of the subscribed topics at the last assignment, to notice added partitions. */
-  private topicsFingerprint = '';
+  private topicsFingerprint: string | undefined;
 
   constructor(
     readonly groupId: string,
     /** The last persisted group epoch (0 for a new group). */
     private groupEpoch: number,
     private readonly settings: GroupSettings,
+    /** Set after a coordinator failover for a group that had members: the end of its recovery window. */
+    private recoveringUntilMs: number | undefined = undefined,
   ) {
     this.targetEpoch = groupEpoch;
+  }
+
+  private recovering(nowMs: number): boolean {
+    if (this.recoveringUntilMs !== undefined && nowMs >= this.recoveringUntilMs)
+      this.recoveringUntilMs = undefined;
+    return this.recoveringUntilMs !== undefined;
   }
 
   get epoch(): number {
@@ -158,6 +173,7 @@ export class ConsumerGroup {
     if (req.memberEpoch === 0) {
       member = this.join(req, member, nowMs);
     } else {
+      if (member === undefined && this.recovering(nowMs)) member = this.adopt(req, nowMs);
       if (member === undefined || member.leftAtMs !== undefined) {
         throw new TributaryError(
           'UNKNOWN_MEMBER_ID',
@@ -189,7 +205,7 @@ export class ConsumerGroup {
     member.lastHeartbeatMs = nowMs;
 
     this.maybeReassign(lookup);
-    this.reconcile(member, req.owned, nowMs);
+    this.reconcile(member, req.owned, nowMs, this.recovering(nowMs));
     return {
       memberId: member.memberId,
       memberEpoch: member.memberEpoch,
@@ -221,7 +237,11 @@ export class ConsumerGroup {
    * Checks that a commit comes from the partition's owner. With no member id (an admin or a consumer that
    * is not a member), only an empty group accepts commits.
    */
-  validateCommit(memberId: string, memberEpoch: number, topic: string, partition: number): void {
+  validateCommit(
+    memberId: string,
+    memberEpoch: number,
+    partitions: ReadonlyArray<{ topic: string; partition: number }>,
+  ): void {
     if (memberId === '') {
       if (this.members.size > 0) {
         throw new TributaryError(
@@ -238,13 +258,17 @@ export class ConsumerGroup {
         `member ${memberId} is not in group ${JSON.stringify(this.groupId)}; its commit is refused`,
       );
     }
-    const owns =
-      (m.assigned.get(topic)?.includes(partition) ?? false) ||
-      (m.pendingRevocation.get(topic)?.includes(partition) ?? false);
-    if ((memberEpoch !== m.memberEpoch && memberEpoch !== m.previousEpoch) || !owns) {
+    const owned = new Set<string>();
+    for (const map of [m.assigned, m.pendingRevocation]) {
+      for (const [topic, ps] of map) for (const p of ps) owned.add(`${topic}\u0000${p}`);
+    }
+    const stale = memberEpoch !== m.memberEpoch && memberEpoch !== m.previousEpoch;
+    const notOwned = partitions.find((tp) => !owned.has(`${tp.topic}\u0000${tp.partition}`));
+    if (stale || notOwned !== undefined) {
+      const what = notOwned === undefined ? 'its partitions' : `${notOwned.topic}/${notOwned.partition}`;
       throw new TributaryError(
         'STALE_MEMBER_EPOCH',
-        `member ${memberId} at epoch ${memberEpoch} does not own ${topic}/${partition} (member epoch ${m.memberEpoch}); the commit is refused`,
+        `member ${memberId} at epoch ${memberEpoch} does not own ${what} (member epoch ${m.memberEpoch}); the commit is refused`,
       );
     }
   }
@@ -259,7 +283,7 @@ export class ConsumerGroup {
     }
   }
 
-  describe(): GroupDescription {
+  describe(nowMs: number = Date.now()): GroupDescription {
     const members = [...this.members.values()]
       .sort((a, b) => (a.memberId < b.memberId ? -1 : 1))
       .map((m) => ({
@@ -275,21 +299,86 @@ export class ConsumerGroup {
       }));
     return {
       groupId: this.groupId,
-      state: this.state(),
+      state: this.state(nowMs),
       groupEpoch: this.groupEpoch,
       targetEpoch: this.targetEpoch,
       members,
     };
   }
 
-  private state(): GroupState {
+  private state(nowMs: number): GroupState {
     if (this.members.size === 0) return 'empty';
+    if (this.recovering(nowMs)) return 'recovering';
     if (this.targetEpoch < this.groupEpoch) return 'assigning';
     for (const m of this.members.values()) {
       if (m.memberEpoch !== this.targetEpoch || m.pendingRevocation.size > 0) return 'reconciling';
       if (!sameAssignment(m.assigned, this.target.get(m.memberId) ?? new Map())) return 'reconciling';
     }
     return 'stable';
+  }
+
+  /**
+   * Takes back a member the previous coordinator knew (recovery window): with its epoch and the partitions
+   * it owns. Conflicting claims go to the higher epoch; the lower one is fenced.
+   */
+  private adopt(req: HeartbeatRequest, nowMs: number): Member {
+    validateOwnedCount(req.owned);
+    const claims = new Map<string, number[]>();
+    for (const [topic, partitions] of req.owned)
+      claims.set(
+        topic,
+        [...new Set(partitions)].sort((a, b) => a - b),
+      );
+    let holders = this.holders();
+    for (const [topic, partitions] of claims) {
+      for (const p of partitions) {
+        const holder = holders.get(`${topic}\u0000${p}`);
+        if (holder === undefined) continue;
+        const other = this.members.get(holder)!;
+        if (other.memberEpoch >= req.memberEpoch) {
+          throw new TributaryError(
+            'FENCED_MEMBER_EPOCH',
+            `member ${req.memberId} (epoch ${req.memberEpoch}) claims ${topic}/${p}, owned by a member at epoch ${other.memberEpoch}; drop every partition and rejoin`,
+          );
+        }
+        this.remove(other);
+        holders = this.holders();
+      }
+    }
+    if (req.instanceId !== '') {
+      const holderId = this.byInstance.get(req.instanceId);
+      if (holderId !== undefined && holderId !== req.memberId) {
+        throw new TributaryError(
+          'UNRELEASED_INSTANCE_ID',
+          `instance id ${req.instanceId} is held by member ${holderId} of group ${JSON.stringify(this.groupId)}`,
+        );
+      }
+    }
+    if (this.members.size >= this.settings.maxSize) {
+      throw new TributaryError(
+        'GROUP_MAX_SIZE_REACHED',
+        `group ${JSON.stringify(this.groupId)} has the most members allowed (${this.settings.maxSize}, groupMaxSize)`,
+      );
+    }
+    const member: Member = {
+      memberId: req.memberId,
+      instanceId: req.instanceId,
+      rack: req.rack,
+      topics: [...new Set(req.subscribedTopics)].sort(),
+      memberEpoch: req.memberEpoch,
+      previousEpoch: req.memberEpoch,
+      assigned: claims,
+      pendingRevocation: new Map(),
+      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+      revocationDeadlineMs: undefined,
+      lastHeartbeatMs: nowMs,
+      leftAtMs: undefined,
+    };
+    this.members.set(member.memberId, member);
+    if (req.instanceId !== '') this.byInstance.set(req.instanceId, member.memberId);
+    // Epochs handed out before the failover stay below every new one.
+    this.groupEpoch = Math.max(this.groupEpoch, req.memberEpoch) + 1;
+    return member;
   }
 
   private join(req: HeartbeatRequest, known: Member | undefined, nowMs: number): Member {
@@ -366,7 +455,8 @@ export class ConsumerGroup {
     const topics = subscribed.map(lookup).filter((t): t is AssignorTopic => t !== undefined);
     const fingerprint = topics.map((t) => `${t.name}:${t.partitionRacks.length}`).join(',');
     if (fingerprint !== this.topicsFingerprint) {
-      if (this.topicsFingerprint !== '') this.groupEpoch++;
+      // A subscribed topic appeared, grew or went away (the first look only records what is there).
+      if (this.topicsFingerprint !== undefined) this.groupEpoch++;
       this.topicsFingerprint = fingerprint;
     }
     if (this.targetEpoch === this.groupEpoch && this.target.size === this.members.size) return;
@@ -380,10 +470,16 @@ export class ConsumerGroup {
   }
 
   /** Moves one member toward its target, revoking before assigning (see the class comment). */
-  private reconcile(m: Member, owned: ReadonlyMap<string, readonly number[]>, nowMs: number): void {
+  private reconcile(
+    m: Member,
+    owned: ReadonlyMap<string, readonly number[]>,
+    nowMs: number,
+    recovering: boolean,
+  ): void {
     // Revocations the member confirmed: it no longer owns them.
     for (const [topic, partitions] of m.pendingRevocation) {
-      const still = partitions.filter((p) => owned.get(topic)?.includes(p) ?? false);
+      const ownedNow = new Set(owned.get(topic) ?? []);
+      const still = partitions.filter((p) => ownedNow.has(p));
       if (still.length === 0) m.pendingRevocation.delete(topic);
       else m.pendingRevocation.set(topic, still);
     }
@@ -402,10 +498,20 @@ export class ConsumerGroup {
       m.previousEpoch = m.memberEpoch;
       m.memberEpoch = this.targetEpoch;
     }
-    // At the target epoch: take what the target adds, once no other member holds it.
+    // At the target epoch: take what the target adds, once no other member holds it (and, while
+    // recovering from a failover, once the window is over: an unclaimed partition may have an owner
+    // that has not come back yet).
+    if (recovering) return;
+    let holders: Map<string, string> | undefined;
     for (const [topic, partitions] of target) {
-      const have = m.assigned.get(topic) ?? [];
-      const free = partitions.filter((p) => !have.includes(p) && !this.heldByOther(m.memberId, topic, p));
+      const have = new Set(m.assigned.get(topic) ?? []);
+      const missing = partitions.filter((p) => !have.has(p));
+      if (missing.length === 0) continue;
+      holders ??= this.holders();
+      const free = missing.filter((p) => {
+        const holder = holders!.get(`${topic}\u0000${p}`);
+        return holder === undefined || holder === m.memberId;
+      });
       if (free.length > 0)
         m.assigned.set(
           topic,
@@ -414,13 +520,16 @@ export class ConsumerGroup {
     }
   }
 
-  private heldByOther(memberId: string, topic: string, partition: number): boolean {
-    for (const other of this.members.values()) {
-      if (other.memberId === memberId) continue;
-      if (other.assigned.get(topic)?.includes(partition)) return true;
-      if (other.pendingRevocation.get(topic)?.includes(partition)) return true;
+  /** "topic\0partition" -> the member that owns it or is revoking it. */
+  private holders(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const m of this.members.values()) {
+      for (const map of [m.assigned, m.pendingRevocation]) {
+        for (const [topic, partitions] of map)
+          for (const p of partitions) out.set(`${topic}\u0000${p}`, m.memberId);
+      }
     }
-    return false;
+    return out;
   }
 }
 
@@ -469,11 +578,21 @@ function ownsOnly(
   pending: Map<string, number[]>,
 ): boolean {
   for (const [topic, partitions] of owned) {
-    for (const p of partitions) {
-      if (!(assigned.get(topic)?.includes(p) || pending.get(topic)?.includes(p))) return false;
-    }
+    const mine = new Set([...(assigned.get(topic) ?? []), ...(pending.get(topic) ?? [])]);
+    if (!partitions.every((p) => mine.has(p))) return false;
   }
   return true;
+}
+
+/** Owned partitions one heartbeat may report (limits on everything). */
+export const OWNED_PARTITIONS_MAX = 100_000;
+
+function validateOwnedCount(owned: ReadonlyMap<string, readonly number[]>): void {
+  let n = 0;
+  for (const partitions of owned.values()) n += partitions.length;
+  if (n > OWNED_PARTITIONS_MAX) {
+    throw new TributaryError('INVALID_REQUEST', `at most ${OWNED_PARTITIONS_MAX} owned partitions`);
+  }
 }
 
 function sameTopics(a: readonly string[], b: readonly string[]): boolean {
@@ -490,7 +609,8 @@ function sameAssignment(a: Map<string, number[]>, b: Map<string, number[]>): boo
 function minus(a: Map<string, number[]>, b: Map<string, number[]>): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const [topic, partitions] of a) {
-    const rest = partitions.filter((p) => !(b.get(topic)?.includes(p) ?? false));
+    const other = new Set(b.get(topic) ?? []);
+    const rest = partitions.filter((p) => !other.has(p));
     if (rest.length > 0) out.set(topic, rest);
   }
   return out;
@@ -499,7 +619,8 @@ function minus(a: Map<string, number[]>, b: Map<string, number[]>): Map<string, 
 function intersect(a: Map<string, number[]>, b: Map<string, number[]>): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const [topic, partitions] of a) {
-    const both = partitions.filter((p) => b.get(topic)?.includes(p) ?? false);
+    const other = new Set(b.get(topic) ?? []);
+    const both = partitions.filter((p) => other.has(p));
     if (both.length > 0) out.set(topic, both);
   }
   return out;

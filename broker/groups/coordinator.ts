@@ -38,6 +38,16 @@ export interface OffsetsTopicSettings {
 
 /** How often the coordinator looks for members whose session or rebalance timeout passed. */
 const EXPIRY_CHECK_MS_MAX = 1000;
+/** Group epochs reserved per write of the epoch record. */
+const EPOCH_RESERVE = 100;
+/** Pause before loading an offsets partition again after a failed load. */
+const LOAD_RETRY_MS = 1000;
+
+/** A group's persisted epoch record. */
+interface EpochRecord {
+  ceiling: number;
+  hadMembers: boolean;
+}
 
 /** Java's String.hashCode, so a group lands on the partition Kafka would choose. */
 export function javaStringHash(s: string): number {
@@ -64,7 +74,9 @@ export function validateGroupId(groupId: string): void {
 
 /**
  * Records of the offsets topic. Key `{g, t, p}`: a committed offset, value `{o, m, ts}`. Key `{g, e: 1}`:
- * the group's epoch, value `{e}` (so epochs keep growing after a coordinator failover). A null value
+ * the group's epoch ceiling, value `{e, m}`: no epoch above `e` has been handed out (epochs are reserved
+ * in blocks, so a heartbeat rarely waits for a write), and `m` says whether the group had members (its
+ * next coordinator then gives them a recovery window; see ConsumerGroup). A null value
  * deletes either.
  */
 interface Key {
@@ -101,8 +113,10 @@ export class GroupCoordinator {
   private creating: Promise<void> | undefined;
   /** Offsets partition -> group -> membership (groups with members, or that had some since loading). */
   private readonly memberships = new Map<number, Map<string, ConsumerGroup>>();
-  /** Offsets partition -> group -> persisted group epoch, from the log. */
-  private readonly epochs = new Map<number, Map<string, number>>();
+  /** Offsets partition -> group -> its persisted epoch record. */
+  private readonly epochs = new Map<number, Map<string, EpochRecord>>();
+  /** Offsets partition -> when this broker finished loading it (start of the groups' recovery windows). */
+  private readonly loadedAtMs = new Map<number, number>();
   /** Group -> the chain serialising its membership changes and their epoch writes. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly expiryTimer: NodeJS.Timeout;
@@ -124,6 +138,7 @@ export class GroupCoordinator {
         this.loading.delete(p.index);
         this.memberships.delete(p.index);
         this.epochs.delete(p.index);
+        this.loadedAtMs.delete(p.index);
       }
     });
     const every = Math.min(EXPIRY_CHECK_MS_MAX, Math.max(50, deps.settings.membership.sessionTimeoutMs / 4));
@@ -288,8 +303,7 @@ export class GroupCoordinator {
     const { p, groups } = await this.state(groupId);
     const membership = this.memberships.get(p.index)?.get(groupId);
     if (membership !== undefined) {
-      for (const o of offsets)
-        membership.validateCommit(member.memberId, member.memberEpoch, o.topic, o.partition);
+      membership.validateCommit(member.memberId, member.memberEpoch, offsets);
     } else if (member.memberId !== '') {
       throw new TributaryError(
         'UNKNOWN_MEMBER_ID',
@@ -348,11 +362,13 @@ export class GroupCoordinator {
       );
     }
     const entries = [...group.values()];
-    await this.write(
-      p,
-      entries.map((e) => ({ key: keyOf(groupId, e.topic, e.partition), value: null })),
-    );
+    await this.write(p, [
+      ...entries.map((e) => ({ key: keyOf(groupId, e.topic, e.partition), value: null })),
+      { key: epochKeyOf(groupId), value: null },
+    ]);
     groups.delete(groupId);
+    this.epochs.get(p.index)?.delete(groupId);
+    this.memberships.get(p.index)?.delete(groupId);
     return entries.length;
   }
 
@@ -361,10 +377,15 @@ export class GroupCoordinator {
   /** One member's heartbeat (see ConsumerGroup): joins, leaves, and moves it toward its target. */
   async heartbeat(groupId: string, req: HeartbeatRequest): Promise<HeartbeatResult> {
     const { p } = await this.state(groupId);
+    const token = this.loadTokens.get(p.index);
     return this.serialised(groupId, async () => {
+      // Leadership may have moved (and come back) while this waited its turn.
+      if (!p.isLeader || this.loadTokens.get(p.index) !== token || !this.groups.has(p.index)) {
+        throw new TributaryError('NOT_COORDINATOR', `the offsets partition of group ${groupId} moved`);
+      }
       const group = this.membership(p.index, groupId);
       const result = group.heartbeat(req, Date.now(), (topic) => this.topicForAssignor(topic));
-      if (result.groupEpochChanged) await this.persistEpoch(p, groupId, group.epoch);
+      await this.persistEpoch(p, groupId, group);
       return result;
     });
   }
@@ -382,7 +403,7 @@ export class GroupCoordinator {
     const { p } = await this.state(groupId);
     const group = this.memberships.get(p.index)?.get(groupId);
     if (group !== undefined) return group.describe();
-    const epoch = this.epochs.get(p.index)?.get(groupId) ?? 0;
+    const epoch = this.epochs.get(p.index)?.get(groupId)?.ceiling ?? 0;
     return { groupId, state: 'empty', groupEpoch: epoch, targetEpoch: epoch, members: [] };
   }
 
@@ -394,8 +415,19 @@ export class GroupCoordinator {
     }
     let group = groups.get(groupId);
     if (group === undefined) {
-      const persisted = this.epochs.get(partition)?.get(groupId) ?? 0;
-      group = new ConsumerGroup(groupId, persisted, this.deps.settings.membership);
+      const persisted = this.epochs.get(partition)?.get(groupId);
+      // The group had members under the previous coordinator: give them a session to come back.
+      const loadedAt = this.loadedAtMs.get(partition) ?? 0;
+      const recoveringUntil =
+        persisted?.hadMembers === true
+          ? loadedAt + this.deps.settings.membership.sessionTimeoutMs
+          : undefined;
+      group = new ConsumerGroup(
+        groupId,
+        persisted?.ceiling ?? 0,
+        this.deps.settings.membership,
+        recoveringUntil,
+      );
       groups.set(groupId, group);
     }
     return group;
@@ -412,14 +444,25 @@ export class GroupCoordinator {
     return run;
   }
 
-  private async persistEpoch(p: Partition, groupId: string, epoch: number): Promise<void> {
-    await this.write(p, [{ key: epochKeyOf(groupId), value: JSON.stringify({ e: epoch }) }]);
+  /**
+   * Writes the group's epoch record when its epoch passed the reserved ceiling or it gained its first or
+   * lost its last member. Until the write is replicated the heartbeat is not answered, so no epoch above
+   * a persisted ceiling ever reaches a member.
+   */
+  private async persistEpoch(p: Partition, groupId: string, group: ConsumerGroup): Promise<void> {
+    const known = this.epochs.get(p.index)?.get(groupId);
+    const hadMembers = group.size > 0;
+    if (known !== undefined && group.epoch <= known.ceiling && known.hadMembers === hadMembers) return;
+    const record: EpochRecord = { ceiling: group.epoch + EPOCH_RESERVE, hadMembers };
+    await this.write(p, [
+      { key: epochKeyOf(groupId), value: JSON.stringify({ e: record.ceiling, m: hadMembers ? 1 : 0 }) },
+    ]);
     let epochs = this.epochs.get(p.index);
     if (epochs === undefined) {
       epochs = new Map();
       this.epochs.set(p.index, epochs);
     }
-    epochs.set(groupId, epoch);
+    epochs.set(groupId, record);
   }
 
   private topicForAssignor(name: string): AssignorTopic | undefined {
@@ -435,7 +478,6 @@ export class GroupCoordinator {
   }
 
   private expireMembers(): void {
-    const now = Date.now();
     for (const [index, groups] of this.memberships) {
       for (const [groupId, group] of groups) {
         if (group.size === 0) {
@@ -444,12 +486,13 @@ export class GroupCoordinator {
           continue;
         }
         void this.serialised(groupId, async () => {
-          const { removed, groupEpochChanged } = group.expire(now);
+          const p = this.deps.replicas.find(OFFSETS_TOPIC, index);
+          if (p === undefined || !p.isLeader || this.memberships.get(index)?.get(groupId) !== group) return;
+          const { removed } = group.expire(Date.now());
           if (removed.length > 0) {
             this.deps.logger.info({ group: groupId, members: removed }, 'group members timed out');
           }
-          const p = this.deps.replicas.find(OFFSETS_TOPIC, index);
-          if (groupEpochChanged && p?.isLeader) await this.persistEpoch(p, groupId, group.epoch);
+          await this.persistEpoch(p, groupId, group);
         }).catch((err: unknown) => {
           this.deps.logger.warn({ group: groupId, err }, 'persisting the group epoch failed');
         });
@@ -461,9 +504,12 @@ export class GroupCoordinator {
   private load(p: Partition): Promise<void> {
     const token = {};
     this.loadTokens.set(p.index, token);
+    // Whatever membership this broker held for the partition before is stale now.
+    this.memberships.delete(p.index);
+    this.groups.delete(p.index);
     const run = (async () => {
       const state = new Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>();
-      const epochs = new Map<string, number>();
+      const epochs = new Map<string, EpochRecord>();
       let offset = p.logStartOffset;
       const end = p.logEndOffset;
       while (offset < end) {
@@ -477,9 +523,11 @@ export class GroupCoordinator {
           try {
             const raw = JSON.parse(r.key.toString('utf8')) as Key & { e?: number };
             if (raw.e === 1 && typeof raw.g === 'string') {
-              const ev = r.value === null ? null : (JSON.parse(r.value.toString('utf8')) as { e: number });
+              const ev =
+                r.value === null ? null : (JSON.parse(r.value.toString('utf8')) as { e: number; m?: number });
               if (ev === null) epochs.delete(raw.g);
-              else if (Number.isSafeInteger(ev.e)) epochs.set(raw.g, ev.e);
+              else if (Number.isSafeInteger(ev.e))
+                epochs.set(raw.g, { ceiling: ev.e, hadMembers: ev.m === 1 });
               continue;
             }
             k = raw;
@@ -517,11 +565,16 @@ export class GroupCoordinator {
       if (this.loadTokens.get(p.index) === token && p.isLeader) {
         this.groups.set(p.index, state);
         this.epochs.set(p.index, epochs);
+        this.loadedAtMs.set(p.index, Date.now());
         this.deps.logger.info({ partition: p.index, groups: state.size }, 'group offsets loaded');
       }
     })()
       .catch((err: unknown) => {
-        this.deps.logger.error({ partition: p.index, err }, 'loading group offsets failed');
+        this.deps.logger.error({ partition: p.index, err }, 'loading group offsets failed; retrying');
+        const retry = setTimeout(() => {
+          if (this.loadTokens.get(p.index) === token && p.isLeader) void this.load(p);
+        }, LOAD_RETRY_MS);
+        retry.unref();
       })
       .finally(() => {
         if (this.loading.get(p.index) === run) this.loading.delete(p.index);
