@@ -6,6 +6,7 @@
  */
 import { EventsV1Api, type KubeConfig, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { Condition } from '../api/v1alpha1.js';
 import { describeApiError } from './api-error.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -42,6 +43,21 @@ export class EventRecorder {
   ) {
     this.api = kubeConfig.makeApiClient(EventsV1Api);
     this.bucket = new TokenBucket(limits.ratePerSecond, limits.burst);
+  }
+
+  /**
+   * Records a condition that changed status or reason (`before` -> `after`), with its reason and message:
+   * Warning when it became False or Unknown. Nothing when it did not change.
+   */
+  recordChange(subject: EventSubject, before: Condition | undefined, after: Condition | undefined): void {
+    if (after === undefined || (before?.status === after.status && before.reason === after.reason)) return;
+    this.record(
+      subject,
+      after.status === 'True' ? 'Normal' : 'Warning',
+      after.reason,
+      'Reconcile',
+      after.message,
+    );
   }
 
   /** Records that `action` happened to `subject` for `reason` (CamelCase); returns at once. */

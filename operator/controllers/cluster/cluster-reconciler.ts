@@ -100,17 +100,11 @@ export class ClusterReconciler {
     try {
       if (await this.deps.statuses.write(cluster, status)) {
         this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_CLUSTER });
-        const before = findCondition(cluster.status?.conditions, CONDITION_READY);
-        const after = findCondition(status.conditions, CONDITION_READY);
-        if (after !== undefined && (before?.status !== after.status || before.reason !== after.reason)) {
-          this.deps.events.record(
-            { apiVersion: API_VERSION, kind: CLUSTER_KIND, metadata: cluster.metadata },
-            after.status === 'True' ? 'Normal' : 'Warning',
-            after.reason,
-            'Reconcile',
-            after.message,
-          );
-        }
+        this.deps.events.recordChange(
+          { apiVersion: API_VERSION, kind: CLUSTER_KIND, metadata: cluster.metadata },
+          findCondition(cluster.status?.conditions, CONDITION_READY),
+          findCondition(status.conditions, CONDITION_READY),
+        );
       }
     } catch (err) {
       if (isNotFound(err)) return undefined;

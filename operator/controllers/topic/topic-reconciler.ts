@@ -350,17 +350,11 @@ export class TopicReconciler {
     try {
       if (await this.deps.statuses.write(topic, status)) {
         this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_TOPIC });
-        const before = findCondition(topic.status?.conditions, CONDITION_READY);
-        const after = findCondition(status.conditions, CONDITION_READY);
-        if (after !== undefined && (before?.status !== after.status || before.reason !== after.reason)) {
-          this.event(
-            topic,
-            after.status === 'True' ? 'Normal' : 'Warning',
-            after.reason,
-            'Reconcile',
-            after.message,
-          );
-        }
+        this.deps.events.recordChange(
+          { apiVersion: API_VERSION, kind: TOPIC_KIND, metadata: topic.metadata },
+          findCondition(topic.status?.conditions, CONDITION_READY),
+          findCondition(status.conditions, CONDITION_READY),
+        );
       }
     } catch (err) {
       if (isNotFound(err)) return; // deleted meanwhile
