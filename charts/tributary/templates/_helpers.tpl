@@ -84,9 +84,10 @@ helm.sh/resource-policy: keep
 {{- end }}
 
 {{/*
-The operator's rules on the objects it watches and owns (docs/crds.md, operator RBAC). It must itself hold
-everything the broker Role it creates grants (leases and configmaps): Kubernetes RBAC refuses to let it
-grant more than it has.
+The operator's rules on the objects it watches and owns: exactly operator/rbac.ts (test/control-plane/
+helm.test.ts checks they are equal, and the operator's tests run with a token bound to those rules). It
+must itself hold everything the broker Role it creates grants (leases and configmaps): Kubernetes RBAC
+refuses to let it grant more than it has.
 */}}
 {{- define "tributary.operatorRules" -}}
 - apiGroups: [tributary.dev]
@@ -94,10 +95,10 @@ grant more than it has.
   verbs: [get, list, watch, update, patch]
 - apiGroups: [tributary.dev]
   resources: [clusters/status, topics/status]
-  verbs: [get, update, patch]
-# Finalizers: the Topic finalizer, and owner references with blockOwnerDeletion on a Cluster's objects.
+  verbs: [update, patch]
+# The Topic finalizer.
 - apiGroups: [tributary.dev]
-  resources: [clusters/finalizers, topics/finalizers]
+  resources: [topics/finalizers]
   verbs: [update]
 - apiGroups: [""]
   resources: [serviceaccounts, configmaps, services]
@@ -111,10 +112,10 @@ grant more than it has.
 - apiGroups: [rbac.authorization.k8s.io]
   resources: [roles, rolebindings]
   verbs: [get, list, watch, create, update, patch, delete]
-# Pods: watched for readiness; deleted one at a time by the roller (the StatefulSet updates OnDelete).
+# Pods: watched for readiness. (The roller of a later release deletes them one at a time; it will add delete.)
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch, delete]
+  verbs: [get, list, watch]
 - apiGroups: [coordination.k8s.io]
   resources: [leases]
   verbs: [get, list, watch, create, update, delete]
