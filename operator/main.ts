@@ -28,7 +28,13 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
     stopRequested?.();
   };
   const operator = new Operator(options, log, {
-    onLostLeadership: () => requestStop(1, 'lost the leader lease'),
+    // No drain: another replica may take over shortly, and reconciles still running here would act
+    // beside it. Reconciles are idempotent, so cutting them short loses nothing; the next leader redoes
+    // them. (client-go's users exit the same way.)
+    onLostLeadership: () => {
+      log.fatal('lost the leader lease: exiting at once');
+      process.exit(1);
+    },
   });
   const onSignal = (signal: NodeJS.Signals) => requestStop(0, signal);
   process.once('SIGTERM', onSignal);

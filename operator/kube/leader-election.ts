@@ -10,9 +10,12 @@
  *   leaders. Only when the record has not changed for `leaseDurationSeconds` may another replica take it.
  * - Free (expired, released, or ours): write it naming this replica with a fresh renewTime. The write carries
  *   the resourceVersion that was read, so of two replicas racing for an expired Lease only one succeeds.
- * - A leader that has not renewed for `renewDeadlineMs` (< the lease duration) stops leading at once: by the
- *   time another replica may take over, this one has stopped acting. The process then exits (see main.ts),
- *   as client-go's users do; Kubernetes restarts it as a follower.
+ * - A leader that has not renewed for `renewDeadlineMs` (< the lease duration) stops leading at once: a
+ *   timer fires `renewDeadlineMs` after the *start* of its last successful renew (the server committed the
+ *   renew no earlier than that, and a standby counts the lease duration from when it saw the commit), so
+ *   it steps down at least leaseDuration - renewDeadline before another replica may take over, however
+ *   slow the API server is. The process then exits at once, without draining (see main.ts), as client-go's
+ *   users do; Kubernetes restarts it as a follower.
  * - On a graceful stop the leader releases the Lease (empty holder, one-second duration), so a standby takes
  *   over at its next retry instead of after the lease duration.
  */
@@ -61,9 +64,10 @@ export class LeaderElector {
   private readonly api: CoordinationV1Api;
   private observed: ObservedRecord | undefined;
   private leading = false;
-  private lastRenewMs = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Fires when the renew deadline passes without a successful renew. */
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
@@ -97,6 +101,7 @@ export class LeaderElector {
   async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.wake?.();
     await this.loop;
     if (this.leading) {
@@ -111,6 +116,7 @@ export class LeaderElector {
   private async run(): Promise<void> {
     while (!this.stopped) {
       let ok = false;
+      const attemptStartMs = performance.now();
       try {
         ok = await withTimeout(this.tryAcquireOrRenew(), this.options.retryPeriodMs * 2, 'a lease update');
       } catch (err) {
@@ -119,24 +125,36 @@ export class LeaderElector {
         );
       }
       if (this.stopped) return;
-      const now = performance.now();
       if (ok) {
-        this.lastRenewMs = now;
+        const left = this.options.renewDeadlineMs - (performance.now() - attemptStartMs);
+        if (left <= 0) {
+          // Renewed, but too slowly to count on it: another replica may already be counting down.
+          this.stepDown();
+          return;
+        }
+        if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+        this.deadlineTimer = setTimeout(() => this.stepDown(), left);
         if (!this.leading) {
           this.leading = true;
           this.options.onStartedLeading();
         }
-      } else if (this.leading && now - this.lastRenewMs > this.options.renewDeadlineMs) {
-        this.leading = false;
-        this.stopped = true;
-        this.options.onStoppedLeading();
-        return;
       }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, this.options.retryPeriodMs);
       });
     }
+  }
+
+  private stepDown(): void {
+    if (this.stopped && !this.leading) return;
+    const wasLeading = this.leading;
+    this.leading = false;
+    this.stopped = true;
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.wake?.();
+    if (wasLeading) this.options.onStoppedLeading();
   }
 
   /** One attempt: answers whether this replica holds the Lease afterwards. */
