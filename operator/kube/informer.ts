@@ -100,8 +100,13 @@ export class Informer<T extends KubernetesObject> {
     };
     this.inner.on('error', noteFailure);
     try {
-      // Resolves after the list and the watch request; failures arrive through the 'error' callback.
+      // Resolves after the list and the watch request; most failures arrive through the 'error' callback,
+      // but some reject (no current cluster in the kubeconfig, an event handler that threw): those are
+      // retried the same way, never left as an unhandled rejection that would end the process.
       await this.inner.start();
+    } catch (err) {
+      failedDuringStart = true;
+      this.failed(err);
     } finally {
       this.inner.off('error', noteFailure);
     }
