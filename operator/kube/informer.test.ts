@@ -22,7 +22,11 @@ function listOf(names: string[]): KubernetesListObject<KubernetesObject> {
     apiVersion: 'v1',
     kind: 'ConfigMapList',
     metadata: { resourceVersion: '1' },
-    items: names.map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns' } })),
+    items: names.map((name) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: 'ns' },
+    })),
   };
 }
 
