@@ -38,6 +38,8 @@ export interface OffsetsTopicSettings {
 
 /** How often the coordinator looks for members whose session or rebalance timeout passed. */
 const EXPIRY_CHECK_MS_MAX = 1000;
+/** Largest record batch the coordinator appends (well below the default max.message.bytes of 1 MiB). */
+const WRITE_BATCH_BYTES_MAX = 256 * 1024;
 /** Group epochs reserved per write of the epoch record. */
 const EPOCH_RESERVE = 100;
 /** Pause before loading an offsets partition again after a failed load. */
@@ -241,18 +243,29 @@ export class GroupCoordinator {
   /** Appends commits (or tombstones) with acks=all; resolves once they are replicated. */
   private async write(p: Partition, records: Array<{ key: string; value: string | null }>): Promise<void> {
     const now = Date.now();
-    const batch = encodeRecordBatch(records.map((r) => ({ key: r.key, value: r.value, timestamp: now })));
+    // Several batches when the records are many (a commit of thousands of partitions with metadata): one
+    // batch must stay below the offsets topic's max.message.bytes. Each record stands alone, so a
+    // failure part way leaves some commits written and the client's retry writes them again.
+    const chunks: Array<Array<{ key: string; value: string | null }>> = [[]];
+    let chunkBytes = 0;
+    for (const r of records) {
+      const size = Buffer.byteLength(r.key) + (r.value === null ? 0 : Buffer.byteLength(r.value)) + 32;
+      if (chunks.at(-1)!.length > 0 && chunkBytes + size > WRITE_BATCH_BYTES_MAX) {
+        chunks.push([]);
+        chunkBytes = 0;
+      }
+      chunks.at(-1)!.push(r);
+      chunkBytes += size;
+    }
     const minIsr = Number(this.deps.topics.get(OFFSETS_TOPIC)?.configs['min.insync.replicas'] ?? '1');
     try {
       const epoch = p.leaderEpoch;
-      const info = await p.append(batch, { minIsr });
-      await p.waitForReplication(
-        info.lastOffset,
-        minIsr,
-        this.deps.settings.commitTimeoutMs,
-        undefined,
-        epoch,
-      );
+      let lastOffset = -1;
+      for (const chunk of chunks) {
+        const batch = encodeRecordBatch(chunk.map((r) => ({ key: r.key, value: r.value, timestamp: now })));
+        lastOffset = (await p.append(batch, { minIsr })).lastOffset;
+      }
+      await p.waitForReplication(lastOffset, minIsr, this.deps.settings.commitTimeoutMs, undefined, epoch);
     } catch (err) {
       // The client knows coordinator reasons: leadership moved = find the coordinator again; the
       // partition cannot take writes now = retry later.

@@ -98,6 +98,21 @@ describe('consumer groups: committed offsets', () => {
     expect(gone.stderr).toContain('GROUP_ID_NOT_FOUND');
   });
 
+  it('commits thousands of partitions with metadata in one call (split into batches the log accepts)', async () => {
+    const admin = client.admin();
+    const metadata = 'm'.repeat(1024);
+    const offsets = Array.from({ length: 3000 }, (_, partition) => ({
+      topic: 'wide',
+      partition,
+      offset: partition,
+      metadata,
+    }));
+    await admin.commitGroupOffsets('wide-group', offsets);
+    const back = await admin.fetchGroupOffsets('wide-group');
+    expect(back).toHaveLength(3000);
+    expect(back[2999]).toMatchObject({ partition: 2999, offset: 2999, metadata });
+  });
+
   it('refuses bad group requests precisely', async () => {
     const stubs = rawStubs(broker.address);
     try {
