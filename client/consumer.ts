@@ -338,8 +338,17 @@ export class Consumer implements AsyncIterable<Record> {
   private membershipHost(): MembershipHost {
     return {
       startFromCommitted: async (partitions) => {
+        // One FetchOffsets for all of them, then the reset policy where nothing is committed.
+        const committed = new Map(
+          (await this.committed(partitions)).map((c) => [keyOf(c.topic, c.partition), c.offset]),
+        );
         const starts = await Promise.all(
-          partitions.map((tp) => this.resolveStart(tp.topic, tp.partition, 'committed')),
+          partitions.map((tp) => {
+            const offset = committed.get(keyOf(tp.topic, tp.partition)) ?? -1;
+            if (offset < 0) return this.resolveStart(tp.topic, tp.partition, 'committed');
+            this.lastCommitted.set(keyOf(tp.topic, tp.partition), offset);
+            return offset;
+          }),
         );
         if (this.closed) return;
         for (const [i, tp] of partitions.entries()) this.startPartition(tp.topic, tp.partition, starts[i]!);
