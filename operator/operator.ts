@@ -13,7 +13,8 @@
  * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away or got another
  * broker address (a Topic waiting on a missing Cluster or on its address goes on at once); a change of an owned object (found by its controller owner reference)
  * queues its Cluster, so a deleted Service is back within a reconcile; a Topic's deletion queues the other
- * Topics of its Cluster (one of them may have been waiting on a name conflict). Every `resyncMs`, all
+ * Topics of its Cluster and broker topic name (one of them may have been waiting on a name conflict).
+ * Updates of Clusters and Topics that change only their status queue nothing. Every `resyncMs`, all
  * Clusters and Topics are queued again, for drift no event announces (a broker topic changed by hand).
  */
 import {
@@ -44,6 +45,7 @@ import { CONTROLLER_TOPIC, TopicReconciler } from './controllers/topic/topic-rec
 import { type Endpoints, serveEndpoints } from './endpoints.js';
 import { describeApiError } from './kube/api-error.js';
 import { Applier } from './kube/applier.js';
+import { ChangeFilter } from './kube/change-filter.js';
 import { EventRecorder } from './kube/event-recorder.js';
 import { Finalizers } from './kube/finalizers.js';
 import { Informer } from './kube/informer.js';
@@ -53,6 +55,7 @@ import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
 import { MANAGED_SELECTOR } from './planning/labels.js';
 import { controllerOf } from './planning/owner-reference.js';
+import { brokerTopicName } from './planning/topic-plan.js';
 
 /** Kinds the operator makes for Clusters, watched (by the managed-by label) to repair drift at once. */
 const OWNED_KINDS = [
@@ -235,10 +238,14 @@ export class Operator {
   private wireEvents(): void {
     // A Cluster's Topics depend on it existing and on its broker address: only those changes queue them,
     // not every status write (readiness, controller) of the Cluster.
+    // Updates that change only the status (mostly the operator's own writes) queue nothing: a reconcile
+    // does not read its status, and queueing at once would skip the key's backoff (kube/change-filter.ts).
+    const clusterChanges = new ChangeFilter();
+    const topicChanges = new ChangeFilter();
     const addressSeen = new Map<string, string | undefined>();
     this.clusters.onChange((cluster, event) => {
       const key = objectKey(cluster);
-      this.clusterController.enqueue(key);
+      if (clusterChanges.changed(key, cluster, event)) this.clusterController.enqueue(key);
       const address = event === 'delete' ? undefined : this.addresses.bootstrapOf(cluster);
       if (event === 'update' && addressSeen.get(key) === address) return;
       if (event === 'delete') addressSeen.delete(key);
@@ -248,10 +255,17 @@ export class Operator {
       }
     });
     this.topics.onChange((topic, event) => {
-      this.topicController.enqueue(objectKey(topic));
+      const key = objectKey(topic);
+      if (topicChanges.changed(key, topic, event)) this.topicController.enqueue(key);
       if (event !== 'delete') return;
+      // Only a Topic of the same broker topic can have waited on this one (a name conflict): queueing
+      // every Topic of the Cluster would make deleting N of them cost N^2 reconciles.
+      const brokerName = brokerTopicName(topic);
+      if (brokerName === undefined) return;
       for (const other of this.topics.list(topic.metadata.namespace)) {
-        if (other.spec.cluster === topic.spec.cluster) this.topicController.enqueue(objectKey(other));
+        if (other.spec.cluster === topic.spec.cluster && brokerTopicName(other) === brokerName) {
+          this.topicController.enqueue(objectKey(other));
+        }
       }
     });
     for (const informer of this.owned) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionTime, setCondition } from './conditions.js';
+import { conditionTime, setCondition, stableMessage } from './conditions.js';
 
 describe('conditions', () => {
   const t1 = '2026-01-01T00:00:00Z';
@@ -25,6 +25,23 @@ describe('conditions', () => {
   it('setting an unchanged condition again gives an equal list (no status write)', () => {
     const a = setCondition(undefined, { type: 'Ready', status: 'True', reason: 'Ok', message: 'm' }, 3, t1);
     expect(setCondition(a, { type: 'Ready', status: 'True', reason: 'Ok', message: 'm' }, 3, t2)).toEqual(a);
+  });
+
+  it('drops elapsed times from messages, so the same failure twice is the same condition (no status write)', () => {
+    const failure = (after: string, pick: string) => ({
+      type: 'Ready',
+      status: 'False' as const,
+      reason: 'BrokerError',
+      message: `observe: DEADLINE_EXCEEDED: Deadline exceeded after ${after},LB pick: ${pick},remote_addr=127.0.0.1:9292`,
+    });
+    const a = setCondition(undefined, failure('5.002s', '0.001s'), 1, t1);
+    expect(a[0]!.message).toBe(
+      'observe: DEADLINE_EXCEEDED: Deadline exceeded after …s,LB pick: …s,remote_addr=127.0.0.1:9292',
+    );
+    expect(setCondition(a, failure('5.013s', '0.120s'), 1, t2)).toEqual(a);
+    expect(stableMessage('topic t has 12 partitions and replication factor 3')).toBe(
+      'topic t has 12 partitions and replication factor 3',
+    );
   });
 
   it('keeps other types in place, bounds messages, and refuses reasons that are not CamelCase words', () => {

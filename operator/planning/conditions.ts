@@ -24,6 +24,17 @@ export function findCondition(
   return conditions?.find((c) => c.type === type);
 }
 
+/** Elapsed times as gRPC prints them in deadline errors (`Deadline exceeded after 5.002s,LB pick: 0.001s`). */
+const TIMING_PATTERN = /\b\d+\.\d+s\b/g;
+
+/**
+ * `message` without the parts that differ from one failure to the next (elapsed times): a condition whose
+ * message changes on every failed reconcile is a status write, and a watch event, on every failure.
+ */
+export function stableMessage(message: string): string {
+  return message.replace(TIMING_PATTERN, '…s');
+}
+
 /** Messages longer than a condition may hold are cut, with a mark. */
 export function boundedMessage(message: string): string {
   const line = message.replace(/\s+/g, ' ').trim();
@@ -50,7 +61,7 @@ export function setCondition(
     lastTransitionTime:
       previous !== undefined && previous.status === update.status ? previous.lastTransitionTime : nowIso,
     reason: update.reason,
-    message: boundedMessage(update.message),
+    message: boundedMessage(stableMessage(update.message)),
   };
   const list = [...(conditions ?? [])];
   const i = list.findIndex((c) => c.type === update.type);

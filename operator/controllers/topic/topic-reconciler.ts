@@ -109,8 +109,10 @@ export class TopicReconciler {
     try {
       topic = await this.deps.finalizers.add(topic, TOPIC_FINALIZER);
     } catch (err) {
-      // Gone meanwhile (404) or changed meanwhile (409): the watch brings the newer state.
-      if (isNotFound(err) || isConflict(err)) return undefined;
+      // Gone meanwhile (404): done. Changed meanwhile (409): again after the backoff, from the newer state
+      // (a change of the status alone queues nothing, so no watch event is sure to bring it back).
+      if (isNotFound(err)) return undefined;
+      if (isConflict(err)) return { backoff: true };
       throw err;
     }
 
@@ -231,7 +233,9 @@ export class TopicReconciler {
     try {
       await this.deps.finalizers.remove(topic, TOPIC_FINALIZER);
     } catch (err) {
-      if (isNotFound(err) || isConflict(err)) return undefined;
+      if (isNotFound(err)) return undefined;
+      // The object changed meanwhile (often its own status write, which queues nothing): try again.
+      if (isConflict(err)) return { backoff: true };
       throw new Error(`removing the finalizer: ${describeApiError(err)}`);
     }
     return undefined;
