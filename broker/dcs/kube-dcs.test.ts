@@ -1,4 +1,5 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,6 +24,7 @@ import { byKey, describeDcsContract, replay, waitFor } from './dcs-contract.js';
 import { openDcs } from './index.js';
 import { KubeDcs, type KubeDcsOptions } from './kube-dcs.js';
 import { keyObject, VALUE_BYTES_MAX } from './kube-objects.js';
+import type { KubeSession } from './kube-session.js';
 
 const NS = 'default';
 
@@ -70,6 +72,70 @@ function kubeconfigFile(name: string, server: string, user: Record<string, unkno
   return path;
 }
 
+/**
+ * A TCP proxy to the API server that can hold its answers back (requests still arrive at once, as with a
+ * server that commits promptly but answers late), or stall: connections accepted, nothing forwarded.
+ */
+interface SlowLink {
+  readonly server: string;
+  answerDelayMs: number;
+  stall(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+async function startSlowLink(targetPort: number): Promise<SlowLink> {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stalled = false;
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+  };
+  const server = createServer((inbound) => {
+    track(inbound);
+    if (stalled) return; // held open, never answered
+    const outbound = new Socket().connect(targetPort, '127.0.0.1');
+    track(outbound);
+    inbound.on('close', () => outbound.destroy());
+    outbound.on('close', () => inbound.destroy());
+    inbound.pipe(outbound);
+    let lastAtMs = 0;
+    outbound.on('data', (chunk: Buffer) => {
+      const atMs = Math.max(performance.now() + link.answerDelayMs, lastAtMs);
+      lastAtMs = atMs;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!inbound.destroyed) inbound.write(chunk);
+      }, atMs - performance.now());
+      timers.add(timer);
+    });
+  });
+  const dropAll = () => {
+    for (const s of sockets) s.destroy();
+  };
+  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
+  const link: SlowLink = {
+    server: `https://127.0.0.1:${(server.address() as { port: number }).port}`,
+    answerDelayMs: 0,
+    stall() {
+      stalled = true;
+      dropAll();
+    },
+    resume() {
+      stalled = false;
+      dropAll();
+    },
+    close() {
+      for (const t of timers) clearTimeout(t);
+      dropAll();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+  return link;
+}
+
 describe('KubeDcs', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
@@ -84,6 +150,11 @@ describe('KubeDcs', () => {
     const link = await startTcpProxy(Number(new URL(plane.server).port));
     cleanups.push(() => link.close());
     return { link, server: link.endpoint.replace('http:', 'https:') };
+  };
+  const slowLink = async (): Promise<SlowLink> => {
+    const link = await startSlowLink(Number(new URL(plane.server).port));
+    cleanups.push(() => link.close());
+    return link;
   };
   const lostAt = (session: DcsSession) =>
     new Promise<{ atMs: number; reason: unknown }>((resolve) =>
@@ -255,6 +326,57 @@ describe('KubeDcs', () => {
     );
     await waitFor(async () => (await other.get('controller')) === null);
     expect(await other.get('topics/x')).toBeNull();
+  });
+
+  it('a guarded write is not sent after its guard session ends, however slow the guard read (slow API server)', async () => {
+    const prefix = freshPrefix();
+    const link = await slowLink();
+    const dcs = await open({ prefix, kubeconfig: kubeconfigFile('slow-guard', link.server) });
+    const session = (await dcs.openSession(2_000)) as KubeSession;
+    const controller = await dcs.compareAndSet('controller', Buffer.from('me'), 0, { session });
+    const guard = { key: 'controller', version: controller.version };
+    // Answers now come 1.5 s late while requests arrive at once: renewals stop being confirmed in time,
+    // and the guard read of a write issued with under a second left answers after the session's end.
+    link.answerDelayMs = 1_500;
+    const lost = lostAt(session);
+    await waitFor(() => session.remainingMs() < 900, 5_000);
+    const outcome = await dcs.compareAndSet('topics/late', Buffer.from('x'), 0, { guard }).then(
+      (result) => result,
+      (err: unknown) => err,
+    );
+    expect(outcome).not.toMatchObject({ ok: true });
+    await lost;
+    // Had the write been sent once the guard read answered, the API server would hold it by now.
+    const keys = (await configMaps(prefix)).map((cm) => cm.metadata?.annotations?.['tributary.dev/key']);
+    expect(keys).not.toContain('topics/late');
+  });
+
+  it('once its session is lost, writes guarded by its key are refused though peers have not removed the key yet', async () => {
+    const prefix = freshPrefix();
+    const link = await slowLink();
+    const warnings: string[] = [];
+    const dcs = await open({
+      prefix,
+      kubeconfig: kubeconfigFile('lost-guard', link.server),
+      requestTimeoutMs: 1_000,
+      logger: { warn: (_d, m) => warnings.push(m) },
+    });
+    const session = await dcs.openSession(2_000);
+    const controller = await dcs.compareAndSet('controller', Buffer.from('me'), 0, { session });
+    const guard = { key: 'controller', version: controller.version };
+    // Nothing gets through: the session runs out here, and removing its keys fails.
+    link.stall();
+    await lostAt(session);
+    await waitFor(() => warnings.includes('could not remove the keys of a lost DCS session'), 5_000);
+    link.resume();
+    // The key is still there (peers wait the TTL plus the grace period), so only the loss can refuse.
+    expect((await dcs.get('controller'))?.version).toBe(controller.version);
+    expect(await dcs.compareAndSet('topics/x', Buffer.from('x'), 0, { guard })).toEqual({
+      ok: false,
+      version: 0,
+      guardFailed: true,
+    });
+    expect(await dcs.get('topics/x')).toBeNull();
   });
 
   it("orders this store's writes of a guard key against its writes guarded by it", async () => {

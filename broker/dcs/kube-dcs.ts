@@ -58,23 +58,31 @@ import { type KubeReaperStore, KubeSessionReaper } from './kube-session-reaper.j
  *
  * Guards: Kubernetes has no transaction across two objects, so a guarded write cannot be one atomic step
  * as it is in etcd. It is done as: (1) if the guard key is one this store wrote under a session of its
- * own, at the version guarded (the controller's `controller` key, the only guard the broker uses), the
- * session must be live by this process's clock, and the write is sent with a deadline no later than the
- * session's end; (2) the guard key is read (a quorum read) and must be at the guarded version; (3) the key
- * is compare-and-set. From (2) to the answer of (3), this process holds the guard key against its own
- * writes (kube-key-locks.ts), so a controller that deletes its key on stepping down waits for its writes
- * in flight, and no write starts after.
+ * own, at the version guarded (the controller's `controller` key, the only guard the broker uses), that
+ * session must not have ended, closed or lost, even if the key is still there (peers leave it for a TTL
+ * plus the grace period); (2) the guard key is read (a quorum read) and must be at the guarded version;
+ * (3) the key is compare-and-set. Steps (2) and (3) share one deadline: the request timeout from the
+ * start, and a margin (250 ms) before the end, by this process's clock, of the session that owns the
+ * guard key and of the session the key is written under; the time left is measured again just before (3)
+ * is sent, and with under 50 ms left it is not sent (guardFailed, or DcsSessionEndedError for a write
+ * under an ended session). So however slow the API server, no write is sent after its session's end.
+ * From (2) to the answer of (3), this process holds the guard key against its own writes
+ * (kube-key-locks.ts), so a controller that deletes its key on stepping down waits for its writes in
+ * flight, and no write starts after.
  *
  * What is weaker than etcd, exactly: between (2) and the commit of (3) (one request, milliseconds),
  * another process could change the guard key and the write would still land. For the controller's fencing
  * that needs one of: (a) its session expiring, which peers act on only a full TTL plus a grace period
- * (1 s) after they last saw it renewed, while the controller stops sending writes when the TTL has passed
- * since it sent that renewal, so a write lands late only if the API server commits it more than the grace
- * period after the client gave up on it; (b) a peer deleting the key of a live controller, which brokers
- * never do (they create `controller` only when absent, and delete it only as its owner or as an expired
- * session's key); (c) a person or another program editing the ConfigMap by hand. In the spirit of Patroni's
- * Kubernetes DCS, fencing rests on the lease's timing rather than on a transaction; the leader-epoch checks
- * on the brokers (DESIGN.md decision 4) are unaffected.
+ * (default 5 s, at least the request timeout) after they last saw it renewed, while the controller's
+ * writes must be answered before the TTL has passed since it sent its last confirmed renewal, so a write
+ * lands late only if the API server commits it more than the grace period after the client gave up on
+ * it; (b) a peer deleting the key of a live controller: brokers create `controller` only when absent and
+ * delete it as its owner, as an expired session's key, or (election.ts) when the key names their own
+ * broker id while they are not controller (left from a campaign of theirs that failed halfway), which
+ * deletes a live controller's key only if two live processes share a broker id; (c) a person or another
+ * program editing the ConfigMap by hand. In the spirit of Patroni's Kubernetes DCS, fencing rests on the
+ * lease's timing rather than on a transaction; the leader-epoch checks on the brokers (DESIGN.md
+ * decision 4) are unaffected.
  */
 export interface KubeDcsOptions {
   /** One cluster's name: a label value and object-name prefix (lowercase letters, digits, `-`, `.`). */
@@ -91,16 +99,24 @@ export interface KubeDcsOptions {
   readonly dialTimeoutMs?: number;
   /** Deadline of each request. Default 5000. */
   readonly requestTimeoutMs?: number;
-  /** How long past its TTL a silent session is left before peers remove it. Default 1000. */
+  /**
+   * How long past its TTL a silent session is left before peers remove it: slack for a write the API
+   * server commits late. Default: the request timeout, and at least 5000.
+   */
   readonly sessionGraceMs?: number;
   readonly logger?: DcsLogger;
 }
 
 export const KUBE_DIAL_TIMEOUT_MS_DEFAULT = 5_000;
 export const KUBE_REQUEST_TIMEOUT_MS_DEFAULT = 5_000;
-export const KUBE_SESSION_GRACE_MS_DEFAULT = 1_000;
-/** A guarded write needs at least this long left on the guard's session to be worth sending. */
-const GUARD_SESSION_MS_MIN = 50;
+export const KUBE_SESSION_GRACE_MS_MIN_DEFAULT = 5_000;
+/** A write is not sent with less time than this left before its deadline. */
+const WRITE_MS_MIN = 50;
+/**
+ * A write under a session, or guarded by a key a session of this store owns, must be answered this long
+ * before the session's end by this process's clock: slack for timers that fire late.
+ */
+const WRITE_MARGIN_MS = 250;
 const DIAL_RETRY_MS_MAX = 1_000;
 const FIELD_MANAGER = { fieldManager: 'tributary-broker' };
 
@@ -134,7 +150,11 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
       KUBE_REQUEST_TIMEOUT_MS_DEFAULT,
     );
     const dialTimeoutMs = timeoutOption('dialTimeoutMs', options.dialTimeoutMs, KUBE_DIAL_TIMEOUT_MS_DEFAULT);
-    const graceMs = timeoutOption('sessionGraceMs', options.sessionGraceMs, KUBE_SESSION_GRACE_MS_DEFAULT);
+    const graceMs = timeoutOption(
+      'sessionGraceMs',
+      options.sessionGraceMs,
+      Math.max(KUBE_SESSION_GRACE_MS_MIN_DEFAULT, requestTimeoutMs),
+    );
     const connection = await loadKubeConnection({
       kubeconfig: options.kubeconfig ?? '',
       ...(options.env === undefined ? {} : { env: options.env }),
@@ -296,13 +316,20 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
   }
 
   forget(session: KubeSession): void {
+    // Its entries in sessionKeys stay: a guard on one of its keys must now fail (the session has ended),
+    // not fall back to reading the key, which peers leave in place until they count the session expired.
+    // An entry goes only when this store writes or deletes that key again.
     this.sessions.delete(session);
-    for (const [key, owned] of this.sessionKeys) if (owned.session === session) this.sessionKeys.delete(key);
   }
 
   /**
-   * Steps (1) and (2) of a guarded write (see above): the deadline the write may have, or the failure to
-   * report when the guard does not hold.
+   * Steps (1) and (2) of a guarded write (see above), and the time limit of any write: how long the write
+   * may take, measured just before it is sent, or the failure to report when the guard does not hold.
+   *
+   * One absolute deadline covers the guard read and the write: the request timeout from now, and
+   * WRITE_MARGIN_MS before the end of the session the key is written under and of the session that owns
+   * the guard key. A write that would have less than WRITE_MS_MIN of it left is not sent: a session write
+   * throws DcsSessionEndedError, a guarded write reports guardFailed.
    */
   private async checkGuard(
     key: string,
@@ -310,26 +337,57 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     guard: DcsGuard | undefined,
     session: KubeSession | undefined,
   ): Promise<number | CasResult> {
-    let timeoutMs = this.requestTimeoutMs;
-    // A write under a session must not land after the session's end: peers may have removed it by then.
-    if (session !== undefined) timeoutMs = Math.min(timeoutMs, Math.max(1, session.remainingMs()));
-    if (guard === undefined) return timeoutMs;
-    let holds = true;
-    const owned = this.sessionKeys.get(guard.key);
-    if (owned !== undefined && owned.version === guard.version) {
-      const leftMs = owned.session.remainingMs();
-      if (owned.session.ended || leftMs < GUARD_SESSION_MS_MIN) holds = false;
-      else timeoutMs = Math.min(timeoutMs, leftMs);
+    const owned = guard === undefined ? undefined : this.sessionKeys.get(guard.key);
+    const guardSession = owned !== undefined && owned.version === guard?.version ? owned.session : undefined;
+    const deadlineMs = Math.min(
+      performance.now() + this.requestTimeoutMs,
+      writeEndMs(session),
+      writeEndMs(guardSession),
+    );
+    let leftMs = this.timeLeftMs(deadlineMs, session, guardSession);
+    if (guard === undefined || typeof leftMs !== 'number')
+      return leftMs ?? this.guardFailure(key, expectedVersion);
+    if ((await this.versionNow(guard.key, leftMs)) !== guard.version) {
+      return this.guardFailure(key, expectedVersion);
     }
-    if (holds) holds = (await this.versionNow(guard.key)) === guard.version;
-    if (holds) return timeoutMs;
+    leftMs = this.timeLeftMs(deadlineMs, session, guardSession);
+    return leftMs ?? this.guardFailure(key, expectedVersion);
+  }
+
+  /**
+   * Time left before `deadlineMs`, or undefined when the guard's session ends too soon; throws when the
+   * write's own session does, or when the request timeout ran out (the guard read took it all).
+   */
+  private timeLeftMs(
+    deadlineMs: number,
+    session: KubeSession | undefined,
+    guardSession: KubeSession | undefined,
+  ): number | undefined {
+    const now = performance.now();
+    const leftMs = deadlineMs - now;
+    if (leftMs >= WRITE_MS_MIN) return leftMs;
+    if (session !== undefined && writeEndMs(session) - now < WRITE_MS_MIN) {
+      throw new DcsSessionEndedError(
+        session.id,
+        session.ended ? 'lost' : 'it ends before a write could land',
+      );
+    }
+    if (guardSession !== undefined && writeEndMs(guardSession) - now < WRITE_MS_MIN) return undefined;
+    throw new KubeApiError(0, 'Timeout', `no time left to write within ${this.requestTimeoutMs} ms`);
+  }
+
+  private async guardFailure(key: string, expectedVersion: number): Promise<CasResult> {
     const current = await this.versionNow(key);
     return casFailure(current, current === expectedVersion);
   }
 
-  private async read(key: string): Promise<ConfigMapObject | null> {
+  private async read(key: string, timeoutMs?: number): Promise<ConfigMapObject | null> {
     try {
-      return await this.api.call<ConfigMapObject>('GET', this.path(key));
+      return await this.api.call<ConfigMapObject>(
+        'GET',
+        this.path(key),
+        timeoutMs === undefined ? {} : { timeoutMs },
+      );
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 404) return null;
       throw err;
@@ -337,8 +395,8 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
   }
 
   /** The key's version now (0: absent), by a fresh read. */
-  private async versionNow(key: string): Promise<number> {
-    const cm = await this.read(key);
+  private async versionNow(key: string, timeoutMs?: number): Promise<number> {
+    const cm = await this.read(key, timeoutMs);
     return cm === null ? 0 : entryOf(cm, key).version;
   }
 
@@ -407,6 +465,13 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('the metadata store is closed');
   }
+}
+
+/** When a write under (or guarded by a key of) `session` must be answered by: -Infinity once it ended. */
+function writeEndMs(session: KubeSession | undefined): number {
+  if (session === undefined) return Number.POSITIVE_INFINITY;
+  if (session.ended) return Number.NEGATIVE_INFINITY;
+  return performance.now() + session.remainingMs() - WRITE_MARGIN_MS;
 }
 
 function timeoutOption(name: string, value: number | undefined, fallback: number): number {

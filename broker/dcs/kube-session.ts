@@ -127,7 +127,10 @@ export class KubeSession implements DcsSession {
       `DCS session lost: ${reason}`,
     );
     this.lostController.abort(new DcsSessionEndedError(this.id, reason, { cause }));
-    this.removeLeaseAndKeys().catch(() => undefined);
+    // Peers remove them anyway once they count the session expired; this is only sooner.
+    this.removeLeaseAndKeys().catch((err: unknown) =>
+      this.store.logger?.warn({ session: this.id, err }, 'could not remove the keys of a lost DCS session'),
+    );
   }
 
   private start(): void {
