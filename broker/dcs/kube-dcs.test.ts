@@ -286,6 +286,55 @@ describe('KubeDcs', () => {
     expect(live.lost.aborted).toBe(false);
   });
 
+  it("a reaper that cannot delete a dead holder's keys at first retries until it can", async () => {
+    const prefix = freshPrefix();
+    const leaseName = `${prefix}-session-778`;
+    const lease = await leases.createNamespacedLease({
+      namespace: NS,
+      body: {
+        metadata: {
+          name: leaseName,
+          labels: { 'tributary.dev/dcs': prefix, 'tributary.dev/session': '778' },
+        },
+        spec: { holderIdentity: 'dead-broker', leaseDurationSeconds: 1 },
+      },
+    });
+    const orphan = keyObject(prefix, NS, 'controller', Buffer.from('dead'), {
+      id: '778',
+      leaseName,
+      leaseUid: lease.metadata!.uid!,
+    });
+    await core.createNamespacedConfigMap({ namespace: NS, body: orphan as V1ConfigMap });
+    // A Role without `delete` on configmaps: the Lease goes, its keys cannot (yet).
+    const noDelete = BROKER_DCS_RULES.map((rule) =>
+      rule.resources?.includes('configmaps')
+        ? { ...rule, verbs: rule.verbs.filter((v) => v !== 'delete') }
+        : rule,
+    );
+    const token = await serviceAccountWithRole({ core, rbac }, NS, 'reaper-no-delete', noDelete);
+    const warnings: string[] = [];
+    await open({
+      prefix,
+      kubeconfig: kubeconfigFile('reaper-no-delete', plane.server, { token }),
+      sessionGraceMs: 500,
+      logger: { warn: (_d, m) => warnings.push(m) },
+    });
+    await waitFor(
+      () => warnings.includes('could not remove the keys of an expired DCS session; retrying'),
+      10_000,
+    );
+    await expect(leases.readNamespacedLease({ name: leaseName, namespace: NS })).rejects.toMatchObject({
+      code: 404,
+    });
+    await rbac.replaceNamespacedRole({
+      namespace: NS,
+      name: 'reaper-no-delete',
+      body: { metadata: { name: 'reaper-no-delete' }, rules: BROKER_DCS_RULES },
+    });
+    // Well before the minute-long orphan sweep would.
+    await waitFor(async () => (await configMaps(prefix)).length === 0, 10_000);
+  });
+
   it('a Lease deleted by someone else: `lost` fires, the keys go, and the session cannot write', async () => {
     const prefix = freshPrefix();
     const dcs = await open({ prefix });

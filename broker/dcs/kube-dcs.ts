@@ -299,19 +299,26 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     this.api.close();
   }
 
+  /** Throws, after trying every key, when any is left (a failed delete, or one rewritten meanwhile). */
   async deleteSessionKeys(sessionId: string): Promise<void> {
     const { items } = await this.api.list<ConfigMapObject>(this.path(), selectorOf(this.prefix, sessionId));
+    let left = 0;
+    let lastError: unknown;
     for (const cm of items) {
       try {
         const entry = entryOf(cm);
-        await this.compareAndDelete(entry.key, entry.version);
+        const result = await this.compareAndDelete(entry.key, entry.version);
+        if (!result.ok && result.version !== 0) left += 1;
       } catch (err) {
-        // One bad object does not keep the others; the next sweep tries it again.
-        this.logger?.warn(
-          { name: cm.metadata?.name, session: sessionId, err },
-          'could not delete a session key',
-        );
+        // One bad object does not keep the others from going.
+        left += 1;
+        lastError = err;
       }
+    }
+    if (left > 0) {
+      throw new Error(`${left} of ${items.length} keys of DCS session ${sessionId} are left`, {
+        cause: lastError,
+      });
     }
   }
 

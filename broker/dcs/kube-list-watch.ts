@@ -15,9 +15,13 @@ export interface ListWatchHandler<T> {
 
 const RETRY_MS_MIN = 100;
 const RETRY_MS_MAX = 2_000;
-/** Server-side watch timeouts are spread over this range, as client-go does, so reconnects do not bunch. */
-const WATCH_TIMEOUT_S_MIN = 300;
-const WATCH_TIMEOUT_S_SPREAD = 300;
+/**
+ * Server-side watch timeouts are spread over this range, as client-go does, so reconnects do not bunch.
+ * Short, because a connection that died without a reset (a half-open TCP connection) is noticed only by
+ * the idle watchdog, at the timeout plus its slack (kube-api.ts): 1.5 to 2.5 minutes.
+ */
+const WATCH_TIMEOUT_S_MIN = 60;
+const WATCH_TIMEOUT_S_SPREAD = 60;
 /** A watch that ends sooner than this after it opened is reopened with backoff, not at once. */
 const WATCH_LIFETIME_MS_ORDINARY = 1_000;
 

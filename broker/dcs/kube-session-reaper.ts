@@ -1,5 +1,5 @@
 import type { DcsLogger } from './etcd-wire.js';
-import { type KubeApi, KubeApiError } from './kube-api.js';
+import { type KubeApi, KubeApiError, sleep } from './kube-api.js';
 import { KubeListWatch } from './kube-list-watch.js';
 import {
   CONFIGMAPS,
@@ -32,6 +32,13 @@ interface Observed {
 
 /** Keys whose session has no Lease (written by a request that landed after its session was removed). */
 const ORPHAN_SWEEP_INTERVAL_MS = 60_000;
+/**
+ * Removing a reaped session's keys is retried with backoff (0.2 s doubling to 2 s), since nobody else
+ * retries it: the other stores saw the Lease go. After the last attempt, the orphan sweep is left.
+ */
+const KEY_DELETE_ATTEMPTS_MAX = 6;
+const KEY_DELETE_RETRY_MS_MIN = 200;
+const KEY_DELETE_RETRY_MS_MAX = 2_000;
 
 /**
  * Ends the sessions of brokers that died, so their ephemeral keys go, without the Kubernetes garbage
@@ -45,7 +52,7 @@ const ORPHAN_SWEEP_INTERVAL_MS = 60_000;
  *
  * 1. deletes the Lease with the precondition resourceVersion = the one it watched expire, so a renewal
  *    that landed meanwhile wins and nothing is removed; its holder's next renewal finds it gone;
- * 2. compare-and-deletes every key labelled with the session.
+ * 2. compare-and-deletes every key labelled with the session, retrying with backoff while any is left.
  *
  * Every store does this and they race harmlessly: the preconditions let one win and the others get 404s
  * or 409s. A key written after step 2 (a request in flight past its session's end, which the holder never
@@ -58,6 +65,8 @@ export class KubeSessionReaper {
   private readonly listWatch: KubeListWatch<LeaseObject>;
   private expiryTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** performance.now() when the pending sweep runs; +Infinity: none pending. */
+  private sweepAtMs = Number.POSITIVE_INFINITY;
   private readonly reaping = new Set<string>();
   private stopped = false;
 
@@ -177,15 +186,36 @@ export class KubeSessionReaper {
       { lease: name, session: o.sessionId, leaseDurationMs: o.durationMs },
       'DCS session expired; removing its keys',
     );
-    await this.store.deleteSessionKeys(o.sessionId);
     // Once more after the grace period: a write that was in flight when the session ended.
     this.scheduleSweep(this.graceMs);
+    await this.deleteKeysOf(o.sessionId);
   }
 
+  private async deleteKeysOf(sessionId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.deleteSessionKeys(sessionId);
+      } catch (err) {
+        if (this.stopped || attempt >= KEY_DELETE_ATTEMPTS_MAX) throw err;
+        const retryMs = Math.min(KEY_DELETE_RETRY_MS_MAX, KEY_DELETE_RETRY_MS_MIN * 2 ** (attempt - 1));
+        this.store.logger?.warn(
+          { session: sessionId, retryMs, err },
+          'could not remove the keys of an expired DCS session; retrying',
+        );
+        await sleep(retryMs);
+      }
+    }
+  }
+
+  /** Sweeps after `delayMs`, unless a sweep is due sooner already. */
   private scheduleSweep(delayMs: number): void {
     if (this.stopped) return;
+    const atMs = performance.now() + delayMs;
+    if (atMs >= this.sweepAtMs) return;
     clearTimeout(this.sweepTimer);
+    this.sweepAtMs = atMs;
     this.sweepTimer = setTimeout(() => {
+      this.sweepAtMs = Number.POSITIVE_INFINITY;
       this.sweepOrphans()
         .catch((err: unknown) => this.store.logger?.warn({ err }, 'DCS orphan sweep failed'))
         .finally(() => this.scheduleSweep(ORPHAN_SWEEP_INTERVAL_MS));
