@@ -48,7 +48,7 @@ export interface KubeWatchStream {
 const RESPONSE_BYTES_MAX = 64 * 1024 * 1024;
 const WATCH_LINE_BYTES_MAX = 8 * 1024 * 1024;
 /** Objects per page of a list, and pages per list. */
-const LIST_PAGE_ITEMS = 250;
+const LIST_PAGE_ITEMS = 50; // up to 1 MiB each: a page stays well under RESPONSE_BYTES_MAX
 const LIST_PAGES_MAX = 400;
 const READ_ATTEMPTS_MAX = 3;
 /** Longest Retry-After honoured; a longer one fails the request instead. */
@@ -182,12 +182,13 @@ export class KubeApi {
                 pending = pending.slice(nl + 1);
                 nl = pending.indexOf('\n');
                 if (line.trim() === '') continue;
-                let event: KubeWatchEvent;
+                let event: unknown;
                 try {
-                  event = JSON.parse(line) as KubeWatchEvent;
+                  event = JSON.parse(line);
                 } catch (err) {
                   return finish(new Error(`watch ${path}: unreadable event: ${(err as Error).message}`));
                 }
+                if (!isWatchEvent(event)) return finish(new Error(`watch ${path}: malformed event`));
                 onEvent(event);
               }
               if (pending.length > WATCH_LINE_BYTES_MAX) {
@@ -236,7 +237,9 @@ export class KubeApi {
   }
 
   private url(path: string, query: Record<string, string> | undefined): URL {
-    const url = new URL(path, this.connection.server);
+    // A server URL may carry a path (an API server behind a proxy at /k8s): the request path goes after it.
+    const server = this.connection.server;
+    const url = new URL(server.pathname.replace(/\/+$/, '') + path, server);
     for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
     return url;
   }
@@ -292,6 +295,19 @@ export class KubeApi {
       req.end(body);
     });
   }
+}
+
+const WATCH_EVENT_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
+
+/** An event of a known type with an object; all but ERROR (a Status) carry the object's metadata. */
+function isWatchEvent(event: unknown): event is KubeWatchEvent {
+  if (typeof event !== 'object' || event === null) return false;
+  const { type, object } = event as { type?: unknown; object?: unknown };
+  if (typeof type !== 'string' || !WATCH_EVENT_TYPES.has(type)) return false;
+  if (typeof object !== 'object' || object === null) return false;
+  if (type === 'ERROR') return true;
+  const metadata = (object as { metadata?: unknown }).metadata;
+  return typeof metadata === 'object' && metadata !== null;
 }
 
 function readBody(res: IncomingMessage, bytesMax: number): Promise<string> {

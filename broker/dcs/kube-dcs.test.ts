@@ -633,6 +633,25 @@ describe('KubeDcs', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('writing the same value again makes a new version and a watch event', async () => {
+    const dcs = await open();
+    const events: DcsEvent[] = [];
+    await dcs.watch('', (e) => events.push(e));
+    const first = await dcs.compareAndSet('same', Buffer.from('v'), 0);
+    const second = await dcs.compareAndSet('same', Buffer.from('v'), first.version);
+    expect(second.ok).toBe(true);
+    expect(second.version).toBeGreaterThan(first.version);
+    await waitFor(() => events.length >= 2);
+    expect(events.map((e) => e.version)).toEqual([first.version, second.version]);
+    expect((await dcs.compareAndSet('same', Buffer.from('v'), first.version)).ok).toBe(false);
+  });
+
+  it('a missing namespace fails open() clearly, not later as a key that exists', async () => {
+    await expect(
+      KubeDcs.open({ kubeconfig: plane.kubeconfigPath, prefix: freshPrefix(), namespace: 'no-such-ns' }),
+    ).rejects.toThrow(/namespace no-such-ns does not exist/);
+  });
+
   it('refuses bad options', async () => {
     const kubeconfig = plane.kubeconfigPath;
     for (const prefix of ['', 'Prod', 'a_b', '-a', 'a-', 'a'.repeat(64), 'a..b']) {

@@ -231,8 +231,12 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
                 timeoutMs,
               });
       } catch (err) {
-        // 409: AlreadyExists (a create) or Conflict (an update); 404: an update of an absent key.
-        if (err instanceof KubeApiError && (err.status === 409 || err.status === 404)) {
+        // 409: AlreadyExists (a create) or Conflict (an update); 404: an update of an absent key. A 404 on
+        // a create is no compare (its namespace is missing): it is thrown, not read as "the key exists".
+        if (
+          err instanceof KubeApiError &&
+          (err.status === 409 || (err.status === 404 && expectedVersion !== 0))
+        ) {
           return { ok: false, version: await this.versionNow(key) };
         }
         throw err;
@@ -466,6 +470,28 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
         versionOf(res.metadata);
         break;
       }
+    }
+    await this.checkNamespace();
+  }
+
+  /**
+   * A list in a missing namespace is an empty list, and a read a 404 like an absent key: a dry-run create
+   * (nothing stored; the Role's `create` suffices) is what tells a missing namespace apart.
+   */
+  private async checkNamespace(): Promise<void> {
+    try {
+      await this.api.call('POST', this.path(), {
+        body: keyObject(this.prefix, this.namespace, 'dry-run', Buffer.alloc(0)),
+        query: { ...FIELD_MANAGER, dryRun: 'All' },
+      });
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 409) return; // the object exists: so does the namespace
+      if (err instanceof KubeApiError && err.status === 404) {
+        throw new Error(`namespace ${this.namespace} does not exist (dcsKubeNamespace): ${err.message}`, {
+          cause: err,
+        });
+      }
+      throw err;
     }
   }
 

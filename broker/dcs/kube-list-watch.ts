@@ -52,7 +52,7 @@ export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
   /** Lists and opens the watch; resolves once the API server accepted it. */
   async start(): Promise<void> {
     await this.relist(true);
-    await this.attach();
+    await this.attach(); // after stop(): opens nothing, and a watch it was opening is stopped at once
   }
 
   stop(): void {
@@ -72,6 +72,7 @@ export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
   }
 
   private async attach(): Promise<void> {
+    if (this.stopped) return;
     const generation = ++this.generation;
     const stream = await this.api.watch(
       this.path,
@@ -144,7 +145,7 @@ export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
     if (this.stopped) return;
     try {
       if (this.relistNeeded) await this.relist(false);
-      await this.attach();
+      await this.attach(); // returns at once if stopped meanwhile
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 410) this.relistNeeded = true;
       this.retry(err as Error);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { VersionedValue } from './dcs.js';
 
 /**
@@ -10,6 +10,7 @@ import type { VersionedValue } from './dcs.js';
  *   first 12 hex digits of the key's SHA-256 (keys are case-sensitive and may differ only in punctuation).
  *   The real key is the annotation `tributary.dev/key`; an object whose annotation names another key is a
  *   hash collision and refused, never read as the wrong key.
+ * - Each write sets the annotation `tributary.dev/write` to a random value, so it always changes the object.
  * - Its value is `data.value` when the bytes are UTF-8 text (readable with kubectl), else
  *   `binaryData.value`.
  * - Its version is `metadata.resourceVersion` read as an integer: the etcd revision of the object's last
@@ -25,6 +26,11 @@ import type { VersionedValue } from './dcs.js';
 export const DCS_LABEL = 'tributary.dev/dcs';
 export const SESSION_LABEL = 'tributary.dev/session';
 export const KEY_ANNOTATION = 'tributary.dev/key';
+/**
+ * A random value per write: an update with the same content as before would otherwise be a no-op for the
+ * API server (same resourceVersion, no watch event), and a compare-and-set must always make a new version.
+ */
+export const WRITE_ANNOTATION = 'tributary.dev/write';
 /** Shown by `kubectl get -l` and kept apart from the operator's objects (managed-by differs). */
 const COMMON_LABELS = {
   'app.kubernetes.io/part-of': 'tributary',
@@ -154,7 +160,7 @@ export function keyObject(
       name: keyObjectName(prefix, key),
       namespace,
       labels: labelsOf(prefix, session?.id),
-      annotations: { [KEY_ANNOTATION]: key },
+      annotations: { [KEY_ANNOTATION]: key, [WRITE_ANNOTATION]: randomBytes(8).toString('hex') },
       ...(session === undefined
         ? {}
         : {
