@@ -44,14 +44,16 @@ export interface ClusterList {
 /** The cluster the user wants. */
 export interface ClusterSpec {
   /**
-   * Number of brokers (pods). Scaling down drains the partitions of the brokers that go away before their
-   * pods are deleted. Also set through the scale subresource (kubectl scale tcluster NAME --replicas=N).
+   * Number of brokers (pods). New brokers join empty. Scaling down is not done yet: the running count is kept
+   * and Ready reports ScaleDownNotSupported. Also set through the scale subresource (kubectl scale tcluster
+   * NAME --replicas=N).
    * @default 3
    */
   brokers: number;
   /**
-   * Tributary version of the brokers, e.g. 0.1.0. Changing it rolls the brokers one at a time, the controller
-   * last.
+   * Tributary version of the brokers, e.g. 0.1.0. A change updates the pod template, which no broker runs
+   * until its pod is deleted: the operator does not restart brokers yet, and Ready reports UpdatePending
+   * until every broker pod runs it.
    */
   version: string;
   /** Broker container image. Default: tributary/broker:<version>. */
@@ -202,8 +204,8 @@ export interface ClusterStatus {
   /** Label selector of the broker pods, in the string form (for the scale subresource and autoscalers). */
   selector?: string;
   /**
-   * Latest observations of the cluster's state. Ready is True when every broker is ready and the cluster has
-   * a controller.
+   * Latest observations of the cluster's state. Ready is True when every broker is ready and runs the current
+   * pod template, and the cluster has a controller.
    */
   conditions?: Condition[];
 }

@@ -228,10 +228,10 @@ describe('clusterStatus', () => {
       reason: 'BrokersNotReady',
       message: '0/3 brokers ready',
     });
-    expect(ready({ statefulSet: { replicas: 3, readyReplicas: 3 } }).conditions![0]!.reason).toBe(
-      'NoController',
-    );
-    const ok = ready({ statefulSet: { replicas: 3, readyReplicas: 3 }, controllerId: 2 });
+    expect(
+      ready({ statefulSet: { replicas: 3, readyReplicas: 3, updatedReplicas: 3 } }).conditions![0]!.reason,
+    ).toBe('NoController');
+    const ok = ready({ statefulSet: { replicas: 3, readyReplicas: 3, updatedReplicas: 3 }, controllerId: 2 });
     expect(ok).toEqual({
       observedGeneration: 4,
       brokers: 3,
@@ -260,6 +260,42 @@ describe('clusterStatus', () => {
       reason: 'ApplyFailed',
       message: 'step Role failed: 403',
     });
+  });
+
+  it('is not Ready while broker pods run an older template (OnDelete: nothing restarts them yet)', () => {
+    const c = cluster();
+    const plan = planCluster(c, undefined);
+    const ready = (sts: NonNullable<Parameters<typeof clusterStatus>[2]['statefulSet']>) =>
+      clusterStatus(c, plan, { statefulSet: sts, controllerId: 2 }, now).conditions![0]!;
+    const pending = ready({
+      replicas: 3,
+      readyReplicas: 3,
+      updatedReplicas: 1,
+      generation: 5,
+      observedGeneration: 5,
+    });
+    expect(pending).toMatchObject({ status: 'False', reason: 'UpdatePending' });
+    expect(pending.message).toMatch(
+      /^1\/3 brokers run the current pod template; .*delete the other broker pods one at a time/,
+    );
+    // The API omits updatedReplicas when it is 0.
+    expect(ready({ replicas: 3, readyReplicas: 3 }).reason).toBe('UpdatePending');
+    // A template change the StatefulSet controller has not seen yet: its counts are of the old template.
+    const unseen = ready({
+      replicas: 3,
+      readyReplicas: 3,
+      updatedReplicas: 3,
+      generation: 6,
+      observedGeneration: 5,
+    });
+    expect(unseen.reason).toBe('UpdatePending');
+    expect(unseen.message).toMatch(/^the StatefulSet controller has not yet counted/);
+    expect(
+      ready({ replicas: 3, readyReplicas: 3, updatedReplicas: 3, generation: 6, observedGeneration: 6 })
+        .reason,
+    ).toBe('BrokersReady');
+    // Brokers not ready is reported first.
+    expect(ready({ replicas: 3, readyReplicas: 2, updatedReplicas: 0 }).reason).toBe('BrokersNotReady');
   });
 
   it('reports InvalidConfig with the setting name before the brokers state', () => {

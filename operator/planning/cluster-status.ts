@@ -4,8 +4,14 @@
  * `Ready` is True when the spec took effect and every broker the spec asks for is ready and a broker holds
  * the controller lease. Otherwise False, with the first reason that applies, in this order:
  * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
- * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), BrokersNotReady, NoController
- * (no controller could be learnt: none elected, or the brokers are not reachable from the operator).
+ * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), BrokersNotReady,
+ * UpdatePending, NoController (no controller could be learnt: none elected, or the brokers are not reachable
+ * from the operator).
+ *
+ * UpdatePending: the StatefulSet's pod template changed (version, image, config, resources, pod template)
+ * but not every broker pod runs it. The StatefulSet updates on delete and the operator does not roll the
+ * brokers yet, so the change takes effect only as pods are deleted: the message says so. (With OnDelete the
+ * StatefulSet controller never advances `currentRevision`, so `updatedReplicas` is what tells.)
  */
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
@@ -15,11 +21,32 @@ export const CONDITION_READY = 'Ready';
 
 export interface ClusterObservation {
   /** The StatefulSet's status, when it exists. */
-  statefulSet?: { replicas?: number | undefined; readyReplicas?: number | undefined } | undefined;
+  statefulSet?:
+    | {
+        replicas?: number | undefined;
+        readyReplicas?: number | undefined;
+        /** Pods of the current template (the API omits 0). */
+        updatedReplicas?: number | undefined;
+        /** The StatefulSet generation its status describes, and its current generation. */
+        observedGeneration?: number | undefined;
+        generation?: number | undefined;
+      }
+    | undefined;
   /** The controller broker's id, when the brokers answered. */
   controllerId?: number | undefined;
   /** The step that failed, when one did, and why. */
   failure?: { step: ClusterStep; message: string } | undefined;
+}
+
+/** A StatefulSet change its controller has not seen yet: the counts in its status are of the template before. */
+function templateUnseen(sts: ClusterObservation['statefulSet']): boolean {
+  const { observedGeneration, generation } = sts ?? {};
+  return observedGeneration !== undefined && generation !== undefined && observedGeneration < generation;
+}
+
+function updatePending(sts: ClusterObservation['statefulSet'], brokers: number): boolean {
+  if (sts === undefined) return false;
+  return templateUnseen(sts) || (sts.updatedReplicas ?? 0) < brokers;
 }
 
 export function clusterStatus(
@@ -47,6 +74,15 @@ export function clusterStatus(
       status: 'False',
       reason: 'BrokersNotReady',
       message: `${readyBrokers}/${wanted} brokers ready`,
+    };
+  } else if (updatePending(observed.statefulSet, brokers)) {
+    const sts = observed.statefulSet;
+    const counted = !templateUnseen(sts);
+    const updated = Math.min(sts?.updatedReplicas ?? 0, brokers);
+    ready = {
+      status: 'False',
+      reason: 'UpdatePending',
+      message: `${counted ? `${updated}/${brokers} brokers run` : 'the StatefulSet controller has not yet counted the brokers that run'} the current pod template; the operator does not restart brokers yet: delete the other broker pods one at a time, each after the previous one is ready again`,
     };
   } else if (observed.controllerId === undefined) {
     ready = {

@@ -49,6 +49,21 @@ describe('operator: Cluster', () => {
   const getCluster = async (name = 'demo') => (await resources.get<Cluster>(CLUSTER_PLURAL, name))!;
   const patchCluster = (name: string, body: object) => resources.patch(CLUSTER_PLURAL, name, body);
   const readyCondition = readyOf;
+  /** Plays kubelet for one pod: running and ready. */
+  const markPodReady = (name: string) =>
+    core.patchNamespacedPodStatus(
+      {
+        name,
+        namespace: NS,
+        body: {
+          status: {
+            phase: 'Running',
+            conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date() }],
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
 
   beforeAll(async () => {
     plane = await startKubeControlPlane({ controllerManager: true });
@@ -221,21 +236,7 @@ describe('operator: Cluster', () => {
 
   it('follows readiness of the pods, and leaves status and objects alone when nothing changed', async () => {
     // Play kubelet: mark the pods running and ready; the StatefulSet controller counts them.
-    for (const i of [0, 1, 2]) {
-      await core.patchNamespacedPodStatus(
-        {
-          name: `demo-${i}`,
-          namespace: NS,
-          body: {
-            status: {
-              phase: 'Running',
-              conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date() }],
-            },
-          },
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
-    }
+    for (const i of [0, 1, 2]) await markPodReady(`demo-${i}`);
     const cluster = await waitFor(
       'three ready brokers in the status',
       async () => {
@@ -301,12 +302,43 @@ describe('operator: Cluster', () => {
     );
 
     await patchCluster('demo', {
-      spec: { config: { replicaLagTimeMaxMs: '10000', replicaLagTimeMaxMS: null } },
+      spec: { config: { replicaLagTimeMaxMs: '20000', replicaLagTimeMaxMS: null } },
     });
-    await waitFor('InvalidConfig to clear', async () =>
+    // The fixed (and changed) config changes the pod template; with OnDelete and no roller, no broker runs it until its
+    // pod is deleted, and the Cluster says so rather than Ready.
+    const pending = await waitFor('UpdatePending', async () => {
+      const c = await getCluster();
+      return readyCondition(c)?.message?.startsWith('0/3') ? c : undefined;
+    });
+    expect(readyCondition(pending)).toMatchObject({ status: 'False', reason: 'UpdatePending' });
+    expect(readyCondition(pending)?.message).toMatch(
+      /^0\/3 brokers run the current pod template; .*delete the other broker pods one at a time/,
+    );
+    for (const i of [0, 1, 2]) {
+      const name = `demo-${i}`;
+      const old = await core.readNamespacedPod({ name, namespace: NS });
+      await core.deleteNamespacedPod({ name, namespace: NS });
+      await waitFor(`${name} recreated`, async () => {
+        try {
+          const pod = await core.readNamespacedPod({ name, namespace: NS });
+          return pod.metadata?.uid !== old.metadata?.uid ? pod : undefined;
+        } catch {
+          return undefined;
+        }
+      });
+      await markPodReady(name);
+      if (i < 2) {
+        await waitFor(`${i + 1}/3 updated`, async () =>
+          readyCondition(await getCluster())?.message?.startsWith(`${i + 1}/3 brokers run`)
+            ? true
+            : undefined,
+        );
+      }
+    }
+    await waitFor('the update to complete', async () =>
       readyCondition(await getCluster())?.reason === 'NoController' ? true : undefined,
     );
-  }, 60_000);
+  }, 90_000);
 
   it('puts back an owned object deleted behind its back', async () => {
     const old = await core.readNamespacedService({ name: 'demo-bootstrap', namespace: NS });

@@ -101,7 +101,7 @@ describe('operator: Topic', () => {
       {
         name: 'demo',
         namespace: NS,
-        body: { status: { replicas: 3, readyReplicas: 3, availableReplicas: 3 } },
+        body: { status: { replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3 } },
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );

@@ -94,7 +94,14 @@ export class ClusterReconciler {
     const status = clusterStatus(
       cluster,
       plan,
-      { statefulSet: stsStatus, controllerId, failure },
+      {
+        statefulSet:
+          statefulSet === undefined
+            ? undefined
+            : { ...stsStatus, generation: statefulSet.metadata?.generation },
+        controllerId,
+        failure,
+      },
       conditionTime(),
     );
     try {
