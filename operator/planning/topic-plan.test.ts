@@ -126,6 +126,39 @@ describe('planTopic', () => {
     });
   });
 
+  it('compares numbers by value, so an equal config written differently is no change', () => {
+    const configs = {
+      'min.cleanable.dirty.ratio': '0.50',
+      'retention.ms': '0100',
+      'max.compaction.lag.ms': '9223372036854775807',
+      'cleanup.policy': 'delete',
+    };
+    const observed = {
+      topicId: 't',
+      partitions: 6,
+      replicationFactor: 3,
+      configs: {
+        'min.cleanable.dirty.ratio': '0.5',
+        'retention.ms': '100',
+        'max.compaction.lag.ms': '9223372036854775807',
+        'cleanup.policy': 'delete',
+      },
+    };
+    expect(planTopic({ ...desired, configs }, observed)).toEqual({ actions: [], mismatches: [] });
+    expect(normalConfigValue('min.cleanable.dirty.ratio', '.5')).toBe('0.5');
+    expect(normalConfigValue('x', '1e3')).toBe('1000');
+    // Beyond 2^53 an integer is compared as written (a double would round it).
+    expect(normalConfigValue('x', '9223372036854775807')).toBe('9223372036854775807');
+    expect(normalConfigValue('x', 'producer')).toBe('producer');
+    const changed = planTopic(
+      { ...desired, configs: { ...configs, 'min.cleanable.dirty.ratio': '0.6' } },
+      observed,
+    );
+    expect(changed.actions).toEqual([
+      { kind: 'alterConfigs', changes: [{ name: 'min.cleanable.dirty.ratio', op: 'set', value: '0.6' }] },
+    ]);
+  });
+
   it('reports, without acting on, more partitions than the spec and another replication factor', () => {
     const plan = planTopic(desired, {
       topicId: 't',

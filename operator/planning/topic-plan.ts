@@ -59,6 +59,7 @@ export const TYPED_TOPIC_CONFIGS = {
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 const ADDITIONAL_MAX = 64;
 const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$/;
 
 /** `value` of config `name` in the broker's normal form. */
 export function normalConfigValue(name: string, value: string): string {
@@ -72,7 +73,13 @@ export function normalConfigValue(name: string, value: string): string {
   }
   if (INTEGER.test(v)) {
     const n = Number(v);
-    if (Number.isSafeInteger(n)) return String(n);
+    // Beyond 2^53 a double would change the value (retention.ms of Long.MAX_VALUE): compare as written.
+    return Number.isSafeInteger(n) ? String(n) : v;
+  }
+  // Fractions (min.cleanable.dirty.ratio, ...) by value: "0.50" and "0.5" are the same setting.
+  if (DECIMAL.test(v)) {
+    const n = Number(v);
+    if (Number.isFinite(n)) return String(n);
   }
   return v;
 }
