@@ -1,6 +1,7 @@
 /**
- * The operator's ClusterRole (the contract of issue 5): what it reads, what it makes for Clusters, and
- * nothing else. The chart's ClusterRole must grant these rules; the control-plane tests run the operator
+ * The operator's ClusterRole: what it reads, what it makes for Clusters, and nothing else (narrower than
+ * the contract of issue 5, which also granted update on the CRDs and their finalizers and reading pods: the
+ * code calls none of them). The chart's ClusterRole must grant these rules; the control-plane tests run the operator
  * with a token bound to exactly them, so a missing rule fails a test.
  *
  * Kubernetes lets the operator create the brokers' Role only with every permission that Role grants
@@ -11,26 +12,20 @@ import type { V1PolicyRule } from '@kubernetes/client-node';
 const OWN = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
 export const OPERATOR_CLUSTER_ROLE_RULES: readonly V1PolicyRule[] = [
-  {
-    apiGroups: ['tributary.dev'],
-    resources: ['clusters', 'topics'],
-    verbs: ['get', 'list', 'watch', 'update', 'patch'],
-  },
-  { apiGroups: ['tributary.dev'], resources: ['topics/finalizers'], verbs: ['update'] },
-  {
-    apiGroups: ['tributary.dev'],
-    resources: ['clusters/status', 'topics/status'],
-    verbs: ['update', 'patch'],
-  },
+  // Read through informers; Topics patched for their finalizer (a JSON merge patch of metadata.finalizers).
+  { apiGroups: ['tributary.dev'], resources: ['clusters'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['tributary.dev'], resources: ['topics'], verbs: ['get', 'list', 'watch', 'patch'] },
+  // Statuses are written by server-side apply, a patch.
+  { apiGroups: ['tributary.dev'], resources: ['clusters/status', 'topics/status'], verbs: ['patch'] },
   { apiGroups: [''], resources: ['serviceaccounts', 'configmaps', 'services'], verbs: OWN },
   { apiGroups: ['apps'], resources: ['statefulsets'], verbs: OWN },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: OWN },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: OWN },
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
   {
     apiGroups: ['coordination.k8s.io'],
     resources: ['leases'],
     verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
   },
-  { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  // Events are created (events.k8s.io/v1), never updated.
+  { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create'] },
 ];

@@ -383,8 +383,7 @@ describe('helm chart on a real API server', () => {
         namespace: 'elsewhere',
         group: 'tributary.dev',
         resource: 'topics',
-        subresource: 'finalizers',
-        verb: 'update',
+        verb: 'patch',
       }),
     ).toBe(true);
   });

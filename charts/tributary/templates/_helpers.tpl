@@ -90,16 +90,17 @@ must itself hold everything the broker Role it creates grants (leases and config
 refuses to let it grant more than it has.
 */}}
 {{- define "tributary.operatorRules" -}}
+# Read through informers; Topics patched for their finalizer.
 - apiGroups: [tributary.dev]
-  resources: [clusters, topics]
-  verbs: [get, list, watch, update, patch]
+  resources: [clusters]
+  verbs: [get, list, watch]
+- apiGroups: [tributary.dev]
+  resources: [topics]
+  verbs: [get, list, watch, patch]
+# Statuses are written by server-side apply, a patch.
 - apiGroups: [tributary.dev]
   resources: [clusters/status, topics/status]
-  verbs: [update, patch]
-# The Topic finalizer.
-- apiGroups: [tributary.dev]
-  resources: [topics/finalizers]
-  verbs: [update]
+  verbs: [patch]
 - apiGroups: [""]
   resources: [serviceaccounts, configmaps, services]
   verbs: [get, list, watch, create, update, patch, delete]
@@ -112,16 +113,12 @@ refuses to let it grant more than it has.
 - apiGroups: [rbac.authorization.k8s.io]
   resources: [roles, rolebindings]
   verbs: [get, list, watch, create, update, patch, delete]
-# Pods: watched for readiness. (The roller of a later release deletes them one at a time; it will add delete.)
-- apiGroups: [""]
-  resources: [pods]
-  verbs: [get, list, watch]
 - apiGroups: [coordination.k8s.io]
   resources: [leases]
   verbs: [get, list, watch, create, update, delete]
 - apiGroups: ["", events.k8s.io]
   resources: [events]
-  verbs: [create, patch]
+  verbs: [create]
 {{- end }}
 
 {{/* Rules for the operator's own Lease, in the lease namespace. */}}
