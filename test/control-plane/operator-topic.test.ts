@@ -164,6 +164,9 @@ describe('operator: Topic', () => {
       'max.message.bytes': '2097152',
     });
     expect(topic.status?.topicId).toBe(broker.topicId);
+    const changed = await eventFor(kc, NS, 'Topic', 'orders', 'ConfigsChanged');
+    expect(changed.note).toContain('retention.ms=7200000');
+    expect(changed.note).toContain('min.insync.replicas reset');
   }, 30_000);
 
   it('reports a config the brokers refuse as InvalidConfig, and recovers when it is fixed', async () => {

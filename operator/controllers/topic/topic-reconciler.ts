@@ -298,6 +298,13 @@ export class TopicReconciler {
               { brokerTopic: desired.name, changes: action.changes },
               'topic configs changed',
             );
+            this.event(
+              topic,
+              'Normal',
+              'ConfigsChanged',
+              'Update',
+              `broker topic ${desired.name}: ${action.changes.map((c) => (c.op === 'set' ? `${c.name}=${c.value}` : `${c.name} reset`)).join(', ')}`,
+            );
             break;
         }
       } catch (err) {
