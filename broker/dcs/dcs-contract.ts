@@ -274,3 +274,40 @@ export function replay(listed: VersionedValue[], events: DcsEvent[]): Map<string
   }
   return new Map([...state].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
+
+/**
+ * A watch whose connection is cut while keys change (an update, a create and a delete) resumes from the
+ * last delivered version once the link is back: every change arrives once, in order, with its version.
+ * `watched` reaches the store through a link the test can cut; it logs 'DCS watch interrupted; reopening'
+ * (into `warnings`) when it notices; `writer` writes directly.
+ */
+export async function expectWatchResumesAfterCut(
+  watched: Dcs,
+  writer: Dcs,
+  link: { cut(): void; restore(): void },
+  warnings: string[],
+): Promise<void> {
+  const events: DcsEvent[] = [];
+  await watched.watch('w/', (e) => events.push(e));
+  const w1 = await writer.compareAndSet('w/1', Buffer.from('1'), 0);
+  await waitFor(() => events.length === 1);
+  link.cut();
+  const w2 = await writer.compareAndSet('w/2', Buffer.from('2'), 0);
+  const w1b = await writer.compareAndSet('w/1', Buffer.from('1b'), w1.version);
+  await writer.compareAndDelete('w/2', w2.version);
+  await waitFor(() => warnings.includes('DCS watch interrupted; reopening'));
+  link.restore();
+  await waitFor(() => events.length >= 4);
+  const w3 = await writer.compareAndSet('w/3', Buffer.from('3'), 0);
+  await waitFor(() => events.length >= 5);
+  expect(events.map((e) => `${e.type}:${e.key}:${e.type === 'put' ? e.value.toString() : ''}`)).toEqual([
+    'put:w/1:1',
+    'put:w/2:2',
+    'put:w/1:1b',
+    'delete:w/2:',
+    'put:w/3:3',
+  ]);
+  expect(events[2]!.version).toBe(w1b.version);
+  expect(events[4]!.version).toBe(w3.version);
+  expect(events.map((e) => e.version)).toEqual([...events.map((e) => e.version)].sort((x, y) => x - y));
+}

@@ -20,7 +20,7 @@ import {
 } from '../../test/helpers/kube-identity.js';
 import { loadBrokerConfig } from '../config.js';
 import { type DcsEvent, type DcsSession, DcsSessionEndedError } from './dcs.js';
-import { byKey, describeDcsContract, replay, waitFor } from './dcs-contract.js';
+import { byKey, describeDcsContract, expectWatchResumesAfterCut, replay, waitFor } from './dcs-contract.js';
 import { openDcs } from './index.js';
 import { KubeDcs, type KubeDcsOptions } from './kube-dcs.js';
 import { keyObject, VALUE_BYTES_MAX } from './kube-objects.js';
@@ -468,29 +468,7 @@ describe('KubeDcs', () => {
       logger: { warn: (_d, m) => warnings.push(m) },
     });
     const writer = await open({ prefix });
-    const events: DcsEvent[] = [];
-    await watched.watch('w/', (e) => events.push(e));
-    const w1 = await writer.compareAndSet('w/1', Buffer.from('1'), 0);
-    await waitFor(() => events.length === 1);
-    link.cut();
-    const w2 = await writer.compareAndSet('w/2', Buffer.from('2'), 0);
-    const w1b = await writer.compareAndSet('w/1', Buffer.from('1b'), w1.version);
-    await writer.compareAndDelete('w/2', w2.version);
-    await waitFor(() => warnings.includes('DCS watch interrupted; reopening'));
-    link.restore();
-    await waitFor(() => events.length >= 4);
-    const w3 = await writer.compareAndSet('w/3', Buffer.from('3'), 0);
-    await waitFor(() => events.length >= 5);
-    expect(events.map((e) => `${e.type}:${e.key}:${e.type === 'put' ? e.value.toString() : ''}`)).toEqual([
-      'put:w/1:1',
-      'put:w/2:2',
-      'put:w/1:1b',
-      'delete:w/2:',
-      'put:w/3:3',
-    ]);
-    expect(events[2]!.version).toBe(w1b.version);
-    expect(events[4]!.version).toBe(w3.version);
-    expect(events.map((e) => e.version)).toEqual([...events.map((e) => e.version)].sort((x, y) => x - y));
+    await expectWatchResumesAfterCut(watched, writer, link, warnings);
   });
 
   it('skips objects it cannot read, in lists and watches', async () => {
