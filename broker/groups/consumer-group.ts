@@ -354,28 +354,7 @@ export class ConsumerGroup {
         );
       }
     }
-    if (this.members.size >= this.settings.maxSize) {
-      throw new TributaryError(
-        'GROUP_MAX_SIZE_REACHED',
-        `group ${JSON.stringify(this.groupId)} has the most members allowed (${this.settings.maxSize}, groupMaxSize)`,
-      );
-    }
-    const member: Member = {
-      memberId: req.memberId,
-      instanceId: req.instanceId,
-      rack: req.rack,
-      topics: [...new Set(req.subscribedTopics)].sort(),
-      memberEpoch: req.memberEpoch,
-      previousEpoch: req.memberEpoch,
-      assigned: claims,
-      pendingRevocation: new Map(),
-      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
-      revocationDeadlineMs: undefined,
-      lastHeartbeatMs: nowMs,
-      leftAtMs: undefined,
-    };
-    this.members.set(member.memberId, member);
-    if (req.instanceId !== '') this.byInstance.set(req.instanceId, member.memberId);
+    const member = this.addMember(req, nowMs, req.memberEpoch, claims);
     // Epochs handed out before the failover stay below every new one.
     this.groupEpoch = Math.max(this.groupEpoch, req.memberEpoch) + 1;
     return member;
@@ -414,6 +393,18 @@ export class ConsumerGroup {
     }
     // A known member rejoining from scratch (after being fenced, or a retried join): start it over.
     if (known !== undefined) this.remove(known);
+    const member = this.addMember(req, nowMs, 0, new Map());
+    this.groupEpoch++;
+    return member;
+  }
+
+  /** A new member at `memberEpoch` owning `assigned`, within the group's size limit. */
+  private addMember(
+    req: HeartbeatRequest,
+    nowMs: number,
+    memberEpoch: number,
+    assigned: Map<string, number[]>,
+  ): Member {
     if (this.members.size >= this.settings.maxSize) {
       throw new TributaryError(
         'GROUP_MAX_SIZE_REACHED',
@@ -425,9 +416,9 @@ export class ConsumerGroup {
       instanceId: req.instanceId,
       rack: req.rack,
       topics: [...new Set(req.subscribedTopics)].sort(),
-      memberEpoch: 0,
-      previousEpoch: 0,
-      assigned: new Map(),
+      memberEpoch,
+      previousEpoch: memberEpoch,
+      assigned,
       pendingRevocation: new Map(),
       rebalanceTimeoutMs: req.rebalanceTimeoutMs,
       revocationDeadlineMs: undefined,
@@ -436,7 +427,6 @@ export class ConsumerGroup {
     };
     this.members.set(member.memberId, member);
     if (req.instanceId !== '') this.byInstance.set(req.instanceId, member.memberId);
-    this.groupEpoch++;
     return member;
   }
 
