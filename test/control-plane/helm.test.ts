@@ -282,6 +282,24 @@ describe('helm chart, offline', () => {
       valuesFile('orphan', { topics: [{ name: 'a', partitions: 1 }] }),
     ]);
     expect(r2.stderr).toContain('topics[0] (a) needs a cluster: set topics[0].cluster, or cluster.enabled');
+    // A Cluster or Topics in a namespace the operator does not watch would never be reconciled.
+    for (const values of [
+      { watchNamespace: 'apps', cluster: { enabled: true } },
+      { watchNamespace: 'apps', topics: [{ name: 'a', partitions: 1, cluster: 'c' }] },
+    ]) {
+      const r = runHelm(['template', 't', CHART, '-n', 'data', '-f', valuesFile('unwatched', values)]);
+      expect(r.stderr).toContain('in the release namespace data, which the operator does not watch');
+    }
+    const watched = runHelm([
+      'template',
+      't',
+      CHART,
+      '-n',
+      'apps',
+      '-f',
+      valuesFile('watched', { watchNamespace: 'apps', cluster: { enabled: true } }),
+    ]);
+    expect(watched.status, watched.stderr).toBe(0);
   });
 
   it('keeps its CRDs equal to crds/ (hack/chart-crds.sh --check)', () => {

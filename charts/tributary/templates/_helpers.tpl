@@ -130,3 +130,13 @@ refuses to let it grant more than it has.
   resources: [events]
   verbs: [create, patch]
 {{- end }}
+
+{{/*
+A Cluster or Topics from values are made in the release namespace: refuse when the operator would not
+watch it (watchNamespace set to another namespace), since nothing would ever reconcile them.
+*/}}
+{{- define "tributary.assertWatched" -}}
+{{- if and .Values.watchNamespace (ne .Values.watchNamespace .Release.Namespace) }}
+{{- fail (printf "cluster.enabled and topics create resources in the release namespace %s, which the operator does not watch (watchNamespace: %s)" .Release.Namespace .Values.watchNamespace) }}
+{{- end }}
+{{- end }}
