@@ -311,3 +311,38 @@ export async function expectWatchResumesAfterCut(
   expect(events[4]!.version).toBe(w3.version);
   expect(events.map((e) => e.version)).toEqual([...events.map((e) => e.version)].sort((x, y) => x - y));
 }
+
+/**
+ * A watch cut off while its history is compacted away (etcd compaction; Kubernetes answers 410 Gone)
+ * lists again once the link is back and reports the difference as events: the changed and new keys as
+ * puts, the deleted one as a delete, nothing for a key created and deleted meanwhile or left alone.
+ * Then it watches on. `compact` discards the history written while the link was cut.
+ */
+export async function expectWatchRelistsAfterCompaction(
+  watched: Dcs,
+  writer: Dcs,
+  link: { cut(): void; restore(): void },
+  compact: () => Promise<void>,
+): Promise<void> {
+  const keep = await writer.compareAndSet('c/keep', Buffer.from('k'), 0);
+  const change = await writer.compareAndSet('c/change', Buffer.from('old'), 0);
+  const gone = await writer.compareAndSet('c/gone', Buffer.from('g'), 0);
+  const before = await watched.list('c/');
+  const events: DcsEvent[] = [];
+  await watched.watch('c/', (e) => events.push(e));
+  link.cut();
+  await writer.compareAndSet('c/change', Buffer.from('new'), change.version);
+  await writer.compareAndDelete('c/gone', gone.version);
+  const temp = await writer.compareAndSet('c/temp', Buffer.from('t'), 0);
+  await writer.compareAndDelete('c/temp', temp.version);
+  await writer.compareAndSet('c/new', Buffer.from('n'), 0);
+  await compact();
+  link.restore();
+  await waitFor(() => events.length >= 3, 15_000);
+  expect(events.map((e) => `${e.type}:${e.key}`)).toEqual(['put:c/change', 'put:c/new', 'delete:c/gone']);
+  expect(replay(before, events)).toEqual(byKey(await writer.list('c/')));
+  expect((await writer.get('c/keep'))?.version).toBe(keep.version);
+  await writer.compareAndSet('c/after', Buffer.from('a'), 0);
+  await waitFor(() => events.length >= 4);
+  expect(events[3]).toMatchObject({ type: 'put', key: 'c/after' });
+}

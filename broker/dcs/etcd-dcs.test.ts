@@ -2,7 +2,12 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EtcdServer, startEtcd, startTcpProxy, type TcpProxy } from '../../test/helpers/etcd.js';
 import { type DcsEvent, type DcsSession, DcsSessionEndedError } from './dcs.js';
-import { byKey, describeDcsContract, expectWatchResumesAfterCut, replay, waitFor } from './dcs-contract.js';
+import {
+  describeDcsContract,
+  expectWatchRelistsAfterCompaction,
+  expectWatchResumesAfterCut,
+  waitFor,
+} from './dcs-contract.js';
 import { EtcdDcs, type EtcdDcsOptions, rootOf } from './etcd-dcs.js';
 import { openDcs } from './index.js';
 
@@ -189,29 +194,10 @@ describe('EtcdDcs', () => {
     const link = await proxy();
     const watched = await open({ prefix, endpoints: [link.endpoint] });
     const writer = await open({ prefix });
-    const keep = await writer.compareAndSet('c/keep', Buffer.from('k'), 0);
-    const change = await writer.compareAndSet('c/change', Buffer.from('old'), 0);
-    const gone = await writer.compareAndSet('c/gone', Buffer.from('g'), 0);
-    const before = await watched.list('c/');
-    const events: DcsEvent[] = [];
-    await watched.watch('c/', (e) => events.push(e));
-    link.cut();
-    await writer.compareAndSet('c/change', Buffer.from('new'), change.version);
-    await writer.compareAndDelete('c/gone', gone.version);
-    const temp = await writer.compareAndSet('c/temp', Buffer.from('t'), 0);
-    await writer.compareAndDelete('c/temp', temp.version);
-    await writer.compareAndSet('c/new', Buffer.from('n'), 0);
-    const { header } = await raw.kv.range({ key: Buffer.from('/') });
-    await raw.kv.compact({ revision: header.revision, physical: true });
-    link.restore();
-    await waitFor(() => events.length >= 3);
-    expect(events.map((e) => `${e.type}:${e.key}`)).toEqual(['put:c/change', 'put:c/new', 'delete:c/gone']);
-    expect(replay(before, events)).toEqual(byKey(await writer.list('c/')));
-    expect((await writer.get('c/keep'))?.version).toBe(keep.version);
-    // And it watches on from there.
-    await writer.compareAndSet('c/after', Buffer.from('a'), 0);
-    await waitFor(() => events.length >= 4);
-    expect(events[3]).toMatchObject({ type: 'put', key: 'c/after' });
+    await expectWatchRelistsAfterCompaction(watched, writer, link, async () => {
+      const { header } = await raw.kv.range({ key: Buffer.from('/') });
+      await raw.kv.compact({ revision: header.revision, physical: true });
+    });
   });
 
   it('a dead endpoint among several is skipped', async () => {

@@ -20,7 +20,12 @@ import {
 } from '../../test/helpers/kube-identity.js';
 import { loadBrokerConfig } from '../config.js';
 import { type DcsEvent, type DcsSession, DcsSessionEndedError } from './dcs.js';
-import { byKey, describeDcsContract, expectWatchResumesAfterCut, replay, waitFor } from './dcs-contract.js';
+import {
+  describeDcsContract,
+  expectWatchRelistsAfterCompaction,
+  expectWatchResumesAfterCut,
+  waitFor,
+} from './dcs-contract.js';
 import { openDcs } from './index.js';
 import { KubeDcs, type KubeDcsOptions } from './kube-dcs.js';
 import { keyObject, VALUE_BYTES_MAX } from './kube-objects.js';
@@ -683,31 +688,13 @@ describe('KubeDcs after 410 Gone', () => {
       cleanup.push(() => watched.close());
       const writer = await KubeDcs.open({ kubeconfig: plane2.kubeconfigPath, prefix });
       cleanup.push(() => writer.close());
-      const keep = await writer.compareAndSet('c/keep', Buffer.from('k'), 0);
-      const change = await writer.compareAndSet('c/change', Buffer.from('old'), 0);
-      const gone = await writer.compareAndSet('c/gone', Buffer.from('g'), 0);
-      const before = await watched.list('c/');
-      const events: DcsEvent[] = [];
-      await watched.watch('c/', (e) => events.push(e));
-      link.cut();
-      await writer.compareAndSet('c/change', Buffer.from('new'), change.version);
-      await writer.compareAndDelete('c/gone', gone.version);
-      const temp = await writer.compareAndSet('c/temp', Buffer.from('t'), 0);
-      await writer.compareAndDelete('c/temp', temp.version);
-      await writer.compareAndSet('c/new', Buffer.from('n'), 0);
-      const { header } = await etcd.kv.range({ key: Buffer.from('/') });
-      await etcd.kv.compact({ revision: header.revision, physical: true });
-      link.restore();
-      await waitFor(() => events.length >= 3, 15_000);
-      expect(events.map((e) => `${e.type}:${e.key}`)).toEqual(['put:c/change', 'put:c/new', 'delete:c/gone']);
-      expect(replay(before, events)).toEqual(byKey(await writer.list('c/')));
-      expect((await writer.get('c/keep'))?.version).toBe(keep.version);
+      await expectWatchRelistsAfterCompaction(watched, writer, link, async () => {
+        const { header } = await etcd.kv.range({ key: Buffer.from('/') });
+        await etcd.kv.compact({ revision: header.revision, physical: true });
+      });
       expect(
         warnings.some((w) => w === 'DCS watch error event' || w === 'DCS watch interrupted; reopening'),
       ).toBe(true);
-      await writer.compareAndSet('c/after', Buffer.from('a'), 0);
-      await waitFor(() => events.length >= 4);
-      expect(events[3]).toMatchObject({ type: 'put', key: 'c/after' });
     } finally {
       for (const c of cleanup.reverse()) await c();
     }
