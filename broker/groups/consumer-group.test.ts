@@ -4,8 +4,13 @@ import { ConsumerGroup, type HeartbeatRequest, type TopicLookup } from './consum
 
 const settings = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, maxSize: 3 };
 let partitions = 4;
-const lookup: TopicLookup = (name) =>
-  name === 't' ? { name, partitionRacks: Array.from({ length: partitions }, () => []) } : undefined;
+const lookupOf = (describe: TopicLookup['describe']): TopicLookup => ({
+  partitionCount: (topic) => describe(topic)?.partitionRacks.length,
+  describe,
+});
+const lookup = lookupOf((name) =>
+  name === 't' ? { name, partitionRacks: Array.from({ length: partitions }, () => []) } : undefined,
+);
 
 function hb(
   memberId: string,
@@ -130,7 +135,7 @@ describe('ConsumerGroup', () => {
   it('assigns a topic created after the members subscribed to it', () => {
     partitions = 2;
     let exists = false;
-    const late: TopicLookup = (name) => (exists ? lookup(name) : undefined);
+    const late = lookupOf((name) => (exists ? lookup.describe(name) : undefined));
     const g = new ConsumerGroup('g', 0, settings);
     expect(parts(g.heartbeat(hb('a', 0), 0, late))).toEqual([]);
     exists = true;

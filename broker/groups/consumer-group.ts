@@ -76,7 +76,12 @@ export interface GroupSettings {
 }
 
 /** Topic metadata the assignor needs: the partition count and replica racks of a subscribed topic. */
-export type TopicLookup = (topic: string) => AssignorTopic | undefined;
+export interface TopicLookup {
+  /** The partition count of a subscribed topic (undefined: unknown). Cheap: asked at every heartbeat. */
+  partitionCount(topic: string): number | undefined;
+  /** The topic as the assignor needs it; asked only when the assignment is computed again. */
+  describe(topic: string): AssignorTopic | undefined;
+}
 
 interface Member {
   memberId: string;
@@ -123,6 +128,8 @@ export class ConsumerGroup {
   private targetEpoch: number;
   /** Partition counts of the subscribed topics at the last assignment, to notice added partitions. */
   private topicsFingerprint: string | undefined;
+  /** The members' subscribed topics, as of a group epoch (any change of them raises the epoch). */
+  private subscribed: { epoch: number; topics: string[] } | undefined;
 
   constructor(
     readonly groupId: string,
@@ -441,15 +448,21 @@ export class ConsumerGroup {
 
   /** Computes a new target assignment when the group epoch moved or a subscribed topic changed. */
   private maybeReassign(lookup: TopicLookup): void {
-    const subscribed = [...new Set([...this.members.values()].flatMap((m) => m.topics))].sort();
-    const topics = subscribed.map(lookup).filter((t): t is AssignorTopic => t !== undefined);
-    const fingerprint = topics.map((t) => `${t.name}:${t.partitionRacks.length}`).join(',');
+    if (this.subscribed?.epoch !== this.groupEpoch) {
+      const topics = [...new Set([...this.members.values()].flatMap((m) => m.topics))].sort();
+      this.subscribed = { epoch: this.groupEpoch, topics };
+    }
+    const subscribed = this.subscribed.topics;
+    const fingerprint = subscribed.map((t) => `${t}:${lookup.partitionCount(t) ?? '-'}`).join(',');
     if (fingerprint !== this.topicsFingerprint) {
       // A subscribed topic appeared, grew or went away (the first look only records what is there).
       if (this.topicsFingerprint !== undefined) this.groupEpoch++;
       this.topicsFingerprint = fingerprint;
     }
     if (this.targetEpoch === this.groupEpoch && this.target.size === this.members.size) return;
+    const topics = subscribed
+      .map((t) => lookup.describe(t))
+      .filter((t): t is AssignorTopic => t !== undefined);
     const members: AssignorMember[] = [...this.members.values()].map((m) => ({
       memberId: m.memberId,
       rack: m.rack,

@@ -2,7 +2,7 @@ import { decodeBatches, encodeRecordBatch, scanBatches } from '../../proto/codec
 import { TributaryError } from '../../proto/errors.js';
 import type { ClusterContext } from '../cluster/cluster-context.js';
 import type { Logger } from '../logger.js';
-import type { TopicRegistry } from '../metadata/topic-registry.js';
+import type { TopicRecord, TopicRegistry } from '../metadata/topic-registry.js';
 import type { Partition } from '../partition.js';
 import type { ReplicaManager } from '../replica-manager.js';
 import type { AssignorTopic } from './assignor.js';
@@ -12,6 +12,7 @@ import {
   type GroupSettings,
   type HeartbeatRequest,
   type HeartbeatResult,
+  type TopicLookup,
 } from './consumer-group.js';
 
 /** The internal topic holding every group's committed offsets (compacted, replicated). */
@@ -397,7 +398,7 @@ export class GroupCoordinator {
         throw new TributaryError('NOT_COORDINATOR', `the offsets partition of group ${groupId} moved`);
       }
       const group = this.membership(p.index, groupId);
-      const result = group.heartbeat(req, Date.now(), (topic) => this.topicForAssignor(topic));
+      const result = group.heartbeat(req, Date.now(), this.topicLookup);
       await this.persistEpoch(p, groupId, group);
       return result;
     });
@@ -478,9 +479,20 @@ export class GroupCoordinator {
     epochs.set(groupId, record);
   }
 
-  private topicForAssignor(name: string): AssignorTopic | undefined {
+  /** Subscribed topics as groups see them (the offsets topic and topics being deleted are not there). */
+  private readonly topicLookup: TopicLookup = {
+    partitionCount: (name) => this.assignable(name)?.partitions.length,
+    describe: (name) => this.topicForAssignor(name),
+  };
+
+  private assignable(name: string): TopicRecord | undefined {
     const record = this.deps.topics.get(name);
-    if (record === undefined || record.deleting === true || name === OFFSETS_TOPIC) return undefined;
+    return record === undefined || record.deleting === true || name === OFFSETS_TOPIC ? undefined : record;
+  }
+
+  private topicForAssignor(name: string): AssignorTopic | undefined {
+    const record = this.assignable(name);
+    if (record === undefined) return undefined;
     const racks = new Map(this.deps.cluster.liveBrokers().map((b) => [b.id, b.rack ?? '']));
     return {
       name,
