@@ -345,7 +345,7 @@ export class Consumer implements AsyncIterable<Record> {
         const starts = await Promise.all(
           partitions.map((tp) => {
             const offset = committed.get(keyOf(tp.topic, tp.partition)) ?? -1;
-            if (offset < 0) return this.resolveStart(tp.topic, tp.partition, 'committed');
+            if (offset < 0) return this.startWithoutCommit(tp.topic, tp.partition);
             this.lastCommitted.set(keyOf(tp.topic, tp.partition), offset);
             return offset;
           }),
@@ -364,12 +364,10 @@ export class Consumer implements AsyncIterable<Record> {
       },
       commitRevoked: async (partitions, member) => {
         if (!this.autoCommit) return;
-        const list = partitions
+        const revoked = partitions
           .map((tp) => this.assigned.get(keyOf(tp.topic, tp.partition)))
-          .filter((a): a is Assigned => a !== undefined)
-          .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a.processed)
-          .map((a) => ({ topic: a.topic, partition: a.partition, offset: a.processed }));
-        await this.commitList(list, member);
+          .filter((a): a is Assigned => a !== undefined);
+        await this.commitList(this.moved(revoked, 'processed'), member);
       },
       drop: (partitions) => this.unassign(partitions),
       idle: () => this.outstanding === undefined,
@@ -601,20 +599,20 @@ export class Consumer implements AsyncIterable<Record> {
         retriable: false,
       });
     }
-    const list =
-      offsets ??
-      [...this.assigned.values()]
-        .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a.position)
-        .map((a) => ({ topic: a.topic, partition: a.partition, offset: a.position }));
+    const list = offsets ?? this.moved(this.assigned.values(), 'position');
     await this.commitList(list, this.membership?.member);
   }
 
   /** Auto-commit: the positions up to which records were processed (not merely handed out). */
   private async commitProcessed(): Promise<void> {
-    const list = [...this.assigned.values()]
-      .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a.processed)
-      .map((a) => ({ topic: a.topic, partition: a.partition, offset: a.processed }));
-    await this.commitList(list, this.membership?.member);
+    await this.commitList(this.moved(this.assigned.values(), 'processed'), this.membership?.member);
+  }
+
+  /** Commits of the partitions whose `which` position moved since their last commit. */
+  private moved(partitions: Iterable<Assigned>, which: 'position' | 'processed'): OffsetCommit[] {
+    return [...partitions]
+      .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a[which])
+      .map((a) => ({ topic: a.topic, partition: a.partition, offset: a[which] }));
   }
 
   private async commitList(list: OffsetCommit[], member: CommitMember | undefined): Promise<void> {
@@ -839,14 +837,7 @@ export class Consumer implements AsyncIterable<Record> {
         this.lastCommitted.set(keyOf(topic, partition), c.offset);
         return c.offset;
       }
-      if (this.resetPolicy === 'none') {
-        throw new TributaryClientError(
-          'OFFSET_OUT_OF_RANGE',
-          `group ${this.groupId} has no committed offset for ${topic}[${partition}] and resetPolicy is none`,
-          { retriable: false },
-        );
-      }
-      return this.offset(topic, partition, this.resetPolicy);
+      return this.startWithoutCommit(topic, partition);
     }
     if ('offset' in from) {
       if (!Number.isSafeInteger(from.offset) || from.offset < 0) {
@@ -857,6 +848,18 @@ export class Consumer implements AsyncIterable<Record> {
     const connection = await this.leader(topic, partition);
     const found = await partitionOffset(connection, topic, partition, { timestamp: from.timestamp });
     return found.offset >= 0 ? found.offset : this.offset(topic, partition, 'latest');
+  }
+
+  /** Where a partition with nothing committed starts: by the reset policy, or OFFSET_OUT_OF_RANGE for 'none'. */
+  private async startWithoutCommit(topic: string, partition: number): Promise<number> {
+    if (this.resetPolicy === 'none') {
+      throw new TributaryClientError(
+        'OFFSET_OUT_OF_RANGE',
+        `group ${this.groupId} has no committed offset for ${topic}[${partition}] and resetPolicy is none`,
+        { retriable: false },
+      );
+    }
+    return this.offset(topic, partition, this.resetPolicy);
   }
 
   /**
