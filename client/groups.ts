@@ -59,7 +59,7 @@ export interface HeartbeatAnswer {
 /** A group's membership as its coordinator sees it. */
 export interface GroupMembers {
   groupId: string;
-  /** empty, assigning, reconciling or stable. */
+  /** empty, recovering (after a coordinator failover), assigning, reconciling or stable. */
   state: string;
   groupEpoch: number;
   targetEpoch: number;

@@ -1,10 +1,8 @@
 // Original file: proto/tributary/v1/group_service.proto
 
-import type { Error as _tributary_v1_Error, Error__Output as _tributary_v1_Error__Output } from '../../tributary/v1/Error.js';
 import type { TopicPartitions as _tributary_v1_TopicPartitions, TopicPartitions__Output as _tributary_v1_TopicPartitions__Output } from '../../tributary/v1/TopicPartitions.js';
 
 export interface ConsumerGroupHeartbeatResponse {
-  'error'?: (_tributary_v1_Error | null);
   'member_id'?: (string);
   'member_epoch'?: (number);
   'heartbeat_interval_ms'?: (number);
@@ -16,7 +14,6 @@ export interface ConsumerGroupHeartbeatResponse {
 }
 
 export interface ConsumerGroupHeartbeatResponse__Output {
-  'error': (_tributary_v1_Error__Output | null);
   'member_id': (string);
   'member_epoch': (number);
   'heartbeat_interval_ms': (number);

@@ -5,7 +5,7 @@ import type { GroupMember as _tributary_v1_GroupMember, GroupMember__Output as _
 export interface DescribeGroupResponse {
   'group_id'?: (string);
   /**
-   * empty, assigning, reconciling or stable.
+   * empty, recovering (after a coordinator failover), assigning, reconciling or stable.
    */
   'state'?: (string);
   'group_epoch'?: (number);
@@ -16,7 +16,7 @@ export interface DescribeGroupResponse {
 export interface DescribeGroupResponse__Output {
   'group_id': (string);
   /**
-   * empty, assigning, reconciling or stable.
+   * empty, recovering (after a coordinator failover), assigning, reconciling or stable.
    */
   'state': (string);
   'group_epoch': (number);
