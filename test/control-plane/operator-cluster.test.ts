@@ -249,6 +249,21 @@ describe('operator: Cluster', () => {
     expect(readyCondition(cluster)).toMatchObject({ status: 'False', reason: 'NoController' });
     expect(cluster.status?.controller).toBeUndefined();
 
+    // Let the StatefulSet controller finish counting (it updates the status in several steps, and each
+    // may change the Cluster's status) and the operator finish reacting, before taking the baseline.
+    await waitFor(
+      'the StatefulSet status settled and the operator idle',
+      async () => {
+        const st = (await apps.readNamespacedStatefulSet({ name: 'demo', namespace: NS })).status;
+        const settled = st?.readyReplicas === 3 && st.availableReplicas === 3 && st.updatedReplicas === 3;
+        const idle =
+          (await operator.metric('tributary_operator_workqueue_inflight', { controller: 'cluster' })) === 0 &&
+          (await operator.metric('tributary_operator_workqueue_depth', { controller: 'cluster' })) === 0;
+        const c = await getCluster();
+        return settled && idle && c.status?.observedGeneration === c.metadata.generation ? true : undefined;
+      },
+      30_000,
+    );
     // A change that is not to the spec (an annotation) makes the operator reconcile; nothing it computes
     // differs, so neither the status nor any owned object is written.
     const before = {
