@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
+      'kit/**/*.test.ts',
       'proto/**/*.test.ts',
       'broker/**/*.test.ts',
       'client/**/*.test.ts',

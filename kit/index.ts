@@ -1,0 +1,11 @@
+/** The shared kit: small helpers every room of the repository uses (docs/architecture.md, "Shared kit"). */
+export {
+  type AtomicWriteOptions,
+  syncDirectory,
+  syncDirectorySync,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './atomic-file.js';
+export { type BackoffPolicy, backoffDelayMs } from './backoff.js';
+export { KeyedLanes, SerialLane } from './serial-lane.js';
+export { abortReason, sleep } from './sleep.js';
