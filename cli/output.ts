@@ -5,8 +5,8 @@
  * Exit codes: 0 success, 1 a broker or I/O error, 2 a usage error (bad flags or values).
  */
 import { InvalidArgumentError } from 'commander';
-import type { Record as ConsumedRecord } from '../client/consumer.js';
 import { reasonOf } from '../client/errors.js';
+import type { Record as ConsumedRecord } from '../client/index.js';
 import { TributaryError } from '../proto/errors.js';
 
 export const EXIT_OK = 0;

@@ -19,8 +19,8 @@
 import { Admin, type AdminOptions } from './admin.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { Connection, type ConnectionOptions } from './connection.js';
-import { Consumer, type ConsumerOptions } from './consumer.js';
-import { Producer, type ProducerOptions } from './producer.js';
+import { Consumer, type ConsumerOptions } from './consumer/consumer.js';
+import { Producer, type ProducerOptions } from './producer/producer.js';
 
 export type TributaryOptions = ConnectionOptions & ClusterOptions;
 
@@ -73,11 +73,11 @@ export { ERRORS, type ErrorReason, TributaryError } from '../proto/errors.js';
 export * from './admin.js';
 export * from './cluster.js';
 export * from './connection.js';
-export * from './consumer.js';
+export * from './consumer/consumer.js';
+export type { RebalanceListener } from './consumer/group-membership.js';
+export * from './consumer/merge.js';
 export * from './errors.js';
-export type { RebalanceListener } from './group-membership.js';
 export * from './groups.js';
-export * from './merge.js';
 export * from './offsets.js';
-export * from './partitioner.js';
-export * from './producer.js';
+export * from './producer/partitioner.js';
+export * from './producer/producer.js';

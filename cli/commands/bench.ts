@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AcksMode, Compression } from '../../client/producer.js';
+import type { AcksMode, Compression } from '../../client/index.js';
 import { registerCompareCommand } from '../bench/compare.js';
 import { runConsumeBench } from '../bench/consume-bench.js';
 import type { WindowsMode } from '../bench/harness.js';

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { StartFrom } from '../../client/consumer.js';
+import type { StartFrom } from '../../client/index.js';
 import type { CliIo } from '../context.js';
 import { withClient } from '../context.js';
 import {

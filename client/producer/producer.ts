@@ -20,17 +20,15 @@
  * every partition's batches from 0; a batch keeps its numbers across retries, and the leader writes a
  * batch it has seen once and answers a repeat with the original offsets, so retries never duplicate.
  */
-import type { CompressionName } from '../proto/codec/compression.js';
-import { compressionId, type ProducerRecord } from '../proto/codec/index.js';
-import type { TributaryError } from '../proto/errors.js';
-import type { Acks } from '../proto/generated/tributary/v1/Acks.js';
-import type { InitProducerIdResponse__Output } from '../proto/generated/tributary/v1/InitProducerIdResponse.js';
-import type { ProduceResponse__Output } from '../proto/generated/tributary/v1/ProduceResponse.js';
-import type { Cluster } from './cluster.js';
-import type { Connection } from './connection.js';
-import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from './errors.js';
-import { type Partitioner, partitionForKey } from './partitioner.js';
-import { ProduceSession } from './produce-session.js';
+import type { CompressionName } from '../../proto/codec/compression.js';
+import { compressionId, type ProducerRecord } from '../../proto/codec/index.js';
+import type { TributaryError } from '../../proto/errors.js';
+import type { Acks } from '../../proto/generated/tributary/v1/Acks.js';
+import type { InitProducerIdResponse__Output } from '../../proto/generated/tributary/v1/InitProducerIdResponse.js';
+import type { ProduceResponse__Output } from '../../proto/generated/tributary/v1/ProduceResponse.js';
+import type { Cluster } from '../cluster.js';
+import type { Connection } from '../connection.js';
+import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from '../errors.js';
 import {
   type AcksMode,
   type BatchSettings,
@@ -40,11 +38,13 @@ import {
   RecordAccumulator,
   type RecordMetadata,
   StickyPartitioner,
-} from './producer/accumulator.js';
-import { aborted, BufferPool } from './producer/buffer-pool.js';
-import { backoffMs, isRetriable, type RetryPolicy, shouldRetry } from './producer/retry.js';
+} from './accumulator.js';
+import { aborted, BufferPool } from './buffer-pool.js';
+import { type Partitioner, partitionForKey } from './partitioner.js';
+import { ProduceSession } from './produce-session.js';
+import { backoffMs, isRetriable, type RetryPolicy, shouldRetry } from './retry.js';
 
-export type { AcksMode, RecordMetadata } from './producer/accumulator.js';
+export type { AcksMode, RecordMetadata } from './accumulator.js';
 export type Compression = CompressionName;
 
 export interface Message {

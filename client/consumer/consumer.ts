@@ -26,14 +26,19 @@
  * record counts as processed once the application asks for the next one.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
-import { decodeBatches } from '../proto/codec/index.js';
-import type { TributaryError } from '../proto/errors.js';
-import type { FetchResponse__Output } from '../proto/generated/tributary/v1/FetchResponse.js';
-import type { SubscribeResponse__Output } from '../proto/generated/tributary/v1/SubscribeResponse.js';
-import type { Cluster, PartitionLeader } from './cluster.js';
-import type { Connection } from './connection.js';
-import { PrefetchBuffer } from './consumer-buffer.js';
-import { DEFAULT_RECONNECT_POLICY, PartitionStream, type ReconnectPolicy } from './consumer-stream.js';
+import { decodeBatches } from '../../proto/codec/index.js';
+import type { TributaryError } from '../../proto/errors.js';
+import type { FetchResponse__Output } from '../../proto/generated/tributary/v1/FetchResponse.js';
+import type { SubscribeResponse__Output } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
+import type { Cluster, PartitionLeader } from '../cluster.js';
+import type { Connection } from '../connection.js';
+import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from '../errors.js';
+import { type CommitMember, type CommittedOffset, Groups, type OffsetCommit } from '../groups.js';
+import { partitionOffset } from '../offsets.js';
+import { GroupMembership, type MembershipHost, type RebalanceListener } from './group-membership.js';
+import { mergeAsyncIterables } from './merge.js';
+import { DEFAULT_RECONNECT_POLICY, PartitionStream, type ReconnectPolicy } from './partition-stream.js';
+import { PrefetchBuffer } from './prefetch-buffer.js';
 import type {
   Batch,
   ConsumerStats,
@@ -43,16 +48,11 @@ import type {
   StartFrom,
   TopicAssignment,
   TopicPartition,
-} from './consumer-types.js';
-import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from './errors.js';
-import { GroupMembership, type MembershipHost, type RebalanceListener } from './group-membership.js';
-import { type CommitMember, type CommittedOffset, Groups, type OffsetCommit } from './groups.js';
-import { mergeAsyncIterables } from './merge.js';
-import { partitionOffset } from './offsets.js';
+} from './types.js';
 
-export { PrefetchBuffer } from './consumer-buffer.js';
-export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './consumer-stream.js';
-export type * from './consumer-types.js';
+export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './partition-stream.js';
+export { PrefetchBuffer } from './prefetch-buffer.js';
+export type * from './types.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 /** The consumer's public value types. */
-import type { ConsumedRecord } from '../proto/codec/index.js';
+import type { ConsumedRecord } from '../../proto/codec/index.js';
 
 /**
  * Where a partition starts: its first offset, its end (only new records), an offset, a time (ms), or the

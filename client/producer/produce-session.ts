@@ -13,11 +13,11 @@
  * was written on: after an idle close or a timeout, a newer stream may already carry other requests.
  */
 import type { ClientDuplexStream } from '@grpc/grpc-js';
-import type { TributaryError } from '../proto/errors.js';
-import type { ProduceRequest } from '../proto/generated/tributary/v1/ProduceRequest.js';
-import type { ProduceResponse__Output } from '../proto/generated/tributary/v1/ProduceResponse.js';
-import type { Connection } from './connection.js';
-import { fromServiceError, fromWireError, TributaryClientError } from './errors.js';
+import type { TributaryError } from '../../proto/errors.js';
+import type { ProduceRequest } from '../../proto/generated/tributary/v1/ProduceRequest.js';
+import type { ProduceResponse__Output } from '../../proto/generated/tributary/v1/ProduceResponse.js';
+import type { Connection } from '../connection.js';
+import { fromServiceError, fromWireError, TributaryClientError } from '../errors.js';
 
 type Stream = ClientDuplexStream<ProduceRequest, ProduceResponse__Output>;
 

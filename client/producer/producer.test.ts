@@ -1,15 +1,15 @@
 /** Unit tests of the producer's parts that need no broker: buffer, batching, partitioning, retry policy. */
 import { describe, expect, it, vi } from 'vitest';
-import { decodeRecordBatch } from '../proto/codec/index.js';
-import { TributaryClientError } from './errors.js';
+import { decodeRecordBatch } from '../../proto/codec/index.js';
+import { TributaryClientError } from '../errors.js';
 import {
   estimateRecordBytes,
   type PendingRecord,
   RecordAccumulator,
   StickyPartitioner,
-} from './producer/accumulator.js';
-import { BufferPool } from './producer/buffer-pool.js';
-import { backoffMs, type RetryPolicy, shouldRetry } from './producer/retry.js';
+} from './accumulator.js';
+import { BufferPool } from './buffer-pool.js';
+import { backoffMs, type RetryPolicy, shouldRetry } from './retry.js';
 
 const settings = { acks: 'all', compression: 'none', timeoutMs: 0 } as const;
 

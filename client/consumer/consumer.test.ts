@@ -5,8 +5,8 @@
 import { Readable } from 'node:stream';
 import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { encodeRecordBatch } from '../proto/codec/index.js';
-import type { Cluster } from './cluster.js';
+import { encodeRecordBatch } from '../../proto/codec/index.js';
+import type { Cluster } from '../cluster.js';
 import { Consumer } from './consumer.js';
 
 interface FakeCall extends Readable {

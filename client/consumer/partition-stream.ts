@@ -10,12 +10,12 @@
  * and the broker, its window full, stops reading the log. Offsets are checked to strictly increase.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
-import { decodeBatches } from '../proto/codec/index.js';
-import type { TributaryError } from '../proto/errors.js';
-import type { SubscribeResponse__Output } from '../proto/generated/tributary/v1/SubscribeResponse.js';
-import type { Connection } from './connection.js';
-import type { Record } from './consumer-types.js';
-import { fromServiceError, reasonOf, TributaryClientError } from './errors.js';
+import { decodeBatches } from '../../proto/codec/index.js';
+import type { TributaryError } from '../../proto/errors.js';
+import type { SubscribeResponse__Output } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
+import type { Connection } from '../connection.js';
+import { fromServiceError, reasonOf, TributaryClientError } from '../errors.js';
+import type { Record } from './types.js';
 
 export interface ReconnectPolicy {
   /** First backoff; doubles per failed attempt. Default 100. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PrefetchBuffer } from './consumer-buffer.js';
+import { PrefetchBuffer } from './prefetch-buffer.js';
 
 describe('PrefetchBuffer', () => {
   it('counts a chunk until its last record is taken', () => {

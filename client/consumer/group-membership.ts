@@ -19,9 +19,9 @@
  *   its partitions at the coordinator until the session timeout so a restart does not rebalance.
  */
 import { randomUUID } from 'node:crypto';
-import type { TopicPartition } from './consumer-types.js';
-import { reasonOf, TributaryClientError } from './errors.js';
-import type { CommitMember, Groups } from './groups.js';
+import { reasonOf, TributaryClientError } from '../errors.js';
+import type { CommitMember, Groups } from '../groups.js';
+import type { TopicPartition } from './types.js';
 
 /** Called around assignment changes; the consumer waits for each before going on. */
 export interface RebalanceListener {
