@@ -1,6 +1,7 @@
 /** Unit tests of the producer's parts that need no broker: buffer, batching, partitioning, retry policy. */
 import { describe, expect, it, vi } from 'vitest';
 import { decodeRecordBatch } from '../../proto/codec/index.js';
+import type { Cluster } from '../cluster.js';
 import { TributaryClientError } from '../errors.js';
 import {
   estimateRecordBytes,
@@ -9,6 +10,8 @@ import {
   StickyPartitioner,
 } from './accumulator.js';
 import { BufferPool } from './buffer-pool.js';
+import type { Partitioner } from './partitioner.js';
+import { Producer } from './producer.js';
 import { backoffMs, type RetryPolicy, shouldRetry } from './retry.js';
 
 const settings = { acks: 'all', compression: 'none', timeoutMs: 0 } as const;
@@ -160,5 +163,37 @@ describe('retry policy', () => {
       expect(ms).toBeGreaterThanOrEqual(640);
       expect(ms).toBeLessThanOrEqual(960);
     }
+  });
+});
+
+describe('Producer admission', () => {
+  it('chooses a record’s partition once, also when it then waits for buffer space', async () => {
+    const cluster = {
+      cachedPartitionCount: () => 4,
+      partitionCount: async () => 4,
+    } as unknown as Cluster;
+    const chosen: number[] = [];
+    let next = 0;
+    const roundRobin: Partitioner = {
+      partition: () => {
+        const p = next++ % 4;
+        chosen.push(p);
+        return p;
+      },
+    };
+    const producer = new Producer(cluster, {
+      partitioner: roundRobin,
+      bufferBytes: 100,
+      lingerMs: 60_000,
+      acks: 'leader',
+    });
+    const first = producer.produce({ topic: 't', value: 'x'.repeat(60) });
+    const second = producer.produce({ topic: 't', value: 'y'.repeat(60) }); // waits: the buffer is full
+    await new Promise((r) => setImmediate(r));
+    expect(chosen).toEqual([0, 1]);
+    producer.disconnect();
+    await expect(first).rejects.toMatchObject({ reasonName: 'CANCELLED' });
+    await expect(second).rejects.toMatchObject({ reasonName: 'CANCELLED' });
+    expect(chosen).toEqual([0, 1]);
   });
 });
