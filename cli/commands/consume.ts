@@ -78,7 +78,7 @@ export function registerConsumeCommand(program: Command, io: CliIo): void {
       io.stdout.on('error', onStdoutError);
       try {
         await withClient(command, async (tributary) => {
-          const records = tributary.consumer().consumeTopic({
+          const records = tributary.reader().consumeTopic({
             topic,
             ...(opts.partition === undefined ? {} : { partitions: [opts.partition] }),
             from,

@@ -7,6 +7,7 @@ import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../../proto/codec/index.js';
 import type { Cluster } from '../cluster.js';
+import { reasonOf } from '../errors.js';
 import { Consumer } from './consumer.js';
 
 interface FakeCall extends Readable {
@@ -57,6 +58,15 @@ function grpcError(code: number, reason?: string) {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
+
+/** Waits until `condition` holds (a loaded machine may take longer than a fixed tick). */
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await tick();
+  }
+}
 
 describe('Consumer (fake streams)', () => {
   it('pauses every stream at the prefetch bound and resumes when drained', async () => {
@@ -130,7 +140,7 @@ describe('Consumer (fake streams)', () => {
     calls[0]!.push(message(0, 4));
     await tick();
     calls[0]!.destroy(grpcError(14));
-    await tick();
+    await until(() => calls.length === 2);
     expect(invalidated).toContain('UNAVAILABLE');
     expect(calls).toHaveLength(2);
     expect(calls[1]!.request.offset).toBe('4');
@@ -156,5 +166,32 @@ describe('Consumer (fake streams)', () => {
     expect(await waiting).toBeUndefined();
     await running;
     expect(() => consumer.position({ topic: 't', partition: 0 })).toThrow(/not assigned/);
+  });
+
+  it('emits reconnect when a stream fails retriably', async () => {
+    const { cluster, calls } = fakeCluster();
+    const consumer = new Consumer(cluster, { reconnect: { backoffMs: 1, backoffMaxMs: 1 } });
+    const reconnects: Array<{ attempt: number; reason: string; partition: number }> = [];
+    consumer.on('reconnect', (e) =>
+      reconnects.push({ attempt: e.attempt, reason: reasonOf(e.error), partition: e.partition }),
+    );
+    await consumer.assign([{ topic: 't', partition: 0, from: { offset: 0 } }]);
+    await until(() => calls.length === 1);
+    calls[0]!.destroy(grpcError(14));
+    await until(() => calls.length === 2);
+    expect(reconnects).toEqual([{ attempt: 1, reason: 'UNAVAILABLE', partition: 0 }]);
+    await consumer.close();
+  });
+
+  it('emits commitFailed when an auto-commit fails', async () => {
+    const { cluster } = fakeCluster();
+    const consumer = new Consumer(cluster, { groupId: 'g', autoCommitIntervalMs: 10 });
+    const failures: Array<{ auto: boolean; offsets: unknown }> = [];
+    consumer.on('commitFailed', (e) => failures.push({ auto: e.auto, offsets: e.offsets }));
+    await consumer.assign([{ topic: 't', partition: 0, from: { offset: 3 } }]);
+    // The fake cluster has no group coordinator: every commit fails.
+    await until(() => failures.length > 0);
+    expect(failures[0]).toEqual({ auto: true, offsets: [{ topic: 't', partition: 0, offset: 3 }] });
+    await consumer.close();
   });
 });

@@ -17,28 +17,44 @@
  * - The position advances when a record is handed over. Breaking out of `for await` leaves the consumer
  *   running; `close()` (or aborting `signal`, or `Tributary.close()`) ends it.
  *
- * `consume`, `consumeTopic` and `fetch` are the one-shot reads the CLI uses: no assignment, no shared
- * buffer; each `consume` is one Subscribe stream that ends at the high watermark unless `follow`.
+ * One-shot reads (no assignment, no group) are `PartitionReader`'s (`tributary.reader()`); `consume`,
+ * `consumeTopic` and `fetch` here are deprecated aliases of it.
  *
  * Consumer groups: `subscribe(topics)` (with `groupId`) joins the group; its coordinator decides which
  * partitions this consumer reads and changes that as members come and go (see group-membership.ts). The
  * iteration and `run` carry on across those changes. Auto-commit commits only processed records: a
  * record counts as processed once the application asks for the next one.
+ *
+ * Parts, one file each: `partition-stream.ts` (one partition's Subscribe stream, reconnects),
+ * `prefetch-buffer.ts`, `group-membership.ts`, `offset-committer.ts` (commits, auto-commit),
+ * `start-offsets.ts`, `options.ts`. What the consumer handles itself (a failed auto-commit, a reconnect, a
+ * rebalance) is logged and emitted as an event (`consumer.on(...)`, see events.ts).
  */
-import type { ClientReadableStream } from '@grpc/grpc-js';
-import { decodeBatches } from '../../proto/codec/index.js';
+import { abortable } from '../../kit/index.js';
 import type { TributaryError } from '../../proto/errors.js';
-import type { FetchResponse__Output } from '../../proto/generated/tributary/v1/FetchResponse.js';
-import type { SubscribeResponse__Output } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
-import type { Cluster, PartitionLeader } from '../cluster.js';
-import type { Connection } from '../connection.js';
-import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from '../errors.js';
-import { type CommitMember, type CommittedOffset, Groups, type OffsetCommit } from '../groups.js';
-import { partitionOffset } from '../offsets.js';
-import { GroupMembership, type MembershipHost, type RebalanceListener } from './group-membership.js';
-import { mergeAsyncIterables } from './merge.js';
-import { DEFAULT_RECONNECT_POLICY, PartitionStream, type ReconnectPolicy } from './partition-stream.js';
+import type { Cluster } from '../cluster.js';
+import { fromServiceError, TributaryClientError } from '../errors.js';
+import { ClientEvents, type ConsumerEvents } from '../events.js';
+import type { CommitMember, CommittedOffset, Groups, OffsetCommit } from '../groups.js';
+import { Groups as GroupsClient } from '../groups.js';
+import { type Logger, NOOP_LOGGER } from '../logger.js';
+import { GroupMembership, type MembershipHost } from './group-membership.js';
+import { OffsetCommitter } from './offset-committer.js';
+import {
+  type ConsumerOptions,
+  MAX_ASSIGNED_PARTITIONS,
+  resolveConsumerOptions,
+  type SubscribeOptions,
+} from './options.js';
+import {
+  type ConsumeOptions,
+  type FetchOptions,
+  type FetchResult,
+  PartitionReader,
+} from './partition-reader.js';
+import { PartitionStream, type ReconnectPolicy } from './partition-stream.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
+import { StartOffsets } from './start-offsets.js';
 import type {
   Batch,
   ConsumerStats,
@@ -50,80 +66,10 @@ import type {
   TopicPartition,
 } from './types.js';
 
+export * from './options.js';
 export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './partition-stream.js';
 export { PrefetchBuffer } from './prefetch-buffer.js';
 export type * from './types.js';
-
-const MiB = 1024 * 1024;
-
-export interface ConsumerOptions {
-  /** Bound on received, undelivered bytes across all partitions. Default 16 MiB. */
-  maxPrefetchBytes?: number;
-  /** Largest message a partition's stream carries (Subscribe max_bytes). Default 1 MiB. */
-  maxBytesPerPartition?: number;
-  /** Aborting closes the consumer. */
-  signal?: AbortSignal;
-  /** Reconnects after retriable stream failures. */
-  reconnect?: Partial<ReconnectPolicy>;
-  /** The consumer group whose committed offsets `commit()` writes and `from: 'committed'` reads. */
-  groupId?: string;
-  /** With a groupId: commit every assigned partition's position this often, and at close; 0 turns it off. Default 5000. */
-  autoCommitIntervalMs?: number;
-  /** `from: 'committed'` with nothing committed: start at 'earliest' (default), 'latest', or fail ('none'). */
-  resetPolicy?: 'earliest' | 'latest' | 'none';
-  /**
-   * Static membership: a stable id for this consumer instance (e.g. the pod name). A static member that
-   * restarts within the group's session timeout gets its partitions back with no rebalance.
-   */
-  instanceId?: string;
-  /** The consumer's rack or zone: the group prefers giving it partitions with a replica there. */
-  rack?: string;
-  /** How long a rebalance may wait for this consumer to give partitions up. Default 60000. */
-  rebalanceTimeoutMs?: number;
-}
-
-export interface SubscribeOptions {
-  /** Called around assignment changes. */
-  listener?: RebalanceListener;
-}
-
-export const DEFAULT_MAX_PREFETCH_BYTES = 16 * MiB;
-/** Retries of a start-offset lookup after a retriable failure (about 2 s in all). */
-const OFFSET_RETRIES = 6;
-export const DEFAULT_MAX_BYTES_PER_PARTITION = 1 * MiB;
-/** Assigned partitions per consumer: one stream each. */
-export const MAX_ASSIGNED_PARTITIONS = 10_000;
-
-export interface ConsumeOptions {
-  topic: string;
-  partition: number;
-  /** Default 'earliest'. */
-  from?: StartFrom;
-  /** Keep tailing new records; otherwise stop at the high watermark. Default false. */
-  follow?: boolean;
-  signal?: AbortSignal;
-  /** Largest message the broker streams; 0 or absent means the broker default (1 MiB). */
-  maxBytes?: number;
-}
-
-export interface FetchOptions {
-  topic: string;
-  partition: number;
-  offset: number;
-  /** Upper bound for this partition's bytes; 0 or absent means the broker default. */
-  maxBytes?: number;
-  /** Long-poll up to this long for `minBytes`; default 0 (answer at once). */
-  maxWaitMs?: number;
-  minBytes?: number;
-}
-
-export interface FetchResult {
-  records: Record[];
-  highWatermark: number;
-  logStartOffset: number;
-  /** Where the next fetch should start. */
-  nextOffset: number;
-}
 
 interface Assigned {
   readonly topic: string;
@@ -140,37 +86,26 @@ interface Assigned {
 
 const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`;
 
-function cancelled(signal: AbortSignal | undefined): TributaryClientError {
+function cancelled(signal: AbortSignal): TributaryClientError {
   return new TributaryClientError('CANCELLED', 'the operation was aborted', {
     retriable: false,
-    cause: signal?.reason,
+    cause: signal.reason,
   });
 }
 
-/** `promise`, or a CANCELLED rejection as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(cancelled(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(cancelled(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
+function typed(err: unknown): TributaryError {
+  return err instanceof TributaryClientError ? err : fromServiceError(err);
 }
 
 export class Consumer implements AsyncIterable<Record> {
   readonly maxPrefetchBytes: number;
   readonly maxBytesPerPartition: number;
+  readonly groupId: string | undefined;
   private readonly reconnect: ReconnectPolicy;
+  private readonly resetPolicy: 'earliest' | 'latest' | 'none';
+  private readonly memberOptions: { instanceId: string; rack: string; rebalanceTimeoutMs: number };
+  private readonly logger: Logger;
+  private readonly events: ClientEvents<ConsumerEvents>;
   private readonly buffer: PrefetchBuffer<Record>;
   private readonly assigned = new Map<string, Assigned>();
   /** Partition failures not yet thrown to the application. */
@@ -182,52 +117,44 @@ export class Consumer implements AsyncIterable<Record> {
   private inHandler = false;
   private readonly onClose: Array<() => void> = [];
   private readonly closedController = new AbortController();
-  readonly groupId: string | undefined;
   private readonly groups: Groups;
-  private readonly resetPolicy: 'earliest' | 'latest' | 'none';
-  private autoCommitTimer: NodeJS.Timeout | undefined;
-  private commitChain: Promise<void> = Promise.resolve();
-  /** Positions as last committed, so auto-commit writes only what moved. */
-  private readonly lastCommitted = new Map<string, number>();
+  private readonly offsets: StartOffsets;
+  /** Present with a groupId. */
+  private readonly committer: OffsetCommitter | undefined;
   /** The partition whose records were last handed out and are not yet known to be processed. */
   private outstanding: string | undefined;
   private membership: GroupMembership | undefined;
-  private readonly autoCommit: boolean;
-  private readonly memberOptions: { instanceId: string; rack: string; rebalanceTimeoutMs: number };
+  private reader: PartitionReader | undefined;
 
   constructor(
     private readonly cluster: Cluster,
     options: ConsumerOptions = {},
   ) {
+    const settings = resolveConsumerOptions(options);
     this.groupId = options.groupId;
-    this.groups = new Groups(cluster);
-    this.resetPolicy = options.resetPolicy ?? 'earliest';
-    const autoCommitMs = options.autoCommitIntervalMs ?? 5000;
-    if (!Number.isSafeInteger(autoCommitMs) || autoCommitMs < 0) {
-      throw new RangeError(`autoCommitIntervalMs must be a non-negative integer, got ${autoCommitMs}`);
+    this.resetPolicy = settings.resetPolicy;
+    this.memberOptions = settings.member;
+    this.maxPrefetchBytes = settings.maxPrefetchBytes;
+    this.maxBytesPerPartition = settings.maxBytesPerPartition;
+    this.reconnect = settings.reconnect;
+    this.logger = options.logger ?? NOOP_LOGGER;
+    this.events = new ClientEvents<ConsumerEvents>(this.logger, 'consumer');
+    this.groups = new GroupsClient(cluster);
+    this.offsets = new StartOffsets(cluster, () => this.closed);
+    if (this.groupId !== undefined) {
+      this.committer = new OffsetCommitter(this.groups, {
+        groupId: this.groupId,
+        autoCommitIntervalMs: settings.autoCommitIntervalMs,
+        autoCommit: () => this.commitProcessed(),
+        onCommitFailed: (event) => {
+          this.logger.warn(`consumer: ${event.auto ? 'auto-' : ''}commit failed`, {
+            groupId: this.groupId,
+            error: event.error.message,
+          });
+          this.events.emit('commitFailed', event);
+        },
+      });
     }
-    this.autoCommit = this.groupId !== undefined && autoCommitMs > 0;
-    if (this.autoCommit) {
-      this.autoCommitTimer = setInterval(() => void this.commitProcessed().catch(() => {}), autoCommitMs);
-      this.autoCommitTimer.unref();
-    }
-    const rebalanceTimeoutMs = options.rebalanceTimeoutMs ?? 60_000;
-    if (!Number.isSafeInteger(rebalanceTimeoutMs) || rebalanceTimeoutMs < 1000) {
-      throw new RangeError(`rebalanceTimeoutMs must be an integer >= 1000, got ${rebalanceTimeoutMs}`);
-    }
-    this.memberOptions = {
-      instanceId: options.instanceId ?? '',
-      rack: options.rack ?? '',
-      rebalanceTimeoutMs,
-    };
-    this.maxPrefetchBytes = options.maxPrefetchBytes ?? DEFAULT_MAX_PREFETCH_BYTES;
-    this.maxBytesPerPartition = options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION;
-    if (!Number.isSafeInteger(this.maxBytesPerPartition) || this.maxBytesPerPartition <= 0) {
-      throw new RangeError(
-        `maxBytesPerPartition must be a positive integer, got ${this.maxBytesPerPartition}`,
-      );
-    }
-    this.reconnect = { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect };
     this.buffer = new PrefetchBuffer<Record>(this.maxPrefetchBytes);
     const signal = options.signal;
     if (signal !== undefined) {
@@ -236,6 +163,22 @@ export class Consumer implements AsyncIterable<Record> {
       signal.addEventListener('abort', onAbort, { once: true });
       this.onClose.push(() => signal.removeEventListener('abort', onAbort));
     }
+  }
+
+  /** Listens to one of the consumer's events (docs/client.md, "Logging and events"); returns the remover. */
+  on<K extends keyof ConsumerEvents>(name: K, listener: (event: ConsumerEvents[K]) => void): () => void {
+    return this.events.on(name, listener);
+  }
+
+  off<K extends keyof ConsumerEvents>(name: K, listener: (event: ConsumerEvents[K]) => void): void {
+    this.events.off(name, listener);
+  }
+
+  /** A failure the consumer handled itself: logged and emitted, never swallowed. */
+  private report(context: string, err: unknown, where: Partial<TopicPartition> = {}): void {
+    const error = typed(err);
+    this.logger.warn(`consumer: ${context} failed`, { ...where, error: error.message });
+    this.events.emit('error', { context, error, ...where });
   }
 
   /** Registers a callback run once when the consumer closes (the client uses it to forget the consumer). */
@@ -272,7 +215,7 @@ export class Consumer implements AsyncIterable<Record> {
         continue;
       }
       const spec = item as TopicAssignment;
-      const metadata = await abortable(this.cluster.topic(spec.topic), signal);
+      const metadata = await abortable(this.cluster.topic(spec.topic), signal, cancelled);
       const known = metadata.partitions.map((p) => p.partition);
       const partitions = spec.partitions === undefined || spec.partitions === 'all' ? known : spec.partitions;
       for (const partition of partitions)
@@ -287,6 +230,7 @@ export class Consumer implements AsyncIterable<Record> {
     const starts = await abortable(
       Promise.all(wanted.map((w) => this.resolveStart(w.topic, w.partition, w.from ?? 'earliest'))),
       signal,
+      cancelled,
     );
     this.assertOpen();
     for (const [i, w] of wanted.entries()) this.startPartition(w.topic, w.partition, starts[i]!);
@@ -346,7 +290,7 @@ export class Consumer implements AsyncIterable<Record> {
           partitions.map((tp) => {
             const offset = committed.get(keyOf(tp.topic, tp.partition)) ?? -1;
             if (offset < 0) return this.startWithoutCommit(tp.topic, tp.partition);
-            this.lastCommitted.set(keyOf(tp.topic, tp.partition), offset);
+            this.committer?.remember(tp.topic, tp.partition, offset);
             return offset;
           }),
         );
@@ -363,17 +307,23 @@ export class Consumer implements AsyncIterable<Record> {
         this.updateFlow();
       },
       commitRevoked: async (partitions, member) => {
-        if (!this.autoCommit) return;
+        const committer = this.committer;
+        if (committer === undefined || !committer.autoCommit) return;
         const revoked = partitions
           .map((tp) => this.assigned.get(keyOf(tp.topic, tp.partition)))
           .filter((a): a is Assigned => a !== undefined);
-        await this.commitList(this.moved(revoked, 'processed'), member);
+        await committer.commit(committer.moved(revoked, 'processed'), member, true);
       },
       drop: (partitions) => this.unassign(partitions),
       idle: () => this.outstanding === undefined,
       fail: (error) => {
         this.errors.push({ key: '', error });
         this.buffer.wake();
+      },
+      report: (context, err) => this.report(context, err),
+      rebalanced: (type, partitions) => {
+        this.logger.info(`consumer: partitions ${type}`, { groupId: this.groupId, partitions });
+        this.events.emit('rebalance', { type, partitions });
       },
     };
   }
@@ -551,7 +501,7 @@ export class Consumer implements AsyncIterable<Record> {
     } finally {
       // Leaving the loop (break, return, or a throw, which cannot be told apart here) counts the last
       // record as processed, as records returned by Kafka's poll count as consumed. `run` does not.
-      void this.safePoint()?.catch(() => {});
+      void this.safePoint()?.catch((err: unknown) => this.report('revoke', err));
     }
   }
 
@@ -594,65 +544,42 @@ export class Consumer implements AsyncIterable<Record> {
    * coordinator has them replicated. `void consumer.commit()` is the asynchronous form.
    */
   async commit(offsets?: OffsetCommit[]): Promise<void> {
-    if (this.groupId === undefined) {
-      throw new TributaryClientError('INVALID_REQUEST', 'commit needs a consumer created with a groupId', {
-        retriable: false,
-      });
-    }
-    const list = offsets ?? this.moved(this.assigned.values(), 'position');
-    await this.commitList(list, this.membership?.member);
+    const committer = this.requireGroup('commit needs a consumer created with a groupId');
+    const list = offsets ?? committer.moved(this.assigned.values(), 'position');
+    await committer.commit(list, this.membership?.member, false);
   }
 
   /** Auto-commit: the positions up to which records were processed (not merely handed out). */
   private async commitProcessed(): Promise<void> {
-    await this.commitList(this.moved(this.assigned.values(), 'processed'), this.membership?.member);
-  }
-
-  /** Commits of the partitions whose `which` position moved since their last commit. */
-  private moved(partitions: Iterable<Assigned>, which: 'position' | 'processed'): OffsetCommit[] {
-    return [...partitions]
-      .filter((a) => this.lastCommitted.get(keyOf(a.topic, a.partition)) !== a[which])
-      .map((a) => ({ topic: a.topic, partition: a.partition, offset: a[which] }));
-  }
-
-  private async commitList(list: OffsetCommit[], member: CommitMember | undefined): Promise<void> {
-    if (list.length === 0) return;
-    // One commit at a time, in call order, so an older position can never land after a newer one.
-    const run = this.commitChain.then(() => this.groups.commit(this.groupId!, list, member));
-    this.commitChain = run.catch(() => {});
-    await run;
-    for (const o of list) this.lastCommitted.set(keyOf(o.topic, o.partition), o.offset);
+    const committer = this.committer;
+    if (committer === undefined) return;
+    await committer.commit(
+      committer.moved(this.assigned.values(), 'processed'),
+      this.membership?.member,
+      true,
+    );
   }
 
   /** The group's committed offsets for the given partitions (-1 where nothing is committed). */
   async committed(partitions: TopicPartition[]): Promise<CommittedOffset[]> {
-    if (this.groupId === undefined) {
-      throw new TributaryClientError(
-        'INVALID_REQUEST',
-        'committed offsets need a consumer created with a groupId',
-        {
-          retriable: false,
-        },
-      );
+    return this.requireGroup('committed offsets need a consumer created with a groupId').fetch(partitions);
+  }
+
+  private requireGroup(message: string): OffsetCommitter {
+    if (this.committer === undefined) {
+      throw new TributaryClientError('INVALID_REQUEST', message, { retriable: false });
     }
-    const byTopic = new Map<string, number[]>();
-    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
-    return this.groups.fetch(
-      this.groupId,
-      [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
-    );
+    return this.committer;
   }
 
   /** Ends reading: closes every stream, drops the buffer, ends iterations and `run` (after its handler). */
   async close(): Promise<void> {
-    if (this.autoCommitTimer !== undefined) {
-      clearInterval(this.autoCommitTimer);
-      this.autoCommitTimer = undefined;
+    if (this.committer?.stopAutoCommit() === true && this.membership === undefined) {
       // The last processed positions, once, before the streams go (best effort: close never fails for
-      // it). A subscribed consumer commits them as it leaves its group.
-      if (this.membership === undefined) await this.commitProcessed().catch(() => {});
+      // it; a failure is reported as commitFailed). A subscribed consumer commits them as it leaves.
+      await this.commitProcessed().catch(() => {});
     }
-    await this.unsubscribe().catch(() => {});
+    await this.unsubscribe().catch((err: unknown) => this.report('leave', err));
     if (!this.closed) {
       this.closed = true;
       for (const a of this.assigned.values()) a.stream.close();
@@ -661,7 +588,8 @@ export class Consumer implements AsyncIterable<Record> {
       this.buffer.wake();
       for (const callback of this.onClose.splice(0)) callback();
     }
-    // From inside a handler, waiting for the run would wait for ourselves.
+    // From inside a handler, waiting for the run would wait for ourselves. The run's failure is its
+    // caller's (run() returned this promise).
     if (this.running !== null && !this.inHandler) await this.running.catch(() => {});
   }
 
@@ -695,45 +623,22 @@ export class Consumer implements AsyncIterable<Record> {
       this.buffer.drop(key);
       this.clearErrors(previous);
     }
-    const stream = new PartitionStream({
+    const stream: PartitionStream = new PartitionStream({
       topic,
       partition,
       maxBytes: this.maxBytesPerPartition,
       reconnect: this.reconnect,
-      leader: () => this.leaderOf(topic, partition),
-      failed: (reasonName, brokerId) => this.failed(reasonName, topic, brokerId),
+      leader: () => this.cluster.leaderFor(topic, partition),
+      failed: (reasonName, brokerId) => this.cluster.invalidateFor(reasonName, topic, brokerId),
       onRecords: (records, bytes) => this.received(key, records, bytes),
-      onError: (error) => {
-        // A group's committed offset outside the log (retention moved past it, or the log was
-        // truncated): start again where the reset policy says, as Kafka's auto.offset.reset does.
-        if (
-          this.membership !== undefined &&
-          error.reason === 'OFFSET_OUT_OF_RANGE' &&
-          this.resetPolicy !== 'none'
-        ) {
-          const policy = this.resetPolicy;
-          void this.offset(topic, partition, policy).then(
-            (offset) => {
-              const a = this.assigned.get(key);
-              if (a === undefined || a.stream !== stream) return;
-              this.buffer.drop(key);
-              a.position = offset;
-              a.processed = offset;
-              stream.start(offset);
-            },
-            (err: unknown) => {
-              this.errors.push({
-                key,
-                error: err instanceof TributaryClientError ? err : fromServiceError(err),
-              });
-              this.buffer.wake();
-            },
-          );
-          return;
-        }
-        this.errors.push({ key, error });
-        this.buffer.wake();
+      onReconnect: (event) => {
+        this.logger.info('consumer: reconnecting a partition stream', {
+          ...event,
+          error: event.error.message,
+        });
+        this.events.emit('reconnect', event);
       },
+      onError: (error) => this.partitionFailed(key, stream, error),
     });
     const a: Assigned = {
       topic,
@@ -747,6 +652,37 @@ export class Consumer implements AsyncIterable<Record> {
     this.assigned.set(key, a);
     stream.setFlowing(!this.flowPaused);
     stream.start(offset);
+  }
+
+  /** A partition's stream stopped for good: reset a subscribed consumer's position, else fail the partition. */
+  private partitionFailed(key: string, stream: PartitionStream, error: TributaryError): void {
+    // A group's committed offset outside the log (retention moved past it, or the log was truncated):
+    // start again where the reset policy says, as Kafka's auto.offset.reset does.
+    if (
+      this.membership !== undefined &&
+      error.reason === 'OFFSET_OUT_OF_RANGE' &&
+      this.resetPolicy !== 'none'
+    ) {
+      const { topic, partition } = stream;
+      this.logger.info('consumer: committed offset out of range, resetting', { topic, partition });
+      void this.offsets.offset(topic, partition, this.resetPolicy).then(
+        (offset) => {
+          const a = this.assigned.get(key);
+          if (a === undefined || a.stream !== stream) return;
+          this.buffer.drop(key);
+          a.position = offset;
+          a.processed = offset;
+          stream.start(offset);
+        },
+        (err: unknown) => {
+          this.errors.push({ key, error: typed(err) });
+          this.buffer.wake();
+        },
+      );
+      return;
+    }
+    this.errors.push({ key, error });
+    this.buffer.wake();
   }
 
   private received(key: string, records: Record[], bytes: number): void {
@@ -814,40 +750,15 @@ export class Consumer implements AsyncIterable<Record> {
     if (this.closed) throw new TributaryClientError('INVALID_REQUEST', 'the consumer is closed');
   }
 
-  /** The connection to the partition's leader (`Cluster.leaderFor` when the cluster layer has it). */
-  /** The partition's leader and a connection to it. */
-  private leaderOf(topic: string, partition: number): Promise<PartitionLeader> {
-    return this.cluster.leaderFor(topic, partition);
-  }
-
-  private async leader(topic: string, partition: number): Promise<Connection> {
-    return (await this.cluster.leaderFor(topic, partition)).connection;
-  }
-
-  /** Lets the cluster layer drop stale metadata, and the connection of a broker that went away. */
-  private failed(reasonName: string, topic: string, brokerId: number | undefined): void {
-    this.cluster.invalidateFor(reasonName, topic, brokerId);
-  }
-
+  /** Where a partition starts; 'committed' reads the group's offset (the reset policy when there is none). */
   private async resolveStart(topic: string, partition: number, from: StartFrom): Promise<number> {
-    if (from === 'earliest' || from === 'latest') return this.offset(topic, partition, from);
-    if (from === 'committed') {
-      const [c] = await this.committed([{ topic, partition }]);
-      if (c !== undefined && c.offset >= 0) {
-        this.lastCommitted.set(keyOf(topic, partition), c.offset);
-        return c.offset;
-      }
-      return this.startWithoutCommit(topic, partition);
+    if (from !== 'committed') return this.offsets.resolve(topic, partition, from);
+    const [c] = await this.committed([{ topic, partition }]);
+    if (c !== undefined && c.offset >= 0) {
+      this.committer?.remember(topic, partition, c.offset);
+      return c.offset;
     }
-    if ('offset' in from) {
-      if (!Number.isSafeInteger(from.offset) || from.offset < 0) {
-        throw new TributaryClientError('OFFSET_OUT_OF_RANGE', `invalid start offset ${from.offset}`);
-      }
-      return from.offset;
-    }
-    const connection = await this.leader(topic, partition);
-    const found = await partitionOffset(connection, topic, partition, { timestamp: from.timestamp });
-    return found.offset >= 0 ? found.offset : this.offset(topic, partition, 'latest');
+    return this.startWithoutCommit(topic, partition);
   }
 
   /** Where a partition with nothing committed starts: by the reset policy, or OFFSET_OUT_OF_RANGE for 'none'. */
@@ -859,148 +770,35 @@ export class Consumer implements AsyncIterable<Record> {
         { retriable: false },
       );
     }
-    return this.offset(topic, partition, this.resetPolicy);
-  }
-
-  /**
-   * The earliest or latest offset, from the partition's leader. Retriable failures (a topic just created
-   * whose leader is not serving yet, a leader that moved) refresh metadata and retry a few times.
-   */
-  private async offset(topic: string, partition: number, spec: 'earliest' | 'latest'): Promise<number> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const connection = await this.leader(topic, partition);
-        return (await partitionOffset(connection, topic, partition, spec)).offset;
-      } catch (err) {
-        const error = err instanceof TributaryClientError ? err : fromServiceError(err);
-        this.failed(reasonOf(error), topic, undefined);
-        if (!error.retriable || attempt >= OFFSET_RETRIES || this.closed) throw error;
-        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
-      }
-    }
+    return this.offsets.offset(topic, partition, this.resetPolicy);
   }
 
   // ---------------------------------------------------------------------------------------------------
-  // One-shot reads (the CLI's), independent of the assignment
+  // One-shot reads: deprecated aliases of PartitionReader (`tributary.reader()`), kept so existing code
+  // keeps working. A 'committed' start reads this consumer's group.
 
-  /** Records of one partition from `from` on, in offset order. */
-  async *consume(options: ConsumeOptions): AsyncGenerator<Record, void, undefined> {
-    const { topic, partition, signal } = options;
-    const follow = options.follow ?? false;
-    if (signal?.aborted) return;
-    const [start, end] = await Promise.all([
-      this.resolveStart(topic, partition, options.from ?? 'earliest'),
-      follow ? Promise.resolve(Number.POSITIVE_INFINITY) : this.offset(topic, partition, 'latest'),
-    ]);
-    if (!follow && start >= end) return;
-    if (signal?.aborted) return;
-    const connection = await this.leader(topic, partition);
-
-    const call: ClientReadableStream<SubscribeResponse__Output> = connection.client.Subscribe({
-      topic,
-      partition,
-      offset: String(start),
-      max_bytes: options.maxBytes ?? 0,
-      format: 'RECORD_FORMAT_BATCHES',
+  private oneShot(): PartitionReader {
+    this.reader ??= new PartitionReader(this.cluster, {
+      offsets: this.offsets,
+      start: (topic, partition, from) => this.resolveStart(topic, partition, from),
     });
-    // The iterator has its own error listener; this one keeps a late CANCELLED from being unhandled.
-    call.on('error', () => {});
-    const onAbort = (): void => call.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let next = start;
-    try {
-      for await (const message of call as AsyncIterable<SubscribeResponse__Output>) {
-        for (const record of decodeBatches(message.batches)) {
-          if (record.offset < next) continue;
-          next = record.offset + 1;
-          yield { ...record, topic, partition };
-        }
-        const nextOffset = Number(message.next_offset);
-        if (nextOffset > next) next = nextOffset;
-        if (!follow && (next >= end || next >= Number(message.high_watermark))) return;
-      }
-    } catch (err) {
-      if (signal?.aborted) return;
-      throw fromServiceError(err);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      call.cancel();
-    }
+    return this.reader;
   }
 
-  /**
-   * Records of several partitions of a topic (all when `partitions` is absent), interleaved as they
-   * arrive; offset order holds within each partition.
-   */
-  async *consumeTopic(
+  /** @deprecated Use `tributary.reader().consume(...)`. */
+  consume(options: ConsumeOptions): AsyncGenerator<Record, void, undefined> {
+    return this.oneShot().consume(options);
+  }
+
+  /** @deprecated Use `tributary.reader().consumeTopic(...)`. */
+  consumeTopic(
     options: Omit<ConsumeOptions, 'partition'> & { partitions?: number[] },
   ): AsyncGenerator<Record, void, undefined> {
-    const { partitions, signal, ...rest } = options;
-    const which = partitions ?? (await this.cluster.topic(options.topic)).partitions.map((p) => p.partition);
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort();
-    if (signal?.aborted) return;
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      yield* mergeAsyncIterables(
-        which.map((partition) => this.consume({ ...rest, partition, signal: controller.signal })),
-        { onClose: onAbort },
-      );
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      controller.abort();
-    }
+    return this.oneShot().consumeTopic(options);
   }
 
-  /** One Fetch of one partition; records before `offset` are dropped. */
-  async fetch(options: FetchOptions): Promise<FetchResult> {
-    const { topic, partition, offset } = options;
-    const connection = await this.leader(topic, partition);
-    const maxWaitMs = options.maxWaitMs ?? 0;
-    const response = await connection.unary<FetchResponse__Output>(
-      (md, opts, cb) =>
-        connection.client.Fetch(
-          {
-            max_wait_ms: maxWaitMs,
-            min_bytes: options.minBytes ?? 1,
-            max_bytes: options.maxBytes ?? 0,
-            format: 'RECORD_FORMAT_BATCHES',
-            topics: [
-              {
-                topic,
-                partitions: [{ partition, fetch_offset: String(offset), max_bytes: options.maxBytes ?? 0 }],
-              },
-            ],
-          },
-          md,
-          opts,
-          cb,
-        ),
-      { timeoutMs: connection.requestTimeoutMs + maxWaitMs },
-    );
-    const p = response.topics
-      .find((t) => t.topic === topic)
-      ?.partitions.find((x) => x.partition === partition);
-    if (p === undefined) {
-      throw new TributaryClientError('UNKNOWN_PARTITION', `no fetch result for ${topic}[${partition}]`);
-    }
-    const error = fromWireError(p.error);
-    if (error !== null) {
-      this.failed(error.reasonName, topic, undefined);
-      throw error;
-    }
-    const records: Record[] = [];
-    let nextOffset = offset;
-    for (const record of decodeBatches(p.batches)) {
-      if (record.offset < offset) continue;
-      records.push({ ...record, topic, partition });
-      nextOffset = record.offset + 1;
-    }
-    return {
-      records,
-      highWatermark: Number(p.high_watermark),
-      logStartOffset: Number(p.log_start_offset),
-      nextOffset,
-    };
+  /** @deprecated Use `tributary.reader().fetch(...)`. */
+  fetch(options: FetchOptions): Promise<FetchResult> {
+    return this.oneShot().fetch(options);
   }
 }

@@ -19,6 +19,7 @@
  *   its partitions at the coordinator until the session timeout so a restart does not rebalance.
  */
 import { randomUUID } from 'node:crypto';
+import { backoffDelayMs, SerialLane } from '../../kit/index.js';
 import { reasonOf, TributaryClientError } from '../errors.js';
 import type { CommitMember, Groups } from '../groups.js';
 import type { TopicPartition } from './types.js';
@@ -46,6 +47,10 @@ export interface MembershipHost {
   idle(): boolean;
   /** A failure the application must see (thrown from its next read). */
   fail(error: TributaryClientError): void;
+  /** A failure the membership handled itself (retried, or best effort): logged and emitted. */
+  report(context: string, error: unknown): void;
+  /** The assignment changed (after the listener ran). */
+  rebalanced(type: 'assigned' | 'revoked' | 'lost', partitions: TopicPartition[]): void;
 }
 
 export interface MembershipOptions {
@@ -65,7 +70,8 @@ const FATAL = new Set([
   'INVALID_TOPIC_NAME',
   'GROUP_MAX_SIZE_REACHED',
 ]);
-const RETRY_BACKOFF_MS_MAX = 5000;
+/** Heartbeat retries: 100 ms doubling, capped at 5 s (the n-th failure waits 100 * 2^min(n, 6) ms, capped). */
+const HEARTBEAT_BACKOFF = { baseMs: 100, maxMs: 5000 };
 const DEFAULT_HEARTBEAT_MS = 3000;
 /** Longest `leave()` waits for the last commit and the leave heartbeat. */
 const LEAVE_TIMEOUT_MS = 30_000;
@@ -84,7 +90,7 @@ export class GroupMembership {
    * Assignment changes (starting partitions, revoking them, listeners) run one after another on this
    * chain, apart from the heartbeat loop: a slow listener never delays a heartbeat.
    */
-  private chain: Promise<void> = Promise.resolve();
+  private readonly lane = new SerialLane();
   private revokeQueued: Promise<void> | undefined;
   /** Bumped when the member is fenced: work started before must not touch what came after. */
   private generation = 0;
@@ -142,20 +148,23 @@ export class GroupMembership {
         timer = setTimeout(resolve, LEAVE_TIMEOUT_MS);
       });
       this.leaving = Promise.race([this.leaveSteps(), deadline])
-        .catch(() => {})
+        .catch((err: unknown) => this.host.report('leave', err))
         .finally(() => clearTimeout(timer));
     }
     return this.inListener ? Promise.resolve() : this.leaving;
   }
 
   private async leaveSteps(): Promise<void> {
-    await this.loop?.catch(() => {});
-    await this.chain.catch(() => {});
+    await this.loop?.catch((err: unknown) => this.host.report('heartbeat', err));
+    // The lane's items report their failures where they were queued; idle() never rejects.
+    await this.lane.idle();
     const all = [...this.owned.values()];
     if (all.length > 0 && this.epoch > 0) {
       this.host.stopDelivery(all);
       await this.callListener('onPartitionsRevoked', all);
+      // A failed commit is reported by the committer (commitFailed); leaving goes on.
       await this.host.commitRevoked(all, this.member).catch(() => {});
+      this.host.rebalanced('revoked', all);
     }
     this.host.drop(all);
     this.owned.clear();
@@ -164,14 +173,14 @@ export class GroupMembership {
       // Epoch -1 even when no answer came back yet: the coordinator forgets a member it knows, and
       // ignores one it does not.
       const leaveEpoch = this.options.instanceId !== '' && this.epoch > 0 ? -2 : -1;
-      await this.groups.heartbeat(this.options.groupId, this.request(leaveEpoch)).catch(() => {});
+      await this.groups
+        .heartbeat(this.options.groupId, this.request(leaveEpoch))
+        .catch((err: unknown) => this.host.report('leave-heartbeat', err));
     }
   }
 
   private enqueue(fn: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => {});
-    return run;
+    return this.lane.run(fn);
   }
 
   private async run(): Promise<void> {
@@ -180,7 +189,9 @@ export class GroupMembership {
       try {
         await this.heartbeat();
         this.failures = 0;
-        if (this.revoking.length > 0 && this.host.idle()) void this.runPendingWork().catch(() => {});
+        if (this.revoking.length > 0 && this.host.idle()) {
+          void this.runPendingWork().catch((err: unknown) => this.host.report('revoke', err));
+        }
         // A finished revocation is confirmed at once, so the coordinator can hand the partitions on.
         delayMs = this.confirmNow ? 0 : this.intervalMs;
         this.confirmNow = false;
@@ -200,7 +211,8 @@ export class GroupMembership {
           // Everything else is retried with backoff: a coordinator moving, the transport, a static
           // instance id still held by our predecessor (until its session ends).
           this.failures++;
-          delayMs = Math.min(RETRY_BACKOFF_MS_MAX, 100 * 2 ** Math.min(this.failures, 6));
+          delayMs = backoffDelayMs(Math.min(this.failures, 6) + 1, HEARTBEAT_BACKOFF);
+          this.host.report('heartbeat', error);
         }
       }
       if (this.stopped) return;
@@ -269,7 +281,8 @@ export class GroupMembership {
           return;
         }
         await this.callListener('onPartitionsAssigned', added);
-      }).catch(() => {});
+        this.host.rebalanced('assigned', added);
+      }).catch((err: unknown) => this.host.report('assign', err));
     }
   }
 
@@ -280,7 +293,9 @@ export class GroupMembership {
     if (revoking.length === 0) return;
     this.host.stopDelivery(revoking);
     await this.callListener('onPartitionsRevoked', revoking);
+    // A failed commit is reported by the committer (commitFailed); the revocation goes on.
     await this.host.commitRevoked(revoking, this.member).catch(() => {});
+    this.host.rebalanced('revoked', revoking);
     // Fenced meanwhile: `lose` already dropped everything, and what is owned now came after.
     if (generation !== this.generation) return;
     this.host.drop(revoking);
@@ -302,7 +317,10 @@ export class GroupMembership {
     this.host.drop(all);
     this.owned.clear();
     this.epoch = 0;
-    if (all.length > 0) await this.callListener('onPartitionsLost', all);
+    if (all.length > 0) {
+      await this.callListener('onPartitionsLost', all);
+      this.host.rebalanced('lost', all);
+    }
   }
 
   private async callListener(

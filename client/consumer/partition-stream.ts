@@ -10,11 +10,13 @@
  * and the broker, its window full, stops reading the log. Offsets are checked to strictly increase.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
+import { backoffDelayMs } from '../../kit/index.js';
 import { decodeBatches } from '../../proto/codec/index.js';
 import type { TributaryError } from '../../proto/errors.js';
 import type { SubscribeResponse__Output } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
 import type { Connection } from '../connection.js';
 import { fromServiceError, reasonOf, TributaryClientError } from '../errors.js';
+import type { RetryEvent } from '../events.js';
 import type { Record } from './types.js';
 
 export interface ReconnectPolicy {
@@ -43,6 +45,8 @@ export interface PartitionStreamOptions {
   /** Called with every failure, so the cluster layer can drop stale metadata or a dead connection. */
   failed: (reasonName: string, brokerId: number | undefined) => void;
   onRecords: (records: Record[], bytes: number) => void;
+  /** A retriable failure: the stream opens again after `delayMs`. */
+  onReconnect?: (event: RetryEvent) => void;
   onError: (error: TributaryError) => void;
 }
 
@@ -56,6 +60,13 @@ export interface PartitionStreamOptions {
 function limitReadAhead(call: ClientReadableStream<unknown>): void {
   const state = (call as unknown as { _readableState?: { highWaterMark?: unknown } })._readableState;
   if (state !== undefined && typeof state.highWaterMark === 'number') state.highWaterMark = 1;
+}
+
+/** `backoffMs * 2^(attempt - 1)` capped at `backoffMaxMs`, no jitter: the shared formula (kit/backoff.ts). */
+export function reconnectDelayMs(attempt: number, policy: ReconnectPolicy): number {
+  if (policy.backoffMs <= 0 || policy.backoffMaxMs <= 0) return 0;
+  const baseMs = Math.min(policy.backoffMs, policy.backoffMaxMs);
+  return backoffDelayMs(attempt, { baseMs, maxMs: policy.backoffMaxMs });
 }
 
 export class PartitionStream {
@@ -201,9 +212,16 @@ export class PartitionStream {
       this.fail(error);
       return;
     }
-    const delayMs = Math.min(reconnect.backoffMs * 2 ** this.failures, reconnect.backoffMaxMs);
     this.failures += 1;
+    const delayMs = reconnectDelayMs(this.failures, reconnect);
     this.reconnects += 1;
+    this.options.onReconnect?.({
+      topic: this.options.topic,
+      partition: this.options.partition,
+      attempt: this.failures,
+      delayMs,
+      error,
+    });
     const generation = this.generation;
     this.timer = setTimeout(() => {
       this.timer = null;
