@@ -35,9 +35,9 @@ import type { TributaryError } from '../../proto/errors.js';
 import type { Cluster } from '../cluster.js';
 import { fromServiceError, TributaryClientError } from '../errors.js';
 import { ClientEvents, type ConsumerEvents } from '../events.js';
-import type { CommitMember, CommittedOffset, Groups, OffsetCommit } from '../groups.js';
-import { Groups as GroupsClient } from '../groups.js';
+import { type CommitMember, type CommittedOffset, Groups, type OffsetCommit } from '../groups.js';
 import { type Logger, NOOP_LOGGER } from '../logger.js';
+import { AssignedPartitions } from './assigned-partitions.js';
 import { GroupMembership, type MembershipHost } from './group-membership.js';
 import { OffsetCommitter } from './offset-committer.js';
 import {
@@ -52,8 +52,6 @@ import {
   type FetchResult,
   PartitionReader,
 } from './partition-reader.js';
-import { PartitionStream, type ReconnectPolicy } from './partition-stream.js';
-import { PrefetchBuffer } from './prefetch-buffer.js';
 import { StartOffsets } from './start-offsets.js';
 import type {
   Batch,
@@ -71,21 +69,6 @@ export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './partition-stre
 export { PrefetchBuffer } from './prefetch-buffer.js';
 export type * from './types.js';
 
-interface Assigned {
-  readonly topic: string;
-  readonly partition: number;
-  readonly stream: PartitionStream;
-  /** The offset of the next record to hand to the application. */
-  position: number;
-  paused: boolean;
-  /** Records were dropped while paused: resuming must re-open the stream at `position`. */
-  reopenOnResume: boolean;
-  /** The position up to which the application has processed (what auto-commit writes). */
-  processed: number;
-}
-
-const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`;
-
 function cancelled(signal: AbortSignal): TributaryClientError {
   return new TributaryClientError('CANCELLED', 'the operation was aborted', {
     retriable: false,
@@ -101,17 +84,11 @@ export class Consumer implements AsyncIterable<Record> {
   readonly maxPrefetchBytes: number;
   readonly maxBytesPerPartition: number;
   readonly groupId: string | undefined;
-  private readonly reconnect: ReconnectPolicy;
   private readonly resetPolicy: 'earliest' | 'latest' | 'none';
   private readonly memberOptions: { instanceId: string; rack: string; rebalanceTimeoutMs: number };
   private readonly logger: Logger;
   private readonly events: ClientEvents<ConsumerEvents>;
-  private readonly buffer: PrefetchBuffer<Record>;
-  private readonly assigned = new Map<string, Assigned>();
-  /** Partition failures not yet thrown to the application. */
-  private readonly errors: Array<{ key: string; error: TributaryError }> = [];
-  /** Streams are paused because the buffer is full. */
-  private flowPaused = false;
+  private readonly partitions: AssignedPartitions;
   private closed = false;
   private running: Promise<void> | null = null;
   private inHandler = false;
@@ -121,8 +98,6 @@ export class Consumer implements AsyncIterable<Record> {
   private readonly offsets: StartOffsets;
   /** Present with a groupId. */
   private readonly committer: OffsetCommitter | undefined;
-  /** The partition whose records were last handed out and are not yet known to be processed. */
-  private outstanding: string | undefined;
   private membership: GroupMembership | undefined;
   private reader: PartitionReader | undefined;
 
@@ -136,10 +111,9 @@ export class Consumer implements AsyncIterable<Record> {
     this.memberOptions = settings.member;
     this.maxPrefetchBytes = settings.maxPrefetchBytes;
     this.maxBytesPerPartition = settings.maxBytesPerPartition;
-    this.reconnect = settings.reconnect;
     this.logger = options.logger ?? NOOP_LOGGER;
     this.events = new ClientEvents<ConsumerEvents>(this.logger, 'consumer');
-    this.groups = new GroupsClient(cluster);
+    this.groups = new Groups(cluster);
     this.offsets = new StartOffsets(cluster, () => this.closed);
     if (this.groupId !== undefined) {
       this.committer = new OffsetCommitter(this.groups, {
@@ -155,7 +129,19 @@ export class Consumer implements AsyncIterable<Record> {
         },
       });
     }
-    this.buffer = new PrefetchBuffer<Record>(this.maxPrefetchBytes);
+    this.partitions = new AssignedPartitions(cluster, {
+      maxPrefetchBytes: this.maxPrefetchBytes,
+      maxBytesPerPartition: this.maxBytesPerPartition,
+      reconnect: settings.reconnect,
+      onReconnect: (event) => {
+        this.logger.info('consumer: reconnecting a partition stream', {
+          ...event,
+          error: event.error.message,
+        });
+        this.events.emit('reconnect', event);
+      },
+      onStreamError: (tp, error, restart) => this.partitionFailed(tp, error, restart),
+    });
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) this.closed = true;
@@ -221,7 +207,7 @@ export class Consumer implements AsyncIterable<Record> {
       for (const partition of partitions)
         wanted.push({ topic: spec.topic, partition, from: spec.from ?? 'earliest' });
     }
-    if (this.assigned.size + wanted.length > MAX_ASSIGNED_PARTITIONS) {
+    if (this.partitions.size + wanted.length > MAX_ASSIGNED_PARTITIONS) {
       throw new TributaryClientError(
         'INVALID_REQUEST',
         `at most ${MAX_ASSIGNED_PARTITIONS} partitions per consumer`,
@@ -233,7 +219,7 @@ export class Consumer implements AsyncIterable<Record> {
       cancelled,
     );
     this.assertOpen();
-    for (const [i, w] of wanted.entries()) this.startPartition(w.topic, w.partition, starts[i]!);
+    for (const [i, w] of wanted.entries()) this.partitions.start(w.topic, w.partition, starts[i]!);
   }
 
   /**
@@ -251,7 +237,7 @@ export class Consumer implements AsyncIterable<Record> {
     if (this.membership !== undefined) {
       throw new TributaryClientError('INVALID_REQUEST', 'already subscribed; unsubscribe first');
     }
-    if (this.assigned.size > 0) {
+    if (this.partitions.size > 0) {
       throw new TributaryClientError('INVALID_REQUEST', 'unassign every partition before subscribing');
     }
     const list = [...new Set(typeof topics === 'string' ? [topics] : topics)];
@@ -282,44 +268,20 @@ export class Consumer implements AsyncIterable<Record> {
   private membershipHost(): MembershipHost {
     return {
       startFromCommitted: async (partitions) => {
-        // One FetchOffsets for all of them, then the reset policy where nothing is committed.
-        const committed = new Map(
-          (await this.committed(partitions)).map((c) => [keyOf(c.topic, c.partition), c.offset]),
-        );
-        const starts = await Promise.all(
-          partitions.map((tp) => {
-            const offset = committed.get(keyOf(tp.topic, tp.partition)) ?? -1;
-            if (offset < 0) return this.startWithoutCommit(tp.topic, tp.partition);
-            this.committer?.remember(tp.topic, tp.partition, offset);
-            return offset;
-          }),
-        );
+        const starts = await this.committedStarts(partitions);
         if (this.closed) return;
-        for (const [i, tp] of partitions.entries()) this.startPartition(tp.topic, tp.partition, starts[i]!);
+        for (const [i, tp] of partitions.entries()) this.partitions.start(tp.topic, tp.partition, starts[i]!);
       },
-      stopDelivery: (partitions) => {
-        for (const tp of partitions) {
-          const a = this.assigned.get(keyOf(tp.topic, tp.partition));
-          if (a === undefined) continue;
-          a.stream.close();
-          this.buffer.drop(keyOf(tp.topic, tp.partition));
-        }
-        this.updateFlow();
-      },
+      stopDelivery: (partitions) => this.partitions.stopDelivery(partitions),
       commitRevoked: async (partitions, member) => {
         const committer = this.committer;
         if (committer === undefined || !committer.autoCommit) return;
-        const revoked = partitions
-          .map((tp) => this.assigned.get(keyOf(tp.topic, tp.partition)))
-          .filter((a): a is Assigned => a !== undefined);
+        const revoked = this.partitions.positions(partitions);
         await committer.commit(committer.moved(revoked, 'processed'), member, true);
       },
       drop: (partitions) => this.unassign(partitions),
-      idle: () => this.outstanding === undefined,
-      fail: (error) => {
-        this.errors.push({ key: '', error });
-        this.buffer.wake();
-      },
+      idle: () => this.partitions.idle,
+      fail: (error) => this.partitions.fail(undefined, error),
       report: (context, err) => this.report(context, err),
       rebalanced: (type, partitions) => {
         this.logger.info(`consumer: partitions ${type}`, { groupId: this.groupId, partitions });
@@ -333,107 +295,55 @@ export class Consumer implements AsyncIterable<Record> {
    * asked for run here, between records.
    */
   private safePoint(): Promise<void> | undefined {
-    if (this.outstanding !== undefined) {
-      const a = this.assigned.get(this.outstanding);
-      if (a !== undefined) a.processed = a.position;
-      this.outstanding = undefined;
-    }
+    this.partitions.markProcessed();
     return this.membership?.hasPendingWork === true ? this.membership.runPendingWork() : undefined;
   }
 
   /** Stops reading the given partitions and drops what they had buffered. */
   unassign(partitions: TopicPartition[]): void {
-    for (const { topic, partition } of partitions) {
-      const key = keyOf(topic, partition);
-      const a = this.assigned.get(key);
-      if (a === undefined) continue;
-      a.stream.close();
-      this.buffer.drop(key);
-      this.assigned.delete(key);
-    }
-    this.updateFlow();
+    this.partitions.unassign(partitions);
   }
 
   /** The assigned partitions, sorted by topic and partition. */
   assignment(): TopicPartition[] {
-    return [...this.assigned.values()]
-      .map(({ topic, partition }) => ({ topic, partition }))
-      .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    return this.partitions.assignment();
   }
 
   /** The offset of the next record the application will get from this partition. */
   position(tp: TopicPartition): number {
-    return this.get(tp).position;
+    return this.partitions.position(tp);
   }
 
   /** The partition's high watermark as last reported by its stream (-1 before the first message). */
   highWatermark(tp: TopicPartition): number {
-    return this.get(tp).stream.highWatermark;
+    return this.partitions.highWatermark(tp);
   }
 
   /** Moves a partition to `offset`: its buffered records are dropped and its stream re-opens there. */
   seek(target: TopicPartition & { offset: number }): void {
     this.assertOpen();
-    const a = this.get(target);
-    if (!Number.isSafeInteger(target.offset) || target.offset < 0) {
-      throw new RangeError(`offset must be a non-negative integer, got ${target.offset}`);
-    }
-    this.buffer.drop(keyOf(a.topic, a.partition));
-    this.clearErrors(a);
-    a.position = target.offset;
-    a.processed = target.offset;
-    a.reopenOnResume = false;
-    a.stream.start(target.offset);
-    this.updateFlow();
+    this.partitions.seek(target);
   }
 
   /** Stops handing out records of these partitions and pauses their streams. */
   pause(partitions: TopicPartition[]): void {
-    for (const tp of partitions) {
-      const a = this.get(tp);
-      if (a.paused) continue;
-      a.paused = true;
-      a.stream.setFlowing(false);
-      if (this.buffer.drop(keyOf(a.topic, a.partition)) > 0) a.reopenOnResume = true;
-    }
-    this.updateFlow();
+    this.partitions.pause(partitions);
   }
 
   resume(partitions: TopicPartition[]): void {
-    for (const tp of partitions) {
-      const a = this.get(tp);
-      if (!a.paused) continue;
-      a.paused = false;
-      if (a.reopenOnResume) {
-        a.reopenOnResume = false;
-        a.stream.start(a.position);
-      }
-      a.stream.setFlowing(!this.flowPaused);
-    }
+    this.partitions.resume(partitions);
   }
 
   paused(): TopicPartition[] {
-    return this.assignment().filter((tp) => this.get(tp).paused);
+    return this.partitions.paused();
   }
 
   get bufferedBytes(): number {
-    return this.buffer.bytes;
+    return this.partitions.bufferedBytes;
   }
 
   stats(): ConsumerStats {
-    let reconnects = 0;
-    let queuedMessages = 0;
-    for (const a of this.assigned.values()) {
-      reconnects += a.stream.reconnects;
-      queuedMessages += a.stream.queuedMessages;
-    }
-    return {
-      bufferedBytes: this.buffer.bytes,
-      bufferedRecords: this.buffer.size,
-      maxPrefetchBytes: this.maxPrefetchBytes,
-      queuedMessages,
-      reconnects,
-    };
+    return this.partitions.stats();
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -456,12 +366,9 @@ export class Consumer implements AsyncIterable<Record> {
 
   /** A buffered record now, undefined when the consumer is done, or null when it has to wait. */
   private takeReady(signal: AbortSignal | undefined): Record | undefined | null {
-    this.throwPendingError();
+    this.partitions.throwPendingError();
     if (this.closed || signal?.aborted) return undefined;
-    const taken = this.buffer.take();
-    if (taken === undefined) return null;
-    this.handedOver(taken.key, [taken.record]);
-    return taken.record;
+    return this.partitions.takeRecord() ?? null;
   }
 
   /** The ready records of one partition (at most one received message's worth), waiting for some. */
@@ -470,18 +377,10 @@ export class Consumer implements AsyncIterable<Record> {
     const pending = this.safePoint();
     if (pending !== undefined) await pending;
     for (;;) {
-      this.throwPendingError();
+      this.partitions.throwPendingError();
       if (this.closed || signal?.aborted) return undefined;
-      const chunk = this.buffer.takeChunk();
-      if (chunk !== undefined) {
-        const a = this.handedOver(chunk.key, chunk.records);
-        return {
-          topic: a.topic,
-          partition: a.partition,
-          records: chunk.records,
-          highWatermark: a.stream.highWatermark,
-        };
-      }
+      const batch = this.partitions.takeBatch();
+      if (batch !== undefined) return batch;
       await this.wait(signal);
     }
   }
@@ -545,7 +444,7 @@ export class Consumer implements AsyncIterable<Record> {
    */
   async commit(offsets?: OffsetCommit[]): Promise<void> {
     const committer = this.requireGroup('commit needs a consumer created with a groupId');
-    const list = offsets ?? committer.moved(this.assigned.values(), 'position');
+    const list = offsets ?? committer.moved(this.partitions.positions(), 'position');
     await committer.commit(list, this.membership?.member, false);
   }
 
@@ -554,7 +453,7 @@ export class Consumer implements AsyncIterable<Record> {
     const committer = this.committer;
     if (committer === undefined) return;
     await committer.commit(
-      committer.moved(this.assigned.values(), 'processed'),
+      committer.moved(this.partitions.positions(), 'processed'),
       this.membership?.member,
       true,
     );
@@ -582,10 +481,8 @@ export class Consumer implements AsyncIterable<Record> {
     await this.unsubscribe().catch((err: unknown) => this.report('leave', err));
     if (!this.closed) {
       this.closed = true;
-      for (const a of this.assigned.values()) a.stream.close();
-      for (const key of this.assigned.keys()) this.buffer.drop(key);
+      this.partitions.close();
       this.closedController.abort();
-      this.buffer.wake();
       for (const callback of this.onClose.splice(0)) callback();
     }
     // From inside a handler, waiting for the run would wait for ourselves. The run's failure is its
@@ -611,51 +508,16 @@ export class Consumer implements AsyncIterable<Record> {
   }
 
   private wait(signal: AbortSignal | undefined): Promise<void> {
-    if (signal === undefined) return this.buffer.wait(this.closedController.signal);
-    return this.buffer.wait(AbortSignal.any([signal, this.closedController.signal]));
+    if (signal === undefined) return this.partitions.wait(this.closedController.signal);
+    return this.partitions.wait(AbortSignal.any([signal, this.closedController.signal]));
   }
 
-  private startPartition(topic: string, partition: number, offset: number): void {
-    const key = keyOf(topic, partition);
-    const previous = this.assigned.get(key);
-    if (previous !== undefined) {
-      previous.stream.close();
-      this.buffer.drop(key);
-      this.clearErrors(previous);
-    }
-    const stream: PartitionStream = new PartitionStream({
-      topic,
-      partition,
-      maxBytes: this.maxBytesPerPartition,
-      reconnect: this.reconnect,
-      leader: () => this.cluster.leaderFor(topic, partition),
-      failed: (reasonName, brokerId) => this.cluster.invalidateFor(reasonName, topic, brokerId),
-      onRecords: (records, bytes) => this.received(key, records, bytes),
-      onReconnect: (event) => {
-        this.logger.info('consumer: reconnecting a partition stream', {
-          ...event,
-          error: event.error.message,
-        });
-        this.events.emit('reconnect', event);
-      },
-      onError: (error) => this.partitionFailed(key, stream, error),
-    });
-    const a: Assigned = {
-      topic,
-      partition,
-      stream,
-      position: offset,
-      processed: offset,
-      paused: false,
-      reopenOnResume: false,
-    };
-    this.assigned.set(key, a);
-    stream.setFlowing(!this.flowPaused);
-    stream.start(offset);
-  }
-
-  /** A partition's stream stopped for good: reset a subscribed consumer's position, else fail the partition. */
-  private partitionFailed(key: string, stream: PartitionStream, error: TributaryError): void {
+  /** A partition's stream stopped for good: a subscribed consumer resets by its policy, else the application sees it. */
+  private partitionFailed(
+    tp: TopicPartition,
+    error: TributaryError,
+    restart: (offset: number) => void,
+  ): void {
     // A group's committed offset outside the log (retention moved past it, or the log was truncated):
     // start again where the reset policy says, as Kafka's auto.offset.reset does.
     if (
@@ -663,87 +525,16 @@ export class Consumer implements AsyncIterable<Record> {
       error.reason === 'OFFSET_OUT_OF_RANGE' &&
       this.resetPolicy !== 'none'
     ) {
-      const { topic, partition } = stream;
-      this.logger.info('consumer: committed offset out of range, resetting', { topic, partition });
-      void this.offsets.offset(topic, partition, this.resetPolicy).then(
-        (offset) => {
-          const a = this.assigned.get(key);
-          if (a === undefined || a.stream !== stream) return;
-          this.buffer.drop(key);
-          a.position = offset;
-          a.processed = offset;
-          stream.start(offset);
-        },
-        (err: unknown) => {
-          this.errors.push({ key, error: typed(err) });
-          this.buffer.wake();
-        },
-      );
+      this.logger.info('consumer: committed offset out of range, resetting', {
+        ...tp,
+        policy: this.resetPolicy,
+      });
+      void this.offsets
+        .offset(tp.topic, tp.partition, this.resetPolicy)
+        .then(restart, (err: unknown) => this.partitions.fail(tp, typed(err)));
       return;
     }
-    this.errors.push({ key, error });
-    this.buffer.wake();
-  }
-
-  private received(key: string, records: Record[], bytes: number): void {
-    const a = this.assigned.get(key);
-    if (a === undefined || this.closed) return;
-    if (a.paused) {
-      // Cannot happen with a paused grpc-js stream; keep the invariant anyway.
-      a.reopenOnResume = true;
-      return;
-    }
-    this.buffer.push(key, records, bytes);
-    this.updateFlow();
-  }
-
-  /** Advances the partition's position past `records`, checking that offsets only go forward. */
-  private handedOver(key: string, records: Record[]): Assigned {
-    const a = this.assigned.get(key)!;
-    for (const record of records) {
-      if (record.offset < a.position) {
-        throw new TributaryClientError(
-          'INTERNAL',
-          `${a.topic}[${a.partition}]: offset ${record.offset} is behind the position ${a.position}`,
-        );
-      }
-      a.position = record.offset + 1;
-    }
-    this.outstanding = key;
-    this.updateFlow();
-    return a;
-  }
-
-  /**
-   * Pauses every stream when the buffer is full and resumes the unpaused ones once it has drained to half:
-   * resuming at the first free byte made the streams flap, one message per pause, and each resume costs
-   * the broker a flow-control round trip.
-   */
-  private updateFlow(): void {
-    const paused = this.flowPaused ? this.buffer.bytes > this.maxPrefetchBytes / 2 : this.buffer.full;
-    if (paused === this.flowPaused) return;
-    this.flowPaused = paused;
-    for (const a of this.assigned.values()) a.stream.setFlowing(!paused && !a.paused);
-  }
-
-  private throwPendingError(): void {
-    const failed = this.errors.shift();
-    if (failed !== undefined) throw failed.error;
-  }
-
-  private clearErrors(a: Assigned): void {
-    const key = keyOf(a.topic, a.partition);
-    for (let i = this.errors.length - 1; i >= 0; i--) {
-      if (this.errors[i]!.key === key) this.errors.splice(i, 1);
-    }
-  }
-
-  private get(tp: TopicPartition): Assigned {
-    const a = this.assigned.get(keyOf(tp.topic, tp.partition));
-    if (a === undefined) {
-      throw new TributaryClientError('INVALID_REQUEST', `${tp.topic}[${tp.partition}] is not assigned`);
-    }
-    return a;
+    this.partitions.fail(tp, error);
   }
 
   private assertOpen(): void {
@@ -753,12 +544,15 @@ export class Consumer implements AsyncIterable<Record> {
   /** Where a partition starts; 'committed' reads the group's offset (the reset policy when there is none). */
   private async resolveStart(topic: string, partition: number, from: StartFrom): Promise<number> {
     if (from !== 'committed') return this.offsets.resolve(topic, partition, from);
-    const [c] = await this.committed([{ topic, partition }]);
-    if (c !== undefined && c.offset >= 0) {
-      this.committer?.remember(topic, partition, c.offset);
-      return c.offset;
-    }
-    return this.startWithoutCommit(topic, partition);
+    return (await this.committedStarts([{ topic, partition }]))[0]!;
+  }
+
+  /** Starts at the group's committed offsets (one FetchOffsets), the reset policy where there is none. */
+  private committedStarts(partitions: TopicPartition[]): Promise<number[]> {
+    return this.requireGroup('committed offsets need a consumer created with a groupId').startOffsets(
+      partitions,
+      (tp) => this.startWithoutCommit(tp.topic, tp.partition),
+    );
   }
 
   /** Where a partition with nothing committed starts: by the reset policy, or OFFSET_OUT_OF_RANGE for 'none'. */

@@ -93,6 +93,24 @@ export class OffsetCommitter {
     for (const o of list) this.remember(o.topic, o.partition, o.offset);
   }
 
+  /** Start offsets from the group's committed offsets (one FetchOffsets); `fallback` where none is committed. */
+  async startOffsets(
+    partitions: TopicPartition[],
+    fallback: (tp: TopicPartition) => Promise<number>,
+  ): Promise<number[]> {
+    const committed = new Map(
+      (await this.fetch(partitions)).map((c) => [keyOf(c.topic, c.partition), c.offset]),
+    );
+    return Promise.all(
+      partitions.map((tp) => {
+        const offset = committed.get(keyOf(tp.topic, tp.partition)) ?? -1;
+        if (offset < 0) return fallback(tp);
+        this.remember(tp.topic, tp.partition, offset);
+        return offset;
+      }),
+    );
+  }
+
   /** The group's committed offsets for the given partitions (-1 where nothing is committed). */
   fetch(partitions: TopicPartition[]): Promise<CommittedOffset[]> {
     const byTopic = new Map<string, number[]>();
