@@ -6,6 +6,7 @@
  * single-item helpers (`createTopic`, `describeTopic`, ...) throw that item's `TributaryError`. A failure
  * of the whole call (the broker unreachable, a malformed request) throws from both.
  */
+import { sleep } from '../kit/index.js';
 import type { AlterConfigsResponse__Output } from '../proto/generated/tributary/v1/AlterConfigsResponse.js';
 import type { AlterPartitionReassignmentsResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionReassignmentsResponse.js';
 import type { CreatePartitionsResponse__Output } from '../proto/generated/tributary/v1/CreatePartitionsResponse.js';
@@ -521,7 +522,7 @@ export class Admin {
       }
       if (pending.length > 0) {
         this.cluster.invalidate(topic);
-        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+        await sleep(100 * (attempt + 1));
       }
     }
     return [...done.values()].sort((a, b) => a.partition - b.partition);

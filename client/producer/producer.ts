@@ -21,12 +21,9 @@
  * batch it has seen once and answers a repeat with the original offsets, so retries never duplicate.
  *
  * Parts, one file each: `admission.ts` (call order, partition choice, buffer space), `accumulator.ts`
- * (batches), `sender.ts` (requests, retries; it reports back through callbacks), `idempotence.ts`
- * (producer id and sequence numbers), `buffer-pool.ts`, `retry.ts`, `produce-session.ts`.
- *
- * Parts, one file each: `admission.ts` (call order, partition choice, buffer space), `accumulator.ts`
  * (batches), `sender.ts` (requests and retries; it reports back through callbacks), `idempotence.ts`
- * (producer id and sequence numbers), `buffer-pool.ts`, `retry.ts`, `produce-session.ts`.
+ * (producer id and sequence numbers), `buffer-pool.ts`, `retry.ts`, `produce-session.ts`. What the
+ * producer handles itself (a retry, a batch that failed for good) is logged and emitted (`on(...)`).
  */
 import { compressionId } from '../../proto/codec/index.js';
 import type { TributaryError } from '../../proto/errors.js';
