@@ -4,12 +4,14 @@
  *
  * - etcd and kube-apiserver (with the ServiceAccount admission plugin, so pods get their token volume);
  * - kube-controller-manager with the controllers a cluster needs for pods and volumes (StatefulSet,
- *   ReplicaSet, Deployment, garbage collector, EndpointSlice, disruption, service accounts and the root
- *   CA ConfigMap, PersistentVolume binder and expander, PVC/PV protection, node lifecycle, pod GC,
+ *   ReplicaSet, Deployment, garbage collector, disruption, service accounts and the root CA ConfigMap, PersistentVolume binder and expander, PVC/PV protection, node lifecycle, pod GC,
  *   namespace deletion);
  * - kube-scheduler;
  * - the node agent (node-agent/) with `nodes` Nodes in distinct zones, playing their kubelets;
  * - the local provisioner, serving the default StorageClass `tributary-local` (volume expansion allowed).
+ *
+ * Not the EndpointSlice controller: kube-apiserver refuses the pods' loopback addresses in EndpointSlices
+ * (node-agent/cluster-dns.ts computes the endpoints itself).
  *
  * `stop` stops what it started, in reverse order (containers first), and removes its directories.
  */
@@ -29,21 +31,21 @@ export const NODE_IMAGE = 'tributary.test/node:20';
 const NETWORK_HOOK = new URL('./node-agent/pod-network.cjs', import.meta.url).pathname;
 
 const TIER_CONTROLLERS = [
-  'garbagecollector',
-  'statefulset',
-  'deployment',
-  'replicaset',
-  'endpointslice',
-  'disruption',
-  'serviceaccount',
-  'root-ca-cert-publisher',
-  'persistentvolume-binder',
-  'persistentvolume-expander',
-  'pvc-protection',
-  'pv-protection',
-  'nodelifecycle',
-  'podgc',
-  'namespace',
+  'garbage-collector-controller',
+  'statefulset-controller',
+  'deployment-controller',
+  'replicaset-controller',
+  'disruption-controller',
+  'serviceaccount-controller',
+  'root-ca-certificate-publisher-controller',
+  'persistentvolume-binder-controller',
+  'persistentvolume-expander-controller',
+  'persistentvolumeclaim-protection-controller',
+  'persistentvolume-protection-controller',
+  'node-lifecycle-controller',
+  'taint-eviction-controller',
+  'pod-garbage-collector-controller',
+  'namespace-controller',
 ];
 
 export interface PodTierOptions {

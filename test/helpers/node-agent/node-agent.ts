@@ -20,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 import {
   CoordinationV1Api,
   CoreV1Api,
-  DiscoveryV1Api,
   type Informer,
   type KubeConfig,
   makeInformer,
@@ -93,12 +92,7 @@ export class NodeAgent {
     if (options.nodes.length === 0 || options.nodes.length > 250) throw new RangeError('1..250 nodes');
     this.core = options.kc.makeApiClient(CoreV1Api);
     this.leases = options.kc.makeApiClient(CoordinationV1Api);
-    this.dns = new ClusterDns(
-      options.kc,
-      this.core,
-      options.kc.makeApiClient(DiscoveryV1Api),
-      options.hostsPath,
-    );
+    this.dns = new ClusterDns(options.kc, this.core, options.hostsPath);
     this.dns.onChange(() => {
       for (const worker of this.workers.values()) worker.refreshHosts();
     });
@@ -255,7 +249,8 @@ export class NodeAgent {
       const spec = {
         holderIdentity: name,
         leaseDurationSeconds: LEASE_DURATION_SECONDS,
-        renewTime: new Date().toISOString() as unknown as Date,
+        // MicroTime: RFC 3339 with six fraction digits.
+        renewTime: new Date().toISOString().replace('Z', '000Z') as unknown as Date,
       };
       try {
         await this.leases.patchNamespacedLease(
@@ -267,7 +262,10 @@ export class NodeAgent {
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         );
       } catch (err) {
-        if ((err as { code?: number }).code !== 404) continue;
+        if ((err as { code?: number }).code !== 404) {
+          this.options.log?.('lease renewal failed', { node: name, error: String(err) });
+          continue;
+        }
         const ownerReferences = await this.core
           .readNode({ name })
           .then((n) => [{ apiVersion: 'v1', kind: 'Node', name, uid: n.metadata!.uid! }])
@@ -277,7 +275,9 @@ export class NodeAgent {
             namespace: 'kube-node-lease',
             body: { metadata: { name, ...(ownerReferences && { ownerReferences }) }, spec },
           })
-          .catch(() => undefined);
+          .catch((e: unknown) =>
+            this.options.log?.('lease creation failed', { node: name, error: String(e) }),
+          );
       }
       // The Ready heartbeat (the kubelet refreshes it at least every 5 minutes; more often costs nothing).
       await this.core

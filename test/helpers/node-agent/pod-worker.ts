@@ -289,7 +289,9 @@ export class PodWorker {
       }, 1000);
       return;
     }
-    const restart = c.restartCount + (c.terminated === undefined ? 0 : 0);
+    // The kubelet counts a restart when it creates the new container, not when it decides to.
+    if (c.terminated !== undefined) c.restartCount++;
+    const restart = c.restartCount;
     const mounts = (c.spec.volumeMounts ?? []).map((m) => {
       const base = this.volumes!.pathOf(m.name);
       return {
@@ -500,7 +502,6 @@ export class PodWorker {
     const delayMs = c.backoffs === 0 ? 0 : backoffDelayMs(c.backoffs, this.node.backoff);
     const waitMs = Math.max(0, c.lastStartMs + delayMs - Date.now());
     c.backoffs++;
-    c.restartCount++;
     if (waitMs > 0) {
       c.waiting = {
         reason: 'CrashLoopBackOff',
