@@ -86,6 +86,10 @@ export class NodeAgent {
   private podInformer?: Informer<V1Pod>;
   private leaseTimer?: NodeJS.Timeout;
   private stopped = false;
+  /** Containers are process groups of their own: take them along if the test process exits unstopped. */
+  private readonly killOnExit = () => {
+    for (const worker of this.workers.values()) worker.killNow();
+  };
 
   constructor(private readonly options: NodeAgentOptions) {
     if (!(options.addressOctet >= 1 && options.addressOctet <= 254)) throw new RangeError('addressOctet');
@@ -145,6 +149,7 @@ export class NodeAgent {
   }
 
   async start(): Promise<void> {
+    process.once('exit', this.killOnExit);
     await this.dns.start();
     for (const node of this.nodes.values()) await this.register(node);
     await this.renewLeases();
@@ -165,6 +170,7 @@ export class NodeAgent {
   /** Stops every container at once (SIGKILL), then the watches. Node objects stay. */
   async stop(): Promise<void> {
     this.stopped = true;
+    process.off('exit', this.killOnExit);
     if (this.leaseTimer !== undefined) clearInterval(this.leaseTimer);
     await this.podInformer?.stop();
     await Promise.all([...this.workers.values()].map((w) => w.shutdown()));

@@ -21,6 +21,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import {
   type CoreV1Api,
@@ -124,8 +125,6 @@ export class PodWorker {
   private terminating?: Promise<void>;
   private gone = false;
   private initDone = false;
-  private volumesReady = false;
-  private configError?: string;
 
   constructor(
     private readonly node: NodeContext,
@@ -228,7 +227,6 @@ export class PodWorker {
       }
     }
     if (this.gone || this.terminating !== undefined) return;
-    this.volumesReady = true;
     for (const c of this.containers.values()) {
       try {
         this.image.set(c.spec.name, imageFor(this.node.images, c.spec.image ?? ''));
@@ -280,8 +278,7 @@ export class PodWorker {
           this.node.core.readNamespacedSecret({ namespace, name }).catch(() => undefined),
       });
     } catch (err) {
-      this.configError = (err as Error).message;
-      c.waiting = { reason: 'CreateContainerConfigError', message: this.configError };
+      c.waiting = { reason: 'CreateContainerConfigError', message: (err as Error).message };
       this.scheduleStatus();
       c.restartTimer = setTimeout(() => {
         c.restartTimer = undefined;
@@ -422,13 +419,15 @@ export class PodWorker {
     });
   }
 
-  /** Stops one container the way the kubelet kills it (preStop, SIGTERM, SIGKILL after the grace). */
-  private kill(c: ContainerRecord, run: Run, reason: string, graceSeconds?: number): Promise<void> {
-    if (c.run !== run) return Promise.resolve();
+  /**
+   * Stops one container the way the kubelet kills it (preStop, SIGTERM, SIGKILL after the grace); its exit
+   * then goes through onExit and the restart policy. Not awaited: the exit arrives on the pod's lane.
+   */
+  private kill(c: ContainerRecord, run: Run, reason: string, graceSeconds?: number): void {
+    if (c.run !== run) return;
     this.node.log('killing container', { pod: this.key, container: c.spec.name, reason });
     const grace = graceSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     void this.stopRun(c, run, grace * 1000, reason);
-    return Promise.resolve();
   }
 
   private stopRun(c: ContainerRecord, run: Run, graceMs: number, reason: string): Promise<void> {
@@ -679,26 +678,17 @@ export class PodWorker {
     }
   }
 
+  /** SIGKILLs every container's process group now, synchronously (the test process is exiting). */
+  killNow(): void {
+    for (const c of this.containers.values()) c.run?.process.signal('SIGKILL');
+  }
+
   /** For tests: the pid of a container's current process. */
   pidOf(container: string): number | undefined {
     return this.containers.get(container)?.run?.process.pid;
   }
-
-  /** For status checks: whether volumes and init are done (the pod is past ContainerCreating). */
-  get prepared(): boolean {
-    return this.volumesReady;
-  }
 }
 
-const SIGNALS: Record<string, number> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGTERM: 15,
-  SIGABRT: 6,
-  SIGSEGV: 11,
-};
 function signalNumber(signal: NodeJS.Signals): number {
-  return SIGNALS[signal] ?? 0;
+  return constants.signals[signal] ?? 0;
 }
