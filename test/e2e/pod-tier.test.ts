@@ -87,6 +87,16 @@ describe.skipIf(!isRoot)('pod tier: the node agent plays the kubelet', () => {
       },
       timeoutMs,
     );
+  /** The pod of the same name that replaced `old` (a new UID), once it is Ready. */
+  const recreated = (old: V1Pod, timeoutMs = 60_000) =>
+    waitFor(
+      `${old.metadata?.name} re-created and Ready`,
+      async () => {
+        const p = await readyPod(old.metadata!.name!, 1000).catch(() => undefined);
+        return p !== undefined && p.metadata?.uid !== old.metadata?.uid ? p : undefined;
+      },
+      timeoutMs,
+    );
   const gone = (name: string, timeoutMs = 60_000) =>
     waitFor(
       `pod ${name} gone`,
@@ -341,14 +351,7 @@ describe.skipIf(!isRoot)('pod tier: the node agent plays the kubelet', () => {
     expect(claim.spec?.storageClassName).toBe('tributary-local');
 
     await core.deleteNamespacedPod({ namespace: NS, name: 'web-0' });
-    const second = await waitFor(
-      'web-0 re-created and ready',
-      async () => {
-        const p = await readyPod('web-0', 1000).catch(() => undefined);
-        return p !== undefined && p.metadata?.uid !== first.metadata?.uid ? p : undefined;
-      },
-      60_000,
-    );
+    const second = await recreated(first);
     // Same volume (local, so the same node), data kept.
     expect(second.spec?.nodeName).toBe(first.spec?.nodeName);
     const secondEnv = await getJson<{ starts: number }>(`http://${second.status!.podIP}:8080/env`);
@@ -456,14 +459,7 @@ describe.skipIf(!isRoot)('pod tier: the node agent plays the kubelet', () => {
       expect(sts.status?.updatedReplicas ?? 0).toBe(0);
       const old = pods[1]!;
       await core.deleteNamespacedPod({ namespace: NS, name: 'demo-1' });
-      const upgraded = await waitFor(
-        'demo-1 back on the new image and ready',
-        async () => {
-          const p = await readyPod('demo-1', 1000).catch(() => undefined);
-          return p !== undefined && p.metadata?.uid !== old.metadata?.uid ? p : undefined;
-        },
-        120_000,
-      );
+      const upgraded = await recreated(old, 120_000);
       expect(upgraded.status?.containerStatuses?.[0]?.image).toBe(tier.images.next);
       expect((await describe(upgraded.status!.podIP!)).version).toBe(tier.versions.next);
     } finally {
