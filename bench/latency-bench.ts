@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Tributary } from '../../client/index.js';
-import type { AcksMode, Compression } from '../../client/producer.js';
+import type { AcksMode, Compression } from '../client/index.js';
+import { Tributary } from '../client/index.js';
 import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
 import { createBenchTopic, type PayloadKind, PayloadPool } from './produce-bench.js';
 import type { Progress } from './progress.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AcksMode, Compression } from '../../client/producer.js';
+import type { AcksMode, Compression } from '../client/index.js';
 import { type BenchTributary, startBenchTributary } from './bench-tributary.js';
 import { runTributaryConsume } from './consume-bench.js';
 import { runTributaryLatency } from './latency-bench.js';
