@@ -40,16 +40,17 @@ import {
 import { BrokerAddresses } from './controllers/broker-addresses.js';
 import { BrokerClients, DEFAULT_BROKER_CLIENTS_OPTIONS } from './controllers/broker-clients.js';
 import { ClusterReconciler, CONTROLLER_CLUSTER } from './controllers/cluster/cluster-reconciler.js';
-import { Controller, errorText, objectKey } from './controllers/controller.js';
+import { ReconcileLoop } from './controllers/reconcile-loop.js';
 import { CONTROLLER_TOPIC, TopicReconciler } from './controllers/topic/topic-reconciler.js';
 import { type Endpoints, serveEndpoints } from './endpoints.js';
-import { describeApiError } from './kube/api-error.js';
+import { describeApiError, errorText } from './kube/api-error.js';
 import { Applier } from './kube/applier.js';
 import { ChangeFilter } from './kube/change-filter.js';
 import { EventRecorder } from './kube/event-recorder.js';
 import { Finalizers } from './kube/finalizers.js';
 import { Informer } from './kube/informer.js';
 import { LeaderElector } from './kube/leader-election.js';
+import { objectKey } from './kube/object-key.js';
 import { StatusWriter } from './kube/status-writer.js';
 import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
@@ -84,8 +85,8 @@ export class Operator {
   private readonly clusters: Informer<Cluster>;
   private readonly topics: Informer<Topic>;
   private readonly owned: Array<Informer<KubernetesObject>>;
-  private readonly clusterController: Controller;
-  private readonly topicController: Controller;
+  private readonly clusterLoop: ReconcileLoop;
+  private readonly topicLoop: ReconcileLoop;
   private readonly brokers: BrokerClients;
   private readonly addresses: BrokerAddresses;
   private readonly elector: LeaderElector | undefined;
@@ -172,14 +173,14 @@ export class Operator {
       metrics: this.metrics,
       log: log.child({ controller: CONTROLLER_TOPIC }),
     });
-    this.clusterController = new Controller(
+    this.clusterLoop = new ReconcileLoop(
       CONTROLLER_CLUSTER,
       (key) => clusterReconciler.reconcile(key),
       this.metrics,
       log,
       queueOptions,
     );
-    this.topicController = new Controller(
+    this.topicLoop = new ReconcileLoop(
       CONTROLLER_TOPIC,
       (key) => topicReconciler.reconcile(key),
       this.metrics,
@@ -245,18 +246,18 @@ export class Operator {
     const addressSeen = new Map<string, string | undefined>();
     this.clusters.onChange((cluster, event) => {
       const key = objectKey(cluster);
-      if (clusterChanges.changed(key, cluster, event)) this.clusterController.enqueue(key);
+      if (clusterChanges.changed(key, cluster, event)) this.clusterLoop.enqueue(key);
       const address = event === 'delete' ? undefined : this.addresses.bootstrapOf(cluster);
       if (event === 'update' && addressSeen.get(key) === address) return;
       if (event === 'delete') addressSeen.delete(key);
       else addressSeen.set(key, address);
       for (const topic of this.topics.list(cluster.metadata.namespace)) {
-        if (topic.spec.cluster === cluster.metadata.name) this.topicController.enqueue(objectKey(topic));
+        if (topic.spec.cluster === cluster.metadata.name) this.topicLoop.enqueue(objectKey(topic));
       }
     });
     this.topics.onChange((topic, event) => {
       const key = objectKey(topic);
-      if (topicChanges.changed(key, topic, event)) this.topicController.enqueue(key);
+      if (topicChanges.changed(key, topic, event)) this.topicLoop.enqueue(key);
       if (event !== 'delete') return;
       // Only a Topic of the same broker topic can have waited on this one (a name conflict): queueing
       // every Topic of the Cluster would make deleting N of them cost N^2 reconciles.
@@ -264,14 +265,14 @@ export class Operator {
       if (brokerName === undefined) return;
       for (const other of this.topics.list(topic.metadata.namespace)) {
         if (other.spec.cluster === topic.spec.cluster && brokerTopicName(other) === brokerName) {
-          this.topicController.enqueue(objectKey(other));
+          this.topicLoop.enqueue(objectKey(other));
         }
       }
     });
     for (const informer of this.owned) {
       informer.onChange((obj) => {
         const owner = controllerOf(obj, API_VERSION, CLUSTER_KIND);
-        if (owner !== undefined) this.clusterController.enqueue(`${obj.metadata?.namespace ?? ''}/${owner}`);
+        if (owner !== undefined) this.clusterLoop.enqueue(`${obj.metadata?.namespace ?? ''}/${owner}`);
       });
     }
   }
@@ -298,8 +299,8 @@ export class Operator {
     if (this.stopping !== undefined) return;
     this.log.info('informer caches synced');
     this.resyncTimer = setInterval(() => {
-      for (const c of this.clusters.list()) this.clusterController.enqueue(objectKey(c));
-      for (const t of this.topics.list()) this.topicController.enqueue(objectKey(t));
+      for (const c of this.clusters.list()) this.clusterLoop.enqueue(objectKey(c));
+      for (const t of this.topics.list()) this.topicLoop.enqueue(objectKey(t));
     }, this.options.resyncMs);
     if (this.elector !== undefined) {
       this.elector.start();
@@ -312,8 +313,8 @@ export class Operator {
   private startControllers(): void {
     if (this.controllersStarted || this.stopping !== undefined) return;
     this.controllersStarted = true;
-    this.clusterController.start();
-    this.topicController.start();
+    this.clusterLoop.start();
+    this.topicLoop.start();
   }
 
   /**
@@ -329,8 +330,8 @@ export class Operator {
     clearInterval(this.resyncTimer);
     const graceMs = this.options.shutdownGraceMs;
     const [clusters, topics] = await Promise.all([
-      this.clusterController.stop(graceMs),
-      this.topicController.stop(graceMs),
+      this.clusterLoop.stop(graceMs),
+      this.topicLoop.stop(graceMs),
     ]);
     const abandoned = [...clusters.abandoned, ...topics.abandoned];
     if (abandoned.length > 0) {
