@@ -5,6 +5,7 @@ import { registerCompareCommand } from './compare.js';
 import { runConsumeBench } from './consume-bench.js';
 import type { WindowsMode } from './harness.js';
 import { runLatencyBench } from './latency-bench.js';
+import { ACKS, COMPRESSIONS, int, log, oneOf } from './option-parsers.js';
 import {
   type ClientKind,
   createBenchTopic,
@@ -15,22 +16,7 @@ import {
   runSdkProduce,
 } from './produce-bench.js';
 import { progressBar } from './progress.js';
-import { brokerRow, fmt, formatRow, int, medianRow, type Row } from './summary.js';
-
-function oneOf<T extends string>(name: string, allowed: readonly T[]) {
-  return (raw: string): T => {
-    if (!allowed.includes(raw as T))
-      throw new Error(`--${name} must be one of ${allowed.join(', ')}, got ${raw}`);
-    return raw as T;
-  };
-}
-
-const ACKS = ['none', 'leader', 'all'] as const;
-const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-
-function log(msg: string): void {
-  process.stderr.write(`${msg}\n`);
-}
+import { brokerRow, fmt, formatRow, medianRow, type Row } from './summary.js';
 
 /** Options every workload takes (records or duration, producer settings, broker, rounds, output). */
 function workloadOptions(cmd: Command, defaults: { records?: number; lingerMs?: number } = {}): Command {

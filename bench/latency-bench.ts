@@ -49,6 +49,7 @@ export interface TributaryLatencyResult {
  * its index in its first 4 bytes; a consumer (its own `Tributary` client, `assign({ partitions: 'all',
  * from: 'earliest' })`) following the topic looks the index up to get the produce() time.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one timed loop: the schedule, the produce callbacks and the consumer share its clocks and counters, and a split would put calls between the measured points
 export async function runTributaryLatency(opts: TributaryLatencyOptions): Promise<TributaryLatencyResult> {
   if (opts.recordBytes < 4) throw new Error('the latency bench needs records of at least 4 bytes');
   const endToEnd = opts.endToEnd ?? true;

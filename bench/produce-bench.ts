@@ -112,6 +112,7 @@ function checkWorkload(w: ProduceWorkload): void {
  * `bufferBytes` are reserved; the loop also stops issuing calls beyond bufferBytes / recordBytes
  * unacknowledged records, so the promises waiting for buffer space stay bounded too.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one timed loop: producers, acknowledgements and progress share its clocks and counters, and a split would put calls between the measured points
 export async function runSdkProduce(
   bootstrap: string,
   topic: string,

@@ -1,12 +1,12 @@
 /**
  * The operator, assembled: informer caches of Clusters, Topics and the objects made for Clusters, feeding
- * the cluster and topic controllers; leader election deciding when the controllers run; the HTTP
+ * the cluster and topic reconcile loops; leader election deciding when the loops run; the HTTP
  * endpoints. `main.ts` runs it as a process.
  *
  * Start: endpoints, then informers (every replica keeps warm caches, and its queues fill while standing
- * by), then, once the Lease is won (or at once without leader election), the controllers' workers.
+ * by), then, once the Lease is won (or at once without leader election), the loops' workers.
  *
- * Stop (SIGTERM): the controllers stop taking keys and running reconciles get `shutdownGraceMs` to finish;
+ * Stop (SIGTERM): the loops stop taking keys and running reconciles get `shutdownGraceMs` to finish;
  * then the informers stop, broker calls still waiting are cancelled, and only then is the Lease released,
  * so the next leader never overlaps with a reconcile of this one.
  *
@@ -17,14 +17,7 @@
  * Updates of Clusters and Topics that change only their status queue nothing. Every `resyncMs`, all
  * Clusters and Topics are queued again, for drift no event announces (a broker topic changed by hand).
  */
-import {
-  CustomObjectsApi,
-  KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  type V1StatefulSet,
-} from '@kubernetes/client-node';
+import { KubeConfig, type KubernetesObject, type V1StatefulSet } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
   API_VERSION,
@@ -48,31 +41,15 @@ import { Applier } from './kube/applier.js';
 import { ChangeFilter } from './kube/change-filter.js';
 import { EventRecorder } from './kube/event-recorder.js';
 import { Finalizers } from './kube/finalizers.js';
-import { Informer } from './kube/informer.js';
+import type { Informer } from './kube/informer.js';
 import { LeaderElector } from './kube/leader-election.js';
 import { objectKey } from './kube/object-key.js';
 import { StatusWriter } from './kube/status-writer.js';
 import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
-import { MANAGED_SELECTOR } from './planning/labels.js';
 import { controllerOf } from './planning/owner-reference.js';
 import { brokerTopicName } from './planning/topic-plan.js';
-
-/** Kinds the operator makes for Clusters, watched (by the managed-by label) to repair drift at once. */
-const OWNED_KINDS = [
-  { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
-  { apiVersion: 'v1', kind: 'Service', plural: 'services' },
-  { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' },
-  { apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', plural: 'rolebindings' },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets' },
-] as const;
-
-function apiPath(apiVersion: string, plural: string, namespace: string | undefined): string {
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  return namespace === undefined ? `${base}/${plural}` : `${base}/namespaces/${namespace}/${plural}`;
-}
+import { ownedInformer, type WatchedObjects, watchedObjects } from './watched-objects.js';
 
 export interface OperatorEvents {
   /** Leadership was lost: the process should end (main.ts exits), as client-go's users do. */
@@ -85,6 +62,7 @@ export class Operator {
   private readonly clusters: Informer<Cluster>;
   private readonly topics: Informer<Topic>;
   private readonly owned: Array<Informer<KubernetesObject>>;
+  private readonly watched: WatchedObjects;
   private readonly clusterLoop: ReconcileLoop;
   private readonly topicLoop: ReconcileLoop;
   private readonly brokers: BrokerClients;
@@ -92,7 +70,7 @@ export class Operator {
   private readonly elector: LeaderElector | undefined;
   private endpoints: Endpoints | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
-  private controllersStarted = false;
+  private loopsStarted = false;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -102,124 +80,99 @@ export class Operator {
   ) {
     if (options.kubeconfig !== undefined) this.kubeConfig.loadFromFile(options.kubeconfig);
     else this.kubeConfig.loadFromDefault();
-    const kc = this.kubeConfig;
-    const ns = options.namespace;
-    const custom = kc.makeApiClient(CustomObjectsApi);
-    const objects = KubernetesObjectApi.makeApiClient(kc);
-    const onInformerError = (name: string, err: unknown, retryInMs: number) => {
+    this.watched = watchedObjects(this.kubeConfig, options.namespace, (name, err, retryInMs) => {
       this.metrics.informerErrors.inc({ informer: name });
       this.log.warn({ informer: name, retryInMs, err: describeApiError(err) }, 'list or watch failed');
-    };
-    const customInformer = <T extends KubernetesObject>(plural: string) =>
-      new Informer<T>(kc, {
-        name: plural,
-        path: apiPath(API_VERSION, plural, ns),
-        list: async () =>
-          (ns === undefined
-            ? await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural })
-            : await custom.listNamespacedCustomObject({
-                group: GROUP,
-                version: VERSION,
-                namespace: ns,
-                plural,
-              })) as KubernetesListObject<T>,
-        onError: onInformerError,
-      });
-    this.clusters = customInformer<Cluster>(CLUSTER_PLURAL);
-    this.topics = customInformer<Topic>(TOPIC_PLURAL);
-    this.owned = OWNED_KINDS.map(
-      ({ apiVersion, kind, plural }) =>
-        new Informer<KubernetesObject>(kc, {
-          name: plural,
-          path: apiPath(apiVersion, plural, ns),
-          labelSelector: MANAGED_SELECTOR,
-          list: () =>
-            objects.list(apiVersion, kind, ns, undefined, undefined, undefined, undefined, MANAGED_SELECTOR),
-          onError: onInformerError,
-        }),
-    );
-
-    const addresses = new BrokerAddresses(options.bootstrapOverrides);
-    this.addresses = addresses;
+    });
+    this.clusters = this.watched.clusters;
+    this.topics = this.watched.topics;
+    this.owned = this.watched.owned;
+    this.addresses = new BrokerAddresses(options.bootstrapOverrides);
     this.brokers = new BrokerClients({
       ...DEFAULT_BROKER_CLIENTS_OPTIONS,
       requestTimeoutMs: options.brokerTimeoutMs,
     });
+    const loops = this.reconcileLoops();
+    this.clusterLoop = loops.cluster;
+    this.topicLoop = loops.topic;
+    this.wireEvents();
+    this.elector = options.leaderElect ? this.leaderElector(hooks) : undefined;
+  }
+
+  /** The cluster and topic reconcilers, each behind its own reconcile loop (work queue). */
+  private reconcileLoops(): { cluster: ReconcileLoop; topic: ReconcileLoop } {
+    const { options, log, kubeConfig: kc } = this;
     const queueOptions = {
       workers: options.workers,
       retry: { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs },
     };
     const recorder = new EventRecorder(kc, 'tributary.dev/operator', options.identity, log);
+    const shared = {
+      brokers: this.brokers,
+      addresses: this.addresses,
+      events: recorder,
+      metrics: this.metrics,
+    };
     const clusterReconciler = new ClusterReconciler({
+      ...shared,
       clusters: this.clusters,
-      statefulSets: this.ownedInformer<V1StatefulSet>('statefulsets'),
+      statefulSets: ownedInformer<V1StatefulSet>(this.watched, 'statefulsets'),
       applier: new Applier(kc),
       statuses: new StatusWriter(kc, GROUP, VERSION, CLUSTER_PLURAL, CLUSTER_KIND),
-      brokers: this.brokers,
-      addresses,
-      events: recorder,
       statusRefreshMs: options.statusRefreshMs,
-      metrics: this.metrics,
       log: log.child({ controller: CONTROLLER_CLUSTER }),
     });
     const topicReconciler = new TopicReconciler({
+      ...shared,
       topics: this.topics,
       clusters: this.clusters,
       finalizers: new Finalizers(kc, GROUP, VERSION, TOPIC_PLURAL),
       statuses: new StatusWriter(kc, GROUP, VERSION, TOPIC_PLURAL, TOPIC_KIND),
-      brokers: this.brokers,
-      addresses,
-      events: recorder,
-      metrics: this.metrics,
       log: log.child({ controller: CONTROLLER_TOPIC }),
     });
-    this.clusterLoop = new ReconcileLoop(
-      CONTROLLER_CLUSTER,
-      (key) => clusterReconciler.reconcile(key),
-      this.metrics,
-      log,
-      queueOptions,
-    );
-    this.topicLoop = new ReconcileLoop(
-      CONTROLLER_TOPIC,
-      (key) => topicReconciler.reconcile(key),
-      this.metrics,
-      log,
-      queueOptions,
-    );
-    this.wireEvents();
-
-    if (options.leaderElect) {
-      this.elector = new LeaderElector(kc, {
-        namespace: options.leaseNamespace,
-        name: options.leaseName,
-        identity: options.identity,
-        leaseDurationSeconds: options.leaseDurationSeconds,
-        renewDeadlineMs: options.renewDeadlineMs,
-        retryPeriodMs: options.retryPeriodMs,
-        onStartedLeading: () => {
-          this.log.info(
-            { identity: options.identity, lease: `${options.leaseNamespace}/${options.leaseName}` },
-            'became the leader',
-          );
-          this.metrics.leader.set(1);
-          this.startControllers();
-        },
-        onStoppedLeading: () => {
-          this.metrics.leader.set(0);
-          this.log.error({ identity: options.identity }, 'lost the leader lease');
-          hooks.onLostLeadership();
-        },
-        onError: (message) => this.log.warn({ identity: options.identity }, message),
-      });
-    }
+    return {
+      cluster: new ReconcileLoop(
+        CONTROLLER_CLUSTER,
+        (key) => clusterReconciler.reconcile(key),
+        this.metrics,
+        log,
+        queueOptions,
+      ),
+      topic: new ReconcileLoop(
+        CONTROLLER_TOPIC,
+        (key) => topicReconciler.reconcile(key),
+        this.metrics,
+        log,
+        queueOptions,
+      ),
+    };
   }
 
-  private ownedInformer<T extends KubernetesObject>(
-    plural: (typeof OWNED_KINDS)[number]['plural'],
-  ): Informer<T> {
-    const i = OWNED_KINDS.findIndex((k) => k.plural === plural);
-    return this.owned[i] as unknown as Informer<T>;
+  /** The Lease campaign: the reconcile loops run while this replica leads; losing the lead ends the process. */
+  private leaderElector(hooks: OperatorEvents): LeaderElector {
+    const { options } = this;
+    return new LeaderElector(this.kubeConfig, {
+      namespace: options.leaseNamespace,
+      name: options.leaseName,
+      identity: options.identity,
+      leaseDurationSeconds: options.leaseDurationSeconds,
+      renewDeadlineMs: options.renewDeadlineMs,
+      retryPeriodMs: options.retryPeriodMs,
+      onStartedLeading: () => {
+        this.log.info(
+          { identity: options.identity, lease: `${options.leaseNamespace}/${options.leaseName}` },
+          'became the leader',
+        );
+        this.metrics.leader.set(1);
+        this.startLoops();
+      },
+      onStoppedLeading: () => {
+        this.metrics.leader.set(0);
+        this.log.error({ identity: options.identity }, 'lost the leader lease');
+        hooks.onLostLeadership();
+      },
+      onError: (message) => this.log.warn({ identity: options.identity }, message),
+    });
   }
 
   /** Ports the endpoints listen on (after `start`). */
@@ -306,13 +259,13 @@ export class Operator {
       this.elector.start();
     } else {
       this.metrics.leader.set(1);
-      this.startControllers();
+      this.startLoops();
     }
   }
 
-  private startControllers(): void {
-    if (this.controllersStarted || this.stopping !== undefined) return;
-    this.controllersStarted = true;
+  private startLoops(): void {
+    if (this.loopsStarted || this.stopping !== undefined) return;
+    this.loopsStarted = true;
     this.clusterLoop.start();
     this.topicLoop.start();
   }

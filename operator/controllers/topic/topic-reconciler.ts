@@ -163,24 +163,30 @@ export class TopicReconciler {
       return { backoff: true };
     }
 
+    return this.sync(topic, bootstrap, desired.topic);
+  }
+
+  /** The observe and act steps, then the status: the broker topic brought to `desired`. */
+  private async sync(
+    topic: Topic,
+    bootstrap: string,
+    desired: DesiredTopic,
+  ): Promise<ReconcileOutcome | undefined> {
     const admin = this.deps.brokers.admin(bootstrap);
     let observed: ObservedTopic | null = null;
     let outcome: TopicOutcome;
     try {
-      observed = await this.observe(admin, desired.topic.name);
-      const plan = planTopic(desired.topic, observed);
+      observed = await this.observe(admin, desired.name);
+      const plan = planTopic(desired, observed);
       if (plan.actions.length > 0) {
-        await this.act(topic, admin, desired.topic, plan.actions);
-        observed = await this.observe(admin, desired.topic.name);
+        await this.act(topic, admin, desired, plan.actions);
+        observed = await this.observe(admin, desired.name);
       }
       if (observed === null) {
-        throw new StepFailure(
-          'BrokerError',
-          `observe: topic ${desired.topic.name} is missing after its creation`,
-        );
+        throw new StepFailure('BrokerError', `observe: topic ${desired.name} is missing after its creation`);
       }
-      const { mismatches } = planTopic(desired.topic, observed);
-      outcome = { kind: 'synced', name: desired.topic.name, observed, mismatches };
+      const { mismatches } = planTopic(desired, observed);
+      outcome = { kind: 'synced', name: desired.name, observed, mismatches };
     } catch (err) {
       const failure = err instanceof StepFailure ? err : brokerFailure('reconcile', err);
       outcome = {
@@ -190,7 +196,11 @@ export class TopicReconciler {
         observed: observed ?? undefined,
       };
       this.deps.log.warn(
-        { topic: `${namespace}/${name}`, reason: failure.reason, err: failure.message },
+        {
+          topic: `${topic.metadata.namespace}/${topic.metadata.name}`,
+          reason: failure.reason,
+          err: failure.message,
+        },
         'topic not in sync',
       );
     }
