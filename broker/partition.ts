@@ -37,7 +37,7 @@ const ISR_RETRY_MS = 5000;
 const BYTE_MARKS_MAX = 4096;
 
 /**
- * One partition hosted on this broker: its log plus its replication state (DESIGN.md decision 4, Kafka's
+ * One partition hosted on this broker: its log plus its replication state (docs/architecture.md, decision 4, Kafka's
  * model). As leader it appends, tracks each follower's fetch position, and moves the high watermark to
  * the smallest log end among the in-sync replicas; as follower its fetcher copies the leader's log and
  * the high watermark follows the leader's. Readers never see data at or past the high watermark.

@@ -41,7 +41,7 @@ function stateOf(a: PartitionAssignment): PartitionState {
 }
 
 /**
- * The partitions this broker hosts, and their replication (DESIGN.md decision 4).
+ * The partitions this broker hosts, and their replication (docs/architecture.md, decision 4).
  *
  * It turns topic metadata (from the DCS watch) into open logs and roles: leader when the metadata names
  * this broker *in its current epoch*, follower otherwise, with one ReplicaFetcher per leader broker. A

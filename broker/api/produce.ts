@@ -26,7 +26,7 @@ function parseAcks(raw: string): Acks {
   }
 }
 
-/** The convenience path of DESIGN.md decision 1: plain records become one batch, built by the broker. */
+/** The convenience path of docs/architecture.md, decision 1: plain records become one batch, built by the broker. */
 function encodeRecords(records: Record__Output[], nowMs: number): Buffer {
   const converted: ProducerRecord[] = records.map((r, i) => {
     const timestamp = parseOffset(r.timestamp_ms, `records[${i}].timestamp_ms`);

@@ -86,7 +86,7 @@ export interface ReassignmentRequest {
 }
 
 /**
- * The cluster controller (Kafka's controller, with the metadata in the DCS; DESIGN.md decisions 3 and 4).
+ * The cluster controller (Kafka's controller, with the metadata in the DCS; docs/architecture.md, decisions 3 and 4).
  *
  * Every broker runs one; the one whose campaign wins the `controller` key is active (election.ts). While
  * active it is the only writer of `topics/*`, and every write is a compare-and-set on the document's version

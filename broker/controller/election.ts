@@ -29,7 +29,7 @@ export interface ControllerTerm {
 }
 
 /**
- * Campaigning for the `controller` key (DESIGN.md decision 3).
+ * Campaigning for the `controller` key (docs/architecture.md, decision 3).
  *
  * Whenever the key is absent and this broker holds a live session: read `controller-epoch` (absent: 0),
  * create `controller` = {brokerId, epoch: prev + 1} with expected version 0 under the membership session (so

@@ -34,7 +34,7 @@ import { KubeSession, type KubeSessionStore } from './kube-session.js';
 import { type KubeReaperStore, KubeSessionReaper } from './kube-session-reaper.js';
 
 /**
- * The `kubernetes` DCS backend: cluster metadata in the Kubernetes API (DESIGN.md decision 3), so a
+ * The `kubernetes` DCS backend: cluster metadata in the Kubernetes API (docs/architecture.md, decision 3), so a
  * broker cluster in Kubernetes needs no store of its own. It needs, in its namespace, `configmaps` and
  * `coordination.k8s.io` `leases`: get, list, watch, create, update, delete; nothing else.
  *
@@ -81,8 +81,8 @@ import { type KubeReaperStore, KubeSessionReaper } from './kube-session-reaper.j
  * broker id while they are not controller (left from a campaign of theirs that failed halfway), which
  * deletes a live controller's key only if two live processes share a broker id; (c) a person or another
  * program editing the ConfigMap by hand. In the spirit of Patroni's Kubernetes DCS, fencing rests on the
- * lease's timing rather than on a transaction; the leader-epoch checks on the brokers (DESIGN.md
- * decision 4) are unaffected.
+ * lease's timing rather than on a transaction; the leader-epoch checks on the brokers
+ * (docs/architecture.md, decision 4) are unaffected.
  */
 export interface KubeDcsOptions {
   /** One cluster's name: a label value and object-name prefix (lowercase letters, digits, `-`, `.`). */

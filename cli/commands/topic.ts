@@ -17,9 +17,7 @@ interface AlterOptions {
   deleteConfig: string[];
 }
 
-export function registerTopicCommand(program: Command, io: CliIo): void {
-  const topic = program.command('topic').description('create, list, describe, alter and delete topics');
-
+function topicCreateCommand(topic: Command, io: CliIo): void {
   topic
     .command('create')
     .description('create a topic')
@@ -42,7 +40,9 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       });
       await writeLine(io.stderr, `created topic "${name}"`);
     });
+}
 
+function topicListCommand(topic: Command, io: CliIo): void {
   topic
     .command('list')
     .description('list topics')
@@ -60,7 +60,9 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       const rows = topics.map((t) => [t.name, t.partitions, t.replicationFactor]);
       await writeLine(io.stdout, formatTable([['NAME', 'PARTITIONS', 'REPLICATION'], ...rows]));
     });
+}
 
+function topicDescribeCommand(topic: Command, io: CliIo): void {
   topic
     .command('describe')
     .description('show partitions (leader, replicas, offsets, size) and configs of a topic')
@@ -108,7 +110,9 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       );
       await writeLine(io.stdout, lines.join('\n'));
     });
+}
 
+function topicDeleteCommand(topic: Command, io: CliIo): void {
   topic
     .command('delete')
     .description('delete a topic and its data')
@@ -117,7 +121,9 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       await withClient(command, (t) => t.admin().deleteTopic(name));
       await writeLine(io.stderr, `deleted topic "${name}"`);
     });
+}
 
+function topicAlterCommand(topic: Command, io: CliIo): void {
   topic
     .command('alter')
     .description('raise the partition count or change configs of a topic')
@@ -155,4 +161,13 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       });
       await writeLine(io.stderr, `altered topic "${name}"`);
     });
+}
+
+export function registerTopicCommand(program: Command, io: CliIo): void {
+  const topic = program.command('topic').description('create, list, describe, alter and delete topics');
+  topicCreateCommand(topic, io);
+  topicListCommand(topic, io);
+  topicDescribeCommand(topic, io);
+  topicDeleteCommand(topic, io);
+  topicAlterCommand(topic, io);
 }

@@ -19,8 +19,10 @@
  * - On a graceful stop the leader releases the Lease (empty holder, one-second duration), so a standby takes
  *   over at its next retry instead of after the lease duration.
  */
+
 import { performance } from 'node:perf_hooks';
 import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { sleep } from '../../kit/sleep.js';
 import { describeApiError, isConflict, isNotFound } from './api-error.js';
 
 export interface LeaderElectionOptions {
@@ -65,11 +67,11 @@ export class LeaderElector {
   private observed: ObservedRecord | undefined;
   private leading = false;
   private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
   /** Fires when the renew deadline passes without a successful renew. */
   private deadlineTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  /** Aborted when campaigning ends (stop, step down): ends the wait between attempts at once. */
+  private readonly halt = new AbortController();
 
   constructor(
     kubeConfig: KubeConfig,
@@ -100,9 +102,8 @@ export class LeaderElector {
   /** Stops campaigning; a leader releases the Lease unless told not to (bounded by twice the retry period). */
   async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    this.wake?.();
+    this.halt.abort();
     await this.loop;
     if (this.leading) {
       this.leading = false;
@@ -139,10 +140,7 @@ export class LeaderElector {
           this.options.onStartedLeading();
         }
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, this.options.retryPeriodMs);
-      });
+      await sleep(this.options.retryPeriodMs, this.halt.signal).catch(() => {});
     }
   }
 
@@ -152,8 +150,7 @@ export class LeaderElector {
     this.leading = false;
     this.stopped = true;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.wake?.();
+    this.halt.abort();
     if (wasLeading) this.options.onStoppedLeading();
   }
 

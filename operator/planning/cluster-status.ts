@@ -15,9 +15,7 @@
  */
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
-import { setCondition } from './conditions.js';
-
-export const CONDITION_READY = 'Ready';
+import { CONDITION_READY, setCondition } from './conditions.js';
 
 export interface ClusterObservation {
   /** The StatefulSet's status, when it exists. */
@@ -55,10 +53,10 @@ export function clusterStatus(
   observed: ClusterObservation,
   nowIso: string,
 ): ClusterStatus {
-  const { generation } = plan.context;
+  const { generation } = plan.resolved;
   const brokers = observed.statefulSet?.replicas ?? 0;
   const readyBrokers = observed.statefulSet?.readyReplicas ?? 0;
-  const wanted = plan.context.spec.brokers;
+  const wanted = plan.resolved.spec.brokers;
   const problem = plan.problems[0];
   let ready: { status: 'True' | 'False'; reason: string; message: string };
   if (observed.failure !== undefined) {

@@ -10,10 +10,8 @@
  * replication factor are kept.
  */
 import type { Topic, TopicStatus } from '../api/v1alpha1.js';
-import { setCondition } from './conditions.js';
+import { CONDITION_READY, setCondition } from './conditions.js';
 import type { ObservedTopic, TopicMismatch } from './topic-plan.js';
-
-export const CONDITION_READY = 'Ready';
 
 export type TopicFailureReason = 'ClusterNotFound' | 'InvalidConfig' | 'BrokerError' | 'TopicNameConflict';
 

@@ -19,21 +19,22 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { reasonOf, TributaryError } from '../../../client/index.js';
-import { API_VERSION, CLUSTER_KIND, type Cluster } from '../../api/v1alpha1.js';
-import { describeApiError, isNotFound } from '../../kube/api-error.js';
+import { CLUSTER_KIND, type Cluster } from '../../api/v1alpha1.js';
+import { describeApiError, errorText } from '../../kube/api-error.js';
 import type { Applier } from '../../kube/applier.js';
 import type { EventRecorder } from '../../kube/event-recorder.js';
 import type { Informer } from '../../kube/informer.js';
+import { splitKey } from '../../kube/object-key.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
 import { DATA_VOLUME } from '../../planning/broker-statefulset.js';
 import { type ClusterStep, type ObservedStatefulSet, planCluster } from '../../planning/cluster-plan.js';
-import { CONDITION_READY, clusterStatus } from '../../planning/cluster-status.js';
-import { conditionTime, findCondition } from '../../planning/conditions.js';
+import { clusterStatus } from '../../planning/cluster-status.js';
+import { conditionTime } from '../../planning/conditions.js';
 import type { BrokerAddresses } from '../broker-addresses.js';
 import type { BrokerClients } from '../broker-clients.js';
-import { errorText, splitKey } from '../controller.js';
+import { StatusReporter } from '../status-reporter.js';
 
 export const CONTROLLER_CLUSTER = 'cluster';
 
@@ -64,7 +65,11 @@ export function observedStatefulSet(sts: V1StatefulSet | undefined): ObservedSta
 }
 
 export class ClusterReconciler {
-  constructor(private readonly deps: ClusterReconcilerDeps) {}
+  private readonly status: StatusReporter;
+
+  constructor(private readonly deps: ClusterReconcilerDeps) {
+    this.status = new StatusReporter(deps, CONTROLLER_CLUSTER, CLUSTER_KIND);
+  }
 
   async reconcile(key: string): Promise<ReconcileOutcome | undefined> {
     const { namespace, name } = splitKey(key);
@@ -104,19 +109,7 @@ export class ClusterReconciler {
       },
       conditionTime(),
     );
-    try {
-      if (await this.deps.statuses.write(cluster, status)) {
-        this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_CLUSTER });
-        this.deps.events.recordChange(
-          { apiVersion: API_VERSION, kind: CLUSTER_KIND, metadata: cluster.metadata },
-          findCondition(cluster.status?.conditions, CONDITION_READY),
-          findCondition(status.conditions, CONDITION_READY),
-        );
-      }
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw new Error(`writing the status: ${describeApiError(err)}`);
-    }
+    if (!(await this.status.write(cluster, status))) return undefined; // deleted meanwhile
     if (failure !== undefined) throw new Error(`step ${failure.step}: ${failure.message}`);
     return { requeueAfterMs: this.deps.statusRefreshMs };
   }

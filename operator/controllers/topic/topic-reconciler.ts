@@ -20,14 +20,15 @@
 import type { Logger } from 'pino';
 import { type Admin, reasonOf, TributaryError } from '../../../client/index.js';
 import { API_VERSION, type Cluster, TOPIC_KIND, type Topic } from '../../api/v1alpha1.js';
-import { describeApiError, isConflict, isNotFound } from '../../kube/api-error.js';
+import { describeApiError, errorText, isConflict, isNotFound } from '../../kube/api-error.js';
 import type { EventRecorder, EventType } from '../../kube/event-recorder.js';
 import { Finalizers } from '../../kube/finalizers.js';
 import type { Informer } from '../../kube/informer.js';
+import { splitKey } from '../../kube/object-key.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
-import { conditionTime, findCondition } from '../../planning/conditions.js';
+import { conditionTime } from '../../planning/conditions.js';
 import { ANNOTATION_MANAGED, TOPIC_FINALIZER } from '../../planning/labels.js';
 import {
   brokerTopicName,
@@ -37,10 +38,10 @@ import {
   planTopic,
   type TopicAction,
 } from '../../planning/topic-plan.js';
-import { CONDITION_READY, type TopicOutcome, topicStatus } from '../../planning/topic-status.js';
+import { type TopicOutcome, topicStatus } from '../../planning/topic-status.js';
 import type { BrokerAddresses } from '../broker-addresses.js';
 import type { BrokerClients } from '../broker-clients.js';
-import { errorText, splitKey } from '../controller.js';
+import { StatusReporter } from '../status-reporter.js';
 
 /** Broker reasons that mean the spec itself was refused. */
 const INVALID_REASONS: ReadonlySet<string> = new Set([
@@ -98,7 +99,11 @@ function brokerFailure(step: string, err: unknown): StepFailure {
 }
 
 export class TopicReconciler {
-  constructor(private readonly deps: TopicReconcilerDeps) {}
+  private readonly status: StatusReporter;
+
+  constructor(private readonly deps: TopicReconcilerDeps) {
+    this.status = new StatusReporter(deps, CONTROLLER_TOPIC, TOPIC_KIND);
+  }
 
   async reconcile(key: string): Promise<ReconcileOutcome | undefined> {
     const { namespace, name } = splitKey(key);
@@ -158,24 +163,30 @@ export class TopicReconciler {
       return { backoff: true };
     }
 
+    return this.sync(topic, bootstrap, desired.topic);
+  }
+
+  /** The observe and act steps, then the status: the broker topic brought to `desired`. */
+  private async sync(
+    topic: Topic,
+    bootstrap: string,
+    desired: DesiredTopic,
+  ): Promise<ReconcileOutcome | undefined> {
     const admin = this.deps.brokers.admin(bootstrap);
     let observed: ObservedTopic | null = null;
     let outcome: TopicOutcome;
     try {
-      observed = await this.observe(admin, desired.topic.name);
-      const plan = planTopic(desired.topic, observed);
+      observed = await this.observe(admin, desired.name);
+      const plan = planTopic(desired, observed);
       if (plan.actions.length > 0) {
-        await this.act(topic, admin, desired.topic, plan.actions);
-        observed = await this.observe(admin, desired.topic.name);
+        await this.act(topic, admin, desired, plan.actions);
+        observed = await this.observe(admin, desired.name);
       }
       if (observed === null) {
-        throw new StepFailure(
-          'BrokerError',
-          `observe: topic ${desired.topic.name} is missing after its creation`,
-        );
+        throw new StepFailure('BrokerError', `observe: topic ${desired.name} is missing after its creation`);
       }
-      const { mismatches } = planTopic(desired.topic, observed);
-      outcome = { kind: 'synced', name: desired.topic.name, observed, mismatches };
+      const { mismatches } = planTopic(desired, observed);
+      outcome = { kind: 'synced', name: desired.name, observed, mismatches };
     } catch (err) {
       const failure = err instanceof StepFailure ? err : brokerFailure('reconcile', err);
       outcome = {
@@ -185,7 +196,11 @@ export class TopicReconciler {
         observed: observed ?? undefined,
       };
       this.deps.log.warn(
-        { topic: `${namespace}/${name}`, reason: failure.reason, err: failure.message },
+        {
+          topic: `${topic.metadata.namespace}/${topic.metadata.name}`,
+          reason: failure.reason,
+          err: failure.message,
+        },
         'topic not in sync',
       );
     }
@@ -357,19 +372,6 @@ export class TopicReconciler {
   }
 
   private async writeStatus(topic: Topic, outcome: TopicOutcome): Promise<void> {
-    const status = topicStatus(topic, outcome, conditionTime());
-    try {
-      if (await this.deps.statuses.write(topic, status)) {
-        this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_TOPIC });
-        this.deps.events.recordChange(
-          { apiVersion: API_VERSION, kind: TOPIC_KIND, metadata: topic.metadata },
-          findCondition(topic.status?.conditions, CONDITION_READY),
-          findCondition(status.conditions, CONDITION_READY),
-        );
-      }
-    } catch (err) {
-      if (isNotFound(err)) return; // deleted meanwhile
-      throw new Error(`writing the status: ${describeApiError(err)}`);
-    }
+    await this.status.write(topic, topicStatus(topic, outcome, conditionTime())); // false: deleted meanwhile
   }
 }

@@ -1,10 +1,10 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tributary } from '../../client/index.js';
-import { type EtcdProcess, startEtcdProcess } from '../cluster/etcd-process.js';
-import { type LocalCluster, startLocalCluster } from '../cluster/local-cluster.js';
-import { spawnBroker } from './broker-process.js';
+import { spawnBroker } from '../cli/cluster/broker-process.js';
+import { type EtcdProcess, startEtcdProcess } from '../cli/cluster/etcd-process.js';
+import { type LocalCluster, startLocalCluster } from '../cli/cluster/local-cluster.js';
+import { Tributary } from '../client/index.js';
 import { freePort, repoRoot, runScript, sleep, trackPid, untrackPid } from './peers/common.js';
 
 /** How long the brokers of a fresh cluster may take to register and elect a controller. */

@@ -1,5 +1,6 @@
 /**
- * What every object made for one Cluster needs to know: its identity, its spec with defaults filled in,
+ * A Cluster resolved for planning (named apart from the broker's view of its own cluster): what every
+ * object made for one Cluster needs to know: its identity, its spec with defaults filled in,
  * and the metadata (labels, owner reference) each owned object carries.
  *
  * The API server fills the CRD's defaults into every stored Cluster; they are filled here again so that
@@ -16,7 +17,7 @@ export const DEFAULT_STORAGE_SIZE = '10Gi';
 export const DEFAULT_RACK_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
 export const DEFAULT_BROKERS = 3;
 
-export interface ClusterContext {
+export interface ResolvedCluster {
   readonly name: string;
   readonly namespace: string;
   readonly generation: number;
@@ -39,7 +40,7 @@ export function withDefaults(spec: Partial<ClusterSpec>): ClusterSpec {
   };
 }
 
-export function clusterContext(cluster: Cluster): ClusterContext {
+export function resolveCluster(cluster: Cluster): ResolvedCluster {
   const { name, namespace, generation } = cluster.metadata;
   if (name === undefined || namespace === undefined) throw new Error('a Cluster needs a name and namespace');
   return {
@@ -53,6 +54,6 @@ export function clusterContext(cluster: Cluster): ClusterContext {
 }
 
 /** Metadata of an object named `name` made for the Cluster: its namespace, labels and owner. */
-export function ownedMeta(ctx: ClusterContext, name: string): V1ObjectMeta {
+export function ownedMeta(ctx: ResolvedCluster, name: string): V1ObjectMeta {
   return { name, namespace: ctx.namespace, labels: { ...ctx.labels }, ownerReferences: [{ ...ctx.owner }] };
 }

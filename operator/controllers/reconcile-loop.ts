@@ -1,9 +1,12 @@
 /**
- * A controller: a work queue of object keys (`namespace/name`) and the reconcile that handles them, with
- * metrics and logs around each reconcile. Informer handlers call `enqueue`; keys reach the reconcile only
+ * A reconcile loop (what client-go calls a controller; named so here to keep "controller" for the
+ * broker's metadata controller): a work queue of object keys (`namespace/name`) and the reconcile that
+ * handles them, with metrics and logs around each reconcile. Its `name` is the `controller` label of the
+ * reconcile metrics. Informer handlers call `enqueue`; keys reach the reconcile only
  * after `start` (on a standby replica the queue fills and deduplicates, and the new leader drains it).
  */
 import type { Logger } from 'pino';
+import { errorText } from '../kube/api-error.js';
 import {
   DEFAULT_WORK_QUEUE_OPTIONS,
   type ReconcileOutcome,
@@ -14,16 +17,7 @@ import type { OperatorMetrics } from '../metrics.js';
 
 export type Reconcile = (key: string) => Promise<ReconcileOutcome | undefined>;
 
-export function objectKey(obj: { metadata?: { namespace?: string; name?: string } }): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-}
-
-export function splitKey(key: string): { namespace: string; name: string } {
-  const slash = key.indexOf('/');
-  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
-}
-
-export class Controller {
+export class ReconcileLoop {
   private readonly queue: WorkQueue;
 
   constructor(
@@ -84,8 +78,4 @@ export class Controller {
       end();
     }
   }
-}
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -66,11 +66,3 @@ export function formatRow(row: Row): Record<string, string> {
 }
 
 /** A commander option parser for integers of at least `min`, naming the option in its error. */
-export function int(name: string, min: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < min)
-      throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
-    return n;
-  };
-}

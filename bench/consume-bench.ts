@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { Connection } from '../../client/connection.js';
-import { Tributary } from '../../client/index.js';
-import { scanBatches } from '../../proto/codec/index.js';
-import type { FetchResponse__Output } from '../../proto/generated/tributary/v1/FetchResponse.js';
+import { Connection, Tributary } from '../client/index.js';
+import { scanBatches } from '../proto/codec/index.js';
+import type { FetchResponse__Output } from '../proto/generated/tributary/v1/FetchResponse.js';
 import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
 import { type ClientKind, createBenchTopic, type ProduceWorkload, runSdkProduce } from './produce-bench.js';
 import type { Progress } from './progress.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelOptions } from '@grpc/grpc-js';
-import { type BrokerProcess, spawnBroker } from './broker-process.js';
+import { type BrokerProcess, spawnBroker } from '../cli/cluster/broker-process.js';
 import { installCleanupHandlers, sampleProcess, sleep, trackPid, untrackPid } from './peers/common.js';
 import { processUsage } from './stats.js';
 
