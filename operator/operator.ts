@@ -10,8 +10,9 @@
  * then the informers stop, broker calls still waiting are cancelled, and only then is the Lease released,
  * so the next leader never overlaps with a reconcile of this one.
  *
- * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away or got another
- * broker address (a Topic waiting on a missing Cluster or on its address goes on at once); a change of an owned object (found by its controller owner reference)
+ * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away, got another
+ * broker address or turned Ready or not Ready (a Topic waiting on a missing Cluster, on its address or on
+ * its brokers goes on at once); a change of an owned object (found by its controller owner reference)
  * queues its Cluster, so a deleted Service is back within a reconcile; a Topic's deletion queues the other
  * Topics of its Cluster and broker topic name (one of them may have been waiting on a name conflict).
  * Updates of Clusters and Topics that change only their status queue nothing. Every `resyncMs`, all
@@ -53,6 +54,8 @@ import { LeaderElector } from './kube/leader-election.js';
 import { StatusWriter } from './kube/status-writer.js';
 import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
+import { CONDITION_READY } from './planning/cluster-status.js';
+import { findCondition } from './planning/conditions.js';
 import { MANAGED_SELECTOR } from './planning/labels.js';
 import { controllerOf } from './planning/owner-reference.js';
 import { brokerTopicName } from './planning/topic-plan.js';
@@ -242,14 +245,19 @@ export class Operator {
     // does not read its status, and queueing at once would skip the key's backoff (kube/change-filter.ts).
     const clusterChanges = new ChangeFilter();
     const topicChanges = new ChangeFilter();
-    const addressSeen = new Map<string, string | undefined>();
+    const reachSeen = new Map<string, string | undefined>();
     this.clusters.onChange((cluster, event) => {
       const key = objectKey(cluster);
       if (clusterChanges.changed(key, cluster, event)) this.clusterController.enqueue(key);
-      const address = event === 'delete' ? undefined : this.addresses.bootstrapOf(cluster);
-      if (event === 'update' && addressSeen.get(key) === address) return;
-      if (event === 'delete') addressSeen.delete(key);
-      else addressSeen.set(key, address);
+      // A Topic created before its brokers answered is in its backoff (up to --retry-max-ms): the Cluster
+      // turning Ready, like a new address, sends its Topics to the brokers at once.
+      const reach =
+        event === 'delete'
+          ? undefined
+          : `${this.addresses.bootstrapOf(cluster)} ${findCondition(cluster.status?.conditions, CONDITION_READY)?.status}`;
+      if (event === 'update' && reachSeen.get(key) === reach) return;
+      if (event === 'delete') reachSeen.delete(key);
+      else reachSeen.set(key, reach);
       for (const topic of this.topics.list(cluster.metadata.namespace)) {
         if (topic.spec.cluster === cluster.metadata.name) this.topicController.enqueue(objectKey(topic));
       }
