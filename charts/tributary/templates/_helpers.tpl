@@ -68,8 +68,12 @@ app.kubernetes.io/component: operator
 {{- end }}
 {{- end }}
 
+{{/*
+The Lease's namespace is the scope's (the operator's own default), never the release's: two releases of
+one scope then run one leading operator, not two.
+*/}}
 {{- define "tributary.leaseNamespace" -}}
-{{- default .Release.Namespace .Values.leaderElection.namespace }}
+{{- default (default "kube-system" .Values.watchNamespace) .Values.leaderElection.namespace }}
 {{- end }}
 
 {{- define "tributary.clusterName" -}}
