@@ -156,6 +156,7 @@ export class Operator {
       clusters: this.clusters,
       statefulSets: this.ownedInformer<V1StatefulSet>('statefulsets'),
       applier: new Applier(kc),
+      finalizers: new Finalizers(kc, GROUP, VERSION, CLUSTER_PLURAL),
       statuses: new StatusWriter(kc, GROUP, VERSION, CLUSTER_PLURAL, CLUSTER_KIND),
       brokers: this.brokers,
       addresses,

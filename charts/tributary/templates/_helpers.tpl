@@ -94,10 +94,10 @@ must itself hold everything the broker Role it creates grants (leases and config
 refuses to let it grant more than it has.
 */}}
 {{- define "tributary.operatorRules" -}}
-# Read through informers; Topics patched for their finalizer.
+# Read through informers; Clusters and Topics patched for their finalizer.
 - apiGroups: [tributary.dev]
   resources: [clusters]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [tributary.dev]
   resources: [topics]
   verbs: [get, list, watch, patch]

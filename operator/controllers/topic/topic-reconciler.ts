@@ -224,12 +224,13 @@ export class TopicReconciler {
     const namespace = topic.metadata.namespace!;
     const brokerName = brokerTopicName(topic);
     const cluster = this.deps.clusters.get(topic.spec.cluster, namespace);
-    // Nothing to delete: unmanaged, a name the brokers cannot hold, no Cluster (its brokers went with it),
-    // or not the owner of the broker topic (in conflict now or before: the topic is another Topic's).
+    // Nothing to delete: unmanaged, a name the brokers cannot hold, no Cluster or one being deleted (its
+    // brokers go with it), or not the owner of the broker topic (in conflict now or before).
     const skip =
       isUnmanaged(topic) ||
       brokerName === undefined ||
       cluster === undefined ||
+      cluster.metadata.deletionTimestamp !== undefined ||
       this.olderRival(topic, brokerName) !== undefined ||
       wasInConflict(topic);
     if (!skip) {
