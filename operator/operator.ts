@@ -10,8 +10,9 @@
  * then the informers stop, broker calls still waiting are cancelled, and only then is the Lease released,
  * so the next leader never overlaps with a reconcile of this one.
  *
- * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away or got another
- * broker address (a Topic waiting on a missing Cluster or on its address goes on at once); a change of an owned object (found by its controller owner reference)
+ * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away, got another
+ * broker address or turned Ready or not Ready (a Topic waiting on a missing Cluster, on its address or on
+ * its brokers goes on at once); a change of an owned object (found by its controller owner reference)
  * queues its Cluster, so a deleted Service is back within a reconcile; a Topic's deletion queues the other
  * Topics of its Cluster and broker topic name (one of them may have been waiting on a name conflict).
  * Updates of Clusters and Topics that change only their status queue nothing. Every `resyncMs`, all
@@ -47,6 +48,7 @@ import { objectKey } from './kube/object-key.js';
 import { StatusWriter } from './kube/status-writer.js';
 import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
+import { CONDITION_READY, findCondition } from './planning/conditions.js';
 import { controllerOf } from './planning/owner-reference.js';
 import { brokerTopicName } from './planning/topic-plan.js';
 import { ownedInformer, type WatchedObjects, watchedObjects } from './watched-objects.js';
@@ -118,6 +120,7 @@ export class Operator {
       clusters: this.clusters,
       statefulSets: ownedInformer<V1StatefulSet>(this.watched, 'statefulsets'),
       applier: new Applier(kc),
+      finalizers: new Finalizers(kc, GROUP, VERSION, CLUSTER_PLURAL),
       statuses: new StatusWriter(kc, GROUP, VERSION, CLUSTER_PLURAL, CLUSTER_KIND),
       statusRefreshMs: options.statusRefreshMs,
       log: log.child({ controller: CONTROLLER_CLUSTER }),
@@ -196,14 +199,19 @@ export class Operator {
     // does not read its status, and queueing at once would skip the key's backoff (kube/change-filter.ts).
     const clusterChanges = new ChangeFilter();
     const topicChanges = new ChangeFilter();
-    const addressSeen = new Map<string, string | undefined>();
+    const reachSeen = new Map<string, string | undefined>();
     this.clusters.onChange((cluster, event) => {
       const key = objectKey(cluster);
       if (clusterChanges.changed(key, cluster, event)) this.clusterLoop.enqueue(key);
-      const address = event === 'delete' ? undefined : this.addresses.bootstrapOf(cluster);
-      if (event === 'update' && addressSeen.get(key) === address) return;
-      if (event === 'delete') addressSeen.delete(key);
-      else addressSeen.set(key, address);
+      // A Topic created before its brokers answered is in its backoff (up to --retry-max-ms): the Cluster
+      // turning Ready, like a new address, sends its Topics to the brokers at once.
+      const reach =
+        event === 'delete'
+          ? undefined
+          : `${this.addresses.bootstrapOf(cluster)} ${findCondition(cluster.status?.conditions, CONDITION_READY)?.status}`;
+      if (event === 'update' && reachSeen.get(key) === reach) return;
+      if (event === 'delete') reachSeen.delete(key);
+      else reachSeen.set(key, reach);
       for (const topic of this.topics.list(cluster.metadata.namespace)) {
         if (topic.spec.cluster === cluster.metadata.name) this.topicLoop.enqueue(objectKey(topic));
       }

@@ -70,13 +70,17 @@ function topicDescribeCommand(topic: Command, io: CliIo): void {
     .option('--json', 'print JSON', false)
     .action(async (name: string, opts: { json: boolean }, command: Command) => {
       const [description, configs] = await withClient(command, (t) =>
-        Promise.all([t.admin().describeTopic(name), t.admin().describeConfig(name)]),
+        Promise.all([t.admin().describeTopicAtLeaders(name), t.admin().describeConfig(name)]),
       );
       if (opts.json) {
         await writeLine(io.stdout, JSON.stringify({ ...description, allConfigs: configs }));
         return;
       }
       const replication = description.partitions[0]?.replicas.length ?? 0;
+      // Offsets and size come from each partition's leader; -1 means it could not say (no leader, or it
+      // did not answer).
+      const known = (n: number) => (n < 0 ? '-' : n);
+      const unknown = description.partitions.filter((p) => p.highWatermark < 0 || p.sizeBytes < 0);
       const lines = [
         `Topic: ${description.name}  Id: ${description.topicId}  Partitions: ${description.partitions.length}  Replication: ${replication}`,
       ];
@@ -101,13 +105,18 @@ function topicDescribeCommand(topic: Command, io: CliIo): void {
             p.leaderEpoch,
             p.replicas.join(',') || '-',
             p.isr.join(',') || '-',
-            p.logStartOffset,
-            p.highWatermark,
-            p.logEndOffset,
-            p.sizeBytes,
+            known(p.logStartOffset),
+            known(p.highWatermark),
+            known(p.logEndOffset),
+            known(p.sizeBytes),
           ]),
         ]),
       );
+      if (unknown.length > 0) {
+        lines.push(
+          `-: not known for partition${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => p.partition).join(', ')} (no leader, or the leader did not answer)`,
+        );
+      }
       await writeLine(io.stdout, lines.join('\n'));
     });
 }

@@ -9,9 +9,20 @@
  *   validate    the spec describes a broker topic (InvalidConfig otherwise)
  *   cluster     the Cluster exists (ClusterNotFound, retried with backoff) and has an address
  *   conflict    no older Topic manages the same broker topic (TopicNameConflict)
- *   observe     describe the broker topic (absent is fine)
+ *   observe     describe the broker topic (absent is fine; present, for a Topic that was in conflict, is
+ *               still a conflict: see below)
  *   act         create it / add partitions / alter configs, as planned (planning/topic-plan.ts)
  *   status      written only when it changed, also after a failed step
+ *
+ * Name conflicts: of the Topics of one Cluster naming the same broker topic, the oldest (creation time, then
+ * name) owns it, also while it is being deleted (its finalizer still runs). The others report
+ * TopicNameConflict, never touch the brokers, and their deletion never deletes the broker topic. The owner's
+ * deletion deletes the broker topic as any Topic's does. A Topic that was in conflict never takes over a
+ * broker topic it finds afterwards (the owner was unmanaged, so its deletion kept the topic): it stays in
+ * TopicNameConflict until a person deletes the broker topic (it then creates its own) or re-creates the
+ * Topic (a new Topic adopts an existing broker topic, as after a Cluster was re-created). Adopting it
+ * silently would rewrite another owner's topic: partitions added (keyed records then map elsewhere), its
+ * configs reset to the spec's.
  *
  * Broker failures: a refusal of the spec (invalid config, partitions, replication factor, name) is
  * InvalidConfig, anything else (unreachable, timeouts, no leader) BrokerError; both are retried with the
@@ -28,7 +39,7 @@ import { splitKey } from '../../kube/object-key.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
-import { conditionTime } from '../../planning/conditions.js';
+import { CONDITION_READY, conditionTime, findCondition } from '../../planning/conditions.js';
 import { ANNOTATION_MANAGED, TOPIC_FINALIZER } from '../../planning/labels.js';
 import {
   brokerTopicName,
@@ -70,6 +81,11 @@ export interface TopicReconcilerDeps {
 
 export function isUnmanaged(topic: Topic): boolean {
   return topic.metadata.annotations?.[ANNOTATION_MANAGED]?.toLowerCase() === 'false';
+}
+
+/** The Topic's last status said TopicNameConflict: another Topic owned its broker topic. */
+function wasInConflict(topic: Topic): boolean {
+  return findCondition(topic.status?.conditions, CONDITION_READY)?.reason === 'TopicNameConflict';
 }
 
 function creationMs(topic: Topic): number {
@@ -177,6 +193,15 @@ export class TopicReconciler {
     let outcome: TopicOutcome;
     try {
       observed = await this.observe(admin, desired.name);
+      if (observed !== null && wasInConflict(topic) && observed.topicId !== topic.status?.topicId) {
+        await this.writeStatus(topic, {
+          kind: 'failed',
+          reason: 'TopicNameConflict',
+          message: `broker topic ${desired.name} of Cluster ${topic.spec.cluster} was managed by another Topic, and this one does not take it over: delete the broker topic (this Topic then creates its own), or delete and re-create this Topic to adopt it`,
+        });
+        // Comes back after its backoff: the owner's deletion of the broker topic may still be on its way.
+        return { backoff: true };
+      }
       const plan = planTopic(desired, observed);
       if (plan.actions.length > 0) {
         await this.act(topic, admin, desired, plan.actions);
@@ -214,12 +239,15 @@ export class TopicReconciler {
     const namespace = topic.metadata.namespace!;
     const brokerName = brokerTopicName(topic);
     const cluster = this.deps.clusters.get(topic.spec.cluster, namespace);
-    // Nothing to delete: unmanaged, a name the brokers cannot hold, or no Cluster (its brokers went with it).
+    // Nothing to delete: unmanaged, a name the brokers cannot hold, no Cluster or one being deleted (its
+    // brokers go with it), or not the owner of the broker topic (in conflict now or before).
     const skip =
       isUnmanaged(topic) ||
       brokerName === undefined ||
       cluster === undefined ||
-      this.liveRival(topic, brokerName) !== undefined;
+      cluster.metadata.deletionTimestamp !== undefined ||
+      this.olderRival(topic, brokerName) !== undefined ||
+      wasInConflict(topic);
     if (!skip) {
       const bootstrap = this.deps.addresses.bootstrapOf(cluster);
       if (bootstrap === undefined) {
@@ -335,7 +363,10 @@ export class TopicReconciler {
     }
   }
 
-  /** Another Topic of the same Cluster and broker name, created earlier (ties broken by name), not being deleted. */
+  /**
+   * Another Topic of the same Cluster and broker name, created earlier (ties broken by name): the owner of
+   * the broker topic, also while its deletion (its finalizer) runs.
+   */
   private olderRival(topic: Topic, brokerName: string): string | undefined {
     const mine = [creationMs(topic), topic.metadata.name ?? ''] as const;
     return this.rivals(topic, brokerName).find((other) => {
@@ -344,18 +375,13 @@ export class TopicReconciler {
     })?.metadata.name;
   }
 
-  /** Any other live Topic of the same Cluster and broker name (it keeps the broker topic when this one goes). */
-  private liveRival(topic: Topic, brokerName: string): string | undefined {
-    return this.rivals(topic, brokerName)[0]?.metadata.name;
-  }
-
   private rivals(topic: Topic, brokerName: string): Topic[] {
     return this.deps.topics
       .list(topic.metadata.namespace)
       .filter(
         (other) =>
           other.metadata.uid !== topic.metadata.uid &&
-          other.metadata.deletionTimestamp === undefined &&
+          (other.metadata.deletionTimestamp === undefined || Finalizers.has(other, TOPIC_FINALIZER)) &&
           other.spec.cluster === topic.spec.cluster &&
           brokerTopicName(other) === brokerName,
       );
