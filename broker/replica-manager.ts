@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../kit/atomic-file.js';
 import { TributaryError } from '../proto/errors.js';
 import type { AlterPartitionRequest } from '../proto/generated/tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionResponse.js';
@@ -160,10 +161,7 @@ export class ReplicaManager {
     const path = join(log.dir, PARTITION_METADATA_FILE);
     const text = `version: 0\ntopic_id: ${topic.id}\n`;
     const current = await readFile(path, 'utf8').catch(() => undefined);
-    if (current !== text) {
-      await writeFile(`${path}.tmp`, text);
-      await rename(`${path}.tmp`, path);
-    }
+    if (current !== text) await writeFileAtomic(path, text);
     return log;
   }
 
@@ -389,8 +387,7 @@ export class ReplicaManager {
     for (const p of this.all()) out[`${p.topic}/${p.index}`] = p.highWatermark;
     const path = join(this.logsDir, HW_CHECKPOINT_FILE);
     try {
-      await writeFile(`${path}.tmp`, JSON.stringify(out));
-      await rename(`${path}.tmp`, path);
+      await writeFileAtomic(path, JSON.stringify(out));
     } catch (err) {
       this.deps.logger.warn({ err }, 'cannot checkpoint high watermarks');
     }

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
-import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../kit/atomic-file.js';
 import { filterBatch, forEachRecord, type ScannedBatch, scanLog } from '../../proto/codec/index.js';
 import type { FileHandleCache } from './file-handle-cache.js';
 import { readAt } from './log-segment.js';
@@ -36,9 +37,7 @@ export async function readCleanerCheckpoint(dir: string): Promise<number> {
 }
 
 async function writeCleanerCheckpoint(dir: string, offset: number): Promise<void> {
-  const path = join(dir, CLEANER_CHECKPOINT_FILE);
-  await writeFile(`${path}.tmp`, `0\n${offset}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(join(dir, CLEANER_CHECKPOINT_FILE), `0\n${offset}\n`);
 }
 
 /** Bytes of closed segments at or after the first dirty offset, and of all closed segments. */
