@@ -5,7 +5,6 @@ import type { AlterPartitionResponse__Output } from '../proto/generated/tributar
 import { Lifecycle } from './api/context.js';
 import { type GrpcListener, setServing, startGrpcServer } from './api/server.js';
 import { ClusterContext } from './cluster/cluster-context.js';
-import { CLUSTER_ID_KEY } from './cluster/keys.js';
 import { Membership } from './cluster/membership.js';
 import type { BrokerConfig } from './config.js';
 import { Controller } from './controller/controller.js';
@@ -13,11 +12,12 @@ import type { Dcs } from './dcs/dcs.js';
 import { openDcs } from './dcs/index.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { createLogger, type Logger } from './logger.js';
+import { CLUSTER_ID_KEY } from './metadata/keys.js';
 import { logConfigFor } from './metadata/topic-config.js';
 import { TopicRegistry } from './metadata/topic-registry.js';
 import { BrokerMetrics } from './metrics.js';
-import { ReplicaManager } from './replica-manager.js';
 import { callPeer } from './replication/peers.js';
+import { ReplicaManager } from './replication/replica-manager.js';
 import { LogManager } from './storage/log-manager.js';
 import { VERSION } from './version.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { TributaryError } from '../proto/errors.js';
-import { assertValidKubePrefix } from './dcs/kube-objects.js';
+import { assertValidKubePrefix } from './dcs/kube/kube-objects.js';
 
 /**
  * The broker's configuration: one typed, validated place. Values come from, in rising precedence, the

@@ -4,7 +4,7 @@ import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { Logger } from '../logger.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
 import type { BrokerMetrics } from '../metrics.js';
-import type { ReplicaManager } from '../replica-manager.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 
 /** What every RPC handler may use. Built once by the Broker and passed down; handlers keep no state. */
 export interface ApiContext {

@@ -3,8 +3,8 @@ import type { AdminServiceClient } from '../../proto/generated/tributary/v1/Admi
 import type { AllocateProducerIdsResponse__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import type { Controller, NewTopicSpec } from '../controller/controller.js';
+import type { LiveBroker } from '../metadata/keys.js';
 import { callPeer, fromWireError, Peers } from '../replication/peers.js';
-import type { LiveBroker } from './keys.js';
 import type { Membership } from './membership.js';
 
 /** Attempts to reach an active controller before giving up with NOT_CONTROLLER (retriable). */

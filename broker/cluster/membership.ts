@@ -8,7 +8,7 @@ import {
   CONTROLLER_KEY,
   type ControllerRecord,
   type LiveBroker,
-} from './keys.js';
+} from '../metadata/keys.js';
 
 export interface MembershipOptions {
   sessionTtlMs: number;

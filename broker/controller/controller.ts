@@ -7,15 +7,15 @@ import type { ControlledShutdownResponse } from '../../proto/generated/tributary
 import type { ElectionType__Output } from '../../proto/generated/tributary/v1/ElectionType.js';
 import type { OngoingReassignment } from '../../proto/generated/tributary/v1/OngoingReassignment.js';
 import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
+import type { Dcs } from '../dcs/dcs.js';
+import type { Logger } from '../logger.js';
 import {
   type BrokerRegistration,
   brokerKey,
   CONTROLLER_KEY,
   PRODUCER_ID_BLOCK,
   PRODUCER_IDS_KEY,
-} from '../cluster/keys.js';
-import type { Dcs } from '../dcs/dcs.js';
-import type { Logger } from '../logger.js';
+} from '../metadata/keys.js';
 import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import {
   ControllerElection,

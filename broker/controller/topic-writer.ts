@@ -1,8 +1,8 @@
 import { TributaryError } from '../../proto/errors.js';
 import type { Error as WireError } from '../../proto/generated/tributary/v1/Error.js';
 import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
-import { CONTROLLER_KEY } from '../cluster/keys.js';
 import type { Logger } from '../logger.js';
+import { CONTROLLER_KEY } from '../metadata/keys.js';
 import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { type ControllerElection, type ControllerTerm, notController } from './election.js';
 import { assertPartitionInvariants, type PartitionChange, reassignmentInProgress } from './planning.js';

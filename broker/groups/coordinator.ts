@@ -3,8 +3,8 @@ import { TributaryError } from '../../proto/errors.js';
 import type { ClusterContext } from '../cluster/cluster-context.js';
 import type { Logger } from '../logger.js';
 import type { TopicRecord, TopicRegistry } from '../metadata/topic-registry.js';
-import type { Partition } from '../partition.js';
-import type { ReplicaManager } from '../replica-manager.js';
+import type { Partition } from '../replication/partition.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { AssignorTopic } from './assignor.js';
 import {
   ConsumerGroup,

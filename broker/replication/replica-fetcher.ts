@@ -4,7 +4,7 @@ import type { ReplicaFetchPartitionResponse__Output } from '../../proto/generate
 import type { ReplicaFetchResponse__Output } from '../../proto/generated/tributary/v1/ReplicaFetchResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import type { Logger } from '../logger.js';
-import type { Partition } from '../partition.js';
+import type { Partition } from './partition.js';
 import { callPeer } from './peers.js';
 
 export interface FetcherDeps {

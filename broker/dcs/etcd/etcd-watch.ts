@@ -1,5 +1,5 @@
 import type { IDuplexStream, IWatchRequest, IWatchResponse } from 'etcd3';
-import { type DcsEvent, deliver, type VersionedValue } from './dcs.js';
+import { type DcsEvent, deliver, type VersionedValue } from '../dcs.js';
 import {
   discard,
   type EtcdStore,

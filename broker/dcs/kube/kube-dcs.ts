@@ -11,8 +11,8 @@ import {
   DcsSessionEndedError,
   type VersionedValue,
   type WriteOptions,
-} from './dcs.js';
-import type { DcsLogger } from './etcd-wire.js';
+} from '../dcs.js';
+import type { DcsLogger } from '../etcd/etcd-wire.js';
 import { KubeApi, KubeApiError, sleep } from './kube-api.js';
 import { type KubeConnection, loadKubeConnection } from './kube-config.js';
 import { KubeKeyLocks } from './kube-key-locks.js';

@@ -14,7 +14,7 @@ import {
   DcsSessionEndedError,
   type VersionedValue,
   type WriteOptions,
-} from './dcs.js';
+} from '../dcs.js';
 import { EtcdSession } from './etcd-session.js';
 import { EtcdWatch } from './etcd-watch.js';
 import {

@@ -1,4 +1,4 @@
-import type { DcsLogger } from './etcd-wire.js';
+import type { DcsLogger } from '../etcd/etcd-wire.js';
 import { type KubeApi, KubeApiError, sleep } from './kube-api.js';
 import { KubeListWatch } from './kube-list-watch.js';
 import {

@@ -1,5 +1,5 @@
 import type { IDuplexStream, ILeaseKeepAliveRequest, ILeaseKeepAliveResponse } from 'etcd3';
-import { type DcsSession, DcsSessionEndedError } from './dcs.js';
+import { type DcsSession, DcsSessionEndedError } from '../dcs.js';
 import { discard, type EtcdStore } from './etcd-wire.js';
 
 /** Keepalives sent without an answer before the keepalive stream is presumed stuck and reopened. */

@@ -1,18 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../kit/atomic-file.js';
-import { TributaryError } from '../proto/errors.js';
-import type { AlterPartitionRequest } from '../proto/generated/tributary/v1/AlterPartitionRequest.js';
-import type { AlterPartitionResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionResponse.js';
-import type { ReplicationServiceClient } from '../proto/generated/tributary/v1/ReplicationService.js';
-import type { BrokerConfig } from './config.js';
-import type { Logger } from './logger.js';
-import { logConfigFor } from './metadata/topic-config.js';
-import { type PartitionAssignment, type TopicRecord, unknownTopic } from './metadata/topic-registry.js';
+import { writeFileAtomic } from '../../kit/atomic-file.js';
+import { TributaryError } from '../../proto/errors.js';
+import type { AlterPartitionRequest } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
+import type { AlterPartitionResponse__Output } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
+import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
+import type { BrokerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { logConfigFor } from '../metadata/topic-config.js';
+import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import type { LogManager } from '../storage/log-manager.js';
 import { Partition, type PartitionState } from './partition.js';
-import { ReplicaFetcher } from './replication/replica-fetcher.js';
-import type { LogManager } from './storage/log-manager.js';
+import { ReplicaFetcher } from './replica-fetcher.js';
 
 export interface ReplicaManagerDeps {
   readonly brokerId: number;

@@ -1,4 +1,4 @@
-import type { DcsLogger } from './etcd-wire.js';
+import type { DcsLogger } from '../etcd/etcd-wire.js';
 import { type KubeApi, KubeApiError, type KubeWatchEvent, type KubeWatchStream } from './kube-api.js';
 import type { ObjectMeta } from './kube-objects.js';
 

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type DcsSession, DcsSessionEndedError } from './dcs.js';
-import type { DcsLogger } from './etcd-wire.js';
+import { type DcsSession, DcsSessionEndedError } from '../dcs.js';
+import type { DcsLogger } from '../etcd/etcd-wire.js';
 import { type KubeApi, KubeApiError } from './kube-api.js';
 import {
   LEASES,

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../../kit/atomic-file.js';
+import { writeFileAtomicSync } from '../../../kit/atomic-file.js';
 import {
   assertValidKey,
   assertValidSessionTtl,
@@ -16,7 +16,7 @@ import {
   deliver,
   type VersionedValue,
   type WriteOptions,
-} from './dcs.js';
+} from '../dcs.js';
 
 interface StoredEntry {
   value: string; // base64

@@ -1,5 +1,5 @@
 import type { Etcd3, IKeyValue, IRequestStream } from 'etcd3';
-import type { VersionedValue } from './dcs.js';
+import type { VersionedValue } from '../dcs.js';
 
 /**
  * What the etcd backend's parts share: how store keys and versions map onto etcd's, retry pacing, and
