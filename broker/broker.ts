@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SerialLane } from '../kit/serial-lane.js';
+import { sleep } from '../kit/sleep.js';
 import type { AlterPartitionResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionResponse.js';
 import { Lifecycle } from './api/context.js';
 import { type GrpcListener, setServing, startGrpcServer } from './api/server.js';
@@ -232,9 +234,9 @@ export class Broker {
    * re-applies everything when this broker registers again (a new epoch voids its old leaderships).
    */
   private async followMetadata(membership: Membership): Promise<void> {
-    let chain: Promise<unknown> = Promise.resolve();
-    const enqueue = (name: string) => {
-      chain = chain.then(async () => {
+    const changes = new SerialLane();
+    const enqueue = (name: string) =>
+      changes.run(async () => {
         const record = this.topics.list(true).find((t) => t.name === name);
         try {
           if (record === undefined) await this.replicas.drop(name);
@@ -243,8 +245,6 @@ export class Broker {
           this.logger.error({ topic: name, err }, 'applying topic metadata failed');
         }
       });
-      return chain;
-    };
     this.unsubscribe.push(this.topics.onChange((name) => void enqueue(name)));
     const applyAll = () => Promise.all(this.topics.list(true).map((t) => enqueue(t.name)));
     const onSession = () => void applyAll();
@@ -288,7 +288,7 @@ export class Broker {
               this.replicas.find(t.name, i)?.isLeader !== true,
           ),
         );
-    while (pending() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (pending() && Date.now() < deadline) await sleep(20);
   }
 
   /**

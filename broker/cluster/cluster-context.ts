@@ -1,3 +1,4 @@
+import { sleep } from '../../kit/sleep.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { AllocateProducerIdsResponse__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
@@ -60,7 +61,7 @@ export class ClusterContext {
   ): Promise<T> {
     let last: unknown;
     for (let attempt = 0; attempt < CONTROLLER_ATTEMPTS; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, CONTROLLER_RETRY_MS));
+      if (attempt > 0) await sleep(CONTROLLER_RETRY_MS);
       const id = this.controllerId();
       try {
         if (id === this.nodeId && this.controller?.isActive) return await local(this.controller);

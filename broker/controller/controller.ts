@@ -17,6 +17,7 @@ import {
   PRODUCER_IDS_KEY,
 } from '../metadata/keys.js';
 import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import { ControllerEventQueue } from './controller-event-queue.js';
 import {
   ControllerElection,
   type ControllerMembership,
@@ -43,7 +44,6 @@ import {
   TopicWriter,
   wireErrorOf,
 } from './topic-writer.js';
-import { WorkQueue } from './work-queue.js';
 
 export interface ControllerOptions {
   /** Compare-and-set attempts per topic document before giving up (TOO_MANY_REQUESTS). */
@@ -108,7 +108,7 @@ export class Controller extends EventEmitter {
   private readonly election: ControllerElection;
   private readonly store: TopicStore;
   private readonly writer: TopicWriter;
-  private readonly queue: WorkQueue;
+  private readonly queue: ControllerEventQueue;
   /** Broker epochs as of the last complete reconciliation: a different live epoch means a restart. */
   private seenEpochs = new Map<number, number>();
   /** Brokers that asked for a controlled shutdown, with the epoch they asked under. */
@@ -124,7 +124,7 @@ export class Controller extends EventEmitter {
     this.dcs = deps.dcs;
     this.membership = deps.membership;
     this.logger = deps.logger.child({ role: 'controller' });
-    this.queue = new WorkQueue(this.options.queueLengthMax);
+    this.queue = new ControllerEventQueue(this.options.queueLengthMax);
     this.store = new TopicStore(this.dcs, () => this.scheduleReconcile(), this.logger);
     this.election = new ControllerElection(
       this.dcs,

@@ -3,7 +3,8 @@ import type { EtcdDcsOptions } from './etcd/etcd-dcs.js';
 import type { KubeDcsOptions } from './kube/kube-dcs.js';
 import { LocalDcs } from './local/local-dcs.js';
 
-export type { DcsLogger, EtcdDcsOptions } from './etcd/etcd-dcs.js';
+export type { DcsLogger } from './dcs.js';
+export type { EtcdDcsOptions } from './etcd/etcd-dcs.js';
 export type { KubeDcsOptions } from './kube/kube-dcs.js';
 
 /**

@@ -1,3 +1,4 @@
+import { KeyedLanes } from '../../kit/serial-lane.js';
 import { decodeBatches, encodeRecordBatch, scanBatches } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { ClusterContext } from '../cluster/cluster-context.js';
@@ -121,7 +122,7 @@ export class GroupCoordinator {
   /** Offsets partition -> when this broker finished loading it (start of the groups' recovery windows). */
   private readonly loadedAtMs = new Map<number, number>();
   /** Group -> the chain serialising its membership changes and their epoch writes. */
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly chains = new KeyedLanes<string>();
   private readonly expiryTimer: NodeJS.Timeout;
 
   constructor(
@@ -449,13 +450,7 @@ export class GroupCoordinator {
 
   /** Runs membership changes of one group one at a time (their epoch writes land in order). */
   private serialised<T>(groupId: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.chains.get(groupId) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.catch(() => {});
-    this.chains.set(groupId, tail);
-    void tail.then(() => {
-      if (this.chains.get(groupId) === tail) this.chains.delete(groupId);
-    });
-    return run;
+    return this.chains.run(groupId, fn);
   }
 
   /**

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../kit/atomic-file.js';
+import { KeyedLanes } from '../../kit/serial-lane.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { AlterPartitionRequest } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse__Output } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
@@ -56,7 +57,7 @@ export class ReplicaManager {
   readonly roles = new EventEmitter();
   private readonly partitions = new Map<string, Partition[]>();
   private readonly topicIds = new Map<string, string>();
-  private readonly lanes = new Map<Partition, Promise<unknown>>();
+  private readonly lanes = new KeyedLanes<Partition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly isrInFlight = new Set<Partition>();
   private savedHighWatermarks = new Map<string, number>();
@@ -95,14 +96,7 @@ export class ReplicaManager {
 
   /** Runs `fn` after every earlier state change or append of `partition`. */
   exclusive<T>(partition: Partition, fn: () => Promise<T>): Promise<T> {
-    const prev = this.lanes.get(partition) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.lanes.set(partition, tail);
-    void tail.then(() => {
-      if (this.lanes.get(partition) === tail) this.lanes.delete(partition);
-    });
-    return run;
+    return this.lanes.run(partition, fn);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../kit/atomic-file.js';
+import { sleep } from '../../kit/sleep.js';
 import { filterBatch, forEachRecord, type ScannedBatch, scanLog } from '../../proto/codec/index.js';
 import type { FileHandleCache } from './file-handle-cache.js';
 import { readAt } from './log-segment.js';
@@ -197,6 +198,6 @@ class Throttle {
     this.bytes += n;
     const dueMs = this.startMs + (this.bytes / this.bytesPerSecond) * 1000;
     const waitMs = dueMs - Date.now();
-    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    if (waitMs > 0) await sleep(waitMs);
   }
 }

@@ -1,5 +1,5 @@
+import type { DcsLogger } from '../dcs.js';
 import { type DcsEvent, deliver, type VersionedValue } from '../dcs.js';
-import type { DcsLogger } from '../etcd/etcd-wire.js';
 import type { KubeApi } from './kube-api.js';
 import { KubeListWatch } from './kube-list-watch.js';
 import { CONFIGMAPS, type ConfigMapObject, entryOf, resourcePath, selectorOf } from './kube-objects.js';
