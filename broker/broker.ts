@@ -6,7 +6,7 @@ import { sleep } from '../kit/sleep.js';
 import type { AlterPartitionResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionResponse.js';
 import { Lifecycle } from './api/context.js';
 import { type GrpcListener, setServing, startGrpcServer } from './api/server.js';
-import { ClusterContext } from './cluster/cluster-context.js';
+import { ClusterDirectory } from './cluster/cluster-directory.js';
 import { Membership } from './cluster/membership.js';
 import type { BrokerConfig } from './config.js';
 import { Controller } from './controller/controller.js';
@@ -78,7 +78,7 @@ export class Broker {
     private readonly topics: TopicRegistry,
     private readonly logs: LogManager,
     private readonly replicas: ReplicaManager,
-    private readonly cluster: ClusterContext,
+    private readonly cluster: ClusterDirectory,
     private readonly lifecycle: Lifecycle,
     private readonly grpc: GrpcListener,
     private readonly metricsServer: { port: number; close: () => Promise<void> } | undefined,
@@ -123,7 +123,7 @@ export class Broker {
         return topic === undefined ? undefined : logConfigFor(topic.configs, config);
       });
       cleanups.unshift(() => logs.close());
-      const cluster = new ClusterContext(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
+      const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
       const replicas: ReplicaManager = new ReplicaManager(logs, config, {
         brokerId: config.nodeId,
         brokerEpoch: () => cluster.brokerEpoch(),

@@ -1,4 +1,4 @@
-import type { ClusterContext } from '../cluster/cluster-context.js';
+import type { ClusterDirectory } from '../cluster/cluster-directory.js';
 import type { BrokerConfig } from '../config.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { Logger } from '../logger.js';
@@ -13,7 +13,7 @@ export interface ApiContext {
   readonly topics: TopicRegistry;
   readonly replicas: ReplicaManager;
   /** Live brokers, the controller, and clients to reach them. */
-  readonly cluster: ClusterContext;
+  readonly cluster: ClusterDirectory;
   /** Consumer groups' committed offsets (for the groups this broker coordinates). */
   readonly groups: GroupCoordinator;
   readonly metrics: BrokerMetrics;

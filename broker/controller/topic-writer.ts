@@ -9,7 +9,7 @@ import { assertPartitionInvariants, type PartitionChange, reassignmentInProgress
 import type { TopicStore } from './topic-store.js';
 
 /** A planned topic document and the partition changes in it (for the decision log). */
-export interface TopicPlan {
+export interface TopicDocumentChange {
   record: TopicRecord;
   changes: Array<{ partition: number; change: PartitionChange }>;
 }
@@ -50,7 +50,7 @@ export class TopicWriter {
   async mutate(
     term: ControllerTerm,
     name: string,
-    plan: (record: TopicRecord) => TopicPlan | null,
+    plan: (record: TopicRecord) => TopicDocumentChange | null,
   ): Promise<TopicRecord> {
     for (let attempt = 0; attempt < this.casRetriesMax; attempt++) {
       this.assertTerm(term);
@@ -134,7 +134,7 @@ export class TopicWriter {
     }
   }
 
-  private logChanges(topic: string, before: TopicRecord, planned: TopicPlan): void {
+  private logChanges(topic: string, before: TopicRecord, planned: TopicDocumentChange): void {
     for (const { partition, change } of planned.changes) {
       const old = before.partitions[partition];
       this.logger.info(
@@ -163,8 +163,8 @@ export function planEach(
   r: TopicRecord,
   partitions: Iterable<number>,
   plan: PartitionPlanner,
-): { plan: TopicPlan | null; errors: Map<number, unknown> } {
-  const changes: TopicPlan['changes'] = [];
+): { plan: TopicDocumentChange | null; errors: Map<number, unknown> } {
+  const changes: TopicDocumentChange['changes'] = [];
   const errors = new Map<number, unknown>();
   for (const p of partitions) {
     try {

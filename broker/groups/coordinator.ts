@@ -1,7 +1,7 @@
 import { KeyedLanes } from '../../kit/serial-lane.js';
 import { decodeBatches, encodeRecordBatch, scanBatches } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
-import type { ClusterContext } from '../cluster/cluster-context.js';
+import type { ClusterDirectory } from '../cluster/cluster-directory.js';
 import type { Logger } from '../logger.js';
 import type { TopicRecord, TopicRegistry } from '../metadata/topic-registry.js';
 import type { Partition } from '../replication/partition.js';
@@ -129,7 +129,7 @@ export class GroupCoordinator {
     private readonly deps: {
       replicas: ReplicaManager;
       topics: TopicRegistry;
-      cluster: ClusterContext;
+      cluster: ClusterDirectory;
       logger: Logger;
       settings: OffsetsTopicSettings;
     },

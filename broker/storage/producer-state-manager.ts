@@ -7,7 +7,7 @@ import type { FileHandleCache } from './file-handle-cache.js';
 import type { LogSegments } from './log-segments.js';
 import {
   lastSequence,
-  type ProducerBatch,
+  type ProducerBatchMetadata,
   type ProducerEntry,
   ProducerStateTable,
 } from './producer-state.js';
@@ -19,7 +19,7 @@ export const PRODUCER_STATE_FILE = 'producer-state-checkpoint';
 export interface ProducerWrite {
   producerId: number;
   epoch: number;
-  batch: ProducerBatch;
+  batch: ProducerBatchMetadata;
 }
 
 /** The sequence range an accepted batch of an idempotent producer will get. */
@@ -32,7 +32,7 @@ export interface PlannedSequence {
 
 /** What the original write of a duplicate answered: its offsets, and whether it is still queued. */
 export interface DuplicateBatch {
-  batch: ProducerBatch;
+  batch: ProducerBatchMetadata;
   /** Settles once the original write is done; undefined when it already is. */
   written: Promise<unknown> | undefined;
 }
@@ -149,7 +149,7 @@ export class ProducerStateManager {
     return { ...queued, batches: [...queued.batches, ...mine.batches] };
   }
 
-  private duplicateOf(producerId: number, batch: ProducerBatch): DuplicateBatch {
+  private duplicateOf(producerId: number, batch: ProducerBatchMetadata): DuplicateBatch {
     const pending = this.queued.get(producerId);
     const i = pending?.batches.indexOf(batch) ?? -1;
     return { batch, written: pending !== undefined && i >= 0 ? pending.done[i] : undefined };

@@ -13,10 +13,10 @@ const CONTROLLER_ATTEMPTS = 20;
 const CONTROLLER_RETRY_MS = 250;
 
 /**
- * What request handlers need to know about the cluster: the live brokers, who the controller is, and how
+ * The cluster as request handlers find their way in it: the live brokers, who the controller is, and how
  * to reach it. Membership and controller are set once the broker has bound its port and registered.
  */
-export class ClusterContext {
+export class ClusterDirectory {
   membership: Membership | undefined;
   controller: Controller | undefined;
   readonly peers: Peers;
