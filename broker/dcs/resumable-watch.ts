@@ -1,5 +1,5 @@
 import { type BackoffPolicy, backoffDelayMs } from '../../kit/backoff.js';
-import type { DcsLogger } from './dcs.js';
+import type { DcsEvent, DcsLogger, VersionedValue } from './dcs.js';
 
 /** Pause before reopening an interrupted watch: 100 ms doubling to 2 s, reset once a stream works again. */
 export const WATCH_RETRY_BACKOFF: BackoffPolicy = { baseMs: 100, maxMs: 2_000 };
@@ -70,4 +70,28 @@ export abstract class ResumableWatch {
     this.generation += 1;
     clearTimeout(this.retryTimer);
   }
+}
+
+/**
+ * After a watch listed its keys again (its server no longer had the changes since its position): the
+ * events that bring a subscriber from `known` (key -> version as last delivered) to `present`, listed at
+ * version `at`. Puts come first, by version; then deletes, at `at`, since a deletion's own version is gone
+ * with the server's history and `at` is no older than it. Intermediate states are skipped; the end state
+ * is exact. `known` is updated to `present`.
+ */
+export function relistEvents(
+  known: Map<string, number>,
+  present: ReadonlyMap<string, VersionedValue>,
+  at: number,
+): DcsEvent[] {
+  const puts = [...present.values()]
+    .filter((v) => known.get(v.key) !== v.version)
+    .sort((a, b) => a.version - b.version);
+  const deleted = [...known.keys()].filter((k) => !present.has(k)).sort();
+  known.clear();
+  for (const v of present.values()) known.set(v.key, v.version);
+  return [
+    ...puts.map((v): DcsEvent => ({ type: 'put', key: v.key, value: v.value, version: v.version })),
+    ...deleted.map((key): DcsEvent => ({ type: 'delete', key, version: at })),
+  ];
 }

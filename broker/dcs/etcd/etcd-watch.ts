@@ -1,7 +1,7 @@
 import type { IDuplexStream, IWatchRequest, IWatchResponse } from 'etcd3';
 import { sleep } from '../../../kit/sleep.js';
 import { type DcsEvent, deliver, type VersionedValue } from '../dcs.js';
-import { ResumableWatch } from '../resumable-watch.js';
+import { ResumableWatch, relistEvents } from '../resumable-watch.js';
 import { discard, type EtcdStore, prefixEnd, revision } from './etcd-wire.js';
 
 /**
@@ -144,18 +144,10 @@ export class EtcdWatch extends ResumableWatch {
       const v = this.dcs.toValue(kv);
       present.set(v.key, v);
     }
-    const puts = [...present.values()]
-      .filter((v) => this.known.get(v.key) !== v.version)
-      .sort((a, b) => a.version - b.version);
-    const deleted = [...this.known.keys()].filter((k) => !present.has(k)).sort();
-    this.known.clear();
-    for (const v of present.values()) this.known.set(v.key, v.version);
+    const events = relistEvents(this.known, present, at);
     this.nextRevision = at + 1;
     this.relistNeeded = false;
-    for (const v of puts)
-      deliver(this.listener, { type: 'put', key: v.key, value: v.value, version: v.version });
-    // The deletion's own revision is gone with the compaction; `at` is no older than it.
-    for (const key of deleted) deliver(this.listener, { type: 'delete', key, version: at });
+    for (const event of events) deliver(this.listener, event);
   }
 
   private dropStream(): void {
