@@ -8,7 +8,7 @@ import {
   parseBrokerSetting,
 } from '../proto/broker-settings.js';
 import { TributaryError } from '../proto/errors.js';
-import { assertValidKubePrefix } from './dcs/kube-objects.js';
+import { assertValidKubePrefix } from './dcs/kube/kube-objects.js';
 
 /**
  * The broker's configuration, loaded from, in rising precedence, the defaults, a YAML or JSON file

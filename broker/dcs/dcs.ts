@@ -47,6 +47,11 @@ export interface WriteOptions {
   readonly guard?: DcsGuard;
 }
 
+/** Where a backend reports trouble it recovers from (reconnects) or hands on (a lost session). */
+export interface DcsLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
 export interface DcsSession {
   /** The backend's id for the session (an etcd lease id, in decimal). */
   readonly id: string;

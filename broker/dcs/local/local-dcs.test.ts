@@ -4,9 +4,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DcsEvent } from './dcs.js';
-import { describeDcsContract } from './dcs-contract.js';
-import { openDcs } from './index.js';
+import { describeDcsContract } from '../../../test/helpers/dcs-contract.js';
+import type { DcsEvent } from '../dcs.js';
+import { openDcs } from '../index.js';
 import { LocalDcs } from './local-dcs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tributary-dcs-'));

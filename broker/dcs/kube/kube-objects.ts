@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { VersionedValue } from './dcs.js';
+import type { VersionedValue } from '../dcs.js';
 
 /**
  * How the `kubernetes` DCS backend lays the store out in Kubernetes objects (see kube-dcs.ts for the

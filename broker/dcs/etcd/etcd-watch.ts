@@ -1,17 +1,14 @@
 import type { IDuplexStream, IWatchRequest, IWatchResponse } from 'etcd3';
-import { type DcsEvent, deliver, type VersionedValue } from './dcs.js';
-import {
-  discard,
-  type EtcdStore,
-  prefixEnd,
-  RETRY_MS_MAX,
-  RETRY_MS_MIN,
-  revision,
-  sleep,
-} from './etcd-wire.js';
+import { sleep } from '../../../kit/sleep.js';
+import { type DcsEvent, deliver, type VersionedValue } from '../dcs.js';
+import { ResumableWatch, relistEvents } from '../resumable-watch.js';
+import { discard, type EtcdStore, prefixEnd, revision } from './etcd-wire.js';
 
-/** One watch: an etcd watch stream that is reopened from the next undelivered revision when it fails. */
-export class EtcdWatch {
+/**
+ * One watch: an etcd watch stream that is reopened from the next undelivered revision when it fails
+ * (ResumableWatch), and lists the prefix again after a compaction.
+ */
+export class EtcdWatch extends ResumableWatch {
   private readonly start_: Buffer;
   private readonly end_: Buffer;
   /** The first revision not yet delivered: where a reopened stream starts. */
@@ -19,11 +16,6 @@ export class EtcdWatch {
   /** Keys under the prefix and their versions as of nextRevision - 1, to re-list after a compaction. */
   private readonly known = new Map<string, number>();
   private stream: IDuplexStream<IWatchRequest, IWatchResponse> | undefined;
-  private generation = 0;
-  private relistNeeded = false;
-  private retryMs = RETRY_MS_MIN;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
   private abortAttach: (() => void) | undefined;
 
   constructor(
@@ -31,6 +23,7 @@ export class EtcdWatch {
     private readonly prefix: string,
     private readonly listener: (event: DcsEvent) => void,
   ) {
+    super(dcs.logger);
     this.start_ = dcs.full(prefix);
     this.end_ = prefixEnd(this.start_);
   }
@@ -45,7 +38,8 @@ export class EtcdWatch {
     const res = await this.dcs.client.kv.range({ key: this.start_, range_end: this.end_, keys_only: true });
     for (const kv of res.kvs) this.known.set(this.dcs.relative(kv.key), revision(kv.mod_revision));
     this.nextRevision = revision(res.header.revision) + 1;
-    for (let backoffMs = RETRY_MS_MIN; ; backoffMs = Math.min(RETRY_MS_MAX, backoffMs * 2)) {
+    for (let attempt = 1; ; attempt++) {
+      const backoffMs = this.startRetryMs(attempt);
       try {
         if (this.relistNeeded) await this.relist();
         await this.attach();
@@ -59,16 +53,19 @@ export class EtcdWatch {
 
   stop(): void {
     if (this.stopped) return;
-    this.stopped = true;
+    this.markStopped();
     this.abortAttach?.();
     this.abortAttach = undefined;
-    clearTimeout(this.retryTimer);
     this.dropStream();
     this.dcs.forget(this);
   }
 
+  protected position(): Record<string, unknown> {
+    return { prefix: this.prefix, fromRevision: this.nextRevision };
+  }
+
   /** Opens a stream and creates the watch at nextRevision; resolves when etcd confirms it. */
-  private attach(): Promise<void> {
+  protected attach(): Promise<void> {
     const generation = ++this.generation;
     return new Promise<void>((resolve, reject) => {
       let created = false;
@@ -95,7 +92,7 @@ export class EtcdWatch {
             if (res.created) {
               created = true;
               this.abortAttach = undefined;
-              this.retryMs = RETRY_MS_MIN;
+              this.resetBackoff();
               return resolve();
             }
             this.onEvents(res);
@@ -137,29 +134,8 @@ export class EtcdWatch {
     }
   }
 
-  private retry(err: Error): void {
-    if (this.stopped) return;
-    this.dcs.logger?.warn(
-      { prefix: this.prefix, fromRevision: this.nextRevision, retryMs: this.retryMs, err },
-      'DCS watch interrupted; reopening',
-    );
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.reopen(), this.retryMs);
-    this.retryMs = Math.min(RETRY_MS_MAX, this.retryMs * 2);
-  }
-
-  private async reopen(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      if (this.relistNeeded) await this.relist();
-      await this.attach();
-    } catch (err) {
-      this.retry(err as Error);
-    }
-  }
-
   /** After a compaction: report what changed since nextRevision as puts and deletes, then go on from now. */
-  private async relist(): Promise<void> {
+  protected async relist(): Promise<void> {
     const res = await this.dcs.client.kv.range({ key: this.start_, range_end: this.end_ });
     if (this.stopped) return;
     const at = revision(res.header.revision);
@@ -168,18 +144,10 @@ export class EtcdWatch {
       const v = this.dcs.toValue(kv);
       present.set(v.key, v);
     }
-    const puts = [...present.values()]
-      .filter((v) => this.known.get(v.key) !== v.version)
-      .sort((a, b) => a.version - b.version);
-    const deleted = [...this.known.keys()].filter((k) => !present.has(k)).sort();
-    this.known.clear();
-    for (const v of present.values()) this.known.set(v.key, v.version);
+    const events = relistEvents(this.known, present, at);
     this.nextRevision = at + 1;
     this.relistNeeded = false;
-    for (const v of puts)
-      deliver(this.listener, { type: 'put', key: v.key, value: v.value, version: v.version });
-    // The deletion's own revision is gone with the compaction; `at` is no older than it.
-    for (const key of deleted) deliver(this.listener, { type: 'delete', key, version: at });
+    for (const event of events) deliver(this.listener, event);
   }
 
   private dropStream(): void {

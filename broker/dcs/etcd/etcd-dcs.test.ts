@@ -1,15 +1,15 @@
 import { Etcd3 } from 'etcd3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type EtcdServer, startEtcd, startTcpProxy, type TcpProxy } from '../../test/helpers/etcd.js';
-import { type DcsEvent, type DcsSession, DcsSessionEndedError } from './dcs.js';
 import {
   describeDcsContract,
   expectWatchRelistsAfterCompaction,
   expectWatchResumesAfterCut,
   waitFor,
-} from './dcs-contract.js';
+} from '../../../test/helpers/dcs-contract.js';
+import { type EtcdServer, startEtcd, startTcpProxy, type TcpProxy } from '../../../test/helpers/etcd.js';
+import { type DcsEvent, type DcsSession, DcsSessionEndedError } from '../dcs.js';
+import { openDcs } from '../index.js';
 import { EtcdDcs, type EtcdDcsOptions, rootOf } from './etcd-dcs.js';
-import { openDcs } from './index.js';
 
 let etcd: EtcdServer;
 /** A client of the same etcd outside the store under test: revokes leases, compacts, reads raw keys. */

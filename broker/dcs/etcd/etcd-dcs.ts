@@ -1,6 +1,8 @@
 // Type-only imports: etcd3 itself is loaded by EtcdDcs.open() with a dynamic import(), so a broker on the
 // local backend never loads it (and its gRPC stubs) into memory.
 import type { Etcd3, ICompare, IKeyValue, IRequestOp } from 'etcd3';
+import { type BackoffPolicy, backoffDelayMs } from '../../../kit/backoff.js';
+import { sleep } from '../../../kit/sleep.js';
 import {
   assertValidKey,
   assertValidSessionTtl,
@@ -10,25 +12,25 @@ import {
   type Dcs,
   type DcsEvent,
   type DcsGuard,
+  type DcsLogger,
   type DcsSession,
   DcsSessionEndedError,
   type VersionedValue,
   type WriteOptions,
-} from './dcs.js';
+} from '../dcs.js';
 import { EtcdSession } from './etcd-session.js';
 import { EtcdWatch } from './etcd-watch.js';
 import {
-  type DcsLogger,
   type Etcd3Module,
   type EtcdStore,
   prefixEnd,
   RETRY_MS_MAX,
   RETRY_MS_MIN,
   revision,
-  sleep,
 } from './etcd-wire.js';
 
-export type { DcsLogger } from './etcd-wire.js';
+/** Pause between dial attempts at open: 100 ms doubling, at most 500 ms, until the dial timeout. */
+const DIAL_RETRY_BACKOFF: BackoffPolicy = { baseMs: RETRY_MS_MIN, maxMs: 5 * RETRY_MS_MIN };
 
 /**
  * Options of the `etcd` backend. The broker's settings map onto it: `dcsEtcdEndpoints` -> `endpoints`,
@@ -300,7 +302,7 @@ export class EtcdDcs implements Dcs, EtcdStore {
             { cause: err },
           );
         }
-        await sleep(RETRY_MS_MIN * Math.min(attempt, 5));
+        await sleep(backoffDelayMs(attempt, DIAL_RETRY_BACKOFF));
       }
     }
   }

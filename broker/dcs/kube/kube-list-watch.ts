@@ -1,4 +1,5 @@
-import type { DcsLogger } from './etcd-wire.js';
+import type { DcsLogger } from '../dcs.js';
+import { ResumableWatch } from '../resumable-watch.js';
 import { type KubeApi, KubeApiError, type KubeWatchEvent, type KubeWatchStream } from './kube-api.js';
 import type { ObjectMeta } from './kube-objects.js';
 
@@ -13,8 +14,6 @@ export interface ListWatchHandler<T> {
   onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: T): void;
 }
 
-const RETRY_MS_MIN = 100;
-const RETRY_MS_MAX = 2_000;
 /**
  * Server-side watch timeouts are spread over this range, as client-go does, so reconnects do not bunch.
  * Short, because a connection that died without a reset (a half-open TCP connection) is noticed only by
@@ -31,39 +30,45 @@ const WATCH_LIFETIME_MS_ORDINARY = 1_000;
  * server restart) is reopened from the last resourceVersion it delivered, bookmarks included, so nothing
  * is missed or repeated; when that version is too old (410 Gone), the collection is listed again.
  */
-export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
+export class KubeListWatch<T extends { metadata?: ObjectMeta }> extends ResumableWatch {
   private resourceVersion = '';
   private stream: KubeWatchStream | undefined;
-  /** Tells events of a replaced or stopped stream apart from the current one's. */
-  private generation = 0;
-  private relistNeeded = false;
-  private retryMs = RETRY_MS_MIN;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
 
   constructor(
     private readonly api: KubeApi,
     private readonly path: string,
     private readonly labelSelector: string,
     private readonly handler: ListWatchHandler<T>,
-    private readonly logger: DcsLogger | undefined,
-  ) {}
+    logger: DcsLogger | undefined,
+  ) {
+    super(logger);
+  }
 
   /** Lists and opens the watch; resolves once the API server accepted it. */
   async start(): Promise<void> {
-    await this.relist(true);
+    await this.list(true);
     await this.attach(); // after stop(): opens nothing, and a watch it was opening is stopped at once
   }
 
   stop(): void {
-    this.stopped = true;
-    this.generation += 1;
-    clearTimeout(this.retryTimer);
+    this.markStopped();
     this.stream?.stop();
     this.stream = undefined;
   }
 
-  private async relist(initial: boolean): Promise<void> {
+  protected position(): Record<string, unknown> {
+    return { path: this.path, fromResourceVersion: this.resourceVersion };
+  }
+
+  protected relist(): Promise<void> {
+    return this.list(false);
+  }
+
+  protected override onReopenFailed(err: unknown): void {
+    if (err instanceof KubeApiError && err.status === 410) this.relistNeeded = true;
+  }
+
+  private async list(initial: boolean): Promise<void> {
     const list = await this.api.list<T>(this.path, this.labelSelector);
     if (this.stopped) return;
     this.resourceVersion = list.resourceVersion;
@@ -71,7 +76,7 @@ export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
     this.handler.onList(list.items, list.resourceVersion, initial);
   }
 
-  private async attach(): Promise<void> {
+  protected async attach(): Promise<void> {
     if (this.stopped) return;
     const generation = ++this.generation;
     const stream = await this.api.watch(
@@ -97,7 +102,7 @@ export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
       const ordinary = performance.now() - openedAtMs >= WATCH_LIFETIME_MS_ORDINARY;
       if (err === undefined && !this.relistNeeded && ordinary) {
         // The server's timeout: an ordinary end. Watch on from where it stopped.
-        this.retryMs = RETRY_MS_MIN;
+        this.resetBackoff();
         void this.reopen();
       } else {
         this.retry(
@@ -126,29 +131,7 @@ export class KubeListWatch<T extends { metadata?: ObjectMeta }> {
     const rv = object?.metadata?.resourceVersion;
     if (typeof rv === 'string' && rv !== '') this.resourceVersion = rv;
     if (event.type === 'BOOKMARK') return;
-    this.retryMs = RETRY_MS_MIN;
+    this.resetBackoff();
     this.handler.onEvent(event.type, object as T);
-  }
-
-  private retry(err: Error): void {
-    if (this.stopped) return;
-    this.logger?.warn(
-      { path: this.path, fromResourceVersion: this.resourceVersion, retryMs: this.retryMs, err },
-      'DCS watch interrupted; reopening',
-    );
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.reopen(), this.retryMs);
-    this.retryMs = Math.min(RETRY_MS_MAX, this.retryMs * 2);
-  }
-
-  private async reopen(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      if (this.relistNeeded) await this.relist(false);
-      await this.attach(); // returns at once if stopped meanwhile
-    } catch (err) {
-      if (err instanceof KubeApiError && err.status === 410) this.relistNeeded = true;
-      this.retry(err as Error);
-    }
   }
 }

@@ -11,22 +11,22 @@ import {
 } from '@kubernetes/client-node';
 import { Etcd3 } from 'etcd3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTcpProxy, type TcpProxy } from '../../test/helpers/etcd.js';
-import { type KubeControlPlane, startKubeControlPlane } from '../../test/helpers/kube-apiserver.js';
-import {
-  BROKER_DCS_RULES,
-  serviceAccountToken,
-  serviceAccountWithRole,
-} from '../../test/helpers/kube-identity.js';
-import { loadBrokerConfig } from '../config.js';
-import { type DcsEvent, type DcsSession, DcsSessionEndedError } from './dcs.js';
 import {
   describeDcsContract,
   expectWatchRelistsAfterCompaction,
   expectWatchResumesAfterCut,
   waitFor,
-} from './dcs-contract.js';
-import { openDcs } from './index.js';
+} from '../../../test/helpers/dcs-contract.js';
+import { startTcpProxy, type TcpProxy } from '../../../test/helpers/etcd.js';
+import { type KubeControlPlane, startKubeControlPlane } from '../../../test/helpers/kube-apiserver.js';
+import {
+  BROKER_DCS_RULES,
+  serviceAccountToken,
+  serviceAccountWithRole,
+} from '../../../test/helpers/kube-identity.js';
+import { loadBrokerConfig } from '../../config.js';
+import { type DcsEvent, type DcsSession, DcsSessionEndedError } from '../dcs.js';
+import { openDcs } from '../index.js';
 import { KubeDcs, type KubeDcsOptions } from './kube-dcs.js';
 import { keyObject, VALUE_BYTES_MAX } from './kube-objects.js';
 import type { KubeSession } from './kube-session.js';

@@ -1,3 +1,6 @@
+import { type BackoffPolicy, backoffDelayMs } from '../../../kit/backoff.js';
+import { sleep } from '../../../kit/sleep.js';
+import type { DcsLogger } from '../dcs.js';
 import {
   assertValidKey,
   assertValidSessionTtl,
@@ -11,9 +14,8 @@ import {
   DcsSessionEndedError,
   type VersionedValue,
   type WriteOptions,
-} from './dcs.js';
-import type { DcsLogger } from './etcd-wire.js';
-import { KubeApi, KubeApiError, sleep } from './kube-api.js';
+} from '../dcs.js';
+import { KubeApi, KubeApiError } from './kube-api.js';
 import { type KubeConnection, loadKubeConnection } from './kube-config.js';
 import { KubeKeyLocks } from './kube-key-locks.js';
 import { KubeKeyWatch } from './kube-key-watch.js';
@@ -117,7 +119,7 @@ const WRITE_MS_MIN = 50;
  * before the session's end by this process's clock: slack for timers that fire late.
  */
 const WRITE_MARGIN_MS = 250;
-const DIAL_RETRY_MS_MAX = 1_000;
+const DIAL_RETRY_BACKOFF: BackoffPolicy = { baseMs: 100, maxMs: 1_000 };
 const FIELD_MANAGER = { fieldManager: 'tributary-broker' };
 
 export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
@@ -463,7 +465,7 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
               { cause: err },
             );
           }
-          await sleep(Math.min(DIAL_RETRY_MS_MAX, 100 * attempt));
+          await sleep(backoffDelayMs(attempt, DIAL_RETRY_BACKOFF));
           continue;
         }
         // Versions are resourceVersions read as integers: refuse a server whose are not (never seen).

@@ -5,7 +5,7 @@
  * is tested beside each backend.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Dcs, type DcsEvent, DcsSessionEndedError, type VersionedValue } from './dcs.js';
+import { type Dcs, type DcsEvent, DcsSessionEndedError, type VersionedValue } from '../../broker/dcs/dcs.js';
 
 export function describeDcsContract(name: string, open: () => Promise<Dcs>): void {
   describe(`DCS contract: ${name}`, () => {

@@ -1,17 +1,19 @@
 import { EventEmitter } from 'node:events';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TributaryError } from '../proto/errors.js';
-import type { AlterPartitionRequest } from '../proto/generated/tributary/v1/AlterPartitionRequest.js';
-import type { AlterPartitionResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionResponse.js';
-import type { ReplicationServiceClient } from '../proto/generated/tributary/v1/ReplicationService.js';
-import type { BrokerConfig } from './config.js';
-import type { Logger } from './logger.js';
-import { logConfigFor } from './metadata/topic-config.js';
-import { type PartitionAssignment, type TopicRecord, unknownTopic } from './metadata/topic-registry.js';
+import { writeFileAtomic } from '../../kit/atomic-file.js';
+import { KeyedLanes } from '../../kit/serial-lane.js';
+import { TributaryError } from '../../proto/errors.js';
+import type { AlterPartitionRequest } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
+import type { AlterPartitionResponse__Output } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
+import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
+import type { BrokerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { logConfigFor } from '../metadata/topic-config.js';
+import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import type { LogManager } from '../storage/log-manager.js';
 import { Partition, type PartitionState } from './partition.js';
-import { ReplicaFetcher } from './replication/replica-fetcher.js';
-import type { LogManager } from './storage/log-manager.js';
+import { ReplicaFetcher } from './replica-fetcher.js';
 
 export interface ReplicaManagerDeps {
   readonly brokerId: number;
@@ -55,7 +57,7 @@ export class ReplicaManager {
   readonly roles = new EventEmitter();
   private readonly partitions = new Map<string, Partition[]>();
   private readonly topicIds = new Map<string, string>();
-  private readonly lanes = new Map<Partition, Promise<unknown>>();
+  private readonly lanes = new KeyedLanes<Partition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly isrInFlight = new Set<Partition>();
   private savedHighWatermarks = new Map<string, number>();
@@ -94,14 +96,7 @@ export class ReplicaManager {
 
   /** Runs `fn` after every earlier state change or append of `partition`. */
   exclusive<T>(partition: Partition, fn: () => Promise<T>): Promise<T> {
-    const prev = this.lanes.get(partition) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.lanes.set(partition, tail);
-    void tail.then(() => {
-      if (this.lanes.get(partition) === tail) this.lanes.delete(partition);
-    });
-    return run;
+    return this.lanes.run(partition, fn);
   }
 
   /**
@@ -160,10 +155,7 @@ export class ReplicaManager {
     const path = join(log.dir, PARTITION_METADATA_FILE);
     const text = `version: 0\ntopic_id: ${topic.id}\n`;
     const current = await readFile(path, 'utf8').catch(() => undefined);
-    if (current !== text) {
-      await writeFile(`${path}.tmp`, text);
-      await rename(`${path}.tmp`, path);
-    }
+    if (current !== text) await writeFileAtomic(path, text);
     return log;
   }
 
@@ -389,8 +381,7 @@ export class ReplicaManager {
     for (const p of this.all()) out[`${p.topic}/${p.index}`] = p.highWatermark;
     const path = join(this.logsDir, HW_CHECKPOINT_FILE);
     try {
-      await writeFile(`${path}.tmp`, JSON.stringify(out));
-      await rename(`${path}.tmp`, path);
+      await writeFileAtomic(path, JSON.stringify(out));
     } catch (err) {
       this.deps.logger.warn({ err }, 'cannot checkpoint high watermarks');
     }

@@ -1,5 +1,5 @@
 import type { Etcd3, IKeyValue, IRequestStream } from 'etcd3';
-import type { VersionedValue } from './dcs.js';
+import type { DcsLogger, VersionedValue } from '../dcs.js';
 
 /**
  * What the etcd backend's parts share: how store keys and versions map onto etcd's, retry pacing, and
@@ -8,11 +8,6 @@ import type { VersionedValue } from './dcs.js';
  */
 
 export type Etcd3Module = typeof import('etcd3');
-
-/** Where the etcd backend reports trouble it recovers from (reconnects) or hands on (a lost session). */
-export interface DcsLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-}
 
 /** What a session or a watch needs from the EtcdDcs that made it. */
 export interface EtcdStore {
@@ -30,7 +25,7 @@ export interface EtcdStore {
   forget(item: object): void;
 }
 
-/** Backoff between attempts to re-establish a failed watch or keepalive stream, and to dial. */
+/** Pacing of attempts to re-establish a failed watch or keepalive stream, and to dial. */
 export const RETRY_MS_MIN = 100;
 export const RETRY_MS_MAX = 2_000;
 
@@ -62,8 +57,4 @@ export function discard(stream: IRequestStream<unknown> | undefined): void {
   if (stream === undefined) return;
   stream.end();
   stream.cancel();
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type DcsSession, DcsSessionEndedError } from './dcs.js';
-import type { DcsLogger } from './etcd-wire.js';
+import type { DcsLogger } from '../dcs.js';
+import { LeaseSession } from '../lease-session.js';
 import { type KubeApi, KubeApiError } from './kube-api.js';
 import {
   LEASES,
@@ -46,21 +46,18 @@ const RENEW_RETRY_MS_MIN = 100;
  * Closing deletes the session's keys, then the Lease. A lost session does the same in the background,
  * in case the Lease is still there (the loss was this process's conservative clock), as etcd's revoke.
  */
-export class KubeSession implements DcsSession {
-  private readonly lostController = new AbortController();
-  readonly lost: AbortSignal = this.lostController.signal;
+export class KubeSession extends LeaseSession {
   readonly leaseName: string;
-  private ended_ = false;
   private renewTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly store: KubeSessionStore,
-    readonly id: string,
-    readonly ttlMs: number,
+    id: string,
+    ttlMs: number,
     private lease: LeaseObject,
-    private expiresAtMs: number,
+    expiresAtMs: number,
   ) {
+    super(id, ttlMs, expiresAtMs, store.logger);
     this.leaseName = sessionLeaseName(store.prefix, id);
   }
 
@@ -100,33 +97,17 @@ export class KubeSession implements DcsSession {
     return this.lease.metadata.uid ?? '';
   }
 
-  get ended(): boolean {
-    return this.ended_;
-  }
-
-  /** Time left before a peer may count this session expired, by this process's clock. */
-  remainingMs(): number {
-    return this.expiresAtMs - performance.now();
-  }
-
-  expired(): boolean {
-    return this.remainingMs() <= 0;
-  }
-
   async close(): Promise<void> {
-    if (this.ended_) return;
+    if (this.ended) return;
     this.end();
     await this.removeLeaseAndKeys();
   }
 
-  markLost(reason: string, cause?: unknown): void {
-    if (this.ended_) return;
-    this.end();
-    this.store.logger?.warn(
-      { session: this.id, lease: this.leaseName, err: cause },
-      `DCS session lost: ${reason}`,
-    );
-    this.lostController.abort(new DcsSessionEndedError(this.id, reason, { cause }));
+  protected override logFields(): Record<string, unknown> {
+    return { session: this.id, lease: this.leaseName };
+  }
+
+  protected cleanUpLost(): void {
     // Peers remove them anyway once they count the session expired; this is only sooner.
     this.removeLeaseAndKeys().catch((err: unknown) =>
       this.store.logger?.warn({ session: this.id, err }, 'could not remove the keys of a lost DCS session'),
@@ -138,10 +119,8 @@ export class KubeSession implements DcsSession {
     this.armExpiryTimer();
   }
 
-  private end(): void {
-    this.ended_ = true;
+  protected onEnd(): void {
     clearTimeout(this.renewTimer);
-    clearTimeout(this.expiryTimer);
     this.store.forget(this);
   }
 
@@ -163,7 +142,7 @@ export class KubeSession implements DcsSession {
   }
 
   private async renew(): Promise<void> {
-    if (this.ended_) return;
+    if (this.ended) return;
     if (this.expired()) return this.markLost('not renewed before its TTL ran out');
     const sentAtMs = performance.now();
     const body: LeaseObject = {
@@ -176,13 +155,12 @@ export class KubeSession implements DcsSession {
         resourcePath(this.store.namespace, LEASES, this.leaseName),
         { body, timeoutMs: this.attemptMs(), query: { fieldManager: 'tributary-broker' } },
       );
-      if (this.ended_) return;
+      if (this.ended) return;
       this.lease = lease;
-      this.expiresAtMs = Math.max(this.expiresAtMs, sentAtMs + this.ttlMs);
-      this.armExpiryTimer();
+      this.renewed(sentAtMs, this.ttlMs);
       this.scheduleRenew(this.ttlMs / 3);
     } catch (err) {
-      if (this.ended_) return;
+      if (this.ended) return;
       if (err instanceof KubeApiError && err.status === 404) {
         return this.markLost('its Lease is gone (a peer removed it as expired, or it was deleted)', err);
       }
@@ -200,7 +178,7 @@ export class KubeSession implements DcsSession {
         resourcePath(this.store.namespace, LEASES, this.leaseName),
         { timeoutMs: this.attemptMs() },
       );
-      if (this.ended_) return;
+      if (this.ended) return;
       if (
         lease.metadata.uid !== this.leaseUid ||
         lease.spec?.holderIdentity !== this.lease.spec?.holderIdentity
@@ -210,7 +188,7 @@ export class KubeSession implements DcsSession {
       this.lease = lease;
       this.scheduleRenew(0);
     } catch (err) {
-      if (this.ended_) return;
+      if (this.ended) return;
       if (err instanceof KubeApiError && err.status === 404) return this.markLost('its Lease is gone', err);
       this.scheduleRenew(Math.max(RENEW_RETRY_MS_MIN, this.ttlMs / 10));
     }
@@ -222,17 +200,5 @@ export class KubeSession implements DcsSession {
    */
   private attemptMs(): number {
     return Math.max(1, Math.min(this.store.requestTimeoutMs, this.remainingMs()));
-  }
-
-  private armExpiryTimer(): void {
-    clearTimeout(this.expiryTimer);
-    this.expiryTimer = setTimeout(
-      () => {
-        if (this.expired()) this.markLost('not renewed before its TTL ran out');
-        else this.armExpiryTimer();
-      },
-      Math.max(0, this.remainingMs()),
-    );
-    this.expiryTimer.unref();
   }
 }

@@ -1,5 +1,7 @@
-import type { DcsLogger } from './etcd-wire.js';
-import { type KubeApi, KubeApiError, sleep } from './kube-api.js';
+import { type BackoffPolicy, backoffDelayMs } from '../../../kit/backoff.js';
+import { sleep } from '../../../kit/sleep.js';
+import type { DcsLogger } from '../dcs.js';
+import { type KubeApi, KubeApiError } from './kube-api.js';
 import { KubeListWatch } from './kube-list-watch.js';
 import {
   CONFIGMAPS,
@@ -37,8 +39,7 @@ const ORPHAN_SWEEP_INTERVAL_MS = 60_000;
  * retries it: the other stores saw the Lease go. After the last attempt, the orphan sweep is left.
  */
 const KEY_DELETE_ATTEMPTS_MAX = 6;
-const KEY_DELETE_RETRY_MS_MIN = 200;
-const KEY_DELETE_RETRY_MS_MAX = 2_000;
+const KEY_DELETE_RETRY_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 2_000 };
 
 /**
  * Ends the sessions of brokers that died, so their ephemeral keys go, without the Kubernetes garbage
@@ -197,7 +198,7 @@ export class KubeSessionReaper {
         return await this.store.deleteSessionKeys(sessionId);
       } catch (err) {
         if (this.stopped || attempt >= KEY_DELETE_ATTEMPTS_MAX) throw err;
-        const retryMs = Math.min(KEY_DELETE_RETRY_MS_MAX, KEY_DELETE_RETRY_MS_MIN * 2 ** (attempt - 1));
+        const retryMs = backoffDelayMs(attempt, KEY_DELETE_RETRY_BACKOFF);
         this.store.logger?.warn(
           { session: sessionId, retryMs, err },
           'could not remove the keys of an expired DCS session; retrying',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { batch, openLog, tempDir, testConfig } from '../../test/helpers/storage.js';
 import { Partition, type PartitionState } from './partition.js';
-import { batch, openLog, tempDir, testConfig } from './storage/test-helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,5 +1,6 @@
-import { type DcsEvent, deliver, type VersionedValue } from './dcs.js';
-import type { DcsLogger } from './etcd-wire.js';
+import type { DcsLogger } from '../dcs.js';
+import { type DcsEvent, deliver, type VersionedValue } from '../dcs.js';
+import { relistEvents } from '../resumable-watch.js';
 import type { KubeApi } from './kube-api.js';
 import { KubeListWatch } from './kube-list-watch.js';
 import { CONFIGMAPS, type ConfigMapObject, entryOf, resourcePath, selectorOf } from './kube-objects.js';
@@ -76,16 +77,9 @@ export class KubeKeyWatch {
       this.delivered = at;
       return;
     }
-    const puts = [...present.values()]
-      .filter((e) => this.known.get(e.key) !== e.version)
-      .sort((a, b) => a.version - b.version);
-    const deleted = [...this.known.keys()].filter((k) => !present.has(k)).sort();
-    this.known.clear();
-    for (const e of present.values()) this.known.set(e.key, e.version);
+    const events = relistEvents(this.known, present, at);
     this.delivered = at;
-    for (const e of puts) this.emit({ type: 'put', key: e.key, value: e.value, version: e.version });
-    // The deletions' own versions are gone with the server's history; the list's is no older than them.
-    for (const key of deleted) this.emit({ type: 'delete', key, version: at });
+    for (const event of events) this.emit(event);
   }
 
   private onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', cm: ConfigMapObject): void {

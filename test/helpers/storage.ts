@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileHandleCache } from '../../broker/storage/file-handle-cache.js';
+import type { LogConfig } from '../../broker/storage/log-config.js';
+import { DEFAULT_LOG_CONFIG } from '../../broker/storage/log-config.js';
+import { PartitionLog } from '../../broker/storage/partition-log.js';
 import { encodeRecordBatch } from '../../proto/codec/index.js';
-import { FileHandleCache } from './file-handle-cache.js';
-import type { LogConfig } from './log-config.js';
-import { DEFAULT_LOG_CONFIG } from './log-config.js';
-import { PartitionLog } from './partition-log.js';
 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tributary-storage-'));

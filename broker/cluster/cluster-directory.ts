@@ -1,10 +1,11 @@
+import { sleep } from '../../kit/sleep.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { AllocateProducerIdsResponse__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import type { Controller, NewTopicSpec } from '../controller/controller.js';
+import type { LiveBroker } from '../metadata/keys.js';
 import { callPeer, fromWireError, Peers } from '../replication/peers.js';
-import type { LiveBroker } from './keys.js';
 import type { Membership } from './membership.js';
 
 /** Attempts to reach an active controller before giving up with NOT_CONTROLLER (retriable). */
@@ -12,10 +13,10 @@ const CONTROLLER_ATTEMPTS = 20;
 const CONTROLLER_RETRY_MS = 250;
 
 /**
- * What request handlers need to know about the cluster: the live brokers, who the controller is, and how
+ * The cluster as request handlers find their way in it: the live brokers, who the controller is, and how
  * to reach it. Membership and controller are set once the broker has bound its port and registered.
  */
-export class ClusterContext {
+export class ClusterDirectory {
   membership: Membership | undefined;
   controller: Controller | undefined;
   readonly peers: Peers;
@@ -60,7 +61,7 @@ export class ClusterContext {
   ): Promise<T> {
     let last: unknown;
     for (let attempt = 0; attempt < CONTROLLER_ATTEMPTS; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, CONTROLLER_RETRY_MS));
+      if (attempt > 0) await sleep(CONTROLLER_RETRY_MS);
       const id = this.controllerId();
       try {
         if (id === this.nodeId && this.controller?.isActive) return await local(this.controller);

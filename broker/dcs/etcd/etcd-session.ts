@@ -1,42 +1,35 @@
 import type { IDuplexStream, ILeaseKeepAliveRequest, ILeaseKeepAliveResponse } from 'etcd3';
-import { type DcsSession, DcsSessionEndedError } from './dcs.js';
+import { LeaseSession } from '../lease-session.js';
 import { discard, type EtcdStore } from './etcd-wire.js';
 
 /** Keepalives sent without an answer before the keepalive stream is presumed stuck and reopened. */
 const KEEPALIVES_UNANSWERED_MAX = 4;
 
 /**
- * An etcd lease with its keepalive loop. `expiresAtMs` (monotonic, performance.now()) is a lower bound of
- * when etcd drops the lease: each confirmed renewal moves it to the renewal's send time plus the TTL etcd
- * answered with. Past it, the session is lost whatever the network says.
+ * An etcd lease with its keepalive loop. The session clock (LeaseSession) counts from each confirmed
+ * renewal's send time plus the TTL etcd answered with: a lower bound of when etcd drops the lease.
  */
-export class EtcdSession implements DcsSession {
-  private readonly lostController = new AbortController();
-  readonly lost: AbortSignal = this.lostController.signal;
-  private ended = false;
+export class EtcdSession extends LeaseSession {
   private stream: IDuplexStream<ILeaseKeepAliveRequest, ILeaseKeepAliveResponse> | undefined;
   private streamGeneration = 0;
   /** Send times of keepalives not answered yet on the current stream, oldest first. */
   private unanswered: number[] = [];
   private renewTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dcs: EtcdStore,
-    readonly id: string,
-    readonly ttlMs: number,
-    private expiresAtMs: number,
-  ) {}
+    id: string,
+    ttlMs: number,
+    expiresAtMs: number,
+  ) {
+    super(id, ttlMs, expiresAtMs, dcs.logger);
+  }
 
   start(): void {
     this.renewTimer = setInterval(() => this.renew(), this.ttlMs / 3);
     this.renewTimer.unref();
     this.armExpiryTimer();
     this.openStream();
-  }
-
-  expired(): boolean {
-    return performance.now() >= this.expiresAtMs;
   }
 
   async close(): Promise<void> {
@@ -49,19 +42,13 @@ export class EtcdSession implements DcsSession {
     }
   }
 
-  markLost(reason: string, cause?: unknown): void {
-    if (this.ended) return;
-    this.end();
-    this.dcs.logger?.warn({ session: this.id, err: cause }, `DCS session lost: ${reason}`);
-    this.lostController.abort(new DcsSessionEndedError(this.id, reason, { cause }));
+  protected cleanUpLost(): void {
     // If etcd still has the lease (the loss was our conservative clock), drop it and its keys now.
     this.dcs.client.leaseClient.leaseRevoke({ ID: this.id }).catch(() => undefined);
   }
 
-  private end(): void {
-    this.ended = true;
+  protected onEnd(): void {
     clearInterval(this.renewTimer);
-    clearTimeout(this.expiryTimer);
     this.dropStream();
     this.dcs.forget(this);
   }
@@ -120,20 +107,7 @@ export class EtcdSession implements DcsSession {
     } else if (this.expired()) {
       this.markLost('not renewed before its TTL ran out');
     } else {
-      this.expiresAtMs = Math.max(this.expiresAtMs, sentAtMs + ttlS * 1000);
-      this.armExpiryTimer();
+      this.renewed(sentAtMs, ttlS * 1000);
     }
-  }
-
-  private armExpiryTimer(): void {
-    clearTimeout(this.expiryTimer);
-    this.expiryTimer = setTimeout(
-      () => {
-        if (this.expired()) this.markLost('not renewed before its TTL ran out');
-        else this.armExpiryTimer();
-      },
-      Math.max(0, this.expiresAtMs - performance.now()),
-    );
-    this.expiryTimer.unref();
   }
 }

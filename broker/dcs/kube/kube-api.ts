@@ -1,5 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type BackoffPolicy, backoffDelayMs } from '../../../kit/backoff.js';
+import { sleep } from '../../../kit/sleep.js';
 import type { KubeConnection } from './kube-config.js';
 
 /**
@@ -51,6 +53,8 @@ const WATCH_LINE_BYTES_MAX = 8 * 1024 * 1024;
 const LIST_PAGE_ITEMS = 50; // up to 1 MiB each: a page stays well under RESPONSE_BYTES_MAX
 const LIST_PAGES_MAX = 400;
 const READ_ATTEMPTS_MAX = 3;
+/** Pause before a retried read (a 429 waits as the server asks instead). */
+const READ_RETRY_BACKOFF: BackoffPolicy = { baseMs: 100, maxMs: 1_000 };
 /** Longest Retry-After honoured; a longer one fails the request instead. */
 const RETRY_AFTER_MS_MAX = 2_000;
 const SOCKETS_MAX = 16;
@@ -104,7 +108,8 @@ export class KubeApi {
         const again =
           attempt < READ_ATTEMPTS_MAX && (retryAfterMs !== undefined || (method === 'GET' && err.retriable));
         if (!again) throw err;
-        await sleep(Math.min(retryAfterMs ?? 100 * attempt, Math.max(0, deadlineMs - performance.now())));
+        const pauseMs = retryAfterMs ?? backoffDelayMs(attempt, READ_RETRY_BACKOFF);
+        await sleep(Math.min(pauseMs, Math.max(0, deadlineMs - performance.now())));
       }
     }
   }
@@ -348,8 +353,4 @@ function statusError(status: number, text: string, what: string): KubeApiError {
   return new KubeApiError(status, reason, `${what}: ${status} ${reason} ${message}`.trim(), {
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

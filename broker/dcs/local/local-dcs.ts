@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../../../kit/atomic-file.js';
 import {
   assertValidKey,
   assertValidSessionTtl,
@@ -15,7 +16,7 @@ import {
   deliver,
   type VersionedValue,
   type WriteOptions,
-} from './dcs.js';
+} from '../dcs.js';
 
 interface StoredEntry {
   value: string; // base64
@@ -58,7 +59,7 @@ export class LocalDcs implements Dcs {
   private closed = false;
 
   private constructor(
-    private readonly dir: string,
+    readonly dir: string,
     doc: StoredDocument,
   ) {
     this.file = join(dir, 'metadata.json');
@@ -212,21 +213,7 @@ export class LocalDcs implements Dcs {
 
   private persist(next: StoredDocument): void {
     // Synchronous on purpose: metadata changes are rare, and a change must be durable before it is visible.
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeFileSync(fd, JSON.stringify(next));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    const dirFd = openSync(this.dir, 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
+    writeFileAtomicSync(this.file, JSON.stringify(next));
     this.doc = next;
   }
 

@@ -1,5 +1,6 @@
-import { TributaryError } from '../proto/errors.js';
-import type { AppendInfo, PartitionLog, ReadResult } from './storage/partition-log.js';
+import { TributaryError } from '../../proto/errors.js';
+import type { AppendInfo } from '../storage/append-plan.js';
+import type { PartitionLog, ReadResult } from '../storage/partition-log.js';
 
 export type Role = 'leader' | 'follower' | 'offline';
 

@@ -1,12 +1,14 @@
+import { SerialLane } from '../../kit/serial-lane.js';
 import { TributaryError } from '../../proto/errors.js';
 
 /**
- * Runs the controller's work one item at a time, in arrival order: reconciliations, AlterPartition,
+ * Runs the controller's events one at a time, in arrival order: reconciliations, AlterPartition,
  * elections, reassignments and topic changes never interleave, so each one plans against the state the
  * previous one left. Bounded: past `lengthMax` waiting items a new one is refused (TOO_MANY_REQUESTS).
  */
-export class WorkQueue {
-  private tail: Promise<unknown> = Promise.resolve();
+export class ControllerEventQueue {
+  private readonly lane = new SerialLane();
+  /** Events queued and not started yet (the bound counts these, not the one running). */
   private waiting = 0;
 
   constructor(private readonly lengthMax: number) {}
@@ -22,16 +24,14 @@ export class WorkQueue {
       );
     }
     this.waiting++;
-    const run = this.tail.then(() => {
+    return this.lane.run(() => {
       this.waiting--;
       return work();
     });
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   /** Resolves once everything queued so far has finished. */
   drain(): Promise<void> {
-    return this.tail.then(() => undefined);
+    return this.lane.idle();
   }
 }
