@@ -96,6 +96,7 @@ export class Broker {
     return this.metricsServer?.port;
   }
 
+  // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the ordered start sequence, a cleanup registered after each step; its helpers are the named functions it calls
   static async start(config: BrokerConfig, logger: Logger = createLogger(config.logLevel)): Promise<Broker> {
     await mkdir(config.dataDir, { recursive: true });
     const dcs = await openStore(config, logger);

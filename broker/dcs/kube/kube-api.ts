@@ -140,6 +140,7 @@ export class KubeApi {
    * events then go to `onEvent` in order. Rejects with KubeApiError when the server refuses (410: the
    * version is too old to watch from).
    */
+  // biome-ignore lint/complexity/noExcessiveLinesPerFunction: one HTTP watch request: its line parser, idle watchdog and end handling share the request's closure
   watch(
     path: string,
     query: { labelSelector: string; resourceVersion: string; timeoutSeconds: number },
