@@ -31,9 +31,6 @@ export interface ReplicationLimits {
   lagMaxBytes: number;
 }
 
-/** A request to add a follower to the ISR with no known outcome is asked again after this long. */
-const ISR_RETRY_MS = 5000;
-
 /** Cumulative bytes appended, sampled at append boundaries, to turn an offset lag into a byte lag. */
 const BYTE_MARKS_MAX = 4096;
 
@@ -54,11 +51,13 @@ export class Partition {
   private leadingEpoch = -1;
   private readonly followers = new Map<number, FollowerState>();
   /**
-   * Followers the leader asked the controller to add (with when): they count toward the high watermark
-   * already ("maximal ISR"), until the metadata shows the answer, so an ISR change whose reply was lost
-   * can never let the high watermark pass a member it does not have.
+   * Followers in an AlterPartition that was sent and not yet answered, with the partition epoch it was
+   * based on: they count toward the high watermark already ("maximal ISR", Kafka's pending expansion),
+   * because the controller may have added them already. An answer, or metadata with a newer partition
+   * epoch, resolves them (docs/architecture.md, "Pending ISR additions"). Only the ReplicaManager marks
+   * one, and only when it actually sends the request.
    */
-  readonly pendingIsrAdds = new Map<number, number>();
+  private readonly pendingIsrAdds = new Map<number, number>();
   private readonly byteMarks: Array<{ offset: number; bytes: number }> = [];
   private appendedBytes = 0;
 
@@ -131,7 +130,11 @@ export class Partition {
           this.followers.set(r, { leo: -1, lastCaughtUpMs: nowMs, lastFetchMs: 0, leaderLeoAtLastFetch: -1 });
         }
       }
-      for (const r of state.isr) this.pendingIsrAdds.delete(r);
+      // The metadata answered every request based on an older partition epoch: whoever it added is in
+      // `isr` now, whoever it did not add is not (and a request based on an older epoch can no longer land).
+      for (const [r, basedOn] of this.pendingIsrAdds) {
+        if (state.isr.includes(r) || basedOn < state.partitionEpoch) this.pendingIsrAdds.delete(r);
+      }
     }
     this.maybeAdvanceHighWatermark();
     this.wake();
@@ -227,12 +230,28 @@ export class Partition {
     f.lastFetchMs = nowMs;
     f.leaderLeoAtLastFetch = leo;
     this.maybeAdvanceHighWatermark();
-    if (this.st.isr.includes(replicaId)) return false;
-    const asked = this.pendingIsrAdds.get(replicaId);
-    if (asked !== undefined && nowMs - asked < ISR_RETRY_MS) return false;
+    if (this.st.isr.includes(replicaId) || this.pendingIsrAdds.has(replicaId)) return false;
     // Caught up: at the high watermark, and holding everything of the current epoch's start.
     const epochStart = this.log.epochs.latest?.startOffset ?? 0;
     return fetchOffset >= this.hw && fetchOffset >= epochStart;
+  }
+
+  /** Leader: `replicas` are in an AlterPartition about to be sent, based on the current partition epoch. */
+  markPendingIsrAdds(replicas: readonly number[]): void {
+    if (!this.isLeader) return;
+    for (const r of replicas)
+      if (!this.st.isr.includes(r)) this.pendingIsrAdds.set(r, this.st.partitionEpoch);
+  }
+
+  /** Leader: the controller definitely did not add `replicas` (a refusal at an unchanged partition epoch). */
+  resolvePendingIsrAdds(replicas: readonly number[]): void {
+    for (const r of replicas) this.pendingIsrAdds.delete(r);
+    if (this.isLeader) this.maybeAdvanceHighWatermark();
+  }
+
+  /** Followers whose addition to the ISR is asked and not yet answered. */
+  pendingIsrAdditions(): number[] {
+    return [...this.pendingIsrAdds.keys()];
   }
 
   /** Leader: ISR followers that fell behind in time or bytes (candidates to shrink the ISR). */

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../kit/atomic-file.js';
+import { backoffDelayMs } from '../../kit/backoff.js';
 import { KeyedLanes } from '../../kit/serial-lane.js';
+import { sleep } from '../../kit/sleep.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { AlterPartitionRequest } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse__Output } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
@@ -29,6 +31,8 @@ export interface ReplicaManagerDeps {
 /** Where the high watermarks are checkpointed (one file for every partition, like Kafka's). */
 const HW_CHECKPOINT_FILE = 'replication-offset-checkpoint';
 const HW_CHECKPOINT_INTERVAL_MS = 5000;
+/** An expansion with no answer is sent again after this back-off (bounded; it keeps asking until answered). */
+const ISR_RETRY_BACKOFF = { baseMs: 100, maxMs: 2000, jitter: 0.2 } as const;
 /** The file that ties a log directory to one incarnation of its topic. */
 const PARTITION_METADATA_FILE = 'partition.metadata';
 
@@ -62,6 +66,8 @@ export class ReplicaManager {
   private readonly isrInFlight = new Set<Partition>();
   private savedHighWatermarks = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Aborted at stop: ends the back-off sleeps of ISR changes being asked again. */
+  private readonly stopping = new AbortController();
   private stopped = false;
 
   constructor(
@@ -290,16 +296,14 @@ export class ReplicaManager {
     return [...this.partitions.values()].flat().filter((p) => p !== undefined);
   }
 
-  /** Leader side of a follower's fetch: asks the controller to add it to the ISR once it caught up. */
+  /**
+   * Leader side of a follower's fetch: asks the controller to add it to the ISR once it caught up. While
+   * another ISR change of the partition is in flight nothing is marked or sent: the follower's next fetch
+   * asks again (a follower that dies meanwhile never holds the high watermark).
+   */
   followerCaughtUp(p: Partition, replicaId: number): void {
-    if (!p.isLeader) return;
-    p.pendingIsrAdds.set(replicaId, Date.now());
-    const isr = [...new Set([...p.state.isr, replicaId])];
-    // Only a refusal ends the pending addition here; an unknown outcome (timeout) keeps counting the
-    // follower until the metadata says, and it is asked again later.
-    void this.requestIsr(p, isr, 'expand').then((outcome) => {
-      if (outcome === 'refused') p.pendingIsrAdds.delete(replicaId);
-    });
+    if (!p.isLeader || p.state.isr.includes(replicaId)) return;
+    void this.requestIsr(p, [...new Set([...p.state.isr, replicaId])], 'expand');
   }
 
   /** Leader: asks the controller to drop followers that lag in time or bytes. */
@@ -319,16 +323,61 @@ export class ReplicaManager {
     }
   }
 
-  private async requestIsr(
+  /**
+   * One ISR change of `p` at a time (Kafka's pending state). An expansion marks its new members pending
+   * (they count toward the high watermark) only once it is really sent, and is sent again with a bounded
+   * back-off while its outcome is unknown (no answer), until an answer or newer metadata resolves it or
+   * the leadership ends (docs/architecture.md, "Pending ISR additions"). A shrink with no answer is not
+   * repeated here: the next lag check asks again, and the larger ISR meanwhile is the safe one.
+   */
+  private async requestIsr(p: Partition, isr: number[], kind: 'expand' | 'shrink'): Promise<void> {
+    if (this.isrInFlight.has(p) || this.stopped) return;
+    this.isrInFlight.add(p);
+    const leaderEpoch = p.leaderEpoch;
+    const basedOn = p.state.partitionEpoch;
+    const adds = isr.filter((r) => !p.state.isr.includes(r));
+    p.markPendingIsrAdds(adds);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.sendIsrChange(p, isr, kind);
+        if (outcome === 'refused' && p.state.partitionEpoch === basedOn) p.resolvePendingIsrAdds(adds);
+        const stillAsking =
+          outcome === 'unknown' &&
+          adds.length > 0 &&
+          !this.stopped &&
+          p.isLeader &&
+          p.leaderEpoch === leaderEpoch &&
+          p.state.partitionEpoch === basedOn &&
+          adds.some((r) => p.pendingIsrAdditions().includes(r));
+        if (!stillAsking) return;
+        await sleep(backoffDelayMs(attempt, ISR_RETRY_BACKOFF), this.stopping.signal).catch(() => {});
+        if (
+          this.stopped ||
+          !p.isLeader ||
+          p.leaderEpoch !== leaderEpoch ||
+          p.state.partitionEpoch !== basedOn
+        )
+          return;
+      }
+    } finally {
+      this.isrInFlight.delete(p);
+    }
+  }
+
+  /**
+   * Sends one AlterPartition. 'done' and 'refused' are answers: the controller's state in the answer (the
+   * new one, or on refusal the current one) is applied when it is newer, which resolves pending additions.
+   * 'unknown': no answer (timeout, no controller), the change may or may not have happened.
+   */
+  private async sendIsrChange(
     p: Partition,
     isr: number[],
     kind: 'expand' | 'shrink',
   ): Promise<'done' | 'refused' | 'unknown'> {
-    if (this.isrInFlight.has(p) || this.stopped) return 'unknown';
-    this.isrInFlight.add(p);
     const before = p.state.isr;
+    let res: AlterPartitionResponse__Output;
     try {
-      const res = await this.deps.alterPartition({
+      res = await this.deps.alterPartition({
         broker_id: this.deps.brokerId,
         broker_epoch: String(this.deps.brokerEpoch()),
         topic: p.topic,
@@ -337,43 +386,37 @@ export class ReplicaManager {
         partition_epoch: p.state.partitionEpoch,
         new_isr: isr,
       });
-      if (res.error) {
-        this.deps.logger.warn(
-          {
-            topic: p.topic,
-            partition: p.index,
-            kind,
-            isr,
-            error: res.error.reason,
-            message: res.error.message,
-          },
-          'ISR change refused',
-        );
-        return 'refused';
-      }
-      this.deps.logger.info(
-        { topic: p.topic, partition: p.index, kind, from: before, to: res.isr },
-        'ISR changed',
-      );
-      await this.exclusive(p, async () => {
-        if (
-          p.isLeader &&
-          res.leader_epoch === p.leaderEpoch &&
-          res.partition_epoch > p.state.partitionEpoch
-        ) {
-          p.becomeLeader({ ...p.state, isr: res.isr, partitionEpoch: res.partition_epoch });
-        }
-      });
-      return 'done';
     } catch (err) {
       this.deps.logger.warn(
         { topic: p.topic, partition: p.index, kind, err: (err as Error).message },
         'ISR change failed',
       );
       return 'unknown';
-    } finally {
-      this.isrInFlight.delete(p);
     }
+    if (res.error) {
+      this.deps.logger.warn(
+        {
+          topic: p.topic,
+          partition: p.index,
+          kind,
+          isr,
+          error: res.error.reason,
+          message: res.error.message,
+        },
+        'ISR change refused',
+      );
+    } else {
+      this.deps.logger.info(
+        { topic: p.topic, partition: p.index, kind, from: before, to: res.isr },
+        'ISR changed',
+      );
+    }
+    await this.exclusive(p, async () => {
+      if (p.isLeader && res.leader_epoch === p.leaderEpoch && res.partition_epoch > p.state.partitionEpoch) {
+        p.becomeLeader({ ...p.state, isr: res.isr, partitionEpoch: res.partition_epoch });
+      }
+    });
+    return res.error ? 'refused' : 'done';
   }
 
   async checkpointHighWatermarks(): Promise<void> {
@@ -391,6 +434,7 @@ export class ReplicaManager {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     for (const t of this.timers) clearInterval(t);
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
     this.fetchers.clear();
