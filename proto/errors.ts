@@ -166,6 +166,12 @@ export const ERRORS = {
     description:
       'The records were appended by the leader, but the in-sync replicas fell below min.insync.replicas before they were replicated.',
   },
+  OUTCOME_UNKNOWN: {
+    code: GrpcCode.ABORTED,
+    retriable: true,
+    description:
+      'The records were appended, but the leader lost its leadership (or stopped) before they were replicated: they may or may not be kept. A retry may duplicate them unless the producer is idempotent.',
+  },
   LEADER_NOT_AVAILABLE: {
     code: GrpcCode.UNAVAILABLE,
     retriable: true,

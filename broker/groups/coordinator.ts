@@ -246,7 +246,9 @@ export class GroupCoordinator {
       // partition cannot take writes now = retry later.
       if (
         err instanceof TributaryError &&
-        (err.reason === 'NOT_LEADER' || err.reason === 'LEADER_NOT_AVAILABLE')
+        (err.reason === 'NOT_LEADER' ||
+          err.reason === 'OUTCOME_UNKNOWN' ||
+          err.reason === 'LEADER_NOT_AVAILABLE')
       ) {
         throw new TributaryError('NOT_COORDINATOR', `the offsets partition moved: ${err.message}`, {
           cause: err,

@@ -58,8 +58,30 @@ describe('Partition (leader)', () => {
     });
     const waiting = p.waitForReplication(info.lastOffset, 2, 5000);
     p.becomeFollower(state({ leader: 2, leaderEpoch: 5 }));
-    await expect(waiting).rejects.toMatchObject({ reason: 'NOT_LEADER' });
+    // Written, then leadership moved: the outcome is unknown, not a definite NOT_LEADER (issue 12).
+    await expect(waiting).rejects.toMatchObject({ reason: 'OUTCOME_UNKNOWN', retriable: true });
     expect(() => p.append(batch(1, 'y'))).toThrow(expect.objectContaining({ reason: 'NOT_LEADER' }));
+    await log.close();
+  });
+
+  it('answers OUTCOME_UNKNOWN to every acks=all request written and then not replicated', async () => {
+    const log = await openLog(dir, testConfig());
+    const p = new Partition('t', 0, log, 1, state(), 0);
+    const waitingAfter = async (loseIt: () => void) => {
+      const info = await p.append(batch(1, 'x'), { minIsr: 2 });
+      const waiting = p.waitForReplication(info.lastOffset, 2, 5000);
+      loseIt();
+      await expect(waiting).rejects.toMatchObject({ reason: 'OUTCOME_UNKNOWN' });
+    };
+    p.becomeLeader(state({ isr: [1, 2] }));
+    // The DCS session lapsed: the broker steps down with no known leader (ReplicaManager.stepDownAll).
+    await waitingAfter(() => p.becomeFollower({ ...p.state, leader: -1 }));
+    // The broker stops (shutdown) while waiting.
+    p.becomeLeader(state({ isr: [1, 2], leaderEpoch: 5 }));
+    await waitingAfter(() => p.goOffline());
+    // Re-elected under a new epoch: the records of the old epoch may be truncated by nobody, or may not.
+    p.becomeLeader(state({ isr: [1, 2], leaderEpoch: 6 }));
+    await waitingAfter(() => p.becomeLeader(state({ isr: [1, 2], leaderEpoch: 7 })));
     await log.close();
   });
 

@@ -176,8 +176,9 @@ export class Partition {
 
   /**
    * acks=all: resolves once the high watermark passed `lastOffset` while the ISR had at least `minIsr`
-   * members. Fails with NOT_LEADER if leadership is lost first (the record may or may not survive: the
-   * producer retries), REQUEST_TIMED_OUT after `timeoutMs`.
+   * members. Fails with OUTCOME_UNKNOWN if leadership is lost first, the broker stepping down or stopping
+   * included (the records are written here and may or may not survive: never a definite-sounding
+   * NOT_LEADER, docs/api.md), REQUEST_TIMED_OUT after `timeoutMs`.
    */
   async waitForReplication(
     lastOffset: number,
@@ -191,8 +192,8 @@ export class Partition {
     for (;;) {
       if (!this.isLeader || this.st.leaderEpoch !== epoch) {
         throw new TributaryError(
-          'NOT_LEADER',
-          `leadership of ${this.topic}/${this.index} changed before offset ${lastOffset} was replicated`,
+          'OUTCOME_UNKNOWN',
+          `leadership of ${this.topic}/${this.index} changed before offset ${lastOffset} was replicated: it may or may not be kept`,
         );
       }
       if (this.hw > lastOffset) {

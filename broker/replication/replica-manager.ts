@@ -260,7 +260,7 @@ export class ReplicaManager {
 
   /**
    * This broker lost its DCS session: the controller will move its leaderships, so it stops leading now
-   * (waiting acks=all requests fail with NOT_LEADER, new writes get LEADER_NOT_AVAILABLE) rather than
+   * (waiting acks=all requests fail with OUTCOME_UNKNOWN, new writes get LEADER_NOT_AVAILABLE) rather than
    * acknowledge writes another leader will not have. Metadata is applied again once it re-registered.
    */
   async stepDownAll(): Promise<void> {
