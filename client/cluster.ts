@@ -82,6 +82,8 @@ export const CONNECTION_FAILURE_REASONS: ReadonlySet<string> = new Set([
 
 export interface PartitionLeader {
   brokerId: number;
+  /** The leader epoch the metadata showed with it. */
+  leaderEpoch: number;
   connection: Connection;
 }
 
@@ -118,6 +120,11 @@ export class Cluster {
     const cached = this.cache.get(name);
     if (cached === undefined || Date.now() - cached.fetchedAtMs >= this.metadataMaxAgeMs) return undefined;
     return cached.topic.partitions.length;
+  }
+
+  /** A partition's placement from the cached metadata, whatever its age; undefined when not cached. */
+  cachedPartition(topic: string, partition: number): PartitionMetadata | undefined {
+    return this.cache.get(topic)?.topic.partitions.find((p) => p.partition === partition);
   }
 
   async partitionCount(name: string): Promise<number> {
@@ -157,7 +164,7 @@ export class Cluster {
         `${topic}[${partition}] has no leader right now`,
       );
     }
-    return { brokerId: p.leader, connection: await this.connectionFor(p.leader) };
+    return { brokerId: p.leader, leaderEpoch: p.leaderEpoch, connection: await this.connectionFor(p.leader) };
   }
 
   /** A connection to a broker by id, from the pool; unknown ids refresh the broker list once. */
@@ -204,15 +211,22 @@ export class Cluster {
     this.connection.close();
   }
 
-  /** Fresh metadata for the given topics (all when empty); per-topic errors are returned, not thrown. */
-  async metadata(topics: string[] = []): Promise<{
+  /**
+   * Fresh metadata for the given topics (all when empty); per-topic errors are returned, not thrown.
+   * `timeoutMs` bounds the call (default: the connection's request timeout).
+   */
+  async metadata(
+    topics: string[] = [],
+    options: { timeoutMs?: number } = {},
+  ): Promise<{
     clusterId: string;
     controllerId: number;
     brokers: BrokerInfo[];
     topics: Array<{ name: string; error: Error | null; topic: TopicMetadata | null }>;
   }> {
-    const response = await this.connection.unary<MetadataResponse__Output>((md, opts, cb) =>
-      this.connection.client.Metadata({ topics }, md, opts, cb),
+    const response = await this.connection.unary<MetadataResponse__Output>(
+      (md, opts, cb) => this.connection.client.Metadata({ topics }, md, opts, cb),
+      options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
     );
     const fetchedAtMs = Date.now();
     this.updateBrokers(response.brokers);

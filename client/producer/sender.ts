@@ -8,17 +8,21 @@
  * batch (retriable errors: backoff with jitter, metadata refresh, the partition sends nothing new until
  * its in-flight requests settle), or fails it with the typed error.
  *
+ * A request in flight to a leader that the metadata shows replaced is given up for the partitions that
+ * moved, and their batches are sent again to the new leader (`LeaderWatch`, leader-watch.ts).
+ *
  * The sender owns its in-flight accounting, the streams and the retry timer. It tells the producer what
  * happened through `SenderCallbacks` only: a batch is done (`completed`), retried (`retrying`) or failed
  * for good (`failed`), or a background request failed (`backgroundError`).
  */
 import type { TributaryError } from '../../proto/errors.js';
 import type { ProduceResponse__Output } from '../../proto/generated/tributary/v1/ProduceResponse.js';
-import type { Cluster } from '../cluster.js';
+import type { Cluster, PartitionLeader } from '../cluster.js';
 import type { Connection } from '../connection.js';
 import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from '../errors.js';
 import type { PendingRecord, ProducerBatch, RecordAccumulator, RecordMetadata } from './accumulator.js';
 import type { ProducerIdentity } from './idempotence.js';
+import { type InFlightRequest, LeaderWatch } from './leader-watch.js';
 import { ACKS, type ProducerSettings } from './options.js';
 import { ProduceSession } from './produce-session.js';
 import { backoffMs, shouldRetry } from './retry.js';
@@ -45,6 +49,13 @@ export interface SenderCallbacks {
 
 type PartitionAnswer = ProduceResponse__Output['topics'][number]['partitions'][number];
 
+/** The partitions of one leader that may send now, with the leader epoch the metadata showed. */
+interface LeaderEntry {
+  connection: Connection;
+  keys: string[];
+  epochs: Map<string, number>;
+}
+
 export class Sender {
   readonly stats: ProducerStats = { requests: 0, batches: 0, records: 0, retries: 0, failedBatches: 0 };
   /** Requests in flight per broker. */
@@ -60,6 +71,7 @@ export class Sender {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryAtMs = 0;
   private stopped = false;
+  private readonly leaderWatch: LeaderWatch;
 
   constructor(
     private readonly cluster: Cluster,
@@ -68,7 +80,9 @@ export class Sender {
     private readonly identity: ProducerIdentity | null,
     private readonly settings: ProducerSettings,
     private readonly callbacks: SenderCallbacks,
-  ) {}
+  ) {
+    this.leaderWatch = new LeaderWatch(cluster, (request, key) => this.abandon(request, key));
+  }
 
   /** Runs the drain loop soon; coalesces bursts of ready batches into one pass. */
   kick(): void {
@@ -94,6 +108,7 @@ export class Sender {
    */
   stop(): void {
     this.stopped = true;
+    this.leaderWatch.stop();
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     for (const session of this.sessions.values()) session.close();
@@ -118,11 +133,11 @@ export class Sender {
       }
     }
     const byLeader = await this.groupByLeader();
-    for (const [brokerId, { connection, keys }] of byLeader) {
+    for (const [brokerId, { connection, keys, epochs }] of byLeader) {
       while ((this.inFlight.get(brokerId) ?? 0) < this.settings.maxInFlightRequests) {
         const batches = this.takeRequest(keys);
         if (batches.length === 0) break;
-        this.track(brokerId, batches, connection);
+        this.track(brokerId, batches, connection, epochs);
       }
     }
   }
@@ -131,10 +146,10 @@ export class Sender {
    * The partitions whose head batch may go now, by leader. Arms the retry timer for the earliest head
    * still in backoff; a partition whose leader cannot be found fails its head batch (retried as usual).
    */
-  private async groupByLeader(): Promise<Map<number, { connection: Connection; keys: string[] }>> {
+  private async groupByLeader(): Promise<Map<number, LeaderEntry>> {
     const now = Date.now();
     let earliestRetryMs = Number.POSITIVE_INFINITY;
-    const byLeader = new Map<number, { connection: Connection; keys: string[] }>();
+    const byLeader = new Map<number, LeaderEntry>();
     for (const [key, queue] of [...this.accumulator.readyQueues()]) {
       const head = queue[0];
       if (head === undefined || !this.maySend(key)) continue;
@@ -142,7 +157,7 @@ export class Sender {
         earliestRetryMs = Math.min(earliestRetryMs, head.notBeforeMs);
         continue;
       }
-      let leader: { brokerId: number; connection: Connection };
+      let leader: PartitionLeader;
       try {
         leader = await this.cluster.leaderFor(head.topic, head.partition);
       } catch (err) {
@@ -152,32 +167,78 @@ export class Sender {
       }
       let entry = byLeader.get(leader.brokerId);
       if (entry === undefined) {
-        entry = { connection: leader.connection, keys: [] };
+        entry = { connection: leader.connection, keys: [], epochs: new Map() };
         byLeader.set(leader.brokerId, entry);
       }
       entry.keys.push(key);
+      entry.epochs.set(key, leader.leaderEpoch);
     }
     if (Number.isFinite(earliestRetryMs)) this.retryAt(earliestRetryMs);
     return byLeader;
   }
 
-  /** Counts a request in flight (per broker and per partition) until it settles, then drains again. */
-  private track(brokerId: number, batches: ProducerBatch[], connection: Connection): void {
+  /**
+   * Counts a request in flight (per broker and per partition) until it settles, then drains again. A
+   * partition abandoned meanwhile (its leader changed) was released already.
+   */
+  private track(
+    brokerId: number,
+    batches: ProducerBatch[],
+    connection: Connection,
+    epochs: ReadonlyMap<string, number>,
+  ): void {
     this.inFlight.set(brokerId, (this.inFlight.get(brokerId) ?? 0) + 1);
-    const keysSent = [...new Set(batches.map((b) => b.key))];
-    for (const k of keysSent) this.partitionInFlight.set(k, (this.partitionInFlight.get(k) ?? 0) + 1);
-    void this.sendRequest(brokerId, connection, batches).finally(() => {
-      for (const k of keysSent) {
-        const left = (this.partitionInFlight.get(k) ?? 1) - 1;
-        if (left > 0) this.partitionInFlight.set(k, left);
-        else {
-          this.partitionInFlight.delete(k);
-          this.recovering.delete(k);
-        }
-      }
+    // Batches of one partition are concatenated into one entry, in order (the broker refuses duplicates).
+    const byPartition = new Map<string, ProducerBatch[]>();
+    for (const batch of batches) {
+      const list = byPartition.get(batch.key);
+      if (list === undefined) byPartition.set(batch.key, [batch]);
+      else list.push(batch);
+    }
+    for (const k of byPartition.keys())
+      this.partitionInFlight.set(k, (this.partitionInFlight.get(k) ?? 0) + 1);
+    const request: InFlightRequest = {
+      brokerId,
+      sentMs: Date.now(),
+      byPartition,
+      leaderEpochs: new Map([...byPartition.keys()].map((k) => [k, epochs.get(k) ?? -1])),
+      abandoned: new Set(),
+    };
+    this.leaderWatch.add(request);
+    void this.sendRequest(connection, request).finally(() => {
+      this.leaderWatch.settled(request);
+      for (const k of byPartition.keys()) if (!request.abandoned.has(k)) this.releasePartition(k);
       this.inFlight.set(brokerId, (this.inFlight.get(brokerId) ?? 1) - 1);
       this.kick();
     });
+  }
+
+  private releasePartition(key: string): void {
+    const left = (this.partitionInFlight.get(key) ?? 1) - 1;
+    if (left > 0) this.partitionInFlight.set(key, left);
+    else {
+      this.partitionInFlight.delete(key);
+      this.recovering.delete(key);
+    }
+  }
+
+  /**
+   * The leader of `key` changed while `request` was in flight to the old one: its batches go back to
+   * the front of their queue and are sent to the new leader (same sequence numbers when idempotent); the
+   * old request's answer for them, if it ever comes, is ignored. The outcome of the old send is unknown.
+   */
+  private abandon(request: InFlightRequest, key: string): void {
+    if (this.stopped || request.abandoned.has(key)) return;
+    const batches = request.byPartition.get(key)!;
+    request.abandoned.add(key);
+    this.releasePartition(key);
+    const { topic, partition } = batches[0]!;
+    const error = new TributaryClientError(
+      'OUTCOME_UNKNOWN',
+      `the leader of ${topic}[${partition}] changed while a request was in flight to broker ${request.brokerId}`,
+      { retriable: true },
+    );
+    for (const batch of batches) this.handleFailure(batch, error, undefined);
   }
 
   /** Runs the drain loop again at `atMs` (an earlier pending wake-up wins). */
@@ -265,20 +326,10 @@ export class Sender {
     return session;
   }
 
-  private async sendRequest(
-    brokerId: number,
-    connection: Connection,
-    batches: ProducerBatch[],
-  ): Promise<void> {
-    const settings = batches[0]!.settings;
-    // Batches of one partition are concatenated into one entry, in order (the broker refuses duplicates).
-    const byPartition = new Map<string, ProducerBatch[]>();
-    for (const batch of batches) {
-      batch.attempts++;
-      const list = byPartition.get(batch.key);
-      if (list === undefined) byPartition.set(batch.key, [batch]);
-      else list.push(batch);
-    }
+  private async sendRequest(connection: Connection, request: InFlightRequest): Promise<void> {
+    const { brokerId, byPartition } = request;
+    const settings = [...byPartition.values()][0]![0]!.settings;
+    for (const list of byPartition.values()) for (const batch of list) batch.attempts++;
     const topics = new Map<string, Array<{ partition: number; batches: Buffer }>>();
     for (const list of byPartition.values()) {
       const { topic, partition } = list[0]!;
@@ -303,22 +354,23 @@ export class Sender {
       );
     } catch (err) {
       const error = fromServiceError(err);
-      for (const batch of batches) this.handleFailure(batch, error, brokerId);
+      for (const [key, list] of byPartition) {
+        if (request.abandoned.has(key)) continue;
+        for (const batch of list) this.handleFailure(batch, error, brokerId);
+      }
       return;
     }
-    this.settleResponse(response, byPartition, brokerId);
+    this.settleResponse(response, request);
   }
 
   /** Resolves or fails each partition's batches by the response's answer for that partition. */
-  private settleResponse(
-    response: ProduceResponse__Output,
-    byPartition: Map<string, ProducerBatch[]>,
-    brokerId: number,
-  ): void {
+  private settleResponse(response: ProduceResponse__Output, request: InFlightRequest): void {
+    const { brokerId, byPartition } = request;
     const answers = new Map<string, PartitionAnswer>();
     for (const t of response.topics)
       for (const p of t.partitions) answers.set(`${t.topic}\u0000${p.partition}`, p);
     for (const [key, list] of byPartition) {
+      if (request.abandoned.has(key)) continue;
       const answer = answers.get(key);
       const error =
         answer === undefined

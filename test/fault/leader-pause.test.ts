@@ -1,0 +1,147 @@
+/**
+ * A paused leader (SIGSTOP: its connections stay open, nothing answers) and the SDK producer
+ * (docs/client-producer.md, "Leader changes"): the records in flight to it must complete soon after the
+ * cluster elected a new leader, not when the paused broker wakes or the request deadline (30 s) passes;
+ * and re-sending them must not write any of them twice (the checker reads everything back).
+ */
+import { describe, expect, it } from 'vitest';
+import { Tributary } from '../../client/index.js';
+import { waitFor } from '../helpers/cluster.js';
+import { checkCluster, printReport, waitConverged } from '../helpers/fault-checker.js';
+import { brokersExcept, ClusterView, startLoopbackCluster } from '../helpers/fault-cluster.js';
+import type { AckedRecord, FailedRecord } from '../helpers/fault-workload.js';
+
+const TOPIC = 'pause';
+/** The SDK's default request deadline: what the producer waited for before. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Records in flight are done this long after the election at the latest (machine heavily loaded). */
+const RESUME_AFTER_ELECTION_MAX_MS = 10_000;
+
+describe('SDK producer and a paused leader', () => {
+  it('re-sends what was in flight to a SIGSTOPped leader once the metadata shows a new one, without duplicates', async () => {
+    const cluster = await startLoopbackCluster({ name: 'leader-pause' });
+    const view = new ClusterView(cluster);
+    let paused: number | undefined;
+    try {
+      const admin = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 15_000 });
+      await admin.admin().createTopic({
+        name: TOPIC,
+        partitions: 1,
+        replicationFactor: 3,
+        configs: { 'min.insync.replicas': '2' },
+      });
+      admin.close();
+      const initial = await waitConverged(view, cluster, TOPIC, 60_000);
+      const victim = initial[0]!.leader;
+      const others = brokersExcept(cluster.size, victim);
+      // The paused broker last in the bootstrap list: metadata comes from a live broker.
+      const client = new Tributary({
+        bootstrap: cluster.bootstrap([...others, victim]),
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      });
+      const producer = client.producer({ acks: 'all', lingerMs: 2, retries: 10, deliveryTimeoutMs: 120_000 });
+      const acked: AckedRecord[] = [];
+      const failed: FailedRecord[] = [];
+      const sentAtMs = new Map<string, number>();
+      const pending = new Set<Promise<void>>();
+      let stop = false;
+      const loop = (async () => {
+        for (let seq = 0; !stop; seq++) {
+          const id = `sdk0-${seq}`;
+          sentAtMs.set(id, Date.now());
+          const work = producer.produce({ topic: TOPIC, partition: 0, value: `${id}|` }).then(
+            (m) => {
+              acked.push({
+                id,
+                producer: 'sdk0',
+                seq,
+                partition: 0,
+                offset: m.offset,
+                ackedAtMs: Date.now(),
+              });
+            },
+            (err: { reason?: string }) => {
+              failed.push({ id, producer: 'sdk0', partition: 0, reason: err.reason ?? 'UNKNOWN' });
+            },
+          );
+          const tracked = work.finally(() => pending.delete(tracked));
+          pending.add(tracked);
+          while (pending.size >= 32 && !stop) await Promise.race(pending);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      await waitFor('200 acknowledged records', () => (acked.length >= 200 ? true : undefined), 60_000);
+
+      cluster.signal(victim, 'SIGSTOP');
+      paused = victim;
+      const pausedAtMs = Date.now();
+      const elected = await waitFor(
+        'a new leader',
+        async () => {
+          const p = (await view.describe(TOPIC, others))[0]!;
+          return p.leader >= 0 && p.leader !== victim ? p : undefined;
+        },
+        60_000,
+      );
+      const electedAtMs = Date.now();
+      // Every record sent before the pause is settled (acknowledged: none may fail).
+      const before = [...sentAtMs].filter(([, at]) => at <= pausedAtMs).map(([id]) => id);
+      const settled = (id: string) => acked.some((a) => a.id === id) || failed.some((f) => f.id === id);
+      await waitFor(
+        'the records in flight at the pause to be settled',
+        () => (before.every(settled) ? true : undefined),
+        REQUEST_TIMEOUT_MS * 2,
+      );
+      const settledAtMs = Date.now();
+      const lastAckMs = Math.max(...acked.filter((a) => before.includes(a.id)).map((a) => a.ackedAtMs));
+      const stall = {
+        electionMs: electedAtMs - pausedAtMs,
+        resumedAfterElectionMs: Math.max(0, lastAckMs - electedAtMs),
+        settledAfterPauseMs: settledAtMs - pausedAtMs,
+      };
+      console.log(`leader-pause: victim ${victim}, new leader ${elected.leader}: ${JSON.stringify(stall)}`);
+      await waitFor(
+        'more acknowledged records',
+        () => (acked.length >= before.length + 100 ? true : undefined),
+        60_000,
+      );
+
+      cluster.signal(victim, 'SIGCONT');
+      paused = undefined;
+      stop = true;
+      await loop;
+      await Promise.allSettled([...pending]);
+      await producer.flush();
+      const retries = producer.stats.retries;
+      producer.disconnect();
+      client.close();
+
+      expect(failed.filter((f) => before.includes(f.id))).toEqual([]);
+      expect(stall.resumedAfterElectionMs).toBeLessThan(RESUME_AFTER_ELECTION_MAX_MS);
+      const report = await checkCluster({
+        fault: 'leader-pause',
+        cluster,
+        view,
+        initial,
+        result: {
+          topic: TOPIC,
+          partitions: 1,
+          acked,
+          failed,
+          unsettled: [],
+          sent: sentAtMs.size,
+          sdkRetries: retries,
+        },
+        notes: stall,
+      });
+      printReport(report);
+      expect(report.violations).toEqual([]);
+      expect(report.duplicated).toBe(0);
+    } finally {
+      if (paused !== undefined) cluster.signal(paused, 'SIGCONT');
+      view.close();
+      cluster.saveLogs();
+      await cluster.destroy();
+    }
+  }, 300_000);
+});
