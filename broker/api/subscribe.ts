@@ -5,6 +5,7 @@ import type { SubscribeResponse } from '../../proto/generated/tributary/v1/Subsc
 import type { Partition } from '../partition.js';
 import type { ApiContext } from './context.js';
 import { parseOffset } from './errors.js';
+import { drained } from './flow-control.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
@@ -42,22 +43,6 @@ async function startOffset(request: SubscribeRequest__Output, partition: Partiti
     default:
       throw new TributaryError('INVALID_REQUEST', 'set a start: position, offset or timestamp_ms');
   }
-}
-
-/** Resolves when the stream can take more (HTTP/2 flow control), or when `signal` aborts. */
-function drained(
-  call: ServerWritableStream<SubscribeRequest__Output, SubscribeResponse>,
-  signal: AbortSignal,
-) {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      call.off('drain', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    call.once('drain', done);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -123,6 +108,7 @@ async function streamPartition(
       throw new TributaryError('NOT_LEADER', `${request.topic}/${request.partition} is no longer led here`);
     }
     const read = await ahead;
+    if (signal.aborted) break; // Cancelled while reading: nothing more to write.
     if (read.batches.length === 0) {
       // The read-ahead may predate appends made while the last message was written: look again before
       // sleeping, or the stream would stall until the next append or the idle recheck.
