@@ -43,6 +43,12 @@ export const ERRORS = {
     retriable: false,
     description: 'The request is malformed.',
   },
+  MALFORMED_REQUEST: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description:
+      'The request body is not a valid protobuf message of its type (bad framing, wire type, length, varint or UTF-8).',
+  },
   INVALID_TOPIC_NAME: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,

@@ -1,0 +1,160 @@
+/**
+ * Requests an outside client may send that a well-behaved SDK never would: bodies that are not protobuf,
+ * enum values the proto does not define, 64-bit offsets at the limits, empty lists, partitions that do
+ * not exist, topic names that collide. Each gets a precise, documented answer.
+ */
+import { Client, credentials, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateTopicsResponse__Output } from '../../proto/generated/tributary/v1/CreateTopicsResponse.js';
+import { type BrokerProcess, removeDataDirs, startBroker } from '../helpers/broker-process.js';
+import { call, type RawStubs, rawStubs, reasonOf } from '../helpers/grpc.js';
+import { grpcFrame, rawHttp2Session } from '../helpers/raw-http2.js';
+
+let broker: BrokerProcess;
+let stubs: RawStubs;
+let raw: Client;
+
+beforeAll(async () => {
+  broker = await startBroker();
+  stubs = rawStubs(broker.address);
+  raw = new Client(broker.address, credentials.createInsecure());
+  const created = await call<CreateTopicsResponse__Output>(stubs.admin, 'CreateTopics', {
+    topics: [{ name: 'answers', partitions: 1 }],
+  });
+  expect(created.topics[0]!.error).toBeNull();
+});
+
+afterAll(async () => {
+  raw?.close();
+  stubs?.close();
+  await broker?.stop();
+  removeDataDirs();
+});
+
+const identity = (b: Buffer) => b;
+
+interface Failure {
+  code: number;
+  reason: string | undefined;
+  details: string;
+}
+
+function failureOf(err: ServiceError | null | undefined): Failure {
+  if (err === null || err === undefined) throw new Error('the call succeeded');
+  return reasonOf(err);
+}
+
+/** Sends `body` as the request of a unary method, bytes as they are. */
+function unaryRaw(path: string, body: Buffer): Promise<Failure> {
+  return new Promise((resolve) => {
+    raw.makeUnaryRequest(path, identity, identity, body, (err) => resolve(failureOf(err)));
+  });
+}
+
+/** Sends `body` as the request of a server-streaming method and waits for the stream's status. */
+function serverStreamRaw(path: string, body: Buffer): Promise<Failure> {
+  return new Promise((resolve) => {
+    const stream = raw.makeServerStreamRequest(path, identity, identity, body);
+    stream.on('data', () => undefined);
+    stream.on('error', (err: ServiceError) => resolve(failureOf(err)));
+    stream.on('status', (s: { code: number; metadata: Metadata }) => {
+      if (s.code === status.OK) resolve(failureOf(undefined));
+    });
+  });
+}
+
+/** Sends `bodies` on a bidirectional stream, half-closes it and waits for its status. */
+function bidiRaw(path: string, bodies: Buffer[]): Promise<Failure> {
+  return new Promise((resolve) => {
+    const stream = raw.makeBidiStreamRequest(path, identity, identity);
+    stream.on('data', () => undefined);
+    stream.on('error', (err: ServiceError) => resolve(failureOf(err)));
+    for (const b of bodies) stream.write(b);
+    stream.end();
+  });
+}
+
+const MALFORMED: Array<[string, Buffer]> = [
+  [
+    'random bytes',
+    Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x13]),
+  ],
+  ['a lying length prefix', Buffer.from([0x0a, 0x7f, 0x61, 0x62])],
+  ['a wrong wire type', Buffer.from([0x0d, 1, 2, 3, 4, 0x0a, 0x01, 0x61])], // field 1 as fixed32
+  [
+    'an 11-byte varint',
+    Buffer.from([0x10, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),
+  ],
+  ['a group', Buffer.from([0x0b, 0x0c])],
+];
+
+const UNARY_METHODS = [
+  '/tributary.v1.ClientService/Produce',
+  '/tributary.v1.ClientService/Fetch',
+  '/tributary.v1.ClientService/ListOffsets',
+  '/tributary.v1.ClientService/Metadata',
+  '/tributary.v1.AdminService/CreateTopics',
+  '/tributary.v1.AdminService/DescribeTopics',
+  '/tributary.v1.AdminService/ElectLeaders',
+  '/tributary.v1.ReplicationService/ReplicaFetch',
+  '/tributary.v1.GroupService/CommitOffsets',
+  '/tributary.v1.GroupService/ConsumerGroupHeartbeat',
+  '/grpc.health.v1.Health/Check',
+];
+
+const MALFORMED_ANSWER = { code: status.INVALID_ARGUMENT, reason: 'MALFORMED_REQUEST' };
+
+describe('bodies that are not valid protobuf', () => {
+  it('are answered INVALID_ARGUMENT / MALFORMED_REQUEST on unary calls', async () => {
+    for (const path of UNARY_METHODS) {
+      for (const [what, body] of MALFORMED) {
+        const answer = await unaryRaw(path, body);
+        expect(answer, `${path}: ${what}`).toMatchObject(MALFORMED_ANSWER);
+        expect(answer.details).toMatch(/^MALFORMED_REQUEST: the request body is not a valid \S+: /);
+      }
+    }
+  });
+
+  it('are answered the same on server-streaming and bidirectional calls', async () => {
+    for (const [what, body] of MALFORMED) {
+      expect(await serverStreamRaw('/tributary.v1.ClientService/Subscribe', body), what).toMatchObject(
+        MALFORMED_ANSWER,
+      );
+      expect(await serverStreamRaw('/grpc.health.v1.Health/Watch', body), what).toMatchObject(
+        MALFORMED_ANSWER,
+      );
+      expect(await bidiRaw('/tributary.v1.ClientService/ProduceStream', [body]), what).toMatchObject(
+        MALFORMED_ANSWER,
+      );
+    }
+  });
+
+  it('are answered the same when the gRPC framing is wrong: no message, a truncated one, or two', async () => {
+    const session = await rawHttp2Session(broker.address);
+    try {
+      const truncated = Buffer.from([0, 0, 0, 0, 100, 0x0a, 0x01, 0x61]); // promises 100 bytes, sends 3
+      const valid = grpcFrame(Buffer.from([0x0a, 0x01, 0x61]));
+      const framings: Array<[string, Buffer]> = [
+        ['no message', Buffer.alloc(0)],
+        ['a truncated frame', truncated],
+        ['two messages', Buffer.concat([valid, valid])],
+      ];
+      for (const path of ['/tributary.v1.ClientService/Metadata', '/tributary.v1.ClientService/Subscribe']) {
+        for (const [what, bytes] of framings) {
+          const answer = await session.startFramed(path, bytes).trailers();
+          expect(answer, `${path}: ${what}`).toMatchObject({
+            'grpc-status': String(status.INVALID_ARGUMENT),
+            'tributary-reason': 'MALFORMED_REQUEST',
+          });
+        }
+      }
+    } finally {
+      session.drop();
+    }
+  });
+
+  it('leave the broker serving well-formed requests', async () => {
+    const ok = await call<{ topics: unknown[] }>(stubs.client, 'Metadata', { topics: ['answers'] });
+    expect(ok.topics).toHaveLength(1);
+  });
+});
