@@ -29,6 +29,7 @@ import { type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { callPeer, fromWireError, type UnaryMethod } from '../replication/peers.js';
 import { VERSION } from '../version.js';
 import type { ApiContext } from './context.js';
+import { ELECTION_TYPES, enumValue } from './enums.js';
 import { toWireError } from './errors.js';
 import { liveBrokerInfos } from './metadata.js';
 
@@ -336,6 +337,7 @@ export class AdminApi {
   }
 
   electLeaders(request: ElectLeadersRequest__Output): Promise<ElectLeadersResponse> {
+    enumValue(request.type, ELECTION_TYPES, 'type');
     const topics = request.topics.map((t) => ({ topic: t.topic, partitions: t.partitions }));
     return this.ctx.cluster.viaController<ElectLeadersResponse>(
       async (c) => ({ results: await c.electLeaders(request.type, topics) }),

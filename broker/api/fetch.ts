@@ -5,6 +5,7 @@ import type { FetchRequest__Output } from '../../proto/generated/tributary/v1/Fe
 import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResponse.js';
 import type { Partition } from '../partition.js';
 import type { ApiContext } from './context.js';
+import { wantsRecords } from './enums.js';
 import { parseOffset, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
@@ -37,7 +38,7 @@ export async function fetch(
     request.max_bytes === 0
       ? ctx.config.maxFetchBytes
       : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
-  const decode = request.format === 'RECORD_FORMAT_RECORDS';
+  const decode = wantsRecords(request.format);
   const wanted: Wanted[] = [];
   const seen = new Set<string>();
   for (const t of request.topics) {

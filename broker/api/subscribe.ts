@@ -4,6 +4,7 @@ import type { SubscribeRequest__Output } from '../../proto/generated/tributary/v
 import type { SubscribeResponse } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
 import type { Partition } from '../partition.js';
 import type { ApiContext } from './context.js';
+import { wantsRecords } from './enums.js';
 import { parseOffset } from './errors.js';
 import { drained } from './flow-control.js';
 import { leaderPartition } from './leader.js';
@@ -88,7 +89,7 @@ async function streamPartition(
     request.max_bytes === 0
       ? ctx.config.defaultPartitionFetchBytes
       : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
-  const decode = request.format === 'RECORD_FORMAT_RECORDS';
+  const decode = wantsRecords(request.format);
   let next = await startOffset(request, partition);
   // Read-ahead: the next chunk is read from the log while this one is serialised and written, so disk
   // reads overlap with the network instead of alternating with it.

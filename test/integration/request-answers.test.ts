@@ -158,3 +158,59 @@ describe('bodies that are not valid protobuf', () => {
     expect(ok.topics).toHaveLength(1);
   });
 });
+
+/** The whole-call failure of a unary call, or the call's answer when it succeeded. */
+async function outcome(stub: object, method: string, request: object): Promise<Failure | unknown> {
+  return call(stub, method, request).catch((err: ServiceError) => reasonOf(err));
+}
+
+describe('enum values the proto does not define', () => {
+  const UNDEFINED_VALUE = 99;
+
+  it('are refused on every enum field of every request (broker/api/enums.test.ts lists them)', async () => {
+    const partition = { partition: 0, fetch_offset: '0' };
+    const invalid = { code: status.INVALID_ARGUMENT, reason: 'INVALID_REQUEST' };
+    // ProduceRequest.acks
+    expect(
+      await outcome(stubs.client, 'Produce', {
+        acks: UNDEFINED_VALUE,
+        topics: [
+          { topic: 'answers', partitions: [{ partition: 0, records: [{ value: Buffer.from('x') }] }] },
+        ],
+      }),
+    ).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'INVALID_ACKS' });
+    // FetchRequest.format
+    expect(
+      await outcome(stubs.client, 'Fetch', {
+        format: UNDEFINED_VALUE,
+        topics: [{ topic: 'answers', partitions: [partition] }],
+      }),
+    ).toMatchObject(invalid);
+    // ListOffsetsPartition.spec: per item
+    const listed = (await call(stubs.client, 'ListOffsets', {
+      topics: [{ topic: 'answers', partitions: [{ partition: 0, spec: UNDEFINED_VALUE }] }],
+    })) as { topics: Array<{ partitions: Array<{ error: { reason: string } | null }> }> };
+    expect(listed.topics[0]!.partitions[0]!.error?.reason).toBe('INVALID_REQUEST');
+    // ConfigAlteration.op: per topic
+    const altered = (await call(stubs.admin, 'AlterConfigs', {
+      topics: [
+        { topic: 'answers', alterations: [{ name: 'retention.ms', value: '1000', op: UNDEFINED_VALUE }] },
+      ],
+    })) as { topics: Array<{ error: { reason: string } | null }> };
+    expect(altered.topics[0]!.error?.reason).toBe('INVALID_REQUEST');
+    // ElectLeadersRequest.type
+    expect(await outcome(stubs.admin, 'ElectLeaders', { type: UNDEFINED_VALUE, topics: [] })).toMatchObject(
+      invalid,
+    );
+    // SubscribeRequest.format and SubscribeRequest.position
+    for (const request of [
+      { topic: 'answers', partition: 0, position: 'START_POSITION_EARLIEST', format: UNDEFINED_VALUE },
+      { topic: 'answers', partition: 0, position: UNDEFINED_VALUE },
+    ]) {
+      const stream = stubs.client.Subscribe(request as never);
+      stream.on('data', () => undefined);
+      const err = await new Promise<ServiceError>((resolve) => stream.on('error', resolve));
+      expect(reasonOf(err), JSON.stringify(request)).toMatchObject(invalid);
+    }
+  });
+});
