@@ -54,6 +54,12 @@ export const ERRORS = {
     retriable: false,
     description: 'Topic names are 1-249 characters of [a-zA-Z0-9._-], and not "." or "..".',
   },
+  TOPIC_NAME_COLLISION: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description:
+      "The topic name differs from an existing topic's only by '.' against '_', which metric names do not tell apart.",
+  },
   UNKNOWN_TOPIC: { code: GrpcCode.NOT_FOUND, retriable: false, description: 'The topic does not exist.' },
   UNKNOWN_PARTITION: {
     code: GrpcCode.NOT_FOUND,

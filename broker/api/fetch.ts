@@ -6,7 +6,7 @@ import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResp
 import type { Partition } from '../partition.js';
 import type { ApiContext } from './context.js';
 import { wantsRecords } from './enums.js';
-import { parseOffset, toWireError } from './errors.js';
+import { parseOffset, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
@@ -30,8 +30,7 @@ export async function fetch(
   request: FetchRequest__Output,
   call: ServerUnaryCall<FetchRequest__Output, FetchResponse>,
 ): Promise<FetchResponse> {
-  if (request.topics.length === 0)
-    throw new TributaryError('INVALID_REQUEST', 'fetch request names no topic');
+  requirePartitions(request.topics, 'fetch request');
   const maxWaitMs = Math.min(request.max_wait_ms, ctx.config.maxFetchWaitMs);
   const minBytes = Math.max(1, request.min_bytes);
   const maxBytes =

@@ -5,7 +5,7 @@ import type { SubscribeResponse } from '../../proto/generated/tributary/v1/Subsc
 import type { Partition } from '../partition.js';
 import type { ApiContext } from './context.js';
 import { wantsRecords } from './enums.js';
-import { parseOffset } from './errors.js';
+import { parseOffset, parseTimestamp } from './errors.js';
 import { drained } from './flow-control.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
@@ -29,7 +29,7 @@ async function startOffset(request: SubscribeRequest__Output, partition: Partiti
       return offset;
     }
     case 'timestamp_ms': {
-      const ts = parseOffset(request.timestamp_ms, 'timestamp_ms');
+      const ts = parseTimestamp(request.timestamp_ms, 'timestamp_ms');
       if (ts < 0) throw new TributaryError('INVALID_TIMESTAMP', `timestamp_ms ${ts} is negative`);
       const found = await partition.log.offsetForTimestamp(ts);
       return found === null ? partition.highWatermark : Math.max(found.offset, partition.logStartOffset);

@@ -214,3 +214,115 @@ describe('enum values the proto does not define', () => {
     }
   });
 });
+
+describe('limits and empty requests', () => {
+  const INT64_MAX = '9223372036854775807';
+  const INT64_MIN = '-9223372036854775808';
+
+  it('answers offsets of ±2^63 as out of range, naming the real limit', async () => {
+    for (const offset of [INT64_MAX, INT64_MIN, '9007199254740992']) {
+      const fetched = (await call(stubs.client, 'Fetch', {
+        topics: [{ topic: 'answers', partitions: [{ partition: 0, fetch_offset: offset }] }],
+      })) as { topics: Array<{ partitions: Array<{ error: { reason: string; message: string } | null }> }> };
+      const error = fetched.topics[0]!.partitions[0]!.error;
+      expect(error?.reason, offset).toBe('OFFSET_OUT_OF_RANGE');
+      expect(error?.message).toMatch(/beyond ±9007199254740991 \(2\^53 - 1\)/);
+
+      const stream = stubs.client.Subscribe({ topic: 'answers', partition: 0, offset } as never);
+      stream.on('data', () => undefined);
+      const err = await new Promise<ServiceError>((resolve) => stream.on('error', resolve));
+      expect(reasonOf(err)).toMatchObject({ code: status.OUT_OF_RANGE, reason: 'OFFSET_OUT_OF_RANGE' });
+    }
+    const listed = (await call(stubs.client, 'ListOffsets', {
+      topics: [
+        {
+          topic: 'answers',
+          partitions: [{ partition: 0, spec: 'OFFSET_SPEC_TIMESTAMP', timestamp_ms: INT64_MAX }],
+        },
+      ],
+    })) as { topics: Array<{ partitions: Array<{ error: { reason: string } | null }> }> };
+    expect(listed.topics[0]!.partitions[0]!.error?.reason).toBe('INVALID_TIMESTAMP');
+  });
+
+  it('refuses an admin commit to a topic or partition that does not exist', async () => {
+    const request = {
+      group_id: 'admin-commit',
+      topics: [
+        {
+          topic: 'answers',
+          partitions: [
+            { partition: 0, offset: '0' },
+            { partition: 5, offset: '0' },
+          ],
+        },
+        { topic: 'no-such-topic', partitions: [{ partition: 0, offset: '0' }] },
+      ],
+    };
+    // FindCoordinator creates the offsets topic: retriable answers until its coordinator is ready.
+    const deadline = Date.now() + 15_000;
+    let committed: { results: Array<{ topic: string; partition: number; error: { reason: string } | null }> };
+    for (;;) {
+      await outcome(stubs.groups, 'FindCoordinator', { group_id: 'admin-commit' });
+      const answer = await outcome(stubs.groups, 'CommitOffsets', request);
+      if ((answer as Partial<Failure>).reason === undefined) {
+        committed = answer as typeof committed;
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`the commit never went through: ${JSON.stringify(answer)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(committed.results.map((r) => [r.topic, r.partition, r.error?.reason ?? 'ok'])).toEqual([
+      ['answers', 0, 'ok'],
+      ['answers', 5, 'UNKNOWN_PARTITION'],
+      ['no-such-topic', 0, 'UNKNOWN_TOPIC'],
+    ]);
+    const back = (await call(stubs.groups, 'FetchOffsets', { group_id: 'admin-commit', topics: [] })) as {
+      offsets: Array<{ topic: string; partition: number }>;
+    };
+    expect(back.offsets.map((o) => `${o.topic}/${o.partition}`)).toEqual(['answers/0']);
+  });
+
+  it('fails empty requests, and topics named with no partition, as docs/api.md says', async () => {
+    const invalid = { code: status.INVALID_ARGUMENT, reason: 'INVALID_REQUEST' };
+    const empties: Array<[object, string, object]> = [
+      [stubs.admin, 'CreateTopics', { topics: [] }],
+      [stubs.admin, 'CreateTopics', { topics: [], validate_only: true }],
+      [stubs.admin, 'DeleteTopics', { names: [] }],
+      [stubs.admin, 'CreatePartitions', { topics: [] }],
+      [stubs.admin, 'AlterConfigs', { topics: [] }],
+      [stubs.admin, 'AlterPartitionReassignments', { reassignments: [] }],
+      [stubs.client, 'Produce', { acks: 'ACKS_ALL', topics: [{ topic: 'answers', partitions: [] }] }],
+      [stubs.client, 'Fetch', { topics: [{ topic: 'answers', partitions: [] }] }],
+      [stubs.client, 'ListOffsets', { topics: [{ topic: 'answers', partitions: [] }] }],
+      [
+        stubs.groups,
+        'CommitOffsets',
+        {
+          group_id: 'g',
+          topics: [
+            { topic: 'answers', partitions: [{ partition: 0, offset: '0' }] },
+            { topic: 'answers', partitions: [] },
+          ],
+        },
+      ],
+    ];
+    for (const [stub, method, request] of empties) {
+      expect(await outcome(stub, method, request), `${method} ${JSON.stringify(request)}`).toMatchObject(
+        invalid,
+      );
+    }
+  });
+
+  it("refuses a topic whose name collides with another's on '.' and '_', as Kafka does", async () => {
+    const create = (name: string, validateOnly = false) =>
+      call<CreateTopicsResponse__Output>(stubs.admin, 'CreateTopics', {
+        topics: [{ name, partitions: 1 }],
+        validate_only: validateOnly,
+      }).then((r) => r.topics[0]!.error?.reason ?? 'ok');
+    expect(await create('metrics.by_host')).toBe('ok');
+    expect(await create('metrics_by_host', true)).toBe('TOPIC_NAME_COLLISION');
+    expect(await create('metrics_by.host')).toBe('TOPIC_NAME_COLLISION');
+    expect(await create('metrics.by_host')).toBe('TOPIC_ALREADY_EXISTS');
+    expect(await create('metrics-by-host')).toBe('ok');
+  });
+});
