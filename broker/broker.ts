@@ -155,6 +155,7 @@ export class Broker {
           port: grpc.port,
           rack: config.rack,
           registeredAtMs: Date.now(),
+          incarnation: randomBytes(12).toString('hex'),
         },
         { sessionTtlMs: config.sessionTimeoutMs, logger },
       );

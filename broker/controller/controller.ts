@@ -36,6 +36,9 @@ import {
   planReassignment,
   planUncleanElection,
   reassignmentInProgress,
+  restartedSince,
+  type SeenBroker,
+  seenBroker,
 } from './planning.js';
 import { TopicStore } from './topic-store.js';
 import {
@@ -110,8 +113,11 @@ export class Controller extends EventEmitter {
   private readonly store: TopicStore;
   private readonly writer: TopicWriter;
   private readonly queue: ControllerEventQueue;
-  /** Broker epochs as of the last complete reconciliation: a different live epoch means a restart. */
-  private seenEpochs = new Map<number, number>();
+  /**
+   * Broker epochs and incarnations as of the last complete reconciliation: a different live epoch means a
+   * restart, unless the incarnation is the same (a renewed session of the same process).
+   */
+  private seenEpochs = new Map<number, SeenBroker>();
   /** Brokers that asked for a controlled shutdown, with the epoch they asked under. */
   private readonly shutdownRequests = new Map<number, number>();
   private reconcilePending = false;
@@ -430,7 +436,7 @@ export class Controller extends EventEmitter {
   // --- Term, queue and view -----------------------------------------------------------------------------
 
   private onElected(term: ControllerTerm): void {
-    this.seenEpochs = new Map(this.membership.liveBrokers().map((b) => [b.id, b.epoch]));
+    this.seenEpochs = new Map(this.membership.liveBrokers().map((b) => [b.id, seenBroker(b)]));
     this.shutdownRequests.clear();
     this.emit('active', term.epoch);
     this.scheduleReconcile();
@@ -455,8 +461,13 @@ export class Controller extends EventEmitter {
   private view(): ClusterView {
     const live = this.membership.liveBrokers();
     return clusterView(
-      live.map((b) => ({ id: b.id, epoch: b.epoch, shuttingDown: this.isShuttingDown(b.id, b.epoch, b) })),
-      live.filter((b) => (this.seenEpochs.get(b.id) ?? b.epoch) !== b.epoch).map((b) => b.id),
+      live.map((b) => ({
+        id: b.id,
+        epoch: b.epoch,
+        shuttingDown: this.isShuttingDown(b.id, b.epoch, b),
+        incarnation: b.incarnation,
+      })),
+      live.filter((b) => restartedSince(this.seenEpochs.get(b.id), b)).map((b) => b.id),
     );
   }
 
@@ -479,16 +490,22 @@ export class Controller extends EventEmitter {
     if (stored === null || stored.version !== epoch) return view;
     const registration = JSON.parse(stored.value.toString('utf8')) as BrokerRegistration;
     const live = new Map(view.live);
-    live.set(id, { epoch, shuttingDown: this.isShuttingDown(id, epoch, registration) });
+    live.set(id, {
+      epoch,
+      shuttingDown: this.isShuttingDown(id, epoch, registration),
+      ...(registration.incarnation === undefined ? {} : { incarnation: registration.incarnation }),
+    });
     return { live, restarted: view.restarted };
   }
 
   /** Live brokers that may receive new replicas, checked against the replication factor. */
-  private placementBrokers(replicationFactor: number): Array<{ id: number; epoch: number; rack: string }> {
+  private placementBrokers(
+    replicationFactor: number,
+  ): Array<{ id: number; epoch: number; rack: string; incarnation: string | undefined }> {
     const brokers = this.membership
       .liveBrokers()
       .filter((b) => !this.isShuttingDown(b.id, b.epoch, b))
-      .map((b) => ({ id: b.id, epoch: b.epoch, rack: b.rack }));
+      .map((b) => ({ id: b.id, epoch: b.epoch, rack: b.rack, incarnation: b.incarnation }));
     if (
       !Number.isSafeInteger(replicationFactor) ||
       replicationFactor < 1 ||
@@ -552,7 +569,7 @@ export class Controller extends EventEmitter {
       }
     }
     if (failures > 0) this.retryLater();
-    else this.seenEpochs = new Map([...view.live].map(([id, state]) => [id, state.epoch]));
+    else this.seenEpochs = new Map([...view.live].map(([id, state]) => [id, seenBroker(state)]));
   }
 
   private retryLater(): void {

@@ -16,11 +16,12 @@ import {
   planPreferredElection,
   planReassignment,
   planUncleanElection,
+  restartedSince,
 } from './planning.js';
 
 /** Brokers 1..n live at epoch 10·id, unless overridden. */
 function view(
-  live: Record<number, number | { epoch: number; shuttingDown?: boolean }>,
+  live: Record<number, number | { epoch: number; shuttingDown?: boolean; incarnation?: string }>,
   restarted: number[] = [],
 ): ClusterView {
   return clusterView(
@@ -405,3 +406,35 @@ function check(
   }
   return after;
 }
+
+describe('re-registration of the same process (a renewed session, not a restart)', () => {
+  const renewed = (incarnation: string) =>
+    view({ 1: { epoch: 11, incarnation }, 2: { epoch: 21, incarnation: 'b2' }, 3: 30 }, []);
+
+  it('keeps the leader and the ISR, bumps the leader epoch and records the new broker epoch', () => {
+    const a = part({ leaderIncarnation: 'b1' });
+    const change = planPartition(a, renewed('b1'), { uncleanElection: false });
+    expect(change?.next).toMatchObject({
+      leader: 1,
+      leaderEpoch: 6,
+      leaderBrokerEpoch: 11,
+      leaderIncarnation: 'b1',
+      isr: [1, 2, 3],
+      partitionEpoch: 8,
+    });
+    assertPartitionInvariants(change!.next);
+  });
+
+  it('elects another leader when the process is a new one (a restart), as before', () => {
+    const a = part({ leaderIncarnation: 'b1' });
+    const change = planPartition(a, renewed('b1-restarted'), { uncleanElection: false });
+    expect(change?.next).toMatchObject({ leader: 2, leaderEpoch: 6, leaderBrokerEpoch: 21, isr: [2, 3] });
+  });
+
+  it('counts a follower with a new epoch as restarted only when its incarnation changed', () => {
+    expect(restartedSince({ epoch: 20, incarnation: 'b2' }, { epoch: 21, incarnation: 'b2' })).toBe(false);
+    expect(restartedSince({ epoch: 20, incarnation: 'b2' }, { epoch: 21, incarnation: 'x' })).toBe(true);
+    expect(restartedSince({ epoch: 20 }, { epoch: 21 })).toBe(true);
+    expect(restartedSince({ epoch: 20 }, { epoch: 20 })).toBe(false);
+  });
+});

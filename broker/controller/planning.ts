@@ -22,6 +22,8 @@ import type { PartitionAssignment } from '../metadata/topic-registry.js';
 
 export interface BrokerState {
   readonly epoch: number;
+  /** The broker process (BrokerRegistration.incarnation), when it registered one. */
+  readonly incarnation?: string;
   /** Registration says so, or the broker asked for a controlled shutdown in this incarnation. */
   readonly shuttingDown: boolean;
 }
@@ -43,12 +45,34 @@ export interface PartitionChange {
 }
 
 export function clusterView(
-  brokers: Iterable<{ id: number; epoch: number; shuttingDown?: boolean }>,
+  brokers: Iterable<{ id: number; epoch: number; shuttingDown?: boolean; incarnation?: string | undefined }>,
   restarted: Iterable<number> = [],
 ): ClusterView {
   const live = new Map<number, BrokerState>();
-  for (const b of brokers) live.set(b.id, { epoch: b.epoch, shuttingDown: b.shuttingDown === true });
+  for (const b of brokers) {
+    live.set(b.id, {
+      epoch: b.epoch,
+      shuttingDown: b.shuttingDown === true,
+      ...(b.incarnation === undefined ? {} : { incarnation: b.incarnation }),
+    });
+  }
   return { live, restarted: new Set(restarted) };
+}
+
+/** A broker as the controller last reconciled it. */
+export interface SeenBroker {
+  readonly epoch: number;
+  readonly incarnation?: string | undefined;
+}
+
+export function seenBroker(b: { epoch: number; incarnation?: string | undefined }): SeenBroker {
+  return { epoch: b.epoch, incarnation: b.incarnation };
+}
+
+/** A new epoch is a restart unless both registrations name the same process (a renewed session). */
+export function restartedSince(before: SeenBroker | undefined, now: SeenBroker): boolean {
+  if (before === undefined || before.epoch === now.epoch) return false;
+  return before.incarnation === undefined || before.incarnation !== now.incarnation;
 }
 
 export function canLead(view: ClusterView, broker: number): boolean {
@@ -60,14 +84,21 @@ export function reassignmentInProgress(a: PartitionAssignment): boolean {
   return (a.addingReplicas?.length ?? 0) > 0 || (a.removingReplicas?.length ?? 0) > 0;
 }
 
-type LeaderState = 'current' | 'unconfirmed' | 'shutting-down' | 'lost' | 'none';
+type LeaderState = 'current' | 'unconfirmed' | 'reregistered' | 'shutting-down' | 'lost' | 'none';
 
-/** 'unconfirmed': alive but elected before leaderBrokerEpoch existed (single-broker metadata). */
+/**
+ * 'unconfirmed': alive but elected before leaderBrokerEpoch existed (single-broker metadata).
+ * 'reregistered': live under a new broker epoch, but the same process (incarnation) that was elected: its
+ * session lapsed (a DCS outage, a pause) and was renewed; it did not restart.
+ */
 export function leaderState(a: PartitionAssignment, view: ClusterView): LeaderState {
   if (a.leader === -1) return 'none';
   const state = view.live.get(a.leader);
   if (state === undefined) return 'lost';
-  if (a.leaderBrokerEpoch !== undefined && a.leaderBrokerEpoch !== state.epoch) return 'lost';
+  if (a.leaderBrokerEpoch !== undefined && a.leaderBrokerEpoch !== state.epoch) {
+    const same = a.leaderIncarnation !== undefined && a.leaderIncarnation === state.incarnation;
+    return same && !state.shuttingDown ? 'reregistered' : 'lost';
+  }
   if (state.shuttingDown) return 'shutting-down';
   return a.leaderBrokerEpoch === undefined ? 'unconfirmed' : 'current';
 }
@@ -84,8 +115,15 @@ function withLeaderAndIsr(
   if (leader !== a.leader || reelect) {
     next.leader = leader;
     next.leaderEpoch = a.leaderEpoch + 1;
-    if (leader === -1) delete next.leaderBrokerEpoch;
-    else next.leaderBrokerEpoch = view.live.get(leader)!.epoch;
+    if (leader === -1) {
+      delete next.leaderBrokerEpoch;
+      delete next.leaderIncarnation;
+    } else {
+      const state = view.live.get(leader)!;
+      next.leaderBrokerEpoch = state.epoch;
+      if (state.incarnation === undefined) delete next.leaderIncarnation;
+      else next.leaderIncarnation = state.incarnation;
+    }
   }
   return next;
 }
@@ -121,7 +159,14 @@ export function planPartition(
   let isr = kept.length > 0 ? kept : [...a.isr];
   let reelect = false;
 
-  if (state !== 'current') {
+  if (state === 'reregistered') {
+    // Same process under a new session: it keeps leading with its log and memory intact; the leader epoch
+    // is bumped (a new term, so anything stamped in the lapsed one is fenced), the leader is not changed.
+    reelect = true;
+    reasons.push(
+      `leader ${a.leader} re-registered (broker epoch ${a.leaderBrokerEpoch} -> ${view.live.get(a.leader)!.epoch}, same process): kept`,
+    );
+  } else if (state !== 'current') {
     const successor = state === 'unconfirmed' ? a.leader : pickSuccessor(a, view, kept, state);
     if (successor !== undefined) {
       leader = successor;
@@ -450,15 +495,19 @@ export function assertPartitionInvariants(a: PartitionAssignment): void {
  * `brokers`, leader replicas[0] under its current broker epoch, every replica in the ISR, epochs 0.
  */
 export function placePartitions(
-  brokers: readonly { id: number; epoch: number; rack?: string }[],
+  brokers: readonly { id: number; epoch: number; rack?: string; incarnation?: string | undefined }[],
   count: number,
   replicationFactor: number,
   firstPartition = 0,
 ): PartitionAssignment[] {
-  const epochs = new Map(brokers.map((b) => [b.id, b.epoch]));
-  return assignReplicas(brokers, count, replicationFactor, firstPartition).map((p) => ({
-    ...p,
-    leaderBrokerEpoch: epochs.get(p.leader)!,
-    partitionEpoch: 0,
-  }));
+  const byId = new Map(brokers.map((b) => [b.id, b]));
+  return assignReplicas(brokers, count, replicationFactor, firstPartition).map((p) => {
+    const leader = byId.get(p.leader)!;
+    return {
+      ...p,
+      leaderBrokerEpoch: leader.epoch,
+      ...(leader.incarnation === undefined ? {} : { leaderIncarnation: leader.incarnation }),
+      partitionEpoch: 0,
+    };
+  });
 }

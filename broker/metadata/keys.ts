@@ -31,6 +31,12 @@ export interface BrokerRegistration {
   rack: string;
   /** Wall time of the registration, for operators. */
   registeredAtMs: number;
+  /**
+   * A random id drawn once per broker process. A new registration (new epoch) with the same incarnation
+   * is a renewed session, not a restart: the broker kept its memory, so the controller keeps its
+   * leaderships and ISR memberships (docs/architecture.md, "Re-registration is not a restart").
+   */
+  incarnation?: string;
   /** Set by a broker that is stopping: the controller moves leaderships away and assigns it nothing new. */
   shuttingDown?: boolean;
 }

@@ -18,6 +18,8 @@ export interface PartitionAssignment {
    * this equals its current epoch: after a restart or a lost session it waits for a new election.
    */
   leaderBrokerEpoch?: number;
+  /** The leader's incarnation (BrokerRegistration.incarnation) when it was elected, if it registered one. */
+  leaderIncarnation?: string;
   /** In-sync replicas, leader included. Never empty: with no live member it keeps the last leader. */
   isr: number[];
   /** Bumped at every change of leader, ISR or replicas; AlterPartition requests must carry the current one. */
