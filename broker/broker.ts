@@ -161,7 +161,13 @@ export class Broker {
       );
       cluster.membership = membership;
       cleanups.unshift(() => membership.stop());
-      const controller = new Controller({ dcs, membership, logger });
+      // Half a session: brokers re-registering after a DCS outage are back before the first failover.
+      const controller = new Controller({
+        dcs,
+        membership,
+        logger,
+        options: { activationGraceMs: Math.floor(config.sessionTimeoutMs / 2) },
+      });
       cluster.controller = controller;
       await controller.start();
       cleanups.unshift(() => controller.stop());

@@ -28,6 +28,7 @@ import {
 import {
   type ClusterView,
   clusterView,
+  markShuttingDown,
   placePartitions,
   planAlterPartition,
   planControlledShutdown,
@@ -58,6 +59,8 @@ export interface ControllerOptions {
   retryBackoffMs: number;
   /** Period of the automatic preferred-leader balancer; 0 turns it off (the default). */
   preferredLeaderBalanceIntervalMs: number;
+  /** A new term's wait before failovers: brokers back from a DCS outage re-register (docs/architecture.md). */
+  activationGraceMs: number;
 }
 
 export const DEFAULT_CONTROLLER_OPTIONS: Readonly<ControllerOptions> = {
@@ -65,6 +68,7 @@ export const DEFAULT_CONTROLLER_OPTIONS: Readonly<ControllerOptions> = {
   queueLengthMax: 1024,
   retryBackoffMs: 500,
   preferredLeaderBalanceIntervalMs: 0,
+  activationGraceMs: 0,
 };
 
 export interface ControllerDeps {
@@ -121,6 +125,7 @@ export class Controller extends EventEmitter {
   /** Brokers that asked for a controlled shutdown, with the epoch they asked under. */
   private readonly shutdownRequests = new Map<number, number>();
   private reconcilePending = false;
+  private graceUntilMs = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private balanceTimer: NodeJS.Timeout | undefined;
   private readonly onBrokers = (): void => this.scheduleReconcile();
@@ -438,6 +443,7 @@ export class Controller extends EventEmitter {
   private onElected(term: ControllerTerm): void {
     this.seenEpochs = new Map(this.membership.liveBrokers().map((b) => [b.id, seenBroker(b)]));
     this.shutdownRequests.clear();
+    this.graceUntilMs = Date.now() + this.options.activationGraceMs;
     this.emit('active', term.epoch);
     this.scheduleReconcile();
   }
@@ -533,6 +539,10 @@ export class Controller extends EventEmitter {
   /** Coalesced: at most one reconciliation waits in the queue; it reads the newest state when it runs. */
   private scheduleReconcile(): void {
     if (!this.isActive || this.reconcilePending) return;
+    if (this.graceUntilMs > Date.now()) {
+      this.retryLater(this.graceUntilMs - Date.now());
+      return;
+    }
     this.reconcilePending = true;
     this.run(async (term) => {
       this.reconcilePending = false;
@@ -572,9 +582,9 @@ export class Controller extends EventEmitter {
     else this.seenEpochs = new Map([...view.live].map(([id, state]) => [id, seenBroker(state)]));
   }
 
-  private retryLater(): void {
+  private retryLater(delayMs = this.options.retryBackoffMs): void {
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.scheduleReconcile(), this.options.retryBackoffMs);
+    this.retryTimer = setTimeout(() => this.scheduleReconcile(), delayMs);
     this.retryTimer.unref();
   }
 
@@ -599,13 +609,6 @@ function partitionState(a: PartitionAssignment): Omit<AlterPartitionResponse, 'e
     partition_epoch: a.partitionEpoch ?? 0,
     isr: a.isr,
   };
-}
-
-function markShuttingDown(view: ClusterView, id: number): ClusterView {
-  const live = new Map(view.live);
-  const state = live.get(id);
-  if (state !== undefined) live.set(id, { ...state, shuttingDown: true });
-  return { live, restarted: view.restarted };
 }
 
 function parseEpoch(raw: string): number {

@@ -75,6 +75,14 @@ export function restartedSince(before: SeenBroker | undefined, now: SeenBroker):
   return before.incarnation === undefined || before.incarnation !== now.incarnation;
 }
 
+/** The view with broker `id` marked as shutting down (a controlled shutdown in progress). */
+export function markShuttingDown(view: ClusterView, id: number): ClusterView {
+  const live = new Map(view.live);
+  const state = live.get(id);
+  if (state !== undefined) live.set(id, { ...state, shuttingDown: true });
+  return { live, restarted: view.restarted };
+}
+
 export function canLead(view: ClusterView, broker: number): boolean {
   const state = view.live.get(broker);
   return state !== undefined && !state.shuttingDown && !view.restarted.has(broker);

@@ -91,7 +91,7 @@ export async function startLoopbackCluster(opts: {
   prepare?: (dataDir: string) => void;
   /** Runs after the brokers are gone and before the data is removed (unmount what prepare mounted). */
   cleanup?: (dataDir: string) => void;
-}): Promise<FaultCluster> {
+}): Promise<FaultCluster & { readonly etcdPid: number }> {
   const size = opts.brokers ?? 3;
   const etcd: EtcdServer = await startEtcd();
   const dataDir = mkdtempSync(join(tmpdir(), 'tributary-fault-'));
@@ -137,6 +137,7 @@ export async function startLoopbackCluster(opts: {
     name: opts.name,
     size,
     dataDir,
+    etcdPid: etcd.pid,
     address: (id) => `127.0.0.1:${ports[id]}`,
     bootstrap: (order) => (order ?? [...Array(size).keys()]).map((id) => `127.0.0.1:${ports[id]}`).join(','),
     start: async (id) => {
@@ -150,6 +151,11 @@ export async function startLoopbackCluster(opts: {
     destroy: async () => {
       for (let id = 0; id < size; id++) await kill(id);
       process.off('exit', killAll);
+      try {
+        process.kill(etcd.pid, 'SIGCONT'); // A test may have stopped it.
+      } catch {
+        // Already gone.
+      }
       await etcd.stop();
       opts.cleanup?.(dataDir);
       rmSync(dataDir, { recursive: true, force: true });

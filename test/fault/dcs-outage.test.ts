@@ -1,0 +1,131 @@
+/**
+ * An etcd outage longer than the session timeout (SIGSTOP etcd, then SIGCONT): every broker's session
+ * lapses and every broker re-registers under a new broker epoch, in the same process. The controller must
+ * take that as a renewed session, not a restart (docs/architecture.md, "Re-registration is not a
+ * restart"): leaders stay where they were (the leader epoch may be bumped), no acknowledged record is
+ * lost or written twice, and writes resume within a bounded stall. Prints the figures.
+ */
+import { describe, expect, it } from 'vitest';
+import { Tributary } from '../../client/index.js';
+import { waitFor } from '../helpers/cluster.js';
+import { checkCluster, printReport, waitConverged } from '../helpers/fault-checker.js';
+import { ClusterView, startLoopbackCluster } from '../helpers/fault-cluster.js';
+import type { AckedRecord, FailedRecord } from '../helpers/fault-workload.js';
+
+const TOPIC = 'outage';
+const PARTITIONS = 3;
+/** sessionTimeoutMs of the fault brokers; the outage lasts twice that. */
+const SESSION_TIMEOUT_MS = 2000;
+const OUTAGE_MS = 2 * SESSION_TIMEOUT_MS + 1000;
+/** Writes resume this long after etcd does at the latest (machine heavily loaded). */
+const STALL_AFTER_OUTAGE_MAX_MS = 20_000;
+
+describe('etcd outage longer than the session timeout', () => {
+  it('re-registers leaderships instead of re-electing them; nothing lost or duplicated', async () => {
+    const cluster = await startLoopbackCluster({ name: 'dcs-outage' });
+    const view = new ClusterView(cluster);
+    let stopped = false;
+    try {
+      const admin = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 15_000 });
+      await admin.admin().createTopic({
+        name: TOPIC,
+        partitions: PARTITIONS,
+        replicationFactor: 3,
+        configs: { 'min.insync.replicas': '2' },
+      });
+      admin.close();
+      const initial = await waitConverged(view, cluster, TOPIC, 60_000);
+      const client = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 30_000 });
+      const producer = client.producer({ acks: 'all', lingerMs: 2, retries: 50, deliveryTimeoutMs: 120_000 });
+      const acked: AckedRecord[] = [];
+      const failed: FailedRecord[] = [];
+      const pending = new Set<Promise<void>>();
+      let stop = false;
+      let sent = 0;
+      const loop = (async () => {
+        for (let seq = 0; !stop; seq++) {
+          const id = `sdk0-${seq}`;
+          const partition = seq % PARTITIONS;
+          sent++;
+          const work = producer.produce({ topic: TOPIC, partition, value: `${id}|` }).then(
+            (m) => {
+              acked.push({ id, producer: 'sdk0', seq, partition, offset: m.offset, ackedAtMs: Date.now() });
+            },
+            (err: { reason?: string }) => {
+              failed.push({ id, producer: 'sdk0', partition, reason: err.reason ?? 'UNKNOWN' });
+            },
+          );
+          const tracked = work.finally(() => pending.delete(tracked));
+          pending.add(tracked);
+          while (pending.size >= 32 && !stop) await Promise.race(pending);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      await waitFor('150 acknowledged records', () => (acked.length >= 150 ? true : undefined), 60_000);
+
+      process.kill(cluster.etcdPid, 'SIGSTOP');
+      stopped = true;
+      const stoppedAtMs = Date.now();
+      await new Promise((r) => setTimeout(r, OUTAGE_MS)); // the fault's length, not a wait for a condition
+      process.kill(cluster.etcdPid, 'SIGCONT');
+      stopped = false;
+      const resumedAtMs = Date.now();
+      const ackedBefore = acked.length;
+      await waitFor(
+        'writes after the outage',
+        () => (acked.length >= ackedBefore + 150 ? true : undefined),
+        90_000,
+      );
+      const firstAckAfterMs = Math.min(...acked.slice(ackedBefore).map((a) => a.ackedAtMs));
+      stop = true;
+      await loop;
+      await Promise.allSettled([...pending]);
+      await producer.flush();
+      const retries = producer.stats.retries;
+      producer.disconnect();
+      client.close();
+      const after = await waitConverged(view, cluster, TOPIC, 90_000);
+
+      const moved = after.filter(
+        (p) => p.leader !== initial.find((i) => i.partition === p.partition)!.leader,
+      );
+      const figures = {
+        outageMs: resumedAtMs - stoppedAtMs,
+        firstAckAfterOutageMs: firstAckAfterMs - resumedAtMs,
+        leadersMoved: moved.length,
+        epochs: after.map(
+          (p) => `${initial.find((i) => i.partition === p.partition)!.leader_epoch}->${p.leader_epoch}`,
+        ),
+        failures: failed.length,
+      };
+      console.log(`dcs-outage: ${JSON.stringify(figures)}`);
+      const report = await checkCluster({
+        fault: 'dcs-outage',
+        cluster,
+        view,
+        initial,
+        result: {
+          topic: TOPIC,
+          partitions: PARTITIONS,
+          acked,
+          failed,
+          unsettled: [],
+          sent,
+          sdkRetries: retries,
+        },
+        notes: figures,
+      });
+      printReport(report);
+      expect(report.violations).toEqual([]);
+      expect(report.duplicated).toBe(0);
+      expect(failed).toEqual([]);
+      expect(figures.firstAckAfterOutageMs).toBeLessThan(STALL_AFTER_OUTAGE_MAX_MS);
+      expect(moved.map((p) => p.partition)).toEqual([]);
+    } finally {
+      if (stopped) process.kill(cluster.etcdPid, 'SIGCONT');
+      view.close();
+      cluster.saveLogs();
+      await cluster.destroy();
+    }
+  }, 300_000);
+});
