@@ -50,7 +50,12 @@ export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
 
 export interface CompressionCodec {
   compress(buf: Buffer): Buffer;
-  decompress(buf: Buffer): Buffer;
+  /**
+   * Decompresses `buf`, refusing output past `maxBytes` (at most, and by default, MAX_DECOMPRESSED_BYTES)
+   * before allocating it when the format declares sizes up front. Past the hard cap the input is treated
+   * as a "zip bomb" (CORRUPT_BATCH); past a caller's lower limit it is BATCH_TOO_LARGE.
+   */
+  decompress(buf: Buffer, maxBytes?: number): Buffer;
 }
 
 function corrupt(codec: string, detail: string, cause?: unknown): TributaryError {
@@ -61,10 +66,23 @@ function corrupt(codec: string, detail: string, cause?: unknown): TributaryError
   );
 }
 
-function checkBound(codec: string, bytes: number): void {
-  if (bytes > MAX_DECOMPRESSED_BYTES) {
-    throw corrupt(codec, `declared size ${bytes} exceeds the ${MAX_DECOMPRESSED_BYTES}-byte limit`);
+/** The output limit of one call: the caller's, never above the hard cap. */
+function limitOf(maxBytes: number | undefined): number {
+  return maxBytes === undefined ? MAX_DECOMPRESSED_BYTES : Math.min(maxBytes, MAX_DECOMPRESSED_BYTES);
+}
+
+function tooLarge(codec: string, what: string, bytes: number, limit: number): TributaryError {
+  if (limit >= MAX_DECOMPRESSED_BYTES) {
+    return corrupt(codec, `${what} ${bytes} exceeds the ${MAX_DECOMPRESSED_BYTES}-byte limit`);
   }
+  return new TributaryError(
+    'BATCH_TOO_LARGE',
+    `${codec} records decompress to more than ${limit} bytes (${what} ${bytes})`,
+  );
+}
+
+function checkBound(codec: string, bytes: number, limit: number): void {
+  if (bytes > limit) throw tooLarge(codec, 'declared size', bytes, limit);
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -101,10 +119,14 @@ export function onFirstUse<T>(codec: string, load: () => T): () => T {
 
 export const gzipCodec: CompressionCodec = {
   compress: (buf) => gzipSync(buf),
-  decompress: (buf) => {
+  decompress: (buf, maxBytes) => {
+    const limit = limitOf(maxBytes);
     try {
-      return gunzipSync(buf, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+      return gunzipSync(buf, { maxOutputLength: limit });
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw tooLarge('gzip', 'output over', limit, limit);
+      }
       throw corrupt('gzip', (err as Error).message, err);
     }
   },
@@ -158,10 +180,11 @@ export const snappyCodec: CompressionCodec = {
     }
     return Buffer.concat(parts);
   },
-  decompress: (buf) => {
+  decompress: (buf, maxBytes) => {
+    const limit = limitOf(maxBytes);
     if (!isXerialSnappy(buf)) {
       const declared = snappyDeclaredLength(buf);
-      checkBound('snappy', declared);
+      checkBound('snappy', declared, limit);
       return snappyRawDecompress(buf, declared);
     }
     // Pass 1: walk the chunks and add up declared sizes; pass 2: decompress.
@@ -177,7 +200,7 @@ export const snappyCodec: CompressionCodec = {
       pos += length;
       const declared = snappyDeclaredLength(block);
       total += declared;
-      checkBound('snappy', total);
+      checkBound('snappy', total, limit);
       chunks.push({ block, declared });
     }
     const out = Buffer.allocUnsafe(total);
@@ -204,7 +227,7 @@ const LZ4_BLOCK_MAX_BYTES: Partial<Record<number, number>> = {
 };
 
 /** An upper bound of the decompressed size of LZ4 frames, from the frame and block headers. */
-export function lz4DecompressedBound(buf: Buffer): number {
+export function lz4DecompressedBound(buf: Buffer, limit = MAX_DECOMPRESSED_BYTES): number {
   let bound = 0;
   let pos = 0;
   while (pos < buf.length) {
@@ -235,7 +258,7 @@ export function lz4DecompressedBound(buf: Buffer): number {
       if (size > blockMaxBytes) throw corrupt('lz4', `block of ${size} bytes exceeds its ${blockMaxBytes}`);
       pos += size + (blockChecksum ? 4 : 0);
       bound += blockMaxBytes;
-      checkBound('lz4', bound);
+      checkBound('lz4', bound, limit);
     }
     pos += contentChecksum ? 4 : 0;
   }
@@ -245,8 +268,10 @@ export function lz4DecompressedBound(buf: Buffer): number {
 
 export const lz4Codec: CompressionCodec = {
   compress: (buf) => lz4Library().compressFrameSync(buf),
-  decompress: (buf) => {
-    const bound = lz4DecompressedBound(buf);
+  decompress: (buf, maxBytes) => {
+    const limit = limitOf(maxBytes);
+    // Kafka writes 64 KiB blocks, each full but the last: the bound overstates by less than one block.
+    const bound = lz4DecompressedBound(buf, limit + LZ4_BLOCK_MAX_BYTES[4]!);
     const lz4 = lz4Library();
     let out: Buffer;
     try {
@@ -255,6 +280,7 @@ export const lz4Codec: CompressionCodec = {
       throw corrupt('lz4', (err as Error).message, err);
     }
     if (out.length > bound) throw corrupt('lz4', `output ${out.length} exceeds the declared bound ${bound}`);
+    if (out.length > limit) throw tooLarge('lz4', 'output', out.length, limit);
     return out;
   },
 };
@@ -267,15 +293,25 @@ const ZSTD_SKIPPABLE_MAGIC = 0x184d2a50;
 const ZSTD_BLOCK_MAX_BYTES = 128 * 1024;
 const ZSTD_LEVEL = 3; // Kafka's default compression.zstd.level
 
-interface ZstdFrame {
+/**
+ * The largest zstd window a producer may use: RFC 8878 (3.1.1.1.2) recommends that decoders support
+ * windows up to 8 MiB and that encoders not need more, and streaming decoders (the Java client's
+ * zstd-jni, Go's, Node's zlib) refuse or may refuse larger ones by default. Kafka's clients at their
+ * default level 3 use 2 MiB windows (checked at produce only; see batch-validator.ts).
+ */
+export const ZSTD_WINDOW_MAX_BYTES = 8 * 1024 * 1024;
+
+export interface ZstdFrame {
   start: number;
   end: number;
   /** An upper bound of the frame's decompressed size. */
   bound: number;
+  /** Window_Size: the history a decoder must keep (the content size for a single-segment frame). */
+  windowBytes: number;
 }
 
 /** Splits zstd input into frames with an upper bound of each one's decompressed size. */
-export function zstdFrames(buf: Buffer): ZstdFrame[] {
+export function zstdFrames(buf: Buffer, limit = MAX_DECOMPRESSED_BYTES): ZstdFrame[] {
   const frames: ZstdFrame[] = [];
   let total = 0;
   let pos = 0;
@@ -296,6 +332,13 @@ export function zstdFrames(buf: Buffer): ZstdFrame[] {
     const checksum = (descriptor & 0x04) !== 0;
     const dictIdBytes = [0, 1, 2, 4][descriptor & 0x3]!;
     const fcsBytes = fcsFlag === 0 ? (singleSegment ? 1 : 0) : [0, 2, 4, 8][fcsFlag]!;
+    let windowBytes = 0;
+    if (!singleSegment) {
+      // Window_Descriptor: exponent (5 bits) and mantissa (3 bits) of a size from 1 KiB up.
+      const descriptorByte = buf[pos + 5]!;
+      const base = 2 ** (10 + (descriptorByte >> 3));
+      windowBytes = base + (base / 8) * (descriptorByte & 0x7);
+    }
     pos += 5 + (singleSegment ? 0 : 1) + dictIdBytes;
     if (pos + fcsBytes > buf.length) throw corrupt('zstd', 'truncated frame header');
     let contentSize = -1;
@@ -304,6 +347,8 @@ export function zstdFrames(buf: Buffer): ZstdFrame[] {
     else if (fcsBytes === 4) contentSize = buf.readUInt32LE(pos);
     else if (fcsBytes === 8) contentSize = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 2 ** 32;
     pos += fcsBytes;
+    if (singleSegment) windowBytes = contentSize;
+    checkBound('zstd', total + Math.max(contentSize, 0), limit);
     let blocksBound = 0;
     for (;;) {
       if (pos + 3 > buf.length) throw corrupt('zstd', 'truncated block header');
@@ -320,15 +365,16 @@ export function zstdFrames(buf: Buffer): ZstdFrame[] {
         blocksBound += type === 0 ? size : ZSTD_BLOCK_MAX_BYTES;
         pos += size;
       }
-      checkBound('zstd', total + blocksBound);
+      checkBound('zstd', total + blocksBound, limit + ZSTD_BLOCK_MAX_BYTES);
       if (last) break;
     }
     pos += checksum ? 4 : 0;
     if (pos > buf.length) throw corrupt('zstd', 'frame overruns the batch');
     const bound = contentSize >= 0 ? contentSize : blocksBound;
     total += bound;
-    checkBound('zstd', total);
-    frames.push({ start, end: pos, bound });
+    // A compressed block's bound (128 KiB) overstates the last block of a frame: allow one block more.
+    checkBound('zstd', total, contentSize >= 0 ? limit : limit + ZSTD_BLOCK_MAX_BYTES);
+    frames.push({ start, end: pos, bound, windowBytes });
   }
   return frames;
 }
@@ -375,10 +421,12 @@ const zstdLibrary = onFirstUse('zstd', loadZstd);
 
 export const zstdCodec: CompressionCodec = {
   compress: (buf) => asBuffer(zstdLibrary().compress(buf, ZSTD_LEVEL)),
-  decompress: (buf) => {
-    const frames = zstdFrames(buf);
+  decompress: (buf, maxBytes) => {
+    const limit = limitOf(maxBytes);
+    const frames = zstdFrames(buf, limit);
     const zstdWasm = zstdLibrary();
     const parts: Buffer[] = [];
+    let total = 0;
     for (const frame of frames) {
       try {
         // The library sizes its output from the frame's content size when present, else from this.
@@ -387,10 +435,12 @@ export const zstdCodec: CompressionCodec = {
         });
         if (out.length > frame.bound)
           throw new Error(`output ${out.length} exceeds the bound ${frame.bound}`);
+        total += out.length;
         parts.push(asBuffer(out));
       } catch (err) {
         throw corrupt('zstd', (err as Error).message, err);
       }
+      if (total > limit) throw tooLarge('zstd', 'output', total, limit);
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   },
