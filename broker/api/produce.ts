@@ -139,6 +139,8 @@ export async function produce(
           const epoch = partition.leaderEpoch;
           const info = await partition.append(payloadOf(data, nowMs), {
             nowMs,
+            // A batch must be readable by every fetch: RECORDS fetches decompress it on the broker.
+            maxDecompressedBytes: ctx.config.maxFetchBytes,
             ...(minIsr === undefined ? {} : { minIsr }),
           });
           if (minIsr !== undefined)
