@@ -270,8 +270,9 @@ export const lz4Codec: CompressionCodec = {
   compress: (buf) => lz4Library().compressFrameSync(buf),
   decompress: (buf, maxBytes) => {
     const limit = limitOf(maxBytes);
-    // Kafka writes 64 KiB blocks, each full but the last: the bound overstates by less than one block.
-    const bound = lz4DecompressedBound(buf, limit + LZ4_BLOCK_MAX_BYTES[4]!);
+    // Every block is counted at its maximum size, so the bound overstates the last block of a frame: it
+    // may pass the limit by one block (4 MiB at most) before the real output is checked.
+    const bound = lz4DecompressedBound(buf, limit + LZ4_BLOCK_MAX_BYTES[7]!);
     const lz4 = lz4Library();
     let out: Buffer;
     try {
