@@ -117,12 +117,19 @@ export function onFirstUse<T>(codec: string, load: () => T): () => T {
 
 // ---------------------------------------------------------------------------------------------- gzip
 
+const GZIP_CHUNK_MIN_BYTES = 16 * 1024;
+
 export const gzipCodec: CompressionCodec = {
   compress: (buf) => gzipSync(buf),
   decompress: (buf, maxBytes) => {
     const limit = limitOf(maxBytes);
     try {
-      return gunzipSync(buf, { maxOutputLength: limit });
+      // One output chunk of the size the gzip trailer declares (ISIZE), not zlib's 16 KiB chunks: a
+      // large output made of thousands of small allocations stays in the process heap once freed (the
+      // allocator cannot return it), which kept a broker's RSS up after a 200 MiB batch (issue 12).
+      const declared = buf.length >= 18 ? buf.readUInt32LE(buf.length - 4) : 0;
+      const chunkSize = Math.min(Math.max(declared + 1, GZIP_CHUNK_MIN_BYTES), limit + 1);
+      return gunzipSync(buf, { maxOutputLength: limit, chunkSize });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         throw tooLarge('gzip', 'output over', limit, limit);
@@ -383,7 +390,70 @@ export function zstdFrames(buf: Buffer, limit = MAX_DECOMPRESSED_BYTES): ZstdFra
 /** The synchronous WebAssembly API (the project's `lib` setting has no WebAssembly types). */
 interface SyncWebAssembly {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/**
+ * A frame whose output may exceed this is decompressed in a WebAssembly instance of its own, dropped
+ * afterwards. A WebAssembly memory only grows: the shared instance would otherwise keep, for the life of
+ * the process, the largest batch it ever decompressed (issue 12: 200 MiB frames left the broker's RSS
+ * hundreds of MiB up while idle).
+ */
+export const ZSTD_SHARED_OUTPUT_MAX_BYTES = 4 * 1024 * 1024;
+
+/** The exports of the package's zstd.wasm, by their minified names (pinned version; see zstd.js there). */
+interface ZstdWasmExports {
+  f: { buffer: ArrayBuffer; grow(pages: number): number };
+  g(): void;
+  h(code: number): number;
+  r(dst: number, dstCapacity: number, src: number, srcSize: number): number;
+  s(bytes: number): number;
+}
+
+/** Compiled once; instantiated per large frame. */
+let zstdWasmModule: object | undefined;
+
+function zstdWasmBytes(): Buffer {
+  return readFileSync(join(dirname(require.resolve('@bokuweb/zstd-wasm')), 'zstd.wasm'));
+}
+
+/** Decompresses one frame into at most `capacity` bytes in a throw-away WebAssembly instance. */
+function zstdDecompressIsolated(frame: Buffer, capacity: number): Buffer {
+  const { WebAssembly } = globalThis as unknown as { WebAssembly: SyncWebAssembly };
+  zstdWasmModule ??= new WebAssembly.Module(zstdWasmBytes());
+  let exports: ZstdWasmExports | undefined;
+  const fail = (what: string) => () => {
+    throw new Error(`zstd WebAssembly ${what}`);
+  };
+  const instance = new WebAssembly.Instance(zstdWasmModule, {
+    a: {
+      a: fail('exited'), // proc_exit
+      b: () => undefined, // emscripten_runtime_keepalive_clear
+      c: fail('aborted'), // abort_js
+      d: () => 0, // setitimer_js: unused by decompression
+      // emscripten_resize_heap: grow to the requested size, in 64 KiB pages.
+      e: (requested: number) => {
+        const memory = exports!.f;
+        const pages = Math.ceil(((requested >>> 0) - memory.buffer.byteLength) / 65536);
+        try {
+          if (pages > 0) memory.grow(pages);
+          return 1;
+        } catch {
+          return 0;
+        }
+      },
+    },
+  });
+  exports = instance.exports as unknown as ZstdWasmExports;
+  exports.g();
+  const src = exports.s(frame.length);
+  const dst = exports.s(capacity);
+  if (src === 0 || dst === 0) throw new Error(`cannot allocate ${capacity} bytes for the output`);
+  new Uint8Array(exports.f.buffer, src, frame.length).set(frame);
+  const written = exports.r(dst, capacity, src, frame.length);
+  if (exports.h(written) !== 0) throw new Error(`decompression failed (code ${written >>> 0})`);
+  // Copied out of the instance's memory, which goes with the instance.
+  return Buffer.from(new Uint8Array(exports.f.buffer, dst, written >>> 0));
 }
 
 /** The parts of the package's Emscripten module that a synchronous start needs. */
@@ -401,7 +471,8 @@ function loadZstd(): typeof ZstdWasm {
   const { Module } = require(join(dirname(entry), 'module.js')) as { Module: ZstdEmscriptenModule };
   if (Module.calledRun !== true) {
     const { WebAssembly } = globalThis as unknown as { WebAssembly: SyncWebAssembly };
-    const wasm = new WebAssembly.Module(readFileSync(join(dirname(entry), 'zstd.wasm')));
+    const wasm = new WebAssembly.Module(zstdWasmBytes());
+    zstdWasmModule = wasm;
     let failure: unknown;
     Module.instantiateWasm = (imports, receiveInstance) => {
       try {
@@ -430,10 +501,12 @@ export const zstdCodec: CompressionCodec = {
     let total = 0;
     for (const frame of frames) {
       try {
+        const input = buf.subarray(frame.start, frame.end);
         // The library sizes its output from the frame's content size when present, else from this.
-        const out = zstdWasm.decompress(buf.subarray(frame.start, frame.end), {
-          defaultHeapSize: Math.max(1, frame.bound),
-        });
+        const out =
+          frame.bound > ZSTD_SHARED_OUTPUT_MAX_BYTES
+            ? zstdDecompressIsolated(input, frame.bound)
+            : zstdWasm.decompress(input, { defaultHeapSize: Math.max(1, frame.bound) });
         if (out.length > frame.bound)
           throw new Error(`output ${out.length} exceeds the bound ${frame.bound}`);
         total += out.length;
