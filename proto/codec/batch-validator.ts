@@ -264,6 +264,11 @@ const FIELD_NAMES = [
  * Walks every record of a (decompressed) records section once, checking the rules of the file comment.
  * Returns the largest record timestamp (baseTimestamp + timestampDelta). Keys, values and headers are
  * skipped, never copied.
+ *
+ * The hot path of produce (issue 12 measured it): one loop over the bytes with the position in a local,
+ * one-byte varints read inline, longer ones by `varint32`, no allocation per record. Every check is
+ * written so that NaN (a malformed varint) fails it. The first record that fails any check is walked
+ * again by `explainRecord`, which names the field and the rule.
  */
 function walkRecords(
   records: Buffer,
@@ -272,72 +277,254 @@ function walkRecords(
   baseTimestamp: number,
   where: string,
 ): number {
-  cursor.pos = 0;
+  const maxTimestamp = fastWalk(records, recordCount, baseTimestamp);
+  if (maxTimestamp !== WALK_FAILED) return maxTimestamp;
+  if (failedStart === records.length) {
+    throw corrupt(`${where}: holds ${failedIndex} records but says ${recordCount}`);
+  }
+  explainRecord(records, cursor, failedStart, failedIndex, recordCount, baseTimestamp, where);
+  throw corrupt(`${where}, record ${failedIndex}: malformed`); // explainRecord always throws first
+}
+
+const WALK_FAILED = -2;
+/** Where `fastWalk` stopped: the first record that failed a check, by position and index. */
+let failedStart = 0;
+let failedIndex = 0;
+
+function failed(start: number, index: number): number {
+  failedStart = start;
+  failedIndex = index;
+  return WALK_FAILED;
+}
+
+/** Zigzag decoding of a one-byte varint, and of a two-byte one (`first` has its high bit set). */
+const zigzag1 = (byte: number) => (byte >>> 1) ^ -(byte & 1);
+const zigzag2 = (first: number, second: number) => zigzag1((first & 0x7f) | (second << 7));
+
+/**
+ * The checks of walkRecords, as one loop: returns the largest record timestamp, or WALK_FAILED with
+ * `failedStart`/`failedIndex` set.
+ */
+function fastWalk(records: Buffer, recordCount: number, baseTimestamp: number): number {
+  const size = records.length;
+  let p = 0;
   let index = 0;
-  let field: number = Field.length;
   let maxTimestamp = -1;
+  let start = 0;
+  while (p < size) {
+    start = p;
+    if (index === recordCount) return failed(start, index);
+    let b = records[p]!;
+    let length: number;
+    if (b < 0x80) {
+      length = zigzag1(b);
+      p++;
+    } else if (records[p + 1]! < 0x80) {
+      length = zigzag2(b, records[p + 1]!);
+      p += 2;
+    } else {
+      length = varint32(records, p);
+      p = varintEnd;
+    }
+    if (!(length >= MIN_RECORD_BODY_BYTES && length <= size - p)) return failed(start, index);
+    const end = p + length;
+    b = records[++p]!; // past the record attributes, unused in magic 2
+    let timestampDelta: number;
+    if (b < 0x80) {
+      timestampDelta = zigzag1(b);
+      p++;
+    } else if (records[p + 1]! < 0x80) {
+      timestampDelta = zigzag2(b, records[p + 1]!);
+      p += 2;
+    } else {
+      timestampDelta = varlong(records, p);
+      p = varintEnd;
+    }
+    const timestamp = baseTimestamp + timestampDelta;
+    if (!(timestamp >= 0 && timestamp <= Number.MAX_SAFE_INTEGER)) return failed(start, index);
+    if (timestamp > maxTimestamp) maxTimestamp = timestamp;
+    b = records[p]!;
+    let n: number;
+    if (b < 0x80) {
+      n = zigzag1(b);
+      p++;
+    } else if (records[p + 1]! < 0x80) {
+      n = zigzag2(b, records[p + 1]!);
+      p += 2;
+    } else {
+      n = varint32(records, p);
+      p = varintEnd;
+    }
+    if (n !== index) return failed(start, index); // offsetDelta
+    b = records[p]!;
+    if (b < 0x80) {
+      n = zigzag1(b);
+      p++;
+    } else if (records[p + 1]! < 0x80) {
+      n = zigzag2(b, records[p + 1]!);
+      p += 2;
+    } else {
+      n = varint32(records, p);
+      p = varintEnd;
+    }
+    if (!(n >= -1 && n <= end - p)) return failed(start, index); // key length
+    if (n > 0) p += n;
+    b = records[p]!;
+    if (b < 0x80) {
+      n = zigzag1(b);
+      p++;
+    } else if (records[p + 1]! < 0x80) {
+      n = zigzag2(b, records[p + 1]!);
+      p += 2;
+    } else {
+      n = varint32(records, p);
+      p = varintEnd;
+    }
+    if (!(n >= -1 && n <= end - p)) return failed(start, index); // value length
+    if (n > 0) p += n;
+    b = records[p]!;
+    let headerCount: number;
+    if (b < 0x80) {
+      headerCount = zigzag1(b);
+      p++;
+    } else if (records[p + 1]! < 0x80) {
+      headerCount = zigzag2(b, records[p + 1]!);
+      p += 2;
+    } else {
+      headerCount = varint32(records, p);
+      p = varintEnd;
+    }
+    if (!(headerCount >= 0 && headerCount * MIN_HEADER_BYTES <= end - p)) return failed(start, index);
+    for (let h = 0; h < headerCount; h++) {
+      n = varint32(records, p);
+      p = varintEnd;
+      if (!(n >= 0 && n <= end - p) || !isUtf8At(records, p, n)) return failed(start, index); // header key
+      p += n;
+      n = varint32(records, p);
+      p = varintEnd;
+      if (!(n >= -1 && n <= end - p)) return failed(start, index); // header value
+      if (n > 0) p += n;
+    }
+    if (p !== end) return failed(start, index);
+    index++;
+  }
+  failedStart = p;
+  failedIndex = index;
+  return index === recordCount ? maxTimestamp : failed(p, index);
+}
+
+/** The position after the varint `varint32` read last. */
+let varintEnd = 0;
+
+/** A zigzag varint (int32, at most 5 bytes) at `p`, or NaN when malformed; sets `varintEnd`. */
+function varint32(buf: Uint8Array, p: number): number {
+  let zz = 0;
+  for (let shift = 0; shift <= 28; shift += 7) {
+    if (p >= buf.length) return Number.NaN;
+    const byte = buf[p++]!;
+    if (shift === 28 && byte > 0x0f) return Number.NaN;
+    zz |= (byte & 0x7f) << shift;
+    if (byte < 0x80) {
+      varintEnd = p;
+      zz >>>= 0;
+      return (zz >>> 1) ^ -(zz & 1);
+    }
+  }
+  return Number.NaN;
+}
+
+/** A zigzag varlong (at most 10 bytes) at `p` as a safe integer, or NaN; sets `varintEnd`. */
+function varlong(buf: Uint8Array, p: number): number {
+  if (p >= buf.length) return Number.NaN;
+  let byte = buf[p++]!;
+  const negative = (byte & 1) === 1;
+  let u = (byte & 0x7f) >>> 1;
+  let scale = 64;
+  for (let bytes = 1; byte >= 0x80; bytes++) {
+    if (p >= buf.length || bytes === 10) return Number.NaN;
+    byte = buf[p++]!;
+    u += (byte & 0x7f) * scale;
+    scale *= 128;
+  }
+  if (u > Number.MAX_SAFE_INTEGER) return Number.NaN;
+  varintEnd = p;
+  return negative ? -u - 1 : u;
+}
+
+/** Whether `length` bytes at `p` are valid UTF-8: ASCII checked inline, anything else by node:buffer. */
+function isUtf8At(buf: Buffer, p: number, length: number): boolean {
+  for (let i = p; i < p + length; i++) {
+    if (buf[i]! >= 0x80) return isUtf8(buf.subarray(p, p + length));
+  }
+  return true;
+}
+
+/**
+ * Walks the record at `start` with the precise readers and throws the error that names its first
+ * broken field. Called only for a record the fast walk refused.
+ */
+function explainRecord(
+  records: Buffer,
+  cursor: Cursor,
+  start: number,
+  index: number,
+  recordCount: number,
+  baseTimestamp: number,
+  where: string,
+): void {
+  cursor.pos = start;
+  let field: number = Field.length;
   const size = records.length;
   try {
-    while (cursor.pos < size) {
-      if (index === recordCount) {
-        throw corrupt(`${size - cursor.pos} bytes follow the last of its ${recordCount} records`);
+    if (index === recordCount) {
+      throw corrupt(`${size - cursor.pos} bytes follow the last of its ${recordCount} records`);
+    }
+    const length = readVarint(records, cursor);
+    if (length < MIN_RECORD_BODY_BYTES || length > size - cursor.pos) {
+      throw corrupt(`length ${length} does not fit the ${size - cursor.pos} bytes left in the batch`);
+    }
+    const end = cursor.pos + length;
+    cursor.pos++; // record attributes
+    field = Field.timestampDelta;
+    const timestamp = baseTimestamp + readVarlong(records, cursor);
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+      throw new TributaryError(
+        'INVALID_TIMESTAMP',
+        `timestamp ${baseTimestamp} + delta is ${timestamp}, outside 0 .. 2^53-1`,
+      );
+    }
+    field = Field.offsetDelta;
+    const offsetDelta = readVarint(records, cursor);
+    if (offsetDelta !== index) throw corrupt(`offsetDelta ${offsetDelta}, expected ${index}`);
+    field = Field.keyLength;
+    skipBytes(records, cursor, end, true);
+    field = Field.valueLength;
+    skipBytes(records, cursor, end, true);
+    field = Field.headerCount;
+    const headerCount = readVarint(records, cursor);
+    if (headerCount < 0 || headerCount > (end - cursor.pos) / MIN_HEADER_BYTES) {
+      throw corrupt(`header count ${headerCount} does not fit the ${end - cursor.pos} bytes left`);
+    }
+    for (let h = 0; h < headerCount; h++) {
+      field = Field.headerKeyLength;
+      const keyLength = skipBytes(records, cursor, end, false);
+      if (!isUtf8(records.subarray(cursor.pos - keyLength, cursor.pos))) {
+        throw corrupt(`header ${h} key is not valid UTF-8`);
       }
-      field = Field.length;
-      const length = readVarint(records, cursor);
-      if (length < MIN_RECORD_BODY_BYTES || length > size - cursor.pos) {
-        throw corrupt(`length ${length} does not fit the ${size - cursor.pos} bytes left in the batch`);
-      }
-      const end = cursor.pos + length;
-      cursor.pos++; // record attributes: unused in magic 2
-      field = Field.timestampDelta;
-      const timestamp = baseTimestamp + readVarlong(records, cursor);
-      if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-        throw new TributaryError(
-          'INVALID_TIMESTAMP',
-          `timestamp ${baseTimestamp} + delta is ${timestamp}, outside 0 .. 2^53-1`,
-        );
-      }
-      if (timestamp > maxTimestamp) maxTimestamp = timestamp;
-      field = Field.offsetDelta;
-      const offsetDelta = readVarint(records, cursor);
-      if (offsetDelta !== index) throw corrupt(`offsetDelta ${offsetDelta}, expected ${index}`);
-      field = Field.keyLength;
+      field = Field.headerValueLength;
       skipBytes(records, cursor, end, true);
-      field = Field.valueLength;
-      skipBytes(records, cursor, end, true);
-      field = Field.headerCount;
-      const headerCount = readVarint(records, cursor);
-      if (headerCount < 0 || headerCount > (end - cursor.pos) / MIN_HEADER_BYTES) {
-        throw corrupt(`header count ${headerCount} does not fit the ${end - cursor.pos} bytes left`);
-      }
-      for (let h = 0; h < headerCount; h++) {
-        field = Field.headerKeyLength;
-        const keyStart = cursor.pos;
-        const keyLength = skipBytes(records, cursor, end, false);
-        if (!isUtf8(records.subarray(cursor.pos - keyLength, cursor.pos))) {
-          cursor.pos = keyStart;
-          throw corrupt(`header ${h} key is not valid UTF-8`);
-        }
-        field = Field.headerValueLength;
-        skipBytes(records, cursor, end, true);
-      }
-      if (cursor.pos !== end) {
-        throw corrupt(
-          cursor.pos < end
-            ? `${end - cursor.pos} bytes left after its headers`
-            : `fields run ${cursor.pos - end} bytes past its length ${length}`,
-        );
-      }
-      index++;
+    }
+    if (cursor.pos !== end) {
+      throw corrupt(
+        cursor.pos < end
+          ? `${end - cursor.pos} bytes left after its headers`
+          : `fields run ${cursor.pos - end} bytes past its length ${length}`,
+      );
     }
   } catch (err) {
     if (!(err instanceof TributaryError)) throw err;
     throw new TributaryError(err.reason, `${where}, record ${index} (${FIELD_NAMES[field]}): ${err.message}`);
   }
-  if (index !== recordCount) {
-    throw corrupt(`${where}: holds ${index} records but says ${recordCount}`);
-  }
-  return maxTimestamp;
 }
 
 /** Skips a length-prefixed byte string; -1 (null) is allowed when `nullable`. Returns its length. */

@@ -11,14 +11,13 @@ import {
   scanBatches,
   setBaseOffset,
 } from '../../proto/codec/index.js';
-import type { CreateTopicsResponse__Output } from '../../proto/generated/tributary/v1/CreateTopicsResponse.js';
 import type { FetchResponse__Output } from '../../proto/generated/tributary/v1/FetchResponse.js';
 import type { ListOffsetsResponse__Output } from '../../proto/generated/tributary/v1/ListOffsetsResponse.js';
 import type { ProduceResponse__Output } from '../../proto/generated/tributary/v1/ProduceResponse.js';
 import type { SubscribeResponse__Output } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
 import { type BrokerProcess, makeDataDir, removeDataDirs, startBroker } from '../helpers/broker-process.js';
 import { activeSegment } from '../helpers/fault-disk.js';
-import { call, type RawStubs, rawStubs, reasonOf } from '../helpers/grpc.js';
+import { call, createTopic as createTopicWith, type RawStubs, rawStubs, reasonOf } from '../helpers/grpc.js';
 
 /**
  * Issue 12, "The broker stores batches its consumers cannot read", through a real broker: the produce
@@ -45,12 +44,7 @@ afterAll(async () => {
   removeDataDirs();
 });
 
-async function createTopic(name: string, partitions = 1) {
-  const res = await call<CreateTopicsResponse__Output>(stubs.admin, 'CreateTopics', {
-    topics: [{ name, partitions }],
-  });
-  expect(res.topics[0]!.error).toBeNull();
-}
+const createTopic = (name: string, partitions = 1) => createTopicWith(stubs, name, partitions);
 
 async function produce(topic: string, partition: number, data: { batches?: Buffer; records?: object[] }) {
   const res = await call<ProduceResponse__Output>(stubs.client, 'Produce', {
