@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import type { Record as ConsumedRecord } from '../client/consumer.js';
 import { TributaryClientError } from '../client/errors.js';
+import type { Record as ConsumedRecord } from '../client/index.js';
 import { TributaryError } from '../proto/errors.js';
 import {
   collectKeyValue,

@@ -5,8 +5,8 @@
  * Exit codes: 0 success, 1 a broker or I/O error, 2 a usage error (bad flags or values).
  */
 import { InvalidArgumentError } from 'commander';
-import type { Record as ConsumedRecord } from '../client/consumer.js';
 import { reasonOf } from '../client/errors.js';
+import type { Record as ConsumedRecord } from '../client/index.js';
 import { TributaryError } from '../proto/errors.js';
 
 export const EXIT_OK = 0;
@@ -18,6 +18,14 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** A child process (the bench lab) has already reported its failure: exit with its code, printing nothing. */
+export class ChildExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exited with code ${exitCode}`);
+    this.name = 'ChildExit';
   }
 }
 
@@ -112,6 +120,7 @@ export function parseTimestamp(input: string): number {
 
 /** The line printed for a failure, and the exit code that goes with it. */
 export function describeError(err: unknown): { line: string; exitCode: number } {
+  if (err instanceof ChildExit) return { line: '', exitCode: err.exitCode };
   if (err instanceof UsageError) return { line: `error: ${err.message}`, exitCode: EXIT_USAGE };
   if (err instanceof TributaryError)
     return { line: `error: ${err.message} (${reasonOf(err)})`, exitCode: EXIT_FAILURE };

@@ -3,7 +3,9 @@
  * cached) stores them in the replicated __consumer_offsets topic. Calls that reach a broker that no
  * longer coordinates the group, or one still loading, find the coordinator again and retry a few times.
  */
+
 import { type ChannelOptions, credentials } from '@grpc/grpc-js';
+import { sleep } from '../kit/index.js';
 import type { CommitOffsetsResponse__Output } from '../proto/generated/tributary/v1/CommitOffsetsResponse.js';
 import type { ConsumerGroupHeartbeatResponse__Output } from '../proto/generated/tributary/v1/ConsumerGroupHeartbeatResponse.js';
 import type { DeleteGroupResponse__Output } from '../proto/generated/tributary/v1/DeleteGroupResponse.js';
@@ -134,7 +136,7 @@ export class Groups {
   private async atCoordinator<T>(groupId: string, fn: (connection: Connection) => Promise<T>): Promise<T> {
     let last: unknown;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, BACKOFF_MS));
+      if (attempt > 0) await sleep(BACKOFF_MS);
       try {
         return await fn(await this.coordinator(groupId));
       } catch (err) {

@@ -13,14 +13,15 @@
  * ```
  *
  * Layers, bottom up: `Connection` (gRPC channel and stubs) -> `Cluster` (metadata cache) ->
- * `Producer` / `Consumer` / `Admin`. All of them share the connections of a `Tributary` (the bootstrap
+ * `Producer` (client/producer/) / `Consumer` and `PartitionReader` (client/consumer/) / `Admin`. All of them share the connections of a `Tributary` (the bootstrap
  * connection, and one per partition leader).
  */
 import { Admin, type AdminOptions } from './admin.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { Connection, type ConnectionOptions } from './connection.js';
-import { Consumer, type ConsumerOptions } from './consumer.js';
-import { Producer, type ProducerOptions } from './producer.js';
+import { Consumer, type ConsumerOptions } from './consumer/consumer.js';
+import { PartitionReader } from './consumer/partition-reader.js';
+import { Producer, type ProducerOptions } from './producer/producer.js';
 
 export type TributaryOptions = ConnectionOptions & ClusterOptions;
 
@@ -56,6 +57,14 @@ export class Tributary {
   }
 
   /**
+   * One-shot reads of partitions (a range of records, one Fetch), for tools and tests: no assignment,
+   * no group. Leaving an iteration cancels its streams. A consuming application uses `consumer()`.
+   */
+  reader(): PartitionReader {
+    return new PartitionReader(this.cluster);
+  }
+
+  /**
    * Closes consumers and disconnects producers (records they still buffer are not sent: close or flush a
    * producer first), then closes every connection.
    */
@@ -73,11 +82,14 @@ export { ERRORS, type ErrorReason, TributaryError } from '../proto/errors.js';
 export * from './admin.js';
 export * from './cluster.js';
 export * from './connection.js';
-export * from './consumer.js';
+export * from './consumer/consumer.js';
+export type { RebalanceListener } from './consumer/group-membership.js';
+export * from './consumer/merge.js';
+export * from './consumer/partition-reader.js';
 export * from './errors.js';
-export type { RebalanceListener } from './group-membership.js';
+export * from './events.js';
 export * from './groups.js';
-export * from './merge.js';
+export * from './logger.js';
 export * from './offsets.js';
-export * from './partitioner.js';
-export * from './producer.js';
+export * from './producer/partitioner.js';
+export * from './producer/producer.js';

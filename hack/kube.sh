@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and kube-controller-manager from the Go module proxy into
+# Builds kube-apiserver, kube-controller-manager and kube-scheduler from the Go module proxy into
 # .cache/kube/<version>/bin and prints the path of one of them. Idempotent; when the binaries are already
-# there it only prints the path. Debian has no kube-apiserver package, hence the build.
+# there it only prints the path, and when only some are there (a cache from before kube-scheduler was
+# added) it builds just the missing ones, leaving the others in place for tests that may be using them.
+# Debian has no kube-apiserver package, hence the build.
 #
 # Method: a wrapper module that requires k8s.io/kubernetes at KUBE_VERSION and replaces every staging module
 # k8s.io/<name> (upstream's `k8s.io/<name> => ./staging/src/k8s.io/<name>` replace lines, which Go ignores in
@@ -16,6 +18,7 @@
 #   hack/kube.sh                      install if needed, print the kube-apiserver path
 #   hack/kube.sh apiserver            the same
 #   hack/kube.sh controller-manager   install if needed, print the kube-controller-manager path
+#   hack/kube.sh scheduler            install if needed, print the kube-scheduler path
 #   hack/kube.sh --version            also print the installed version on stderr
 #
 # Environment: KUBE_VERSION (default below), KUBE_BUILD_JOBS (go build -p, default 2), GO (the go binary).
@@ -26,7 +29,7 @@ KUBE_VERSION="${KUBE_VERSION:-v1.34.4}"
 KUBE_BUILD_JOBS="${KUBE_BUILD_JOBS:-2}"
 BASE="$ROOT/.cache/kube"
 CACHE="$BASE/$KUBE_VERSION"
-BINS=(kube-apiserver kube-controller-manager)
+BINS=(kube-apiserver kube-controller-manager kube-scheduler)
 
 die() { echo "kube.sh: $*" >&2; exit 1; }
 
@@ -40,16 +43,19 @@ for arg in "$@"; do
   case "$arg" in
     apiserver | kube-apiserver) want=kube-apiserver ;;
     controller-manager | kube-controller-manager) want=kube-controller-manager ;;
+    scheduler | kube-scheduler) want=kube-scheduler ;;
     --version) show_version=1 ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 0 ;;
-    *) die "unknown argument $arg (want apiserver, controller-manager or --version)" ;;
+    *) die "unknown argument $arg (want apiserver, controller-manager, scheduler or --version)" ;;
   esac
 done
 
-installed() {
-  [[ -f "$CACHE/.complete" ]] || return 1
+# The binaries not yet in $CACHE/bin (all of them when no build ever completed there).
+missing() {
   local b
-  for b in "${BINS[@]}"; do [[ -x "$CACHE/bin/$b" ]] || return 1; done
+  for b in "${BINS[@]}"; do
+    [[ -f "$CACHE/.complete" && -x "$CACHE/bin/$b" ]] || echo "$b"
+  done
 }
 
 # shellcheck source=lib/go.sh
@@ -90,12 +96,13 @@ write_wrapper() {
 }
 
 install() {
+  local bins=("$@")
   find_go
   go_env "$BASE" "$KUBE_BUILD_JOBS" -mod=mod
   local gov
   gov="$("$GO" env GOVERSION)" || die "$GO does not run"
-  echo "==> kube: building Kubernetes $KUBE_VERSION (${BINS[*]}) with $gov, -p=$KUBE_BUILD_JOBS" >&2
-  rm -rf "$CACHE/bin.tmp" "$CACHE/.complete"
+  echo "==> kube: building Kubernetes $KUBE_VERSION (${bins[*]}) with $gov, -p=$KUBE_BUILD_JOBS" >&2
+  rm -rf "$CACHE/bin.tmp"
   local src="$CACHE/src"
   rm -rf "$src"
   mkdir -p "$src" "$CACHE/bin.tmp"
@@ -107,16 +114,22 @@ install() {
     ldflags+=" -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
   done
   local pkgs=() b started=$SECONDS
-  for b in "${BINS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
+  for b in "${bins[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
   (cd "$src" && "$GO" build -trimpath -ldflags "$ldflags" -o "$CACHE/bin.tmp/" "${pkgs[@]}" >&2) ||
     die "go build of ${pkgs[*]} at $KUBE_VERSION failed (wrapper module in $src)"
   echo "==> kube: built in $((SECONDS - started))s" >&2
 
   local out
-  out="$("$CACHE/bin.tmp/kube-apiserver" --version 2>&1)" || die "the built kube-apiserver does not run: $out"
-  [[ $out == "Kubernetes $KUBE_VERSION" ]] || die "the built kube-apiserver reports '$out', expected 'Kubernetes $KUBE_VERSION'"
-  rm -rf "$CACHE/bin"
-  mv "$CACHE/bin.tmp" "$CACHE/bin"
+  for b in "${bins[@]}"; do
+    out="$("$CACHE/bin.tmp/$b" --version 2>&1)" || die "the built $b does not run: $out"
+    [[ $out == "Kubernetes $KUBE_VERSION" ]] || die "the built $b reports '$out', expected 'Kubernetes $KUBE_VERSION'"
+  done
+  # A fresh cache (no .complete) replaces bin/ whole; otherwise each new binary is moved in on its own, so
+  # the binaries already there stay usable by running tests throughout.
+  [[ -f "$CACHE/.complete" ]] || rm -rf "$CACHE/bin"
+  mkdir -p "$CACHE/bin"
+  for b in "${bins[@]}"; do mv -f "$CACHE/bin.tmp/$b" "$CACHE/bin/$b"; done
+  rm -rf "$CACHE/bin.tmp"
   echo "$KUBE_VERSION" >"$CACHE/.complete"
   echo "==> kube: Kubernetes $KUBE_VERSION in $CACHE/bin" >&2
 }
@@ -125,6 +138,7 @@ mkdir -p "$CACHE"
 # One build at a time (parallel test workers may all ask at once; a second build would only duplicate work).
 exec 9>"$CACHE/.lock"
 flock 9
-installed || install
+mapfile -t todo < <(missing)
+[[ ${#todo[@]} -eq 0 ]] || install "${todo[@]}"
 [[ -n $show_version ]] && echo "Kubernetes $(cat "$CACHE/.complete")" >&2
 echo "$CACHE/bin/$want"

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash hack/ensure-deps.sh
 echo "==> etcd for the DCS tests (hack/etcd.sh; cached in .cache/etcd)" >&2
 bash hack/etcd.sh >/dev/null
-echo "==> kube-apiserver and kube-controller-manager for the control-plane tests (hack/kube.sh; cached in .cache/kube)" >&2
+echo "==> kube-apiserver, kube-controller-manager and kube-scheduler for the control-plane and pod-tier tests (hack/kube.sh; cached in .cache/kube)" >&2
 bash hack/kube.sh >/dev/null
 # Further setup and checks, one script per concern (helm, CRD copies and generated types, images, ...).
 for step in hack/test-setup.d/*.sh; do

@@ -8,4 +8,4 @@ export {
 } from './atomic-file.js';
 export { type BackoffPolicy, backoffDelayMs } from './backoff.js';
 export { KeyedLanes, SerialLane } from './serial-lane.js';
-export { abortReason, sleep } from './sleep.js';
+export { abortable, abortReason, sleep } from './sleep.js';

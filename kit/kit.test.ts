@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-file.js';
 import { backoffDelayMs } from './backoff.js';
 import { KeyedLanes, SerialLane } from './serial-lane.js';
-import { sleep } from './sleep.js';
+import { abortable, sleep } from './sleep.js';
 
 describe('SerialLane', () => {
   it('runs work one at a time in order, and a failure does not block the next item', async () => {
@@ -79,5 +79,17 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(path, Buffer.from('three'), { durable: false });
     expect(readFileSync(path, 'utf8')).toBe('three');
     expect(readdirSync(dir)).toEqual(['checkpoint']);
+  });
+});
+
+describe('abortable', () => {
+  it('passes the outcome through, or rejects at once when aborted, with a mapped reason', async () => {
+    await expect(abortable(Promise.resolve(1), undefined)).resolves.toBe(1);
+    const controller = new AbortController();
+    const never = new Promise<number>(() => {});
+    const pending = abortable(never, controller.signal, () => new Error('mapped'));
+    controller.abort();
+    await expect(pending).rejects.toThrow('mapped');
+    await expect(sleep(10, controller.signal, () => new Error('mapped too'))).rejects.toThrow('mapped too');
   });
 });

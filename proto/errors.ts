@@ -43,10 +43,22 @@ export const ERRORS = {
     retriable: false,
     description: 'The request is malformed.',
   },
+  MALFORMED_REQUEST: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description:
+      'The request body is not a valid protobuf message of its type (bad framing, wire type, length, varint or UTF-8).',
+  },
   INVALID_TOPIC_NAME: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
     description: 'Topic names are 1-249 characters of [a-zA-Z0-9._-], and not "." or "..".',
+  },
+  TOPIC_NAME_COLLISION: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description:
+      "The topic name differs from an existing topic's only by '.' against '_', which metric names do not tell apart.",
   },
   UNKNOWN_TOPIC: { code: GrpcCode.NOT_FOUND, retriable: false, description: 'The topic does not exist.' },
   UNKNOWN_PARTITION: {

@@ -1,3 +1,5 @@
+import { SerialLane } from '../../kit/serial-lane.js';
+import { sleep } from '../../kit/sleep.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { AlterConfigsRequest__Output } from '../../proto/generated/tributary/v1/AlterConfigsRequest.js';
 import type { AlterConfigsResponse } from '../../proto/generated/tributary/v1/AlterConfigsResponse.js';
@@ -23,13 +25,14 @@ import type { ListPartitionReassignmentsResponse } from '../../proto/generated/t
 import type { ListTopicsRequest__Output } from '../../proto/generated/tributary/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse } from '../../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { TopicResult } from '../../proto/generated/tributary/v1/TopicResult.js';
-import { isInternalTopic, validateTopicName } from '../../proto/names.js';
+import { assertNoTopicNameCollision, isInternalTopic, validateTopicName } from '../../proto/names.js';
 import { describeTopicConfigs, validateTopicConfigs } from '../metadata/topic-config.js';
 import { type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { callPeer, fromWireError, type UnaryMethod } from '../replication/peers.js';
 import { VERSION } from '../version.js';
 import type { ApiContext } from './context.js';
-import { toWireError } from './errors.js';
+import { ELECTION_TYPES, enumValue } from './enums.js';
+import { requireItems, toWireError } from './errors.js';
 import { liveBrokerInfos } from './metadata.js';
 
 /**
@@ -37,14 +40,12 @@ import { liveBrokerInfos } from './metadata.js';
  * time (a broker-wide queue): they are rare, and serialising them rules out create/delete races on a name.
  */
 export class AdminApi {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly changes = new SerialLane();
 
   constructor(private readonly ctx: ApiContext) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.changes.run(work);
   }
 
   /** Runs `work` per item and turns each failure into that item's error. */
@@ -53,6 +54,7 @@ export class AdminApi {
     name: (item: T) => string,
     work: (item: T) => Promise<void>,
   ): Promise<TopicResult[]> {
+    requireItems(items, 'the request', 'topic');
     const results: TopicResult[] = [];
     const seen = new Set<string>();
     for (const item of items) {
@@ -116,7 +118,7 @@ export class AdminApi {
           `the change to topic ${name} is not visible on this broker yet`,
         );
       }
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
   }
 
@@ -168,6 +170,11 @@ export class AdminApi {
               `topic ${JSON.stringify(t.name)} already exists`,
             );
           }
+          // The controller checks again when it creates; this answers validate_only the same way.
+          assertNoTopicNameCollision(
+            t.name,
+            this.ctx.topics.list(true).map((x) => x.name),
+          );
           if (request.validate_only) return;
           const spec = { name: t.name, partitions, replicationFactor, configs };
           await this.ctx.cluster.createTopic(spec, this.timeoutMs);
@@ -336,6 +343,7 @@ export class AdminApi {
   }
 
   electLeaders(request: ElectLeadersRequest__Output): Promise<ElectLeadersResponse> {
+    enumValue(request.type, ELECTION_TYPES, 'type');
     const topics = request.topics.map((t) => ({ topic: t.topic, partitions: t.partitions }));
     return this.ctx.cluster.viaController<ElectLeadersResponse>(
       async (c) => ({ results: await c.electLeaders(request.type, topics) }),
@@ -346,6 +354,7 @@ export class AdminApi {
   alterPartitionReassignments(
     request: AlterPartitionReassignmentsRequest__Output,
   ): Promise<AlterPartitionReassignmentsResponse> {
+    requireItems(request.reassignments, 'the request', 'reassignment');
     const items = request.reassignments.map((r) => ({
       topic: r.topic,
       partition: r.partition,

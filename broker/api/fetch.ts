@@ -3,9 +3,10 @@ import { TributaryError } from '../../proto/errors.js';
 import type { FetchPartitionResponse } from '../../proto/generated/tributary/v1/FetchPartitionResponse.js';
 import type { FetchRequest__Output } from '../../proto/generated/tributary/v1/FetchRequest.js';
 import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResponse.js';
-import type { Partition } from '../partition.js';
+import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
-import { parseOffset, toWireError } from './errors.js';
+import { wantsRecords } from './enums.js';
+import { parseOffset, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
@@ -29,15 +30,14 @@ export async function fetch(
   request: FetchRequest__Output,
   call: ServerUnaryCall<FetchRequest__Output, FetchResponse>,
 ): Promise<FetchResponse> {
-  if (request.topics.length === 0)
-    throw new TributaryError('INVALID_REQUEST', 'fetch request names no topic');
+  requirePartitions(request.topics, 'fetch request');
   const maxWaitMs = Math.min(request.max_wait_ms, ctx.config.maxFetchWaitMs);
   const minBytes = Math.max(1, request.min_bytes);
   const maxBytes =
     request.max_bytes === 0
       ? ctx.config.maxFetchBytes
       : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
-  const decode = request.format === 'RECORD_FORMAT_RECORDS';
+  const decode = wantsRecords(request.format);
   const wanted: Wanted[] = [];
   const seen = new Set<string>();
   for (const t of request.topics) {

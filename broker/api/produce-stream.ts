@@ -5,6 +5,7 @@ import type { ProduceResponse } from '../../proto/generated/tributary/v1/Produce
 import type { ApiContext } from './context.js';
 import { asTributaryError, toServiceError, toWireError } from './errors.js';
 import { produce, produceRequestBytes } from './produce.js';
+import { MalformedRequest } from './strict-service.js';
 
 type Call = ServerDuplexStream<ProduceRequest__Output, ProduceResponse>;
 
@@ -21,9 +22,11 @@ type Call = ServerDuplexStream<ProduceRequest__Output, ProduceResponse>;
  * stops the producer) and resumes when its requests complete. Refusing a request with TOO_MANY_REQUESTS here
  * would let a later request of the same partition overtake it when the producer retries.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one stream's state machine: the handler closure and its pause/resume state belong together, and a split would pass that state around
 export function produceStream(
   ctx: ApiContext,
 ): handleBidiStreamingCall<ProduceRequest__Output, ProduceResponse> {
+  // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the same stream state machine (see produceStream)
   return (call: Call) => {
     const life = ctx.lifecycle;
     if (life.shuttingDown || life.produceStreams >= ctx.config.maxProduceStreams) {
@@ -43,6 +46,7 @@ export function produceStream(
     let paused = false;
     let inputEnded = false;
     let finished = false;
+    let malformed: TributaryError | undefined;
     let resolveDone!: () => void;
     life.track(
       new Promise<void>((resolve) => {
@@ -57,6 +61,7 @@ export function produceStream(
       life.signal.removeEventListener('abort', onShutdown);
       if (!call.cancelled && !call.destroyed) {
         if (life.shuttingDown) call.emit('error', toServiceError(new TributaryError('BROKER_SHUTTING_DOWN')));
+        else if (malformed !== undefined) call.emit('error', toServiceError(malformed));
         else call.end();
       }
       resolveDone();
@@ -69,8 +74,15 @@ export function produceStream(
     };
     life.signal.addEventListener('abort', onShutdown, { once: true });
 
-    call.on('data', (request: ProduceRequest__Output) => {
+    call.on('data', (request: ProduceRequest__Output | MalformedRequest) => {
       if (inputEnded) return;
+      if (request instanceof MalformedRequest) {
+        // Stop reading: the requests in flight are answered, then the stream fails with the reason.
+        malformed = request.toError();
+        ctx.metrics.requestErrors.inc({ method: 'ProduceStream', reason: malformed.reason });
+        endInput();
+        return;
+      }
       const startNs = process.hrtime.bigint();
       const bytes = produceRequestBytes(request);
       pending++;

@@ -2,9 +2,11 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import { TributaryError } from '../../proto/errors.js';
 import type { SubscribeRequest__Output } from '../../proto/generated/tributary/v1/SubscribeRequest.js';
 import type { SubscribeResponse } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
-import type { Partition } from '../partition.js';
+import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
-import { parseOffset } from './errors.js';
+import { wantsRecords } from './enums.js';
+import { parseOffset, parseTimestamp } from './errors.js';
+import { drained } from './flow-control.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
@@ -27,7 +29,7 @@ async function startOffset(request: SubscribeRequest__Output, partition: Partiti
       return offset;
     }
     case 'timestamp_ms': {
-      const ts = parseOffset(request.timestamp_ms, 'timestamp_ms');
+      const ts = parseTimestamp(request.timestamp_ms, 'timestamp_ms');
       if (ts < 0) throw new TributaryError('INVALID_TIMESTAMP', `timestamp_ms ${ts} is negative`);
       const found = await partition.log.offsetForTimestamp(ts);
       return found === null ? partition.highWatermark : Math.max(found.offset, partition.logStartOffset);
@@ -42,22 +44,6 @@ async function startOffset(request: SubscribeRequest__Output, partition: Partiti
     default:
       throw new TributaryError('INVALID_REQUEST', 'set a start: position, offset or timestamp_ms');
   }
-}
-
-/** Resolves when the stream can take more (HTTP/2 flow control), or when `signal` aborts. */
-function drained(
-  call: ServerWritableStream<SubscribeRequest__Output, SubscribeResponse>,
-  signal: AbortSignal,
-) {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      call.off('drain', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    call.once('drain', done);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -103,7 +89,7 @@ async function streamPartition(
     request.max_bytes === 0
       ? ctx.config.defaultPartitionFetchBytes
       : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
-  const decode = request.format === 'RECORD_FORMAT_RECORDS';
+  const decode = wantsRecords(request.format);
   let next = await startOffset(request, partition);
   // Read-ahead: the next chunk is read from the log while this one is serialised and written, so disk
   // reads overlap with the network instead of alternating with it.
@@ -123,6 +109,7 @@ async function streamPartition(
       throw new TributaryError('NOT_LEADER', `${request.topic}/${request.partition} is no longer led here`);
     }
     const read = await ahead;
+    if (signal.aborted) break; // Cancelled while reading: nothing more to write.
     if (read.batches.length === 0) {
       // The read-ahead may predate appends made while the last message was written: look again before
       // sleeping, or the stream would stall until the next append or the idle recheck.

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlterPartitionRequest__Output } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
-import { CONTROLLER_EPOCH_KEY, CONTROLLER_KEY, TOPICS_PREFIX } from '../cluster/keys.js';
 import { Membership } from '../cluster/membership.js';
 import type { Dcs, DcsEvent, DcsGuard, DcsSession, WriteOptions } from '../dcs/dcs.js';
-import { LocalDcs } from '../dcs/local-dcs.js';
+import { LocalDcs } from '../dcs/local/local-dcs.js';
 import { createLogger } from '../logger.js';
+import { CONTROLLER_EPOCH_KEY, CONTROLLER_KEY, TOPICS_PREFIX } from '../metadata/keys.js';
 import type { PartitionAssignment, TopicRecord } from '../metadata/topic-registry.js';
 import { Controller } from './controller.js';
 
@@ -265,6 +265,13 @@ describe('topics and failover', () => {
     await expect(
       c.controller.createTopic({ name: 'u', partitions: 1, replicationFactor: 5, configs: {} }),
     ).rejects.toMatchObject({ reason: 'INVALID_REPLICATION_FACTOR' });
+    // Names equal once '.' and '_' are alike: the second is refused, at the controller, whoever asks.
+    await c.controller.createTopic({ name: 'a.b_c', partitions: 1, replicationFactor: 1, configs: {} });
+    for (const name of ['a_b_c', 'a.b.c', 'a_b.c']) {
+      await expect(
+        c.controller.createTopic({ name, partitions: 1, replicationFactor: 1, configs: {} }),
+      ).rejects.toMatchObject({ reason: 'TOPIC_NAME_COLLISION' });
+    }
 
     const index = created.partitions.findIndex((a) => a.leader !== c.id);
     const before = created.partitions[index]!;

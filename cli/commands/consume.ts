@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { StartFrom } from '../../client/consumer.js';
+import type { StartFrom } from '../../client/index.js';
 import type { CliIo } from '../context.js';
 import { withClient } from '../context.js';
 import {
@@ -78,7 +78,7 @@ export function registerConsumeCommand(program: Command, io: CliIo): void {
       io.stdout.on('error', onStdoutError);
       try {
         await withClient(command, async (tributary) => {
-          const records = tributary.consumer().consumeTopic({
+          const records = tributary.reader().consumeTopic({
             topic,
             ...(opts.partition === undefined ? {} : { partitions: [opts.partition] }),
             from,

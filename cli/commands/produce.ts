@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
-import type { AcksMode, Message } from '../../client/producer.js';
+import type { AcksMode, Message } from '../../client/index.js';
 import type { CliIo } from '../context.js';
 import { withClient } from '../context.js';
 import { collectKeyValue, parseNonNegativeInt, parsePositiveInt, UsageError, writeLine } from '../output.js';

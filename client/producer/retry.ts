@@ -7,6 +7,8 @@
  * `deliveryTimeoutMs`. Everything else (CORRUPT_BATCH, BATCH_TOO_LARGE, UNKNOWN_TOPIC, CANCELLED, ...)
  * fails the batch at once.
  */
+
+import { backoffDelayMs } from '../../kit/index.js';
 import type { TributaryError } from '../../proto/errors.js';
 import { reasonOf } from '../errors.js';
 
@@ -17,6 +19,8 @@ export interface RetryPolicy {
   deliveryTimeoutMs: number;
 }
 
+/** KIP-580's spread: a factor in [0.8, 1.2]. */
+const RETRY_JITTER = 0.2;
 const RETRIABLE_TRANSPORT = new Set(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'NOT_LEADER']);
 
 export function isRetriable(err: TributaryError): boolean {
@@ -24,13 +28,16 @@ export function isRetriable(err: TributaryError): boolean {
 }
 
 /**
- * Exponential backoff with jitter, as the Java client (KIP-580): `retryBackoffMs * 2^attempt`, capped
- * at `retryBackoffMaxMs`, times a random factor in [0.8, 1.2] (still capped).
+ * Exponential backoff with jitter, as the Java client (KIP-580): `retryBackoffMs * 2^attempt` (attempt 0
+ * is the first retry), capped at `retryBackoffMaxMs`, times a random factor in [0.8, 1.2] (still capped):
+ * the shared formula (kit/backoff.ts) with `jitter: 0.2`.
  */
 export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const exp = Math.min(policy.retryBackoffMs * 2 ** Math.max(0, attempt), policy.retryBackoffMaxMs);
-  const jittered = exp * (0.8 + 0.4 * random());
-  return Math.max(0, Math.min(Math.round(jittered), policy.retryBackoffMaxMs));
+  const maxMs = policy.retryBackoffMaxMs;
+  if (policy.retryBackoffMs <= 0 || maxMs <= 0) return 0;
+  // A cap below the base caps every delay, as the formula above does.
+  const baseMs = Math.min(policy.retryBackoffMs, maxMs);
+  return backoffDelayMs(Math.max(0, attempt) + 1, { baseMs, maxMs, jitter: RETRY_JITTER }, random);
 }
 
 /** Whether a batch that failed with `err` after `attempts` sends may be sent again at `nowMs`. */

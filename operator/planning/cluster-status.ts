@@ -2,7 +2,8 @@
  * A Cluster's status from what one reconcile observed. Pure.
  *
  * `Ready` is True when the spec took effect and every broker the spec asks for is ready and a broker holds
- * the controller lease. Otherwise False, with the first reason that applies, in this order:
+ * the controller lease. Otherwise False, with the first reason that applies as its reason and every reason
+ * that applies in its message (`...; also UpdatePending: ...`), in this order:
  * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
  * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), BrokersNotReady,
  * UpdatePending, NoController (no controller could be learnt: none elected, or the brokers are not reachable
@@ -15,9 +16,7 @@
  */
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
-import { setCondition } from './conditions.js';
-
-export const CONDITION_READY = 'Ready';
+import { CONDITION_READY, setCondition } from './conditions.js';
 
 export interface ClusterObservation {
   /** The StatefulSet's status, when it exists. */
@@ -55,48 +54,53 @@ export function clusterStatus(
   observed: ClusterObservation,
   nowIso: string,
 ): ClusterStatus {
-  const { generation } = plan.context;
+  const { generation } = plan.resolved;
   const brokers = observed.statefulSet?.replicas ?? 0;
   const readyBrokers = observed.statefulSet?.readyReplicas ?? 0;
-  const wanted = plan.context.spec.brokers;
-  const problem = plan.problems[0];
-  let ready: { status: 'True' | 'False'; reason: string; message: string };
+  const wanted = plan.resolved.spec.brokers;
+  // Every reason that applies, most important first: Ready carries the first, and its message lists the
+  // others too, so one problem (a held-back resize) never hides another (an update no broker runs yet).
+  const reasons: Array<{ reason: string; message: string }> = [];
   if (observed.failure !== undefined) {
-    ready = {
-      status: 'False',
+    reasons.push({
       reason: 'ApplyFailed',
       message: `step ${observed.failure.step} failed: ${observed.failure.message}`,
-    };
-  } else if (problem !== undefined) {
-    ready = { status: 'False', reason: problem.reason, message: problem.message };
-  } else if (readyBrokers < wanted || brokers < wanted) {
-    ready = {
-      status: 'False',
-      reason: 'BrokersNotReady',
-      message: `${readyBrokers}/${wanted} brokers ready`,
-    };
-  } else if (updatePending(observed.statefulSet, brokers)) {
+    });
+  }
+  reasons.push(...plan.problems);
+  const brokersReady = readyBrokers >= wanted && brokers >= wanted;
+  if (!brokersReady) {
+    reasons.push({ reason: 'BrokersNotReady', message: `${readyBrokers}/${wanted} brokers ready` });
+  }
+  if (updatePending(observed.statefulSet, brokers)) {
     const sts = observed.statefulSet;
     const counted = !templateUnseen(sts);
     const updated = Math.min(sts?.updatedReplicas ?? 0, brokers);
-    ready = {
-      status: 'False',
+    reasons.push({
       reason: 'UpdatePending',
       message: `${counted ? `${updated}/${brokers} brokers run` : 'the StatefulSet controller has not yet counted the brokers that run'} the current pod template; the operator does not restart brokers yet: delete the other broker pods one at a time, each after the previous one is ready again`,
-    };
-  } else if (observed.controllerId === undefined) {
-    ready = {
-      status: 'False',
+    });
+  }
+  // Without ready brokers (or with a failed step) no controller could be asked: not a reason of its own.
+  if (brokersReady && observed.failure === undefined && observed.controllerId === undefined) {
+    reasons.push({
       reason: 'NoController',
       message: `${readyBrokers}/${wanted} brokers ready, but no controller is known: none is elected, or the brokers do not answer the operator`,
-    };
-  } else {
-    ready = {
-      status: 'True',
-      reason: 'BrokersReady',
-      message: `${readyBrokers}/${wanted} brokers ready; broker ${observed.controllerId} is the controller`,
-    };
+    });
   }
+  const [first, ...others] = reasons;
+  const ready: { status: 'True' | 'False'; reason: string; message: string } =
+    first === undefined
+      ? {
+          status: 'True',
+          reason: 'BrokersReady',
+          message: `${readyBrokers}/${wanted} brokers ready; broker ${observed.controllerId} is the controller`,
+        }
+      : {
+          status: 'False',
+          reason: first.reason,
+          message: [first.message, ...others.map((o) => `also ${o.reason}: ${o.message}`)].join('; '),
+        };
   return {
     observedGeneration: generation,
     brokers,

@@ -99,6 +99,7 @@ function corrupt(message: string): TributaryError {
  * Validates every batch of a produce request (or a replicated chunk with `compacted`), as described in
  * the file comment. May rewrite a CreateTime batch's maxTimestamp and CRC in place; nothing else.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the hot path of every produce: one pass over the buffer, the checks in wire order
 export function validateBatches(buf: Buffer, opts: ValidateOptions): ValidatedBatch[] {
   if (buf.length === 0) throw corrupt('no record batch');
   const out: ValidatedBatch[] = [];
@@ -305,6 +306,7 @@ const zigzag2 = (first: number, second: number) => zigzag1((first & 0x7f) | (sec
  * The checks of walkRecords, as one loop: returns the largest record timestamp, or WALK_FAILED with
  * `failedStart`/`failedIndex` set.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the per-record hot path of produce: one loop, varints inline, in wire order (a helper per field measured slower; docs/benchmarks.md)
 function fastWalk(records: Buffer, recordCount: number, baseTimestamp: number): number {
   const size = records.length;
   let p = 0;

@@ -2,7 +2,8 @@
  * A real Kubernetes control plane for control-plane tests, started the way envtest does: an etcd (see
  * etcd.ts) and a kube-apiserver built by hack/kube.sh, both on 127.0.0.1 with free ports and temporary
  * directories, and optionally a kube-controller-manager (garbage collector, StatefulSet and other
- * controllers; there is no kubelet, so Pods are created but never run).
+ * controllers) and a kube-scheduler. There is no kubelet: Pods are created but never run, unless a node
+ * agent plays the kubelet (node-agent/, started with the whole tier by pod-tier.ts).
  *
  * Authentication: a static token of a `system:masters` user (full access) for the test itself, and the
  * service-account token machinery (signing key, issuer) so a test can create ServiceAccounts, request
@@ -36,6 +37,10 @@ export interface KubeControlPlane {
   readonly apiserverPid: number;
   /** Set when started with `controllerManager: true`. */
   readonly controllerManagerPid: number | undefined;
+  /** Set when started with `scheduler: true`. */
+  readonly schedulerPid: number | undefined;
+  /** The CA bundle that verifies the API server's serving certificate (it names 127.0.0.1). */
+  readonly servingCaPath: string;
   /** The directory holding logs (`kube-apiserver.log`, `kube-controller-manager.log`) and keys. */
   readonly dir: string;
   /** A kubeconfig for another identity (e.g. a ServiceAccount token), written next to the admin one. */
@@ -49,12 +54,29 @@ export interface StartOptions {
   controllerManager?: boolean;
   /** Extra kube-apiserver flags, after the harness's own (e.g. `--watch-cache=false`). */
   apiserverArgs?: string[];
+  /**
+   * Keep the ServiceAccount admission plugin (off by default, as envtest has it): pods then get the
+   * service-account token volume a kubelet projects, and must name a ServiceAccount that exists.
+   */
+  serviceAccountAdmission?: boolean;
+  /** The controller manager's `--controllers` (default: the ones the control-plane tests need). */
+  controllers?: string[];
+  /** Also run kube-scheduler (binds pods to Nodes; some node agent must register them). */
+  scheduler?: boolean;
 }
 
+const DEFAULT_CONTROLLERS = [
+  'garbagecollector',
+  'statefulset',
+  'deployment',
+  'replicaset',
+  'endpointslice',
+  'disruption',
+];
+
 /** The path of a binary hack/kube.sh builds (it builds them on first use, about 3.5 minutes). */
-export function kubeBinary(which: 'apiserver' | 'controller-manager'): string {
-  const env =
-    which === 'apiserver' ? 'TRIBUTARY_KUBE_APISERVER_BIN' : 'TRIBUTARY_KUBE_CONTROLLER_MANAGER_BIN';
+export function kubeBinary(which: 'apiserver' | 'controller-manager' | 'scheduler'): string {
+  const env = `TRIBUTARY_KUBE_${which.toUpperCase().replace('-', '_')}_BIN`;
   const fromEnv = process.env[env];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const out = execFileSync('bash', [join(repoRoot, 'hack/kube.sh'), which], {
@@ -69,6 +91,7 @@ export function kubeBinary(which: 'apiserver' | 'controller-manager'): string {
 export async function startKubeControlPlane(options: StartOptions = {}): Promise<KubeControlPlane> {
   const apiserverBin = kubeBinary('apiserver');
   const kcmBin = options.controllerManager === true ? kubeBinary('controller-manager') : undefined;
+  const schedulerBin = options.scheduler === true ? kubeBinary('scheduler') : undefined;
   const etcd = await startEtcd();
   const dir = mkdtempSync(join(tmpdir(), 'tributary-kube-'));
   const children: ChildProcess[] = [];
@@ -104,7 +127,7 @@ export async function startKubeControlPlane(options: StartOptions = {}): Promise
           '--advertise-address=127.0.0.1',
           '--service-cluster-ip-range=10.0.0.0/24',
           '--allow-privileged=true',
-          '--disable-admission-plugins=ServiceAccount',
+          ...(options.serviceAccountAdmission === true ? [] : ['--disable-admission-plugins=ServiceAccount']),
           '--authorization-mode=RBAC',
           `--token-auth-file=${join(dir, 'tokens.csv')}`,
           '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
@@ -138,6 +161,8 @@ export async function startKubeControlPlane(options: StartOptions = {}): Promise
       return path;
     };
     const kubeconfigPath = kubeconfigFor('admin', adminToken);
+    // kube-apiserver writes its self-signed serving certificate followed by the CA that signed it.
+    const servingCaPath = join(dir, 'certs', 'apiserver.crt');
 
     let controllerManager: ChildProcess | undefined;
     if (kcmBin !== undefined) {
@@ -148,13 +173,28 @@ export async function startKubeControlPlane(options: StartOptions = {}): Promise
           '--leader-elect=false',
           '--bind-address=127.0.0.1',
           '--secure-port=0',
-          '--controllers=garbagecollector,statefulset,deployment,replicaset,endpointslice,disruption',
+          `--controllers=${(options.controllers ?? DEFAULT_CONTROLLERS).join(',')}`,
+          `--root-ca-file=${servingCaPath}`,
           `--service-account-private-key-file=${join(dir, 'sa.key')}`,
           '--use-service-account-credentials=false',
         ],
         join(dir, 'kube-controller-manager.log'),
       );
       children.push(controllerManager);
+    }
+    let scheduler: ChildProcess | undefined;
+    if (schedulerBin !== undefined) {
+      scheduler = spawnLogged(
+        schedulerBin,
+        [
+          `--kubeconfig=${kubeconfigPath}`,
+          '--leader-elect=false',
+          '--bind-address=127.0.0.1',
+          '--secure-port=0',
+        ],
+        join(dir, 'kube-scheduler.log'),
+      );
+      children.push(scheduler);
     }
 
     const stop = async () => {
@@ -171,6 +211,8 @@ export async function startKubeControlPlane(options: StartOptions = {}): Promise
       etcd,
       apiserverPid: apiserver.pid!,
       controllerManagerPid: controllerManager?.pid,
+      schedulerPid: scheduler?.pid,
+      servingCaPath,
       dir,
       kubeconfigFor,
       stop,

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionForKey } from '../../client/partitioner.js';
+import { partitionForKey } from '../../client/index.js';
 import {
   type BrokerProcess,
   CLI_ENTRY,

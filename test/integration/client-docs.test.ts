@@ -13,6 +13,7 @@ import { main as consumeControl } from '../../docs/examples/consume-control.js';
 import { main as consumeIterate } from '../../docs/examples/consume-iterate.js';
 import { main as consumerGroup } from '../../docs/examples/consumer-group.js';
 import { main as errors } from '../../docs/examples/errors.js';
+import { main as events } from '../../docs/examples/events.js';
 import { main as produce } from '../../docs/examples/produce.js';
 import { main as produceRecords } from '../../docs/examples/produce-records.js';
 import { main as quickStart } from '../../docs/examples/quick-start.js';
@@ -121,6 +122,10 @@ describe('docs/client.md examples run', () => {
       { reason: 'UNKNOWN_TOPIC', retriable: false },
       { reason: 'OFFSET_OUT_OF_RANGE', retriable: false },
     ]);
+  });
+
+  it('events.ts', async () => {
+    expect(await events(broker.address)).toEqual({ partitions: [0, 1], logged: true });
   });
 
   it('abort.ts', async () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../client/cluster.js';
 import { Connection } from '../../client/connection.js';
-import { Producer, type ProducerOptions, type RecordMetadata } from '../../client/producer.js';
+import { Producer, type ProducerOptions, type RecordMetadata } from '../../client/index.js';
 import { Compression, type CompressionName, readBatchHeader, scanBatches } from '../../proto/codec/index.js';
 import { decodeRecordBatch } from '../../proto/codec/record-decoder.js';
 import type { FetchResponse__Output } from '../../proto/generated/tributary/v1/FetchResponse.js';
