@@ -94,7 +94,8 @@ export const ERRORS = {
   CORRUPT_BATCH: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
-    description: 'A record batch is malformed (lengths, magic, or record counts are wrong).',
+    description:
+      'A record batch is malformed: lengths, magic, record counts, or a record inside it (the message names the record and field).',
   },
   CRC_MISMATCH: {
     code: GrpcCode.DATA_LOSS,
@@ -109,12 +110,13 @@ export const ERRORS = {
   UNSUPPORTED_COMPRESSION: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
-    description: 'The compression codec is not supported.',
+    description: 'The compression codec is not supported, or a zstd frame needs a window above 8 MiB.',
   },
   BATCH_TOO_LARGE: {
     code: GrpcCode.RESOURCE_EXHAUSTED,
     retriable: false,
-    description: 'A record batch is larger than the topic allows (max.message.bytes).',
+    description:
+      'A record batch is larger than the topic allows (max.message.bytes), or its records decompress to more than a fetch can serve (maxFetchBytes).',
   },
   REQUEST_TOO_LARGE: {
     code: GrpcCode.RESOURCE_EXHAUSTED,

@@ -121,6 +121,8 @@ async function producePartition(
     const epoch = partition.leaderEpoch;
     const info = await partition.append(payloadOf(data, opts.nowMs), {
       nowMs: opts.nowMs,
+      // A batch must be readable by every fetch: RECORDS fetches decompress it on the broker.
+      maxDecompressedBytes: ctx.config.maxFetchBytes,
       ...(minIsr === undefined ? {} : { minIsr }),
     });
     if (minIsr !== undefined)

@@ -118,18 +118,38 @@ async function streamPartition(
       continue;
     }
     const from = next;
-    const summary = summarizeBatches(read.batches, from);
-    next = summary.nextOffset;
+    let content: Pick<SubscribeResponse, 'batches' | 'records'>;
+    let bytesOut = read.batches.length;
+    let recordsOut: number;
+    if (decode) {
+      // Decoded within max_bytes. A batch no reader can decode ends the stream with its reason, once the
+      // records before it were delivered (the next read starts at it).
+      const decoded = toWireRecords(read.batches, from, {
+        maxBytes,
+        maxDecompressedBytes: ctx.config.maxFetchBytes,
+        atLeastOne: true,
+      });
+      if (decoded.error !== undefined) throw decoded.error;
+      next = decoded.nextOffset;
+      bytesOut = decoded.bytes;
+      recordsOut = decoded.records.length;
+      content = { records: decoded.records };
+    } else {
+      const summary = summarizeBatches(read.batches, from);
+      next = summary.nextOffset;
+      recordsOut = summary.records;
+      content = { batches: read.batches };
+    }
     ahead =
       next < partition.highWatermark
         ? readAt(next)
         : Promise.resolve({ batches: EMPTY, logStartOffset: 0, logEndOffset: 0 });
-    ctx.metrics.bytesOut.inc({ topic: request.topic }, read.batches.length);
-    ctx.metrics.recordsOut.inc({ topic: request.topic }, summary.records);
+    ctx.metrics.bytesOut.inc({ topic: request.topic }, bytesOut);
+    ctx.metrics.recordsOut.inc({ topic: request.topic }, recordsOut);
     const message: SubscribeResponse = {
       next_offset: String(next),
       high_watermark: String(partition.highWatermark),
-      ...(decode ? { records: toWireRecords(read.batches, from) } : { batches: read.batches }),
+      ...content,
     };
     if (!call.write(message)) await drained(call, signal);
   }
