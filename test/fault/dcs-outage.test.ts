@@ -10,7 +10,7 @@ import { Tributary } from '../../client/index.js';
 import { waitFor } from '../helpers/cluster.js';
 import { checkCluster, printReport, waitConverged } from '../helpers/fault-checker.js';
 import { ClusterView, startLoopbackCluster } from '../helpers/fault-cluster.js';
-import type { AckedRecord, FailedRecord } from '../helpers/fault-workload.js';
+import { startSdkWriter } from '../helpers/sdk-writer.js';
 
 const TOPIC = 'outage';
 const PARTITIONS = 3;
@@ -36,31 +36,8 @@ describe('etcd outage longer than the session timeout', () => {
       admin.close();
       const initial = await waitConverged(view, cluster, TOPIC, 60_000);
       const client = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 30_000 });
-      const producer = client.producer({ acks: 'all', lingerMs: 2, retries: 50, deliveryTimeoutMs: 120_000 });
-      const acked: AckedRecord[] = [];
-      const failed: FailedRecord[] = [];
-      const pending = new Set<Promise<void>>();
-      let stop = false;
-      let sent = 0;
-      const loop = (async () => {
-        for (let seq = 0; !stop; seq++) {
-          const id = `sdk0-${seq}`;
-          const partition = seq % PARTITIONS;
-          sent++;
-          const work = producer.produce({ topic: TOPIC, partition, value: `${id}|` }).then(
-            (m) => {
-              acked.push({ id, producer: 'sdk0', seq, partition, offset: m.offset, ackedAtMs: Date.now() });
-            },
-            (err: { reason?: string }) => {
-              failed.push({ id, producer: 'sdk0', partition, reason: err.reason ?? 'UNKNOWN' });
-            },
-          );
-          const tracked = work.finally(() => pending.delete(tracked));
-          pending.add(tracked);
-          while (pending.size >= 32 && !stop) await Promise.race(pending);
-          await new Promise((r) => setTimeout(r, 10));
-        }
-      })();
+      const writer = startSdkWriter({ client, topic: TOPIC, partitions: PARTITIONS });
+      const { acked, failed } = writer;
       await waitFor('150 acknowledged records', () => (acked.length >= 150 ? true : undefined), 60_000);
 
       process.kill(cluster.etcdPid, 'SIGSTOP');
@@ -77,12 +54,7 @@ describe('etcd outage longer than the session timeout', () => {
         90_000,
       );
       const firstAckAfterMs = Math.min(...acked.slice(ackedBefore).map((a) => a.ackedAtMs));
-      stop = true;
-      await loop;
-      await Promise.allSettled([...pending]);
-      await producer.flush();
-      const retries = producer.stats.retries;
-      producer.disconnect();
+      const result = await writer.stop();
       client.close();
       const after = await waitConverged(view, cluster, TOPIC, 90_000);
 
@@ -104,15 +76,7 @@ describe('etcd outage longer than the session timeout', () => {
         cluster,
         view,
         initial,
-        result: {
-          topic: TOPIC,
-          partitions: PARTITIONS,
-          acked,
-          failed,
-          unsettled: [],
-          sent,
-          sdkRetries: retries,
-        },
+        result,
         notes: figures,
       });
       printReport(report);

@@ -9,7 +9,7 @@ import { Tributary } from '../../client/index.js';
 import { waitFor } from '../helpers/cluster.js';
 import { checkCluster, printReport, waitConverged } from '../helpers/fault-checker.js';
 import { brokersExcept, ClusterView, startLoopbackCluster } from '../helpers/fault-cluster.js';
-import type { AckedRecord, FailedRecord } from '../helpers/fault-workload.js';
+import { startSdkWriter } from '../helpers/sdk-writer.js';
 
 const TOPIC = 'pause';
 /** The SDK's default request deadline: what the producer waited for before. */
@@ -39,37 +39,8 @@ describe('SDK producer and a paused leader', () => {
         bootstrap: cluster.bootstrap([...others, victim]),
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
       });
-      const producer = client.producer({ acks: 'all', lingerMs: 2, retries: 10, deliveryTimeoutMs: 120_000 });
-      const acked: AckedRecord[] = [];
-      const failed: FailedRecord[] = [];
-      const sentAtMs = new Map<string, number>();
-      const pending = new Set<Promise<void>>();
-      let stop = false;
-      const loop = (async () => {
-        for (let seq = 0; !stop; seq++) {
-          const id = `sdk0-${seq}`;
-          sentAtMs.set(id, Date.now());
-          const work = producer.produce({ topic: TOPIC, partition: 0, value: `${id}|` }).then(
-            (m) => {
-              acked.push({
-                id,
-                producer: 'sdk0',
-                seq,
-                partition: 0,
-                offset: m.offset,
-                ackedAtMs: Date.now(),
-              });
-            },
-            (err: { reason?: string }) => {
-              failed.push({ id, producer: 'sdk0', partition: 0, reason: err.reason ?? 'UNKNOWN' });
-            },
-          );
-          const tracked = work.finally(() => pending.delete(tracked));
-          pending.add(tracked);
-          while (pending.size >= 32 && !stop) await Promise.race(pending);
-          await new Promise((r) => setTimeout(r, 10));
-        }
-      })();
+      const writer = startSdkWriter({ client, topic: TOPIC, partitions: 1 });
+      const { acked, failed, sentAtMs } = writer;
       await waitFor('200 acknowledged records', () => (acked.length >= 200 ? true : undefined), 60_000);
 
       cluster.signal(victim, 'SIGSTOP');
@@ -108,12 +79,7 @@ describe('SDK producer and a paused leader', () => {
 
       cluster.signal(victim, 'SIGCONT');
       paused = undefined;
-      stop = true;
-      await loop;
-      await Promise.allSettled([...pending]);
-      await producer.flush();
-      const retries = producer.stats.retries;
-      producer.disconnect();
+      const result = await writer.stop();
       client.close();
 
       expect(failed.filter((f) => before.includes(f.id))).toEqual([]);
@@ -123,15 +89,7 @@ describe('SDK producer and a paused leader', () => {
         cluster,
         view,
         initial,
-        result: {
-          topic: TOPIC,
-          partitions: 1,
-          acked,
-          failed,
-          unsettled: [],
-          sent: sentAtMs.size,
-          sdkRetries: retries,
-        },
+        result,
         notes: stall,
       });
       printReport(report);
