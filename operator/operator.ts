@@ -23,6 +23,8 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
   KubernetesObjectApi,
+  type V1ConfigMap,
+  type V1Pod,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -39,6 +41,7 @@ import {
 } from './api/v1alpha1.js';
 import { BrokerAddresses } from './controllers/broker-addresses.js';
 import { BrokerClients, DEFAULT_BROKER_CLIENTS_OPTIONS } from './controllers/broker-clients.js';
+import { apiDeleter, BrokerRoller } from './controllers/cluster/broker-roller.js';
 import { ClusterReconciler, CONTROLLER_CLUSTER } from './controllers/cluster/cluster-reconciler.js';
 import { Controller, errorText, objectKey } from './controllers/controller.js';
 import { CONTROLLER_TOPIC, TopicReconciler } from './controllers/topic/topic-reconciler.js';
@@ -53,9 +56,12 @@ import { LeaderElector } from './kube/leader-election.js';
 import { StatusWriter } from './kube/status-writer.js';
 import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
-import { MANAGED_SELECTOR } from './planning/labels.js';
+import { LABEL_INSTANCE, MANAGED_SELECTOR } from './planning/labels.js';
 import { controllerOf } from './planning/owner-reference.js';
 import { brokerTopicName } from './planning/topic-plan.js';
+
+/** While a roll is under way, how soon a Cluster is reconciled again (ISR changes have no watch events). */
+const ROLL_REQUEUE_MS = 2000;
 
 /** Kinds the operator makes for Clusters, watched (by the managed-by label) to repair drift at once. */
 const OWNED_KINDS = [
@@ -84,6 +90,8 @@ export class Operator {
   private readonly clusters: Informer<Cluster>;
   private readonly topics: Informer<Topic>;
   private readonly owned: Array<Informer<KubernetesObject>>;
+  /** Broker pods (they carry the managed-by label of their template), for the roll. */
+  private readonly pods: Informer<V1Pod>;
   private readonly clusterController: Controller;
   private readonly topicController: Controller;
   private readonly brokers: BrokerClients;
@@ -138,6 +146,15 @@ export class Operator {
         }),
     );
 
+    this.pods = new Informer<V1Pod>(kc, {
+      name: 'pods',
+      path: apiPath('v1', 'pods', ns),
+      labelSelector: MANAGED_SELECTOR,
+      list: () =>
+        objects.list('v1', 'Pod', ns, undefined, undefined, undefined, undefined, MANAGED_SELECTOR) as never,
+      onError: onInformerError,
+    });
+
     const addresses = new BrokerAddresses(options.bootstrapOverrides);
     this.addresses = addresses;
     this.brokers = new BrokerClients({
@@ -152,6 +169,13 @@ export class Operator {
     const clusterReconciler = new ClusterReconciler({
       clusters: this.clusters,
       statefulSets: this.ownedInformer<V1StatefulSet>('statefulsets'),
+      pods: this.pods,
+      configMaps: this.ownedInformer<V1ConfigMap>('configmaps'),
+      roller: new BrokerRoller({
+        deleter: apiDeleter(kc),
+        log: log.child({ controller: CONTROLLER_CLUSTER }),
+      }),
+      rollRequeueMs: ROLL_REQUEUE_MS,
       applier: new Applier(kc),
       statuses: new StatusWriter(kc, GROUP, VERSION, CLUSTER_PLURAL, CLUSTER_KIND),
       brokers: this.brokers,
@@ -227,7 +251,7 @@ export class Operator {
   }
 
   private informers(): Array<Informer<KubernetesObject>> {
-    return [this.clusters, this.topics, ...this.owned] as Array<Informer<KubernetesObject>>;
+    return [this.clusters, this.topics, ...this.owned, this.pods] as Array<Informer<KubernetesObject>>;
   }
 
   private notReady(): string | undefined {
@@ -267,6 +291,12 @@ export class Operator {
           this.topicController.enqueue(objectKey(other));
         }
       }
+    });
+    // A broker pod's change (ready, re-created) is the roll's next step: its Cluster is its instance label.
+    this.pods.onChange((pod) => {
+      const cluster = pod.metadata?.labels?.[LABEL_INSTANCE];
+      if (cluster !== undefined)
+        this.clusterController.enqueue(`${pod.metadata?.namespace ?? ''}/${cluster}`);
     });
     for (const informer of this.owned) {
       informer.onChange((obj) => {

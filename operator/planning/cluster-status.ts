@@ -4,20 +4,25 @@
  * `Ready` is True when the spec took effect and every broker the spec asks for is ready and a broker holds
  * the controller lease. Otherwise False, with the first reason that applies, in this order:
  * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
- * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), BrokersNotReady,
- * UpdatePending, NoController (no controller could be learnt: none elected, or the brokers are not reachable
- * from the operator).
+ * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), RollingUpdate (a roll is under
+ * way: what it does or waits for), BrokersNotReady, UpdatePending, NoController (no controller could be
+ * learnt: none elected, or the brokers are not reachable from the operator).
  *
  * UpdatePending: the StatefulSet's pod template changed (version, image, config, resources, pod template)
- * but not every broker pod runs it. The StatefulSet updates on delete and the operator does not roll the
- * brokers yet, so the change takes effect only as pods are deleted: the message says so. (With OnDelete the
- * StatefulSet controller never advances `currentRevision`, so `updatedReplicas` is what tells.)
+ * but not every broker pod runs it, and the roll has not started yet (the StatefulSet controller has not
+ * counted the pods). (With OnDelete the StatefulSet controller never advances `currentRevision`, so
+ * `updatedReplicas` is what tells.)
+ *
+ * `RollingUpdate` (its own condition, once a roll ever ran): True while a roll is under way, with reason
+ * Rolling (a pod is restarting) or the wait reason (Unsafe, NotCaughtUp, Paused, PodNotReady, ...) and a
+ * message naming the blocking partitions; False with reason Completed once it finished.
  */
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
 import { setCondition } from './conditions.js';
 
 export const CONDITION_READY = 'Ready';
+export const CONDITION_ROLLING_UPDATE = 'RollingUpdate';
 
 export interface ClusterObservation {
   /** The StatefulSet's status, when it exists. */
@@ -36,6 +41,34 @@ export interface ClusterObservation {
   controllerId?: number | undefined;
   /** The step that failed, when one did, and why. */
   failure?: { step: ClusterStep; message: string } | undefined;
+  /** The roll's progress (roll-status.ts). */
+  rollingUpdate?: ClusterStatus['rollingUpdate'];
+}
+
+function rollCondition(roll: NonNullable<ClusterStatus['rollingUpdate']>): {
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+} {
+  if (roll.completedAt !== undefined) {
+    return {
+      status: 'False',
+      reason: 'Completed',
+      message: `${roll.done.length} broker(s) rolled to ${roll.targetRevision}, completed at ${roll.completedAt}`,
+    };
+  }
+  const done = `${roll.done.length} broker(s) on ${roll.targetRevision}`;
+  if (roll.waiting !== undefined) {
+    return { status: 'True', reason: roll.waiting.reason, message: `${done}; ${roll.waiting.message}` };
+  }
+  return {
+    status: 'True',
+    reason: 'Rolling',
+    message:
+      roll.inProgress === undefined
+        ? done
+        : `${done}; restarting ${roll.inProgress.pod} (${roll.inProgress.reason})`,
+  };
 }
 
 /** A StatefulSet change its controller has not seen yet: the counts in its status are of the template before. */
@@ -69,6 +102,9 @@ export function clusterStatus(
     };
   } else if (problem !== undefined) {
     ready = { status: 'False', reason: problem.reason, message: problem.message };
+  } else if (observed.rollingUpdate !== undefined && observed.rollingUpdate.completedAt === undefined) {
+    const c = rollCondition(observed.rollingUpdate);
+    ready = { status: 'False', reason: 'RollingUpdate', message: c.message };
   } else if (readyBrokers < wanted || brokers < wanted) {
     ready = {
       status: 'False',
@@ -82,7 +118,7 @@ export function clusterStatus(
     ready = {
       status: 'False',
       reason: 'UpdatePending',
-      message: `${counted ? `${updated}/${brokers} brokers run` : 'the StatefulSet controller has not yet counted the brokers that run'} the current pod template; the operator does not restart brokers yet: delete the other broker pods one at a time, each after the previous one is ready again`,
+      message: `${counted ? `${updated}/${brokers} brokers run` : 'the StatefulSet controller has not yet counted the brokers that run'} the current pod template; the roll starts once the StatefulSet controller counted them`,
     };
   } else if (observed.controllerId === undefined) {
     ready = {
@@ -104,11 +140,27 @@ export function clusterStatus(
     ...(observed.controllerId === undefined ? {} : { controller: observed.controllerId }),
     bootstrap: plan.bootstrap,
     selector: plan.selector,
-    conditions: setCondition(
-      cluster.status?.conditions,
-      { type: CONDITION_READY, ...ready },
+    ...(observed.rollingUpdate === undefined ? {} : { rollingUpdate: observed.rollingUpdate }),
+    conditions: withRollCondition(
+      setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
+      observed.rollingUpdate,
       generation,
       nowIso,
     ),
   };
+}
+
+function withRollCondition(
+  conditions: NonNullable<ClusterStatus['conditions']>,
+  roll: ClusterStatus['rollingUpdate'],
+  generation: number,
+  nowIso: string,
+): NonNullable<ClusterStatus['conditions']> {
+  if (roll === undefined) return conditions;
+  return setCondition(
+    conditions,
+    { type: CONDITION_ROLLING_UPDATE, ...rollCondition(roll) },
+    generation,
+    nowIso,
+  );
 }

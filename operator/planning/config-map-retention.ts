@@ -16,15 +16,21 @@ export function configMapsToDelete(
   const prefix = clusterNames(cluster).configMap;
   const ours = configMaps.filter((c) => {
     const name = c.metadata?.name ?? '';
-    return name === prefix || (name.startsWith(`${prefix}-`) && /^[0-9a-f]{16}$/.test(name.slice(prefix.length + 1)));
+    return (
+      name === prefix ||
+      (name.startsWith(`${prefix}-`) && /^[0-9a-f]{16}$/.test(name.slice(prefix.length + 1)))
+    );
   });
   const mounted = new Set<string>();
   for (const pod of pods) {
-    for (const v of pod.spec?.volumes ?? []) if (v.configMap?.name !== undefined) mounted.add(v.configMap.name);
+    for (const v of pod.spec?.volumes ?? [])
+      if (v.configMap?.name !== undefined) mounted.add(v.configMap.name);
   }
   const previous = ours
     .filter((c) => c.metadata?.name !== current)
-    .sort((a, b) => created(b) - created(a) || (b.metadata?.name ?? '').localeCompare(a.metadata?.name ?? ''));
+    .sort(
+      (a, b) => created(b) - created(a) || (b.metadata?.name ?? '').localeCompare(a.metadata?.name ?? ''),
+    );
   return previous
     .slice(1)
     .map((c) => c.metadata?.name ?? '')

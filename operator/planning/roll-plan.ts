@@ -129,7 +129,10 @@ export function planRoll(inputs: RollInputs): RollAction {
   const { updateRevision, pods, answers } = inputs;
   if (updateRevision === undefined) {
     if (!inputs.rolling) return { kind: 'none' };
-    return wait('StatefulSetNotObserved', 'waiting for the StatefulSet controller to observe the pod template');
+    return wait(
+      'StatefulSetNotObserved',
+      'waiting for the StatefulSet controller to observe the pod template',
+    );
   }
   const stale = pods.filter((p) => p.revision !== updateRevision);
   const fresh = pods.filter((p) => p.revision === updateRevision);

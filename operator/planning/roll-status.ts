@@ -22,7 +22,10 @@ export interface RollObservation {
 }
 
 /** Whether `prev` describes a roll to `updateRevision` that has not finished. */
-export function rollUnderWay(prev: RollingUpdateStatus | undefined, updateRevision: string | undefined): boolean {
+export function rollUnderWay(
+  prev: RollingUpdateStatus | undefined,
+  updateRevision: string | undefined,
+): boolean {
   return prev !== undefined && prev.completedAt === undefined && prev.targetRevision === updateRevision;
 }
 
