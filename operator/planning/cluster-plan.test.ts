@@ -275,9 +275,7 @@ describe('clusterStatus', () => {
       observedGeneration: 5,
     });
     expect(pending).toMatchObject({ status: 'False', reason: 'UpdatePending' });
-    expect(pending.message).toMatch(
-      /^1\/3 brokers run the current pod template; the roll starts/,
-    );
+    expect(pending.message).toMatch(/^1\/3 brokers run the current pod template; the roll starts/);
     // The API omits updatedReplicas when it is 0.
     expect(ready({ replicas: 3, readyReplicas: 3 }).reason).toBe('UpdatePending');
     // A template change the StatefulSet controller has not seen yet: its counts are of the old template.
