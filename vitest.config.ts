@@ -8,6 +8,7 @@ export default defineConfig({
       'broker/**/*.test.ts',
       'client/**/*.test.ts',
       'cli/**/*.test.ts',
+      'bench/**/*.test.ts',
       'operator/**/*.test.ts',
       'test/**/*.test.ts',
     ],

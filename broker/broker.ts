@@ -1,24 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SerialLane } from '../kit/serial-lane.js';
+import { sleep } from '../kit/sleep.js';
 import type { AlterPartitionResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionResponse.js';
 import { Lifecycle } from './api/context.js';
 import { type GrpcListener, setServing, startGrpcServer } from './api/server.js';
-import { ClusterContext } from './cluster/cluster-context.js';
-import { CLUSTER_ID_KEY } from './cluster/keys.js';
+import { ClusterDirectory } from './cluster/cluster-directory.js';
 import { Membership } from './cluster/membership.js';
 import type { BrokerConfig } from './config.js';
 import { Controller } from './controller/controller.js';
 import type { Dcs } from './dcs/dcs.js';
 import { openDcs } from './dcs/index.js';
-import { GroupCoordinator } from './groups/coordinator.js';
+import { GroupCoordinator, type OffsetsTopicSettings } from './groups/coordinator.js';
 import { createLogger, type Logger } from './logger.js';
+import { CLUSTER_ID_KEY } from './metadata/keys.js';
 import { logConfigFor } from './metadata/topic-config.js';
 import { TopicRegistry } from './metadata/topic-registry.js';
 import { BrokerMetrics } from './metrics.js';
-import { ReplicaManager } from './replica-manager.js';
 import { callPeer } from './replication/peers.js';
-import { LogManager } from './storage/log-manager.js';
+import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
+import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
 import { VERSION } from './version.js';
 
 /** Creates the cluster id once (22 characters of base64url, like Kafka's) and reads it back afterwards. */
@@ -76,7 +78,7 @@ export class Broker {
     private readonly topics: TopicRegistry,
     private readonly logs: LogManager,
     private readonly replicas: ReplicaManager,
-    private readonly cluster: ClusterContext,
+    private readonly cluster: ClusterDirectory,
     private readonly lifecycle: Lifecycle,
     private readonly grpc: GrpcListener,
     private readonly metricsServer: { port: number; close: () => Promise<void> } | undefined,
@@ -94,6 +96,7 @@ export class Broker {
     return this.metricsServer?.port;
   }
 
+  // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the ordered start sequence, a cleanup registered after each step; its helpers are the named functions it calls
   static async start(config: BrokerConfig, logger: Logger = createLogger(config.logLevel)): Promise<Broker> {
     await mkdir(config.dataDir, { recursive: true });
     const dcs = await openStore(config, logger);
@@ -104,40 +107,24 @@ export class Broker {
       const topics = new TopicRegistry(dcs);
       await topics.load();
       cleanups.unshift(async () => topics.stop());
-      const logs = new LogManager({
-        dataDir: join(config.dataDir, 'logs'),
-        maxOpenFiles: config.maxOpenFiles,
-        retentionCheckIntervalMs: config.retentionCheckIntervalMs,
-        logger,
-        compaction: {
-          intervalMs: config.logCleanerIntervalMs,
-          limits: { maxKeys: config.logCleanerMaxKeys, ioBytesPerSecond: config.logCleanerIoBytesPerSecond },
-          // Only committed data is compacted: below the high watermark, on leaders and followers alike.
-          uncleanableFrom: (topic, partition) => replicasRef?.find(topic, partition)?.highWatermark ?? 0,
-        },
-      });
+      const logs = new LogManager(
+        logManagerOptions(
+          config,
+          logger,
+          (topic, partition) => replicasRef?.find(topic, partition)?.highWatermark ?? 0,
+        ),
+      );
       await logs.open((name) => {
         const topic = topics.list(true).find((t) => t.name === name);
         return topic === undefined ? undefined : logConfigFor(topic.configs, config);
       });
       cleanups.unshift(() => logs.close());
-      const cluster = new ClusterContext(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
-      const replicas: ReplicaManager = new ReplicaManager(logs, config, {
-        brokerId: config.nodeId,
-        brokerEpoch: () => cluster.brokerEpoch(),
-        peer: (brokerId) => cluster.replicationClient(brokerId),
-        alterPartition: (request) =>
-          cluster.viaController<AlterPartitionResponse__Output>(
-            async (c) => (await c.alterPartition(request as never)) as AlterPartitionResponse__Output,
-            ({ replication }) =>
-              callPeer(
-                replication.AlterPartition.bind(replication) as never,
-                request,
-                config.controllerRequestTimeoutMs,
-              ),
-          ),
-        logger,
-      });
+      const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
+      const replicas: ReplicaManager = new ReplicaManager(
+        logs,
+        config,
+        replicaManagerDeps(config, cluster, logger),
+      );
       replicasRef = replicas;
       await replicas.loadHighWatermarks();
       cleanups.unshift(() => replicas.stop());
@@ -151,17 +138,7 @@ export class Broker {
         topics,
         cluster,
         logger,
-        settings: {
-          partitions: config.offsetsTopicPartitions,
-          // One broker (the local DCS) can only have one replica.
-          replicationFactor: config.dcs === 'local' ? 1 : config.offsetsTopicReplicationFactor,
-          commitTimeoutMs: config.produceTimeoutMs,
-          membership: {
-            sessionTimeoutMs: config.groupSessionTimeoutMs,
-            heartbeatIntervalMs: config.groupHeartbeatIntervalMs,
-            maxSize: config.groupMaxSize,
-          },
-        },
+        settings: offsetsTopicSettings(config),
       });
       cleanups.unshift(async () => groups.close());
       const grpc = await startGrpcServer(
@@ -201,25 +178,7 @@ export class Broker {
         metricsServer,
       );
       broker.unsubscribe.push(() => groups.close());
-      await broker.followMetadata(membership);
-      logs.startBackgroundTasks();
-      replicas.startBackgroundTasks();
-      await broker.awaitLeaderships(LEADERSHIP_WAIT_MS);
-      setServing(grpc.health, true);
-      logger.info(
-        {
-          address: broker.address,
-          metrics: metricsServer ? `http://${config.metricsHost}:${metricsServer.port}/metrics` : null,
-          dataDir: config.dataDir,
-          clusterId: id,
-          nodeId: config.nodeId,
-          brokerEpoch: membership.brokerEpoch,
-          dcs: config.dcs,
-          version: VERSION,
-          topics: topics.list().length,
-        },
-        'broker listening',
-      );
+      await broker.goLive(membership, id, topics.list().length);
       return broker;
     } catch (err) {
       for (const cleanup of cleanups) await cleanup().catch(() => undefined);
@@ -227,14 +186,38 @@ export class Broker {
     }
   }
 
+  /** Follows metadata, starts the background tasks, waits for leaderships, then serves and says so. */
+  private async goLive(membership: Membership, clusterId: string, topicCount: number): Promise<void> {
+    await this.followMetadata(membership);
+    this.logs.startBackgroundTasks();
+    this.replicas.startBackgroundTasks();
+    await this.awaitLeaderships(LEADERSHIP_WAIT_MS);
+    setServing(this.grpc.health, true);
+    const metrics = this.metricsServer;
+    this.logger.info(
+      {
+        address: this.address,
+        metrics: metrics ? `http://${this.config.metricsHost}:${metrics.port}/metrics` : null,
+        dataDir: this.config.dataDir,
+        clusterId,
+        nodeId: this.config.nodeId,
+        brokerEpoch: membership.brokerEpoch,
+        dcs: this.config.dcs,
+        version: VERSION,
+        topics: topicCount,
+      },
+      'broker listening',
+    );
+  }
+
   /**
    * Applies every topic change to the hosted partitions, one change at a time in arrival order, and
    * re-applies everything when this broker registers again (a new epoch voids its old leaderships).
    */
   private async followMetadata(membership: Membership): Promise<void> {
-    let chain: Promise<unknown> = Promise.resolve();
-    const enqueue = (name: string) => {
-      chain = chain.then(async () => {
+    const changes = new SerialLane();
+    const enqueue = (name: string) =>
+      changes.run(async () => {
         const record = this.topics.list(true).find((t) => t.name === name);
         try {
           if (record === undefined) await this.replicas.drop(name);
@@ -243,8 +226,6 @@ export class Broker {
           this.logger.error({ topic: name, err }, 'applying topic metadata failed');
         }
       });
-      return chain;
-    };
     this.unsubscribe.push(this.topics.onChange((name) => void enqueue(name)));
     const applyAll = () => Promise.all(this.topics.list(true).map((t) => enqueue(t.name)));
     const onSession = () => void applyAll();
@@ -288,7 +269,7 @@ export class Broker {
               this.replicas.find(t.name, i)?.isLeader !== true,
           ),
         );
-    while (pending() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (pending() && Date.now() < deadline) await sleep(20);
   }
 
   /**
@@ -351,4 +332,62 @@ export class Broker {
       this.logger.warn({ err: (err as Error).message }, 'controlled shutdown failed; stopping anyway');
     }
   }
+}
+
+/** The log manager's settings; `highWatermark` bounds compaction to committed data. */
+function logManagerOptions(
+  config: BrokerConfig,
+  logger: Logger,
+  highWatermark: (topic: string, partition: number) => number,
+): LogManagerOptions {
+  return {
+    dataDir: join(config.dataDir, 'logs'),
+    maxOpenFiles: config.maxOpenFiles,
+    retentionCheckIntervalMs: config.retentionCheckIntervalMs,
+    logger,
+    compaction: {
+      intervalMs: config.logCleanerIntervalMs,
+      limits: { maxKeys: config.logCleanerMaxKeys, ioBytesPerSecond: config.logCleanerIoBytesPerSecond },
+      // Only committed data is compacted: below the high watermark, on leaders and followers alike.
+      uncleanableFrom: highWatermark,
+    },
+  };
+}
+
+/** What the replica manager needs from the cluster: peers, the broker epoch, AlterPartition via the controller. */
+function replicaManagerDeps(
+  config: BrokerConfig,
+  cluster: ClusterDirectory,
+  logger: Logger,
+): ReplicaManagerDeps {
+  return {
+    brokerId: config.nodeId,
+    brokerEpoch: () => cluster.brokerEpoch(),
+    peer: (brokerId) => cluster.replicationClient(brokerId),
+    alterPartition: (request) =>
+      cluster.viaController<AlterPartitionResponse__Output>(
+        async (c) => (await c.alterPartition(request as never)) as AlterPartitionResponse__Output,
+        ({ replication }) =>
+          callPeer(
+            replication.AlterPartition.bind(replication) as never,
+            request,
+            config.controllerRequestTimeoutMs,
+          ),
+      ),
+    logger,
+  };
+}
+
+function offsetsTopicSettings(config: BrokerConfig): OffsetsTopicSettings {
+  return {
+    partitions: config.offsetsTopicPartitions,
+    // One broker (the local DCS) can only have one replica.
+    replicationFactor: config.dcs === 'local' ? 1 : config.offsetsTopicReplicationFactor,
+    commitTimeoutMs: config.produceTimeoutMs,
+    membership: {
+      sessionTimeoutMs: config.groupSessionTimeoutMs,
+      heartbeatIntervalMs: config.groupHeartbeatIntervalMs,
+      maxSize: config.groupMaxSize,
+    },
+  };
 }

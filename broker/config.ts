@@ -1,304 +1,38 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import {
+  type BrokerConfig,
+  type BrokerSettingKey,
+  brokerSettingsProblems,
+  DEFAULT_BROKER_CONFIG,
+  parseBrokerSetting,
+} from '../proto/broker-settings.js';
 import { TributaryError } from '../proto/errors.js';
-import { assertValidKubePrefix } from './dcs/kube-objects.js';
+import { assertValidKubePrefix } from './dcs/kube/kube-objects.js';
 
 /**
- * The broker's configuration: one typed, validated place. Values come from, in rising precedence, the
- * defaults below, a YAML or JSON file (`--config FILE`), environment variables (`TRIBUTARY_<NAME>` with the
- * camelCase name in UPPER_SNAKE_CASE, e.g. TRIBUTARY_DATA_DIR) and command-line flags.
+ * The broker's configuration, loaded from, in rising precedence, the defaults, a YAML or JSON file
+ * (`--config FILE`), environment variables (`TRIBUTARY_<NAME>`) and command-line flags. The schema (names,
+ * types, defaults, ranges) is proto/broker-settings.ts, shared with the operator.
  */
-export interface BrokerConfig {
-  /** This broker's id in the cluster. */
-  nodeId: number;
-  /** Address the gRPC listener binds to. */
-  host: string;
-  /** gRPC port; 0 picks a free one (printed at start). */
-  port: number;
-  /** Host clients should use to reach this broker (defaults to host). */
-  advertisedHost: string;
-  /** Rack or zone label, used for rack-aware placement in clusters. */
-  rack: string;
-  /** Prometheus endpoint host; metrics are served at http://metricsHost:metricsPort/metrics. */
-  metricsHost: string;
-  /** Prometheus port; 0 picks a free one, -1 disables the endpoint. */
-  metricsPort: number;
-  /** Where partition logs and local metadata live. */
-  dataDir: string;
-  /** Metadata store: `local` (a file under dataDir, one broker), `etcd` (a cluster; see dcsEtcdEndpoints) or `kubernetes` (ConfigMaps and Leases). */
-  dcs: 'local' | 'etcd' | 'kubernetes';
-  /** etcd endpoints, comma-separated (e.g. http://127.0.0.1:2379), for dcs=etcd. */
-  dcsEtcdEndpoints: string;
-  /** Key prefix in the DCS: one per cluster, so clusters can share an etcd or a namespace (dcs=kubernetes: the Cluster name). */
-  dcsPrefix: string;
-  /** Namespace of the DCS objects, for dcs=kubernetes; empty: the pod's namespace, else the kubeconfig context's, else default. */
-  dcsKubeNamespace: string;
-  /** Kubeconfig file for dcs=kubernetes; empty: in-cluster config in a pod, else $KUBECONFIG. */
-  dcsKubeconfig: string;
-  /** A broker whose DCS session is not renewed for this long is considered dead; its leaderships move. */
-  sessionTimeoutMs: number;
-  /** A follower that has not caught up with the leader's log end for this long leaves the ISR. */
-  replicaLagTimeMaxMs: number;
-  /** A follower this many bytes behind the leader's log end leaves the ISR. */
-  replicaLagMaxBytes: number;
-  /** Longest a follower's fetch waits at the leader for new data. */
-  replicaFetchMaxWaitMs: number;
-  /** Largest replica fetch response. */
-  replicaFetchMaxBytes: number;
-  /** Largest amount of one partition in a replica fetch response. */
-  replicaFetchPartitionMaxBytes: number;
-  /** Pause before a follower retries a failed fetch (doubles up to 2 s). */
-  replicaFetchBackoffMs: number;
-  /** Timeout of broker-to-broker requests (ISR changes, forwarded admin requests). */
-  controllerRequestTimeoutMs: number;
-  /** Partitions of the internal __consumer_offsets topic, set when it is created (on first group use). */
-  offsetsTopicPartitions: number;
-  /** Replication factor of __consumer_offsets (with the local DCS: 1); groups wait until this many brokers are alive. */
-  offsetsTopicReplicationFactor: number;
-  /** A consumer-group member that sends no heartbeat for this long leaves the group (its partitions move). */
-  groupSessionTimeoutMs: number;
-  /** How often group members are told to heartbeat. */
-  groupHeartbeatIntervalMs: number;
-  /** Members one consumer group may have. */
-  groupMaxSize: number;
-  /** pino level: trace, debug, info, warn, error, fatal, silent. */
-  logLevel: string;
+export { type BrokerConfig, DEFAULT_BROKER_CONFIG } from '../proto/broker-settings.js';
 
-  /** Partition count for topics created without one. */
-  defaultPartitions: number;
-  /** Replication factor for topics created without one. */
-  defaultReplicationFactor: number;
-  /** Largest partition count one topic may have. */
-  maxPartitionsPerTopic: number;
-
-  /** Largest gRPC message the broker accepts (whole produce request). */
-  maxRequestBytes: number;
-  /** Produce bytes being appended at once across all requests; beyond it the broker answers TOO_MANY_REQUESTS. */
-  maxInflightProduceBytes: number;
-  /** Concurrent requests of any kind; beyond it the broker answers TOO_MANY_REQUESTS. */
-  maxInflightRequests: number;
-  /** Longest a fetch may long-poll. */
-  maxFetchWaitMs: number;
-  /** Largest fetch response, and default for requests that ask for more or give 0. */
-  maxFetchBytes: number;
-  /** Default per-partition fetch limit. */
-  defaultPartitionFetchBytes: number;
-  /** Concurrent subscribe streams. */
-  maxSubscriptions: number;
-  /** Concurrent ProduceStream streams. */
-  maxProduceStreams: number;
-  /** Produce bytes one ProduceStream may have in flight before the broker stops reading it (backpressure). */
-  produceStreamInflightBytes: number;
-  /** Default and largest produce timeout. */
-  produceTimeoutMs: number;
-
-  /** Default segment size before a roll (topic config segment.bytes). */
-  logSegmentBytes: number;
-  /** Default segment age before a roll (segment.ms). */
-  logSegmentMs: number;
-  /** Default size limit of a partition, -1 for none (retention.bytes). */
-  logRetentionBytes: number;
-  /** Default age limit of closed segments, -1 for none (retention.ms). */
-  logRetentionMs: number;
-  /** Default bytes between two offset-index entries (index.interval.bytes). */
-  logIndexIntervalBytes: number;
-  /** Largest record batch (Kafka's message.max.bytes). */
-  maxBatchBytes: number;
-  /** 0: fsync before every produce is acknowledged; N: fsync every N ms in the background. */
-  logFlushIntervalMs: number;
-  /** fsync after this many records; the default (2^53-1) never does (Kafka's flush.messages). */
-  logFlushMessages: number;
-  /** Default timestamp type (message.timestamp.type). */
-  logMessageTimestampType: 'CreateTime' | 'LogAppendTime';
-  /** Open file handles across all partition logs (LRU for inactive segments). */
-  maxOpenFiles: number;
-  /** How often retention and age-based rolls are checked. */
-  retentionCheckIntervalMs: number;
-  /** How often compacted topics are checked for a compaction pass. */
-  logCleanerIntervalMs: number;
-  /** Keys one compaction pass holds in memory (about 100 bytes each); a pass covers fewer segments rather than exceed it. */
-  logCleanerMaxKeys: number;
-  /** Compaction rewrite speed limit in bytes per second; 0 is unlimited. */
-  logCleanerIoBytesPerSecond: number;
-
-  /** HTTP/2 flow-control window the broker grants each stream (bytes). Raised well above the 64 KiB default. */
-  http2StreamWindowBytes: number;
-  /** HTTP/2 connection-level receive window (bytes). */
-  http2ConnectionWindowBytes: number;
-  /** How long SIGTERM waits for in-flight requests before cancelling them. */
-  shutdownGraceMs: number;
-}
-
-export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
-  nodeId: 0,
-  host: '127.0.0.1',
-  port: 9292,
-  advertisedHost: '',
-  rack: '',
-  metricsHost: '127.0.0.1',
-  metricsPort: 9293,
-  dataDir: './data',
-  dcs: 'local',
-  dcsEtcdEndpoints: 'http://127.0.0.1:2379',
-  dcsPrefix: 'tributary',
-  dcsKubeNamespace: '',
-  dcsKubeconfig: '',
-  sessionTimeoutMs: 9000,
-  replicaLagTimeMaxMs: 30_000,
-  replicaLagMaxBytes: 256 * 1024 * 1024,
-  replicaFetchMaxWaitMs: 500,
-  replicaFetchMaxBytes: 16 * 1024 * 1024,
-  replicaFetchPartitionMaxBytes: 4 * 1024 * 1024,
-  replicaFetchBackoffMs: 100,
-  controllerRequestTimeoutMs: 10_000,
-  offsetsTopicPartitions: 16,
-  offsetsTopicReplicationFactor: 3,
-  groupSessionTimeoutMs: 45_000,
-  groupHeartbeatIntervalMs: 5_000,
-  groupMaxSize: 1_000,
-  logLevel: 'info',
-  defaultPartitions: 1,
-  defaultReplicationFactor: 1,
-  maxPartitionsPerTopic: 10_000,
-  maxRequestBytes: 64 * 1024 * 1024,
-  maxInflightProduceBytes: 256 * 1024 * 1024,
-  maxInflightRequests: 4096,
-  maxFetchWaitMs: 30_000,
-  maxFetchBytes: 50 * 1024 * 1024,
-  defaultPartitionFetchBytes: 1024 * 1024,
-  maxSubscriptions: 1024,
-  maxProduceStreams: 1024,
-  produceStreamInflightBytes: 64 * 1024 * 1024,
-  produceTimeoutMs: 30_000,
-  logSegmentBytes: 1024 * 1024 * 1024,
-  logSegmentMs: 7 * 24 * 3600 * 1000,
-  logRetentionBytes: -1,
-  logRetentionMs: 7 * 24 * 3600 * 1000,
-  logIndexIntervalBytes: 4096,
-  maxBatchBytes: 1024 * 1024 + 12,
-  logFlushIntervalMs: 1000,
-  logFlushMessages: Number.MAX_SAFE_INTEGER,
-  logMessageTimestampType: 'CreateTime',
-  maxOpenFiles: 1024,
-  retentionCheckIntervalMs: 60_000,
-  logCleanerIntervalMs: 15_000,
-  logCleanerMaxKeys: 1_000_000,
-  logCleanerIoBytesPerSecond: 64 * 1024 * 1024,
-  http2StreamWindowBytes: 4 * 1024 * 1024,
-  http2ConnectionWindowBytes: 32 * 1024 * 1024,
-  shutdownGraceMs: 10_000,
-};
-
-type Key = keyof BrokerConfig;
-
-const INT_RANGES: Partial<Record<Key, [number, number]>> = {
-  nodeId: [0, 2 ** 31 - 1],
-  port: [0, 65535],
-  metricsPort: [-1, 65535],
-  defaultPartitions: [1, 10_000],
-  defaultReplicationFactor: [1, 16],
-  maxPartitionsPerTopic: [1, 100_000],
-  maxRequestBytes: [1024, 2 ** 31 - 1],
-  maxInflightProduceBytes: [1024, 2 ** 40],
-  maxInflightRequests: [1, 1_000_000],
-  maxFetchWaitMs: [0, 3_600_000],
-  maxFetchBytes: [1024, 2 ** 31 - 1],
-  defaultPartitionFetchBytes: [1024, 2 ** 31 - 1],
-  maxSubscriptions: [1, 1_000_000],
-  maxProduceStreams: [1, 1_000_000],
-  produceStreamInflightBytes: [1024, 2 ** 40],
-  produceTimeoutMs: [1, 3_600_000],
-  logSegmentBytes: [1024, 2 ** 31 - 1],
-  logSegmentMs: [1, Number.MAX_SAFE_INTEGER],
-  logRetentionBytes: [-1, Number.MAX_SAFE_INTEGER],
-  logRetentionMs: [-1, Number.MAX_SAFE_INTEGER],
-  logIndexIntervalBytes: [0, 2 ** 31 - 1],
-  maxBatchBytes: [128, 2 ** 31 - 1],
-  logFlushIntervalMs: [0, Number.MAX_SAFE_INTEGER],
-  logFlushMessages: [1, Number.MAX_SAFE_INTEGER],
-  maxOpenFiles: [16, 1_000_000],
-  retentionCheckIntervalMs: [10, 86_400_000],
-  logCleanerIntervalMs: [10, 86_400_000],
-  logCleanerMaxKeys: [1000, 100_000_000],
-  logCleanerIoBytesPerSecond: [0, Number.MAX_SAFE_INTEGER],
-  http2StreamWindowBytes: [65_535, 2 ** 31 - 1],
-  http2ConnectionWindowBytes: [65_535, 2 ** 31 - 1],
-  shutdownGraceMs: [0, 600_000],
-  sessionTimeoutMs: [1000, 600_000],
-  replicaLagTimeMaxMs: [100, 3_600_000],
-  replicaLagMaxBytes: [1024, Number.MAX_SAFE_INTEGER],
-  replicaFetchMaxWaitMs: [0, 60_000],
-  replicaFetchMaxBytes: [1024, 2 ** 30],
-  replicaFetchPartitionMaxBytes: [1024, 2 ** 30],
-  replicaFetchBackoffMs: [1, 60_000],
-  controllerRequestTimeoutMs: [100, 600_000],
-  offsetsTopicPartitions: [1, 1000],
-  offsetsTopicReplicationFactor: [1, 16],
-  groupSessionTimeoutMs: [500, 1_800_000],
-  groupHeartbeatIntervalMs: [50, 600_000],
-  groupMaxSize: [1, 100_000],
-};
-
-const ENUMS: Partial<Record<Key, readonly string[]>> = {
-  dcs: ['local', 'etcd', 'kubernetes'],
-  logLevel: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
-  logMessageTimestampType: ['CreateTime', 'LogAppendTime'],
-};
+type Key = BrokerSettingKey;
 
 function configError(message: string): TributaryError {
   return new TributaryError('INVALID_CONFIG', message);
 }
 
-/** Parses one raw value (string from env or flags, or a YAML value) for `key`. */
-function coerce(key: Key, raw: unknown, source: string): BrokerConfig[Key] {
-  const template = DEFAULT_BROKER_CONFIG[key];
-  if (typeof template === 'number') {
-    const n =
-      typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(n))
-      throw configError(`${source}: ${key} must be an integer, got ${JSON.stringify(raw)}`);
-    return n;
-  }
-  if (typeof raw !== 'string' && typeof raw !== 'number') {
-    throw configError(`${source}: ${key} must be a string, got ${JSON.stringify(raw)}`);
-  }
-  return String(raw) as BrokerConfig[Key];
-}
-
-/** Checks ranges and enums; throws INVALID_CONFIG naming the first bad key. */
+/** Checks ranges, enums and limits (proto/broker-settings.ts); throws INVALID_CONFIG naming the first bad key. */
 export function validateBrokerConfig(config: BrokerConfig): BrokerConfig {
-  for (const [key, range] of Object.entries(INT_RANGES) as [Key, [number, number]][]) {
-    const v = config[key] as number;
-    if (!Number.isSafeInteger(v) || v < range[0] || v > range[1]) {
-      throw configError(`${key} must be an integer in [${range[0]}, ${range[1]}], got ${v}`);
-    }
-  }
-  for (const [key, allowed] of Object.entries(ENUMS) as [Key, readonly string[]][]) {
-    if (!allowed.includes(config[key] as string)) {
-      throw configError(`${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(config[key])}`);
-    }
-  }
-  if (config.host === '') throw configError('host must not be empty');
-  if (config.dataDir === '') throw configError('dataDir must not be empty');
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(config.dcsPrefix)) {
-    throw configError(
-      `dcsPrefix must be 1-100 characters of [A-Za-z0-9._-], got ${JSON.stringify(config.dcsPrefix)}`,
-    );
-  }
+  const first = brokerSettingsProblems(config)[0];
+  if (first !== undefined) throw configError(first.message);
   if (config.dcs === 'kubernetes') {
     try {
       assertValidKubePrefix(config.dcsPrefix);
     } catch (err) {
       throw configError(`dcsPrefix: ${(err as Error).message}`);
     }
-  }
-  if (config.replicaFetchPartitionMaxBytes > config.replicaFetchMaxBytes) {
-    throw configError('replicaFetchPartitionMaxBytes exceeds replicaFetchMaxBytes');
-  }
-  if (config.maxBatchBytes > config.maxRequestBytes) {
-    throw configError(
-      `maxBatchBytes (${config.maxBatchBytes}) exceeds maxRequestBytes (${config.maxRequestBytes})`,
-    );
   }
   return config;
 }
@@ -327,7 +61,7 @@ export function loadBrokerConfig(sources: ConfigSources = {}): BrokerConfig {
   const config: BrokerConfig = { ...DEFAULT_BROKER_CONFIG };
   const set = (key: string, raw: unknown, source: string) => {
     if (!Object.hasOwn(DEFAULT_BROKER_CONFIG, key)) throw configError(`${source}: unknown setting ${key}`);
-    (config as unknown as Record<string, unknown>)[key] = coerce(key as Key, raw, source);
+    (config as unknown as Record<string, unknown>)[key] = parseBrokerSetting(key as Key, raw, source);
   };
   if (sources.file !== undefined) {
     let parsed: unknown;

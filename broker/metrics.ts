@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { ReplicaManager } from './replica-manager.js';
+import type { ReplicaManager } from './replication/replica-manager.js';
 
 /** The broker's Prometheus metrics. One registry per broker so tests can run several in one process. */
 export class BrokerMetrics {

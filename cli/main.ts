@@ -1,7 +1,8 @@
 /**
- * The `tributary` process entry (bin/tributary.js imports the compiled form of this file). The broker and
- * bench commands load only when they may run (`LazyCommand`): `tributary broker start` then loads none of
- * the benchmarks or their peers' clients (nats), which an idle broker would otherwise carry.
+ * The `tributary` process entry (bin/tributary.js imports the compiled form of this file). The broker,
+ * cluster, operator and bench commands load only when they may run (`LazyCommand`): `tributary broker
+ * start` then loads no operator code. The benchmark lab is never imported: `tributary bench` runs it as its
+ * own process (commands/bench.ts), so no CLI command carries its peers' clients (nats).
  */
 import { processIo, run } from './program.js';
 

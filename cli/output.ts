@@ -21,6 +21,14 @@ export class UsageError extends Error {
   }
 }
 
+/** A child process (the bench lab) has already reported its failure: exit with its code, printing nothing. */
+export class ChildExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exited with code ${exitCode}`);
+    this.name = 'ChildExit';
+  }
+}
+
 export type RecordFormat = 'value' | 'kv' | 'json';
 export const RECORD_FORMATS: readonly RecordFormat[] = ['value', 'kv', 'json'];
 
@@ -112,6 +120,7 @@ export function parseTimestamp(input: string): number {
 
 /** The line printed for a failure, and the exit code that goes with it. */
 export function describeError(err: unknown): { line: string; exitCode: number } {
+  if (err instanceof ChildExit) return { line: '', exitCode: err.exitCode };
   if (err instanceof UsageError) return { line: `error: ${err.message}`, exitCode: EXIT_USAGE };
   if (err instanceof TributaryError)
     return { line: `error: ${err.message} (${reasonOf(err)})`, exitCode: EXIT_FAILURE };

@@ -108,7 +108,7 @@ export async function run(
     // Commander has already printed its own message (usage errors) or the help.
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     const { line, exitCode } = describeError(err);
-    io.stderr.write(`${line}\n`);
+    if (line !== '') io.stderr.write(`${line}\n`);
     if (process.env['TRIBUTARY_DEBUG'] && err instanceof Error && err.stack)
       io.stderr.write(`${err.stack}\n`);
     return exitCode;

@@ -258,8 +258,17 @@ export class Admin {
   }
 
   async describeTopics(names: string[]): Promise<Array<ItemResult & { topic: TopicDescription | null }>> {
-    const response = await this.unary<DescribeTopicsResponse__Output>((md, opts, cb) =>
-      this.connection.admin.DescribeTopics({ names }, md, opts, cb),
+    return this.describeTopicsAt(this.connection, names);
+  }
+
+  private async describeTopicsAt(
+    connection: Connection,
+    names: string[],
+  ): Promise<Array<ItemResult & { topic: TopicDescription | null }>> {
+    const signal = this.options.signal;
+    const response = await connection.unary<DescribeTopicsResponse__Output>(
+      (md, opts, cb) => connection.admin.DescribeTopics({ names }, md, opts, cb),
+      signal === undefined ? {} : { signal },
     );
     return response.topics.map((t) => {
       const error = fromWireError(t.error);
@@ -289,6 +298,44 @@ export class Admin {
 
   async describeTopic(name: string): Promise<TopicDescription> {
     return only(await this.describeTopics([name]), name).topic!;
+  }
+
+  /**
+   * `describeTopic`, with each partition's offsets and size as its leader reports them. A broker knows them
+   * only for the partitions it hosts (-1 for the others), and only the leader's high watermark is current,
+   * so each leader is asked for its own partitions (one call per leader, at once). A partition without a
+   * leader, or whose leader did not answer, keeps -1.
+   */
+  async describeTopicAtLeaders(name: string): Promise<TopicDescription> {
+    const description = await this.describeTopic(name);
+    const leaders = [...new Set(description.partitions.map((p) => p.leader).filter((id) => id >= 0))];
+    const byLeader = new Map<number, TopicDescription>();
+    await Promise.all(
+      leaders.map(async (leader) => {
+        try {
+          const connection = await this.cluster.connectionFor(leader);
+          const answer = (await this.describeTopicsAt(connection, [name])).find((r) => r.name === name);
+          if (answer?.topic) byLeader.set(leader, answer.topic);
+        } catch {
+          // This leader's partitions keep -1: the caller shows them as unknown.
+        }
+      }),
+    );
+    const unknown = { logStartOffset: -1, logEndOffset: -1, highWatermark: -1, sizeBytes: -1 };
+    return {
+      ...description,
+      partitions: description.partitions.map((p) => {
+        const fromLeader = byLeader.get(p.leader)?.partitions.find((q) => q.partition === p.partition);
+        const stats = fromLeader ?? unknown;
+        return {
+          ...p,
+          logStartOffset: stats.logStartOffset,
+          logEndOffset: stats.logEndOffset,
+          highWatermark: stats.highWatermark,
+          sizeBytes: stats.sizeBytes,
+        };
+      }),
+    };
   }
 
   /** Raises partition counts; `count` is the new total. */

@@ -57,6 +57,11 @@ export class KeyedLanes<K> {
     return result;
   }
 
+  /** True while `key` has work submitted and not yet settled. */
+  has(key: K): boolean {
+    return this.lanes.has(key);
+  }
+
   /** Keys with work submitted and not yet settled. */
   get activeKeys(): number {
     return this.lanes.size;

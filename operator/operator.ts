@@ -1,30 +1,27 @@
 /**
  * The operator, assembled: informer caches of Clusters, Topics and the objects made for Clusters, feeding
- * the cluster and topic controllers; leader election deciding when the controllers run; the HTTP
+ * the cluster and topic reconcile loops; leader election deciding when the loops run; the HTTP
  * endpoints. `main.ts` runs it as a process.
  *
  * Start: endpoints, then informers (every replica keeps warm caches, and its queues fill while standing
- * by), then, once the Lease is won (or at once without leader election), the controllers' workers.
+ * by), then, once the Lease is won (or at once without leader election), the loops' workers.
  *
- * Stop (SIGTERM): the controllers stop taking keys and running reconciles get `shutdownGraceMs` to finish;
+ * Stop (SIGTERM): the loops stop taking keys and running reconciles get `shutdownGraceMs` to finish;
  * then the informers stop, broker calls still waiting are cancelled, and only then is the Lease released,
  * so the next leader never overlaps with a reconcile of this one.
  *
- * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away or got another
- * broker address (a Topic waiting on a missing Cluster or on its address goes on at once); a change of an owned object (found by its controller owner reference)
+ * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away, got another
+ * broker address or turned Ready or not Ready (a Topic waiting on a missing Cluster, on its address or on
+ * its brokers goes on at once); a change of an owned object (found by its controller owner reference)
  * queues its Cluster, so a deleted Service is back within a reconcile; a Topic's deletion queues the other
  * Topics of its Cluster and broker topic name (one of them may have been waiting on a name conflict).
  * Updates of Clusters and Topics that change only their status queue nothing. Every `resyncMs`, all
  * Clusters and Topics are queued again, for drift no event announces (a broker topic changed by hand).
  */
 import {
-  CustomObjectsApi,
   KubeConfig,
-  type KubernetesListObject,
   type KubernetesObject,
-  KubernetesObjectApi,
   type V1ConfigMap,
-  type V1Pod,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -43,41 +40,28 @@ import { BrokerAddresses } from './controllers/broker-addresses.js';
 import { BrokerClients, DEFAULT_BROKER_CLIENTS_OPTIONS } from './controllers/broker-clients.js';
 import { apiDeleter, BrokerRoller } from './controllers/cluster/broker-roller.js';
 import { ClusterReconciler, CONTROLLER_CLUSTER } from './controllers/cluster/cluster-reconciler.js';
-import { Controller, errorText, objectKey } from './controllers/controller.js';
+import { ReconcileLoop } from './controllers/reconcile-loop.js';
 import { CONTROLLER_TOPIC, TopicReconciler } from './controllers/topic/topic-reconciler.js';
 import { type Endpoints, serveEndpoints } from './endpoints.js';
-import { describeApiError } from './kube/api-error.js';
+import { describeApiError, errorText } from './kube/api-error.js';
 import { Applier } from './kube/applier.js';
 import { ChangeFilter } from './kube/change-filter.js';
 import { EventRecorder } from './kube/event-recorder.js';
 import { Finalizers } from './kube/finalizers.js';
-import { Informer } from './kube/informer.js';
+import type { Informer } from './kube/informer.js';
 import { LeaderElector } from './kube/leader-election.js';
+import { objectKey } from './kube/object-key.js';
 import { StatusWriter } from './kube/status-writer.js';
 import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
-import { LABEL_INSTANCE, MANAGED_SELECTOR } from './planning/labels.js';
+import { CONDITION_READY, findCondition } from './planning/conditions.js';
+import { LABEL_INSTANCE } from './planning/labels.js';
 import { controllerOf } from './planning/owner-reference.js';
 import { brokerTopicName } from './planning/topic-plan.js';
+import { ownedInformer, type WatchedObjects, watchedObjects } from './watched-objects.js';
 
 /** While a roll is under way, how soon a Cluster is reconciled again (ISR changes have no watch events). */
 const ROLL_REQUEUE_MS = 2000;
-
-/** Kinds the operator makes for Clusters, watched (by the managed-by label) to repair drift at once. */
-const OWNED_KINDS = [
-  { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
-  { apiVersion: 'v1', kind: 'Service', plural: 'services' },
-  { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' },
-  { apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', plural: 'rolebindings' },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets' },
-] as const;
-
-function apiPath(apiVersion: string, plural: string, namespace: string | undefined): string {
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  return namespace === undefined ? `${base}/${plural}` : `${base}/namespaces/${namespace}/${plural}`;
-}
 
 export interface OperatorEvents {
   /** Leadership was lost: the process should end (main.ts exits), as client-go's users do. */
@@ -90,16 +74,15 @@ export class Operator {
   private readonly clusters: Informer<Cluster>;
   private readonly topics: Informer<Topic>;
   private readonly owned: Array<Informer<KubernetesObject>>;
-  /** Broker pods (they carry the managed-by label of their template), for the roll. */
-  private readonly pods: Informer<V1Pod>;
-  private readonly clusterController: Controller;
-  private readonly topicController: Controller;
+  private readonly watched: WatchedObjects;
+  private readonly clusterLoop: ReconcileLoop;
+  private readonly topicLoop: ReconcileLoop;
   private readonly brokers: BrokerClients;
   private readonly addresses: BrokerAddresses;
   private readonly elector: LeaderElector | undefined;
   private endpoints: Endpoints | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
-  private controllersStarted = false;
+  private loopsStarted = false;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -109,140 +92,107 @@ export class Operator {
   ) {
     if (options.kubeconfig !== undefined) this.kubeConfig.loadFromFile(options.kubeconfig);
     else this.kubeConfig.loadFromDefault();
-    const kc = this.kubeConfig;
-    const ns = options.namespace;
-    const custom = kc.makeApiClient(CustomObjectsApi);
-    const objects = KubernetesObjectApi.makeApiClient(kc);
-    const onInformerError = (name: string, err: unknown, retryInMs: number) => {
+    this.watched = watchedObjects(this.kubeConfig, options.namespace, (name, err, retryInMs) => {
       this.metrics.informerErrors.inc({ informer: name });
       this.log.warn({ informer: name, retryInMs, err: describeApiError(err) }, 'list or watch failed');
-    };
-    const customInformer = <T extends KubernetesObject>(plural: string) =>
-      new Informer<T>(kc, {
-        name: plural,
-        path: apiPath(API_VERSION, plural, ns),
-        list: async () =>
-          (ns === undefined
-            ? await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural })
-            : await custom.listNamespacedCustomObject({
-                group: GROUP,
-                version: VERSION,
-                namespace: ns,
-                plural,
-              })) as KubernetesListObject<T>,
-        onError: onInformerError,
-      });
-    this.clusters = customInformer<Cluster>(CLUSTER_PLURAL);
-    this.topics = customInformer<Topic>(TOPIC_PLURAL);
-    this.owned = OWNED_KINDS.map(
-      ({ apiVersion, kind, plural }) =>
-        new Informer<KubernetesObject>(kc, {
-          name: plural,
-          path: apiPath(apiVersion, plural, ns),
-          labelSelector: MANAGED_SELECTOR,
-          list: () =>
-            objects.list(apiVersion, kind, ns, undefined, undefined, undefined, undefined, MANAGED_SELECTOR),
-          onError: onInformerError,
-        }),
-    );
-
-    this.pods = new Informer<V1Pod>(kc, {
-      name: 'pods',
-      path: apiPath('v1', 'pods', ns),
-      labelSelector: MANAGED_SELECTOR,
-      list: () =>
-        objects.list('v1', 'Pod', ns, undefined, undefined, undefined, undefined, MANAGED_SELECTOR) as never,
-      onError: onInformerError,
     });
-
-    const addresses = new BrokerAddresses(options.bootstrapOverrides);
-    this.addresses = addresses;
+    this.clusters = this.watched.clusters;
+    this.topics = this.watched.topics;
+    this.owned = this.watched.owned;
+    this.addresses = new BrokerAddresses(options.bootstrapOverrides);
     this.brokers = new BrokerClients({
       ...DEFAULT_BROKER_CLIENTS_OPTIONS,
       requestTimeoutMs: options.brokerTimeoutMs,
     });
+    const loops = this.reconcileLoops();
+    this.clusterLoop = loops.cluster;
+    this.topicLoop = loops.topic;
+    this.wireEvents();
+    this.elector = options.leaderElect ? this.leaderElector(hooks) : undefined;
+  }
+
+  /** The cluster and topic reconcilers, each behind its own reconcile loop (work queue). */
+  private reconcileLoops(): { cluster: ReconcileLoop; topic: ReconcileLoop } {
+    const { options, log, kubeConfig: kc } = this;
     const queueOptions = {
       workers: options.workers,
       retry: { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs },
     };
     const recorder = new EventRecorder(kc, 'tributary.dev/operator', options.identity, log);
+    const shared = {
+      brokers: this.brokers,
+      addresses: this.addresses,
+      events: recorder,
+      metrics: this.metrics,
+    };
     const clusterReconciler = new ClusterReconciler({
+      ...shared,
       clusters: this.clusters,
-      statefulSets: this.ownedInformer<V1StatefulSet>('statefulsets'),
-      pods: this.pods,
-      configMaps: this.ownedInformer<V1ConfigMap>('configmaps'),
+      statefulSets: ownedInformer<V1StatefulSet>(this.watched, 'statefulsets'),
+      pods: this.watched.pods,
+      configMaps: ownedInformer<V1ConfigMap>(this.watched, 'configmaps'),
       roller: new BrokerRoller({
         deleter: apiDeleter(kc),
         log: log.child({ controller: CONTROLLER_CLUSTER }),
       }),
       rollRequeueMs: ROLL_REQUEUE_MS,
       applier: new Applier(kc),
+      finalizers: new Finalizers(kc, GROUP, VERSION, CLUSTER_PLURAL),
       statuses: new StatusWriter(kc, GROUP, VERSION, CLUSTER_PLURAL, CLUSTER_KIND),
-      brokers: this.brokers,
-      addresses,
-      events: recorder,
       statusRefreshMs: options.statusRefreshMs,
-      metrics: this.metrics,
       log: log.child({ controller: CONTROLLER_CLUSTER }),
     });
     const topicReconciler = new TopicReconciler({
+      ...shared,
       topics: this.topics,
       clusters: this.clusters,
       finalizers: new Finalizers(kc, GROUP, VERSION, TOPIC_PLURAL),
       statuses: new StatusWriter(kc, GROUP, VERSION, TOPIC_PLURAL, TOPIC_KIND),
-      brokers: this.brokers,
-      addresses,
-      events: recorder,
-      metrics: this.metrics,
       log: log.child({ controller: CONTROLLER_TOPIC }),
     });
-    this.clusterController = new Controller(
-      CONTROLLER_CLUSTER,
-      (key) => clusterReconciler.reconcile(key),
-      this.metrics,
-      log,
-      queueOptions,
-    );
-    this.topicController = new Controller(
-      CONTROLLER_TOPIC,
-      (key) => topicReconciler.reconcile(key),
-      this.metrics,
-      log,
-      queueOptions,
-    );
-    this.wireEvents();
-
-    if (options.leaderElect) {
-      this.elector = new LeaderElector(kc, {
-        namespace: options.leaseNamespace,
-        name: options.leaseName,
-        identity: options.identity,
-        leaseDurationSeconds: options.leaseDurationSeconds,
-        renewDeadlineMs: options.renewDeadlineMs,
-        retryPeriodMs: options.retryPeriodMs,
-        onStartedLeading: () => {
-          this.log.info(
-            { identity: options.identity, lease: `${options.leaseNamespace}/${options.leaseName}` },
-            'became the leader',
-          );
-          this.metrics.leader.set(1);
-          this.startControllers();
-        },
-        onStoppedLeading: () => {
-          this.metrics.leader.set(0);
-          this.log.error({ identity: options.identity }, 'lost the leader lease');
-          hooks.onLostLeadership();
-        },
-        onError: (message) => this.log.warn({ identity: options.identity }, message),
-      });
-    }
+    return {
+      cluster: new ReconcileLoop(
+        CONTROLLER_CLUSTER,
+        (key) => clusterReconciler.reconcile(key),
+        this.metrics,
+        log,
+        queueOptions,
+      ),
+      topic: new ReconcileLoop(
+        CONTROLLER_TOPIC,
+        (key) => topicReconciler.reconcile(key),
+        this.metrics,
+        log,
+        queueOptions,
+      ),
+    };
   }
 
-  private ownedInformer<T extends KubernetesObject>(
-    plural: (typeof OWNED_KINDS)[number]['plural'],
-  ): Informer<T> {
-    const i = OWNED_KINDS.findIndex((k) => k.plural === plural);
-    return this.owned[i] as unknown as Informer<T>;
+  /** The Lease campaign: the reconcile loops run while this replica leads; losing the lead ends the process. */
+  private leaderElector(hooks: OperatorEvents): LeaderElector {
+    const { options } = this;
+    return new LeaderElector(this.kubeConfig, {
+      namespace: options.leaseNamespace,
+      name: options.leaseName,
+      identity: options.identity,
+      leaseDurationSeconds: options.leaseDurationSeconds,
+      renewDeadlineMs: options.renewDeadlineMs,
+      retryPeriodMs: options.retryPeriodMs,
+      onStartedLeading: () => {
+        this.log.info(
+          { identity: options.identity, lease: `${options.leaseNamespace}/${options.leaseName}` },
+          'became the leader',
+        );
+        this.metrics.leader.set(1);
+        this.startLoops();
+      },
+      onStoppedLeading: () => {
+        this.metrics.leader.set(0);
+        this.log.error({ identity: options.identity }, 'lost the leader lease');
+        hooks.onLostLeadership();
+      },
+      onError: (message) => this.log.warn({ identity: options.identity }, message),
+    });
   }
 
   /** Ports the endpoints listen on (after `start`). */
@@ -251,7 +201,9 @@ export class Operator {
   }
 
   private informers(): Array<Informer<KubernetesObject>> {
-    return [this.clusters, this.topics, ...this.owned, this.pods] as Array<Informer<KubernetesObject>>;
+    return [this.clusters, this.topics, ...this.owned, this.watched.pods] as Array<
+      Informer<KubernetesObject>
+    >;
   }
 
   private notReady(): string | undefined {
@@ -266,21 +218,26 @@ export class Operator {
     // does not read its status, and queueing at once would skip the key's backoff (kube/change-filter.ts).
     const clusterChanges = new ChangeFilter();
     const topicChanges = new ChangeFilter();
-    const addressSeen = new Map<string, string | undefined>();
+    const reachSeen = new Map<string, string | undefined>();
     this.clusters.onChange((cluster, event) => {
       const key = objectKey(cluster);
-      if (clusterChanges.changed(key, cluster, event)) this.clusterController.enqueue(key);
-      const address = event === 'delete' ? undefined : this.addresses.bootstrapOf(cluster);
-      if (event === 'update' && addressSeen.get(key) === address) return;
-      if (event === 'delete') addressSeen.delete(key);
-      else addressSeen.set(key, address);
+      if (clusterChanges.changed(key, cluster, event)) this.clusterLoop.enqueue(key);
+      // A Topic created before its brokers answered is in its backoff (up to --retry-max-ms): the Cluster
+      // turning Ready, like a new address, sends its Topics to the brokers at once.
+      const reach =
+        event === 'delete'
+          ? undefined
+          : `${this.addresses.bootstrapOf(cluster)} ${findCondition(cluster.status?.conditions, CONDITION_READY)?.status}`;
+      if (event === 'update' && reachSeen.get(key) === reach) return;
+      if (event === 'delete') reachSeen.delete(key);
+      else reachSeen.set(key, reach);
       for (const topic of this.topics.list(cluster.metadata.namespace)) {
-        if (topic.spec.cluster === cluster.metadata.name) this.topicController.enqueue(objectKey(topic));
+        if (topic.spec.cluster === cluster.metadata.name) this.topicLoop.enqueue(objectKey(topic));
       }
     });
     this.topics.onChange((topic, event) => {
       const key = objectKey(topic);
-      if (topicChanges.changed(key, topic, event)) this.topicController.enqueue(key);
+      if (topicChanges.changed(key, topic, event)) this.topicLoop.enqueue(key);
       if (event !== 'delete') return;
       // Only a Topic of the same broker topic can have waited on this one (a name conflict): queueing
       // every Topic of the Cluster would make deleting N of them cost N^2 reconciles.
@@ -288,20 +245,19 @@ export class Operator {
       if (brokerName === undefined) return;
       for (const other of this.topics.list(topic.metadata.namespace)) {
         if (other.spec.cluster === topic.spec.cluster && brokerTopicName(other) === brokerName) {
-          this.topicController.enqueue(objectKey(other));
+          this.topicLoop.enqueue(objectKey(other));
         }
       }
     });
     // A broker pod's change (ready, re-created) is the roll's next step: its Cluster is its instance label.
-    this.pods.onChange((pod) => {
+    this.watched.pods.onChange((pod) => {
       const cluster = pod.metadata?.labels?.[LABEL_INSTANCE];
-      if (cluster !== undefined)
-        this.clusterController.enqueue(`${pod.metadata?.namespace ?? ''}/${cluster}`);
+      if (cluster !== undefined) this.clusterLoop.enqueue(`${pod.metadata?.namespace ?? ''}/${cluster}`);
     });
     for (const informer of this.owned) {
       informer.onChange((obj) => {
         const owner = controllerOf(obj, API_VERSION, CLUSTER_KIND);
-        if (owner !== undefined) this.clusterController.enqueue(`${obj.metadata?.namespace ?? ''}/${owner}`);
+        if (owner !== undefined) this.clusterLoop.enqueue(`${obj.metadata?.namespace ?? ''}/${owner}`);
       });
     }
   }
@@ -328,22 +284,22 @@ export class Operator {
     if (this.stopping !== undefined) return;
     this.log.info('informer caches synced');
     this.resyncTimer = setInterval(() => {
-      for (const c of this.clusters.list()) this.clusterController.enqueue(objectKey(c));
-      for (const t of this.topics.list()) this.topicController.enqueue(objectKey(t));
+      for (const c of this.clusters.list()) this.clusterLoop.enqueue(objectKey(c));
+      for (const t of this.topics.list()) this.topicLoop.enqueue(objectKey(t));
     }, this.options.resyncMs);
     if (this.elector !== undefined) {
       this.elector.start();
     } else {
       this.metrics.leader.set(1);
-      this.startControllers();
+      this.startLoops();
     }
   }
 
-  private startControllers(): void {
-    if (this.controllersStarted || this.stopping !== undefined) return;
-    this.controllersStarted = true;
-    this.clusterController.start();
-    this.topicController.start();
+  private startLoops(): void {
+    if (this.loopsStarted || this.stopping !== undefined) return;
+    this.loopsStarted = true;
+    this.clusterLoop.start();
+    this.topicLoop.start();
   }
 
   /**
@@ -359,8 +315,8 @@ export class Operator {
     clearInterval(this.resyncTimer);
     const graceMs = this.options.shutdownGraceMs;
     const [clusters, topics] = await Promise.all([
-      this.clusterController.stop(graceMs),
-      this.topicController.stop(graceMs),
+      this.clusterLoop.stop(graceMs),
+      this.topicLoop.stop(graceMs),
     ]);
     const abandoned = [...clusters.abandoned, ...topics.abandoned];
     if (abandoned.length > 0) {

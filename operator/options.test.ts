@@ -7,7 +7,7 @@ import {
 } from './options.js';
 
 describe('operator options', () => {
-  it('has the documented defaults, the lease in the pod namespace, and a unique identity per process', () => {
+  it('has the documented defaults, the lease in its scope (not the pod namespace), and a unique identity per process', () => {
     const env = { POD_NAME: 'tributary-operator-7d9f', POD_NAMESPACE: 'tributary-system' };
     const o = resolveOperatorOptions({}, env);
     expect(o).toMatchObject({
@@ -15,7 +15,7 @@ describe('operator options', () => {
       metricsPort: 8080,
       healthPort: 8081,
       leaderElect: true,
-      leaseNamespace: 'tributary-system',
+      leaseNamespace: 'kube-system',
       leaseName: 'tributary-operator',
       leaseDurationSeconds: OPERATOR_DEFAULTS.leaseDurationSeconds,
       workers: 4,
@@ -23,7 +23,8 @@ describe('operator options', () => {
     expect(o.identity).toMatch(/^tributary-operator-7d9f-[0-9a-f]{8}$/);
     expect(resolveOperatorOptions({}, env).identity).not.toBe(o.identity);
     expect(resolveOperatorOptions({ namespace: 'team-a' }, {}).leaseNamespace).toBe('team-a');
-    expect(resolveOperatorOptions({}, {}).leaseNamespace).toBe('default');
+    expect(resolveOperatorOptions({ namespace: 'team-a' }, env).leaseNamespace).toBe('team-a');
+    expect(resolveOperatorOptions({}, {}).leaseNamespace).toBe('kube-system');
   });
 
   it('parses --bootstrap-override entries, repeatable, and refuses malformed ones', () => {

@@ -1,7 +1,7 @@
 /**
  * The operator's configuration: one typed, validated place, with the defaults documented in
  * docs/operator.md. `tributary operator run` (cli/commands/operator.ts) turns its flags into `RawOptions`;
- * `resolveOperatorOptions` applies defaults, the pod's environment (POD_NAME, POD_NAMESPACE from the
+ * `resolveOperatorOptions` applies defaults, the pod's environment (POD_NAME from the
  * downward API) and checks every value.
  */
 import { randomBytes } from 'node:crypto';
@@ -88,6 +88,9 @@ export const OPERATOR_DEFAULTS = {
   logLevel: 'info',
 } as const;
 
+/** Where a cluster-wide operator's Lease lives (as kube-controller-manager's and cert-manager's do). */
+export const CLUSTER_SCOPE_LEASE_NAMESPACE = 'kube-system';
+
 const OVERRIDES_MAX = 1000;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -141,8 +144,10 @@ export function resolveOperatorOptions(
 ): OperatorOptions {
   const d = OPERATOR_DEFAULTS;
   const namespace = dnsLabel('namespace', raw.namespace);
+  // One Lease per scope, never per install: every operator of a scope (all namespaces, or one) contends for
+  // the same Lease whatever namespace it runs in, so two Helm releases cannot run two leaders.
   const leaseNamespace =
-    dnsLabel('lease-namespace', raw.leaseNamespace ?? env['POD_NAMESPACE'] ?? namespace) ?? 'default';
+    dnsLabel('lease-namespace', raw.leaseNamespace ?? namespace) ?? CLUSTER_SCOPE_LEASE_NAMESPACE;
   const leaseDurationSeconds = integer(
     'lease-duration-seconds',
     raw.leaseDurationSeconds,

@@ -12,8 +12,9 @@ import type { V1PolicyRule } from '@kubernetes/client-node';
 const OWN = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
 export const OPERATOR_CLUSTER_ROLE_RULES: readonly V1PolicyRule[] = [
-  // Read through informers; Topics patched for their finalizer (a JSON merge patch of metadata.finalizers).
-  { apiGroups: ['tributary.dev'], resources: ['clusters'], verbs: ['get', 'list', 'watch'] },
+  // Read through informers; Clusters and Topics patched for their finalizer (a JSON merge patch of
+  // metadata.finalizers).
+  { apiGroups: ['tributary.dev'], resources: ['clusters'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: ['tributary.dev'], resources: ['topics'], verbs: ['get', 'list', 'watch', 'patch'] },
   // Statuses are written by server-side apply, a patch.
   { apiGroups: ['tributary.dev'], resources: ['clusters/status', 'topics/status'], verbs: ['patch'] },

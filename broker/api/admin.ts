@@ -1,3 +1,5 @@
+import { SerialLane } from '../../kit/serial-lane.js';
+import { sleep } from '../../kit/sleep.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { AlterConfigsRequest__Output } from '../../proto/generated/tributary/v1/AlterConfigsRequest.js';
 import type { AlterConfigsResponse } from '../../proto/generated/tributary/v1/AlterConfigsResponse.js';
@@ -40,14 +42,12 @@ import { liveBrokerInfos } from './metadata.js';
  * time (a broker-wide queue): they are rare, and serialising them rules out create/delete races on a name.
  */
 export class AdminApi {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly changes = new SerialLane();
 
   constructor(private readonly ctx: ApiContext) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.changes.run(work);
   }
 
   /** Runs `work` per item and turns each failure into that item's error. */
@@ -119,7 +119,7 @@ export class AdminApi {
           `the change to topic ${name} is not visible on this broker yet`,
         );
       }
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
   }
 

@@ -1,10 +1,10 @@
-import type { ClusterContext } from '../cluster/cluster-context.js';
+import type { ClusterDirectory } from '../cluster/cluster-directory.js';
 import type { BrokerConfig } from '../config.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { Logger } from '../logger.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
 import type { BrokerMetrics } from '../metrics.js';
-import type { ReplicaManager } from '../replica-manager.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 
 /** What every RPC handler may use. Built once by the Broker and passed down; handlers keep no state. */
 export interface ApiContext {
@@ -13,7 +13,7 @@ export interface ApiContext {
   readonly topics: TopicRegistry;
   readonly replicas: ReplicaManager;
   /** Live brokers, the controller, and clients to reach them. */
-  readonly cluster: ClusterContext;
+  readonly cluster: ClusterDirectory;
   /** Consumer groups' committed offsets (for the groups this broker coordinates). */
   readonly groups: GroupCoordinator;
   readonly metrics: BrokerMetrics;

@@ -3,7 +3,7 @@ import { TributaryError } from '../../proto/errors.js';
 import type { FetchPartitionResponse } from '../../proto/generated/tributary/v1/FetchPartitionResponse.js';
 import type { FetchRequest__Output } from '../../proto/generated/tributary/v1/FetchRequest.js';
 import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResponse.js';
-import type { Partition } from '../partition.js';
+import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
 import { parseOffset, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';

@@ -10,8 +10,8 @@ import type { FetchOffsetsResponse } from '../../proto/generated/tributary/v1/Fe
 import type { FindCoordinatorResponse } from '../../proto/generated/tributary/v1/FindCoordinatorResponse.js';
 import type { GroupServiceHandlers } from '../../proto/generated/tributary/v1/GroupService.js';
 import { validateTopicName } from '../../proto/names.js';
-import { OWNED_PARTITIONS_MAX } from '../groups/consumer-group.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
+import { OWNED_PARTITIONS_MAX } from '../groups/heartbeat.js';
 import type { ApiContext } from './context.js';
 import { parseOffset, toWireError } from './errors.js';
 import { liveBrokerInfos } from './metadata.js';

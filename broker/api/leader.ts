@@ -1,6 +1,6 @@
 import { TributaryError } from '../../proto/errors.js';
 import { unknownTopic } from '../metadata/topic-registry.js';
-import type { Partition } from '../partition.js';
+import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
 
 /**

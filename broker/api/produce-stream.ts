@@ -21,9 +21,11 @@ type Call = ServerDuplexStream<ProduceRequest__Output, ProduceResponse>;
  * stops the producer) and resumes when its requests complete. Refusing a request with TOO_MANY_REQUESTS here
  * would let a later request of the same partition overtake it when the producer retries.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one stream's state machine: the handler closure and its pause/resume state belong together, and a split would pass that state around
 export function produceStream(
   ctx: ApiContext,
 ): handleBidiStreamingCall<ProduceRequest__Output, ProduceResponse> {
+  // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the same stream state machine (see produceStream)
   return (call: Call) => {
     const life = ctx.lifecycle;
     if (life.shuttingDown || life.produceStreams >= ctx.config.maxProduceStreams) {

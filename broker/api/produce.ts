@@ -26,7 +26,7 @@ function parseAcks(raw: string): Acks {
   }
 }
 
-/** The convenience path of DESIGN.md decision 1: plain records become one batch, built by the broker. */
+/** The convenience path of docs/architecture.md, decision 1: plain records become one batch, built by the broker. */
 function encodeRecords(records: Record__Output[], nowMs: number): Buffer {
   const converted: ProducerRecord[] = records.map((r, i) => {
     const timestamp = parseOffset(r.timestamp_ms, `records[${i}].timestamp_ms`);
@@ -77,6 +77,78 @@ export function produceRequestBytes(request: ProduceRequest__Output): number {
 }
 
 /**
+ * Counts a request's bytes as in flight and returns the function that releases them; refuses it with
+ * TOO_MANY_REQUESTS when over maxInflightProduceBytes (unless `rejectOverLimit` is false).
+ */
+function admitProduceBytes(ctx: ApiContext, payloadBytes: number, rejectOverLimit: boolean): () => void {
+  const life = ctx.lifecycle;
+  if (
+    rejectOverLimit &&
+    life.inflightProduceBytes > 0 &&
+    life.inflightProduceBytes + payloadBytes > ctx.config.maxInflightProduceBytes
+  ) {
+    throw new TributaryError(
+      'TOO_MANY_REQUESTS',
+      `${life.inflightProduceBytes} produce bytes already in flight (maxInflightProduceBytes ${ctx.config.maxInflightProduceBytes})`,
+    );
+  }
+  life.inflightProduceBytes += payloadBytes;
+  ctx.metrics.inflightProduceBytes.inc(payloadBytes);
+  return () => {
+    life.inflightProduceBytes -= payloadBytes;
+    ctx.metrics.inflightProduceBytes.dec(payloadBytes);
+  };
+}
+
+/** Appends one partition's batches and answers for it; a failure is that partition's error, never thrown. */
+async function producePartition(
+  ctx: ApiContext,
+  topic: string,
+  data: PartitionProduceData__Output,
+  opts: { acks: Acks; timeoutMs: number; nowMs: number; seen: Set<string>; signal?: AbortSignal },
+): Promise<PartitionProduceResponse> {
+  try {
+    const key = `${topic}\u0000${data.partition}`;
+    if (opts.seen.has(key)) {
+      throw new TributaryError('INVALID_REQUEST', `partition ${data.partition} of ${topic} appears twice`);
+    }
+    opts.seen.add(key);
+    if (isInternalTopic(topic)) {
+      throw new TributaryError('INVALID_REQUEST', `${topic} is an internal topic: only the broker writes it`);
+    }
+    const partition = leaderPartition(ctx, topic, data.partition);
+    const minIsr = opts.acks === 'ALL' ? minInsyncReplicas(ctx, topic) : undefined;
+    const epoch = partition.leaderEpoch;
+    const info = await partition.append(payloadOf(data, opts.nowMs), {
+      nowMs: opts.nowMs,
+      ...(minIsr === undefined ? {} : { minIsr }),
+    });
+    if (minIsr !== undefined)
+      await partition.waitForReplication(info.lastOffset, minIsr, opts.timeoutMs, opts.signal, epoch);
+    if (!info.duplicate) {
+      ctx.metrics.bytesIn.inc({ topic }, info.sizeBytes);
+      ctx.metrics.recordsIn.inc({ topic }, info.recordCount);
+    }
+    return {
+      partition: data.partition,
+      base_offset: String(info.baseOffset),
+      last_offset: String(info.lastOffset),
+      log_append_time_ms: String(info.logAppendTimeMs),
+      log_start_offset: String(partition.logStartOffset),
+      leader_epoch: epoch,
+      leader_id: ctx.config.nodeId,
+    };
+  } catch (err) {
+    const e = asTributaryError(err);
+    ctx.metrics.requestErrors.inc({ method: 'Produce', reason: e.reason });
+    if (e.reason === 'INTERNAL' || e.reason === 'STORAGE_ERROR' || e.reason === 'DISK_FULL') {
+      ctx.logger.error({ topic, partition: data.partition, err: e.cause ?? e }, 'append failed');
+    }
+    return { partition: data.partition, error: toWireError(e), ...FAILED };
+  }
+}
+
+/**
  * Produce: validate, append each partition's batches, answer per partition. One partition's failure never
  * fails the others. acks=NONE answers as soon as the appends are started. Bytes being appended count
  * against maxInflightProduceBytes, so a flood of producers gets TOO_MANY_REQUESTS, not an out-of-memory
@@ -95,79 +167,23 @@ export async function produce(
   const signal = opts.signal;
   if (request.topics.length === 0)
     throw new TributaryError('INVALID_REQUEST', 'produce request names no topic');
-  const payloadBytes = produceRequestBytes(request);
   const life = ctx.lifecycle;
-  if (
-    opts.rejectOverLimit &&
-    life.inflightProduceBytes > 0 &&
-    life.inflightProduceBytes + payloadBytes > ctx.config.maxInflightProduceBytes
-  ) {
-    throw new TributaryError(
-      'TOO_MANY_REQUESTS',
-      `${life.inflightProduceBytes} produce bytes already in flight (maxInflightProduceBytes ${ctx.config.maxInflightProduceBytes})`,
-    );
-  }
-  life.inflightProduceBytes += payloadBytes;
-  ctx.metrics.inflightProduceBytes.inc(payloadBytes);
-  const release = () => {
-    life.inflightProduceBytes -= payloadBytes;
-    ctx.metrics.inflightProduceBytes.dec(payloadBytes);
-  };
+  const release = admitProduceBytes(ctx, produceRequestBytes(request), opts.rejectOverLimit);
   {
     const nowMs = Date.now();
     const seen = new Set<string>();
     const pending = request.topics.map((t) => ({
       topic: t.topic,
-      partitions: t.partitions.map(async (data): Promise<PartitionProduceResponse> => {
-        try {
-          const key = `${t.topic}\u0000${data.partition}`;
-          if (seen.has(key)) {
-            throw new TributaryError(
-              'INVALID_REQUEST',
-              `partition ${data.partition} of ${t.topic} appears twice`,
-            );
-          }
-          seen.add(key);
-          if (isInternalTopic(t.topic)) {
-            throw new TributaryError(
-              'INVALID_REQUEST',
-              `${t.topic} is an internal topic: only the broker writes it`,
-            );
-          }
-          const partition = leaderPartition(ctx, t.topic, data.partition);
-          const minIsr = acks === 'ALL' ? minInsyncReplicas(ctx, t.topic) : undefined;
-          const epoch = partition.leaderEpoch;
-          const info = await partition.append(payloadOf(data, nowMs), {
+      partitions: t.partitions.map(
+        (data): Promise<PartitionProduceResponse> =>
+          producePartition(ctx, t.topic, data, {
+            acks,
+            timeoutMs,
             nowMs,
-            ...(minIsr === undefined ? {} : { minIsr }),
-          });
-          if (minIsr !== undefined)
-            await partition.waitForReplication(info.lastOffset, minIsr, timeoutMs, signal, epoch);
-          if (!info.duplicate) {
-            ctx.metrics.bytesIn.inc({ topic: t.topic }, info.sizeBytes);
-            ctx.metrics.recordsIn.inc({ topic: t.topic }, info.recordCount);
-          }
-          return {
-            partition: data.partition,
-            base_offset: String(info.baseOffset),
-            last_offset: String(info.lastOffset),
-            log_append_time_ms: String(info.logAppendTimeMs),
-            log_start_offset: String(partition.logStartOffset),
-            leader_epoch: epoch,
-            leader_id: ctx.config.nodeId,
-          };
-        } catch (err) {
-          const e = asTributaryError(err);
-          ctx.metrics.requestErrors.inc({ method: 'Produce', reason: e.reason });
-          if (e.reason === 'INTERNAL' || e.reason === 'STORAGE_ERROR' || e.reason === 'DISK_FULL') {
-            ctx.logger.error(
-              { topic: t.topic, partition: data.partition, err: e.cause ?? e },
-              'append failed',
-            );
-          }
-          return { partition: data.partition, error: toWireError(e), ...FAILED };
-        }
-      }),
+            seen,
+            ...(signal ? { signal } : {}),
+          }),
+      ),
     }));
     // Each partition's promise catches its own failure, so this never rejects.
     const settled = Promise.all(pending.flatMap((t) => t.partitions)).finally(release);

@@ -9,7 +9,7 @@ import type { ControlledShutdownResponse } from '../../proto/generated/tributary
 import type { ReplicaFetchPartitionResponse } from '../../proto/generated/tributary/v1/ReplicaFetchPartitionResponse.js';
 import type { ReplicaFetchRequest__Output } from '../../proto/generated/tributary/v1/ReplicaFetchRequest.js';
 import type { ReplicaFetchResponse } from '../../proto/generated/tributary/v1/ReplicaFetchResponse.js';
-import type { Partition } from '../partition.js';
+import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
 import { parseOffset, toWireError } from './errors.js';
 import { callSignal } from './rpc.js';

@@ -2,7 +2,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import { TributaryError } from '../../proto/errors.js';
 import type { SubscribeRequest__Output } from '../../proto/generated/tributary/v1/SubscribeRequest.js';
 import type { SubscribeResponse } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
-import type { Partition } from '../partition.js';
+import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
 import { parseOffset } from './errors.js';
 import { leaderPartition } from './leader.js';

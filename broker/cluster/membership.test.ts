@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalDcs } from '../dcs/local-dcs.js';
+import { LocalDcs } from '../dcs/local/local-dcs.js';
 import { createLogger } from '../logger.js';
 import { TopicRegistry } from '../metadata/topic-registry.js';
 import { Membership } from './membership.js';

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { type BackoffPolicy, backoffDelayMs } from '../../kit/backoff.js';
+import { sleep } from '../../kit/sleep.js';
 import type { Dcs, DcsEvent, DcsSession } from '../dcs/dcs.js';
 import type { Logger } from '../logger.js';
 import {
@@ -8,7 +10,10 @@ import {
   CONTROLLER_KEY,
   type ControllerRecord,
   type LiveBroker,
-} from './keys.js';
+} from '../metadata/keys.js';
+
+/** Pause after losing a compare-and-set race for our registration key (at most 20 races). */
+const REGISTRATION_RACE_BACKOFF: BackoffPolicy = { baseMs: 50, maxMs: 500 };
 
 export interface MembershipOptions {
   sessionTtlMs: number;
@@ -136,7 +141,7 @@ export class Membership extends EventEmitter {
           break;
         }
         if (attempt >= 20) throw new Error(`registration of ${key} kept racing`);
-        await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+        await sleep(backoffDelayMs(attempt + 1, REGISTRATION_RACE_BACKOFF));
       }
     } catch (err) {
       // Never leave a session behind that nothing uses (it would be renewed forever).
@@ -162,7 +167,7 @@ export class Membership extends EventEmitter {
         return;
       } catch (err) {
         this.options.logger.warn({ err }, 'registration failed; retrying');
-        await new Promise((r) => setTimeout(r, backoff));
+        await sleep(backoff);
       }
     }
   }

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlterPartitionRequest__Output } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
-import { CONTROLLER_EPOCH_KEY, CONTROLLER_KEY, TOPICS_PREFIX } from '../cluster/keys.js';
 import { Membership } from '../cluster/membership.js';
 import type { Dcs, DcsEvent, DcsGuard, DcsSession, WriteOptions } from '../dcs/dcs.js';
-import { LocalDcs } from '../dcs/local-dcs.js';
+import { LocalDcs } from '../dcs/local/local-dcs.js';
 import { createLogger } from '../logger.js';
+import { CONTROLLER_EPOCH_KEY, CONTROLLER_KEY, TOPICS_PREFIX } from '../metadata/keys.js';
 import type { PartitionAssignment, TopicRecord } from '../metadata/topic-registry.js';
 import { Controller } from './controller.js';
 

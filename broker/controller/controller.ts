@@ -7,16 +7,17 @@ import type { ControlledShutdownResponse } from '../../proto/generated/tributary
 import type { ElectionType__Output } from '../../proto/generated/tributary/v1/ElectionType.js';
 import type { OngoingReassignment } from '../../proto/generated/tributary/v1/OngoingReassignment.js';
 import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
+import type { Dcs } from '../dcs/dcs.js';
+import type { Logger } from '../logger.js';
 import {
   type BrokerRegistration,
   brokerKey,
   CONTROLLER_KEY,
   PRODUCER_ID_BLOCK,
   PRODUCER_IDS_KEY,
-} from '../cluster/keys.js';
-import type { Dcs } from '../dcs/dcs.js';
-import type { Logger } from '../logger.js';
+} from '../metadata/keys.js';
 import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import { ControllerEventQueue } from './controller-event-queue.js';
 import {
   ControllerElection,
   type ControllerMembership,
@@ -43,7 +44,6 @@ import {
   TopicWriter,
   wireErrorOf,
 } from './topic-writer.js';
-import { WorkQueue } from './work-queue.js';
 
 export interface ControllerOptions {
   /** Compare-and-set attempts per topic document before giving up (TOO_MANY_REQUESTS). */
@@ -86,7 +86,7 @@ export interface ReassignmentRequest {
 }
 
 /**
- * The cluster controller (Kafka's controller, with the metadata in the DCS; DESIGN.md decisions 3 and 4).
+ * The cluster controller (Kafka's controller, with the metadata in the DCS; docs/architecture.md, decisions 3 and 4).
  *
  * Every broker runs one; the one whose campaign wins the `controller` key is active (election.ts). While
  * active it is the only writer of `topics/*`, and every write is a compare-and-set on the document's version
@@ -108,7 +108,7 @@ export class Controller extends EventEmitter {
   private readonly election: ControllerElection;
   private readonly store: TopicStore;
   private readonly writer: TopicWriter;
-  private readonly queue: WorkQueue;
+  private readonly queue: ControllerEventQueue;
   /** Broker epochs as of the last complete reconciliation: a different live epoch means a restart. */
   private seenEpochs = new Map<number, number>();
   /** Brokers that asked for a controlled shutdown, with the epoch they asked under. */
@@ -124,7 +124,7 @@ export class Controller extends EventEmitter {
     this.dcs = deps.dcs;
     this.membership = deps.membership;
     this.logger = deps.logger.child({ role: 'controller' });
-    this.queue = new WorkQueue(this.options.queueLengthMax);
+    this.queue = new ControllerEventQueue(this.options.queueLengthMax);
     this.store = new TopicStore(this.dcs, () => this.scheduleReconcile(), this.logger);
     this.election = new ControllerElection(
       this.dcs,

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { TributaryError } from '../../proto/errors.js';
+import { type Dcs, type DcsEvent, type DcsSession, DcsSessionEndedError } from '../dcs/dcs.js';
+import type { Logger } from '../logger.js';
 import {
   CONTROLLER_EPOCH_KEY,
   CONTROLLER_KEY,
   type ControllerRecord,
   type LiveBroker,
-} from '../cluster/keys.js';
-import { type Dcs, type DcsEvent, type DcsSession, DcsSessionEndedError } from '../dcs/dcs.js';
-import type { Logger } from '../logger.js';
+} from '../metadata/keys.js';
 
 /** What the controller needs from broker/cluster/membership.ts (a Membership satisfies it). */
 export interface ControllerMembership {
@@ -29,7 +29,7 @@ export interface ControllerTerm {
 }
 
 /**
- * Campaigning for the `controller` key (DESIGN.md decision 3).
+ * Campaigning for the `controller` key (docs/architecture.md, decision 3).
  *
  * Whenever the key is absent and this broker holds a live session: read `controller-epoch` (absent: 0),
  * create `controller` = {brokerId, epoch: prev + 1} with expected version 0 under the membership session (so

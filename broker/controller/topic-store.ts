@@ -1,7 +1,7 @@
 import { TributaryError } from '../../proto/errors.js';
-import { TOPICS_PREFIX } from '../cluster/keys.js';
 import type { Dcs, DcsEvent, DcsGuard } from '../dcs/dcs.js';
 import type { Logger } from '../logger.js';
+import { TOPICS_PREFIX } from '../metadata/keys.js';
 import type { TopicRecord } from '../metadata/topic-registry.js';
 
 /** A topic document as last seen, with its DCS version; `record` null once deleted (at `version`). */

@@ -1,15 +1,15 @@
 import { TributaryError } from '../../proto/errors.js';
 import type { Error as WireError } from '../../proto/generated/tributary/v1/Error.js';
 import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
-import { CONTROLLER_KEY } from '../cluster/keys.js';
 import type { Logger } from '../logger.js';
+import { CONTROLLER_KEY } from '../metadata/keys.js';
 import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { type ControllerElection, type ControllerTerm, notController } from './election.js';
 import { assertPartitionInvariants, type PartitionChange, reassignmentInProgress } from './planning.js';
 import type { TopicStore } from './topic-store.js';
 
 /** A planned topic document and the partition changes in it (for the decision log). */
-export interface TopicPlan {
+export interface TopicDocumentChange {
   record: TopicRecord;
   changes: Array<{ partition: number; change: PartitionChange }>;
 }
@@ -50,7 +50,7 @@ export class TopicWriter {
   async mutate(
     term: ControllerTerm,
     name: string,
-    plan: (record: TopicRecord) => TopicPlan | null,
+    plan: (record: TopicRecord) => TopicDocumentChange | null,
   ): Promise<TopicRecord> {
     for (let attempt = 0; attempt < this.casRetriesMax; attempt++) {
       this.assertTerm(term);
@@ -134,7 +134,7 @@ export class TopicWriter {
     }
   }
 
-  private logChanges(topic: string, before: TopicRecord, planned: TopicPlan): void {
+  private logChanges(topic: string, before: TopicRecord, planned: TopicDocumentChange): void {
     for (const { partition, change } of planned.changes) {
       const old = before.partitions[partition];
       this.logger.info(
@@ -163,8 +163,8 @@ export function planEach(
   r: TopicRecord,
   partitions: Iterable<number>,
   plan: PartitionPlanner,
-): { plan: TopicPlan | null; errors: Map<number, unknown> } {
-  const changes: TopicPlan['changes'] = [];
+): { plan: TopicDocumentChange | null; errors: Map<number, unknown> } {
+  const changes: TopicDocumentChange['changes'] = [];
   const errors = new Map<number, unknown>();
   for (const p of partitions) {
     try {

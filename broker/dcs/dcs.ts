@@ -1,5 +1,5 @@
 /**
- * The distributed configuration store (DCS): where cluster metadata lives (DESIGN.md decision 3).
+ * The distributed configuration store (DCS): where cluster metadata lives (docs/architecture.md, decision 3).
  *
  * A small key-value interface with per-key versions. Every write is a compare-and-set on the version the
  * writer last read, so two writers can never silently overwrite each other; a version is a positive,
@@ -13,7 +13,7 @@
  *
  * A guard makes a write conditional on a second key's version in the same atomic step. The controller
  * guards every write with the version of the `controller` key it created, so once its session expired and
- * another broker became controller, none of its writes can land (DESIGN.md decision 3, fencing).
+ * another broker became controller, none of its writes can land (docs/architecture.md, decision 3, fencing).
  */
 export interface VersionedValue {
   readonly key: string;
@@ -45,6 +45,11 @@ export interface WriteOptions {
   /** The key is ephemeral: removed when this session ends. */
   readonly session?: DcsSession;
   readonly guard?: DcsGuard;
+}
+
+/** Where a backend reports trouble it recovers from (reconnects) or hands on (a lost session). */
+export interface DcsLogger {
+  warn(details: Record<string, unknown>, message: string): void;
 }
 
 export interface DcsSession {

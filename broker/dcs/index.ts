@@ -1,10 +1,11 @@
 import type { Dcs } from './dcs.js';
-import type { EtcdDcsOptions } from './etcd-dcs.js';
-import type { KubeDcsOptions } from './kube-dcs.js';
-import { LocalDcs } from './local-dcs.js';
+import type { EtcdDcsOptions } from './etcd/etcd-dcs.js';
+import type { KubeDcsOptions } from './kube/kube-dcs.js';
+import { LocalDcs } from './local/local-dcs.js';
 
-export type { DcsLogger, EtcdDcsOptions } from './etcd-dcs.js';
-export type { KubeDcsOptions } from './kube-dcs.js';
+export type { DcsLogger } from './dcs.js';
+export type { EtcdDcsOptions } from './etcd/etcd-dcs.js';
+export type { KubeDcsOptions } from './kube/kube-dcs.js';
 
 /**
  * Which metadata store to open, and how (the broker's `dcs` setting picks `kind`):
@@ -30,11 +31,11 @@ export async function openDcs(options: DcsOptions): Promise<Dcs> {
     case 'local':
       return LocalDcs.open(options.dir);
     case 'etcd': {
-      const { EtcdDcs } = await import('./etcd-dcs.js');
+      const { EtcdDcs } = await import('./etcd/etcd-dcs.js');
       return EtcdDcs.open(options);
     }
     case 'kubernetes': {
-      const { KubeDcs } = await import('./kube-dcs.js');
+      const { KubeDcs } = await import('./kube/kube-dcs.js');
       return KubeDcs.open(options);
     }
     default:

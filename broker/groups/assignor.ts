@@ -37,6 +37,7 @@ export interface AssignorTopic {
 /** memberId -> topic -> sorted partition indexes. */
 export type GroupAssignment = Map<string, Map<string, number[]>>;
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the algorithm's numbered steps (header) share their counters; split, each step would take and return all of them
 export function assignPartitions(
   members: readonly AssignorMember[],
   topics: readonly AssignorTopic[],

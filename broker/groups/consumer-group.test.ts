@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { thrownReason } from '../../test/helpers/thrown-reason.js';
-import { ConsumerGroup, type HeartbeatRequest, type TopicLookup } from './consumer-group.js';
+import { ConsumerGroup, type TopicLookup } from './consumer-group.js';
+import type { HeartbeatRequest } from './heartbeat.js';
 
 const settings = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, maxSize: 3 };
 let partitions = 4;

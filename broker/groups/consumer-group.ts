@@ -5,6 +5,23 @@ import {
   assignPartitions,
   type GroupAssignment,
 } from './assignor.js';
+import {
+  type HeartbeatRequest,
+  type HeartbeatResult,
+  LEAVE_EPOCH,
+  STATIC_LEAVE_EPOCH,
+  validateHeartbeat,
+  validateOwnedCount,
+} from './heartbeat.js';
+import {
+  cloneAssignment,
+  intersect,
+  listOf,
+  minus,
+  ownsOnly,
+  sameAssignment,
+  sameTopics,
+} from './partition-sets.js';
 
 /**
  * One consumer group's membership at its coordinator: the broker-driven, incremental protocol of Kafka's
@@ -37,37 +54,6 @@ import {
  * no partition is handed out that nobody claimed until the window ends, since its owner may still be on
  * its way back. Revocations go on meanwhile. So a failover never gives one partition to two members.
  */
-
-export const LEAVE_EPOCH = -1;
-export const STATIC_LEAVE_EPOCH = -2;
-const MEMBER_ID_MAX_LENGTH = 64;
-const INSTANCE_ID_MAX_LENGTH = 249;
-const RACK_MAX_LENGTH = 128;
-const SUBSCRIBED_TOPICS_MAX = 1000;
-export const REBALANCE_TIMEOUT_MS_MIN = 1000;
-export const REBALANCE_TIMEOUT_MS_MAX = 30 * 60 * 1000;
-
-export interface HeartbeatRequest {
-  memberId: string;
-  memberEpoch: number;
-  /** '' for a dynamic member. */
-  instanceId: string;
-  rack: string;
-  subscribedTopics: readonly string[];
-  /** What the member owns right now (its acknowledgement of revocations). */
-  owned: ReadonlyMap<string, readonly number[]>;
-  rebalanceTimeoutMs: number;
-}
-
-export interface HeartbeatResult {
-  memberId: string;
-  memberEpoch: number;
-  /** The partitions the member should own now: it drops anything else and starts what is new. */
-  assignment: Map<string, number[]>;
-  heartbeatIntervalMs: number;
-  /** True when this heartbeat raised the group epoch (to persist before answering). */
-  groupEpochChanged: boolean;
-}
 
 export interface GroupSettings {
   sessionTimeoutMs: number;
@@ -534,108 +520,4 @@ export class ConsumerGroup {
     }
     return out;
   }
-}
-
-function validateHeartbeat(req: HeartbeatRequest): void {
-  if (req.memberId.length === 0 || req.memberId.length > MEMBER_ID_MAX_LENGTH) {
-    throw new TributaryError('INVALID_REQUEST', `member id must be 1-${MEMBER_ID_MAX_LENGTH} characters`);
-  }
-  if (!Number.isSafeInteger(req.memberEpoch) || req.memberEpoch < STATIC_LEAVE_EPOCH) {
-    throw new TributaryError('INVALID_REQUEST', `member epoch ${req.memberEpoch} is not valid`);
-  }
-  if (req.memberEpoch === STATIC_LEAVE_EPOCH && req.instanceId === '') {
-    throw new TributaryError('INVALID_REQUEST', 'epoch -2 (a static member leaving) needs an instance id');
-  }
-  if (req.instanceId.length > INSTANCE_ID_MAX_LENGTH) {
-    throw new TributaryError(
-      'INVALID_REQUEST',
-      `instance id is limited to ${INSTANCE_ID_MAX_LENGTH} characters`,
-    );
-  }
-  if (req.rack.length > RACK_MAX_LENGTH) {
-    throw new TributaryError('INVALID_REQUEST', `rack is limited to ${RACK_MAX_LENGTH} characters`);
-  }
-  if (req.memberEpoch >= 0) {
-    if (req.subscribedTopics.length === 0) {
-      throw new TributaryError('INVALID_REQUEST', 'a member must subscribe to at least one topic');
-    }
-    if (req.subscribedTopics.length > SUBSCRIBED_TOPICS_MAX) {
-      throw new TributaryError('INVALID_REQUEST', `at most ${SUBSCRIBED_TOPICS_MAX} subscribed topics`);
-    }
-    if (
-      !Number.isSafeInteger(req.rebalanceTimeoutMs) ||
-      req.rebalanceTimeoutMs < REBALANCE_TIMEOUT_MS_MIN ||
-      req.rebalanceTimeoutMs > REBALANCE_TIMEOUT_MS_MAX
-    ) {
-      throw new TributaryError(
-        'INVALID_REQUEST',
-        `rebalance timeout must be ${REBALANCE_TIMEOUT_MS_MIN}-${REBALANCE_TIMEOUT_MS_MAX} ms, got ${req.rebalanceTimeoutMs}`,
-      );
-    }
-  }
-}
-
-function ownsOnly(
-  owned: ReadonlyMap<string, readonly number[]>,
-  assigned: Map<string, number[]>,
-  pending: Map<string, number[]>,
-): boolean {
-  for (const [topic, partitions] of owned) {
-    const mine = new Set([...(assigned.get(topic) ?? []), ...(pending.get(topic) ?? [])]);
-    if (!partitions.every((p) => mine.has(p))) return false;
-  }
-  return true;
-}
-
-/** Owned partitions one heartbeat may report (limits on everything). */
-export const OWNED_PARTITIONS_MAX = 100_000;
-
-function validateOwnedCount(owned: ReadonlyMap<string, readonly number[]>): void {
-  let n = 0;
-  for (const partitions of owned.values()) n += partitions.length;
-  if (n > OWNED_PARTITIONS_MAX) {
-    throw new TributaryError('INVALID_REQUEST', `at most ${OWNED_PARTITIONS_MAX} owned partitions`);
-  }
-}
-
-function sameTopics(a: readonly string[], b: readonly string[]): boolean {
-  const sb = [...new Set(b)].sort();
-  return a.length === sb.length && a.every((t, i) => t === sb[i]);
-}
-
-function sameAssignment(a: Map<string, number[]>, b: Map<string, number[]>): boolean {
-  const la = listOf(a);
-  const lb = listOf(b);
-  return JSON.stringify(la) === JSON.stringify(lb);
-}
-
-function minus(a: Map<string, number[]>, b: Map<string, number[]>): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const [topic, partitions] of a) {
-    const other = new Set(b.get(topic) ?? []);
-    const rest = partitions.filter((p) => !other.has(p));
-    if (rest.length > 0) out.set(topic, rest);
-  }
-  return out;
-}
-
-function intersect(a: Map<string, number[]>, b: Map<string, number[]>): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const [topic, partitions] of a) {
-    const other = new Set(b.get(topic) ?? []);
-    const both = partitions.filter((p) => other.has(p));
-    if (both.length > 0) out.set(topic, both);
-  }
-  return out;
-}
-
-function cloneAssignment(a: Map<string, number[]>): Map<string, number[]> {
-  return new Map([...a].map(([t, ps]) => [t, [...ps]]));
-}
-
-function listOf(a: Map<string, number[]>): Array<{ topic: string; partitions: number[] }> {
-  return [...a]
-    .filter(([, ps]) => ps.length > 0)
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((p, q) => p - q) }));
 }

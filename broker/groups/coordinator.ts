@@ -1,19 +1,30 @@
+import { KeyedLanes } from '../../kit/serial-lane.js';
 import { decodeBatches, encodeRecordBatch, scanBatches } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
-import type { ClusterContext } from '../cluster/cluster-context.js';
+import type { ClusterDirectory } from '../cluster/cluster-directory.js';
 import type { Logger } from '../logger.js';
 import type { TopicRecord, TopicRegistry } from '../metadata/topic-registry.js';
-import type { Partition } from '../partition.js';
-import type { ReplicaManager } from '../replica-manager.js';
+import type { Partition } from '../replication/partition.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { AssignorTopic } from './assignor.js';
 import {
   ConsumerGroup,
   type GroupDescription,
   type GroupSettings,
-  type HeartbeatRequest,
-  type HeartbeatResult,
   type TopicLookup,
 } from './consumer-group.js';
+import type { HeartbeatRequest, HeartbeatResult } from './heartbeat.js';
+import {
+  chunkRecords,
+  type DecodedOffsetsRecord,
+  decodeOffsetsRecord,
+  type EpochRecord,
+  epochKeyOf,
+  epochValueOf,
+  type OffsetsTopicRecord,
+  offsetKeyOf,
+  offsetValueOf,
+} from './offsets-records.js';
 
 /** The internal topic holding every group's committed offsets (compacted, replicated). */
 export const OFFSETS_TOPIC = '__consumer_offsets';
@@ -46,12 +57,6 @@ const EPOCH_RESERVE = 100;
 /** Pause before loading an offsets partition again after a failed load. */
 const LOAD_RETRY_MS = 1000;
 
-/** A group's persisted epoch record. */
-interface EpochRecord {
-  ceiling: number;
-  hadMembers: boolean;
-}
-
 /** Java's String.hashCode, so a group lands on the partition Kafka would choose. */
 export function javaStringHash(s: string): number {
   let h = 0;
@@ -73,27 +78,6 @@ export function validateGroupId(groupId: string): void {
   if (/[\u0000-\u001f\u007f]/.test(groupId)) {
     throw new TributaryError('INVALID_GROUP_ID', 'group id must not contain control characters');
   }
-}
-
-/**
- * Records of the offsets topic. Key `{g, t, p}`: a committed offset, value `{o, m, ts}`. Key `{g, e: 1}`:
- * the group's epoch ceiling, value `{e, m}`: no epoch above `e` has been handed out (epochs are reserved
- * in blocks, so a heartbeat rarely waits for a write), and `m` says whether the group had members (its
- * next coordinator then gives them a recovery window; see ConsumerGroup). A null value
- * deletes either.
- */
-interface Key {
-  g: string;
-  t: string;
-  p: number;
-}
-
-function keyOf(group: string, topic: string, partition: number): string {
-  return JSON.stringify({ g: group, t: topic, p: partition } satisfies Key);
-}
-
-function epochKeyOf(group: string): string {
-  return JSON.stringify({ g: group, e: 1 });
 }
 
 /**
@@ -121,14 +105,14 @@ export class GroupCoordinator {
   /** Offsets partition -> when this broker finished loading it (start of the groups' recovery windows). */
   private readonly loadedAtMs = new Map<number, number>();
   /** Group -> the chain serialising its membership changes and their epoch writes. */
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly chains = new KeyedLanes<string>();
   private readonly expiryTimer: NodeJS.Timeout;
 
   constructor(
     private readonly deps: {
       replicas: ReplicaManager;
       topics: TopicRegistry;
-      cluster: ClusterContext;
+      cluster: ClusterDirectory;
       logger: Logger;
       settings: OffsetsTopicSettings;
     },
@@ -242,22 +226,12 @@ export class GroupCoordinator {
   }
 
   /** Appends commits (or tombstones) with acks=all; resolves once they are replicated. */
-  private async write(p: Partition, records: Array<{ key: string; value: string | null }>): Promise<void> {
+  private async write(p: Partition, records: OffsetsTopicRecord[]): Promise<void> {
     const now = Date.now();
     // Several batches when the records are many (a commit of thousands of partitions with metadata): one
     // batch must stay below the offsets topic's max.message.bytes. Each record stands alone, so a
     // failure part way leaves some commits written and the client's retry writes them again.
-    const chunks: Array<Array<{ key: string; value: string | null }>> = [[]];
-    let chunkBytes = 0;
-    for (const r of records) {
-      const size = Buffer.byteLength(r.key) + (r.value === null ? 0 : Buffer.byteLength(r.value)) + 32;
-      if (chunks.at(-1)!.length > 0 && chunkBytes + size > WRITE_BATCH_BYTES_MAX) {
-        chunks.push([]);
-        chunkBytes = 0;
-      }
-      chunks.at(-1)!.push(r);
-      chunkBytes += size;
-    }
+    const chunks = chunkRecords(records, WRITE_BATCH_BYTES_MAX);
     const minIsr = Number(this.deps.topics.get(OFFSETS_TOPIC)?.configs['min.insync.replicas'] ?? '1');
     try {
       const epoch = p.leaderEpoch;
@@ -328,8 +302,8 @@ export class GroupCoordinator {
     await this.write(
       p,
       offsets.map((o) => ({
-        key: keyOf(groupId, o.topic, o.partition),
-        value: JSON.stringify({ o: o.offset, m: o.metadata, ts: now }),
+        key: offsetKeyOf(groupId, o.topic, o.partition),
+        value: offsetValueOf(o.offset, o.metadata, now),
       })),
     );
     let group = groups.get(groupId);
@@ -377,7 +351,7 @@ export class GroupCoordinator {
     }
     const entries = [...group.values()];
     await this.write(p, [
-      ...entries.map((e) => ({ key: keyOf(groupId, e.topic, e.partition), value: null })),
+      ...entries.map((e) => ({ key: offsetKeyOf(groupId, e.topic, e.partition), value: null })),
       { key: epochKeyOf(groupId), value: null },
     ]);
     groups.delete(groupId);
@@ -449,13 +423,7 @@ export class GroupCoordinator {
 
   /** Runs membership changes of one group one at a time (their epoch writes land in order). */
   private serialised<T>(groupId: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.chains.get(groupId) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.catch(() => {});
-    this.chains.set(groupId, tail);
-    void tail.then(() => {
-      if (this.chains.get(groupId) === tail) this.chains.delete(groupId);
-    });
-    return run;
+    return this.chains.run(groupId, fn);
   }
 
   /**
@@ -469,7 +437,7 @@ export class GroupCoordinator {
     if (known !== undefined && group.epoch <= known.ceiling && known.hadMembers === hadMembers) return;
     const record: EpochRecord = { ceiling: group.epoch + EPOCH_RESERVE, hadMembers };
     await this.write(p, [
-      { key: epochKeyOf(groupId), value: JSON.stringify({ e: record.ceiling, m: hadMembers ? 1 : 0 }) },
+      { key: epochKeyOf(groupId), value: epochValueOf({ ceiling: record.ceiling, hadMembers }) },
     ]);
     let epochs = this.epochs.get(p.index);
     if (epochs === undefined) {
@@ -533,7 +501,7 @@ export class GroupCoordinator {
     this.memberships.delete(p.index);
     this.groups.delete(p.index);
     const run = (async () => {
-      const state = new Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>();
+      const state: LoadedOffsets = new Map();
       const epochs = new Map<string, EpochRecord>();
       let offset = p.logStartOffset;
       const end = p.logEndOffset;
@@ -543,24 +511,9 @@ export class GroupCoordinator {
         if (scanned.length === 0) break;
         for (const r of decodeBatches(batches)) {
           if (r.offset < offset || r.key === null) continue;
-          let k: Key;
-          let v: { o: number; m: string; ts: number } | null = null;
+          let record: DecodedOffsetsRecord | undefined;
           try {
-            const raw = JSON.parse(r.key.toString('utf8')) as Key & { e?: number };
-            if (raw.e === 1 && typeof raw.g === 'string') {
-              const ev =
-                r.value === null ? null : (JSON.parse(r.value.toString('utf8')) as { e: number; m?: number });
-              if (ev === null) epochs.delete(raw.g);
-              else if (Number.isSafeInteger(ev.e))
-                epochs.set(raw.g, { ceiling: ev.e, hadMembers: ev.m === 1 });
-              continue;
-            }
-            k = raw;
-            if (r.value !== null)
-              v = JSON.parse(r.value.toString('utf8')) as { o: number; m: string; ts: number };
-            if (typeof k.g !== 'string' || typeof k.t !== 'string' || typeof k.p !== 'number')
-              throw new Error('bad key');
-            if (v !== null && !Number.isSafeInteger(v.o)) throw new Error('bad value');
+            record = decodeOffsetsRecord(r.key, r.value);
           } catch {
             this.deps.logger.warn(
               { partition: p.index, offset: r.offset },
@@ -568,22 +521,7 @@ export class GroupCoordinator {
             );
             continue;
           }
-          let group = state.get(k.g);
-          if (group === undefined) {
-            group = new Map();
-            state.set(k.g, group);
-          }
-          const id = `${k.t}\u0000${k.p}`;
-          if (v === null) group.delete(id);
-          else {
-            group.set(id, {
-              topic: k.t,
-              partition: k.p,
-              offset: v.o,
-              metadata: v.m,
-              commitTimestampMs: v.ts,
-            });
-          }
+          if (record !== undefined) applyRecord(record, state, epochs);
         }
         offset = scanned[scanned.length - 1]!.lastOffset + 1;
       }
@@ -607,4 +545,27 @@ export class GroupCoordinator {
     this.loading.set(p.index, run);
     return run;
   }
+}
+
+type LoadedOffsets = Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>;
+
+/** Applies one record read from the offsets topic to the state being loaded (the latest record wins). */
+function applyRecord(
+  record: DecodedOffsetsRecord,
+  state: LoadedOffsets,
+  epochs: Map<string, EpochRecord>,
+): void {
+  if (record.kind === 'epoch') {
+    if (record.epoch === null) epochs.delete(record.group);
+    else epochs.set(record.group, record.epoch);
+    return;
+  }
+  let group = state.get(record.group);
+  if (group === undefined) {
+    group = new Map();
+    state.set(record.group, group);
+  }
+  const id = `${record.topic}\u0000${record.partition}`;
+  if (record.value === null) group.delete(id);
+  else group.set(id, { topic: record.topic, partition: record.partition, ...record.value });
 }

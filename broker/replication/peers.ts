@@ -3,7 +3,7 @@ import { type ErrorReason, isErrorReason, TributaryError } from '../../proto/err
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
-import type { LiveBroker } from '../cluster/keys.js';
+import type { LiveBroker } from '../metadata/keys.js';
 
 interface PeerClients {
   address: string;

@@ -1,11 +1,14 @@
+import { type BackoffPolicy, backoffDelayMs } from '../../kit/backoff.js';
 import { isErrorReason, TributaryError } from '../../proto/errors.js';
 import type { ReplicaFetchPartition } from '../../proto/generated/tributary/v1/ReplicaFetchPartition.js';
 import type { ReplicaFetchPartitionResponse__Output } from '../../proto/generated/tributary/v1/ReplicaFetchPartitionResponse.js';
 import type { ReplicaFetchResponse__Output } from '../../proto/generated/tributary/v1/ReplicaFetchResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import type { Logger } from '../logger.js';
-import type { Partition } from '../partition.js';
+import type { Partition } from './partition.js';
 import { callPeer } from './peers.js';
+
+const FAILURE_BACKOFF_MS_MAX = 2_000;
 
 export interface FetcherDeps {
   readonly brokerId: number;
@@ -33,10 +36,15 @@ export class ReplicaFetcher {
   private wakeUp: (() => void) | undefined;
   private readonly loop: Promise<void>;
 
+  /** After failed fetches: backoffMs doubling up to 16 times it, never past 2 s. */
+  private readonly failureBackoff: BackoffPolicy;
+
   constructor(
     readonly leaderId: number,
     private readonly deps: FetcherDeps,
   ) {
+    const maxMs = Math.min(FAILURE_BACKOFF_MS_MAX, deps.backoffMs * 16);
+    this.failureBackoff = { baseMs: Math.min(deps.backoffMs, maxMs), maxMs };
     this.loop = this.run();
   }
 
@@ -114,7 +122,7 @@ export class ReplicaFetcher {
             'replica fetch failed',
           );
         }
-        await this.idle(Math.min(this.deps.backoffMs * 2 ** Math.min(failures - 1, 4), 2000));
+        await this.idle(backoffDelayMs(failures, this.failureBackoff));
         continue;
       }
       const byKey = new Map(targets.map(([p, s]) => [`${p.topic}\u0000${p.index}`, { p, s }]));

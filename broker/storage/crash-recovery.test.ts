@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBatches, encodeRecordBatch, scanBatches, validateBatches } from '../../proto/codec/index.js';
+import { openLog, tempDir, testConfig } from '../../test/helpers/storage.js';
 import { FileHandleCache } from './file-handle-cache.js';
 import type { PartitionLog } from './partition-log.js';
-import { openLog, tempDir, testConfig } from './test-helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

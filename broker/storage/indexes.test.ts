@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/storage.js';
 import { OffsetIndex } from './offset-index.js';
-import { tempDir } from './test-helpers.js';
 import { TimeIndex } from './time-index.js';
 
 let dir: string;

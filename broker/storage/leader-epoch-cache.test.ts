@@ -2,8 +2,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBatchHeader, scanBatches } from '../../proto/codec/index.js';
+import { batch, openLog, tempDir, testConfig } from '../../test/helpers/storage.js';
 import { LEADER_EPOCH_FILE, LeaderEpochCache } from './leader-epoch-cache.js';
-import { batch, openLog, tempDir, testConfig } from './test-helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../../kit/atomic-file.js';
 
 export const LEADER_EPOCH_FILE = 'leader-epoch-checkpoint';
 
@@ -125,16 +126,8 @@ export class LeaderEpochCache {
 
   private persist(): void {
     // Synchronous: epochs change rarely, and an entry must be durable before batches of its epoch are.
-    const path = join(this.dir, LEADER_EPOCH_FILE);
     const text = `0\n${this.entries.length}\n${this.entries.map((e) => `${e.epoch} ${e.startOffset}\n`).join('')}`;
-    const fd = openSync(`${path}.tmp`, 'w');
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(`${path}.tmp`, path);
+    writeFileAtomicSync(join(this.dir, LEADER_EPOCH_FILE), text);
   }
 }
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBatches, encodeRecordBatch, filterBatch, scanBatches } from '../../proto/codec/index.js';
+import { openLog, tempDir, testConfig } from '../../test/helpers/storage.js';
 import { FileHandleCache } from './file-handle-cache.js';
 import { compactLog, readCleanerCheckpoint } from './log-cleaner.js';
 import type { PartitionLog } from './partition-log.js';
-import { openLog, tempDir, testConfig } from './test-helpers.js';
 
 async function readAll(log: PartitionLog) {
   const out: Array<{ offset: number; key: string | null; value: string | null }> = [];

@@ -1,9 +1,11 @@
 import type { FileHandle } from 'node:fs/promises';
-import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../kit/atomic-file.js';
+import { sleep } from '../../kit/sleep.js';
 import { filterBatch, forEachRecord, type ScannedBatch, scanLog } from '../../proto/codec/index.js';
 import type { FileHandleCache } from './file-handle-cache.js';
-import { readAt } from './log-segment.js';
+import { type LogSegment, readAt } from './log-segment.js';
 import type { PartitionLog } from './partition-log.js';
 
 /** Per-partition file: the offset below which the log is compacted (Kafka's cleaner-offset-checkpoint). */
@@ -36,9 +38,7 @@ export async function readCleanerCheckpoint(dir: string): Promise<number> {
 }
 
 async function writeCleanerCheckpoint(dir: string, offset: number): Promise<void> {
-  const path = join(dir, CLEANER_CHECKPOINT_FILE);
-  await writeFile(`${path}.tmp`, `0\n${offset}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(join(dir, CLEANER_CHECKPOINT_FILE), `0\n${offset}\n`);
 }
 
 /** Bytes of closed segments at or after the first dirty offset, and of all closed segments. */
@@ -76,29 +76,13 @@ export async function compactLog(
   }
   const firstDirty = Math.max(await readCleanerCheckpoint(log.dir), log.logStartOffset);
   const closed = log.closedSegments();
-  const latest = new Map<string, number>();
-  let cleanedTo = firstDirty;
   // 1. Index the dirty segments, whole segments at a time, while keys fit and records are old enough.
-  for (const segment of closed) {
-    if (segment.nextOffset <= firstDirty) continue;
-    if (segment.nextOffset > uncleanableFrom) break;
-    if (segment.maxTimestamp >= 0 && nowMs - segment.maxTimestamp < config.minCompactionLagMs) break;
-    const keys = new Map<string, number>();
-    await files.use(segment.logPath, (fh) =>
-      forEachChunk(fh, segment.sizeBytes, async (chunk, batches) => {
-        for (const b of batches) {
-          forEachRecord(chunk, b.position, (r) => {
-            if (r.key !== null) keys.set(r.key.toString('latin1'), r.offset);
-          });
-        }
-      }),
-    );
-    let added = 0;
-    for (const k of keys.keys()) if (!latest.has(k)) added++;
-    if (latest.size + added > limits.maxKeys && cleanedTo > firstDirty) break;
-    for (const [k, offset] of keys) latest.set(k, offset);
-    cleanedTo = segment.nextOffset;
-  }
+  const { latest, cleanedTo } = await indexDirtyKeys(closed, files, {
+    firstDirty,
+    uncleanableFrom,
+    oldEnoughBeforeMs: nowMs - config.minCompactionLagMs,
+    maxKeys: limits.maxKeys,
+  });
   const result: CompactionResult = {
     segmentsRewritten: 0,
     recordsRemoved: 0,
@@ -113,36 +97,13 @@ export async function compactLog(
   for (const segment of closed) {
     if (segment.baseOffset >= cleanedTo) break;
     if (signal?.aborted) break;
-    const cleanedPath = `${segment.logPath}.cleaned`;
-    const out = await open(cleanedPath, 'w');
-    let removed = 0;
-    let written = 0;
-    let endOffset = segment.baseOffset;
-    try {
-      await files.use(segment.logPath, (fh) =>
-        forEachChunk(fh, segment.sizeBytes, async (chunk, batches) => {
-          const kept = batches.map((b) =>
-            filterBatch(chunk, b.position, (r) => {
-              if (r.key === null) return true;
-              const newest = latest.get(r.key.toString('latin1'));
-              const superseded = newest !== undefined && newest > r.offset;
-              const expiredTombstone = r.tombstone && !superseded && r.timestamp < tombstoneDeadline;
-              if (superseded || expiredTombstone) removed++;
-              return !(superseded || expiredTombstone);
-            }),
-          );
-          const last = batches[batches.length - 1]!;
-          endOffset = last.lastOffset + 1;
-          const bytes = Buffer.concat(kept);
-          written += bytes.length;
-          await throttle.take(bytes.length);
-          await out.write(bytes);
-        }),
-      );
-      await out.sync();
-    } finally {
-      await out.close();
-    }
+    const { cleanedPath, removed, written, endOffset } = await writeCleanedCopy(
+      segment,
+      files,
+      latest,
+      tombstoneDeadline,
+      throttle,
+    );
     // Nothing removed, or the segment changed under us (it must cover exactly the same offsets): skip.
     if (removed === 0 || endOffset !== segment.nextOffset) {
       await rm(cleanedPath, { force: true });
@@ -158,6 +119,86 @@ export async function compactLog(
   }
   await writeCleanerCheckpoint(log.dir, cleanedTo);
   return result;
+}
+
+/**
+ * The latest offset of every key in the dirty closed segments, from `firstDirty` on: whole segments, while
+ * the keys fit in `maxKeys` (the first dirty segment always counts) and before the first segment that is
+ * uncleanable or has records newer than `oldEnoughBeforeMs`. `cleanedTo` is where the indexed part ends.
+ */
+async function indexDirtyKeys(
+  closed: ReadonlyArray<LogSegment>,
+  files: FileHandleCache,
+  bounds: { firstDirty: number; uncleanableFrom: number; oldEnoughBeforeMs: number; maxKeys: number },
+): Promise<{ latest: Map<string, number>; cleanedTo: number }> {
+  const latest = new Map<string, number>();
+  let cleanedTo = bounds.firstDirty;
+  for (const segment of closed) {
+    if (segment.nextOffset <= bounds.firstDirty) continue;
+    if (segment.nextOffset > bounds.uncleanableFrom) break;
+    if (segment.maxTimestamp >= 0 && segment.maxTimestamp > bounds.oldEnoughBeforeMs) break;
+    const keys = new Map<string, number>();
+    await files.use(segment.logPath, (fh) =>
+      forEachChunk(fh, segment.sizeBytes, async (chunk, batches) => {
+        for (const b of batches) {
+          forEachRecord(chunk, b.position, (r) => {
+            if (r.key !== null) keys.set(r.key.toString('latin1'), r.offset);
+          });
+        }
+      }),
+    );
+    let added = 0;
+    for (const k of keys.keys()) if (!latest.has(k)) added++;
+    if (latest.size + added > bounds.maxKeys && cleanedTo > bounds.firstDirty) break;
+    for (const [k, offset] of keys) latest.set(k, offset);
+    cleanedTo = segment.nextOffset;
+  }
+  return { latest, cleanedTo };
+}
+
+/**
+ * Writes `<segment>.cleaned`: the segment without records whose key has a later record in `latest`, and
+ * without tombstones older than `tombstoneDeadline`; fsynced. Returns what it removed and wrote, and the
+ * offset the copy ends at (to check the segment did not change meanwhile).
+ */
+async function writeCleanedCopy(
+  segment: LogSegment,
+  files: FileHandleCache,
+  latest: ReadonlyMap<string, number>,
+  tombstoneDeadline: number,
+  throttle: Throttle,
+): Promise<{ cleanedPath: string; removed: number; written: number; endOffset: number }> {
+  const cleanedPath = `${segment.logPath}.cleaned`;
+  const out = await open(cleanedPath, 'w');
+  let removed = 0;
+  let written = 0;
+  let endOffset = segment.baseOffset;
+  try {
+    await files.use(segment.logPath, (fh) =>
+      forEachChunk(fh, segment.sizeBytes, async (chunk, batches) => {
+        const kept = batches.map((b) =>
+          filterBatch(chunk, b.position, (r) => {
+            if (r.key === null) return true;
+            const newest = latest.get(r.key.toString('latin1'));
+            const superseded = newest !== undefined && newest > r.offset;
+            const expiredTombstone = r.tombstone && !superseded && r.timestamp < tombstoneDeadline;
+            if (superseded || expiredTombstone) removed++;
+            return !(superseded || expiredTombstone);
+          }),
+        );
+        const last = batches[batches.length - 1]!;
+        endOffset = last.lastOffset + 1;
+        const bytes = Buffer.concat(kept);
+        written += bytes.length;
+        await throttle.take(bytes.length);
+        await out.write(bytes);
+      }),
+    );
+    await out.sync();
+  } finally {
+    await out.close();
+  }
+  return { cleanedPath, removed, written, endOffset };
 }
 
 /** Reads a segment a chunk at a time (at least one whole batch), so memory stays bounded. */
@@ -198,6 +239,6 @@ class Throttle {
     this.bytes += n;
     const dueMs = this.startMs + (this.bytes / this.bytesPerSecond) * 1000;
     const waitMs = dueMs - Date.now();
-    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    if (waitMs > 0) await sleep(waitMs);
   }
 }

@@ -1,13 +1,23 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FileHandleCache } from './file-handle-cache.js';
+import { type EpochEntry, LeaderEpochCache } from './leader-epoch-cache.js';
+import type { LogConfig } from './log-config.js';
 import { LogSegment, segmentFileName } from './log-segment.js';
+import { LogSegments } from './log-segments.js';
 import { OffsetIndex } from './offset-index.js';
+import { ProducerStateManager } from './producer-state-manager.js';
 import { TimeIndex } from './time-index.js';
 
 export interface LoaderLogger {
   info(o: object, msg?: string): void;
   warn(o: object, msg?: string): void;
 }
+
+/** Written at close, removed (durably) at open: its presence means the last stop was clean. */
+export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
+/** `0\n<offset>\n`: the log below this offset was fsynced (log and sealed indexes). */
+export const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
 
 const SEGMENT_LOG = /^(\d{20})\.log$/;
 const SEGMENT_INDEX = /^(\d{20})\.(index|timeindex)$/;
@@ -97,4 +107,66 @@ export async function loadSegments(
     }
   }
   return segments;
+}
+
+/** A partition directory as loaded at open: everything PartitionLog starts from. */
+export interface LoadedLog {
+  segments: LogSegments;
+  epochs: LeaderEpochCache;
+  producers: ProducerStateManager;
+  cleanShutdown: boolean;
+}
+
+/**
+ * Loads a partition directory (which exists): the segments (recovered as loadSegments says, a first
+ * empty one created if there is none, the active one opened and fsynced), then the leader-epoch history
+ * and the producer state, each from its checkpoint or, failing that, from the batches.
+ */
+export async function loadLog(
+  dir: string,
+  config: Pick<LogConfig, 'indexIntervalBytes'>,
+  deps: { files: FileHandleCache; logger?: LoaderLogger },
+): Promise<LoadedLog> {
+  const cleanShutdown = await readFile(join(dir, CLEAN_SHUTDOWN_FILE)).then(
+    () => true,
+    () => false,
+  );
+  const recoveryPoint = await readRecoveryPoint(dir);
+  const loaded = await loadSegments(dir, {
+    cleanShutdown,
+    recoveryPoint,
+    indexIntervalBytes: config.indexIntervalBytes,
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+  });
+  if (loaded.length === 0) loaded.push(await LogSegment.create(dir, 0, Date.now()));
+  const segments = new LogSegments(loaded);
+  const active = segments.active;
+  await active.openForWrite();
+  await active.flushLog();
+  const epochs = await LeaderEpochCache.open(dir, active.nextOffset, () =>
+    epochsFromSegments(segments, deps.files),
+  );
+  const producers = await ProducerStateManager.load(dir, segments, deps.files);
+  return { segments, epochs, producers, cleanShutdown };
+}
+
+/** Rebuilds the epoch history from batch headers, for logs without a readable checkpoint. */
+async function epochsFromSegments(segments: LogSegments, files: FileHandleCache): Promise<EpochEntry[]> {
+  const seen: Array<{ epoch: number; baseOffset: number }> = [];
+  await segments.forEachBatch(files, 0, (b) => {
+    seen.push({ epoch: b.partitionLeaderEpoch, baseOffset: b.baseOffset });
+  });
+  return LeaderEpochCache.fromBatches(seen);
+}
+
+/** The checkpointed recovery point; 0 (recover everything) when missing or unreadable. */
+async function readRecoveryPoint(dir: string): Promise<number> {
+  try {
+    const text = await readFile(join(dir, RECOVERY_POINT_FILE), 'utf8');
+    const m = /^0\n(\d+)\n$/.exec(text);
+    const value = m === null ? Number.NaN : Number(m[1]);
+    return Number.isSafeInteger(value) ? value : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -2,9 +2,9 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBatches } from '../../proto/codec/index.js';
+import { batch, tempDir, testConfig } from '../../test/helpers/storage.js';
 import { FileHandleCache } from './file-handle-cache.js';
 import { LogManager, parseLogDirName } from './log-manager.js';
-import { batch, tempDir, testConfig } from './test-helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -2,11 +2,12 @@ import { readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBatches, scanBatches, validateBatches } from '../../proto/codec/index.js';
+import { batch, openLog, tempDir, testConfig } from '../../test/helpers/storage.js';
+import type { AppendInfo } from './append-plan.js';
 import { FileHandleCache } from './file-handle-cache.js';
 import { validateLogConfig } from './log-config.js';
-import type { AppendInfo, PartitionLog } from './partition-log.js';
-import { CLEAN_SHUTDOWN_FILE } from './partition-log.js';
-import { batch, openLog, tempDir, testConfig } from './test-helpers.js';
+import { CLEAN_SHUTDOWN_FILE } from './log-loader.js';
+import type { PartitionLog } from './partition-log.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -1,42 +1,29 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  PRODUCER_ID_OFFSET,
-  readBatchHeader,
-  setBaseOffset,
-  setPartitionLeaderEpoch,
-  stampLogAppendTime,
-  validateBatches,
-} from '../../proto/codec/index.js';
+import { syncDirectory, writeFileAtomic } from '../../kit/atomic-file.js';
+import { SerialLane } from '../../kit/serial-lane.js';
+import { validateBatches } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
+import {
+  type AppendInfo,
+  type AppendPlan,
+  answerDuplicate,
+  planLeaderAppend,
+  planReplicatedAppend,
+} from './append-plan.js';
 import type { FileHandleCache } from './file-handle-cache.js';
-import { type EpochEntry, LeaderEpochCache } from './leader-epoch-cache.js';
+import type { LeaderEpochCache } from './leader-epoch-cache.js';
 import type { LogConfig } from './log-config.js';
 import { validateLogConfig } from './log-config.js';
-import type { LoaderLogger } from './log-loader.js';
-import { loadSegments } from './log-loader.js';
-import { LogSegment, scanFile } from './log-segment.js';
-import {
-  lastSequence,
-  type ProducerBatch,
-  type ProducerEntry,
-  ProducerStateTable,
-} from './producer-state.js';
-import { isNotFound, storageError } from './storage-error.js';
-
-export interface AppendInfo {
-  baseOffset: number;
-  lastOffset: number;
-  recordCount: number;
-  batchCount: number;
-  sizeBytes: number;
-  /** The stamped log-append time, -1 for CreateTime topics. */
-  logAppendTimeMs: number;
-  maxTimestamp: number;
-  /** A retried batch of an idempotent producer that was already in the log: nothing was written. */
-  duplicate?: boolean;
-}
+import { CLEAN_SHUTDOWN_FILE, type LoaderLogger, loadLog, RECOVERY_POINT_FILE } from './log-loader.js';
+import { LogSegment } from './log-segment.js';
+import { type LogSegments, swapInCleaned } from './log-segments.js';
+import type { ProducerStateTable } from './producer-state.js';
+import type { ProducerStateManager } from './producer-state-manager.js';
+import { ReadGate } from './read-gate.js';
+import { storageError } from './storage-error.js';
+import { mustRoll, type PendingAppend, recordWrittenGroup, takeWriteGroup } from './write-group.js';
 
 export interface ReadResult {
   /** Whole batches, possibly empty. The first may start before the requested offset. */
@@ -48,50 +35,6 @@ export interface ReadResult {
 export interface PartitionLogDeps {
   files: FileHandleCache;
   logger?: LoaderLogger;
-}
-
-/** Written at close, removed (durably) at open: its presence means the last stop was clean. */
-export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
-/** `0\n<offset>\n`: the log below this offset was fsynced (log and sealed indexes). */
-export const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
-
-/** Appends coalesced into one writev: bounded by IOV_MAX and by bytes in flight. */
-const WRITE_GROUP_BUFFERS_MAX = 1024;
-const WRITE_GROUP_BYTES_MAX = 16 * 1024 * 1024;
-const RELATIVE_OFFSET_MAX = 0x7fffffff;
-
-interface BatchMeta {
-  baseOffset: number;
-  lastOffset: number;
-  position: number;
-  sizeBytes: number;
-  maxTimestamp: number;
-}
-
-/** A batch of an idempotent producer, applied to the producer state once its write completed. */
-interface ProducerWrite {
-  producerId: number;
-  epoch: number;
-  batch: ProducerBatch;
-}
-
-interface PendingAppend {
-  buf: Buffer;
-  batches: BatchMeta[];
-  producerWrites: ProducerWrite[];
-  info: AppendInfo;
-  nowMs: number;
-  resolve(info: AppendInfo): void;
-  reject(err: unknown): void;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 /**
@@ -109,7 +52,7 @@ async function fsyncDir(dir: string): Promise<void> {
  * background fsyncs do not take it.
  */
 export class PartitionLog extends EventEmitter {
-  private segments: LogSegment[];
+  private readonly segments: LogSegments;
   private config: LogConfig;
   private readonly files: FileHandleCache;
   private readonly logger: LoaderLogger | undefined;
@@ -120,30 +63,25 @@ export class PartitionLog extends EventEmitter {
   private recordsSinceFlush = 0;
   private readonly queue: PendingAppend[] = [];
   private draining = false;
-  private lane: Promise<unknown> = Promise.resolve();
+  private readonly lane = new SerialLane();
   private inflightFlush: Promise<void> = Promise.resolve();
   private rollInProgress: Promise<void> = Promise.resolve();
   private closed = false;
   private failure: TributaryError | undefined;
-  private activeReads = 0;
-  private readGate: Promise<void> | undefined;
-  private readsIdle: (() => void) | undefined;
-  /** Idempotent producers' state as of the log end (written batches only). */
-  readonly producers: ProducerStateTable;
-  /** Batches of idempotent producers queued but not yet written, with the promise of their append. */
-  private readonly pendingProducers = new Map<number, ProducerEntry & { done: Array<Promise<AppendInfo>> }>();
+  /** Reads run concurrently; a compacted segment is swapped in with none in progress. */
+  private readonly reads = new ReadGate();
 
   private constructor(
     readonly dir: string,
     config: LogConfig,
-    segments: LogSegment[],
+    segments: LogSegments,
     deps: PartitionLogDeps,
     /** The leader-epoch history; see LeaderEpochCache. */
     readonly epochs: LeaderEpochCache,
-    producers: ProducerStateTable,
+    /** Idempotent producers: the state, the queued batches and the duplicate check. */
+    private readonly producerState: ProducerStateManager,
   ) {
     super();
-    this.producers = producers;
     this.config = config;
     this.segments = segments;
     this.files = deps.files;
@@ -157,31 +95,12 @@ export class PartitionLog extends EventEmitter {
     validateLogConfig(config);
     try {
       await mkdir(dir, { recursive: true });
-      const markerPath = join(dir, CLEAN_SHUTDOWN_FILE);
-      const cleanShutdown = await readFile(markerPath).then(
-        () => true,
-        () => false,
-      );
-      const recoveryPoint = await readRecoveryPoint(dir);
-      const segments = await loadSegments(dir, {
-        cleanShutdown,
-        recoveryPoint,
-        indexIntervalBytes: config.indexIntervalBytes,
-        ...(deps.logger === undefined ? {} : { logger: deps.logger }),
-      });
-      if (segments.length === 0) segments.push(await LogSegment.create(dir, 0, Date.now()));
-      const active = segments[segments.length - 1]!;
-      await active.openForWrite();
-      await active.flushLog();
-      const epochs = await LeaderEpochCache.open(dir, active.nextOffset, () =>
-        epochsFromSegments(segments, deps.files),
-      );
-      const producers = await loadProducerState(dir, segments, deps.files);
+      const { segments, epochs, producers, cleanShutdown } = await loadLog(dir, config, deps);
       const log = new PartitionLog(dir, config, segments, deps, epochs, producers);
       await log.writeRecoveryPoint();
       // The marker must be gone for good before the first write, or a crash would look clean.
-      await rm(markerPath, { force: true });
-      await fsyncDir(dir);
+      await rm(join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
+      await syncDirectory(dir);
       deps.logger?.info(
         { dir, cleanShutdown, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset },
         'log loaded',
@@ -193,7 +112,7 @@ export class PartitionLog extends EventEmitter {
   }
 
   get logStartOffset(): number {
-    return this.segments[0]!.baseOffset;
+    return this.segments.logStartOffset;
   }
 
   /** The offset the next appended record will get (queued appends included). */
@@ -206,13 +125,16 @@ export class PartitionLog extends EventEmitter {
   }
 
   get sizeBytes(): number {
-    let total = 0;
-    for (const s of this.segments) total += s.sizeBytes;
-    return total;
+    return this.segments.sizeBytes;
   }
 
   get segmentCount(): number {
-    return this.segments.length;
+    return this.segments.count;
+  }
+
+  /** Idempotent producers' state as of the log end (written batches only). */
+  get producers(): ProducerStateTable {
+    return this.producerState.table;
   }
 
   get currentConfig(): LogConfig {
@@ -220,7 +142,7 @@ export class PartitionLog extends EventEmitter {
   }
 
   private get active(): LogSegment {
-    return this.segments[this.segments.length - 1]!;
+    return this.segments.active;
   }
 
   private assertUsable(): void {
@@ -229,9 +151,7 @@ export class PartitionLog extends EventEmitter {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lane.then(fn);
-    this.lane = run.catch(() => undefined);
-    return run;
+    return this.lane.run(fn);
   }
 
   append(batches: Buffer, opts: { leaderEpoch: number; nowMs?: number }): Promise<AppendInfo> {
@@ -240,63 +160,20 @@ export class PartitionLog extends EventEmitter {
       const validated = validateBatches(batches, { maxBatchBytes: this.config.maxBatchBytes });
       const nowMs = opts.nowMs ?? Date.now();
       // Idempotent producers: every check passes before anything changes (offsets, buffers, state).
-      const sequences = this.checkSequences(batches, validated);
-      if (sequences.duplicate !== undefined) return sequences.duplicate;
+      const sequences = this.producerState.plan(batches, validated);
+      if (sequences.duplicate !== undefined) return answerDuplicate(sequences.duplicate);
       const logAppendTime = this.config.timestampType === 'LogAppendTime';
       const baseOffset = this.nextOffsetToAssign;
-      let offset = baseOffset;
-      let maxTimestamp = -1;
-      const metas: BatchMeta[] = [];
-      const producerWrites: ProducerWrite[] = [];
-      validated.forEach((v, i) => {
-        setBaseOffset(batches, v.position, offset);
-        setPartitionLeaderEpoch(batches, v.position, opts.leaderEpoch);
-        if (logAppendTime) stampLogAppendTime(batches, v.position, nowMs);
-        const batchMaxTimestamp = logAppendTime ? nowMs : v.maxTimestamp;
-        if (batchMaxTimestamp > maxTimestamp) maxTimestamp = batchMaxTimestamp;
-        metas.push({
-          baseOffset: offset,
-          lastOffset: offset + v.lastOffsetDelta,
-          position: v.position,
-          sizeBytes: v.sizeBytes,
-          maxTimestamp: batchMaxTimestamp,
-        });
-        const seq = sequences.planned[i];
-        if (seq !== undefined) {
-          producerWrites.push({
-            producerId: seq.producerId,
-            epoch: seq.epoch,
-            batch: {
-              firstSeq: seq.firstSeq,
-              lastSeq: seq.lastSeq,
-              firstOffset: offset,
-              lastOffset: offset + v.lastOffsetDelta,
-              timestampMs: batchMaxTimestamp,
-            },
-          });
-        }
-        offset += v.recordCount;
-      });
-      if (!Number.isSafeInteger(offset)) throw new TributaryError('STORAGE_ERROR', 'offsets exhausted');
-      if (opts.leaderEpoch > this.epochs.latestEpoch) this.epochs.assign(opts.leaderEpoch, baseOffset);
-      const done = this.enqueue(
-        batches,
-        metas,
-        validated.length,
-        logAppendTime ? nowMs : -1,
-        maxTimestamp,
+      const plan = planLeaderAppend(batches, validated, {
+        baseOffset,
+        leaderEpoch: opts.leaderEpoch,
         nowMs,
-        producerWrites,
-      );
-      for (const w of producerWrites) {
-        let pending = this.pendingProducers.get(w.producerId);
-        if (pending === undefined || w.epoch > pending.epoch) {
-          pending = { epoch: w.epoch, batches: [], lastTimestampMs: w.batch.timestampMs, done: [] };
-          this.pendingProducers.set(w.producerId, pending);
-        }
-        pending.batches.push(w.batch);
-        pending.done.push(done);
-      }
+        logAppendTime,
+        planned: sequences.planned,
+      });
+      if (opts.leaderEpoch > this.epochs.latestEpoch) this.epochs.assign(opts.leaderEpoch, baseOffset);
+      const done = this.enqueue(batches, plan, validated.length, logAppendTime ? nowMs : -1, nowMs);
+      this.producerState.track(plan.producerWrites, done);
       return done;
     } catch (err) {
       return Promise.reject(err);
@@ -304,146 +181,19 @@ export class PartitionLog extends EventEmitter {
   }
 
   /**
-   * Checks the batches of idempotent producers against the producer state and the queued batches. A
-   * request whose single batch repeats a remembered one is answered with the original offsets (once
-   * that write completed) and writes nothing.
-   */
-  private checkSequences(
-    buf: Buffer,
-    validated: ReadonlyArray<{ position: number }>,
-  ): {
-    planned: Array<{ producerId: number; epoch: number; firstSeq: number; lastSeq: number } | undefined>;
-    duplicate?: Promise<AppendInfo>;
-  } {
-    const planned: Array<
-      { producerId: number; epoch: number; firstSeq: number; lastSeq: number } | undefined
-    > = [];
-    // Earlier batches of this request count as queued for the later ones.
-    const local = new Map<number, ProducerEntry>();
-    for (const v of validated) {
-      if (!hasProducerId(buf, v.position)) {
-        planned.push(undefined);
-        continue;
-      }
-      const h = readBatchHeader(buf, v.position);
-      const queued = this.pendingProducers.get(h.producerId);
-      const mine = local.get(h.producerId);
-      const pending =
-        mine === undefined
-          ? queued
-          : queued === undefined || mine.epoch > queued.epoch
-            ? mine
-            : { ...queued, batches: [...queued.batches, ...mine.batches] };
-      const check = this.producers.check(h, pending);
-      if (check.kind === 'duplicate') {
-        if (validated.length !== 1) {
-          throw new TributaryError(
-            'INVALID_REQUEST',
-            `producer ${h.producerId} resent sequence ${h.baseSequence} together with other batches; a retried batch is sent alone`,
-          );
-        }
-        return { planned, duplicate: this.duplicateOf(h.producerId, check.batch) };
-      }
-      if (check.kind === 'none') {
-        planned.push(undefined);
-        continue;
-      }
-      planned.push({
-        producerId: h.producerId,
-        epoch: h.producerEpoch,
-        firstSeq: check.firstSeq,
-        lastSeq: check.lastSeq,
-      });
-      let entry = local.get(h.producerId);
-      if (entry === undefined || h.producerEpoch > entry.epoch) {
-        entry = { epoch: h.producerEpoch, batches: [], lastTimestampMs: 0 };
-        local.set(h.producerId, entry);
-      }
-      entry.batches.push({
-        firstSeq: check.firstSeq,
-        lastSeq: check.lastSeq,
-        firstOffset: -1,
-        lastOffset: -1,
-        timestampMs: 0,
-      });
-    }
-    return { planned };
-  }
-
-  /** The answer to a duplicate: the original batch's offsets, once the original write is done. */
-  private duplicateOf(producerId: number, batch: ProducerBatch): Promise<AppendInfo> {
-    const info: AppendInfo = {
-      baseOffset: batch.firstOffset,
-      lastOffset: batch.lastOffset,
-      recordCount: batch.lastOffset - batch.firstOffset + 1,
-      batchCount: 1,
-      sizeBytes: 0,
-      logAppendTimeMs: -1,
-      maxTimestamp: batch.timestampMs,
-      duplicate: true,
-    };
-    const pending = this.pendingProducers.get(producerId);
-    const i = pending?.batches.indexOf(batch) ?? -1;
-    if (pending !== undefined && i >= 0) return pending.done[i]!.then(() => info);
-    return Promise.resolve(info);
-  }
-
-  /**
-   * Appends batches copied from the partition leader, as they are: offsets and leader epochs already set.
-   * They must continue the log exactly (first base offset == log end), offsets dense, epochs never going
-   * back; the epoch history learns every new epoch.
+   * Appends batches copied from the partition leader, as they are (see planReplicatedAppend for the
+   * checks); the epoch history learns every new epoch.
    */
   appendReplicated(batches: Buffer): Promise<AppendInfo> {
     try {
       this.assertUsable();
       const validated = validateBatches(batches, { maxBatchBytes: Number.MAX_SAFE_INTEGER, compacted: true });
-      let expected = this.nextOffsetToAssign;
-      let maxTimestamp = -1;
-      const metas: BatchMeta[] = [];
-      const newEpochs: EpochEntry[] = [];
-      const producerWrites: ProducerWrite[] = [];
-      let latestEpoch = this.epochs.latestEpoch;
-      for (const v of validated) {
-        const header = readBatchHeader(batches, v.position);
-        if (header.baseOffset !== expected) {
-          throw new TributaryError(
-            'CORRUPT_BATCH',
-            `replicated batch starts at offset ${header.baseOffset}, but the log ends at ${expected}`,
-          );
-        }
-        if (header.partitionLeaderEpoch < latestEpoch) {
-          throw new TributaryError(
-            'CORRUPT_BATCH',
-            `replicated batch at ${header.baseOffset} has leader epoch ${header.partitionLeaderEpoch}, older than ${latestEpoch}`,
-          );
-        }
-        if (header.partitionLeaderEpoch > latestEpoch) {
-          latestEpoch = header.partitionLeaderEpoch;
-          newEpochs.push({ epoch: latestEpoch, startOffset: expected });
-        }
-        if (v.maxTimestamp > maxTimestamp) maxTimestamp = v.maxTimestamp;
-        metas.push({
-          baseOffset: expected,
-          lastOffset: expected + v.lastOffsetDelta,
-          position: v.position,
-          sizeBytes: v.sizeBytes,
-          maxTimestamp: v.maxTimestamp,
-        });
-        const write = producerWriteOf(header, header.maxTimestamp);
-        if (write !== undefined) producerWrites.push(write);
-        expected += v.lastOffsetDelta + 1;
-      }
-      for (const e of newEpochs) this.epochs.assign(e.epoch, e.startOffset);
-      return this.enqueue(
-        batches,
-        metas,
-        validated.length,
-        -1,
-        maxTimestamp,
-        Date.now(),
-        producerWrites,
-        expected,
-      );
+      const plan = planReplicatedAppend(batches, validated, {
+        nextOffset: this.nextOffsetToAssign,
+        latestEpoch: this.epochs.latestEpoch,
+      });
+      for (const e of plan.newEpochs) this.epochs.assign(e.epoch, e.startOffset);
+      return this.enqueue(batches, plan, validated.length, -1, Date.now());
     } catch (err) {
       return Promise.reject(err);
     }
@@ -451,15 +201,13 @@ export class PartitionLog extends EventEmitter {
 
   private enqueue(
     buf: Buffer,
-    metas: BatchMeta[],
+    plan: AppendPlan,
     batchCount: number,
     logAppendTimeMs: number,
-    maxTimestamp: number,
     nowMs: number,
-    producerWrites: ProducerWrite[],
-    endOffset = metas[metas.length - 1]!.lastOffset + 1,
   ): Promise<AppendInfo> {
     const baseOffset = this.nextOffsetToAssign;
+    const endOffset = plan.endOffset;
     this.nextOffsetToAssign = endOffset;
     const info: AppendInfo = {
       baseOffset,
@@ -468,26 +216,23 @@ export class PartitionLog extends EventEmitter {
       batchCount,
       sizeBytes: buf.length,
       logAppendTimeMs,
-      maxTimestamp,
+      maxTimestamp: plan.maxTimestamp,
     };
     return new Promise<AppendInfo>((resolve, reject) => {
-      this.queue.push({ buf, batches: metas, producerWrites, info, nowMs, resolve, reject });
+      this.queue.push({
+        buf,
+        batches: plan.metas,
+        producerWrites: plan.producerWrites,
+        info,
+        nowMs,
+        resolve,
+        reject,
+      });
       if (!this.draining) {
         this.draining = true;
         void this.exclusive(() => this.drain());
       }
     });
-  }
-
-  private shouldRoll(segment: LogSegment, pendingBytes: number, item: PendingAppend): boolean {
-    const size = segment.sizeBytes + pendingBytes;
-    if (size === 0) return false;
-    return (
-      size + item.buf.length > this.config.segmentBytes ||
-      (segment.firstAppendWallMs >= 0 && item.nowMs - segment.firstAppendWallMs >= this.config.segmentMs) ||
-      segment.offsetIndex.isFull ||
-      item.info.lastOffset - segment.baseOffset > RELATIVE_OFFSET_MAX
-    );
   }
 
   private async drain(): Promise<void> {
@@ -497,20 +242,9 @@ export class PartitionLog extends EventEmitter {
           this.failQueued([], this.failure);
           return;
         }
-        if (this.shouldRoll(this.active, 0, this.queue[0]!)) await this.roll(this.queue[0]!.nowMs);
+        if (mustRoll(this.active, 0, this.queue[0]!, this.config)) await this.roll(this.queue[0]!.nowMs);
         const segment = this.active;
-        const group: PendingAppend[] = [];
-        let groupBytes = 0;
-        while (
-          this.queue.length > 0 &&
-          group.length < WRITE_GROUP_BUFFERS_MAX &&
-          groupBytes < WRITE_GROUP_BYTES_MAX
-        ) {
-          const item = this.queue[0]!;
-          if (group.length > 0 && this.shouldRoll(segment, groupBytes, item)) break;
-          group.push(this.queue.shift()!);
-          groupBytes += item.buf.length;
-        }
+        const { group, groupBytes } = takeWriteGroup(this.queue, segment, this.config);
         try {
           await segment.write(
             group.map((g) => g.buf),
@@ -520,22 +254,7 @@ export class PartitionLog extends EventEmitter {
           await this.failWrite(segment, group, storageError(err, `appending to ${segment.logPath}`));
           continue;
         }
-        if (segment.firstAppendWallMs < 0) segment.firstAppendWallMs = group[0]!.nowMs;
-        let position = segment.sizeBytes;
-        for (const item of group) {
-          for (const b of item.batches) {
-            segment.appended(
-              b.baseOffset,
-              b.lastOffset,
-              position + b.position,
-              b.sizeBytes,
-              b.maxTimestamp,
-              this.config.indexIntervalBytes,
-            );
-          }
-          position += item.buf.length;
-          this.recordsSinceFlush += item.info.recordCount;
-        }
+        this.recordsSinceFlush += recordWrittenGroup(segment, group, this.config.indexIntervalBytes);
         if (this.config.flushIntervalMs === 0 || this.recordsSinceFlush >= this.config.flushMessages) {
           try {
             await segment.flushLog();
@@ -550,17 +269,7 @@ export class PartitionLog extends EventEmitter {
           this.recoveryPoint = segment.nextOffset;
         }
         this.endOffset = segment.nextOffset;
-        for (const item of group) {
-          for (const w of item.producerWrites) {
-            this.producers.apply(w.producerId, w.epoch, w.batch);
-            const pending = this.pendingProducers.get(w.producerId);
-            if (pending !== undefined && pending.batches[0] === w.batch) {
-              pending.batches.shift();
-              pending.done.shift();
-              if (pending.batches.length === 0) this.pendingProducers.delete(w.producerId);
-            }
-          }
-        }
+        for (const item of group) this.producerState.applyWritten(item.producerWrites);
         for (const item of group) item.resolve(item.info);
         for (const item of group) {
           try {
@@ -593,7 +302,7 @@ export class PartitionLog extends EventEmitter {
   private failQueued(group: PendingAppend[], error: TributaryError): void {
     const failed = group.concat(this.queue.splice(0));
     this.nextOffsetToAssign = this.endOffset;
-    this.pendingProducers.clear();
+    this.producerState.forgetQueued();
     try {
       this.epochs.truncateFromEnd(this.endOffset);
     } catch (err) {
@@ -612,13 +321,13 @@ export class PartitionLog extends EventEmitter {
       await this.inflightFlush;
       await old.seal();
       const segment = await LogSegment.create(this.dir, old.nextOffset, nowMs);
-      await fsyncDir(this.dir);
+      await syncDirectory(this.dir);
       this.segments.push(segment);
       this.recoveryPoint = old.nextOffset;
       this.recordsSinceFlush = 0;
       await this.writeRecoveryPoint();
       // Always (a few bytes when no producer is idempotent): after a crash, start-up scans only from here.
-      await this.writeProducerState();
+      await this.producerState.checkpoint(this.endOffset);
       this.logger?.info({ dir: this.dir, baseOffset: segment.baseOffset }, 'rolled segment');
     } finally {
       done();
@@ -627,49 +336,34 @@ export class PartitionLog extends EventEmitter {
 
   async read(offset: number, maxBytes: number, opts: { maxOffset?: number } = {}): Promise<ReadResult> {
     this.assertUsable();
-    await this.enterRead();
-    try {
-      return await this.readSegments(offset, maxBytes, opts);
-    } finally {
-      this.leaveRead();
-    }
-  }
-
-  /** Reads wait while a cleaned segment is swapped in, and a swap waits for reads in progress. */
-  private async enterRead(): Promise<void> {
-    while (this.readGate !== undefined) await this.readGate;
-    this.activeReads++;
-  }
-
-  private leaveRead(): void {
-    this.activeReads--;
-    if (this.activeReads === 0) this.readsIdle?.();
-  }
-
-  private async withReadsPaused<T>(fn: () => Promise<T>): Promise<T> {
-    let open!: () => void;
-    this.readGate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    try {
-      if (this.activeReads > 0) {
-        await new Promise<void>((resolve) => {
-          this.readsIdle = resolve;
-        });
+    return this.reads.read(async () => {
+      const logStartOffset = this.logStartOffset;
+      const logEndOffset = this.endOffset;
+      if (!Number.isSafeInteger(offset) || offset < logStartOffset || offset > logEndOffset) {
+        throw new TributaryError(
+          'OFFSET_OUT_OF_RANGE',
+          `offset ${offset} is outside [${logStartOffset}, ${logEndOffset}] in ${this.dir}`,
+        );
       }
-      this.readsIdle = undefined;
-      return await fn();
-    } finally {
-      this.readGate = undefined;
-      open();
-    }
+      const maxOffset = Math.min(opts.maxOffset ?? logEndOffset, logEndOffset);
+      const batches =
+        offset >= maxOffset
+          ? Buffer.alloc(0)
+          : await this.segments.read(this.files, offset, maxBytes, maxOffset);
+      return { batches, logStartOffset, logEndOffset };
+    });
+  }
+
+  async offsetForTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null> {
+    this.assertUsable();
+    return this.reads.read(() => this.segments.findByTimestamp(this.files, timestampMs, this.endOffset));
   }
 
   /**
    * The log's closed segments (never the active one), oldest first: what compaction may rewrite.
    */
   closedSegments(): ReadonlyArray<LogSegment> {
-    return this.segments.slice(0, -1);
+    return this.segments.closed();
   }
 
   /**
@@ -681,95 +375,17 @@ export class PartitionLog extends EventEmitter {
   replaceSegment(old: LogSegment, cleanedPath: string): Promise<boolean> {
     this.assertUsable();
     return this.exclusive(() =>
-      this.withReadsPaused(async () => {
+      this.reads.exclusive(async () => {
         const i = this.segments.indexOf(old);
-        if (i < 0 || i === this.segments.length - 1) {
+        if (i < 0 || i === this.segments.count - 1) {
           await rm(cleanedPath, { force: true });
           return false;
         }
-        await rm(old.offsetIndex.path, { force: true });
-        await rm(old.timeIndex.path, { force: true });
-        await fsyncDir(this.dir);
-        await rename(cleanedPath, old.logPath);
-        await fsyncDir(this.dir);
-        await this.files.invalidate(old.logPath);
-        const fresh = LogSegment.blank(this.dir, old.baseOffset);
-        await fresh.recover(this.config.indexIntervalBytes);
-        if (fresh.nextOffset !== old.nextOffset) {
-          throw new TributaryError(
-            'STORAGE_ERROR',
-            `compacted segment ${old.logPath} ends at ${fresh.nextOffset}, not ${old.nextOffset}`,
-          );
-        }
-        await fresh.persistIndexes(true);
-        this.segments[i] = fresh;
+        const fresh = await swapInCleaned(old, cleanedPath, this.files, this.config.indexIntervalBytes);
+        this.segments.replaceAt(i, fresh);
         return true;
       }),
     );
-  }
-
-  private async readSegments(
-    offset: number,
-    maxBytes: number,
-    opts: { maxOffset?: number },
-  ): Promise<ReadResult> {
-    const logStartOffset = this.logStartOffset;
-    const logEndOffset = this.endOffset;
-    if (!Number.isSafeInteger(offset) || offset < logStartOffset || offset > logEndOffset) {
-      throw new TributaryError(
-        'OFFSET_OUT_OF_RANGE',
-        `offset ${offset} is outside [${logStartOffset}, ${logEndOffset}] in ${this.dir}`,
-      );
-    }
-    const maxOffset = Math.min(opts.maxOffset ?? logEndOffset, logEndOffset);
-    const empty = { batches: Buffer.alloc(0), logStartOffset, logEndOffset };
-    if (offset >= maxOffset) return empty;
-    const segments = this.segments;
-    let lo = 0;
-    let hi = segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (segments[mid]!.baseOffset <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    for (let i = lo; i < segments.length; i++) {
-      const segment = segments[i]!;
-      if (offset >= segment.nextOffset) continue;
-      try {
-        const batches = await segment.read(this.files, offset, Math.max(0, maxBytes), maxOffset);
-        return { batches, logStartOffset, logEndOffset };
-      } catch (err) {
-        if (isNotFound(err)) {
-          throw new TributaryError('OFFSET_OUT_OF_RANGE', `offset ${offset} was deleted by retention`);
-        }
-        throw storageError(err, `reading ${segment.logPath}`);
-      }
-    }
-    return empty;
-  }
-
-  async offsetForTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null> {
-    this.assertUsable();
-    await this.enterRead();
-    try {
-      return await this.findByTimestamp(timestampMs);
-    } finally {
-      this.leaveRead();
-    }
-  }
-
-  private async findByTimestamp(timestampMs: number): Promise<{ offset: number; timestamp: number } | null> {
-    for (const segment of this.segments.slice()) {
-      if (segment.maxTimestamp < timestampMs) continue;
-      try {
-        const found = await segment.findOffsetByTimestamp(this.files, timestampMs);
-        if (found !== undefined && found.offset < this.endOffset) return found;
-      } catch (err) {
-        if (isNotFound(err)) continue;
-        throw storageError(err, `searching ${segment.logPath}`);
-      }
-    }
-    return null;
   }
 
   /** fsyncs the active segment; the recovery point advances to what was written before the call. */
@@ -818,22 +434,9 @@ export class PartitionLog extends EventEmitter {
     this.assertUsable();
     return this.exclusive(async () => {
       if (this.config.cleanupPolicy === 'compact') return 0; // compaction alone: nothing expires
-      const { retentionMs, retentionBytes } = this.config;
-      const candidates = this.segments.length - 1;
-      let count = 0;
-      if (retentionMs >= 0) {
-        while (count < candidates && nowMs - this.segments[count]!.largestTimestampMs > retentionMs) count++;
-      }
-      if (retentionBytes >= 0) {
-        let excess = this.sizeBytes - retentionBytes;
-        for (let i = 0; i < count; i++) excess -= this.segments[i]!.sizeBytes;
-        while (count < candidates && excess - this.segments[count]!.sizeBytes >= 0) {
-          excess -= this.segments[count]!.sizeBytes;
-          count++;
-        }
-      }
+      const count = this.segments.retentionCount(this.config, nowMs);
       if (count === 0) return 0;
-      const doomed = this.segments.splice(0, count);
+      const doomed = this.segments.removeOldest(count);
       for (const segment of doomed) await segment.deleteFiles(this.files);
       this.epochs.truncateFromStart(this.logStartOffset);
       this.logger?.info(
@@ -859,37 +462,22 @@ export class PartitionLog extends EventEmitter {
         this.epochs.truncateFromEnd(offset);
         return;
       }
-      try {
-        // Lower the checkpoint first: a crash midway must not trust segments we are about to cut.
-        this.recoveryPoint = Math.min(this.recoveryPoint, offset);
-        await this.writeRecoveryPoint();
-        await this.rollInProgress;
-        await this.inflightFlush;
-        if (offset <= this.logStartOffset) {
-          const old = this.segments.splice(0);
-          for (const segment of old) await segment.deleteFiles(this.files);
-          this.segments.push(await LogSegment.create(this.dir, offset, Date.now()));
-        } else {
-          let keep = this.segments.length - 1;
-          while (this.segments[keep]!.baseOffset > offset) keep--;
-          const target = this.segments[keep]!;
+      await this.cutTail(
+        `truncating ${this.dir} to ${offset}`,
+        Math.min(this.recoveryPoint, offset),
+        async () => {
+          if (offset <= this.logStartOffset) {
+            await this.replaceAllSegments(offset);
+            return;
+          }
+          const keep = this.segments.floorIndex(offset);
+          const target = this.segments.from(keep)[0]!;
           await target.openForWrite();
           await target.truncateTo(this.files, offset, this.config.indexIntervalBytes);
-          const later = this.segments.splice(keep + 1);
-          for (const segment of later.reverse()) await segment.deleteFiles(this.files);
-        }
-        await fsyncDir(this.dir);
-        this.endOffset = this.active.nextOffset;
-        this.nextOffsetToAssign = this.endOffset;
-        if (this.endOffset === this.logStartOffset) this.epochs.clear();
-        else this.epochs.truncateFromEnd(this.endOffset);
-        await this.rebuildProducerState();
-        this.recoveryPoint = Math.min(this.recoveryPoint, this.endOffset);
-        await this.writeRecoveryPoint();
-      } catch (err) {
-        this.failure = storageError(err, `truncating ${this.dir} to ${offset}`);
-        throw this.failure;
-      }
+          for (const segment of this.segments.removeAfter(keep)) await segment.deleteFiles(this.files);
+        },
+        (endOffset) => Math.min(this.recoveryPoint, endOffset),
+      );
     });
   }
 
@@ -897,28 +485,55 @@ export class PartitionLog extends EventEmitter {
   restartAt(offset: number): Promise<void> {
     this.assertUsable();
     if (!(Number.isSafeInteger(offset) && offset >= 0)) throw new RangeError(`bad restart offset ${offset}`);
-    return this.exclusive(async () => {
-      try {
-        this.recoveryPoint = 0;
-        await this.writeRecoveryPoint();
-        await this.rollInProgress;
-        await this.inflightFlush;
-        const old = this.segments.splice(0);
-        for (const segment of old) await segment.deleteFiles(this.files);
-        this.segments.push(await LogSegment.create(this.dir, offset, Date.now()));
-        await this.active.openForWrite();
-        await fsyncDir(this.dir);
-        this.endOffset = offset;
-        this.nextOffsetToAssign = offset;
-        this.epochs.clear();
-        await this.rebuildProducerState();
-        this.recoveryPoint = offset;
-        await this.writeRecoveryPoint();
-      } catch (err) {
-        this.failure = storageError(err, `restarting ${this.dir} at ${offset}`);
-        throw this.failure;
-      }
-    });
+    return this.exclusive(() =>
+      this.cutTail(
+        `restarting ${this.dir} at ${offset}`,
+        0,
+        async () => {
+          await this.replaceAllSegments(offset);
+          await this.active.openForWrite();
+        },
+        () => offset,
+      ),
+    );
+  }
+
+  /**
+   * Cuts the log's tail (inside the lane). The recovery point is lowered and written first, so a crash
+   * midway does not trust the segments being cut; then `cut` changes them, and the log end, the epoch
+   * history and the producer state follow the new end. Any failure leaves the log failed.
+   */
+  private async cutTail(
+    context: string,
+    recoveryPointDuringCut: number,
+    cut: () => Promise<void>,
+    recoveryPointAfter: (endOffset: number) => number,
+  ): Promise<void> {
+    try {
+      this.recoveryPoint = recoveryPointDuringCut;
+      await this.writeRecoveryPoint();
+      await this.rollInProgress;
+      await this.inflightFlush;
+      await cut();
+      await syncDirectory(this.dir);
+      this.endOffset = this.active.nextOffset;
+      this.nextOffsetToAssign = this.endOffset;
+      if (this.endOffset === this.logStartOffset) this.epochs.clear();
+      else this.epochs.truncateFromEnd(this.endOffset);
+      await this.producerState.rebuild(this.segments, this.files);
+      this.recoveryPoint = recoveryPointAfter(this.endOffset);
+      await this.writeRecoveryPoint();
+    } catch (err) {
+      this.failure = storageError(err, context);
+      throw this.failure;
+    }
+  }
+
+  /** Deletes every segment, the active one last, and starts a new empty one at `offset`. */
+  private async replaceAllSegments(offset: number): Promise<void> {
+    // Old files first: the new segment may have the old first segment's base offset (and file name).
+    for (const segment of this.segments.all()) await segment.deleteFiles(this.files);
+    this.segments.resetTo(await LogSegment.create(this.dir, offset, Date.now()));
   }
 
   /** Drains pending appends, fsyncs, writes indexes and the checkpoint, and marks the stop clean. */
@@ -931,14 +546,13 @@ export class PartitionLog extends EventEmitter {
       const failed = this.failure !== undefined;
       try {
         if (!failed) await this.active.seal();
-        for (const segment of this.segments) await segment.closeHandles();
+        for (const segment of this.segments.all()) await segment.closeHandles();
         await this.files.invalidateUnder(this.dir);
         if (!failed) {
           this.recoveryPoint = this.endOffset;
           await this.writeRecoveryPoint();
-          await this.writeProducerState();
-          await writeFile(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
-          await fsyncDir(this.dir);
+          await this.producerState.checkpoint(this.endOffset);
+          await writeFileAtomic(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
         }
       } catch (err) {
         throw storageError(err, `closing ${this.dir}`);
@@ -957,148 +571,10 @@ export class PartitionLog extends EventEmitter {
     }
   }
 
-  /** Saves the producer state as of the log end (at rolls and at close). */
-  private async writeProducerState(): Promise<void> {
-    const path = join(this.dir, PRODUCER_STATE_FILE);
-    const text = JSON.stringify({ version: 0, offset: this.endOffset, producers: this.producers.toJSON() });
-    await writeFile(`${path}.tmp`, text);
-    await rename(`${path}.tmp`, path);
-  }
-
-  /** After a truncation the state must forget the cut batches: rebuild it from what is left. */
-  private async rebuildProducerState(): Promise<void> {
-    this.producers.clear();
-    await rm(join(this.dir, PRODUCER_STATE_FILE), { force: true });
-    await scanProducers(this.segments, this.files, this.producers, this.logStartOffset);
-  }
-
   private async writeRecoveryPoint(): Promise<void> {
     const value = this.recoveryPoint;
     if (value === this.checkpointedRecoveryPoint) return;
-    const path = join(this.dir, RECOVERY_POINT_FILE);
-    const fh = await open(`${path}.tmp`, 'w');
-    try {
-      await fh.writeFile(`0\n${value}\n`);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(`${path}.tmp`, path);
-    await fsyncDir(this.dir);
+    await writeFileAtomic(join(this.dir, RECOVERY_POINT_FILE), `0\n${value}\n`);
     this.checkpointedRecoveryPoint = value;
-  }
-}
-
-/** True when the batch at `pos` carries a producer id (an idempotent producer's batch). */
-function hasProducerId(buf: Buffer, pos: number): boolean {
-  return !(
-    buf.readInt32BE(pos + PRODUCER_ID_OFFSET) === -1 && buf.readInt32BE(pos + PRODUCER_ID_OFFSET + 4) === -1
-  );
-}
-
-/** The producer-state entry of a written batch, from its header; undefined without a producer id. */
-function producerWriteOf(
-  h: {
-    producerId: number;
-    producerEpoch: number;
-    baseSequence: number;
-    baseOffset: number;
-    lastOffsetDelta: number;
-  },
-  timestampMs: number,
-): ProducerWrite | undefined {
-  if (h.producerId < 0 || h.baseSequence < 0) return undefined;
-  return {
-    producerId: h.producerId,
-    epoch: h.producerEpoch,
-    batch: {
-      firstSeq: h.baseSequence,
-      lastSeq: lastSequence(h.baseSequence, h.lastOffsetDelta),
-      firstOffset: h.baseOffset,
-      lastOffset: h.baseOffset + h.lastOffsetDelta,
-      timestampMs,
-    },
-  };
-}
-
-/** `producer-state-checkpoint`: the producer state as of an offset, so start needs to scan only after it. */
-export const PRODUCER_STATE_FILE = 'producer-state-checkpoint';
-
-/** Applies the producer batches of every segment from `fromOffset` on to `table`. */
-async function scanProducers(
-  segments: LogSegment[],
-  files: FileHandleCache,
-  table: ProducerStateTable,
-  fromOffset: number,
-): Promise<void> {
-  for (const segment of segments) {
-    if (segment.sizeBytes === 0 || segment.nextOffset <= fromOffset) continue;
-    await files.use(segment.logPath, async (fh) => {
-      await scanFile(fh, 0, segment.sizeBytes, false, (b, _pos, chunk) => {
-        if (b.baseOffset < fromOffset) return true;
-        const h = readBatchHeader(chunk, b.position);
-        const w = producerWriteOf(h, h.maxTimestamp);
-        if (w !== undefined) table.apply(w.producerId, w.epoch, w.batch);
-        return true;
-      });
-    });
-  }
-}
-
-/** Producer state at open: the checkpoint if it is not past the log end, then the batches after it. */
-async function loadProducerState(
-  dir: string,
-  segments: LogSegment[],
-  files: FileHandleCache,
-): Promise<ProducerStateTable> {
-  const table = new ProducerStateTable();
-  const end = segments[segments.length - 1]!.nextOffset;
-  let from = segments[0]!.baseOffset;
-  try {
-    const saved = JSON.parse(await readFile(join(dir, PRODUCER_STATE_FILE), 'utf8')) as {
-      version: number;
-      offset: number;
-      producers: Array<[number, ProducerEntry]>;
-    };
-    if (
-      saved.version === 0 &&
-      Number.isSafeInteger(saved.offset) &&
-      saved.offset <= end &&
-      Array.isArray(saved.producers)
-    ) {
-      table.load(saved.producers);
-      from = saved.offset;
-    }
-  } catch {
-    // Missing or unreadable: scan the whole log.
-  }
-  await scanProducers(segments, files, table, from);
-  return table;
-}
-
-/** Rebuilds the epoch history from batch headers, for logs without a readable checkpoint. */
-async function epochsFromSegments(segments: LogSegment[], files: FileHandleCache): Promise<EpochEntry[]> {
-  const seen: Array<{ epoch: number; baseOffset: number }> = [];
-  for (const segment of segments) {
-    if (segment.sizeBytes === 0) continue;
-    await files.use(segment.logPath, async (fh) => {
-      await scanFile(fh, 0, segment.sizeBytes, false, (b) => {
-        seen.push({ epoch: b.partitionLeaderEpoch, baseOffset: b.baseOffset });
-        return true;
-      });
-    });
-  }
-  return LeaderEpochCache.fromBatches(seen);
-}
-
-/** The checkpointed recovery point; 0 (recover everything) when missing or unreadable. */
-async function readRecoveryPoint(dir: string): Promise<number> {
-  try {
-    const text = await readFile(join(dir, RECOVERY_POINT_FILE), 'utf8');
-    const m = /^0\n(\d+)\n$/.exec(text);
-    const value = m === null ? Number.NaN : Number(m[1]);
-    return Number.isSafeInteger(value) ? value : 0;
-  } catch {
-    return 0;
   }
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../../proto/codec/index.js';
+import { openLog, tempDir, testConfig } from '../../test/helpers/storage.js';
 import { lastSequence, ProducerStateTable } from './producer-state.js';
-import { openLog, tempDir, testConfig } from './test-helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -5,7 +5,7 @@ export const BATCHES_PER_PRODUCER = 5;
 const INT32_MAX = 0x7fffffff;
 
 /** One appended batch of an idempotent producer. */
-export interface ProducerBatch {
+export interface ProducerBatchMetadata {
   readonly firstSeq: number;
   readonly lastSeq: number;
   readonly firstOffset: number;
@@ -16,7 +16,7 @@ export interface ProducerBatch {
 export interface ProducerEntry {
   epoch: number;
   /** Oldest first, at most BATCHES_PER_PRODUCER. */
-  batches: ProducerBatch[];
+  batches: ProducerBatchMetadata[];
   lastTimestampMs: number;
 }
 
@@ -32,7 +32,7 @@ export interface BatchIdentity {
 export type SequenceCheck =
   | { kind: 'none' }
   | { kind: 'append'; firstSeq: number; lastSeq: number }
-  | { kind: 'duplicate'; batch: ProducerBatch };
+  | { kind: 'duplicate'; batch: ProducerBatchMetadata };
 
 export function lastSequence(baseSequence: number, lastOffsetDelta: number): number {
   return baseSequence > INT32_MAX - lastOffsetDelta
@@ -119,7 +119,7 @@ export class ProducerStateTable {
   }
 
   /** Records an appended batch (leader after its write; follower and recovery for every batch). */
-  apply(producerId: number, epoch: number, batch: ProducerBatch): void {
+  apply(producerId: number, epoch: number, batch: ProducerBatchMetadata): void {
     if (producerId < 0) return;
     let entry = this.producers.get(producerId);
     if (entry === undefined || epoch > entry.epoch) {

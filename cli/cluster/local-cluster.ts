@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrokerProcess, spawnBroker } from '../bench/broker-process.js';
+import { type BrokerProcess, spawnBroker } from './broker-process.js';
 
 export interface LocalClusterOptions {
   /** etcd client URLs the brokers share. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startEtcdProcess } from '../cluster/etcd-process.js';
-import { startLocalCluster } from '../cluster/local-cluster.js';
+import { type EtcdProcess, startEtcdProcess } from '../cluster/etcd-process.js';
+import { type LocalCluster, startLocalCluster } from '../cluster/local-cluster.js';
 
 function int(name: string, min: number, max: number) {
   return (raw: string): number => {
@@ -53,28 +53,10 @@ export function registerClusterCommand(program: Command): void {
       (v: string, p: string[]) => [...p, v],
       [],
     )
-    .action(async (opts) => {
+    .action(async (opts: Record<string, unknown>) => {
       const dataDir = resolve(opts.dataDir as string);
-      let endpoints: string[];
-      let etcd: Awaited<ReturnType<typeof startEtcdProcess>> | undefined;
-      if (opts.etcdEndpoints) {
-        endpoints = String(opts.etcdEndpoints)
-          .split(',')
-          .map((e) => e.trim());
-      } else {
-        if (!opts.etcdBin)
-          throw new Error('give --etcd-bin <path> (see hack/etcd.sh) or --etcd-endpoints <urls>');
-        const port = opts.etcdPort as number;
-        etcd = await startEtcdProcess({
-          binary: opts.etcdBin as string,
-          dir: resolve(dataDir, 'etcd'),
-          clientPort: port,
-          peerPort: port + 1,
-        });
-        endpoints = etcd.endpoints;
-      }
-      const brokerArgs = (opts.set as string[]).flatMap((kv) => ['--set', kv]);
-      let local: Awaited<ReturnType<typeof startLocalCluster>>;
+      const { etcd, endpoints } = await clusterEtcd(opts, dataDir);
+      let local: LocalCluster;
       try {
         local = await startLocalCluster({
           etcdEndpoints: endpoints,
@@ -83,38 +65,73 @@ export function registerClusterCommand(program: Command): void {
           prefix: opts.prefix as string,
           basePort: opts.basePort as number,
           logDir: dataDir,
-          brokerArgs,
+          brokerArgs: (opts.set as string[]).flatMap((kv) => ['--set', kv]),
           ...(opts.racks ? { racks: String(opts.racks).split(',') } : {}),
         });
       } catch (err) {
         await etcd?.stop();
         throw err;
       }
-      const bootstrap = local.bootstrap();
-      process.stderr.write(
-        [
-          '',
-          `Tributary cluster: ${opts.brokers} brokers on ${bootstrap}, metadata in etcd ${endpoints.join(',')}.`,
-          `Data and logs (broker-<id>.log) under ${dataDir}. Try, in another terminal:`,
-          `  ./bin/tributary.js --bootstrap ${bootstrap} topic create orders --partitions 6 --replication-factor 3`,
-          `  ./bin/tributary.js --bootstrap ${bootstrap} topic describe orders`,
-          'Stop with Ctrl-C.',
-          '',
-        ].join('\n'),
-      );
-      await new Promise<void>((done) => {
-        let stopping = false;
-        const stop = () => {
-          if (stopping) return;
-          stopping = true;
-          process.stderr.write('stopping the cluster...\n');
-          void local
-            .close()
-            .then(() => etcd?.stop())
-            .finally(done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await runUntilStopped(local, etcd, opts.brokers as number, endpoints, dataDir);
     });
+}
+
+/** The etcd the brokers share: the one at --etcd-endpoints, or one started here from --etcd-bin. */
+async function clusterEtcd(
+  opts: Record<string, unknown>,
+  dataDir: string,
+): Promise<{ etcd: EtcdProcess | undefined; endpoints: string[] }> {
+  if (opts.etcdEndpoints) {
+    return {
+      etcd: undefined,
+      endpoints: String(opts.etcdEndpoints)
+        .split(',')
+        .map((e) => e.trim()),
+    };
+  }
+  if (!opts.etcdBin) throw new Error('give --etcd-bin <path> (see hack/etcd.sh) or --etcd-endpoints <urls>');
+  const port = opts.etcdPort as number;
+  const etcd = await startEtcdProcess({
+    binary: opts.etcdBin as string,
+    dir: resolve(dataDir, 'etcd'),
+    clientPort: port,
+    peerPort: port + 1,
+  });
+  return { etcd, endpoints: etcd.endpoints };
+}
+
+/** Prints where the cluster is, then keeps it up until SIGINT or SIGTERM, and stops brokers, then etcd. */
+async function runUntilStopped(
+  local: LocalCluster,
+  etcd: EtcdProcess | undefined,
+  brokers: number,
+  endpoints: string[],
+  dataDir: string,
+): Promise<void> {
+  const bootstrap = local.bootstrap();
+  process.stderr.write(
+    [
+      '',
+      `Tributary cluster: ${brokers} brokers on ${bootstrap}, metadata in etcd ${endpoints.join(',')}.`,
+      `Data and logs (broker-<id>.log) under ${dataDir}. Try, in another terminal:`,
+      `  ./bin/tributary.js --bootstrap ${bootstrap} topic create orders --partitions 6 --replication-factor 3`,
+      `  ./bin/tributary.js --bootstrap ${bootstrap} topic describe orders`,
+      'Stop with Ctrl-C.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write('stopping the cluster...\n');
+      void local
+        .close()
+        .then(() => etcd?.stop())
+        .finally(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }

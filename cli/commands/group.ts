@@ -1,5 +1,7 @@
 /** `tributary group list|describe|reset-offsets|delete`: consumer groups' members, committed offsets and lag. */
+
 import type { Command } from 'commander';
+import type { Admin } from '../../client/index.js';
 import type { CliIo } from '../context.js';
 import { withClient } from '../context.js';
 import { formatTable, parseNonNegativeInt, parseTimestamp, UsageError, writeLine } from '../output.js';
@@ -14,8 +16,7 @@ interface ResetOptions {
   json: boolean;
 }
 
-export function registerGroupCommand(program: Command, io: CliIo): void {
-  const group = program.command('group').description("consumer groups' committed offsets and lag");
+function groupListCommand(group: Command, io: CliIo): void {
   group
     .command('list')
     .description('list groups with committed offsets')
@@ -24,6 +25,9 @@ export function registerGroupCommand(program: Command, io: CliIo): void {
       const groups = await withClient(command, (t) => t.admin().listGroups());
       await writeLine(io.stdout, opts.json ? JSON.stringify(groups) : groups.join('\n'));
     });
+}
+
+function groupDescribeCommand(group: Command, io: CliIo): void {
   group
     .command('describe')
     .description(
@@ -45,66 +49,83 @@ export function registerGroupCommand(program: Command, io: CliIo): void {
           });
         return { members, rows };
       });
-      const owners = new Map<string, string>();
-      for (const m of members.members) {
-        for (const t of m.assignment) {
-          for (const p of t.partitions) owners.set(`${t.topic}\u0000${p}`, m.instanceId || m.memberId);
-        }
-      }
-      const partitions = rows.map((r) => ({
-        ...r,
-        owner: owners.get(`${r.topic}\u0000${r.partition}`) ?? '',
-      }));
-      if (opts.json) {
-        await writeLine(
-          io.stdout,
-          JSON.stringify({
-            group: groupId,
-            state: members.state,
-            groupEpoch: members.groupEpoch,
-            members: members.members,
-            partitions,
-          }),
-        );
-        return;
-      }
-      const total = rows.reduce((sum, r) => sum + Math.max(0, r.lag), 0);
-      const lines = [
-        `Group ${groupId}: ${members.state}, epoch ${members.groupEpoch}, ${members.members.length} member(s)`,
-        formatTable([
-          ['TOPIC', 'PARTITION', 'COMMITTED', 'LOG-END', 'LAG', 'OWNER', 'METADATA'],
-          ...partitions.map((r) => [
-            r.topic,
-            r.partition,
-            r.offset,
-            r.logEndOffset,
-            r.lag,
-            r.owner || '-',
-            r.metadata,
-          ]),
-        ]),
-        `Total lag: ${total}`,
-      ];
-      if (members.members.length > 0) {
-        const list = (ts: Array<{ topic: string; partitions: number[] }>) =>
-          ts.map((t) => `${t.topic}[${t.partitions.join(',')}]`).join(' ') || '-';
-        lines.push(
-          '',
-          formatTable([
-            ['MEMBER', 'INSTANCE', 'RACK', 'EPOCH', 'ASSIGNED', 'REVOKING'],
-            ...members.members.map((m) => [
-              m.memberId,
-              m.instanceId || '-',
-              m.rack || '-',
-              m.memberEpoch,
-              list(m.assignment),
-              list(m.pendingRevocation),
-            ]),
-          ]),
-        );
-      }
-      await writeLine(io.stdout, lines.join('\n'));
+      await printGroup(io, groupId, opts.json, members, rows);
     });
+}
+
+type GroupMembers = Awaited<ReturnType<Admin['describeGroupMembers']>>;
+type GroupOffsets = Awaited<ReturnType<Admin['describeGroup']>>;
+
+/** `group describe`'s output: JSON, or the partition table (with owners) and the member table. */
+async function printGroup(
+  io: CliIo,
+  groupId: string,
+  json: boolean,
+  members: GroupMembers,
+  rows: GroupOffsets,
+): Promise<void> {
+  const owners = new Map<string, string>();
+  for (const m of members.members) {
+    for (const t of m.assignment) {
+      for (const p of t.partitions) owners.set(`${t.topic}\u0000${p}`, m.instanceId || m.memberId);
+    }
+  }
+  const partitions = rows.map((r) => ({
+    ...r,
+    owner: owners.get(`${r.topic}\u0000${r.partition}`) ?? '',
+  }));
+  if (json) {
+    await writeLine(
+      io.stdout,
+      JSON.stringify({
+        group: groupId,
+        state: members.state,
+        groupEpoch: members.groupEpoch,
+        members: members.members,
+        partitions,
+      }),
+    );
+    return;
+  }
+  const total = rows.reduce((sum, r) => sum + Math.max(0, r.lag), 0);
+  const lines = [
+    `Group ${groupId}: ${members.state}, epoch ${members.groupEpoch}, ${members.members.length} member(s)`,
+    formatTable([
+      ['TOPIC', 'PARTITION', 'COMMITTED', 'LOG-END', 'LAG', 'OWNER', 'METADATA'],
+      ...partitions.map((r) => [
+        r.topic,
+        r.partition,
+        r.offset,
+        r.logEndOffset,
+        r.lag,
+        r.owner || '-',
+        r.metadata,
+      ]),
+    ]),
+    `Total lag: ${total}`,
+  ];
+  if (members.members.length > 0) {
+    const list = (ts: Array<{ topic: string; partitions: number[] }>) =>
+      ts.map((t) => `${t.topic}[${t.partitions.join(',')}]`).join(' ') || '-';
+    lines.push(
+      '',
+      formatTable([
+        ['MEMBER', 'INSTANCE', 'RACK', 'EPOCH', 'ASSIGNED', 'REVOKING'],
+        ...members.members.map((m) => [
+          m.memberId,
+          m.instanceId || '-',
+          m.rack || '-',
+          m.memberEpoch,
+          list(m.assignment),
+          list(m.pendingRevocation),
+        ]),
+      ]),
+    );
+  }
+  await writeLine(io.stdout, lines.join('\n'));
+}
+
+function groupResetOffsetsCommand(group: Command, io: CliIo): void {
   group
     .command('reset-offsets')
     .description("set the group's offsets for a topic (stop its consumers first)")
@@ -140,6 +161,9 @@ export function registerGroupCommand(program: Command, io: CliIo): void {
             ]),
       );
     });
+}
+
+function groupDeleteCommand(group: Command, io: CliIo): void {
   group
     .command('delete')
     .description('remove every committed offset of the group')
@@ -148,4 +172,12 @@ export function registerGroupCommand(program: Command, io: CliIo): void {
       const n = await withClient(command, (t) => t.admin().deleteGroup(groupId));
       await writeLine(io.stdout, `deleted ${n} committed offset(s) of group "${groupId}"`);
     });
+}
+
+export function registerGroupCommand(program: Command, io: CliIo): void {
+  const group = program.command('group').description("consumer groups' committed offsets and lag");
+  groupListCommand(group, io);
+  groupDescribeCommand(group, io);
+  groupResetOffsetsCommand(group, io);
+  groupDeleteCommand(group, io);
 }

@@ -37,7 +37,7 @@ export function registerOperatorCommand(program: Command): void {
     .option('--leader-elect <bool>', `elect one active replica through a Lease (default ${d.leaderElect})`)
     .option(
       '--lease-namespace <ns>',
-      'namespace of the Lease (default: $POD_NAMESPACE, else --namespace, else default)',
+      'namespace of the Lease (default: --namespace, else kube-system: one Lease per scope)',
     )
     .option('--lease-name <name>', `name of the Lease (default ${d.leaseName})`)
     .option(

@@ -44,8 +44,7 @@ async function report(io: CliIo, results: PartitionResult[], json: boolean): Pro
   if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} partition(s) failed`);
 }
 
-export function registerPartitionCommand(program: Command, io: CliIo): void {
-  const partition = program.command('partition').description('leader elections and partition reassignments');
+function partitionElectCommand(partition: Command, io: CliIo): void {
   partition
     .command('elect')
     .description('move leadership to the preferred replica (or, with --unclean, to any live replica)')
@@ -78,6 +77,9 @@ export function registerPartitionCommand(program: Command, io: CliIo): void {
         await report(io, results, opts.json);
       },
     );
+}
+
+function partitionReassignCommand(partition: Command, io: CliIo): void {
   partition
     .command('reassign')
     .description('move a partition to a new replica list (preferred leader first); an empty list cancels')
@@ -99,6 +101,9 @@ export function registerPartitionCommand(program: Command, io: CliIo): void {
         await report(io, results, opts.json);
       },
     );
+}
+
+function partitionReassignmentsCommand(partition: Command, io: CliIo): void {
   partition
     .command('reassignments')
     .description('list reassignments in progress')
@@ -124,4 +129,11 @@ export function registerPartitionCommand(program: Command, io: CliIo): void {
         ]),
       );
     });
+}
+
+export function registerPartitionCommand(program: Command, io: CliIo): void {
+  const partition = program.command('partition').description('leader elections and partition reassignments');
+  partitionElectCommand(partition, io);
+  partitionReassignCommand(partition, io);
+  partitionReassignmentsCommand(partition, io);
 }

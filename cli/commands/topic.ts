@@ -17,9 +17,7 @@ interface AlterOptions {
   deleteConfig: string[];
 }
 
-export function registerTopicCommand(program: Command, io: CliIo): void {
-  const topic = program.command('topic').description('create, list, describe, alter and delete topics');
-
+function topicCreateCommand(topic: Command, io: CliIo): void {
   topic
     .command('create')
     .description('create a topic')
@@ -42,7 +40,9 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       });
       await writeLine(io.stderr, `created topic "${name}"`);
     });
+}
 
+function topicListCommand(topic: Command, io: CliIo): void {
   topic
     .command('list')
     .description('list topics')
@@ -60,7 +60,9 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       const rows = topics.map((t) => [t.name, t.partitions, t.replicationFactor]);
       await writeLine(io.stdout, formatTable([['NAME', 'PARTITIONS', 'REPLICATION'], ...rows]));
     });
+}
 
+function topicDescribeCommand(topic: Command, io: CliIo): void {
   topic
     .command('describe')
     .description('show partitions (leader, replicas, offsets, size) and configs of a topic')
@@ -68,13 +70,17 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON', false)
     .action(async (name: string, opts: { json: boolean }, command: Command) => {
       const [description, configs] = await withClient(command, (t) =>
-        Promise.all([t.admin().describeTopic(name), t.admin().describeConfig(name)]),
+        Promise.all([t.admin().describeTopicAtLeaders(name), t.admin().describeConfig(name)]),
       );
       if (opts.json) {
         await writeLine(io.stdout, JSON.stringify({ ...description, allConfigs: configs }));
         return;
       }
       const replication = description.partitions[0]?.replicas.length ?? 0;
+      // Offsets and size come from each partition's leader; -1 means it could not say (no leader, or it
+      // did not answer).
+      const known = (n: number) => (n < 0 ? '-' : n);
+      const unknown = description.partitions.filter((p) => p.highWatermark < 0 || p.sizeBytes < 0);
       const lines = [
         `Topic: ${description.name}  Id: ${description.topicId}  Partitions: ${description.partitions.length}  Replication: ${replication}`,
       ];
@@ -99,16 +105,23 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
             p.leaderEpoch,
             p.replicas.join(',') || '-',
             p.isr.join(',') || '-',
-            p.logStartOffset,
-            p.highWatermark,
-            p.logEndOffset,
-            p.sizeBytes,
+            known(p.logStartOffset),
+            known(p.highWatermark),
+            known(p.logEndOffset),
+            known(p.sizeBytes),
           ]),
         ]),
       );
+      if (unknown.length > 0) {
+        lines.push(
+          `-: not known for partition${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => p.partition).join(', ')} (no leader, or the leader did not answer)`,
+        );
+      }
       await writeLine(io.stdout, lines.join('\n'));
     });
+}
 
+function topicDeleteCommand(topic: Command, io: CliIo): void {
   topic
     .command('delete')
     .description('delete a topic and its data')
@@ -117,7 +130,9 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       await withClient(command, (t) => t.admin().deleteTopic(name));
       await writeLine(io.stderr, `deleted topic "${name}"`);
     });
+}
 
+function topicAlterCommand(topic: Command, io: CliIo): void {
   topic
     .command('alter')
     .description('raise the partition count or change configs of a topic')
@@ -155,4 +170,13 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       });
       await writeLine(io.stderr, `altered topic "${name}"`);
     });
+}
+
+export function registerTopicCommand(program: Command, io: CliIo): void {
+  const topic = program.command('topic').description('create, list, describe, alter and delete topics');
+  topicCreateCommand(topic, io);
+  topicListCommand(topic, io);
+  topicDescribeCommand(topic, io);
+  topicDeleteCommand(topic, io);
+  topicAlterCommand(topic, io);
 }

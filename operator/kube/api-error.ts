@@ -22,6 +22,11 @@ export function isConflict(err: unknown): boolean {
   return statusCodeOf(err) === 409;
 }
 
+/** Any failure as one line of text: its message, or the thrown value itself. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Messages shown in conditions and logs stay this short. */
 const MESSAGE_CHARS_MAX = 1000;
 

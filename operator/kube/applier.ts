@@ -12,6 +12,8 @@ import {
   PatchStrategy,
 } from '@kubernetes/client-node';
 
+import { isNotFound } from './api-error.js';
+
 export const FIELD_MANAGER = 'tributary-operator';
 
 export class Applier {
@@ -19,6 +21,18 @@ export class Applier {
 
   constructor(kubeConfig: KubeConfig) {
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  }
+
+  /**
+   * Deletes `object` in the foreground: it stays (with a deletionTimestamp) until the garbage collector
+   * deleted every dependent that blocks it (a StatefulSet's pods, once they terminated). Gone already is done.
+   */
+  async deleteForeground(object: KubernetesObject): Promise<void> {
+    try {
+      await this.objects.delete(object, undefined, undefined, undefined, undefined, 'Foreground');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
   }
 
   /** Applies `desired` (apiVersion, kind, metadata.name and namespace set) and answers the object as stored. */

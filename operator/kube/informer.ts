@@ -13,7 +13,7 @@ import {
   type KubernetesObject,
   makeInformer,
 } from '@kubernetes/client-node';
-import { type BackoffPolicy, backoffDelayMs } from './backoff.js';
+import { type BackoffPolicy, backoffDelayMs } from '../../kit/backoff.js';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
 

@@ -16,11 +16,14 @@
  *   it steps down at least leaseDuration - renewDeadline before another replica may take over, however
  *   slow the API server is. The process then exits at once, without draining (see main.ts), as client-go's
  *   users do; Kubernetes restarts it as a follower.
- * - On a graceful stop the leader releases the Lease (empty holder, one-second duration), so a standby takes
- *   over at its next retry instead of after the lease duration.
+ * - On a graceful stop the leader releases the Lease by deleting it (only the version it holds: a delete with
+ *   the resourceVersion and uid as preconditions), so a standby creates it anew at its next retry instead of
+ *   waiting out the lease duration, and an uninstalled operator leaves no Lease behind.
  */
+
 import { performance } from 'node:perf_hooks';
 import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { sleep } from '../../kit/sleep.js';
 import { describeApiError, isConflict, isNotFound } from './api-error.js';
 
 export interface LeaderElectionOptions {
@@ -65,11 +68,11 @@ export class LeaderElector {
   private observed: ObservedRecord | undefined;
   private leading = false;
   private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
   /** Fires when the renew deadline passes without a successful renew. */
   private deadlineTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  /** Aborted when campaigning ends (stop, step down): ends the wait between attempts at once. */
+  private readonly halt = new AbortController();
 
   constructor(
     kubeConfig: KubeConfig,
@@ -100,9 +103,8 @@ export class LeaderElector {
   /** Stops campaigning; a leader releases the Lease unless told not to (bounded by twice the retry period). */
   async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    this.wake?.();
+    this.halt.abort();
     await this.loop;
     if (this.leading) {
       this.leading = false;
@@ -139,10 +141,7 @@ export class LeaderElector {
           this.options.onStartedLeading();
         }
       }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, this.options.retryPeriodMs);
-      });
+      await sleep(this.options.retryPeriodMs, this.halt.signal).catch(() => {});
     }
   }
 
@@ -152,8 +151,7 @@ export class LeaderElector {
     this.leading = false;
     this.stopped = true;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.wake?.();
+    this.halt.abort();
     if (wasLeading) this.options.onStoppedLeading();
   }
 
@@ -224,33 +222,42 @@ export class LeaderElector {
     }
   }
 
-  /** Hands the Lease back: empty holder, one-second duration, so a standby takes it at once. */
+  /**
+   * Hands the Lease back by deleting the version this replica holds (a standby that wrote it meanwhile
+   * keeps it: the preconditions fail with 409), so a standby takes over at once and nothing is left behind.
+   */
   private async release(): Promise<void> {
     const { namespace, name, identity } = this.options;
-    const lease = await withTimeout(
-      this.api.readNamespacedLease({ name, namespace }),
-      this.options.retryPeriodMs * 2,
-      'reading the lease',
-    );
+    let lease: V1Lease;
+    try {
+      lease = await withTimeout(
+        this.api.readNamespacedLease({ name, namespace }),
+        this.options.retryPeriodMs * 2,
+        'reading the lease',
+      );
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
     if (lease.spec?.holderIdentity !== identity) return;
-    const now = new V1MicroTime(Date.now());
-    await withTimeout(
-      this.api.replaceNamespacedLease({
-        name,
-        namespace,
-        body: {
-          metadata: lease.metadata,
-          spec: {
-            ...lease.spec,
-            holderIdentity: '',
-            leaseDurationSeconds: 1,
-            acquireTime: now,
-            renewTime: now,
+    try {
+      await withTimeout(
+        this.api.deleteNamespacedLease({
+          name,
+          namespace,
+          body: {
+            preconditions: {
+              resourceVersion: lease.metadata?.resourceVersion,
+              uid: lease.metadata?.uid,
+            },
           },
-        },
-      }),
-      this.options.retryPeriodMs * 2,
-      'releasing the lease',
-    );
+        }),
+        this.options.retryPeriodMs * 2,
+        'releasing the lease',
+      );
+    } catch (err) {
+      if (isNotFound(err) || isConflict(err)) return;
+      throw err;
+    }
   }
 }

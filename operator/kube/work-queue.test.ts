@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from '../../kit/backoff.js';
 import { TokenBucket } from './token-bucket.js';
 import { type KeyHandler, WorkQueue, type WorkQueueOptions } from './work-queue.js';
 

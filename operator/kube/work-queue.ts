@@ -5,8 +5,9 @@
  *   burst of events for one object costs one reconcile.
  * - A key is never handled twice at once: a key added while its reconcile runs is parked ("dirty") and
  *   queued again when that reconcile ends, so it reads the newer state.
- * - A failed reconcile comes back after an exponential backoff per key (doubling, capped); a success
- *   forgets the key's failures. A reconcile may ask to come back later (`requeueAfterMs`).
+ * - A failed reconcile comes back after an exponential backoff per key (doubling, capped, no jitter: this
+ *   process is the only one retrying a key, so there is no herd to spread); a success forgets the key's
+ *   failures. A reconcile may ask to come back later (`requeueAfterMs`).
  * - Starts are rate limited overall by a token bucket, and at most `workers` keys run at once.
  * - At most `maxKeys` distinct keys are tracked; past that new keys are dropped and counted (the
  *   periodic resync brings them back), so a runaway producer of keys cannot exhaust memory.
@@ -14,7 +15,7 @@
  * Keys flow: add -> ready (FIFO) -> running -> done; a key in `waiting` is ready or parked behind its
  * running reconcile; `delayed` holds timers of keys that come back later.
  */
-import { type BackoffPolicy, backoffDelayMs } from './backoff.js';
+import { type BackoffPolicy, backoffDelayMs } from '../../kit/backoff.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What a reconcile asks of the queue when it returns normally. */

@@ -8,13 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { type ClusterContext, ownedMeta } from './cluster-context.js';
 import { clusterNames } from './cluster-names.js';
+import { ownedMeta, type ResolvedCluster } from './resolved-cluster.js';
 
 export const BROKER_CONFIG_FILE = 'broker.yaml';
 export const BROKER_CONFIG_DIR = '/etc/tributary';
 
-export function brokerConfigMap(ctx: ClusterContext, brokerYaml: string): V1ConfigMap {
+export function brokerConfigMap(ctx: ResolvedCluster, brokerYaml: string): V1ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',

@@ -3,11 +3,11 @@
  * at a time, the same rule the operator's own roller follows.
  */
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
-import { type ClusterContext, ownedMeta } from './cluster-context.js';
 import { clusterNames } from './cluster-names.js';
 import { selectorLabels } from './labels.js';
+import { ownedMeta, type ResolvedCluster } from './resolved-cluster.js';
 
-export function brokerDisruptionBudget(ctx: ClusterContext): V1PodDisruptionBudget {
+export function brokerDisruptionBudget(ctx: ResolvedCluster): V1PodDisruptionBudget {
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',

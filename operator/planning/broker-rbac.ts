@@ -4,8 +4,8 @@
  * for cluster metadata, compare-and-set by resourceVersion), in the Cluster's namespace only.
  */
 import type { V1PolicyRule, V1Role, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
-import { type ClusterContext, ownedMeta } from './cluster-context.js';
 import { clusterNames } from './cluster-names.js';
+import { ownedMeta, type ResolvedCluster } from './resolved-cluster.js';
 
 const DCS_VERBS = ['get', 'list', 'watch', 'create', 'update', 'delete'];
 
@@ -14,7 +14,7 @@ export const BROKER_ROLE_RULES: readonly V1PolicyRule[] = [
   { apiGroups: [''], resources: ['configmaps'], verbs: DCS_VERBS },
 ];
 
-export function brokerServiceAccount(ctx: ClusterContext): V1ServiceAccount {
+export function brokerServiceAccount(ctx: ResolvedCluster): V1ServiceAccount {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
@@ -22,7 +22,7 @@ export function brokerServiceAccount(ctx: ClusterContext): V1ServiceAccount {
   };
 }
 
-export function brokerRole(ctx: ClusterContext): V1Role {
+export function brokerRole(ctx: ResolvedCluster): V1Role {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
@@ -31,7 +31,7 @@ export function brokerRole(ctx: ClusterContext): V1Role {
   };
 }
 
-export function brokerRoleBinding(ctx: ClusterContext): V1RoleBinding {
+export function brokerRoleBinding(ctx: ResolvedCluster): V1RoleBinding {
   const names = clusterNames(ctx.name);
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',

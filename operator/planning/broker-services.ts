@@ -5,16 +5,16 @@
  * The `<name>-bootstrap` ClusterIP Service is where clients start: it lists ready brokers only.
  */
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { type ClusterContext, ownedMeta } from './cluster-context.js';
 import { clusterNames } from './cluster-names.js';
 import { selectorLabels } from './labels.js';
+import { ownedMeta, type ResolvedCluster } from './resolved-cluster.js';
 
-function clientPort(ctx: ClusterContext): V1ServicePort {
+function clientPort(ctx: ResolvedCluster): V1ServicePort {
   const port = ctx.spec.listeners.client.port;
   return { name: 'client', port, targetPort: 'client', protocol: 'TCP', appProtocol: 'grpc' };
 }
 
-export function headlessService(ctx: ClusterContext): V1Service {
+export function headlessService(ctx: ResolvedCluster): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -31,7 +31,7 @@ export function headlessService(ctx: ClusterContext): V1Service {
   };
 }
 
-export function bootstrapService(ctx: ClusterContext): V1Service {
+export function bootstrapService(ctx: ResolvedCluster): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',

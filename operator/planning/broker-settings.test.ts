@@ -29,6 +29,23 @@ describe('broker settings known to the operator', () => {
     );
   });
 
+  it("checks values with the broker's own parser and names every bad setting", () => {
+    expect(brokerConfigProblem({ replicaLagTimeMaxMs: 'soon' })).toBe(
+      'invalid broker setting: spec.config: replicaLagTimeMaxMs must be an integer, got "soon"',
+    );
+    expect(brokerConfigProblem({ replicaLagTimeMaxMs: '5', logLevel: 'loud' })).toBe(
+      'invalid broker settings: spec.config: replicaLagTimeMaxMs must be an integer in [100, 3600000], got 5; ' +
+        'spec.config: logLevel must be one of trace, debug, info, warn, error, fatal, silent, got "loud"',
+    );
+    expect(brokerConfigProblem({ maxRequestBytes: '2048' })).toBe(
+      'invalid broker setting: spec.config: maxBatchBytes (1048588) exceeds maxRequestBytes (2048)',
+    );
+    // What the operator accepts, the broker loads.
+    expect(
+      brokerConfigProblem({ replicaLagTimeMaxMs: '20000', logMessageTimestampType: 'LogAppendTime' }),
+    ).toBe(undefined);
+  });
+
   it('renders a broker.yaml the broker loads, equal for equal settings in any order', () => {
     const a = renderBrokerYaml({ replicaLagTimeMaxMs: '12345', logLevel: 'debug', rack: '0100' });
     const b = renderBrokerYaml({ rack: '0100', logLevel: 'debug', replicaLagTimeMaxMs: '12345' });

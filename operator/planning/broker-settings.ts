@@ -1,12 +1,18 @@
 /**
  * The broker settings a Cluster's `spec.config` may set, and their rendering into `broker.yaml`.
  *
- * Names are the camelCase keys of the broker's configuration (broker/config.ts). The operator keeps its
- * own copy of the names rather than importing the broker (imports flow operator -> client, never into
- * the broker); broker-settings.test.ts fails when the two lists differ. Values are passed through as
- * strings: the broker parses and range-checks them at start, as it does for its environment variables.
+ * Names are the camelCase keys of the broker's configuration. Values are checked with the broker's own
+ * schema and parser (proto/broker-settings.ts, shared by both) before anything is written: a value every
+ * broker would refuse at its next start (`replicaLagTimeMaxMs: "soon"`) never reaches the ConfigMap.
  */
 import { stringify } from 'yaml';
+import {
+  type BrokerConfig,
+  type BrokerSettingKey,
+  brokerSettingsProblems,
+  DEFAULT_BROKER_CONFIG,
+  parseBrokerSetting,
+} from '../../proto/broker-settings.js';
 
 /** Settings the operator sets itself on every broker (identity, addresses, ports, data, DCS). */
 export const OPERATOR_OWNED_SETTINGS: ReadonlySet<string> = new Set([
@@ -24,54 +30,10 @@ export const OPERATOR_OWNED_SETTINGS: ReadonlySet<string> = new Set([
   'dcsKubeconfig',
 ]);
 
-/** Settings a user may set through `spec.config`. */
-export const USER_SETTINGS: ReadonlySet<string> = new Set([
-  'rack',
-  'sessionTimeoutMs',
-  'replicaLagTimeMaxMs',
-  'replicaLagMaxBytes',
-  'replicaFetchMaxWaitMs',
-  'replicaFetchMaxBytes',
-  'replicaFetchPartitionMaxBytes',
-  'replicaFetchBackoffMs',
-  'controllerRequestTimeoutMs',
-  'offsetsTopicPartitions',
-  'offsetsTopicReplicationFactor',
-  'groupSessionTimeoutMs',
-  'groupHeartbeatIntervalMs',
-  'groupMaxSize',
-  'logLevel',
-  'defaultPartitions',
-  'defaultReplicationFactor',
-  'maxPartitionsPerTopic',
-  'maxRequestBytes',
-  'maxInflightProduceBytes',
-  'maxInflightRequests',
-  'maxFetchWaitMs',
-  'maxFetchBytes',
-  'defaultPartitionFetchBytes',
-  'maxSubscriptions',
-  'maxProduceStreams',
-  'produceStreamInflightBytes',
-  'produceTimeoutMs',
-  'logSegmentBytes',
-  'logSegmentMs',
-  'logRetentionBytes',
-  'logRetentionMs',
-  'logIndexIntervalBytes',
-  'maxBatchBytes',
-  'logFlushIntervalMs',
-  'logFlushMessages',
-  'logMessageTimestampType',
-  'maxOpenFiles',
-  'retentionCheckIntervalMs',
-  'logCleanerIntervalMs',
-  'logCleanerMaxKeys',
-  'logCleanerIoBytesPerSecond',
-  'http2StreamWindowBytes',
-  'http2ConnectionWindowBytes',
-  'shutdownGraceMs',
-]);
+/** Settings a user may set through `spec.config`: every broker setting the operator does not own. */
+export const USER_SETTINGS: ReadonlySet<string> = new Set(
+  Object.keys(DEFAULT_BROKER_CONFIG).filter((k) => !OPERATOR_OWNED_SETTINGS.has(k)),
+);
 
 /** Settings in one ConfigMap at most (the broker has about 50). */
 const SETTINGS_MAX = 200;
@@ -98,7 +60,32 @@ export function brokerConfigProblem(config: Record<string, string> | undefined):
   const long = entries.find(([, v]) => typeof v !== 'string' || v.length > VALUE_CHARS_MAX);
   if (long !== undefined)
     return `spec.config.${long[0]} must be a string of at most ${VALUE_CHARS_MAX} characters`;
-  return undefined;
+  return valueProblem(entries);
+}
+
+/**
+ * Every value the broker's parser refuses, then every rule the settings break together (ranges, enums,
+ * limits between settings), each naming its setting; undefined when the brokers would start with them.
+ */
+function valueProblem(entries: Array<[string, string]>): string | undefined {
+  const config: BrokerConfig = { ...DEFAULT_BROKER_CONFIG };
+  const problems: string[] = [];
+  for (const [key, raw] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    try {
+      (config as unknown as Record<string, unknown>)[key] = parseBrokerSetting(
+        key as BrokerSettingKey,
+        raw,
+        'spec.config',
+      );
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  if (problems.length === 0) {
+    for (const p of brokerSettingsProblems(config)) problems.push(`spec.config: ${p.message}`);
+  }
+  if (problems.length === 0) return undefined;
+  return `invalid broker setting${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}`;
 }
 
 /** `broker.yaml`: the settings as a YAML mapping with keys sorted, so equal settings render equal bytes. */

@@ -18,10 +18,10 @@
  */
 import type { V1EnvVar, V1PodSpec, V1StatefulSet } from '@kubernetes/client-node';
 import { BROKER_CONFIG_DIR, BROKER_CONFIG_FILE, configMapName } from './broker-config-map.js';
-import { type ClusterContext, ownedMeta } from './cluster-context.js';
 import { clusterNames } from './cluster-names.js';
 import { ANNOTATION_CONFIG_HASH, ANNOTATION_RESTART, selectorLabels } from './labels.js';
 import { mergePodSpec } from './pod-spec-merge.js';
+import { ownedMeta, type ResolvedCluster } from './resolved-cluster.js';
 
 export const BROKER_CONTAINER = 'broker';
 export const BROKER_UID = 10001;
@@ -51,7 +51,7 @@ function fieldEnv(name: string, fieldPath: string): V1EnvVar {
   return { name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } };
 }
 
-function brokerEnv(ctx: ClusterContext): V1EnvVar[] {
+function brokerEnv(ctx: ResolvedCluster): V1EnvVar[] {
   const names = clusterNames(ctx.name);
   return [
     // First: later values refer to these with $(VAR), which only sees variables defined before them.
@@ -73,7 +73,7 @@ function brokerEnv(ctx: ClusterContext): V1EnvVar[] {
   ];
 }
 
-function brokerPodSpec(ctx: ClusterContext, configHash: string): V1PodSpec {
+function brokerPodSpec(ctx: ResolvedCluster, configHash: string): V1PodSpec {
   const { spec } = ctx;
   const clientPort = spec.listeners.client.port;
   const selector = { matchLabels: selectorLabels(ctx.name) };
@@ -159,7 +159,7 @@ function brokerPodSpec(ctx: ClusterContext, configHash: string): V1PodSpec {
   };
 }
 
-export function brokerStatefulSet(ctx: ClusterContext, inputs: StatefulSetInputs): V1StatefulSet {
+export function brokerStatefulSet(ctx: ResolvedCluster, inputs: StatefulSetInputs): V1StatefulSet {
   const names = clusterNames(ctx.name);
   const template = ctx.spec.podTemplate;
   return {

@@ -251,7 +251,7 @@ describe('clusterStatus', () => {
       ],
     });
     const failed = ready({
-      statefulSet: { replicas: 3, readyReplicas: 3 },
+      statefulSet: { replicas: 3, readyReplicas: 3, updatedReplicas: 3 },
       controllerId: 2,
       failure: { step: 'Role', message: '403' },
     });
@@ -260,6 +260,21 @@ describe('clusterStatus', () => {
       reason: 'ApplyFailed',
       message: 'step Role failed: 403',
     });
+  });
+
+  it('reports every reason that applies: the first as the reason, all of them in the message', () => {
+    const c = cluster({ storage: { size: '20Gi' } });
+    const plan = planCluster(c, { replicas: 3, volume: { size: '10Gi' } });
+    const ready = clusterStatus(
+      c,
+      plan,
+      { statefulSet: { replicas: 3, readyReplicas: 2, updatedReplicas: 1 }, controllerId: 0 },
+      now,
+    ).conditions![0]!;
+    expect(ready).toMatchObject({ status: 'False', reason: 'StorageResizeNotSupported' });
+    expect(ready.message).toMatch(
+      /^spec\.storage\.size is 20Gi .*; also BrokersNotReady: 2\/3 brokers ready; also UpdatePending: 1\/3 brokers run the current pod template/,
+    );
   });
 
   it('is not Ready while broker pods run an older template and the roll has not started', () => {

@@ -24,10 +24,10 @@ import { brokerRole, brokerRoleBinding, brokerServiceAccount } from './broker-rb
 import { bootstrapService, headlessService } from './broker-services.js';
 import { brokerConfigProblem, renderBrokerYaml } from './broker-settings.js';
 import { brokerStatefulSet } from './broker-statefulset.js';
-import { type ClusterContext, clusterContext } from './cluster-context.js';
 import { bootstrapAddress } from './cluster-names.js';
 import { selectorLabels, selectorString } from './labels.js';
 import { sameQuantity } from './quantity.js';
+import { type ResolvedCluster, resolveCluster } from './resolved-cluster.js';
 
 export type ClusterStep =
   | 'ServiceAccount'
@@ -60,7 +60,7 @@ export interface ObservedStatefulSet {
 }
 
 export interface ClusterPlan {
-  readonly context: ClusterContext;
+  readonly resolved: ResolvedCluster;
   readonly objects: PlannedObject[];
   readonly problems: SpecProblem[];
   /** Brokers the StatefulSet is asked to run. */
@@ -72,7 +72,7 @@ export interface ClusterPlan {
 }
 
 export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | undefined): ClusterPlan {
-  const ctx = clusterContext(cluster);
+  const ctx = resolveCluster(cluster);
   const { spec } = ctx;
   const problems: SpecProblem[] = [];
 
@@ -122,7 +122,7 @@ export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | un
   objects.push({ step: 'PodDisruptionBudget', object: brokerDisruptionBudget(ctx) });
 
   return {
-    context: ctx,
+    resolved: ctx,
     objects,
     problems,
     replicas,

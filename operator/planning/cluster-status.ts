@@ -2,16 +2,17 @@
  * A Cluster's status from what one reconcile observed. Pure.
  *
  * `Ready` is True when the spec took effect and every broker the spec asks for is ready and a broker holds
- * the controller lease. Otherwise False, with the first reason that applies, in this order:
+ * the controller lease. Otherwise False, with the first reason that applies as its reason and every reason
+ * that applies in its message (`...; also UpdatePending: ...`), in this order:
  * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
  * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), RollingUpdate (a roll is under
  * way: what it does or waits for), BrokersNotReady, UpdatePending, NoController (no controller could be
  * learnt: none elected, or the brokers are not reachable from the operator).
  *
  * UpdatePending: the StatefulSet's pod template changed (version, image, config, resources, pod template)
- * but not every broker pod runs it, and the roll has not started yet (the StatefulSet controller has not
- * counted the pods). (With OnDelete the StatefulSet controller never advances `currentRevision`, so
- * `updatedReplicas` is what tells.)
+ * but not every broker pod runs it, and no roll is under way yet (the StatefulSet controller has not counted
+ * the pods, or the roll step did not run). (With OnDelete the StatefulSet controller never advances
+ * `currentRevision`, so `updatedReplicas` is what tells.)
  *
  * `RollingUpdate` (its own condition, once a roll ever ran): True while a roll is under way, with reason
  * Rolling (a pod is restarting) or the wait reason (Unsafe, NotCaughtUp, Paused, PodNotReady, ...) and a
@@ -19,9 +20,8 @@
  */
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
-import { setCondition } from './conditions.js';
+import { CONDITION_READY, setCondition } from './conditions.js';
 
-export const CONDITION_READY = 'Ready';
 export const CONDITION_ROLLING_UPDATE = 'RollingUpdate';
 
 export interface ClusterObservation {
@@ -45,11 +45,9 @@ export interface ClusterObservation {
   rollingUpdate?: ClusterStatus['rollingUpdate'];
 }
 
-function rollCondition(roll: NonNullable<ClusterStatus['rollingUpdate']>): {
-  status: 'True' | 'False';
-  reason: string;
-  message: string;
-} {
+type Roll = NonNullable<ClusterStatus['rollingUpdate']>;
+
+function rollCondition(roll: Roll): { status: 'True' | 'False'; reason: string; message: string } {
   if (roll.completedAt !== undefined) {
     return {
       status: 'False',
@@ -88,51 +86,56 @@ export function clusterStatus(
   observed: ClusterObservation,
   nowIso: string,
 ): ClusterStatus {
-  const { generation } = plan.context;
+  const { generation } = plan.resolved;
   const brokers = observed.statefulSet?.replicas ?? 0;
   const readyBrokers = observed.statefulSet?.readyReplicas ?? 0;
-  const wanted = plan.context.spec.brokers;
-  const problem = plan.problems[0];
-  let ready: { status: 'True' | 'False'; reason: string; message: string };
+  const wanted = plan.resolved.spec.brokers;
+  // Every reason that applies, most important first: Ready carries the first, and its message lists the
+  // others too, so one problem (a held-back resize) never hides another (an update no broker runs yet).
+  const reasons: Array<{ reason: string; message: string }> = [];
   if (observed.failure !== undefined) {
-    ready = {
-      status: 'False',
+    reasons.push({
       reason: 'ApplyFailed',
       message: `step ${observed.failure.step} failed: ${observed.failure.message}`,
-    };
-  } else if (problem !== undefined) {
-    ready = { status: 'False', reason: problem.reason, message: problem.message };
-  } else if (observed.rollingUpdate !== undefined && observed.rollingUpdate.completedAt === undefined) {
-    const c = rollCondition(observed.rollingUpdate);
-    ready = { status: 'False', reason: 'RollingUpdate', message: c.message };
-  } else if (readyBrokers < wanted || brokers < wanted) {
-    ready = {
-      status: 'False',
-      reason: 'BrokersNotReady',
-      message: `${readyBrokers}/${wanted} brokers ready`,
-    };
-  } else if (updatePending(observed.statefulSet, brokers)) {
+    });
+  }
+  reasons.push(...plan.problems);
+  const roll = observed.rollingUpdate;
+  const rolling = roll !== undefined && roll.completedAt === undefined;
+  if (rolling) reasons.push({ reason: 'RollingUpdate', message: rollCondition(roll).message });
+  const brokersReady = readyBrokers >= wanted && brokers >= wanted;
+  if (!brokersReady) {
+    reasons.push({ reason: 'BrokersNotReady', message: `${readyBrokers}/${wanted} brokers ready` });
+  }
+  if (!rolling && updatePending(observed.statefulSet, brokers)) {
     const sts = observed.statefulSet;
     const counted = !templateUnseen(sts);
     const updated = Math.min(sts?.updatedReplicas ?? 0, brokers);
-    ready = {
-      status: 'False',
+    reasons.push({
       reason: 'UpdatePending',
       message: `${counted ? `${updated}/${brokers} brokers run` : 'the StatefulSet controller has not yet counted the brokers that run'} the current pod template; the roll starts once the StatefulSet controller counted them`,
-    };
-  } else if (observed.controllerId === undefined) {
-    ready = {
-      status: 'False',
+    });
+  }
+  // Without ready brokers (or with a failed step) no controller could be asked: not a reason of its own.
+  if (brokersReady && observed.failure === undefined && observed.controllerId === undefined) {
+    reasons.push({
       reason: 'NoController',
       message: `${readyBrokers}/${wanted} brokers ready, but no controller is known: none is elected, or the brokers do not answer the operator`,
-    };
-  } else {
-    ready = {
-      status: 'True',
-      reason: 'BrokersReady',
-      message: `${readyBrokers}/${wanted} brokers ready; broker ${observed.controllerId} is the controller`,
-    };
+    });
   }
+  const [first, ...others] = reasons;
+  const ready: { status: 'True' | 'False'; reason: string; message: string } =
+    first === undefined
+      ? {
+          status: 'True',
+          reason: 'BrokersReady',
+          message: `${readyBrokers}/${wanted} brokers ready; broker ${observed.controllerId} is the controller`,
+        }
+      : {
+          status: 'False',
+          reason: first.reason,
+          message: [first.message, ...others.map((o) => `also ${o.reason}: ${o.message}`)].join('; '),
+        };
   return {
     observedGeneration: generation,
     brokers,
@@ -140,10 +143,10 @@ export function clusterStatus(
     ...(observed.controllerId === undefined ? {} : { controller: observed.controllerId }),
     bootstrap: plan.bootstrap,
     selector: plan.selector,
-    ...(observed.rollingUpdate === undefined ? {} : { rollingUpdate: observed.rollingUpdate }),
+    ...(roll === undefined ? {} : { rollingUpdate: roll }),
     conditions: withRollCondition(
       setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
-      observed.rollingUpdate,
+      roll,
       generation,
       nowIso,
     ),
@@ -152,7 +155,7 @@ export function clusterStatus(
 
 function withRollCondition(
   conditions: NonNullable<ClusterStatus['conditions']>,
-  roll: ClusterStatus['rollingUpdate'],
+  roll: Roll | undefined,
   generation: number,
   nowIso: string,
 ): NonNullable<ClusterStatus['conditions']> {

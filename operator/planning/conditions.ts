@@ -5,6 +5,9 @@
  */
 import type { Condition } from '../api/v1alpha1.js';
 
+/** The one condition both kinds report (with CamelCase reasons). */
+export const CONDITION_READY = 'Ready';
+
 export type ConditionStatus = Condition['status'];
 
 export interface ConditionUpdate {

@@ -27,6 +27,8 @@ export const ANNOTATION_RESTART = 'tributary.dev/restart';
 export const ANNOTATION_MANAGED = 'tributary.dev/managed';
 /** Held by every Topic until its broker topic is deleted. */
 export const TOPIC_FINALIZER = 'tributary.dev/topic';
+/** Keeps a deleted Cluster until its broker pods are gone, so their identity (ServiceAccount, Role) outlives them. */
+export const CLUSTER_FINALIZER = 'tributary.dev/cluster';
 
 /** The labels that select a Cluster's broker pods. */
 export function selectorLabels(cluster: string): Record<string, string> {

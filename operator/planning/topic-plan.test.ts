@@ -173,6 +173,24 @@ describe('planTopic', () => {
     ]);
   });
 
+  it('reports every mismatch in the Ready condition: the first as the reason, all in the message', () => {
+    const plan = planTopic(desired, { topicId: 't', partitions: 8, replicationFactor: 2, configs: {} });
+    const ready = topicStatus(
+      topic(),
+      {
+        kind: 'synced',
+        name: 'orders',
+        observed: { topicId: 't', partitions: 8, replicationFactor: 2, configs: {} },
+        mismatches: plan.mismatches,
+      },
+      '2026-01-01T00:00:00Z',
+    ).conditions![0]!;
+    expect(ready).toMatchObject({ status: 'False', reason: 'PartitionsAboveSpec' });
+    expect(ready.message).toMatch(
+      /^the topic has 8 partitions.*; also ReplicationFactorMismatch: the topic has replication factor 2/,
+    );
+  });
+
   it('property: performing the plan converges (a second plan has no actions)', () => {
     const configName = fc.constantFrom(
       'retention.ms',

@@ -42,7 +42,8 @@ export interface TopicMismatch {
   message: string;
 }
 
-export interface TopicPlan {
+/** What brings the broker topic to the Topic's spec (named apart from the broker controller's topic plans). */
+export interface TopicSyncPlan {
   actions: TopicAction[];
   mismatches: TopicMismatch[];
 }
@@ -139,7 +140,7 @@ export function desiredTopic(
 }
 
 /** The actions that take `observed` (null: the topic does not exist) to `desired`. */
-export function planTopic(desired: DesiredTopic, observed: ObservedTopic | null): TopicPlan {
+export function planTopic(desired: DesiredTopic, observed: ObservedTopic | null): TopicSyncPlan {
   if (observed === null) return { actions: [{ kind: 'create', topic: desired }], mismatches: [] };
   const actions: TopicAction[] = [];
   const mismatches: TopicMismatch[] = [];

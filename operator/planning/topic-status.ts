@@ -10,10 +10,8 @@
  * replication factor are kept.
  */
 import type { Topic, TopicStatus } from '../api/v1alpha1.js';
-import { setCondition } from './conditions.js';
+import { CONDITION_READY, setCondition } from './conditions.js';
 import type { ObservedTopic, TopicMismatch } from './topic-plan.js';
-
-export const CONDITION_READY = 'Ready';
 
 export type TopicFailureReason = 'ClusterNotFound' | 'InvalidConfig' | 'BrokerError' | 'TopicNameConflict';
 
@@ -38,7 +36,8 @@ export function topicStatus(topic: Topic, outcome: TopicOutcome, nowIso: string)
   switch (outcome.kind) {
     case 'synced': {
       observed = fromBroker(outcome.observed);
-      const mismatch = outcome.mismatches[0];
+      // The first mismatch is the reason; the message lists them all, so one never hides another.
+      const [mismatch, ...others] = outcome.mismatches;
       ready =
         mismatch === undefined
           ? {
@@ -46,7 +45,11 @@ export function topicStatus(topic: Topic, outcome: TopicOutcome, nowIso: string)
               reason: 'Created',
               message: `topic ${outcome.name} has ${outcome.observed.partitions} partitions and replication factor ${outcome.observed.replicationFactor}`,
             }
-          : { status: 'False', reason: mismatch.reason, message: mismatch.message };
+          : {
+              status: 'False',
+              reason: mismatch.reason,
+              message: [mismatch.message, ...others.map((o) => `also ${o.reason}: ${o.message}`)].join('; '),
+            };
       break;
     }
     case 'unmanaged':

@@ -165,6 +165,7 @@ function countRecords(records: Buffer, cursor: Cursor): number {
  * and well-formed, CRC-valid, counts consistent, and records exactly filling the batch (walking only
  * their length varints, after decompressing a compressed batch). Records are never decoded here.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the hot path of every produce: one pass over the buffer with its cursor in locals, kept whole for speed and so the checks read in wire order
 export function validateBatches(
   buf: Buffer,
   opts: {

@@ -68,6 +68,7 @@ function headerList(headers: ProducerRecord['headers']): Array<{ key: string; va
  * Encodes records into one RecordBatch v2. Sizes are computed first so the batch (or, when compressed,
  * the records section) is allocated once and written in place.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the hot path of every produce: the batch is sized, then written in place in one pass, in wire order, with its cursor in locals
 export function encodeRecordBatch(records: ProducerRecord[], opts: EncodeOptions = {}): Buffer {
   if (records.length === 0)
     throw new TributaryError('INVALID_REQUEST', 'a record batch needs at least one record');

@@ -431,7 +431,16 @@ describe('CRDs', () => {
     const clusters = await table(CLUSTER_PLURAL, 'defaults');
     const shown = (t: typeof clusters) =>
       t.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name);
-    expect(shown(clusters)).toEqual(['Name', 'Brokers', 'Ready', 'Controller', 'Bootstrap', 'Age']);
+    expect(shown(clusters)).toEqual([
+      'Name',
+      'Brokers',
+      'ReadyBrokers',
+      'Ready',
+      'Reason',
+      'Controller',
+      'Bootstrap',
+      'Age',
+    ]);
     expect(clusters.rows[0]!.cells.slice(0, 2)).toEqual(['defaults', 3]);
 
     const topics = await table(TOPIC_PLURAL, 'printed');

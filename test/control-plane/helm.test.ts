@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   ApiextensionsV1Api,
   AuthorizationV1Api,
+  CoordinationV1Api,
   CoreV1Api,
   KubeConfig,
   type KubernetesObject,
@@ -18,7 +19,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { OPERATOR_CLUSTER_ROLE_RULES } from '../../operator/rbac.js';
+import { waitFor } from '../helpers/cluster.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
+import { type OperatorProcess, startOperator } from '../helpers/operator.js';
 
 // The Helm chart (charts/tributary): helm lints and renders it, refuses values its schema forbids, and a
 // real kube-apiserver accepts what it renders (server-side apply, CRDs first); the RBAC it grants lets the
@@ -162,7 +165,7 @@ describe('helm chart, offline', () => {
       '--metrics-port=8080',
       '--health-port=8081',
       '--leader-elect=true',
-      '--lease-namespace=tributary-system',
+      '--lease-namespace=kube-system',
     ]);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
     expect(container.securityContext).toMatchObject({
@@ -225,14 +228,35 @@ describe('helm chart, offline', () => {
     const docs = render('tributary', 'tributary-system', { watchNamespace: 'apps' });
     expect(
       kindsAndNames(docs.filter((d) => d.kind.startsWith('Role') || d.kind.startsWith('ClusterRole'))).sort(),
-    ).toEqual([
-      'Role/apps/tributary-operator',
-      'Role/tributary-system/tributary-operator-lease',
-      'RoleBinding/apps/tributary-operator',
-      'RoleBinding/tributary-system/tributary-operator-lease',
-    ]);
+    ).toEqual(['Role/apps/tributary-operator', 'RoleBinding/apps/tributary-operator']);
     const deployment = docs.find((d) => d.kind === 'Deployment') as unknown as V1Deployment;
-    expect(deployment.spec!.template.spec!.containers[0]!.args).toContain('--namespace=apps');
+    // Its Lease lives in the namespace it manages: one per scope, whatever the release's namespace.
+    expect(deployment.spec!.template.spec!.containers[0]!.args).toEqual(
+      expect.arrayContaining(['--namespace=apps', '--lease-namespace=apps']),
+    );
+  });
+
+  it('gives every release of one scope the same Lease, so two releases never run two leaders', () => {
+    const argsOf = (docs: Doc[]) =>
+      (docs.find((d) => d.kind === 'Deployment') as unknown as V1Deployment).spec!.template.spec!
+        .containers[0]!.args;
+    const a = argsOf(render('tributary', 'tributary-system', {}));
+    const b = argsOf(render('events', 'data', WITH_CLUSTER));
+    expect(a).toContain('--lease-namespace=kube-system');
+    expect(b).toEqual(a);
+    const scopedA = argsOf(render('one', 'ops-a', { watchNamespace: 'apps' }));
+    const scopedB = argsOf(render('two', 'ops-b', { watchNamespace: 'apps' }));
+    expect(scopedA).toContain('--lease-namespace=apps');
+    expect(scopedB).toEqual(scopedA);
+  });
+
+  it('renders only the Cluster and Topics with operator.enabled=false', () => {
+    const values = { ...WITH_CLUSTER, operator: { enabled: false } };
+    expect(helmOk(['lint', '--strict', CHART, '-f', valuesFile('lint-no-operator', values)])).toContain(
+      '1 chart(s) linted, 0 chart(s) failed',
+    );
+    const docs = render('events', 'data', values);
+    expect(kindsAndNames(docs)).toEqual(['Cluster/data/demo', 'Topic/data/orders', 'Topic/data/audit']);
   });
 
   it('refuses values that break values.schema.json, saying which value and why', () => {
@@ -404,6 +428,91 @@ describe('helm chart on a real API server', () => {
         verb: 'patch',
       }),
     ).toBe(true);
+  });
+
+  it('runs one leader among the operators of two releases of one scope, and leaves no Lease behind', async () => {
+    // Two releases as docs/crds.md shows them (the operator in tributary-system, a Cluster in data), each
+    // keeping its operator: started with the arguments and the environment the chart gives them, with the
+    // chart's RBAC (the previous test applied the release "tributary" into data).
+    const argsOf = (release: string, namespace: string, values: unknown) =>
+      (
+        render(release, namespace, values).find((d) => d.kind === 'Deployment') as unknown as V1Deployment
+      ).spec!.template.spec!.containers[0]!.args!.filter((a) =>
+        /^--(leader-elect|lease-namespace|namespace)=/.test(a),
+      );
+    const core = kc.makeApiClient(CoreV1Api);
+    const token = await core.createNamespacedServiceAccountToken({
+      namespace: 'data',
+      name: 'tributary-operator',
+      body: { spec: { audiences: [], expirationSeconds: 600 } },
+    });
+    const kubeconfig = plane.kubeconfigFor('data-operator', token.status!.token);
+    const operators: OperatorProcess[] = [];
+    try {
+      for (const [release, namespace, values] of [
+        ['tributary', 'tributary-system', {}],
+        ['events', 'data', WITH_CLUSTER],
+      ] as const) {
+        operators.push(
+          await startOperator({
+            kubeconfig,
+            identity: `${release}-operator`,
+            args: argsOf(release, namespace, values),
+            env: { POD_NAMESPACE: namespace, POD_NAME: `${release}-operator` },
+          }),
+        );
+      }
+      const leases = kc.makeApiClient(CoordinationV1Api);
+      const leader = await waitFor('one leader', async () => {
+        const gauges = await Promise.all(operators.map((o) => o.metric('tributary_operator_leader')));
+        if (gauges.filter((g) => g === 1).length !== 1) return undefined;
+        return operators[gauges.indexOf(1)];
+      });
+      // Never two: watched over several retry periods of the standby (300 ms each in these tests), in which
+      // a standby with a Lease of its own would lead.
+      for (const untilMs = Date.now() + 2_000; Date.now() < untilMs; ) {
+        const gauges = await Promise.all(operators.map((o) => o.metric('tributary_operator_leader')));
+        expect(gauges.filter((g) => g === 1)).toHaveLength(1);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const lease = await leases.readNamespacedLease({
+        name: 'tributary-operator',
+        namespace: 'kube-system',
+      });
+      expect(lease.spec?.holderIdentity).toBe(leader!.identity);
+      for (const namespace of ['tributary-system', 'data']) {
+        await expect(
+          leases.readNamespacedLease({ name: 'tributary-operator', namespace }),
+        ).rejects.toMatchObject({ code: 404 });
+      }
+      // Uninstalled (SIGTERM to each): the last one out deletes the Lease.
+      for (const o of operators.splice(0)) expect(await o.stop()).toBe(0);
+      await expect(
+        leases.readNamespacedLease({ name: 'tributary-operator', namespace: 'kube-system' }),
+      ).rejects.toMatchObject({ code: 404 });
+    } finally {
+      for (const o of operators) await o.kill();
+    }
+  }, 120_000);
+
+  it('installs a release without an operator (operator.enabled=false): only its Cluster and Topics', async () => {
+    const kubeconfig = ['--kubeconfig', plane.kubeconfigPath];
+    const values = valuesFile('no-operator', {
+      operator: { enabled: false },
+      cluster: { enabled: true, name: 'shop' },
+      topics: [{ name: 'carts', partitions: 3 }],
+    });
+    const out = helmOk(['install', 'shop', CHART, '-n', 'elsewhere', '-f', values, ...kubeconfig]);
+    expect(out).toContain('STATUS: deployed');
+    expect(out).toContain('This release runs no operator (operator.enabled=false)');
+    expect(out).not.toContain('rollout status deployment');
+    const manifest = helmOk(['get', 'manifest', 'shop', '-n', 'elsewhere', ...kubeconfig]);
+    expect(
+      parseAllDocuments(manifest)
+        .map((d) => (d.toJS() as Doc | null)?.kind)
+        .filter((k) => k !== undefined),
+    ).toEqual(['Cluster', 'Topic']);
+    helmOk(['uninstall', 'shop', '-n', 'elsewhere', ...kubeconfig]);
   });
 
   it('installs with helm against the API server, limited to one namespace, and keeps the Cluster on uninstall', async () => {

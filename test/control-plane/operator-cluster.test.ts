@@ -355,6 +355,36 @@ describe('operator: Cluster', () => {
     );
   }, 90_000);
 
+  it("refuses a setting value the brokers' parser refuses, naming it, and writes nothing", async () => {
+    const configBefore = (await core.readNamespacedConfigMap({ name: 'demo-config', namespace: NS })).data;
+    const templateHash = async () =>
+      (await apps.readNamespacedStatefulSet({ name: 'demo', namespace: NS })).spec?.template.metadata
+        ?.annotations?.['tributary.dev/config-hash'];
+    const hashBefore = await templateHash();
+    await patchCluster('demo', { spec: { config: { replicaLagTimeMaxMs: 'soon' } } });
+    const bad = await waitFor('InvalidConfig', async () => {
+      const c = await getCluster();
+      return readyCondition(c)?.reason === 'InvalidConfig' &&
+        c.status?.observedGeneration === c.metadata.generation
+        ? c
+        : undefined;
+    });
+    expect(readyCondition(bad)?.status).toBe('False');
+    expect(readyCondition(bad)?.message).toMatch(
+      /^invalid broker setting: spec\.config: replicaLagTimeMaxMs must be an integer, got "soon"(;|$)/,
+    );
+    // Nothing any broker reads changed: the ConfigMap, and the pod template that names its hash.
+    expect((await core.readNamespacedConfigMap({ name: 'demo-config', namespace: NS })).data).toEqual(
+      configBefore,
+    );
+    expect(await templateHash()).toBe(hashBefore);
+
+    await patchCluster('demo', { spec: { config: { replicaLagTimeMaxMs: '20000' } } });
+    await waitFor('the good config back', async () =>
+      readyCondition(await getCluster())?.reason === 'NoController' ? true : undefined,
+    );
+  }, 60_000);
+
   it('puts back an owned object deleted behind its back', async () => {
     const old = await core.readNamespacedService({ name: 'demo-bootstrap', namespace: NS });
     await core.deleteNamespacedService({ name: 'demo-bootstrap', namespace: NS });
@@ -417,9 +447,54 @@ describe('operator: Cluster', () => {
     ).rejects.toMatchObject({ code: 403 });
   });
 
-  it('loses every owned object with the Cluster (owner references, garbage collector)', async () => {
+  it("keeps the brokers' identity until their pods are gone, then loses every owned object with the Cluster", async () => {
+    const cluster = await getCluster();
+    expect(cluster.metadata.finalizers).toEqual(['tributary.dev/cluster']);
+    // A broker still shutting down: its pod stays (a finalizer of the test's) until released below.
+    const hold = 'tributary.dev/test-still-stopping';
+    await core.patchNamespacedPod(
+      { name: 'demo-0', namespace: NS, body: { metadata: { finalizers: [hold] } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     const deletedAtMs = Date.now();
     await resources.delete(CLUSTER_PLURAL, 'demo');
+    const stopping = await waitFor(
+      'the broker pod to be deleting',
+      async () => {
+        const pod = await core.readNamespacedPod({ name: 'demo-0', namespace: NS });
+        return pod.metadata?.deletionTimestamp !== undefined ? pod : undefined;
+      },
+      30_000,
+    );
+    expect(stopping.metadata?.finalizers).toContain(hold);
+    // While it stops: the Cluster waits on its finalizer, the StatefulSet on its pod (foreground), and the
+    // brokers' ServiceAccount, Role and RoleBinding are all there.
+    const waiting = await getCluster();
+    expect(waiting.metadata.deletionTimestamp).toBeDefined();
+    expect(waiting.metadata.finalizers).toEqual(['tributary.dev/cluster']);
+    expect(
+      (await apps.readNamespacedStatefulSet({ name: 'demo', namespace: NS })).metadata?.deletionTimestamp,
+    ).toBeDefined();
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    await core.readNamespacedServiceAccount({ name: 'demo-broker', namespace: NS });
+    await rbac.readNamespacedRole({ name: 'demo-broker', namespace: NS });
+    await rbac.readNamespacedRoleBinding({ name: 'demo-broker', namespace: NS });
+
+    await core.patchNamespacedPod(
+      { name: 'demo-0', namespace: NS, body: { metadata: { finalizers: null } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await resources.gone(CLUSTER_PLURAL, 'demo', 30_000);
+    await waitFor(
+      "the brokers' ServiceAccount to be collected",
+      async () =>
+        (await core.listNamespacedServiceAccount({ namespace: NS })).items.some(
+          (sa) => sa.metadata?.name === 'demo-broker',
+        )
+          ? undefined
+          : true,
+      70_000,
+    );
     // The garbage collector learns of new CRDs at its discovery sync, every 30 s: until then it does not
     // watch Clusters. Two periods bound it.
     await waitFor(
@@ -432,5 +507,5 @@ describe('operator: Cluster', () => {
       70_000,
     );
     console.log(`owned objects collected ${Date.now() - deletedAtMs} ms after the Cluster was deleted`);
-  }, 80_000);
+  }, 180_000);
 });

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer, type Server } from 'node:net';
 import { AppsV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TopicDescription, Tributary, TributaryError } from '../../client/index.js';
@@ -20,6 +21,32 @@ import {
 // would be the Cluster's StatefulSet in Kubernetes) and runs with the ClusterRole of operator/rbac.ts.
 
 const NS = 'default';
+
+/** A free TCP port on 127.0.0.1 (nothing listens on it once answered). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Forwards every connection to 127.0.0.1:`port` to `host`:`targetPort`. */
+function forward(port: number, host: string, targetPort: number): Promise<Server> {
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, host);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
 
 describe('operator: Topic', () => {
   let plane: KubeControlPlane;
@@ -215,6 +242,160 @@ describe('operator: Topic', () => {
     await resources.gone(TOPIC_PLURAL, 'stray');
     expect(await describeTopic('stray')).toBeUndefined();
   }, 30_000);
+
+  it('never lets a Topic in TopicNameConflict take over the broker topic when its owner is deleted', async () => {
+    await resources.create('Topic', 'owner-a', {
+      cluster: 'demo',
+      partitions: 2,
+      replicationFactor: 3,
+      config: { minInsyncReplicas: 2, retentionMs: 3_600_000 },
+    });
+    const owner = await waitReason('owner-a', 'Created');
+    const ownerTopicId = owner.status!.topicId!;
+    await resources.create('Topic', 'rival-b', {
+      cluster: 'demo',
+      topicName: 'owner-a',
+      partitions: 4,
+      replicationFactor: 3,
+    });
+    const rival = await waitReason('rival-b', 'TopicNameConflict');
+    expect(ready(rival)?.message).toBe('Topic owner-a already manages broker topic owner-a of Cluster demo');
+
+    // The owner goes first: its broker topic (its data) goes with it, and the rival makes a new one of its
+    // own rather than rewriting the owner's (partitions added, configs dropped).
+    await resources.delete(TOPIC_PLURAL, 'owner-a');
+    await resources.gone(TOPIC_PLURAL, 'owner-a');
+    await eventFor(kc, NS, 'Topic', 'owner-a', 'TopicDeleted');
+    const mine = await waitReason('rival-b', 'Created');
+    const broker = (await describeTopic('owner-a'))!;
+    expect(broker.topicId).not.toBe(ownerTopicId);
+    expect(mine.status?.topicId).toBe(broker.topicId);
+    expect(broker.partitions).toHaveLength(4);
+    await resources.delete(TOPIC_PLURAL, 'rival-b');
+    await resources.gone(TOPIC_PLURAL, 'rival-b');
+    expect(await describeTopic('owner-a')).toBeUndefined();
+  }, 60_000);
+
+  it("never drops the owner's broker topic when the conflicting Topic is deleted", async () => {
+    await resources.create('Topic', 'keeper', { cluster: 'demo', partitions: 2, replicationFactor: 3 });
+    const keeper = await waitReason('keeper', 'Created');
+    await resources.create('Topic', 'keeper-twin', {
+      cluster: 'demo',
+      topicName: 'keeper',
+      partitions: 3,
+      replicationFactor: 3,
+    });
+    await waitReason('keeper-twin', 'TopicNameConflict');
+    await resources.delete(TOPIC_PLURAL, 'keeper-twin');
+    await resources.gone(TOPIC_PLURAL, 'keeper-twin');
+    const broker = (await describeTopic('keeper'))!;
+    expect(broker.topicId).toBe(keeper.status?.topicId);
+    expect(broker.partitions).toHaveLength(2);
+    expect(ready(await getTopic('keeper'))?.reason).toBe('Created');
+    await resources.delete(TOPIC_PLURAL, 'keeper');
+    await resources.gone(TOPIC_PLURAL, 'keeper');
+  }, 60_000);
+
+  it('leaves a broker topic kept by its deleted owner to a person, not to the conflicting Topic', async () => {
+    await tributary.admin().createTopic({
+      name: 'kept',
+      partitions: 1,
+      replicationFactor: 3,
+      configs: { 'retention.ms': '1000' },
+    });
+    await resources.create(
+      'Topic',
+      'kept',
+      { cluster: 'demo', partitions: 1 },
+      { 'tributary.dev/managed': 'false' },
+    );
+    await waitReason('kept', 'Unmanaged');
+    const before = (await describeTopic('kept'))!;
+    await resources.create('Topic', 'kept-rival', {
+      cluster: 'demo',
+      topicName: 'kept',
+      partitions: 3,
+      replicationFactor: 3,
+    });
+    await waitReason('kept-rival', 'TopicNameConflict');
+    // The unmanaged owner's deletion keeps the broker topic; the rival stays in conflict and says why.
+    await resources.delete(TOPIC_PLURAL, 'kept');
+    await resources.gone(TOPIC_PLURAL, 'kept');
+    const stuck = await waitFor('the rival to say it does not take the topic over', async () => {
+      const t = await getTopic('kept-rival');
+      return ready(t)?.message?.includes('does not take it over') ? t : undefined;
+    });
+    expect(ready(stuck)).toMatchObject({ status: 'False', reason: 'TopicNameConflict' });
+    const after = (await describeTopic('kept'))!;
+    expect(after.topicId).toBe(before.topicId);
+    expect(after.partitions).toHaveLength(1);
+    expect(after.configs).toEqual({ 'retention.ms': '1000' });
+    // Nor does its deletion drop it.
+    await resources.delete(TOPIC_PLURAL, 'kept-rival');
+    await resources.gone(TOPIC_PLURAL, 'kept-rival');
+    expect((await describeTopic('kept'))?.topicId).toBe(before.topicId);
+    await tributary.admin().deleteTopic('kept');
+  }, 60_000);
+
+  it('sends a Topic created before its brokers answered to them as soon as its Cluster is Ready', async () => {
+    // A Cluster whose brokers answer only later (through a proxy not yet listening), and an operator whose
+    // retry backoff (60 s) is far longer than the test waits.
+    const port = await freePort();
+    const [host, targetPort] = brokers.bootstrap().split(',')[0]!.split(':') as [string, string];
+    outputs.push(operator.output());
+    expect(await operator.stop()).toBe(0);
+    operator = await startOperator({
+      kubeconfig: operatorKubeconfig,
+      identity: 'op-topic-late',
+      args: [
+        ...operatorArgs,
+        '--bootstrap-override',
+        `${NS}/late=127.0.0.1:${port}`,
+        '--retry-base-ms',
+        '60000',
+        '--retry-max-ms',
+        '120000',
+      ],
+    });
+    let proxy: Server | undefined;
+    try {
+      await resources.create('Cluster', 'late', { version: '0.1.0' });
+      await resources.create('Topic', 'early', { cluster: 'late', partitions: 1, replicationFactor: 3 });
+      await waitReason('early', 'BrokerError');
+      proxy = await forward(port, host, Number(targetPort));
+      const apps = kc.makeApiClient(AppsV1Api);
+      await waitFor('the StatefulSet of late', () =>
+        apps.readNamespacedStatefulSet({ name: 'late', namespace: NS }),
+      );
+      await apps.patchNamespacedStatefulSetStatus(
+        {
+          name: 'late',
+          namespace: NS,
+          body: { status: { replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3 } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await waitFor('Cluster late Ready', async () =>
+        ready(await resources.get<Cluster>(CLUSTER_PLURAL, 'late'))?.status === 'True' ? true : undefined,
+      );
+      const readyAtMs = Date.now();
+      await waitReason('early', 'Created', 20_000);
+      console.log(
+        `a Topic waiting on its brokers was Created ${Date.now() - readyAtMs} ms after its Cluster turned Ready`,
+      );
+      await resources.delete(TOPIC_PLURAL, 'early');
+      await resources.gone(TOPIC_PLURAL, 'early');
+    } finally {
+      outputs.push(operator.output());
+      expect(await operator.stop()).toBe(0);
+      proxy?.close();
+      operator = await startOperator({
+        kubeconfig: operatorKubeconfig,
+        identity: 'op-topic-after',
+        args: operatorArgs,
+      });
+    }
+  }, 120_000);
 
   it('converges after the operator is killed (SIGKILL) in the middle of its work', async () => {
     outputs.push(operator.output());

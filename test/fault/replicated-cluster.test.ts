@@ -1,5 +1,5 @@
 /**
- * The fault suite of the replicated cluster (DESIGN.md decisions 3, 4 and 10; docs/reliability.md).
+ * The fault suite of the replicated cluster (docs/architecture.md, decisions 3, 4 and 6; docs/reliability.md).
  *
  * Every case: three brokers on a real etcd, topic `fault` with 3 partitions, replication factor 3 and
  * min.insync.replicas 2; acks=all producers writing uniquely identified records (fault-workload.ts)

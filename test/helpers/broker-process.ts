@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrokerProcess, spawnBroker } from '../../cli/bench/broker-process.js';
+import { type BrokerProcess, spawnBroker } from '../../cli/cluster/broker-process.js';
 
-export type { BrokerProcess } from '../../cli/bench/broker-process.js';
+export type { BrokerProcess } from '../../cli/cluster/broker-process.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Tests run from sources but start the compiled broker (`npm test` builds dist/ first). */

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
-import type { BrokerProcess } from '../../cli/bench/broker-process.js';
+import type { BrokerProcess } from '../../cli/cluster/broker-process.js';
 import { type LocalCluster, startLocalCluster } from '../../cli/cluster/local-cluster.js';
 import type { DescribeClusterResponse__Output } from '../../proto/generated/tributary/v1/DescribeClusterResponse.js';
 import type { DescribeTopicsResponse__Output } from '../../proto/generated/tributary/v1/DescribeTopicsResponse.js';

@@ -1,6 +1,6 @@
 /**
- * Brokers in network namespaces, for the network-partition fault (DESIGN.md decision 10: "partitions
- * between test hosts made with network namespaces").
+ * Brokers in network namespaces, for the network-partition fault (docs/architecture.md, decision 6: "network
+ * partitions between brokers made with network namespaces").
  *
  * Layout, all made by the test and removed after it. Names carry the test process's pid (base 36), so
  * two runs on one machine never touch each other's network, and a run removes only what a dead run left:

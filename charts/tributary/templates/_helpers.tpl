@@ -68,8 +68,12 @@ app.kubernetes.io/component: operator
 {{- end }}
 {{- end }}
 
+{{/*
+The Lease's namespace is the scope's (the operator's own default), never the release's: two releases of
+one scope then run one leading operator, not two.
+*/}}
 {{- define "tributary.leaseNamespace" -}}
-{{- default .Release.Namespace .Values.leaderElection.namespace }}
+{{- default (default "kube-system" .Values.watchNamespace) .Values.leaderElection.namespace }}
 {{- end }}
 
 {{- define "tributary.clusterName" -}}
@@ -90,10 +94,10 @@ must itself hold everything the broker Role it creates grants (leases and config
 refuses to let it grant more than it has.
 */}}
 {{- define "tributary.operatorRules" -}}
-# Read through informers; Topics patched for their finalizer.
+# Read through informers; Clusters and Topics patched for their finalizer.
 - apiGroups: [tributary.dev]
   resources: [clusters]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [tributary.dev]
   resources: [topics]
   verbs: [get, list, watch, patch]

@@ -21,7 +21,7 @@ import {
 import type { Logger } from 'pino';
 import type { Admin, BrokerRestartCheck } from '../../../client/index.js';
 import type { Cluster } from '../../api/v1alpha1.js';
-import { isConflict, isNotFound } from '../../kube/api-error.js';
+import { errorText, isConflict, isNotFound } from '../../kube/api-error.js';
 import { BROKER_CONTAINER } from '../../planning/broker-statefulset.js';
 import { configMapsToDelete } from '../../planning/config-map-retention.js';
 import {
@@ -32,7 +32,6 @@ import {
   type RollPod,
 } from '../../planning/roll-plan.js';
 import { type RollingUpdateStatus, rollingUpdateStatus, rollUnderWay } from '../../planning/roll-status.js';
-import { errorText } from '../controller.js';
 
 const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 const DEFAULT_STALE_UNREADY_SECONDS = 120;

@@ -1,8 +1,13 @@
 /**
  * Reconciles one Cluster: a flat list of named steps, each idempotent.
  *
- *   read         the Cluster from the cache; gone or being deleted means done (the garbage collector
- *                removes the owned objects through their owner references)
+ *   read         the Cluster from the cache; gone means done
+ *   finalize     (being deleted) delete the StatefulSet in the foreground and wait until it is gone, which
+ *                is when its broker pods are gone; then drop the finalizer, and the garbage collector
+ *                removes the other owned objects through their owner references. The brokers' identity
+ *                (ServiceAccount, Role, RoleBinding) so outlives them: a broker shutting down still writes
+ *                to the DCS, and would get 401s with its ServiceAccount gone.
+ *   finalizer    add `tributary.dev/cluster` before anything is made
  *   plan         desired objects and held-back parts of the spec (planning/cluster-plan.ts), from the
  *                Cluster and its StatefulSet as cached
  *   apply        ServiceAccount, Role, RoleBinding, ConfigMap, HeadlessService, BootstrapService,
@@ -18,28 +23,31 @@
  *
  * A successful reconcile comes back after `statusRefreshMs`: readiness has watch events (the StatefulSet's
  * status), but the controller moving between brokers has none. While a roll is under way it comes back
- * after `rollRequeueMs`: ISR changes have no watch events either.
+ * after `rollRequeueMs`: ISR changes have no watch events either. A roll that waits is not a failure: no
+ * back-off, the condition says what it waits for.
  */
 import type { V1ConfigMap, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { reasonOf, TributaryError } from '../../../client/index.js';
 import { API_VERSION, CLUSTER_KIND, type Cluster } from '../../api/v1alpha1.js';
-import { describeApiError, isNotFound } from '../../kube/api-error.js';
+import { describeApiError, errorText, isConflict, isNotFound } from '../../kube/api-error.js';
 import type { Applier } from '../../kube/applier.js';
 import type { EventRecorder } from '../../kube/event-recorder.js';
+import { Finalizers } from '../../kube/finalizers.js';
 import type { Informer } from '../../kube/informer.js';
+import { splitKey } from '../../kube/object-key.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
 import { DATA_VOLUME } from '../../planning/broker-statefulset.js';
 import { type ClusterStep, type ObservedStatefulSet, planCluster } from '../../planning/cluster-plan.js';
-import { CONDITION_READY, clusterStatus } from '../../planning/cluster-status.js';
-import { conditionTime, findCondition } from '../../planning/conditions.js';
-import { LABEL_INSTANCE } from '../../planning/labels.js';
+import { clusterStatus } from '../../planning/cluster-status.js';
+import { conditionTime } from '../../planning/conditions.js';
+import { CLUSTER_FINALIZER, LABEL_INSTANCE } from '../../planning/labels.js';
 import { controllerOf } from '../../planning/owner-reference.js';
 import type { BrokerAddresses } from '../broker-addresses.js';
 import type { BrokerClients } from '../broker-clients.js';
-import { errorText, splitKey } from '../controller.js';
+import { StatusReporter } from '../status-reporter.js';
 import type { BrokerRoller, RollResult } from './broker-roller.js';
 
 export const CONTROLLER_CLUSTER = 'cluster';
@@ -52,6 +60,7 @@ export interface ClusterReconcilerDeps {
   roller: BrokerRoller;
   rollRequeueMs: number;
   applier: Applier;
+  finalizers: Finalizers;
   statuses: StatusWriter;
   brokers: BrokerClients;
   addresses: BrokerAddresses;
@@ -75,12 +84,25 @@ export function observedStatefulSet(sts: V1StatefulSet | undefined): ObservedSta
 }
 
 export class ClusterReconciler {
-  constructor(private readonly deps: ClusterReconcilerDeps) {}
+  private readonly status: StatusReporter;
+
+  constructor(private readonly deps: ClusterReconcilerDeps) {
+    this.status = new StatusReporter(deps, CONTROLLER_CLUSTER, CLUSTER_KIND);
+  }
 
   async reconcile(key: string): Promise<ReconcileOutcome | undefined> {
     const { namespace, name } = splitKey(key);
-    const cluster = this.deps.clusters.get(name, namespace);
-    if (cluster === undefined || cluster.metadata.deletionTimestamp !== undefined) return undefined;
+    let cluster = this.deps.clusters.get(name, namespace);
+    if (cluster === undefined) return undefined;
+    if (cluster.metadata.deletionTimestamp !== undefined) return this.finalize(cluster);
+    try {
+      cluster = await this.deps.finalizers.add(cluster, CLUSTER_FINALIZER);
+    } catch (err) {
+      // Gone meanwhile: done. Changed meanwhile: again after the backoff, from the newer state.
+      if (isNotFound(err)) return undefined;
+      if (isConflict(err)) return { backoff: true };
+      throw new Error(`adding the finalizer: ${describeApiError(err)}`);
+    }
 
     const plan = planCluster(cluster, observedStatefulSet(this.deps.statefulSets.get(name, namespace)));
 
@@ -142,22 +164,40 @@ export class ClusterReconciler {
       },
       conditionTime(),
     );
-    try {
-      if (await this.deps.statuses.write(cluster, status)) {
-        this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_CLUSTER });
-        this.deps.events.recordChange(
-          { apiVersion: API_VERSION, kind: CLUSTER_KIND, metadata: cluster.metadata },
-          findCondition(cluster.status?.conditions, CONDITION_READY),
-          findCondition(status.conditions, CONDITION_READY),
-        );
-      }
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw new Error(`writing the status: ${describeApiError(err)}`);
-    }
+    if (!(await this.status.write(cluster, status))) return undefined; // deleted meanwhile
     if (failure !== undefined) throw new Error(`step ${failure.step}: ${failure.message}`);
     const rolling = roll?.action.kind === 'wait' || roll?.action.kind === 'delete';
     return { requeueAfterMs: rolling ? this.deps.rollRequeueMs : this.deps.statusRefreshMs };
+  }
+
+  /**
+   * The deletion path: the StatefulSet first, in the foreground (it stays until its pods are gone; its
+   * deletion event queues this Cluster again), the finalizer last.
+   */
+  private async finalize(cluster: Cluster): Promise<ReconcileOutcome | undefined> {
+    if (!Finalizers.has(cluster, CLUSTER_FINALIZER)) return undefined;
+    const { name, namespace } = cluster.metadata as { name: string; namespace: string };
+    const statefulSet = this.deps.statefulSets.get(name, namespace);
+    if (statefulSet !== undefined) {
+      if (statefulSet.metadata?.deletionTimestamp === undefined) {
+        await this.deps.applier.deleteForeground({
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name, namespace },
+        });
+        this.deps.log.info({ cluster: `${namespace}/${name}` }, 'deleting the brokers before their identity');
+      }
+      // Its deletion is a watch event that queues this Cluster; the refresh only covers a missed one.
+      return { requeueAfterMs: this.deps.statusRefreshMs };
+    }
+    try {
+      await this.deps.finalizers.remove(cluster, CLUSTER_FINALIZER);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      if (isConflict(err)) return { backoff: true };
+      throw new Error(`removing the finalizer: ${describeApiError(err)}`);
+    }
+    return undefined;
   }
 
   /**

@@ -9,9 +9,20 @@
  *   validate    the spec describes a broker topic (InvalidConfig otherwise)
  *   cluster     the Cluster exists (ClusterNotFound, retried with backoff) and has an address
  *   conflict    no older Topic manages the same broker topic (TopicNameConflict)
- *   observe     describe the broker topic (absent is fine)
+ *   observe     describe the broker topic (absent is fine; present, for a Topic that was in conflict, is
+ *               still a conflict: see below)
  *   act         create it / add partitions / alter configs, as planned (planning/topic-plan.ts)
  *   status      written only when it changed, also after a failed step
+ *
+ * Name conflicts: of the Topics of one Cluster naming the same broker topic, the oldest (creation time, then
+ * name) owns it, also while it is being deleted (its finalizer still runs). The others report
+ * TopicNameConflict, never touch the brokers, and their deletion never deletes the broker topic. The owner's
+ * deletion deletes the broker topic as any Topic's does. A Topic that was in conflict never takes over a
+ * broker topic it finds afterwards (the owner was unmanaged, so its deletion kept the topic): it stays in
+ * TopicNameConflict until a person deletes the broker topic (it then creates its own) or re-creates the
+ * Topic (a new Topic adopts an existing broker topic, as after a Cluster was re-created). Adopting it
+ * silently would rewrite another owner's topic: partitions added (keyed records then map elsewhere), its
+ * configs reset to the spec's.
  *
  * Broker failures: a refusal of the spec (invalid config, partitions, replication factor, name) is
  * InvalidConfig, anything else (unreachable, timeouts, no leader) BrokerError; both are retried with the
@@ -20,14 +31,15 @@
 import type { Logger } from 'pino';
 import { type Admin, reasonOf, TributaryError } from '../../../client/index.js';
 import { API_VERSION, type Cluster, TOPIC_KIND, type Topic } from '../../api/v1alpha1.js';
-import { describeApiError, isConflict, isNotFound } from '../../kube/api-error.js';
+import { describeApiError, errorText, isConflict, isNotFound } from '../../kube/api-error.js';
 import type { EventRecorder, EventType } from '../../kube/event-recorder.js';
 import { Finalizers } from '../../kube/finalizers.js';
 import type { Informer } from '../../kube/informer.js';
+import { splitKey } from '../../kube/object-key.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
-import { conditionTime, findCondition } from '../../planning/conditions.js';
+import { CONDITION_READY, conditionTime, findCondition } from '../../planning/conditions.js';
 import { ANNOTATION_MANAGED, TOPIC_FINALIZER } from '../../planning/labels.js';
 import {
   brokerTopicName,
@@ -37,10 +49,10 @@ import {
   planTopic,
   type TopicAction,
 } from '../../planning/topic-plan.js';
-import { CONDITION_READY, type TopicOutcome, topicStatus } from '../../planning/topic-status.js';
+import { type TopicOutcome, topicStatus } from '../../planning/topic-status.js';
 import type { BrokerAddresses } from '../broker-addresses.js';
 import type { BrokerClients } from '../broker-clients.js';
-import { errorText, splitKey } from '../controller.js';
+import { StatusReporter } from '../status-reporter.js';
 
 /** Broker reasons that mean the spec itself was refused. */
 const INVALID_REASONS: ReadonlySet<string> = new Set([
@@ -71,6 +83,11 @@ export function isUnmanaged(topic: Topic): boolean {
   return topic.metadata.annotations?.[ANNOTATION_MANAGED]?.toLowerCase() === 'false';
 }
 
+/** The Topic's last status said TopicNameConflict: another Topic owned its broker topic. */
+function wasInConflict(topic: Topic): boolean {
+  return findCondition(topic.status?.conditions, CONDITION_READY)?.reason === 'TopicNameConflict';
+}
+
 function creationMs(topic: Topic): number {
   const t = topic.metadata.creationTimestamp as unknown;
   return t === undefined ? 0 : new Date(t as string).getTime();
@@ -98,7 +115,11 @@ function brokerFailure(step: string, err: unknown): StepFailure {
 }
 
 export class TopicReconciler {
-  constructor(private readonly deps: TopicReconcilerDeps) {}
+  private readonly status: StatusReporter;
+
+  constructor(private readonly deps: TopicReconcilerDeps) {
+    this.status = new StatusReporter(deps, CONTROLLER_TOPIC, TOPIC_KIND);
+  }
 
   async reconcile(key: string): Promise<ReconcileOutcome | undefined> {
     const { namespace, name } = splitKey(key);
@@ -158,24 +179,39 @@ export class TopicReconciler {
       return { backoff: true };
     }
 
+    return this.sync(topic, bootstrap, desired.topic);
+  }
+
+  /** The observe and act steps, then the status: the broker topic brought to `desired`. */
+  private async sync(
+    topic: Topic,
+    bootstrap: string,
+    desired: DesiredTopic,
+  ): Promise<ReconcileOutcome | undefined> {
     const admin = this.deps.brokers.admin(bootstrap);
     let observed: ObservedTopic | null = null;
     let outcome: TopicOutcome;
     try {
-      observed = await this.observe(admin, desired.topic.name);
-      const plan = planTopic(desired.topic, observed);
+      observed = await this.observe(admin, desired.name);
+      if (observed !== null && wasInConflict(topic) && observed.topicId !== topic.status?.topicId) {
+        await this.writeStatus(topic, {
+          kind: 'failed',
+          reason: 'TopicNameConflict',
+          message: `broker topic ${desired.name} of Cluster ${topic.spec.cluster} was managed by another Topic, and this one does not take it over: delete the broker topic (this Topic then creates its own), or delete and re-create this Topic to adopt it`,
+        });
+        // Comes back after its backoff: the owner's deletion of the broker topic may still be on its way.
+        return { backoff: true };
+      }
+      const plan = planTopic(desired, observed);
       if (plan.actions.length > 0) {
-        await this.act(topic, admin, desired.topic, plan.actions);
-        observed = await this.observe(admin, desired.topic.name);
+        await this.act(topic, admin, desired, plan.actions);
+        observed = await this.observe(admin, desired.name);
       }
       if (observed === null) {
-        throw new StepFailure(
-          'BrokerError',
-          `observe: topic ${desired.topic.name} is missing after its creation`,
-        );
+        throw new StepFailure('BrokerError', `observe: topic ${desired.name} is missing after its creation`);
       }
-      const { mismatches } = planTopic(desired.topic, observed);
-      outcome = { kind: 'synced', name: desired.topic.name, observed, mismatches };
+      const { mismatches } = planTopic(desired, observed);
+      outcome = { kind: 'synced', name: desired.name, observed, mismatches };
     } catch (err) {
       const failure = err instanceof StepFailure ? err : brokerFailure('reconcile', err);
       outcome = {
@@ -185,7 +221,11 @@ export class TopicReconciler {
         observed: observed ?? undefined,
       };
       this.deps.log.warn(
-        { topic: `${namespace}/${name}`, reason: failure.reason, err: failure.message },
+        {
+          topic: `${topic.metadata.namespace}/${topic.metadata.name}`,
+          reason: failure.reason,
+          err: failure.message,
+        },
         'topic not in sync',
       );
     }
@@ -199,12 +239,15 @@ export class TopicReconciler {
     const namespace = topic.metadata.namespace!;
     const brokerName = brokerTopicName(topic);
     const cluster = this.deps.clusters.get(topic.spec.cluster, namespace);
-    // Nothing to delete: unmanaged, a name the brokers cannot hold, or no Cluster (its brokers went with it).
+    // Nothing to delete: unmanaged, a name the brokers cannot hold, no Cluster or one being deleted (its
+    // brokers go with it), or not the owner of the broker topic (in conflict now or before).
     const skip =
       isUnmanaged(topic) ||
       brokerName === undefined ||
       cluster === undefined ||
-      this.liveRival(topic, brokerName) !== undefined;
+      cluster.metadata.deletionTimestamp !== undefined ||
+      this.olderRival(topic, brokerName) !== undefined ||
+      wasInConflict(topic);
     if (!skip) {
       const bootstrap = this.deps.addresses.bootstrapOf(cluster);
       if (bootstrap === undefined) {
@@ -320,7 +363,10 @@ export class TopicReconciler {
     }
   }
 
-  /** Another Topic of the same Cluster and broker name, created earlier (ties broken by name), not being deleted. */
+  /**
+   * Another Topic of the same Cluster and broker name, created earlier (ties broken by name): the owner of
+   * the broker topic, also while its deletion (its finalizer) runs.
+   */
   private olderRival(topic: Topic, brokerName: string): string | undefined {
     const mine = [creationMs(topic), topic.metadata.name ?? ''] as const;
     return this.rivals(topic, brokerName).find((other) => {
@@ -329,18 +375,13 @@ export class TopicReconciler {
     })?.metadata.name;
   }
 
-  /** Any other live Topic of the same Cluster and broker name (it keeps the broker topic when this one goes). */
-  private liveRival(topic: Topic, brokerName: string): string | undefined {
-    return this.rivals(topic, brokerName)[0]?.metadata.name;
-  }
-
   private rivals(topic: Topic, brokerName: string): Topic[] {
     return this.deps.topics
       .list(topic.metadata.namespace)
       .filter(
         (other) =>
           other.metadata.uid !== topic.metadata.uid &&
-          other.metadata.deletionTimestamp === undefined &&
+          (other.metadata.deletionTimestamp === undefined || Finalizers.has(other, TOPIC_FINALIZER)) &&
           other.spec.cluster === topic.spec.cluster &&
           brokerTopicName(other) === brokerName,
       );
@@ -357,19 +398,6 @@ export class TopicReconciler {
   }
 
   private async writeStatus(topic: Topic, outcome: TopicOutcome): Promise<void> {
-    const status = topicStatus(topic, outcome, conditionTime());
-    try {
-      if (await this.deps.statuses.write(topic, status)) {
-        this.deps.metrics.statusWrites.inc({ controller: CONTROLLER_TOPIC });
-        this.deps.events.recordChange(
-          { apiVersion: API_VERSION, kind: TOPIC_KIND, metadata: topic.metadata },
-          findCondition(topic.status?.conditions, CONDITION_READY),
-          findCondition(status.conditions, CONDITION_READY),
-        );
-      }
-    } catch (err) {
-      if (isNotFound(err)) return; // deleted meanwhile
-      throw new Error(`writing the status: ${describeApiError(err)}`);
-    }
+    await this.status.write(topic, topicStatus(topic, outcome, conditionTime())); // false: deleted meanwhile
   }
 }

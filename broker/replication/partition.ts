@@ -1,0 +1,369 @@
+import { TributaryError } from '../../proto/errors.js';
+import type { AppendInfo } from '../storage/append-plan.js';
+import type { PartitionLog, ReadResult } from '../storage/partition-log.js';
+
+export type Role = 'leader' | 'follower' | 'offline';
+
+/** The partition's state as the controller last wrote it (from the topic document in the DCS). */
+export interface PartitionState {
+  leader: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  replicas: readonly number[];
+  isr: readonly number[];
+}
+
+/** What the leader knows of one follower (Kafka's Replica state). */
+interface FollowerState {
+  /** The follower's log end offset, from its last fetch; -1 until it fetched in this leader epoch. */
+  leo: number;
+  /** Last time the follower was fully caught up with the leader's log end (or leadership began). */
+  lastCaughtUpMs: number;
+  lastFetchMs: number;
+  /** The leader's log end at the follower's previous fetch: reaching it counts as caught up then. */
+  leaderLeoAtLastFetch: number;
+}
+
+export interface ReplicationLimits {
+  /** A follower that has not caught up for this long leaves the ISR. */
+  lagTimeMaxMs: number;
+  /** A follower this many bytes behind the leader's log end leaves the ISR. */
+  lagMaxBytes: number;
+}
+
+/** A request to add a follower to the ISR with no known outcome is asked again after this long. */
+const ISR_RETRY_MS = 5000;
+
+/** Cumulative bytes appended, sampled at append boundaries, to turn an offset lag into a byte lag. */
+const BYTE_MARKS_MAX = 4096;
+
+/**
+ * One partition hosted on this broker: its log plus its replication state (docs/architecture.md, decision 4, Kafka's
+ * model). As leader it appends, tracks each follower's fetch position, and moves the high watermark to
+ * the smallest log end among the in-sync replicas; as follower its fetcher copies the leader's log and
+ * the high watermark follows the leader's. Readers never see data at or past the high watermark.
+ *
+ * ISR changes are not made here: the leader asks the controller (see ReplicaManager), and the new ISR
+ * arrives back through the metadata, like every other state change.
+ */
+export class Partition {
+  private readonly waiters = new Set<() => void>();
+  private hw: number;
+  private st: PartitionState;
+  private currentRole: Role;
+  private leadingEpoch = -1;
+  private readonly followers = new Map<number, FollowerState>();
+  /**
+   * Followers the leader asked the controller to add (with when): they count toward the high watermark
+   * already ("maximal ISR"), until the metadata shows the answer, so an ISR change whose reply was lost
+   * can never let the high watermark pass a member it does not have.
+   */
+  readonly pendingIsrAdds = new Map<number, number>();
+  private readonly byteMarks: Array<{ offset: number; bytes: number }> = [];
+  private appendedBytes = 0;
+
+  constructor(
+    readonly topic: string,
+    readonly index: number,
+    readonly log: PartitionLog,
+    readonly brokerId: number,
+    state: PartitionState,
+    highWatermark: number,
+  ) {
+    this.st = { ...state };
+    this.hw = Math.min(Math.max(highWatermark, log.logStartOffset), log.logEndOffset);
+    this.currentRole = 'offline';
+    log.on('append', (info: AppendInfo) => {
+      this.appendedBytes += info.sizeBytes;
+      this.byteMarks.push({ offset: info.lastOffset + 1, bytes: this.appendedBytes });
+      if (this.byteMarks.length > BYTE_MARKS_MAX) this.byteMarks.splice(0, this.byteMarks.length / 2);
+      if (this.currentRole === 'leader') this.maybeAdvanceHighWatermark();
+      this.wake();
+    });
+  }
+
+  get role(): Role {
+    return this.currentRole;
+  }
+
+  get isLeader(): boolean {
+    return this.currentRole === 'leader';
+  }
+
+  get state(): Readonly<PartitionState> {
+    return this.st;
+  }
+
+  get leaderEpoch(): number {
+    return this.st.leaderEpoch;
+  }
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  get logStartOffset(): number {
+    return this.log.logStartOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.log.logEndOffset;
+  }
+
+  /** Takes the leadership given by `state` (leader === this broker). */
+  becomeLeader(state: PartitionState, nowMs = Date.now()): void {
+    const fresh = this.currentRole !== 'leader' || state.leaderEpoch !== this.leadingEpoch;
+    this.st = { ...state };
+    this.currentRole = 'leader';
+    if (fresh) {
+      this.leadingEpoch = state.leaderEpoch;
+      // Mark where this epoch starts even before it writes (KIP-101), so followers find divergence.
+      this.log.epochs.assign(state.leaderEpoch, this.log.nextOffset);
+      this.followers.clear();
+      this.pendingIsrAdds.clear();
+      for (const r of state.replicas) {
+        if (r === this.brokerId) continue;
+        this.followers.set(r, { leo: -1, lastCaughtUpMs: nowMs, lastFetchMs: 0, leaderLeoAtLastFetch: -1 });
+      }
+    } else {
+      for (const r of state.replicas) {
+        if (r !== this.brokerId && !this.followers.has(r)) {
+          this.followers.set(r, { leo: -1, lastCaughtUpMs: nowMs, lastFetchMs: 0, leaderLeoAtLastFetch: -1 });
+        }
+      }
+      for (const r of state.isr) this.pendingIsrAdds.delete(r);
+    }
+    this.maybeAdvanceHighWatermark();
+    this.wake();
+  }
+
+  becomeFollower(state: PartitionState): void {
+    this.st = { ...state };
+    this.currentRole = state.leader < 0 ? 'offline' : 'follower';
+    this.leadingEpoch = -1;
+    this.followers.clear();
+    this.pendingIsrAdds.clear();
+    this.wake();
+  }
+
+  /** The replica was removed from this broker, or the broker is stopping. */
+  goOffline(): void {
+    this.currentRole = 'offline';
+    this.leadingEpoch = -1;
+    this.followers.clear();
+    this.wake();
+  }
+
+  /** Leader: appends under the current epoch. acks=all callers then wait with waitForReplication. */
+  append(batches: Buffer, opts: { nowMs?: number; minIsr?: number } = {}): Promise<AppendInfo> {
+    this.assertLeader();
+    if (opts.minIsr !== undefined && this.st.isr.length < opts.minIsr) {
+      throw new TributaryError(
+        'NOT_ENOUGH_REPLICAS',
+        `${this.topic}/${this.index} has ${this.st.isr.length} in-sync replica(s) [${this.st.isr.join(', ')}], min.insync.replicas is ${opts.minIsr}`,
+      );
+    }
+    return this.log.append(
+      batches,
+      opts.nowMs === undefined
+        ? { leaderEpoch: this.st.leaderEpoch }
+        : { leaderEpoch: this.st.leaderEpoch, nowMs: opts.nowMs },
+    );
+  }
+
+  /**
+   * acks=all: resolves once the high watermark passed `lastOffset` while the ISR had at least `minIsr`
+   * members. Fails with NOT_LEADER if leadership is lost first (the record may or may not survive: the
+   * producer retries), REQUEST_TIMED_OUT after `timeoutMs`.
+   */
+  async waitForReplication(
+    lastOffset: number,
+    minIsr: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    /** The leader epoch the records were appended under (default: the current one). */
+    epoch = this.st.leaderEpoch,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.isLeader || this.st.leaderEpoch !== epoch) {
+        throw new TributaryError(
+          'NOT_LEADER',
+          `leadership of ${this.topic}/${this.index} changed before offset ${lastOffset} was replicated`,
+        );
+      }
+      if (this.hw > lastOffset) {
+        if (this.st.isr.length < minIsr) {
+          throw new TributaryError(
+            'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+            `${this.topic}/${this.index} has ${this.st.isr.length} in-sync replica(s), min.insync.replicas is ${minIsr}`,
+          );
+        }
+        return;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || signal?.aborted) {
+        throw new TributaryError(
+          'REQUEST_TIMED_OUT',
+          `offset ${lastOffset} of ${this.topic}/${this.index} was not replicated to the ISR within ${timeoutMs} ms`,
+        );
+      }
+      await this.waitForChange(left, signal);
+    }
+  }
+
+  /**
+   * Leader side of a follower's fetch at `fetchOffset`: records its position and moves the high watermark.
+   * Returns true when the follower is out of the ISR but has caught up (the caller asks to add it).
+   */
+  recordFollowerFetch(replicaId: number, fetchOffset: number, nowMs = Date.now()): boolean {
+    const f = this.followers.get(replicaId);
+    if (f === undefined || !this.isLeader) return false;
+    const leo = this.log.logEndOffset;
+    if (fetchOffset >= leo) f.lastCaughtUpMs = nowMs;
+    else if (f.leaderLeoAtLastFetch >= 0 && fetchOffset >= f.leaderLeoAtLastFetch)
+      f.lastCaughtUpMs = f.lastFetchMs;
+    f.leo = fetchOffset;
+    f.lastFetchMs = nowMs;
+    f.leaderLeoAtLastFetch = leo;
+    this.maybeAdvanceHighWatermark();
+    if (this.st.isr.includes(replicaId)) return false;
+    const asked = this.pendingIsrAdds.get(replicaId);
+    if (asked !== undefined && nowMs - asked < ISR_RETRY_MS) return false;
+    // Caught up: at the high watermark, and holding everything of the current epoch's start.
+    const epochStart = this.log.epochs.latest?.startOffset ?? 0;
+    return fetchOffset >= this.hw && fetchOffset >= epochStart;
+  }
+
+  /** Leader: ISR followers that fell behind in time or bytes (candidates to shrink the ISR). */
+  laggingReplicas(limits: ReplicationLimits, nowMs = Date.now()): number[] {
+    if (!this.isLeader) return [];
+    const leo = this.log.logEndOffset;
+    const out: number[] = [];
+    for (const r of this.st.isr) {
+      if (r === this.brokerId) continue;
+      const f = this.followers.get(r);
+      if (f === undefined) continue;
+      const behindInTime = nowMs - f.lastCaughtUpMs > limits.lagTimeMaxMs;
+      const behindInBytes = f.leo >= 0 && f.leo < leo && this.bytesBetween(f.leo, leo) > limits.lagMaxBytes;
+      if (behindInTime || behindInBytes) out.push(r);
+    }
+    return out;
+  }
+
+  /** Follower: the leader's high watermark bounds ours. */
+  updateFollowerHighWatermark(leaderHw: number): void {
+    const next = Math.min(leaderHw, this.log.logEndOffset);
+    if (next > this.hw) {
+      this.hw = next;
+      this.wake();
+    }
+  }
+
+  /** After a truncation the high watermark cannot stay above the log end. */
+  clampHighWatermark(): void {
+    this.hw = Math.min(this.hw, this.log.logEndOffset);
+    if (this.hw < this.log.logStartOffset) this.hw = this.log.logStartOffset;
+  }
+
+  /**
+   * Reads committed data only: nothing at or past the high watermark. An offset between the high
+   * watermark and the log end is not an error (a new leader's high watermark can trail the old one's for
+   * a moment): it reads nothing yet. Errors arrive as rejections.
+   */
+  async read(offset: number, maxBytes: number): Promise<ReadResult> {
+    const hw = this.hw;
+    if (offset > this.log.logEndOffset || offset < this.log.logStartOffset) {
+      throw new TributaryError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${offset} is outside [${this.log.logStartOffset}, ${this.log.logEndOffset}] for ${this.topic}/${this.index}`,
+      );
+    }
+    if (offset >= hw) {
+      return {
+        batches: Buffer.alloc(0),
+        logStartOffset: this.log.logStartOffset,
+        logEndOffset: this.log.logEndOffset,
+      };
+    }
+    return this.log.read(offset, maxBytes, { maxOffset: hw });
+  }
+
+  /**
+   * Resolves on the next change (an append, a high-watermark move, a role change), or when `timeoutMs`
+   * passes or `signal` aborts. Callers re-check their condition afterwards.
+   */
+  waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted || timeoutMs <= 0) {
+        resolve();
+        return;
+      }
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private wake(): void {
+    if (this.waiters.size === 0) return;
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiting) w();
+  }
+
+  private assertLeader(): void {
+    if (this.currentRole === 'leader') return;
+    if (this.st.leader < 0) {
+      throw new TributaryError('LEADER_NOT_AVAILABLE', `${this.topic}/${this.index} has no leader right now`);
+    }
+    throw new TributaryError(
+      'NOT_LEADER',
+      `broker ${this.brokerId} does not lead ${this.topic}/${this.index} (leader: ${this.st.leader})`,
+    );
+  }
+
+  /** Leader: the high watermark is the smallest log end among the ISR (and followers being added). */
+  private maybeAdvanceHighWatermark(): void {
+    let min = this.log.logEndOffset;
+    for (const r of this.st.isr) {
+      if (r === this.brokerId) continue;
+      const f = this.followers.get(r);
+      // A member that has not fetched in this epoch holds the high watermark where it is.
+      if (f === undefined || f.leo < 0) return;
+      if (f.leo < min) min = f.leo;
+    }
+    for (const r of this.pendingIsrAdds.keys()) {
+      const f = this.followers.get(r);
+      if (f !== undefined && f.leo >= 0 && f.leo < min) min = f.leo;
+    }
+    if (min > this.hw) {
+      this.hw = min;
+      this.wake();
+    }
+  }
+
+  private bytesBetween(from: number, to: number): number {
+    // Marks cover only recent appends; an older position counts from the first mark (a lower bound), and
+    // the time limit catches a follower that is that far behind.
+    const marks = this.byteMarks;
+    if (marks.length === 0) return 0;
+    const at = (offset: number) => {
+      let lo = 0;
+      let hi = marks.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (marks[mid]!.offset <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return marks[lo]!.offset <= offset ? marks[lo]!.bytes : marks[0]!.bytes;
+    };
+    return at(to) - at(from);
+  }
+}

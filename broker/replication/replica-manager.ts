@@ -1,0 +1,400 @@
+import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../kit/atomic-file.js';
+import { KeyedLanes } from '../../kit/serial-lane.js';
+import { TributaryError } from '../../proto/errors.js';
+import type { AlterPartitionRequest } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
+import type { AlterPartitionResponse__Output } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
+import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
+import type { BrokerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { logConfigFor } from '../metadata/topic-config.js';
+import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import type { LogManager } from '../storage/log-manager.js';
+import { Partition, type PartitionState } from './partition.js';
+import { ReplicaFetcher } from './replica-fetcher.js';
+
+export interface ReplicaManagerDeps {
+  readonly brokerId: number;
+  /** This broker's current epoch (registration version); leaderships granted to an older one are void. */
+  brokerEpoch(): number;
+  /** A ReplicationService client for a live broker, or undefined if it is not alive. */
+  peer(brokerId: number): ReplicationServiceClient | undefined;
+  /** Sends an ISR change to the controller (wherever it is) and answers its reply. */
+  alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResponse__Output>;
+  readonly logger: Logger;
+}
+
+/** Where the high watermarks are checkpointed (one file for every partition, like Kafka's). */
+const HW_CHECKPOINT_FILE = 'replication-offset-checkpoint';
+const HW_CHECKPOINT_INTERVAL_MS = 5000;
+/** The file that ties a log directory to one incarnation of its topic. */
+const PARTITION_METADATA_FILE = 'partition.metadata';
+
+function stateOf(a: PartitionAssignment): PartitionState {
+  return {
+    leader: a.leader,
+    leaderEpoch: a.leaderEpoch,
+    partitionEpoch: a.partitionEpoch ?? 0,
+    replicas: a.replicas,
+    isr: a.isr,
+  };
+}
+
+/**
+ * The partitions this broker hosts, and their replication (docs/architecture.md, decision 4).
+ *
+ * It turns topic metadata (from the DCS watch) into open logs and roles: leader when the metadata names
+ * this broker *in its current epoch*, follower otherwise, with one ReplicaFetcher per leader broker. A
+ * partition's role changes and the appends of its fetcher run one at a time (a per-partition lane), so
+ * a new epoch never interleaves with data fetched under the old one. As leader it asks the controller to
+ * shrink the ISR when followers lag and to expand it when they catch up. High watermarks are
+ * checkpointed every few seconds so a restarted broker starts from a sensible one.
+ */
+export class ReplicaManager {
+  /** Emits 'role' (partition) whenever a hosted partition became leader, follower or offline. */
+  readonly roles = new EventEmitter();
+  private readonly partitions = new Map<string, Partition[]>();
+  private readonly topicIds = new Map<string, string>();
+  private readonly lanes = new KeyedLanes<Partition>();
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  private readonly isrInFlight = new Set<Partition>();
+  private savedHighWatermarks = new Map<string, number>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly logs: LogManager,
+    private readonly broker: BrokerConfig,
+    private readonly deps: ReplicaManagerDeps,
+  ) {}
+
+  private get logsDir(): string {
+    return join(this.broker.dataDir, 'logs');
+  }
+
+  async loadHighWatermarks(): Promise<void> {
+    try {
+      const parsed = JSON.parse(await readFile(join(this.logsDir, HW_CHECKPOINT_FILE), 'utf8')) as Record<
+        string,
+        number
+      >;
+      this.savedHighWatermarks = new Map(Object.entries(parsed).filter(([, v]) => Number.isSafeInteger(v)));
+    } catch {
+      this.savedHighWatermarks = new Map();
+    }
+  }
+
+  startBackgroundTasks(): void {
+    const isrTimer = setInterval(() => this.checkIsr(), Math.max(50, this.broker.replicaLagTimeMaxMs / 4));
+    const hwTimer = setInterval(() => void this.checkpointHighWatermarks(), HW_CHECKPOINT_INTERVAL_MS);
+    isrTimer.unref();
+    hwTimer.unref();
+    this.timers.push(isrTimer, hwTimer);
+  }
+
+  /** Runs `fn` after every earlier state change or append of `partition`. */
+  exclusive<T>(partition: Partition, fn: () => Promise<T>): Promise<T> {
+    return this.lanes.run(partition, fn);
+  }
+
+  /**
+   * Brings the hosted partitions of `topic` in line with its metadata: opens or creates the logs of
+   * partitions assigned here, applies leader and follower roles, and drops replicas moved elsewhere.
+   */
+  async applyTopic(topic: TopicRecord): Promise<void> {
+    if (this.stopped) return;
+    if (topic.deleting) {
+      await this.drop(topic.name);
+      return;
+    }
+    const knownId = this.topicIds.get(topic.name);
+    if (knownId !== undefined && knownId !== topic.id) await this.drop(topic.name);
+    this.topicIds.set(topic.name, topic.id);
+    const config = logConfigFor(topic.configs, this.broker);
+    // Config changes (AlterConfigs) reach the open logs with the metadata, like every other change.
+    this.logs.updateTopicConfig(topic.name, config);
+    const hosted = this.partitions.get(topic.name) ?? [];
+    this.partitions.set(topic.name, hosted);
+    for (let i = 0; i < topic.partitions.length; i++) {
+      const assignment = topic.partitions[i]!;
+      const existing = hosted[i];
+      if (!assignment.replicas.includes(this.deps.brokerId)) {
+        if (existing !== undefined) await this.removeReplica(topic.name, i, existing);
+        continue;
+      }
+      let partition = existing;
+      if (partition === undefined) {
+        const log = await this.openLog(topic, i, config);
+        const saved = this.savedHighWatermarks.get(`${topic.name}/${i}`) ?? 0;
+        partition = new Partition(topic.name, i, log, this.deps.brokerId, stateOf(assignment), saved);
+        hosted[i] = partition;
+      }
+      const p = partition;
+      await this.exclusive(p, async () => this.applyState(p, assignment));
+    }
+  }
+
+  /** Opens the log (creating it if needed), replacing one left by an earlier topic of the same name. */
+  private async openLog(topic: TopicRecord, index: number, config: ReturnType<typeof logConfigFor>) {
+    let log = this.logs.get(topic.name, index);
+    if (log !== undefined) {
+      const recorded = await readFile(join(log.dir, PARTITION_METADATA_FILE), 'utf8').catch(() => undefined);
+      const id = recorded === undefined ? undefined : /topic_id: (\S+)/.exec(recorded)?.[1];
+      if (id !== undefined && id !== topic.id) {
+        this.deps.logger.warn(
+          { topic: topic.name, partition: index, found: id, expected: topic.id },
+          'removing the log of an earlier topic with the same name',
+        );
+        await this.logs.deletePartition(topic.name, index);
+        log = undefined;
+      }
+    }
+    log ??= await this.logs.create(topic.name, index, config);
+    const path = join(log.dir, PARTITION_METADATA_FILE);
+    const text = `version: 0\ntopic_id: ${topic.id}\n`;
+    const current = await readFile(path, 'utf8').catch(() => undefined);
+    if (current !== text) await writeFileAtomic(path, text);
+    return log;
+  }
+
+  private applyState(p: Partition, a: PartitionAssignment): void {
+    if (this.stopped) return;
+    const next = stateOf(a);
+    const cur = p.state;
+    // Metadata only moves forward; an older document (a late event) changes nothing.
+    if (next.leaderEpoch < cur.leaderEpoch) return;
+    if (next.leaderEpoch === cur.leaderEpoch && next.partitionEpoch < cur.partitionEpoch) return;
+    const mine = next.leader === this.deps.brokerId && a.leaderBrokerEpoch === this.deps.brokerEpoch();
+    if (mine) {
+      this.detachFromFetcher(p);
+      const was = p.isLeader ? p.leaderEpoch : -1;
+      p.becomeLeader(next);
+      if (was !== next.leaderEpoch) {
+        this.roles.emit('role', p);
+        this.deps.logger.info(
+          {
+            topic: p.topic,
+            partition: p.index,
+            leaderEpoch: next.leaderEpoch,
+            isr: next.isr,
+            hw: p.highWatermark,
+          },
+          'became leader',
+        );
+      }
+      return;
+    }
+    // Led elsewhere, or by an earlier incarnation of this broker (wait for the controller to elect).
+    const state = next.leader === this.deps.brokerId ? { ...next, leader: -1 } : next;
+    const changed =
+      p.role === 'leader' || p.state.leader !== state.leader || p.leaderEpoch !== state.leaderEpoch;
+    p.becomeFollower(state);
+    if (state.leader >= 0) this.attachToFetcher(p, state.leader);
+    else this.detachFromFetcher(p);
+    if (changed) {
+      this.roles.emit('role', p);
+      this.deps.logger.info(
+        { topic: p.topic, partition: p.index, leader: state.leader, leaderEpoch: state.leaderEpoch },
+        state.leader >= 0 ? 'became follower' : 'partition has no leader',
+      );
+    }
+  }
+
+  private attachToFetcher(p: Partition, leader: number): void {
+    for (const [id, f] of this.fetchers) if (id !== leader) f.remove(p);
+    let fetcher = this.fetchers.get(leader);
+    if (fetcher === undefined) {
+      fetcher = new ReplicaFetcher(leader, {
+        brokerId: this.deps.brokerId,
+        brokerEpoch: () => this.deps.brokerEpoch(),
+        client: (id) => this.deps.peer(id),
+        exclusive: (partition, fn) => this.exclusive(partition, fn),
+        logger: this.deps.logger,
+        maxWaitMs: this.broker.replicaFetchMaxWaitMs,
+        maxBytes: this.broker.replicaFetchMaxBytes,
+        partitionMaxBytes: this.broker.replicaFetchPartitionMaxBytes,
+        backoffMs: this.broker.replicaFetchBackoffMs,
+      });
+      this.fetchers.set(leader, fetcher);
+    }
+    fetcher.add(p);
+  }
+
+  private detachFromFetcher(p: Partition): void {
+    for (const f of this.fetchers.values()) f.remove(p);
+  }
+
+  private async removeReplica(topic: string, index: number, p: Partition): Promise<void> {
+    await this.exclusive(p, async () => {
+      this.detachFromFetcher(p);
+      p.goOffline();
+    });
+    const hosted = this.partitions.get(topic);
+    if (hosted !== undefined) delete hosted[index];
+    await this.logs.deletePartition(topic, index);
+    this.deps.logger.info({ topic, partition: index }, 'replica removed from this broker');
+  }
+
+  /** Stops hosting `topic` and deletes its logs. */
+  async drop(topic: string): Promise<void> {
+    const hosted = this.partitions.get(topic) ?? [];
+    for (const p of hosted) {
+      if (p === undefined) continue;
+      await this.exclusive(p, async () => {
+        this.detachFromFetcher(p);
+        p.goOffline();
+      });
+    }
+    this.partitions.delete(topic);
+    this.topicIds.delete(topic);
+    await this.logs.deleteTopic(topic);
+  }
+
+  /**
+   * This broker lost its DCS session: the controller will move its leaderships, so it stops leading now
+   * (waiting acks=all requests fail with NOT_LEADER, new writes get LEADER_NOT_AVAILABLE) rather than
+   * acknowledge writes another leader will not have. Metadata is applied again once it re-registered.
+   */
+  async stepDownAll(): Promise<void> {
+    for (const p of this.all()) {
+      if (!p.isLeader) continue;
+      await this.exclusive(p, async () => {
+        if (p.isLeader) p.becomeFollower({ ...p.state, leader: -1 });
+      });
+      this.roles.emit('role', p);
+    }
+  }
+
+  /** The hosted partition, whatever its role; precise errors when it is not hosted here. */
+  partition(topic: string, index: number): Partition {
+    const hosted = this.partitions.get(topic);
+    if (hosted === undefined) throw unknownTopic(topic);
+    const p = hosted[index];
+    if (!Number.isInteger(index) || p === undefined) {
+      throw new TributaryError(
+        'UNKNOWN_PARTITION',
+        `partition ${index} of topic ${JSON.stringify(topic)} is not hosted on broker ${this.deps.brokerId}`,
+      );
+    }
+    return p;
+  }
+
+  /** Like partition(), but undefined rather than an error. */
+  find(topic: string, index: number): Partition | undefined {
+    return this.partitions.get(topic)?.[index];
+  }
+
+  all(): Partition[] {
+    return [...this.partitions.values()].flat().filter((p) => p !== undefined);
+  }
+
+  /** Leader side of a follower's fetch: asks the controller to add it to the ISR once it caught up. */
+  followerCaughtUp(p: Partition, replicaId: number): void {
+    if (!p.isLeader) return;
+    p.pendingIsrAdds.set(replicaId, Date.now());
+    const isr = [...new Set([...p.state.isr, replicaId])];
+    // Only a refusal ends the pending addition here; an unknown outcome (timeout) keeps counting the
+    // follower until the metadata says, and it is asked again later.
+    void this.requestIsr(p, isr, 'expand').then((outcome) => {
+      if (outcome === 'refused') p.pendingIsrAdds.delete(replicaId);
+    });
+  }
+
+  /** Leader: asks the controller to drop followers that lag in time or bytes. */
+  private checkIsr(): void {
+    const limits = {
+      lagTimeMaxMs: this.broker.replicaLagTimeMaxMs,
+      lagMaxBytes: this.broker.replicaLagMaxBytes,
+    };
+    for (const p of this.all()) {
+      const lagging = p.laggingReplicas(limits);
+      if (lagging.length === 0) continue;
+      void this.requestIsr(
+        p,
+        p.state.isr.filter((r) => !lagging.includes(r)),
+        'shrink',
+      );
+    }
+  }
+
+  private async requestIsr(
+    p: Partition,
+    isr: number[],
+    kind: 'expand' | 'shrink',
+  ): Promise<'done' | 'refused' | 'unknown'> {
+    if (this.isrInFlight.has(p) || this.stopped) return 'unknown';
+    this.isrInFlight.add(p);
+    const before = p.state.isr;
+    try {
+      const res = await this.deps.alterPartition({
+        broker_id: this.deps.brokerId,
+        broker_epoch: String(this.deps.brokerEpoch()),
+        topic: p.topic,
+        partition: p.index,
+        leader_epoch: p.leaderEpoch,
+        partition_epoch: p.state.partitionEpoch,
+        new_isr: isr,
+      });
+      if (res.error) {
+        this.deps.logger.warn(
+          {
+            topic: p.topic,
+            partition: p.index,
+            kind,
+            isr,
+            error: res.error.reason,
+            message: res.error.message,
+          },
+          'ISR change refused',
+        );
+        return 'refused';
+      }
+      this.deps.logger.info(
+        { topic: p.topic, partition: p.index, kind, from: before, to: res.isr },
+        'ISR changed',
+      );
+      await this.exclusive(p, async () => {
+        if (
+          p.isLeader &&
+          res.leader_epoch === p.leaderEpoch &&
+          res.partition_epoch > p.state.partitionEpoch
+        ) {
+          p.becomeLeader({ ...p.state, isr: res.isr, partitionEpoch: res.partition_epoch });
+        }
+      });
+      return 'done';
+    } catch (err) {
+      this.deps.logger.warn(
+        { topic: p.topic, partition: p.index, kind, err: (err as Error).message },
+        'ISR change failed',
+      );
+      return 'unknown';
+    } finally {
+      this.isrInFlight.delete(p);
+    }
+  }
+
+  async checkpointHighWatermarks(): Promise<void> {
+    const out: Record<string, number> = {};
+    for (const p of this.all()) out[`${p.topic}/${p.index}`] = p.highWatermark;
+    const path = join(this.logsDir, HW_CHECKPOINT_FILE);
+    try {
+      await writeFileAtomic(path, JSON.stringify(out));
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'cannot checkpoint high watermarks');
+    }
+  }
+
+  /** Stops fetchers and timers and saves high watermarks (logs are closed by the LogManager). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
+    this.fetchers.clear();
+    await this.checkpointHighWatermarks();
+    for (const p of this.all()) p.goOffline();
+  }
+}
