@@ -9,7 +9,6 @@
 import { sleep } from '../kit/index.js';
 import type { AlterConfigsResponse__Output } from '../proto/generated/tributary/v1/AlterConfigsResponse.js';
 import type { AlterPartitionReassignmentsResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionReassignmentsResponse.js';
-import type { CheckBrokerRestartResponse__Output } from '../proto/generated/tributary/v1/CheckBrokerRestartResponse.js';
 import type { CreatePartitionsResponse__Output } from '../proto/generated/tributary/v1/CreatePartitionsResponse.js';
 import type { CreateTopicsResponse__Output } from '../proto/generated/tributary/v1/CreateTopicsResponse.js';
 import type { DeleteTopicsResponse__Output } from '../proto/generated/tributary/v1/DeleteTopicsResponse.js';
@@ -20,8 +19,8 @@ import type { ElectLeadersResponse__Output } from '../proto/generated/tributary/
 import type { ListPartitionReassignmentsResponse__Output } from '../proto/generated/tributary/v1/ListPartitionReassignmentsResponse.js';
 import type { ListTopicsResponse__Output } from '../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { PartitionResult__Output } from '../proto/generated/tributary/v1/PartitionResult.js';
-import type { RestartPartition__Output } from '../proto/generated/tributary/v1/RestartPartition.js';
 import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicResult.js';
+import { type BrokerRestartCheck, brokerRestartCheck } from './broker-restart-check.js';
 import { type BrokerInfo, type Cluster, partitionFromWire, STALE_METADATA_REASONS } from './cluster.js';
 import type { Connection, UnaryInvoker } from './connection.js';
 import { fromWireError, TributaryClientError } from './errors.js';
@@ -126,39 +125,6 @@ export interface PartitionResult {
   topic: string;
   partition: number;
   error: TributaryClientError | null;
-}
-
-/** One partition named by a restart check (see `checkBrokerRestart`). */
-export interface RestartPartition {
-  topic: string;
-  partition: number;
-  isr: number[];
-  replicationFactor: number;
-  minInsyncReplicas: number;
-}
-
-export interface BrokerRestartCheck {
-  brokerId: number;
-  /** No partition would fall below min.insync.replicas if the broker restarted now. */
-  safe: boolean;
-  /** The broker is in the ISR of every partition it replicates. */
-  caughtUp: boolean;
-  unsafe: RestartPartition[];
-  /** Replication factor <= min.insync.replicas: never safe, so not blocking; worth a warning. */
-  neverSafe: RestartPartition[];
-  /** Partitions it replicates without being in their ISR. */
-  lagging: RestartPartition[];
-  partitions: number;
-}
-
-function restartPartition(p: RestartPartition__Output): RestartPartition {
-  return {
-    topic: p.topic,
-    partition: p.partition,
-    isr: p.isr,
-    replicationFactor: p.replication_factor,
-    minInsyncReplicas: p.min_insync_replicas,
-  };
 }
 
 export interface OngoingReassignment {
@@ -429,18 +395,11 @@ export class Admin {
    * min.insync.replicas, and whether it is caught up; answered from the contacted broker's metadata.
    */
   async checkBrokerRestart(brokerId: number): Promise<BrokerRestartCheck> {
-    const r = await this.unary<CheckBrokerRestartResponse__Output>((md, opts, cb) =>
-      this.connection.admin.CheckBrokerRestart({ broker_id: brokerId }, md, opts, cb),
+    return brokerRestartCheck(
+      await this.unary((md, opts, cb) =>
+        this.connection.admin.CheckBrokerRestart({ broker_id: brokerId }, md, opts, cb),
+      ),
     );
-    return {
-      brokerId: r.broker_id,
-      safe: r.safe,
-      caughtUp: r.caught_up,
-      unsafe: r.unsafe.map(restartPartition),
-      neverSafe: r.never_safe.map(restartPartition),
-      lagging: r.lagging.map(restartPartition),
-      partitions: r.partitions,
-    };
   }
 
   /**

@@ -134,19 +134,7 @@ export class BrokerRoller {
     const rolling = rollUnderWay(prev, updateRevision);
     const toRoll =
       rolling || (updateRevision !== undefined && pods.some((p) => p.revision !== updateRevision));
-    const answers = new Map<number, RestartAnswer>();
-    if (toRoll) {
-      const admin = inputs.admin();
-      await Promise.all(
-        pods.map(async (p) => {
-          try {
-            answers.set(p.ordinal, answerOf(await admin.checkBrokerRestart(p.ordinal)));
-          } catch (err) {
-            this.deps.log.debug({ broker: p.ordinal, err: errorText(err) }, 'restart check failed');
-          }
-        }),
-      );
-    }
+    const answers = toRoll ? await this.ask(inputs.admin(), pods) : new Map<number, RestartAnswer>();
     const inProgress =
       prev?.inProgress !== undefined && rolling
         ? { pod: prev.inProgress.pod, uid: prev.inProgress.uid }
@@ -166,30 +154,7 @@ export class BrokerRoller {
     });
 
     const who = `${namespace}/${cluster.metadata.name}`;
-    if (action.kind === 'delete') {
-      const { pod, why, warnings } = action;
-      for (const warning of warnings) this.deps.log.warn({ cluster: who, pod: pod.name }, warning);
-      this.deps.log.info(
-        { cluster: who, pod: pod.name, why, updateRevision },
-        'rolling: deleting a broker pod',
-      );
-      await this.deps.deleter.deletePod(namespace, pod.name, pod.uid);
-    } else if (action.kind === 'done') {
-      try {
-        await inputs.admin().electLeaders('preferred');
-        this.deps.log.info(
-          { cluster: who, updateRevision },
-          'rolling update completed; preferred leaders elected',
-        );
-      } catch (err) {
-        action = {
-          kind: 'wait',
-          reason: 'NoAnswer',
-          message: `every broker runs the new template; restoring preferred leaders failed: ${errorText(err)}`,
-          partitions: [],
-        };
-      }
-    }
+    action = await this.act(who, namespace, action, updateRevision, inputs.admin);
 
     const healed = (() => {
       if (inProgress === undefined) return false;
@@ -220,5 +185,57 @@ export class BrokerRoller {
       }
     }
     return { status, action };
+  }
+
+  /** Every broker's restart check; a broker that cannot be asked is left out (the plan waits for it). */
+  private async ask(admin: Admin, pods: readonly RollPod[]): Promise<Map<number, RestartAnswer>> {
+    const answers = new Map<number, RestartAnswer>();
+    await Promise.all(
+      pods.map(async (p) => {
+        try {
+          answers.set(p.ordinal, answerOf(await admin.checkBrokerRestart(p.ordinal)));
+        } catch (err) {
+          this.deps.log.debug({ broker: p.ordinal, err: errorText(err) }, 'restart check failed');
+        }
+      }),
+    );
+    return answers;
+  }
+
+  /** Deletes the chosen pod, or restores preferred leaders at the end; a failed election is a wait. */
+  private async act(
+    who: string,
+    namespace: string,
+    planned: RollAction,
+    updateRevision: string | undefined,
+    admin: () => Admin,
+  ): Promise<RollAction> {
+    let action = planned;
+    if (action.kind === 'delete') {
+      const { pod, why, warnings } = action;
+      for (const warning of warnings) this.deps.log.warn({ cluster: who, pod: pod.name }, warning);
+      this.deps.log.info(
+        { cluster: who, pod: pod.name, why, updateRevision },
+        'rolling: deleting a broker pod',
+      );
+      await this.deps.deleter.deletePod(namespace, pod.name, pod.uid);
+    } else if (action.kind === 'done') {
+      try {
+        await admin().electLeaders('preferred');
+        this.deps.log.info(
+          { cluster: who, updateRevision },
+          'rolling update completed; preferred leaders elected',
+        );
+      } catch (err) {
+        action = {
+          kind: 'wait',
+          reason: 'NoAnswer',
+          message: `every broker runs the new template; restoring preferred leaders failed: ${errorText(err)}`,
+          partitions: [],
+        };
+      }
+    }
+
+    return action;
   }
 }
