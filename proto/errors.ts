@@ -43,10 +43,22 @@ export const ERRORS = {
     retriable: false,
     description: 'The request is malformed.',
   },
+  MALFORMED_REQUEST: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description:
+      'The request body is not a valid protobuf message of its type (bad framing, wire type, length, varint or UTF-8).',
+  },
   INVALID_TOPIC_NAME: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
     description: 'Topic names are 1-249 characters of [a-zA-Z0-9._-], and not "." or "..".',
+  },
+  TOPIC_NAME_COLLISION: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description:
+      "The topic name differs from an existing topic's only by '.' against '_', which metric names do not tell apart.",
   },
   UNKNOWN_TOPIC: { code: GrpcCode.NOT_FOUND, retriable: false, description: 'The topic does not exist.' },
   UNKNOWN_PARTITION: {
@@ -82,7 +94,8 @@ export const ERRORS = {
   CORRUPT_BATCH: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
-    description: 'A record batch is malformed (lengths, magic, or record counts are wrong).',
+    description:
+      'A record batch is malformed: lengths, magic, record counts, or a record inside it (the message names the record and field).',
   },
   CRC_MISMATCH: {
     code: GrpcCode.DATA_LOSS,
@@ -97,12 +110,13 @@ export const ERRORS = {
   UNSUPPORTED_COMPRESSION: {
     code: GrpcCode.INVALID_ARGUMENT,
     retriable: false,
-    description: 'The compression codec is not supported.',
+    description: 'The compression codec is not supported, or a zstd frame needs a window above 8 MiB.',
   },
   BATCH_TOO_LARGE: {
     code: GrpcCode.RESOURCE_EXHAUSTED,
     retriable: false,
-    description: 'A record batch is larger than the topic allows (max.message.bytes).',
+    description:
+      'A record batch is larger than the topic allows (max.message.bytes), or its records decompress to more than a fetch can serve (maxFetchBytes).',
   },
   REQUEST_TOO_LARGE: {
     code: GrpcCode.RESOURCE_EXHAUSTED,

@@ -30,3 +30,27 @@ export function validateTopicName(name: string): void {
 export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');
 }
+
+/**
+ * The topic among `existing` whose name collides with `name`, if any: equal once '.' and '_' are taken
+ * as the same character (Kafka's rule: metric names replace '.' with '_', so two such topics would share
+ * their metrics). An identical name is not a collision; it is the same topic.
+ */
+export function collidingTopicName(name: string, existing: Iterable<string>): string | undefined {
+  const key = name.replaceAll('.', '_');
+  for (const other of existing) {
+    if (other !== name && other.replaceAll('.', '_') === key) return other;
+  }
+  return undefined;
+}
+
+/** Throws TOPIC_NAME_COLLISION when `name` collides with one of `existing` (see collidingTopicName). */
+export function assertNoTopicNameCollision(name: string, existing: Iterable<string>): void {
+  const other = collidingTopicName(name, existing);
+  if (other !== undefined) {
+    throw new TributaryError(
+      'TOPIC_NAME_COLLISION',
+      `topic name ${JSON.stringify(name)} collides with existing topic ${JSON.stringify(other)} ('.' and '_' are the same in metric names)`,
+    );
+  }
+}

@@ -27,14 +27,15 @@ import type { ListPartitionReassignmentsResponse } from '../../proto/generated/t
 import type { ListTopicsRequest__Output } from '../../proto/generated/tributary/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse } from '../../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { TopicResult } from '../../proto/generated/tributary/v1/TopicResult.js';
-import { isInternalTopic, validateTopicName } from '../../proto/names.js';
+import { assertNoTopicNameCollision, isInternalTopic, validateTopicName } from '../../proto/names.js';
 import { type RestartPartitionState, restartSafety } from '../metadata/restart-safety.js';
 import { describeTopicConfigs, validateTopicConfigs } from '../metadata/topic-config.js';
 import { type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { callPeer, fromWireError, type UnaryMethod } from '../replication/peers.js';
 import { VERSION } from '../version.js';
 import type { ApiContext } from './context.js';
-import { toWireError } from './errors.js';
+import { ELECTION_TYPES, enumValue } from './enums.js';
+import { requireItems, toWireError } from './errors.js';
 import { liveBrokerInfos } from './metadata.js';
 
 /**
@@ -56,6 +57,7 @@ export class AdminApi {
     name: (item: T) => string,
     work: (item: T) => Promise<void>,
   ): Promise<TopicResult[]> {
+    requireItems(items, 'the request', 'topic');
     const results: TopicResult[] = [];
     const seen = new Set<string>();
     for (const item of items) {
@@ -171,6 +173,11 @@ export class AdminApi {
               `topic ${JSON.stringify(t.name)} already exists`,
             );
           }
+          // The controller checks again when it creates; this answers validate_only the same way.
+          assertNoTopicNameCollision(
+            t.name,
+            this.ctx.topics.list(true).map((x) => x.name),
+          );
           if (request.validate_only) return;
           const spec = { name: t.name, partitions, replicationFactor, configs };
           await this.ctx.cluster.createTopic(spec, this.timeoutMs);
@@ -363,6 +370,7 @@ export class AdminApi {
   }
 
   electLeaders(request: ElectLeadersRequest__Output): Promise<ElectLeadersResponse> {
+    enumValue(request.type, ELECTION_TYPES, 'type');
     const topics = request.topics.map((t) => ({ topic: t.topic, partitions: t.partitions }));
     return this.ctx.cluster.viaController<ElectLeadersResponse>(
       async (c) => ({ results: await c.electLeaders(request.type, topics) }),
@@ -373,6 +381,7 @@ export class AdminApi {
   alterPartitionReassignments(
     request: AlterPartitionReassignmentsRequest__Output,
   ): Promise<AlterPartitionReassignmentsResponse> {
+    requireItems(request.reassignments, 'the request', 'reassignment');
     const items = request.reassignments.map((r) => ({
       topic: r.topic,
       partition: r.partition,

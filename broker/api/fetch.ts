@@ -5,7 +5,8 @@ import type { FetchRequest__Output } from '../../proto/generated/tributary/v1/Fe
 import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResponse.js';
 import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
-import { parseOffset, toWireError } from './errors.js';
+import { wantsRecords } from './enums.js';
+import { parseOffset, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
@@ -29,15 +30,14 @@ export async function fetch(
   request: FetchRequest__Output,
   call: ServerUnaryCall<FetchRequest__Output, FetchResponse>,
 ): Promise<FetchResponse> {
-  if (request.topics.length === 0)
-    throw new TributaryError('INVALID_REQUEST', 'fetch request names no topic');
+  requirePartitions(request.topics, 'fetch request');
   const maxWaitMs = Math.min(request.max_wait_ms, ctx.config.maxFetchWaitMs);
   const minBytes = Math.max(1, request.min_bytes);
   const maxBytes =
     request.max_bytes === 0
       ? ctx.config.maxFetchBytes
       : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
-  const decode = request.format === 'RECORD_FORMAT_RECORDS';
+  const decode = wantsRecords(request.format);
   const wanted: Wanted[] = [];
   const seen = new Set<string>();
   for (const t of request.topics) {
@@ -77,7 +77,7 @@ export async function fetch(
         wanted.some((w) => w.error !== undefined) || results.some((r) => r.error !== undefined);
       const remainingMs = deadline - Date.now();
       if (total >= minBytes || anyError || remainingMs <= 0 || signal.aborted) {
-        return respond(ctx, request, wanted, results, decode);
+        return respond(ctx, request, wanted, results, decode ? maxBytes : undefined);
       }
       if (live.some((p, k) => p.highWatermark !== before[k])) continue;
       const controller = new AbortController();
@@ -123,14 +123,21 @@ async function readAll(wanted: Wanted[], maxBytes: number): Promise<ReadOutcome[
   return out;
 }
 
+/**
+ * The answer, item by item. `decodeBytes` (RECORDS format: the request's byte limit) bounds both the
+ * decoded records of the whole answer (the first item with records always gets at least one) and the
+ * decompressed size of any batch; a batch that cannot be decoded fails its own item only.
+ */
 function respond(
   ctx: ApiContext,
   request: FetchRequest__Output,
   wanted: Wanted[],
   results: ReadOutcome[],
-  decode: boolean,
+  decodeBytes: number | undefined,
 ): FetchResponse {
   const byTopic = new Map<string, FetchPartitionResponse[]>();
+  let budget = decodeBytes ?? 0;
+  let anyRecords = false;
   wanted.forEach((w, i) => {
     const r = results[i]!;
     const list = byTopic.get(w.topic) ?? [];
@@ -145,13 +152,31 @@ function respond(
       list.push({ ...base, error: toWireError(r.error) });
       return;
     }
+    if (decodeBytes !== undefined) {
+      const decoded = toWireRecords(r.batches, w.offset, {
+        maxBytes: anyRecords ? Math.min(w.maxBytes, budget) : w.maxBytes,
+        maxDecompressedBytes: decodeBytes,
+        atLeastOne: !anyRecords,
+      });
+      if (decoded.error !== undefined) {
+        ctx.metrics.requestErrors.inc({ method: 'Fetch', reason: decoded.error.reason });
+        list.push({ ...base, error: toWireError(decoded.error) });
+        return;
+      }
+      if (decoded.records.length > 0) {
+        anyRecords = true;
+        budget -= decoded.bytes;
+        ctx.metrics.bytesOut.inc({ topic: w.topic }, decoded.bytes);
+        ctx.metrics.recordsOut.inc({ topic: w.topic }, decoded.records.length);
+      }
+      list.push({ ...base, records: decoded.records });
+      return;
+    }
     if (r.bytes > 0) {
       ctx.metrics.bytesOut.inc({ topic: w.topic }, r.bytes);
       ctx.metrics.recordsOut.inc({ topic: w.topic }, summarizeBatches(r.batches, w.offset).records);
     }
-    list.push(
-      decode ? { ...base, records: toWireRecords(r.batches, w.offset) } : { ...base, batches: r.batches },
-    );
+    list.push({ ...base, batches: r.batches });
   });
   return {
     topics: request.topics

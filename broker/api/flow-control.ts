@@ -1,4 +1,5 @@
 import type { Http2Server, Http2Session } from 'node:http2';
+import type { Writable } from 'node:stream';
 import type { Server } from '@grpc/grpc-js';
 
 /**
@@ -48,4 +49,32 @@ export function raiseConnectionWindow(server: Server, connectionWindowBytes: num
       }
     });
   }
+}
+
+/**
+ * Resolves once `stream` can take more (its 'drain'), or at once when it never will: `signal` aborted, or
+ * the stream was destroyed, closed or failed. The listeners go either way.
+ *
+ * Why the second half matters: a stream the client cancelled or dropped is destroyed by grpc-js, a write
+ * to it returns false, and 'drain' never comes. A wait that listened only for 'drain' and for an abort that
+ * had already happened (the cancel landed while the handler was reading the log) would hang for good, with
+ * its subscription slot and the broker's shutdown behind it.
+ */
+export function drained(stream: Writable, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || stream.destroyed || stream.closed || !stream.writableNeedDrain) {
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+    stream.once('error', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

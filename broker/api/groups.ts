@@ -13,7 +13,8 @@ import { validateTopicName } from '../../proto/names.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import { OWNED_PARTITIONS_MAX } from '../groups/heartbeat.js';
 import type { ApiContext } from './context.js';
-import { parseOffset, toWireError } from './errors.js';
+import { parseOffset, requirePartitions, toWireError } from './errors.js';
+import { existingPartition } from './leader.js';
 import { liveBrokerInfos } from './metadata.js';
 import { unary } from './rpc.js';
 
@@ -32,7 +33,7 @@ export function groupHandlers(api: ApiContext, coordinator: GroupCoordinator): G
       }
       return { coordinator: broker, partition: found.partition };
     }),
-    CommitOffsets: unary(api, 'CommitOffsets', (req) => commitOffsets(coordinator, req)),
+    CommitOffsets: unary(api, 'CommitOffsets', (req) => commitOffsets(api, coordinator, req)),
     FetchOffsets: unary(api, 'FetchOffsets', (req) => fetchOffsets(coordinator, req)),
     ListGroups: unary(api, 'ListGroups', async () => ({ groups: coordinator.listGroups() })),
     DeleteGroup: unary(api, 'DeleteGroup', async (req) => ({
@@ -101,9 +102,11 @@ async function heartbeat(
 }
 
 async function commitOffsets(
+  api: ApiContext,
   coordinator: GroupCoordinator,
   req: CommitOffsetsRequest__Output,
 ): Promise<CommitOffsetsResponse> {
+  requirePartitions(req.topics, 'a commit');
   const items = req.topics.flatMap((t) =>
     t.partitions.map((p) => ({
       topic: t.topic,
@@ -112,7 +115,6 @@ async function commitOffsets(
       metadata: p.metadata,
     })),
   );
-  if (items.length === 0) throw new TributaryError('INVALID_REQUEST', 'a commit names no partition');
   const seen = new Set<string>();
   const valid: Array<{ topic: string; partition: number; offset: number; metadata: string }> = [];
   const errors = new Map<number, ReturnType<typeof toWireError>>();
@@ -123,6 +125,8 @@ async function commitOffsets(
       if (seen.has(key))
         throw new TributaryError('INVALID_REQUEST', `${it.topic}/${it.partition} appears twice`);
       seen.add(key);
+      // As Kafka: an offset is committed only for a partition that exists (admin commits included).
+      existingPartition(api, it.topic, it.partition);
       valid.push({ ...it, offset: parseOffset(it.offset, 'offset') });
     } catch (err) {
       errors.set(i, toWireError(err));

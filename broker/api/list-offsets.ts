@@ -3,7 +3,7 @@ import type { ListOffsetsPartitionResponse } from '../../proto/generated/tributa
 import type { ListOffsetsRequest__Output } from '../../proto/generated/tributary/v1/ListOffsetsRequest.js';
 import type { ListOffsetsResponse } from '../../proto/generated/tributary/v1/ListOffsetsResponse.js';
 import type { ApiContext } from './context.js';
-import { parseOffset, toWireError } from './errors.js';
+import { parseTimestamp, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 
 /** ListOffsets: earliest, latest (the high watermark), or the first offset at or after a timestamp. */
@@ -11,8 +11,7 @@ export async function listOffsets(
   ctx: ApiContext,
   request: ListOffsetsRequest__Output,
 ): Promise<ListOffsetsResponse> {
-  if (request.topics.length === 0)
-    throw new TributaryError('INVALID_REQUEST', 'list offsets request names no topic');
+  requirePartitions(request.topics, 'list offsets request');
   const topics = [];
   for (const t of request.topics) {
     const partitions: ListOffsetsPartitionResponse[] = [];
@@ -35,7 +34,7 @@ export async function listOffsets(
             });
             break;
           case 'OFFSET_SPEC_TIMESTAMP': {
-            const ts = parseOffset(p.timestamp_ms, 'timestamp_ms');
+            const ts = parseTimestamp(p.timestamp_ms, 'timestamp_ms');
             if (ts < 0) throw new TributaryError('INVALID_TIMESTAMP', `timestamp_ms ${ts} is negative`);
             const found = await partition.log.offsetForTimestamp(ts);
             partitions.push(

@@ -5,6 +5,7 @@ import type { ProduceResponse } from '../../proto/generated/tributary/v1/Produce
 import type { ApiContext } from './context.js';
 import { asTributaryError, toServiceError, toWireError } from './errors.js';
 import { produce, produceRequestBytes } from './produce.js';
+import { MalformedRequest } from './strict-service.js';
 
 type Call = ServerDuplexStream<ProduceRequest__Output, ProduceResponse>;
 
@@ -45,6 +46,7 @@ export function produceStream(
     let paused = false;
     let inputEnded = false;
     let finished = false;
+    let malformed: TributaryError | undefined;
     let resolveDone!: () => void;
     life.track(
       new Promise<void>((resolve) => {
@@ -59,6 +61,7 @@ export function produceStream(
       life.signal.removeEventListener('abort', onShutdown);
       if (!call.cancelled && !call.destroyed) {
         if (life.shuttingDown) call.emit('error', toServiceError(new TributaryError('BROKER_SHUTTING_DOWN')));
+        else if (malformed !== undefined) call.emit('error', toServiceError(malformed));
         else call.end();
       }
       resolveDone();
@@ -71,8 +74,15 @@ export function produceStream(
     };
     life.signal.addEventListener('abort', onShutdown, { once: true });
 
-    call.on('data', (request: ProduceRequest__Output) => {
+    call.on('data', (request: ProduceRequest__Output | MalformedRequest) => {
       if (inputEnded) return;
+      if (request instanceof MalformedRequest) {
+        // Stop reading: the requests in flight are answered, then the stream fails with the reason.
+        malformed = request.toError();
+        ctx.metrics.requestErrors.inc({ method: 'ProduceStream', reason: malformed.reason });
+        endInput();
+        return;
+      }
       const startNs = process.hrtime.bigint();
       const bytes = produceRequestBytes(request);
       pending++;

@@ -7,7 +7,7 @@ import type { ProduceResponse } from '../../proto/generated/tributary/v1/Produce
 import type { Record__Output } from '../../proto/generated/tributary/v1/Record.js';
 import { isInternalTopic } from '../../proto/names.js';
 import type { ApiContext } from './context.js';
-import { asTributaryError, parseOffset, toWireError } from './errors.js';
+import { asTributaryError, parseTimestamp, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 
 type Acks = 'NONE' | 'LEADER' | 'ALL';
@@ -29,7 +29,7 @@ function parseAcks(raw: string): Acks {
 /** The convenience path of docs/architecture.md, decision 1: plain records become one batch, built by the broker. */
 function encodeRecords(records: Record__Output[], nowMs: number): Buffer {
   const converted: ProducerRecord[] = records.map((r, i) => {
-    const timestamp = parseOffset(r.timestamp_ms, `records[${i}].timestamp_ms`);
+    const timestamp = parseTimestamp(r.timestamp_ms, `records[${i}].timestamp_ms`);
     if (timestamp < 0)
       throw new TributaryError('INVALID_TIMESTAMP', `records[${i}].timestamp_ms is negative`);
     return {
@@ -121,6 +121,8 @@ async function producePartition(
     const epoch = partition.leaderEpoch;
     const info = await partition.append(payloadOf(data, opts.nowMs), {
       nowMs: opts.nowMs,
+      // A batch must be readable by every fetch: RECORDS fetches decompress it on the broker.
+      maxDecompressedBytes: ctx.config.maxFetchBytes,
       ...(minIsr === undefined ? {} : { minIsr }),
     });
     if (minIsr !== undefined)
@@ -165,8 +167,7 @@ export async function produce(
       ? ctx.config.produceTimeoutMs
       : Math.min(request.timeout_ms, ctx.config.produceTimeoutMs);
   const signal = opts.signal;
-  if (request.topics.length === 0)
-    throw new TributaryError('INVALID_REQUEST', 'produce request names no topic');
+  requirePartitions(request.topics, 'produce request');
   const life = ctx.lifecycle;
   const release = admitProduceBytes(ctx, produceRequestBytes(request), opts.rejectOverLimit);
   {

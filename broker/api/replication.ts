@@ -11,7 +11,7 @@ import type { ReplicaFetchRequest__Output } from '../../proto/generated/tributar
 import type { ReplicaFetchResponse } from '../../proto/generated/tributary/v1/ReplicaFetchResponse.js';
 import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
-import { parseOffset, toWireError } from './errors.js';
+import { parseInt64, parseOffset, toWireError } from './errors.js';
 import { callSignal } from './rpc.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -52,7 +52,7 @@ async function fetchForReplica(
   signal: AbortSignal,
 ): Promise<ReplicaFetchResponse> {
   const replicaId = request.replica_id;
-  const epoch = parseOffset(request.broker_epoch, 'broker_epoch');
+  const epoch = parseInt64(request.broker_epoch, 'broker_epoch');
   const live = ctx.cluster.broker(replicaId);
   if (live !== undefined && live.epoch !== epoch) {
     throw new TributaryError(
@@ -213,7 +213,7 @@ export async function controlledShutdown(
       remaining_leaderships: 0,
     };
   }
-  return c.controlledShutdown(request.broker_id, Number(request.broker_epoch));
+  return c.controlledShutdown(request.broker_id, parseInt64(request.broker_epoch, 'broker_epoch'));
 }
 
 /** A block of producer ids for the calling broker (it hands them out to its InitProducerId callers). */
@@ -226,7 +226,10 @@ export async function allocateProducerIds(
     if (c === undefined || !c.isActive) {
       throw new TributaryError('NOT_CONTROLLER', `broker ${ctx.config.nodeId} is not the controller`);
     }
-    const block = await c.allocateProducerIds(request.broker_id, Number(request.broker_epoch));
+    const block = await c.allocateProducerIds(
+      request.broker_id,
+      parseInt64(request.broker_epoch, 'broker_epoch'),
+    );
     return { first_id: String(block.firstId), count: block.count };
   } catch (err) {
     return { error: toWireError(err), first_id: '-1', count: 0 };

@@ -11,21 +11,25 @@ import { asTributaryError, toServiceError } from './errors.js';
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
+/** What ends a call from the client's side: a cancel (RST_STREAM), a dropped connection, a failed stream. */
+const CALL_END_EVENTS = ['cancelled', 'close', 'error'] as const;
+
 /**
- * An AbortSignal that fires when the client cancels the call or the broker starts shutting down, and
- * `release()`, which the handler must call when it ends: the broker-wide shutdown signal outlives every
- * call, so a listener left on it would leak one per request.
+ * An AbortSignal that fires when the client cancels or drops the call (at once if it already has) or the
+ * broker starts shutting down, and `release()`, which the handler must call when it ends: the broker-wide
+ * shutdown signal outlives every call, so a listener left on it would leak one per request.
  */
 export function callSignal(call: AnyCall, ctx: ApiContext): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const abort = () => controller.abort();
-  call.once('cancelled', abort);
-  if (ctx.lifecycle.signal.aborted) abort();
+  for (const event of CALL_END_EVENTS) call.once(event, abort);
+  const stream = 'destroyed' in call ? call : undefined;
+  if (call.cancelled || stream?.destroyed === true || ctx.lifecycle.signal.aborted) abort();
   else ctx.lifecycle.signal.addEventListener('abort', abort, { once: true });
   return {
     signal: controller.signal,
     release: () => {
-      call.off('cancelled', abort);
+      for (const event of CALL_END_EVENTS) call.off(event, abort);
       ctx.lifecycle.signal.removeEventListener('abort', abort);
     },
   };

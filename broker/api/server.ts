@@ -27,7 +27,9 @@ import { produce } from './produce.js';
 import { produceStream } from './produce-stream.js';
 import { allocateProducerIds, alterPartition, controlledShutdown, replicaFetch } from './replication.js';
 import { serverStream, unary } from './rpc.js';
+import { addStrictService, type OnMalformed, oneRequestMessage } from './strict-service.js';
 import { subscribe } from './subscribe.js';
+import { WireChecker } from './wire-check.js';
 
 export const SERVICE_NAMES = [
   'tributary.v1.ClientService',
@@ -49,7 +51,10 @@ export async function startGrpcServer(
 ): Promise<GrpcListener> {
   const { definition, grpc } = loadTributaryProto();
   const { config } = ctx;
+  const onMalformed: OnMalformed = (method, err) =>
+    ctx.metrics.requestErrors.inc({ method, reason: err.reason });
   const server = new Server({
+    interceptors: [oneRequestMessage(onMalformed)],
     'grpc.max_receive_message_length': config.maxRequestBytes,
     'grpc.max_send_message_length': config.maxFetchBytes + 1024 * 1024,
     'grpc.keepalive_time_ms': 60_000,
@@ -96,16 +101,22 @@ export async function startGrpcServer(
     ControlledShutdown: unary(api, 'ControlledShutdown', (req) => controlledShutdown(api, req)),
     AllocateProducerIds: unary(api, 'AllocateProducerIds', (req) => allocateProducerIds(api, req)),
   };
-  server.addService(grpc.tributary.v1.ClientService.service, client);
-  server.addService(grpc.tributary.v1.AdminService.service, adminHandlers);
-  server.addService(grpc.tributary.v1.ReplicationService.service, replication);
-  server.addService(grpc.tributary.v1.GroupService.service, groupHandlers(api, ctx.groups));
+  // Every body is checked before its handler runs: a malformed one is answered MALFORMED_REQUEST.
+  const checker = new WireChecker(definition);
+  const add = (service: ServiceDefinition, implementation: object) =>
+    addStrictService(server, service, implementation as UntypedServiceImplementation, checker, onMalformed);
+  add(grpc.tributary.v1.ClientService.service, client);
+  add(grpc.tributary.v1.AdminService.service, adminHandlers);
+  add(grpc.tributary.v1.ReplicationService.service, replication);
+  add(grpc.tributary.v1.GroupService.service, groupHandlers(api, ctx.groups));
 
   const health = new HealthImplementation({
     '': 'NOT_SERVING',
     ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'NOT_SERVING' as const])),
   });
-  health.addToServer(server);
+  health.addToServer({
+    addService: (service, implementation) => add(service as ServiceDefinition, implementation),
+  });
   addReflectionOnFirstUse(server, definition);
 
   port = await new Promise<number>((resolve, reject) => {

@@ -4,7 +4,9 @@ import type { SubscribeRequest__Output } from '../../proto/generated/tributary/v
 import type { SubscribeResponse } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
 import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
-import { parseOffset } from './errors.js';
+import { wantsRecords } from './enums.js';
+import { parseOffset, parseTimestamp } from './errors.js';
+import { drained } from './flow-control.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
@@ -27,7 +29,7 @@ async function startOffset(request: SubscribeRequest__Output, partition: Partiti
       return offset;
     }
     case 'timestamp_ms': {
-      const ts = parseOffset(request.timestamp_ms, 'timestamp_ms');
+      const ts = parseTimestamp(request.timestamp_ms, 'timestamp_ms');
       if (ts < 0) throw new TributaryError('INVALID_TIMESTAMP', `timestamp_ms ${ts} is negative`);
       const found = await partition.log.offsetForTimestamp(ts);
       return found === null ? partition.highWatermark : Math.max(found.offset, partition.logStartOffset);
@@ -42,22 +44,6 @@ async function startOffset(request: SubscribeRequest__Output, partition: Partiti
     default:
       throw new TributaryError('INVALID_REQUEST', 'set a start: position, offset or timestamp_ms');
   }
-}
-
-/** Resolves when the stream can take more (HTTP/2 flow control), or when `signal` aborts. */
-function drained(
-  call: ServerWritableStream<SubscribeRequest__Output, SubscribeResponse>,
-  signal: AbortSignal,
-) {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      call.off('drain', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    call.once('drain', done);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -103,7 +89,7 @@ async function streamPartition(
     request.max_bytes === 0
       ? ctx.config.defaultPartitionFetchBytes
       : Math.min(request.max_bytes, ctx.config.maxFetchBytes);
-  const decode = request.format === 'RECORD_FORMAT_RECORDS';
+  const decode = wantsRecords(request.format);
   let next = await startOffset(request, partition);
   // Read-ahead: the next chunk is read from the log while this one is serialised and written, so disk
   // reads overlap with the network instead of alternating with it.
@@ -123,6 +109,7 @@ async function streamPartition(
       throw new TributaryError('NOT_LEADER', `${request.topic}/${request.partition} is no longer led here`);
     }
     const read = await ahead;
+    if (signal.aborted) break; // Cancelled while reading: nothing more to write.
     if (read.batches.length === 0) {
       // The read-ahead may predate appends made while the last message was written: look again before
       // sleeping, or the stream would stall until the next append or the idle recheck.
@@ -131,18 +118,38 @@ async function streamPartition(
       continue;
     }
     const from = next;
-    const summary = summarizeBatches(read.batches, from);
-    next = summary.nextOffset;
+    let content: Pick<SubscribeResponse, 'batches' | 'records'>;
+    let bytesOut = read.batches.length;
+    let recordsOut: number;
+    if (decode) {
+      // Decoded within max_bytes. A batch no reader can decode ends the stream with its reason, once the
+      // records before it were delivered (the next read starts at it).
+      const decoded = toWireRecords(read.batches, from, {
+        maxBytes,
+        maxDecompressedBytes: ctx.config.maxFetchBytes,
+        atLeastOne: true,
+      });
+      if (decoded.error !== undefined) throw decoded.error;
+      next = decoded.nextOffset;
+      bytesOut = decoded.bytes;
+      recordsOut = decoded.records.length;
+      content = { records: decoded.records };
+    } else {
+      const summary = summarizeBatches(read.batches, from);
+      next = summary.nextOffset;
+      recordsOut = summary.records;
+      content = { batches: read.batches };
+    }
     ahead =
       next < partition.highWatermark
         ? readAt(next)
         : Promise.resolve({ batches: EMPTY, logStartOffset: 0, logEndOffset: 0 });
-    ctx.metrics.bytesOut.inc({ topic: request.topic }, read.batches.length);
-    ctx.metrics.recordsOut.inc({ topic: request.topic }, summary.records);
+    ctx.metrics.bytesOut.inc({ topic: request.topic }, bytesOut);
+    ctx.metrics.recordsOut.inc({ topic: request.topic }, recordsOut);
     const message: SubscribeResponse = {
       next_offset: String(next),
       high_watermark: String(partition.highWatermark),
-      ...(decode ? { records: toWireRecords(read.batches, from) } : { batches: read.batches }),
+      ...content,
     };
     if (!call.write(message)) await drained(call, signal);
   }

@@ -265,6 +265,13 @@ describe('topics and failover', () => {
     await expect(
       c.controller.createTopic({ name: 'u', partitions: 1, replicationFactor: 5, configs: {} }),
     ).rejects.toMatchObject({ reason: 'INVALID_REPLICATION_FACTOR' });
+    // Names equal once '.' and '_' are alike: the second is refused, at the controller, whoever asks.
+    await c.controller.createTopic({ name: 'a.b_c', partitions: 1, replicationFactor: 1, configs: {} });
+    for (const name of ['a_b_c', 'a.b.c', 'a_b.c']) {
+      await expect(
+        c.controller.createTopic({ name, partitions: 1, replicationFactor: 1, configs: {} }),
+      ).rejects.toMatchObject({ reason: 'TOPIC_NAME_COLLISION' });
+    }
 
     const index = created.partitions.findIndex((a) => a.leader !== c.id);
     const before = created.partitions[index]!;

@@ -7,6 +7,7 @@ import type { ControlledShutdownResponse } from '../../proto/generated/tributary
 import type { ElectionType__Output } from '../../proto/generated/tributary/v1/ElectionType.js';
 import type { OngoingReassignment } from '../../proto/generated/tributary/v1/OngoingReassignment.js';
 import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
+import { assertNoTopicNameCollision } from '../../proto/names.js';
 import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logger.js';
 import {
@@ -322,6 +323,11 @@ export class Controller extends EventEmitter {
       if (this.store.entry(spec.name) !== undefined) {
         throw new TributaryError('TOPIC_ALREADY_EXISTS', `topic ${JSON.stringify(spec.name)} already exists`);
       }
+      // Checked here, where every creation passes (CLI, SDK, operator), against topics being deleted too.
+      assertNoTopicNameCollision(
+        spec.name,
+        this.store.records().map((r) => r.name),
+      );
       if (!Number.isSafeInteger(spec.partitions) || spec.partitions < 1) {
         throw new TributaryError(
           'INVALID_PARTITIONS',

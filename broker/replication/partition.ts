@@ -155,7 +155,10 @@ export class Partition {
   }
 
   /** Leader: appends under the current epoch. acks=all callers then wait with waitForReplication. */
-  append(batches: Buffer, opts: { nowMs?: number; minIsr?: number } = {}): Promise<AppendInfo> {
+  append(
+    batches: Buffer,
+    opts: { nowMs?: number; minIsr?: number; maxDecompressedBytes?: number } = {},
+  ): Promise<AppendInfo> {
     this.assertLeader();
     if (opts.minIsr !== undefined && this.st.isr.length < opts.minIsr) {
       throw new TributaryError(
@@ -163,12 +166,11 @@ export class Partition {
         `${this.topic}/${this.index} has ${this.st.isr.length} in-sync replica(s) [${this.st.isr.join(', ')}], min.insync.replicas is ${opts.minIsr}`,
       );
     }
-    return this.log.append(
-      batches,
-      opts.nowMs === undefined
-        ? { leaderEpoch: this.st.leaderEpoch }
-        : { leaderEpoch: this.st.leaderEpoch, nowMs: opts.nowMs },
-    );
+    return this.log.append(batches, {
+      leaderEpoch: this.st.leaderEpoch,
+      ...(opts.nowMs === undefined ? {} : { nowMs: opts.nowMs }),
+      ...(opts.maxDecompressedBytes === undefined ? {} : { maxDecompressedBytes: opts.maxDecompressedBytes }),
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBatches } from '../../proto/codec/index.js';
@@ -39,11 +39,14 @@ describe('LogManager', () => {
     manager.startBackgroundTasks();
     await manager.close();
     await mkdir(join(dir, 'not-a-partition'));
+    // The replica manager's checkpoint lives beside the logs: a file, never a stray partition.
+    await writeFile(join(dir, 'replication-offset-checkpoint'), '0\n0\n');
+    await writeFile(join(dir, 'replication-offset-checkpoint.tmp'), '');
 
     const again = new LogManager({ dataDir: dir, maxOpenFiles: 4, retentionCheckIntervalMs: 60_000, logger });
     await again.open((topic) => (topic === 'a-b.c' ? config : undefined));
     expect([...again.logs()].map((l) => `${l.topic}/${l.partition}`).sort()).toEqual(['a-b.c/0', 'a-b.c/1']);
-    expect(warnings.length).toBeGreaterThanOrEqual(2); // 'other-0' and 'not-a-partition'
+    expect(warnings.map((w) => (w as { dir: string }).dir).sort()).toEqual(['not-a-partition', 'other-0']);
     const log = again.get('a-b.c', 0)!;
     expect(log.logEndOffset).toBe(2);
     expect(
@@ -53,7 +56,12 @@ describe('LogManager', () => {
     expect(log.currentConfig.retentionMs).toBe(1);
     await again.deleteTopic('a-b.c');
     expect(again.get('a-b.c', 0)).toBeUndefined();
-    expect((await readdir(dir)).sort()).toEqual(['not-a-partition', 'other-0']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'not-a-partition',
+      'other-0',
+      'replication-offset-checkpoint',
+      'replication-offset-checkpoint.tmp',
+    ]);
     await again.close();
   });
 

@@ -64,9 +64,13 @@ export class LogManager {
 
   async open(configFor: (topic: string) => LogConfig | undefined): Promise<void> {
     await mkdir(this.opts.dataDir, { recursive: true });
-    const names = await readdir(this.opts.dataDir);
+    const entries = await readdir(this.opts.dataDir, { withFileTypes: true });
     const toOpen: Array<{ name: string; topic: string; partition: number; config: LogConfig }> = [];
-    for (const name of names) {
+    for (const entry of entries) {
+      const name = entry.name;
+      // A partition log is always a directory; files here are the broker's own (the high-watermark
+      // checkpoint `replication-offset-checkpoint`, its temporary copy while written), not strays.
+      if (!entry.isDirectory()) continue;
       if (name.endsWith(DELETING_SUFFIX)) {
         await rm(join(this.opts.dataDir, name), { recursive: true, force: true });
         continue;

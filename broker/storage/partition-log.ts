@@ -154,10 +154,18 @@ export class PartitionLog extends EventEmitter {
     return this.lane.run(fn);
   }
 
-  append(batches: Buffer, opts: { leaderEpoch: number; nowMs?: number }): Promise<AppendInfo> {
+  append(
+    batches: Buffer,
+    opts: { leaderEpoch: number; nowMs?: number; maxDecompressedBytes?: number },
+  ): Promise<AppendInfo> {
     try {
       this.assertUsable();
-      const validated = validateBatches(batches, { maxBatchBytes: this.config.maxBatchBytes });
+      const validated = validateBatches(batches, {
+        maxBatchBytes: this.config.maxBatchBytes,
+        ...(opts.maxDecompressedBytes === undefined
+          ? {}
+          : { maxDecompressedBytes: opts.maxDecompressedBytes }),
+      });
       const nowMs = opts.nowMs ?? Date.now();
       // Idempotent producers: every check passes before anything changes (offsets, buffers, state).
       const sequences = this.producerState.plan(batches, validated);

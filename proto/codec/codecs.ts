@@ -50,7 +50,12 @@ export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
 
 export interface CompressionCodec {
   compress(buf: Buffer): Buffer;
-  decompress(buf: Buffer): Buffer;
+  /**
+   * Decompresses `buf`, refusing output past `maxBytes` (at most, and by default, MAX_DECOMPRESSED_BYTES)
+   * before allocating it when the format declares sizes up front. Past the hard cap the input is treated
+   * as a "zip bomb" (CORRUPT_BATCH); past a caller's lower limit it is BATCH_TOO_LARGE.
+   */
+  decompress(buf: Buffer, maxBytes?: number): Buffer;
 }
 
 function corrupt(codec: string, detail: string, cause?: unknown): TributaryError {
@@ -61,10 +66,23 @@ function corrupt(codec: string, detail: string, cause?: unknown): TributaryError
   );
 }
 
-function checkBound(codec: string, bytes: number): void {
-  if (bytes > MAX_DECOMPRESSED_BYTES) {
-    throw corrupt(codec, `declared size ${bytes} exceeds the ${MAX_DECOMPRESSED_BYTES}-byte limit`);
+/** The output limit of one call: the caller's, never above the hard cap. */
+function limitOf(maxBytes: number | undefined): number {
+  return maxBytes === undefined ? MAX_DECOMPRESSED_BYTES : Math.min(maxBytes, MAX_DECOMPRESSED_BYTES);
+}
+
+function tooLarge(codec: string, what: string, bytes: number, limit: number): TributaryError {
+  if (limit >= MAX_DECOMPRESSED_BYTES) {
+    return corrupt(codec, `${what} ${bytes} exceeds the ${MAX_DECOMPRESSED_BYTES}-byte limit`);
   }
+  return new TributaryError(
+    'BATCH_TOO_LARGE',
+    `${codec} records decompress to more than ${limit} bytes (${what} ${bytes})`,
+  );
+}
+
+function checkBound(codec: string, bytes: number, limit: number): void {
+  if (bytes > limit) throw tooLarge(codec, 'declared size', bytes, limit);
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -99,12 +117,23 @@ export function onFirstUse<T>(codec: string, load: () => T): () => T {
 
 // ---------------------------------------------------------------------------------------------- gzip
 
+const GZIP_CHUNK_MIN_BYTES = 16 * 1024;
+
 export const gzipCodec: CompressionCodec = {
   compress: (buf) => gzipSync(buf),
-  decompress: (buf) => {
+  decompress: (buf, maxBytes) => {
+    const limit = limitOf(maxBytes);
     try {
-      return gunzipSync(buf, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+      // One output chunk of the size the gzip trailer declares (ISIZE), not zlib's 16 KiB chunks: a
+      // large output made of thousands of small allocations stays in the process heap once freed (the
+      // allocator cannot return it), which kept a broker's RSS up after a 200 MiB batch (issue 12).
+      const declared = buf.length >= 18 ? buf.readUInt32LE(buf.length - 4) : 0;
+      const chunkSize = Math.min(Math.max(declared + 1, GZIP_CHUNK_MIN_BYTES), limit + 1);
+      return gunzipSync(buf, { maxOutputLength: limit, chunkSize });
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw tooLarge('gzip', 'output over', limit, limit);
+      }
       throw corrupt('gzip', (err as Error).message, err);
     }
   },
@@ -158,10 +187,11 @@ export const snappyCodec: CompressionCodec = {
     }
     return Buffer.concat(parts);
   },
-  decompress: (buf) => {
+  decompress: (buf, maxBytes) => {
+    const limit = limitOf(maxBytes);
     if (!isXerialSnappy(buf)) {
       const declared = snappyDeclaredLength(buf);
-      checkBound('snappy', declared);
+      checkBound('snappy', declared, limit);
       return snappyRawDecompress(buf, declared);
     }
     // Pass 1: walk the chunks and add up declared sizes; pass 2: decompress.
@@ -177,7 +207,7 @@ export const snappyCodec: CompressionCodec = {
       pos += length;
       const declared = snappyDeclaredLength(block);
       total += declared;
-      checkBound('snappy', total);
+      checkBound('snappy', total, limit);
       chunks.push({ block, declared });
     }
     const out = Buffer.allocUnsafe(total);
@@ -204,7 +234,7 @@ const LZ4_BLOCK_MAX_BYTES: Partial<Record<number, number>> = {
 };
 
 /** An upper bound of the decompressed size of LZ4 frames, from the frame and block headers. */
-export function lz4DecompressedBound(buf: Buffer): number {
+export function lz4DecompressedBound(buf: Buffer, limit = MAX_DECOMPRESSED_BYTES): number {
   let bound = 0;
   let pos = 0;
   while (pos < buf.length) {
@@ -235,7 +265,7 @@ export function lz4DecompressedBound(buf: Buffer): number {
       if (size > blockMaxBytes) throw corrupt('lz4', `block of ${size} bytes exceeds its ${blockMaxBytes}`);
       pos += size + (blockChecksum ? 4 : 0);
       bound += blockMaxBytes;
-      checkBound('lz4', bound);
+      checkBound('lz4', bound, limit);
     }
     pos += contentChecksum ? 4 : 0;
   }
@@ -245,8 +275,11 @@ export function lz4DecompressedBound(buf: Buffer): number {
 
 export const lz4Codec: CompressionCodec = {
   compress: (buf) => lz4Library().compressFrameSync(buf),
-  decompress: (buf) => {
-    const bound = lz4DecompressedBound(buf);
+  decompress: (buf, maxBytes) => {
+    const limit = limitOf(maxBytes);
+    // Every block is counted at its maximum size, so the bound overstates the last block of a frame: it
+    // may pass the limit by one block (4 MiB at most) before the real output is checked.
+    const bound = lz4DecompressedBound(buf, limit + LZ4_BLOCK_MAX_BYTES[7]!);
     const lz4 = lz4Library();
     let out: Buffer;
     try {
@@ -255,6 +288,7 @@ export const lz4Codec: CompressionCodec = {
       throw corrupt('lz4', (err as Error).message, err);
     }
     if (out.length > bound) throw corrupt('lz4', `output ${out.length} exceeds the declared bound ${bound}`);
+    if (out.length > limit) throw tooLarge('lz4', 'output', out.length, limit);
     return out;
   },
 };
@@ -267,15 +301,25 @@ const ZSTD_SKIPPABLE_MAGIC = 0x184d2a50;
 const ZSTD_BLOCK_MAX_BYTES = 128 * 1024;
 const ZSTD_LEVEL = 3; // Kafka's default compression.zstd.level
 
-interface ZstdFrame {
+/**
+ * The largest zstd window a producer may use: RFC 8878 (3.1.1.1.2) recommends that decoders support
+ * windows up to 8 MiB and that encoders not need more, and streaming decoders (the Java client's
+ * zstd-jni, Go's, Node's zlib) refuse or may refuse larger ones by default. Kafka's clients at their
+ * default level 3 use 2 MiB windows (checked at produce only; see batch-validator.ts).
+ */
+export const ZSTD_WINDOW_MAX_BYTES = 8 * 1024 * 1024;
+
+export interface ZstdFrame {
   start: number;
   end: number;
   /** An upper bound of the frame's decompressed size. */
   bound: number;
+  /** Window_Size: the history a decoder must keep (the content size for a single-segment frame). */
+  windowBytes: number;
 }
 
 /** Splits zstd input into frames with an upper bound of each one's decompressed size. */
-export function zstdFrames(buf: Buffer): ZstdFrame[] {
+export function zstdFrames(buf: Buffer, limit = MAX_DECOMPRESSED_BYTES): ZstdFrame[] {
   const frames: ZstdFrame[] = [];
   let total = 0;
   let pos = 0;
@@ -296,6 +340,13 @@ export function zstdFrames(buf: Buffer): ZstdFrame[] {
     const checksum = (descriptor & 0x04) !== 0;
     const dictIdBytes = [0, 1, 2, 4][descriptor & 0x3]!;
     const fcsBytes = fcsFlag === 0 ? (singleSegment ? 1 : 0) : [0, 2, 4, 8][fcsFlag]!;
+    let windowBytes = 0;
+    if (!singleSegment) {
+      // Window_Descriptor: exponent (5 bits) and mantissa (3 bits) of a size from 1 KiB up.
+      const descriptorByte = buf[pos + 5]!;
+      const base = 2 ** (10 + (descriptorByte >> 3));
+      windowBytes = base + (base / 8) * (descriptorByte & 0x7);
+    }
     pos += 5 + (singleSegment ? 0 : 1) + dictIdBytes;
     if (pos + fcsBytes > buf.length) throw corrupt('zstd', 'truncated frame header');
     let contentSize = -1;
@@ -304,6 +355,8 @@ export function zstdFrames(buf: Buffer): ZstdFrame[] {
     else if (fcsBytes === 4) contentSize = buf.readUInt32LE(pos);
     else if (fcsBytes === 8) contentSize = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 2 ** 32;
     pos += fcsBytes;
+    if (singleSegment) windowBytes = contentSize;
+    checkBound('zstd', total + Math.max(contentSize, 0), limit);
     let blocksBound = 0;
     for (;;) {
       if (pos + 3 > buf.length) throw corrupt('zstd', 'truncated block header');
@@ -320,15 +373,16 @@ export function zstdFrames(buf: Buffer): ZstdFrame[] {
         blocksBound += type === 0 ? size : ZSTD_BLOCK_MAX_BYTES;
         pos += size;
       }
-      checkBound('zstd', total + blocksBound);
+      checkBound('zstd', total + blocksBound, limit + ZSTD_BLOCK_MAX_BYTES);
       if (last) break;
     }
     pos += checksum ? 4 : 0;
     if (pos > buf.length) throw corrupt('zstd', 'frame overruns the batch');
     const bound = contentSize >= 0 ? contentSize : blocksBound;
     total += bound;
-    checkBound('zstd', total);
-    frames.push({ start, end: pos, bound });
+    // A compressed block's bound (128 KiB) overstates the last block of a frame: allow one block more.
+    checkBound('zstd', total, contentSize >= 0 ? limit : limit + ZSTD_BLOCK_MAX_BYTES);
+    frames.push({ start, end: pos, bound, windowBytes });
   }
   return frames;
 }
@@ -336,7 +390,70 @@ export function zstdFrames(buf: Buffer): ZstdFrame[] {
 /** The synchronous WebAssembly API (the project's `lib` setting has no WebAssembly types). */
 interface SyncWebAssembly {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/**
+ * A frame whose output may exceed this is decompressed in a WebAssembly instance of its own, dropped
+ * afterwards. A WebAssembly memory only grows: the shared instance would otherwise keep, for the life of
+ * the process, the largest batch it ever decompressed (issue 12: 200 MiB frames left the broker's RSS
+ * hundreds of MiB up while idle).
+ */
+export const ZSTD_SHARED_OUTPUT_MAX_BYTES = 4 * 1024 * 1024;
+
+/** The exports of the package's zstd.wasm, by their minified names (pinned version; see zstd.js there). */
+interface ZstdWasmExports {
+  f: { buffer: ArrayBuffer; grow(pages: number): number };
+  g(): void;
+  h(code: number): number;
+  r(dst: number, dstCapacity: number, src: number, srcSize: number): number;
+  s(bytes: number): number;
+}
+
+/** Compiled once; instantiated per large frame. */
+let zstdWasmModule: object | undefined;
+
+function zstdWasmBytes(): Buffer {
+  return readFileSync(join(dirname(require.resolve('@bokuweb/zstd-wasm')), 'zstd.wasm'));
+}
+
+/** Decompresses one frame into at most `capacity` bytes in a throw-away WebAssembly instance. */
+function zstdDecompressIsolated(frame: Buffer, capacity: number): Buffer {
+  const { WebAssembly } = globalThis as unknown as { WebAssembly: SyncWebAssembly };
+  zstdWasmModule ??= new WebAssembly.Module(zstdWasmBytes());
+  let exports: ZstdWasmExports | undefined;
+  const fail = (what: string) => () => {
+    throw new Error(`zstd WebAssembly ${what}`);
+  };
+  const instance = new WebAssembly.Instance(zstdWasmModule, {
+    a: {
+      a: fail('exited'), // proc_exit
+      b: () => undefined, // emscripten_runtime_keepalive_clear
+      c: fail('aborted'), // abort_js
+      d: () => 0, // setitimer_js: unused by decompression
+      // emscripten_resize_heap: grow to the requested size, in 64 KiB pages.
+      e: (requested: number) => {
+        const memory = exports!.f;
+        const pages = Math.ceil(((requested >>> 0) - memory.buffer.byteLength) / 65536);
+        try {
+          if (pages > 0) memory.grow(pages);
+          return 1;
+        } catch {
+          return 0;
+        }
+      },
+    },
+  });
+  exports = instance.exports as unknown as ZstdWasmExports;
+  exports.g();
+  const src = exports.s(frame.length);
+  const dst = exports.s(capacity);
+  if (src === 0 || dst === 0) throw new Error(`cannot allocate ${capacity} bytes for the output`);
+  new Uint8Array(exports.f.buffer, src, frame.length).set(frame);
+  const written = exports.r(dst, capacity, src, frame.length);
+  if (exports.h(written) !== 0) throw new Error(`decompression failed (code ${written >>> 0})`);
+  // Copied out of the instance's memory, which goes with the instance.
+  return Buffer.from(new Uint8Array(exports.f.buffer, dst, written >>> 0));
 }
 
 /** The parts of the package's Emscripten module that a synchronous start needs. */
@@ -354,7 +471,8 @@ function loadZstd(): typeof ZstdWasm {
   const { Module } = require(join(dirname(entry), 'module.js')) as { Module: ZstdEmscriptenModule };
   if (Module.calledRun !== true) {
     const { WebAssembly } = globalThis as unknown as { WebAssembly: SyncWebAssembly };
-    const wasm = new WebAssembly.Module(readFileSync(join(dirname(entry), 'zstd.wasm')));
+    const wasm = new WebAssembly.Module(zstdWasmBytes());
+    zstdWasmModule = wasm;
     let failure: unknown;
     Module.instantiateWasm = (imports, receiveInstance) => {
       try {
@@ -375,22 +493,28 @@ const zstdLibrary = onFirstUse('zstd', loadZstd);
 
 export const zstdCodec: CompressionCodec = {
   compress: (buf) => asBuffer(zstdLibrary().compress(buf, ZSTD_LEVEL)),
-  decompress: (buf) => {
-    const frames = zstdFrames(buf);
+  decompress: (buf, maxBytes) => {
+    const limit = limitOf(maxBytes);
+    const frames = zstdFrames(buf, limit);
     const zstdWasm = zstdLibrary();
     const parts: Buffer[] = [];
+    let total = 0;
     for (const frame of frames) {
       try {
+        const input = buf.subarray(frame.start, frame.end);
         // The library sizes its output from the frame's content size when present, else from this.
-        const out = zstdWasm.decompress(buf.subarray(frame.start, frame.end), {
-          defaultHeapSize: Math.max(1, frame.bound),
-        });
+        const out =
+          frame.bound > ZSTD_SHARED_OUTPUT_MAX_BYTES
+            ? zstdDecompressIsolated(input, frame.bound)
+            : zstdWasm.decompress(input, { defaultHeapSize: Math.max(1, frame.bound) });
         if (out.length > frame.bound)
           throw new Error(`output ${out.length} exceeds the bound ${frame.bound}`);
+        total += out.length;
         parts.push(asBuffer(out));
       } catch (err) {
         throw corrupt('zstd', (err as Error).message, err);
       }
+      if (total > limit) throw tooLarge('zstd', 'output', total, limit);
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   },

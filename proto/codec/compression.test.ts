@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { TributaryError } from '../errors.js';
-import { isXerialSnappy, lz4DecompressedBound, onFirstUse, XERIAL_MAGIC, zstdFrames } from './codecs.js';
+import {
+  isXerialSnappy,
+  lz4DecompressedBound,
+  onFirstUse,
+  XERIAL_MAGIC,
+  ZSTD_SHARED_OUTPUT_MAX_BYTES,
+  zstdFrames,
+} from './codecs.js';
 import {
   Compression,
   type CompressionName,
@@ -203,5 +210,31 @@ describe('compression codecs', () => {
   it('gzip refuses output past the limit', () => {
     const codec = compressionCodec(Compression.gzip);
     expect(reason(() => codec.decompress(Buffer.from('not gzip')))).toBe('CORRUPT_BATCH');
+  });
+});
+
+describe('large outputs leave no memory behind (issue 12)', () => {
+  it('zstd frames above ZSTD_SHARED_OUTPUT_MAX_BYTES decode in a throw-away instance, exactly', () => {
+    const codec = compressionCodec(Compression.zstd);
+    const input = Buffer.alloc(ZSTD_SHARED_OUTPUT_MAX_BYTES + 12345);
+    for (let i = 0; i < input.length; i += 997) input[i] = i & 0xff;
+    const frame = codec.compress(input);
+    expect(zstdFrames(frame)[0]!.bound).toBeGreaterThan(ZSTD_SHARED_OUTPUT_MAX_BYTES);
+    expect(codec.decompress(frame).equals(input)).toBe(true);
+    expect(reason(() => codec.decompress(frame, 1 << 20))).toBe('BATCH_TOO_LARGE');
+    const corrupt = Buffer.from(frame);
+    corrupt[corrupt.length - 5]! ^= 0xff;
+    expect(reason(() => codec.decompress(corrupt))).toBe('CORRUPT_BATCH');
+  });
+
+  it('gzip sizes its output from the trailer, which zlib checks, and still bounds it', () => {
+    const codec = compressionCodec(Compression.gzip);
+    const input = Buffer.alloc(3 << 20, 7);
+    const gz = codec.compress(input);
+    expect(codec.decompress(gz).equals(input)).toBe(true);
+    const lying = Buffer.from(gz);
+    lying.writeUInt32LE(10, lying.length - 4);
+    expect(reason(() => codec.decompress(lying, 4 << 20))).toBe('CORRUPT_BATCH'); // zlib checks ISIZE
+    expect(reason(() => codec.decompress(gz, 1 << 20))).toBe('BATCH_TOO_LARGE');
   });
 });

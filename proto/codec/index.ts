@@ -1,3 +1,4 @@
+export * from './batch-validator.js';
 export * from './compression.js';
 export * from './crc32c.js';
 export * from './filter.js';

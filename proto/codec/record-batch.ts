@@ -1,8 +1,5 @@
 import { TributaryError } from '../errors.js';
-import { compressionCodec } from './compression.js';
 import { crc32c } from './crc32c.js';
-import type { Cursor } from './varint.js';
-import { readVarint } from './varint.js';
 
 /**
  * RecordBatch v2 (magic 2), Kafka's batch format, used unchanged on the wire and on disk.
@@ -29,8 +26,8 @@ import { readVarint } from './varint.js';
  * varint (-1 = null), key, valueLength varint (-1 = null), value, headerCount varint, then per header
  * keyLength varint, key (UTF-8), valueLength varint (-1 = null), value. All varints are zigzag.
  *
- * This file holds what the broker needs without touching records: header reads, the producer-input
- * validation, the disk scanner and the in-place mutators. Encoding and decoding records live in
+ * This file holds what the broker needs without touching records: header reads, the disk scanner and the
+ * in-place mutators. The producer-input validation (every record walked) is batch-validator.ts. Encoding and decoding records live in
  * record-encoder.ts and record-decoder.ts.
  */
 
@@ -61,8 +58,6 @@ export const CONTROL_BIT = 0x20;
 
 /** The smallest possible batchLength: a header with no records. */
 const MIN_BATCH_LENGTH = RECORD_BATCH_HEADER_BYTES - BATCH_LOG_OVERHEAD_BYTES;
-/** attributes, timestampDelta, offsetDelta, keyLength, valueLength, headerCount: one byte each at least. */
-const MIN_RECORD_BODY_BYTES = 6;
 
 export interface BatchHeader {
   baseOffset: number;
@@ -133,148 +128,6 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
 /** CRC-32C of a batch as stored: bytes 21..end. */
 export function computeBatchCrc(buf: Buffer, pos: number, sizeBytes: number): number {
   return crc32c(buf.subarray(pos + ATTRIBUTES_OFFSET, pos + sizeBytes));
-}
-
-export interface ValidatedBatch {
-  position: number;
-  sizeBytes: number;
-  recordCount: number;
-  lastOffsetDelta: number;
-  maxTimestamp: number;
-  baseTimestamp: number;
-  compression: number;
-}
-
-/** Walks the record length varints of a records section; returns how many records exactly fill it. */
-function countRecords(records: Buffer, cursor: Cursor): number {
-  cursor.pos = 0;
-  let walked = 0;
-  while (cursor.pos < records.length) {
-    const recordLength = readVarint(records, cursor);
-    if (recordLength < MIN_RECORD_BODY_BYTES || recordLength > records.length - cursor.pos) {
-      throw new TributaryError('CORRUPT_BATCH', `record length ${recordLength} does not fit the batch`);
-    }
-    cursor.pos += recordLength;
-    walked++;
-  }
-  return walked;
-}
-
-/**
- * The broker's check of batches sent by a producer, before anything is written: every batch complete
- * and well-formed, CRC-valid, counts consistent, and records exactly filling the batch (walking only
- * their length varints, after decompressing a compressed batch). Records are never decoded here.
- */
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the hot path of every produce: one pass over the buffer with its cursor in locals, kept whole for speed and so the checks read in wire order
-export function validateBatches(
-  buf: Buffer,
-  opts: {
-    maxBatchBytes: number;
-    /**
-     * Batches copied from a leader may be compacted: fewer records than their offset span (none, even),
-     * as log compaction leaves them. Producers' batches never are.
-     */
-    compacted?: boolean;
-  },
-): ValidatedBatch[] {
-  if (buf.length === 0) throw new TributaryError('CORRUPT_BATCH', 'no record batch');
-  const out: ValidatedBatch[] = [];
-  const cursor: Cursor = { pos: 0 };
-  let pos = 0;
-  while (pos < buf.length) {
-    const remaining = buf.length - pos;
-    if (remaining < RECORD_BATCH_HEADER_BYTES) {
-      throw new TributaryError('CORRUPT_BATCH', `${remaining} trailing bytes are not a whole batch header`);
-    }
-    const batchLength = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
-    if (batchLength < MIN_BATCH_LENGTH) {
-      throw new TributaryError('CORRUPT_BATCH', `batchLength ${batchLength} is below ${MIN_BATCH_LENGTH}`);
-    }
-    const sizeBytes = BATCH_LOG_OVERHEAD_BYTES + batchLength;
-    if (sizeBytes > opts.maxBatchBytes) {
-      throw new TributaryError(
-        'BATCH_TOO_LARGE',
-        `batch of ${sizeBytes} bytes exceeds ${opts.maxBatchBytes}`,
-      );
-    }
-    if (sizeBytes > remaining) {
-      throw new TributaryError('CORRUPT_BATCH', `batch of ${sizeBytes} bytes is truncated to ${remaining}`);
-    }
-    const magic = buf.readInt8(pos + MAGIC_OFFSET);
-    if (magic !== RECORD_BATCH_MAGIC) {
-      throw new TributaryError(
-        'UNSUPPORTED_MAGIC',
-        `batch magic ${magic}; only ${RECORD_BATCH_MAGIC} is accepted`,
-      );
-    }
-    const storedCrc = buf.readUInt32BE(pos + CRC_OFFSET);
-    const actualCrc = computeBatchCrc(buf, pos, sizeBytes);
-    if (storedCrc !== actualCrc) {
-      throw new TributaryError(
-        'CRC_MISMATCH',
-        `batch CRC ${storedCrc} does not match its contents (${actualCrc})`,
-      );
-    }
-    const attributes = buf.readInt16BE(pos + ATTRIBUTES_OFFSET);
-    const compression = attributes & COMPRESSION_MASK;
-    if (compression > 4) {
-      throw new TributaryError('UNSUPPORTED_COMPRESSION', `unknown compression id ${compression}`);
-    }
-    if (attributes & CONTROL_BIT) {
-      throw new TributaryError('CORRUPT_BATCH', 'producers may not send control batches');
-    }
-    const recordCount = buf.readInt32BE(pos + RECORD_COUNT_OFFSET);
-    const lastOffsetDelta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
-    if (opts.compacted) {
-      if (lastOffsetDelta < 0 || recordCount < 0 || recordCount > lastOffsetDelta + 1) {
-        throw new TributaryError(
-          'CORRUPT_BATCH',
-          `recordCount ${recordCount} does not fit lastOffsetDelta ${lastOffsetDelta}`,
-        );
-      }
-    } else if (recordCount < 1) {
-      throw new TributaryError('CORRUPT_BATCH', `recordCount ${recordCount} is below 1`);
-    } else if (lastOffsetDelta !== recordCount - 1) {
-      throw new TributaryError(
-        'CORRUPT_BATCH',
-        `lastOffsetDelta ${lastOffsetDelta} does not match recordCount ${recordCount}`,
-      );
-    }
-    const baseTimestamp = readInt64(buf, pos + BASE_TIMESTAMP_OFFSET);
-    const maxTimestamp = readInt64(buf, pos + MAX_TIMESTAMP_OFFSET);
-    if (Number.isNaN(baseTimestamp) || Number.isNaN(maxTimestamp)) {
-      throw new TributaryError('CORRUPT_BATCH', 'batch timestamps are not safe integers');
-    }
-    if (Number.isNaN(readInt64(buf, pos + PRODUCER_ID_OFFSET))) {
-      throw new TributaryError('CORRUPT_BATCH', 'producerId is not a safe integer');
-    }
-    const end = pos + sizeBytes;
-    // Records must exactly fill the batch, and their number must be the header's: otherwise a producer
-    // could claim any count and move the log's offsets. Compressed batches are decompressed for this
-    // (bounded by MAX_DECOMPRESSED_BYTES), as Kafka's leader does; their records are still not decoded.
-    const records =
-      compression === 0
-        ? buf.subarray(pos + RECORD_BATCH_HEADER_BYTES, end)
-        : compressionCodec(compression).decompress(buf.subarray(pos + RECORD_BATCH_HEADER_BYTES, end));
-    if (recordCount > records.length / (1 + MIN_RECORD_BODY_BYTES)) {
-      throw new TributaryError('CORRUPT_BATCH', `recordCount ${recordCount} cannot fit in the batch`);
-    }
-    const walked = countRecords(records, cursor);
-    if (walked !== recordCount) {
-      throw new TributaryError('CORRUPT_BATCH', `batch holds ${walked} records but says ${recordCount}`);
-    }
-    out.push({
-      position: pos,
-      sizeBytes,
-      recordCount,
-      lastOffsetDelta,
-      maxTimestamp,
-      baseTimestamp,
-      compression,
-    });
-    pos = end;
-  }
-  return out;
 }
 
 /** A batch found by the scanner: enough to index, read and recover without decoding records. */

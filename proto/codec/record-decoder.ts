@@ -48,8 +48,16 @@ function readBytes(buf: Buffer, cursor: Cursor, end: number, what: string): Buff
   return bytes;
 }
 
-/** Decodes one batch at `pos`: checks magic, completeness and CRC, decompresses, decodes every record. */
-export function decodeRecordBatch(buf: Buffer, pos = 0): { header: BatchHeader; records: ConsumedRecord[] } {
+/**
+ * Decodes one batch at `pos`: checks magic, completeness and CRC, decompresses (refusing more than
+ * `maxDecompressedBytes`), decodes every record. Offsets must increase within the batch (compaction may
+ * leave gaps), so a reader never sees one offset twice or out of order.
+ */
+export function decodeRecordBatch(
+  buf: Buffer,
+  pos = 0,
+  opts: { maxDecompressedBytes?: number } = {},
+): { header: BatchHeader; records: ConsumedRecord[] } {
   const header = readBatchHeader(buf, pos);
   if (header.magic !== RECORD_BATCH_MAGIC) {
     throw new TributaryError('UNSUPPORTED_MAGIC', `batch magic ${header.magic}`);
@@ -67,11 +75,14 @@ export function decodeRecordBatch(buf: Buffer, pos = 0): { header: BatchHeader; 
   }
   if (header.recordCount < 0) throw new TributaryError('CORRUPT_BATCH', `recordCount ${header.recordCount}`);
   let body = buf.subarray(pos + RECORD_BATCH_HEADER_BYTES, pos + sizeBytes);
-  if (header.compression !== 0) body = compressionCodec(header.compression).decompress(body);
+  if (header.compression !== 0) {
+    body = compressionCodec(header.compression).decompress(body, opts.maxDecompressedBytes);
+  }
 
   const records: ConsumedRecord[] = [];
   const cursor: Cursor = { pos: 0 };
   const logAppendTime = header.timestampType === 'LogAppendTime';
+  let lastOffsetDelta = -1;
   while (cursor.pos < body.length) {
     if (records.length === header.recordCount) {
       throw new TributaryError('CORRUPT_BATCH', `batch holds more than its ${header.recordCount} records`);
@@ -85,6 +96,13 @@ export function decodeRecordBatch(buf: Buffer, pos = 0): { header: BatchHeader; 
     if (offsetDelta < 0 || offsetDelta > header.lastOffsetDelta) {
       throw new TributaryError('CORRUPT_BATCH', `offsetDelta ${offsetDelta} is outside the batch`);
     }
+    if (offsetDelta <= lastOffsetDelta) {
+      throw new TributaryError(
+        'CORRUPT_BATCH',
+        `record ${records.length}: offsetDelta ${offsetDelta} does not follow ${lastOffsetDelta}`,
+      );
+    }
+    lastOffsetDelta = offsetDelta;
     const key = readBytes(body, cursor, end, 'key');
     const value = readBytes(body, cursor, end, 'value');
     const headerCount = readVarint(body, cursor);

@@ -1,6 +1,7 @@
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
+import type { CreateTopicsResponse__Output } from '../../proto/generated/tributary/v1/CreateTopicsResponse.js';
 import type { GroupServiceClient } from '../../proto/generated/tributary/v1/GroupService.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
@@ -61,4 +62,13 @@ export function reasonOf(err: unknown): { code: number; reason: string | undefin
   const e = err as ServiceError;
   const reason = e.metadata?.get('tributary-reason')[0];
   return { code: e.code, reason: reason === undefined ? undefined : String(reason), details: e.details };
+}
+
+/** Creates one topic through the admin stub; throws with the item's error if it is refused. */
+export async function createTopic(stubs: RawStubs, name: string, partitions = 1): Promise<void> {
+  const res = await call<CreateTopicsResponse__Output>(stubs.admin, 'CreateTopics', {
+    topics: [{ name, partitions }],
+  });
+  const error = res.topics[0]?.error;
+  if (error) throw new Error(`CreateTopics ${name}: ${error.reason} ${error.message}`);
 }

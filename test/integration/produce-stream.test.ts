@@ -1,12 +1,11 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatches, encodeRecordBatch } from '../../proto/codec/index.js';
-import type { CreateTopicsResponse__Output } from '../../proto/generated/tributary/v1/CreateTopicsResponse.js';
 import type { FetchResponse__Output } from '../../proto/generated/tributary/v1/FetchResponse.js';
 import type { ProduceRequest } from '../../proto/generated/tributary/v1/ProduceRequest.js';
 import type { ProduceResponse__Output } from '../../proto/generated/tributary/v1/ProduceResponse.js';
 import { type BrokerProcess, removeDataDirs, startBroker } from '../helpers/broker-process.js';
-import { call, type RawStubs, rawStubs } from '../helpers/grpc.js';
+import { call, createTopic as createTopicWith, type RawStubs, rawStubs } from '../helpers/grpc.js';
 
 let broker: BrokerProcess;
 let stubs: RawStubs;
@@ -23,12 +22,7 @@ afterAll(async () => {
   removeDataDirs();
 });
 
-async function createTopic(name: string, partitions = 1) {
-  const res = await call<CreateTopicsResponse__Output>(stubs.admin, 'CreateTopics', {
-    topics: [{ name, partitions }],
-  });
-  expect(res.topics[0]!.error).toBeNull();
-}
+const createTopic = (name: string, partitions = 1) => createTopicWith(stubs, name, partitions);
 
 /** Sends every request on one stream without waiting, then collects the answers by request id. */
 function pipeline(requests: ProduceRequest[]): Promise<Map<number, ProduceResponse__Output>> {
