@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Consumer, type Producer, Tributary } from '../../client/index.js';
@@ -6,6 +9,7 @@ import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
 import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
 import type { AckedRecord } from '../helpers/fault-workload.js';
+import { type LocalImage, treeImage } from '../helpers/node-agent/local-image.js';
 import {
   installCrds,
   type OperatorProcess,
@@ -30,9 +34,23 @@ const PODS = ['demo-0', 'demo-1', 'demo-2'];
 const RATE_PER_SEC = 100;
 const IN_FLIGHT_MAX = 64;
 const ROLL_TIMEOUT_MS = 600_000;
+/** A version whose broker exits at once: its image's entry point is replaced (see crashingImage). */
+const BROKEN_VERSION = '9.9.9';
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn('rolling-update.test.ts: skipped: the node agent needs root for mount namespaces');
+
+/** This tree's broker image, but its CLI exits with 3 at once: a version that crash-loops. */
+function crashingImage(workDir: string): LocalImage {
+  const base = treeImage(`tributary/broker:${BROKEN_VERSION}`, { version: BROKEN_VERSION, workDir });
+  const entry = join(workDir, 'crash.js');
+  writeFileSync(entry, "console.error('this build crashes at start'); process.exit(3);\n");
+  return {
+    ...base,
+    digest: `sha256:${'c'.repeat(64)}`,
+    layers: [...base.layers, { target: '/app/bin/tributary.js', source: entry }],
+  };
+}
 
 interface Ack extends AckedRecord {
   sentAtMs: number;
@@ -66,9 +84,23 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
   let core: CoreV1Api;
   let apps: AppsV1Api;
   let client: Tributary;
+  let imagesDir: string;
+  const operatorArgs = [
+    '--status-refresh-ms',
+    '1000',
+    '--lease-duration-seconds',
+    '15',
+    '--renew-deadline-ms',
+    '10000',
+  ];
 
   beforeAll(async () => {
-    tier = await startPodTier({ nodes: 3, backoff: { baseMs: 1000, maxMs: 4000 } });
+    imagesDir = mkdtempSync(join(tmpdir(), 'tributary-roll-images-'));
+    tier = await startPodTier({
+      nodes: 3,
+      backoff: { baseMs: 1000, maxMs: 4000 },
+      images: [crashingImage(imagesDir)],
+    });
     // This process resolves the brokers' advertised names as the operator does (pod-network.cjs).
     process.env['TRIBUTARY_POD_TIER_HOSTS'] = tier.hostsPath;
     createRequire(import.meta.url)('../helpers/node-agent/pod-network.cjs');
@@ -79,7 +111,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
     operator = await startOperator({
       kubeconfig: await operatorIdentity(tier.plane),
       identity: 'op-roll',
-      args: ['--status-refresh-ms', '1000', '--lease-duration-seconds', '15', '--renew-deadline-ms', '10000'],
+      args: operatorArgs,
       env: tier.hostEnv,
     });
     resources = new Resources(tier.kc, NS);
@@ -89,6 +121,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
     client?.close();
     await operator?.stop();
     await tier?.stop();
+    if (imagesDir !== undefined) rmSync(imagesDir, { recursive: true, force: true });
   }, 120_000);
 
   const cluster = () => resources.get<Cluster>(CLUSTER_PLURAL, NAME);
@@ -277,4 +310,103 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
       await consuming.catch(() => undefined);
     }
   }, 2_400_000);
+
+  it('resumes a roll after the operator is SIGKILLed mid-roll, restarting no pod twice', async () => {
+    const seen = new Map<string, Set<string>>();
+    for (const [name, uid] of await uidsOf()) seen.set(name, new Set([uid]));
+    const sinceIso = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await resources.patch(CLUSTER_PLURAL, NAME, {
+      metadata: { annotations: { 'tributary.dev/restart': '2' } },
+    });
+    const mid = await waitFor(
+      'the first pod of the roll deleted',
+      async () => {
+        const c = await cluster();
+        const roll = c?.status?.rollingUpdate;
+        return roll !== undefined && roll.startedAt >= sinceIso && roll.inProgress !== undefined
+          ? c
+          : undefined;
+      },
+      ROLL_TIMEOUT_MS,
+    );
+    await operator.kill();
+    operator = await startOperator({
+      kubeconfig: await operatorIdentity(tier.plane),
+      identity: 'op-roll-2',
+      args: operatorArgs,
+      env: tier.hostEnv,
+    });
+    const done = await rolled(sinceIso, seen);
+    expect(done.status?.rollingUpdate?.startedAt).toBe(mid.status?.rollingUpdate?.startedAt);
+    for (const name of PODS) expect(seen.get(name)?.size, `uids of ${name}`).toBe(2);
+  }, 900_000);
+
+  it('stops at a version that crash-loops, and recovers when the version is set back', async () => {
+    const before = await uidsOf();
+    const previous = (await cluster())!.spec.version;
+    await resources.patch(CLUSTER_PLURAL, NAME, { spec: { version: BROKEN_VERSION } });
+    const stuck = await waitFor(
+      'the roll stopped at the crash-looping pod',
+      async () => {
+        const c = await cluster();
+        const condition = c?.status?.conditions?.find((x) => x.type === 'RollingUpdate');
+        return condition?.reason === 'PodNotReady' && c?.status?.rollingUpdate?.done.length === 1
+          ? c
+          : undefined;
+      },
+      ROLL_TIMEOUT_MS,
+    );
+    const broken = stuck.status!.rollingUpdate!.done[0]!;
+    expect(readyOf(stuck)).toMatchObject({ status: 'False', reason: 'RollingUpdate' });
+    expect(stuck.status?.conditions?.find((x) => x.type === 'RollingUpdate')?.message).toContain(
+      `waiting for ${broken} to be ready`,
+    );
+    // The roll goes no further: the other brokers keep their pods.
+    const after = await uidsOf();
+    for (const name of PODS.filter((n) => n !== broken)) expect(after.get(name)).toBe(before.get(name));
+
+    await resources.patch(CLUSTER_PLURAL, NAME, { spec: { version: previous } });
+    await waitFor(
+      'the Cluster Ready on the previous version',
+      async () => {
+        const c = await cluster();
+        if (readyOf(c)?.status !== 'True' || c?.status?.rollingUpdate?.completedAt === undefined)
+          return undefined;
+        const pods = (await core.listNamespacedPod({ namespace: NS })).items;
+        return pods.every((p) => p.status?.containerStatuses?.[0]?.image === tier.images.next)
+          ? c
+          : undefined;
+      },
+      ROLL_TIMEOUT_MS,
+    );
+    const healed = await uidsOf();
+    for (const name of PODS.filter((n) => n !== broken)) expect(healed.get(name)).toBe(before.get(name));
+  }, 900_000);
+
+  it('heals a broker killed with kill -9: the agent restarts it, it rejoins every ISR', async () => {
+    const pid = tier.agent.worker(NS, 'demo-1')?.pidOf('broker');
+    expect(pid).toBeDefined();
+    process.kill(pid!, 'SIGKILL');
+    await waitFor(
+      'demo-1 restarted in place',
+      async () => {
+        const p = await core.readNamespacedPod({ namespace: NS, name: 'demo-1' });
+        const cs = p.status?.containerStatuses?.[0];
+        return cs !== undefined && cs.restartCount >= 1 && cs.ready ? p : undefined;
+      },
+      300_000,
+    );
+    await waitFor(
+      'broker 1 back in every ISR and the Cluster Ready',
+      async () => {
+        const check = await client
+          .admin()
+          .checkBrokerRestart(1)
+          .catch(() => undefined);
+        const c = await cluster();
+        return check?.caughtUp === true && readyOf(c)?.status === 'True' ? true : undefined;
+      },
+      300_000,
+    );
+  }, 900_000);
 });
