@@ -85,6 +85,8 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
   let apps: AppsV1Api;
   let client: Tributary;
   let imagesDir: string;
+  /** The operator's kubeconfig (its ServiceAccount with the chart's rules), made once. */
+  let operatorKubeconfig: string;
   const operatorArgs = [
     '--status-refresh-ms',
     '1000',
@@ -108,8 +110,9 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
     apps = tier.kc.makeApiClient(AppsV1Api);
     await core.createNamespace({ body: { metadata: { name: NS } } });
     await installCrds(tier.kc);
+    operatorKubeconfig = await operatorIdentity(tier.plane);
     operator = await startOperator({
-      kubeconfig: await operatorIdentity(tier.plane),
+      kubeconfig: operatorKubeconfig,
       identity: 'op-roll',
       args: operatorArgs,
       env: tier.hostEnv,
@@ -331,7 +334,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
     );
     await operator.kill();
     operator = await startOperator({
-      kubeconfig: await operatorIdentity(tier.plane),
+      kubeconfig: operatorKubeconfig,
       identity: 'op-roll-2',
       args: operatorArgs,
       env: tier.hostEnv,
