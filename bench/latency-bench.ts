@@ -4,7 +4,7 @@ import { Tributary } from '../client/index.js';
 import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
 import { createBenchTopic, type PayloadKind, PayloadPool } from './produce-bench.js';
 import type { Progress } from './progress.js';
-import { LatencyRecorder, type LatencySummary } from './stats.js';
+import { LatencyRecorder, type LatencySummary, type Throughput, throughput } from './stats.js';
 
 export interface TributaryLatencyOptions {
   bootstrap: string;
@@ -28,13 +28,8 @@ export interface TributaryLatencyOptions {
   progress?: Progress | undefined;
 }
 
-export interface TributaryLatencyResult {
-  records: number;
-  bytes: number;
-  seconds: number;
-  /** Achieved produce rate (acknowledged records / run time). */
-  recordsPerSecond: number;
-  megabytesPerSecond: number;
+/** `recordsPerSecond`: the achieved produce rate (acknowledged records / run time). */
+export interface TributaryLatencyResult extends Throughput {
   /** Produce-ack latency: produce() call to acknowledgement, per record. */
   latencyMs: LatencySummary;
   /** End-to-end: the consumer's receipt minus the produce() call, same process clock, per record. */
@@ -139,11 +134,7 @@ export async function runTributaryLatency(opts: TributaryLatencyOptions): Promis
     ]);
     const bytes = n * opts.recordBytes;
     return {
-      records: n,
-      bytes,
-      seconds,
-      recordsPerSecond: n / seconds,
-      megabytesPerSecond: bytes / 1e6 / seconds,
+      ...throughput(n, bytes, seconds),
       latencyMs: ack.summary(),
       endToEndMs: endToEnd ? e2e.summary() : undefined,
       scheduleLagMs: lag.summary(),

@@ -10,7 +10,13 @@ import type { ProduceResponse__Output } from '../proto/generated/tributary/v1/Pr
 import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
 import type { TopicReplication } from './peers/common.js';
 import type { Progress } from './progress.js';
-import { LatencyRecorder, type LatencySummary, summarizeRecorders } from './stats.js';
+import {
+  LatencyRecorder,
+  type LatencySummary,
+  summarizeRecorders,
+  type Throughput,
+  throughput,
+} from './stats.js';
 
 export type ClientKind = 'sdk' | 'raw';
 /** `letters`: random A-Z per byte, as Kafka's ProducerPerformance (compresses to ~60%); `random`: incompressible. */
@@ -41,13 +47,8 @@ export interface ProduceWorkload {
   timeoutMs?: number | undefined;
 }
 
-export interface ProduceRunResult {
-  records: number;
-  /** Payload bytes (records x recordBytes), as Kafka's tools count. */
-  bytes: number;
-  seconds: number;
-  recordsPerSecond: number;
-  megabytesPerSecond: number;
+/** `bytes`: payload bytes (records x recordBytes), as Kafka's tools count. */
+export interface ProduceRunResult extends Throughput {
   /** SDK: per record, produce() call to ack. raw: per request, every record of a request sharing it. */
   latencyMs: LatencySummary;
   /** SDK producer counters, summed over producers (requests, batches, retries). */
@@ -199,11 +200,7 @@ export async function runSdkProduce(
       { requests: 0, retries: 0 },
     );
     return {
-      records: acked,
-      bytes,
-      seconds,
-      recordsPerSecond: acked / seconds,
-      megabytesPerSecond: bytes / 1e6 / seconds,
+      ...throughput(acked, bytes, seconds),
       latencyMs: summarizeRecorders(recorders),
       ...stats,
     };
@@ -308,14 +305,7 @@ export async function runRawProduce(
     );
     const seconds = (performance.now() - start) / 1000;
     const bytes = acked * w.recordBytes;
-    return {
-      records: acked,
-      bytes,
-      seconds,
-      recordsPerSecond: acked / seconds,
-      megabytesPerSecond: bytes / 1e6 / seconds,
-      latencyMs: summarizeRecorders(recorders),
-    };
+    return { ...throughput(acked, bytes, seconds), latencyMs: summarizeRecorders(recorders) };
   } finally {
     w.progress?.done();
     for (const c of connections) c.close();
