@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { Connection, Tributary } from '../client/index.js';
 import { scanBatches } from '../proto/codec/index.js';
 import type { FetchResponse__Output } from '../proto/generated/tributary/v1/FetchResponse.js';
-import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
-import { type ClientKind, createBenchTopic, type ProduceWorkload, runSdkProduce } from './produce-bench.js';
+import { type BrokerResources, clientChannelOptions, type WindowsMode, withBenchBroker } from './harness.js';
+import { type ClientKind, createRoundTopic, type ProduceWorkload, runSdkProduce } from './produce-bench.js';
 import type { Progress } from './progress.js';
 import { type Throughput, throughput } from './stats.js';
 
@@ -151,14 +151,9 @@ export interface ConsumeBenchResult extends TributaryConsumeResult {
 
 /** One round of `bench consume`: fresh broker, produce `records` (unmeasured), then the measured catch-up read. */
 export async function runConsumeBench(opts: ConsumeBenchOptions): Promise<ConsumeBenchResult> {
-  const broker = await startBenchBroker({
-    target: opts.target,
-    windows: opts.windows,
-    nodeArgs: opts.brokerNodeArgs,
-  });
-  try {
-    const topic = `bench-consume-${Date.now()}`;
-    await createBenchTopic(broker.address, topic, opts.partitions, opts.windows);
+  const brokerOptions = { target: opts.target, windows: opts.windows, nodeArgs: opts.brokerNodeArgs };
+  return withBenchBroker(brokerOptions, async (broker) => {
+    const topic = await createRoundTopic(broker.address, 'consume', opts.partitions, opts.windows);
     const filled = await runSdkProduce(broker.address, topic, {
       ...opts.fill,
       records: opts.records,
@@ -180,7 +175,5 @@ export async function runConsumeBench(opts: ConsumeBenchOptions): Promise<Consum
       }),
     );
     return { ...value, topic, broker: resources };
-  } finally {
-    await broker.stop();
-  }
+  });
 }

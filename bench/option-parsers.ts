@@ -1,5 +1,6 @@
 /** Parsers of command-line values shared by the bench commands; a bad value fails with the option's name. */
 import type { AcksMode, Compression } from '../client/index.js';
+import type { ProducerSettings } from './produce-bench.js';
 
 export const ACKS = ['none', 'leader', 'all'] as const;
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -36,16 +37,6 @@ export function list<T extends string>(name: string, allowed: readonly T[]) {
 }
 
 /** The producer settings of every bench command that produces, as commander parsed them. */
-export interface ProducerSettings {
-  recordBytes: number;
-  acks: AcksMode;
-  batchBytes: number;
-  lingerMs: number;
-  compression: Compression;
-  producers: number;
-  maxInFlight: number;
-}
-
 export function producerSettings(raw: Record<string, unknown>): ProducerSettings {
   return {
     recordBytes: raw.recordBytes as number,

@@ -7,7 +7,7 @@ import type { AcksMode, Compression } from '../client/index.js';
 import { Connection, Tributary } from '../client/index.js';
 import { encodeRecordBatch } from '../proto/codec/index.js';
 import type { ProduceResponse__Output } from '../proto/generated/tributary/v1/ProduceResponse.js';
-import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
+import { type BrokerResources, clientChannelOptions, type WindowsMode, withBenchBroker } from './harness.js';
 import type { TopicReplication } from './peers/common.js';
 import type { Progress } from './progress.js';
 import {
@@ -22,13 +22,9 @@ export type ClientKind = 'sdk' | 'raw';
 /** `letters`: random A-Z per byte, as Kafka's ProducerPerformance (compresses to ~60%); `random`: incompressible. */
 export type PayloadKind = 'letters' | 'random';
 
-/** One produce workload against an existing topic. */
-export interface ProduceWorkload {
+/** The producer settings every produce workload and `bench compare` take from the command line. */
+export interface ProducerSettings {
   recordBytes: number;
-  /** Total records over all producers; exclusive with durationS (one of them is required). */
-  records?: number | undefined;
-  /** Produce for this long instead of a record count. */
-  durationS?: number | undefined;
   acks: AcksMode;
   /** Producer batch.size; for `raw`, records per request = batchBytes / recordBytes. */
   batchBytes: number;
@@ -38,6 +34,14 @@ export interface ProduceWorkload {
   producers: number;
   /** Producer maxInFlightRequests; for `raw`, requests in flight per producer. */
   maxInFlight: number;
+}
+
+/** One produce workload against an existing topic. */
+export interface ProduceWorkload extends ProducerSettings {
+  /** Total records over all producers; exclusive with durationS (one of them is required). */
+  records?: number | undefined;
+  /** Produce for this long instead of a record count. */
+  durationS?: number | undefined;
   /** Producer bufferBytes (default: the SDK's 32 MiB, as Kafka's buffer.memory). */
   bufferBytes?: number | undefined;
   payload: PayloadKind;
@@ -321,6 +325,18 @@ const TOPIC_READY_MS_MAX = 30_000;
  * answers ListOffsets and all its replicas in the ISR, so the measurement does not start while leaders
  * are still being set up (the SDK could fail its first requests with LEADER_NOT_AVAILABLE).
  */
+/** A new topic for one round of `bench`, named after it and the time; returns its name. */
+export async function createRoundTopic(
+  bootstrap: string,
+  bench: string,
+  partitions: number,
+  windows: WindowsMode,
+): Promise<string> {
+  const topic = `bench-${bench}-${Date.now()}`;
+  await createBenchTopic(bootstrap, topic, partitions, windows);
+  return topic;
+}
+
 export async function createBenchTopic(
   bootstrap: string,
   topic: string,
@@ -383,21 +399,14 @@ export function produceTo(
  * the workload, and the broker's CPU and RSS over it.
  */
 export async function runProduceBench(opts: ProduceBenchOptions): Promise<ProduceBenchResult> {
-  const broker = await startBenchBroker({
-    target: opts.target,
-    windows: opts.windows,
-    nodeArgs: opts.brokerNodeArgs,
-  });
-  try {
-    const topic = `bench-produce-${Date.now()}`;
-    await createBenchTopic(broker.address, topic, opts.partitions, opts.windows);
+  const brokerOptions = { target: opts.target, windows: opts.windows, nodeArgs: opts.brokerNodeArgs };
+  return withBenchBroker(brokerOptions, async (broker) => {
+    const topic = await createRoundTopic(broker.address, 'produce', opts.partitions, opts.windows);
     const { value, resources } = await broker.measure(() =>
       produceTo(broker.address, topic, opts.partitions, opts),
     );
     return { ...value, topic, broker: resources };
-  } finally {
-    await broker.stop();
-  }
+  });
 }
 
 /**
