@@ -7,7 +7,7 @@ import { runLatencyBench } from './latency-bench.js';
 import { ACKS, COMPRESSIONS, int, log, oneOf, producerSettings } from './option-parsers.js';
 import {
   type ClientKind,
-  createBenchTopic,
+  createRoundTopic,
   type PayloadKind,
   type ProduceWorkload,
   runFileBaseline,
@@ -287,8 +287,7 @@ function registerLatency(bench: Command): void {
           rate: o.rate as number | undefined,
           maxPrefetchBytes: o.maxPrefetchBytes as number | undefined,
           maxRate: async (bootstrap) => {
-            const topic = `bench-maxrate-${Date.now()}`;
-            await createBenchTopic(bootstrap, topic, o.partitions as number, windows);
+            const topic = await createRoundTopic(bootstrap, 'maxrate', o.partitions as number, windows);
             const probe = await runSdkProduce(bootstrap, topic, {
               ...w,
               producers: 1,

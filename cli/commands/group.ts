@@ -26,22 +26,14 @@ interface ResetOptions {
 
 const GROUP_ARGUMENT: ArgumentSpec = ['<group>', 'group id'];
 
-function groupListCommand(group: Command, io: CliIo): void {
-  jsonOption(subcommand(group, 'list', 'list groups with committed offsets')).action(
-    async (opts: { json: boolean }, command: Command) => {
-      const groups = await withClient(command, (t) => t.admin().listGroups());
-      await writeLine(io.stdout, opts.json ? JSON.stringify(groups) : groups.join('\n'));
-    },
-  );
+function groupListCommand(list: Command, io: CliIo): void {
+  jsonOption(list).action(async (opts: { json: boolean }, command: Command) => {
+    const groups = await withClient(command, (t) => t.admin().listGroups());
+    await writeLine(io.stdout, opts.json ? JSON.stringify(groups) : groups.join('\n'));
+  });
 }
 
-function groupDescribeCommand(group: Command, io: CliIo): void {
-  const describe = subcommand(
-    group,
-    'describe',
-    "the group's state and members, and committed offset, log end, lag and owner of each partition",
-    GROUP_ARGUMENT,
-  );
+function groupDescribeCommand(describe: Command, io: CliIo): void {
   jsonOption(describe, 'print JSON: { state, groupEpoch, members, partitions }').action(
     async (groupId: string, opts: { json: boolean }, command: Command) => {
       const { members, rows } = await withClient(command, async (t) => {
@@ -134,13 +126,7 @@ async function printGroup(
   await writeLine(io.stdout, lines.join('\n'));
 }
 
-function groupResetOffsetsCommand(group: Command, io: CliIo): void {
-  const reset = subcommand(
-    group,
-    'reset-offsets',
-    "set the group's offsets for a topic (stop its consumers first)",
-    GROUP_ARGUMENT,
-  );
+function groupResetOffsetsCommand(reset: Command, io: CliIo): void {
   reset.requiredOption('-t, --topic <topic>', 'the topic');
   partitionOption(reset);
   reset
@@ -169,19 +155,36 @@ function groupResetOffsetsCommand(group: Command, io: CliIo): void {
   });
 }
 
-function groupDeleteCommand(group: Command, io: CliIo): void {
-  subcommand(group, 'delete', 'remove every committed offset of the group', GROUP_ARGUMENT).action(
-    async (groupId: string, _opts: object, command: Command) => {
-      const n = await withClient(command, (t) => t.admin().deleteGroup(groupId));
-      await writeLine(io.stdout, `deleted ${n} committed offset(s) of group "${groupId}"`);
-    },
-  );
+function groupDeleteCommand(remove: Command, io: CliIo): void {
+  remove.action(async (groupId: string, _opts: object, command: Command) => {
+    const n = await withClient(command, (t) => t.admin().deleteGroup(groupId));
+    await writeLine(io.stdout, `deleted ${n} committed offset(s) of group "${groupId}"`);
+  });
 }
 
 export function registerGroupCommand(program: Command, io: CliIo): void {
   const group = program.command('group').description("consumer groups' committed offsets and lag");
-  groupListCommand(group, io);
-  groupDescribeCommand(group, io);
-  groupResetOffsetsCommand(group, io);
-  groupDeleteCommand(group, io);
+  groupListCommand(subcommand(group, 'list', 'list groups with committed offsets'), io);
+  groupDescribeCommand(
+    subcommand(
+      group,
+      'describe',
+      "the group's state and members, and committed offset, log end, lag and owner of each partition",
+      GROUP_ARGUMENT,
+    ),
+    io,
+  );
+  groupResetOffsetsCommand(
+    subcommand(
+      group,
+      'reset-offsets',
+      "set the group's offsets for a topic (stop its consumers first)",
+      GROUP_ARGUMENT,
+    ),
+    io,
+  );
+  groupDeleteCommand(
+    subcommand(group, 'delete', 'remove every committed offset of the group', GROUP_ARGUMENT),
+    io,
+  );
 }

@@ -40,13 +40,7 @@ async function report(io: CliIo, results: PartitionResult[], json: boolean): Pro
   if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} partition(s) failed`);
 }
 
-function partitionElectCommand(partition: Command, io: CliIo): void {
-  const elect = subcommand(
-    partition,
-    'elect',
-    'move leadership to the preferred replica (or, with --unclean, to any live replica)',
-    ['[topic]', 'topic (default: every topic)'],
-  );
+function partitionElectCommand(elect: Command, io: CliIo): void {
   partitionOption(elect);
   elect.option(
     '--unclean',
@@ -77,13 +71,7 @@ function partitionElectCommand(partition: Command, io: CliIo): void {
   );
 }
 
-function partitionReassignCommand(partition: Command, io: CliIo): void {
-  const reassign = subcommand(
-    partition,
-    'reassign',
-    'move a partition to a new replica list (preferred leader first); an empty list cancels',
-    TOPIC_ARGUMENT,
-  );
+function partitionReassignCommand(reassign: Command, io: CliIo): void {
   partitionOption(reassign, 'the partition', true);
   reassign.requiredOption(
     '-r, --replicas <ids>',
@@ -107,11 +95,7 @@ function partitionReassignCommand(partition: Command, io: CliIo): void {
   );
 }
 
-function partitionReassignmentsCommand(partition: Command, io: CliIo): void {
-  const reassignments = subcommand(partition, 'reassignments', 'list reassignments in progress', [
-    '[topics...]',
-    'only these topics',
-  ]);
+function partitionReassignmentsCommand(reassignments: Command, io: CliIo): void {
   jsonOption(reassignments);
   reassignments.action(async (topics: string[], opts: { json: boolean }, command: Command) => {
     const ongoing = await withClient(command, (t) => t.admin().listPartitionReassignments(topics));
@@ -130,7 +114,29 @@ function partitionReassignmentsCommand(partition: Command, io: CliIo): void {
 
 export function registerPartitionCommand(program: Command, io: CliIo): void {
   const partition = program.command('partition').description('leader elections and partition reassignments');
-  partitionElectCommand(partition, io);
-  partitionReassignCommand(partition, io);
-  partitionReassignmentsCommand(partition, io);
+  partitionElectCommand(
+    subcommand(
+      partition,
+      'elect',
+      'move leadership to the preferred replica (or, with --unclean, to any live replica)',
+      ['[topic]', 'topic (default: every topic)'],
+    ),
+    io,
+  );
+  partitionReassignCommand(
+    subcommand(
+      partition,
+      'reassign',
+      'move a partition to a new replica list (preferred leader first); an empty list cancels',
+      TOPIC_ARGUMENT,
+    ),
+    io,
+  );
+  partitionReassignmentsCommand(
+    subcommand(partition, 'reassignments', 'list reassignments in progress', [
+      '[topics...]',
+      'only these topics',
+    ]),
+    io,
+  );
 }

@@ -20,8 +20,8 @@ interface AlterOptions {
 
 const TOPIC_NAME: ArgumentSpec = ['<name>', 'topic name'];
 
-function topicCreateCommand(topic: Command, io: CliIo): void {
-  subcommand(topic, 'create', 'create a topic', TOPIC_NAME)
+function topicCreateCommand(create: Command, io: CliIo): void {
+  create
     .option('-p, --partitions <n>', 'partition count (default: the broker default)', parsePositiveInt)
     .option(
       '-r, --replication-factor <n>',
@@ -42,8 +42,7 @@ function topicCreateCommand(topic: Command, io: CliIo): void {
     });
 }
 
-function topicListCommand(topic: Command, io: CliIo): void {
-  const list = subcommand(topic, 'list', 'list topics');
+function topicListCommand(list: Command, io: CliIo): void {
   list.option('--internal', 'include internal topics (names starting with "__")', false);
   jsonOption(list).action(async (opts: { internal: boolean; json: boolean }, command: Command) => {
     const topics = await withClient(command, (t) => t.admin().listTopics({ includeInternal: opts.internal }));
@@ -57,13 +56,7 @@ function topicListCommand(topic: Command, io: CliIo): void {
   });
 }
 
-function topicDescribeCommand(topic: Command, io: CliIo): void {
-  const describe = subcommand(
-    topic,
-    'describe',
-    'show partitions (leader, replicas, offsets, size) and configs of a topic',
-    TOPIC_NAME,
-  );
+function topicDescribeCommand(describe: Command, io: CliIo): void {
   jsonOption(describe).action(async (name: string, opts: { json: boolean }, command: Command) => {
     const [description, configs] = await withClient(command, (t) =>
       Promise.all([t.admin().describeTopicAtLeaders(name), t.admin().describeConfig(name)]),
@@ -107,17 +100,15 @@ function topicDescribeCommand(topic: Command, io: CliIo): void {
   });
 }
 
-function topicDeleteCommand(topic: Command, io: CliIo): void {
-  subcommand(topic, 'delete', 'delete a topic and its data', TOPIC_NAME).action(
-    async (name: string, _opts: unknown, command: Command) => {
-      await withClient(command, (t) => t.admin().deleteTopic(name));
-      await writeLine(io.stderr, `deleted topic "${name}"`);
-    },
-  );
+function topicDeleteCommand(remove: Command, io: CliIo): void {
+  remove.action(async (name: string, _opts: unknown, command: Command) => {
+    await withClient(command, (t) => t.admin().deleteTopic(name));
+    await writeLine(io.stderr, `deleted topic "${name}"`);
+  });
 }
 
-function topicAlterCommand(topic: Command, io: CliIo): void {
-  subcommand(topic, 'alter', 'raise the partition count or change configs of a topic', TOPIC_NAME)
+function topicAlterCommand(alter: Command, io: CliIo): void {
+  alter
     .option('-p, --partitions <n>', 'new total partition count (partitions never decrease)', parsePositiveInt)
     .option('-c, --config <key=value>', 'set a config, repeatable', collectKeyValue, [])
     .addOption(
@@ -155,9 +146,20 @@ function topicAlterCommand(topic: Command, io: CliIo): void {
 
 export function registerTopicCommand(program: Command, io: CliIo): void {
   const topic = program.command('topic').description('create, list, describe, alter and delete topics');
-  topicCreateCommand(topic, io);
-  topicListCommand(topic, io);
-  topicDescribeCommand(topic, io);
-  topicDeleteCommand(topic, io);
-  topicAlterCommand(topic, io);
+  topicCreateCommand(subcommand(topic, 'create', 'create a topic', TOPIC_NAME), io);
+  topicListCommand(subcommand(topic, 'list', 'list topics'), io);
+  topicDescribeCommand(
+    subcommand(
+      topic,
+      'describe',
+      'show partitions (leader, replicas, offsets, size) and configs of a topic',
+      TOPIC_NAME,
+    ),
+    io,
+  );
+  topicDeleteCommand(subcommand(topic, 'delete', 'delete a topic and its data', TOPIC_NAME), io);
+  topicAlterCommand(
+    subcommand(topic, 'alter', 'raise the partition count or change configs of a topic', TOPIC_NAME),
+    io,
+  );
 }
