@@ -13,7 +13,7 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$lock_hash" ]]; then
 fi
 
 if [[ "${1:-}" == "--build" ]]; then
-  if [[ ! -f dist/.built ]] || [[ -n "$(find proto broker client cli operator package.json tsconfig.json -newer dist/.built \( -name '*.ts' -o -name '*.proto' -o -name '*.json' \) -print -quit 2>/dev/null)" ]]; then
+  if [[ ! -f dist/.built ]] || [[ -n "$(find kit proto broker client cli operator bench package.json tsconfig.json -newer dist/.built \( -name '*.ts' -o -name '*.proto' -o -name '*.json' \) -print -quit 2>/dev/null)" ]]; then
     echo "==> build" >&2
     rm -rf dist
     npx tsc -p tsconfig.json

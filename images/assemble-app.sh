@@ -9,7 +9,7 @@
 #
 # What DEST gets, and why:
 #   bin/tributary.js        the entry (`node /app/bin/tributary.js broker start|operator run`)
-#   dist/<room>/            compiled JavaScript of proto, broker, client, cli and operator (when built),
+#   dist/<room>/            compiled JavaScript of kit, proto, broker, client, cli and operator (when built),
 #                           without tests, type declarations and source maps (Node reads none of them)
 #   proto/                  loader-options.json and tributary/v1/*.proto: proto/load.ts reads them from
 #                           disk at start (beside dist/proto or two levels up from it, that is /app/proto)
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 # The compiled rooms the image carries; test, docs and bench output stays out.
-DIST_ROOMS=(proto broker client cli operator)
+DIST_ROOMS=(kit proto broker client cli operator)
 
 die() { echo "assemble-app.sh: $*" >&2; exit 1; }
 

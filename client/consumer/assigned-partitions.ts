@@ -238,10 +238,17 @@ export class AssignedPartitions {
     this.outstanding = undefined;
   }
 
-  /** Throws the oldest failure not yet thrown. */
+  /**
+   * Throws the oldest failure not yet thrown whose partition has no records left to hand out: a
+   * partition's records received before its failure (those before an undecodable batch, say) reach the
+   * application first (docs/api.md: a bad batch never hides the good records before it). A group's
+   * failure (no partition) is thrown at once.
+   */
   throwPendingError(): void {
-    const failed = this.errors.shift();
-    if (failed !== undefined) throw failed.error;
+    const at = this.errors.findIndex((e) => e.key === '' || !this.buffer.has(e.key));
+    if (at < 0) return;
+    const [failed] = this.errors.splice(at, 1);
+    throw failed!.error;
   }
 
   /** A buffered record, advancing its partition's position; undefined when none is buffered. */

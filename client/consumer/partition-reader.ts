@@ -9,7 +9,7 @@
  * - `fetch` is one Fetch request of one partition.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
-import { decodeBatches } from '../../proto/codec/index.js';
+import { decodeReadableBatches } from '../../proto/codec/index.js';
 import type { FetchResponse__Output } from '../../proto/generated/tributary/v1/FetchResponse.js';
 import type { SubscribeResponse__Output } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
 import type { Cluster } from '../cluster.js';
@@ -103,11 +103,14 @@ export class PartitionReader {
     let next = start;
     try {
       for await (const message of call as AsyncIterable<SubscribeResponse__Output>) {
-        for (const record of decodeBatches(message.batches)) {
+        const decoded = decodeReadableBatches(message.batches);
+        for (const record of decoded.records) {
           if (record.offset < next) continue;
           next = record.offset + 1;
           yield { ...record, topic, partition };
         }
+        // The good records before an undecodable batch were yielded; now the batch's error.
+        if (decoded.error !== undefined) throw decoded.error;
         const nextOffset = Number(message.next_offset);
         if (nextOffset > next) next = nextOffset;
         if (!follow && (next >= end || next >= Number(message.high_watermark))) return;
@@ -182,11 +185,14 @@ export class PartitionReader {
     }
     const records: Record[] = [];
     let nextOffset = offset;
-    for (const record of decodeBatches(p.batches)) {
+    const decoded = decodeReadableBatches(p.batches);
+    for (const record of decoded.records) {
       if (record.offset < offset) continue;
       records.push({ ...record, topic, partition });
       nextOffset = record.offset + 1;
     }
+    // Records before an undecodable batch are answered; a fetch that starts at it reports its error.
+    if (decoded.error !== undefined && records.length === 0) throw fromServiceError(decoded.error);
     return {
       records,
       highWatermark: Number(p.high_watermark),

@@ -11,7 +11,7 @@
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { backoffDelayMs } from '../../kit/index.js';
-import { decodeBatches } from '../../proto/codec/index.js';
+import { decodeReadableBatches } from '../../proto/codec/index.js';
 import type { TributaryError } from '../../proto/errors.js';
 import type { SubscribeResponse__Output } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
 import type { Connection } from '../connection.js';
@@ -172,19 +172,23 @@ export class PartitionStream {
     const { topic, partition } = this.options;
     const records: Record[] = [];
     let next = this.next;
-    try {
-      for (const decoded of decodeBatches(message.batches)) {
-        // A message's first batch may start before the offset asked for.
-        if (decoded.offset < next) continue;
-        // Tag the decoded object in place: a spread copy per record cost more than the decoding.
-        const record = decoded as Record;
-        record.topic = topic;
-        record.partition = partition;
-        records.push(record);
-        next = record.offset + 1;
-      }
-    } catch (err) {
-      this.fail(fromServiceError(err));
+    // A batch that cannot be decoded ends the message: the records before it are delivered first, then
+    // the partition fails (docs/api.md: a bad batch never hides the good records before it).
+    const decoded = decodeReadableBatches(message.batches);
+    for (const one of decoded.records) {
+      // A message's first batch may start before the offset asked for.
+      if (one.offset < next) continue;
+      // Tag the decoded object in place: a spread copy per record cost more than the decoding.
+      const record = one as Record;
+      record.topic = topic;
+      record.partition = partition;
+      records.push(record);
+      next = record.offset + 1;
+    }
+    if (decoded.error !== undefined) {
+      this.next = next;
+      if (records.length > 0) this.options.onRecords(records, message.batches.length);
+      this.fail(fromServiceError(decoded.error));
       return;
     }
     const nextOffset = Number(message.next_offset);

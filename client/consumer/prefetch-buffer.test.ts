@@ -17,7 +17,9 @@ describe('PrefetchBuffer', () => {
     expect(buffer.take()?.record).toBe(3);
     expect(buffer.bytes).toBe(50);
     expect(buffer.full).toBe(false);
+    expect(buffer.has('a')).toBe(true);
     expect(buffer.take()?.record).toBe(4);
+    expect(buffer.has('a')).toBe(false);
     expect(buffer.bytes).toBe(0);
     expect(buffer.take()).toBeUndefined();
   });

@@ -49,6 +49,11 @@ export class PrefetchBuffer<R> {
     return this.bufferedBytes >= this.maxBytes;
   }
 
+  /** Whether records of `key` wait to be taken. */
+  has(key: string): boolean {
+    return (this.queues.get(key)?.length ?? 0) > 0;
+  }
+
   /** Bytes buffered for one partition. */
   bytesOf(key: string): number {
     let total = 0;

@@ -142,10 +142,25 @@ export function decodeRecordBatch(
 
 /** Decodes concatenated batches, ignoring a trailing partial batch and skipping control batches. */
 export function decodeBatches(buf: Buffer): ConsumedRecord[] {
-  const out: ConsumedRecord[] = [];
-  for (const batch of scanBatches(buf)) {
-    if (batch.isControl) continue;
-    for (const record of decodeRecordBatch(buf, batch.position).records) out.push(record);
+  const { records, error } = decodeReadableBatches(buf);
+  if (error !== undefined) throw error;
+  return records;
+}
+
+/**
+ * Like decodeBatches, but a batch that cannot be decoded ends the walk instead of throwing: the records
+ * of the batches before it are returned with the error, so one bad batch never hides the good records
+ * before it (docs/api.md, "Services": a bad batch never blocks a reader). The caller delivers `records`, then reports `error`.
+ */
+export function decodeReadableBatches(buf: Buffer): { records: ConsumedRecord[]; error?: Error } {
+  const records: ConsumedRecord[] = [];
+  try {
+    for (const batch of scanBatches(buf)) {
+      if (batch.isControl) continue;
+      for (const record of decodeRecordBatch(buf, batch.position).records) records.push(record);
+    }
+  } catch (err) {
+    return { records, error: err instanceof Error ? err : new Error(String(err)) };
   }
-  return out;
+  return { records };
 }

@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClientReadableStream, type ServiceError, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reasonOf as reasonOfError, Tributary, type TributaryError } from '../../client/index.js';
 import {
   computeBatchCrc,
   encodeRecordBatch,
@@ -226,6 +227,61 @@ describe('readers are never blocked by one bad batch already stored (issue 12)',
     expect(got).toEqual(['0:a', '1:b']);
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(reasonOf(err).reason).toBe('CORRUPT_BATCH');
+  });
+});
+
+describe('the SDK keeps the promise for a bad batch already stored (issue 12)', () => {
+  // Runs after the describe above stored the unreadable batch at offset 2 of stored-0.
+  it('a reader (the CLI consume path) yields the records before it, then the precise error', async () => {
+    const tributary = new Tributary({ bootstrap: broker.address });
+    try {
+      const got: string[] = [];
+      const reader = tributary.reader();
+      const err = await (async () => {
+        try {
+          for await (const r of reader.consume({ topic: 'stored', partition: 0, from: 'earliest' })) {
+            got.push(`${r.offset}:${r.value?.toString()}`);
+          }
+        } catch (e) {
+          return e as TributaryError;
+        }
+        return undefined;
+      })();
+      expect(got).toEqual(['0:a', '1:b']);
+      expect(err === undefined ? undefined : reasonOfError(err)).toBe('CORRUPT_BATCH');
+      // A one-shot fetch before the bad batch answers the readable records; one at it, the error.
+      const before = await reader.fetch({ topic: 'stored', partition: 0, offset: 0 });
+      expect(before.records.map((r) => r.offset)).toEqual([0, 1]);
+      await expect(reader.fetch({ topic: 'stored', partition: 0, offset: 2 })).rejects.toMatchObject({
+        message: expect.stringMatching(/cannot|CORRUPT|varint|length/i),
+      });
+    } finally {
+      tributary.close();
+    }
+  });
+
+  it('a consumer hands the application the records before it, then reports the partition error', async () => {
+    const tributary = new Tributary({ bootstrap: broker.address });
+    const consumer = tributary.consumer();
+    try {
+      await consumer.assign([{ topic: 'stored', partition: 0, from: 'earliest' }]);
+      const got: number[] = [];
+      const err = await (async () => {
+        try {
+          for await (const r of consumer) {
+            got.push(r.offset);
+          }
+        } catch (e) {
+          return e as TributaryError;
+        }
+        return undefined;
+      })();
+      expect(got).toEqual([0, 1]);
+      expect(err === undefined ? undefined : reasonOfError(err)).toBe('CORRUPT_BATCH');
+    } finally {
+      await consumer.close().catch(() => undefined);
+      tributary.close();
+    }
   });
 });
 
