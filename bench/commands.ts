@@ -1,14 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AcksMode, Compression } from '../client/index.js';
 import { registerCompareCommand } from './compare.js';
 import { runConsumeBench } from './consume-bench.js';
 import type { WindowsMode } from './harness.js';
 import { runLatencyBench } from './latency-bench.js';
-import { ACKS, COMPRESSIONS, int, log, oneOf } from './option-parsers.js';
+import { ACKS, COMPRESSIONS, int, log, oneOf, producerSettings } from './option-parsers.js';
 import {
   type ClientKind,
-  createBenchTopic,
+  createRoundTopic,
   type PayloadKind,
   type ProduceWorkload,
   runFileBaseline,
@@ -80,15 +79,9 @@ function workload(o: Raw, windows: WindowsMode, defaultRecords: number): Produce
   if (o.records !== undefined && o.durationS !== undefined)
     throw new Error('give --records or --duration-s, not both');
   return {
-    recordBytes: o.recordBytes as number,
+    ...producerSettings(o),
     records: o.durationS === undefined ? ((o.records as number | undefined) ?? defaultRecords) : undefined,
     durationS: o.durationS as number | undefined,
-    acks: o.acks as AcksMode,
-    batchBytes: o.batchBytes as number,
-    lingerMs: o.lingerMs as number,
-    compression: o.compression as Compression,
-    producers: o.producers as number,
-    maxInFlight: o.maxInFlight as number,
     bufferBytes: o.bufferBytes as number | undefined,
     payload: o.payload as PayloadKind,
     client: ((o.client as ClientKind | undefined) ?? 'sdk') as ClientKind,
@@ -110,6 +103,33 @@ interface RoundRecord {
   windows: WindowsMode;
   row: Row;
   detail: unknown;
+}
+
+/** What one round of one windows mode gives: the table's title, its row, its log line, its JSON detail. */
+interface RoundOutcome {
+  title: string;
+  row: Row;
+  line: string;
+  detail: unknown;
+}
+
+/** Runs `round` for every round and windows mode in turn, logging each, then reports the medians. */
+async function runRounds(
+  command: string,
+  o: Raw,
+  round: (r: number, windows: WindowsMode) => Promise<RoundOutcome>,
+): Promise<void> {
+  const rounds: RoundRecord[] = [];
+  let title = '';
+  for (let r = 1; r <= (o.rounds as number); r++) {
+    for (const windows of modes(o)) {
+      const outcome = await round(r, windows);
+      title = outcome.title;
+      log(`round ${r} (${windows} windows): ${outcome.line}`);
+      rounds.push({ round: r, windows, row: outcome.row, detail: outcome.detail });
+    }
+  }
+  report(command, title, o, rounds);
 }
 
 /** Prints the medians per windows mode and writes the JSON file. */
@@ -147,40 +167,36 @@ function registerProduce(bench: Command): void {
       'sdk',
     )
     .option('--no-baseline', 'skip the file-append baseline')
-    .action(async (o: Raw) => {
-      const rounds: RoundRecord[] = [];
-      let title = '';
-      for (let r = 1; r <= (o.rounds as number); r++) {
-        for (const windows of modes(o)) {
-          const w = workload(o, windows, 500_000);
-          title = `produce: ${settings(w, o)}`;
-          const res = await runProduceBench({
-            ...w,
-            target: o.target as string | undefined,
-            partitions: o.partitions as number,
-            brokerNodeArgs: brokerNodeArgs(o),
-            progress: progressBar({ label: `round ${r} ${windows}` }),
-          });
-          const base = o.baseline === false ? undefined : runFileBaseline(w, res.records);
-          const row: Row = {
-            'records/s': res.recordsPerSecond,
-            'MB/s': res.megabytesPerSecond,
-            'p50 ms': res.latencyMs.p50,
-            'p99 ms': res.latencyMs.p99,
-            'p99.9 ms': res.latencyMs.p999,
-            'max ms': res.latencyMs.max,
-            'file MB/s': base?.megabytesPerSecond,
-            'ratio to file': base ? res.megabytesPerSecond / base.megabytesPerSecond : undefined,
-            ...brokerRow(res.broker, res.bytes, res.seconds),
-          };
-          log(
-            `round ${r} (${windows} windows): ${Math.round(res.recordsPerSecond)} rec/s, ${fmt(res.megabytesPerSecond)} MB/s, p99 ${fmt(res.latencyMs.p99, 2)} ms${base ? `; file ${fmt(base.megabytesPerSecond)} MB/s` : ''}`,
-          );
-          rounds.push({ round: r, windows, row, detail: { produce: res, baseline: base } });
-        }
-      }
-      report('produce', title, o, rounds);
-    });
+    .action((o: Raw) =>
+      runRounds('produce', o, async (r, windows) => {
+        const w = workload(o, windows, 500_000);
+        const res = await runProduceBench({
+          ...w,
+          target: o.target as string | undefined,
+          partitions: o.partitions as number,
+          brokerNodeArgs: brokerNodeArgs(o),
+          progress: progressBar({ label: `round ${r} ${windows}` }),
+        });
+        const base = o.baseline === false ? undefined : runFileBaseline(w, res.records);
+        const row: Row = {
+          'records/s': res.recordsPerSecond,
+          'MB/s': res.megabytesPerSecond,
+          'p50 ms': res.latencyMs.p50,
+          'p99 ms': res.latencyMs.p99,
+          'p99.9 ms': res.latencyMs.p999,
+          'max ms': res.latencyMs.max,
+          'file MB/s': base?.megabytesPerSecond,
+          'ratio to file': base ? res.megabytesPerSecond / base.megabytesPerSecond : undefined,
+          ...brokerRow(res.broker, res.bytes, res.seconds),
+        };
+        return {
+          title: `produce: ${settings(w, o)}`,
+          row,
+          line: `${Math.round(res.recordsPerSecond)} rec/s, ${fmt(res.megabytesPerSecond)} MB/s, p99 ${fmt(res.latencyMs.p99, 2)} ms${base ? `; file ${fmt(base.megabytesPerSecond)} MB/s` : ''}`,
+          detail: { produce: res, baseline: base },
+        };
+      }),
+    );
 }
 
 function registerConsume(bench: Command): void {
@@ -204,37 +220,33 @@ function registerConsume(bench: Command): void {
     )
     .action(async (o: Raw) => {
       if (o.durationS !== undefined) throw new Error('bench consume takes --records, not --duration-s');
-      const rounds: RoundRecord[] = [];
-      let title = '';
-      for (let r = 1; r <= (o.rounds as number); r++) {
-        for (const windows of modes(o)) {
-          const w = workload(o, windows, 500_000);
-          title = `consume (catch-up): ${w.records} x ${w.recordBytes} B, ${o.partitions} partition(s), ${w.client} client, written with ${w.compression} compression`;
-          const res = await runConsumeBench({
-            target: o.target as string | undefined,
-            brokerNodeArgs: brokerNodeArgs(o),
-            partitions: o.partitions as number,
-            records: w.records!,
-            fill: { ...w, client: 'sdk' },
-            client: w.client,
-            maxPrefetchBytes: o.maxPrefetchBytes as number | undefined,
-            windows,
-            timeoutMs: w.timeoutMs!,
-            fillProgress: progressBar({ label: `round ${r} ${windows} writing` }),
-            progress: progressBar({ label: `round ${r} ${windows} reading` }),
-          });
-          const row: Row = {
-            'records/s': res.recordsPerSecond,
-            'MB/s': res.megabytesPerSecond,
-            ...brokerRow(res.broker, res.bytes, res.seconds),
-          };
-          log(
-            `round ${r} (${windows} windows): ${Math.round(res.recordsPerSecond)} rec/s, ${fmt(res.megabytesPerSecond)} MB/s`,
-          );
-          rounds.push({ round: r, windows, row, detail: res });
-        }
-      }
-      report('consume', title, o, rounds);
+      await runRounds('consume', o, async (r, windows) => {
+        const w = workload(o, windows, 500_000);
+        const res = await runConsumeBench({
+          target: o.target as string | undefined,
+          brokerNodeArgs: brokerNodeArgs(o),
+          partitions: o.partitions as number,
+          records: w.records!,
+          fill: { ...w, client: 'sdk' },
+          client: w.client,
+          maxPrefetchBytes: o.maxPrefetchBytes as number | undefined,
+          windows,
+          timeoutMs: w.timeoutMs!,
+          fillProgress: progressBar({ label: `round ${r} ${windows} writing` }),
+          progress: progressBar({ label: `round ${r} ${windows} reading` }),
+        });
+        const row: Row = {
+          'records/s': res.recordsPerSecond,
+          'MB/s': res.megabytesPerSecond,
+          ...brokerRow(res.broker, res.bytes, res.seconds),
+        };
+        return {
+          title: `consume (catch-up): ${w.records} x ${w.recordBytes} B, ${o.partitions} partition(s), ${w.client} client, written with ${w.compression} compression`,
+          row,
+          line: `${Math.round(res.recordsPerSecond)} rec/s, ${fmt(res.megabytesPerSecond)} MB/s`,
+          detail: res,
+        };
+      });
     });
 }
 
@@ -259,60 +271,56 @@ function registerLatency(bench: Command): void {
     )
     .action(async (o: Raw) => {
       if ((o.producers as number) !== 1) log('bench latency uses one producer; --producers is ignored');
-      const rounds: RoundRecord[] = [];
-      let title = '';
-      for (let r = 1; r <= (o.rounds as number); r++) {
-        for (const windows of modes(o)) {
-          const w = workload(
-            { ...o, durationS: o.records === undefined ? (o.durationS ?? 10) : undefined },
-            windows,
-            0,
-          );
-          const res = await runLatencyBench({
-            ...w,
-            target: o.target as string | undefined,
-            brokerNodeArgs: brokerNodeArgs(o),
-            partitions: o.partitions as number,
-            records: w.records,
-            durationS: w.durationS,
-            rate: o.rate as number | undefined,
-            maxPrefetchBytes: o.maxPrefetchBytes as number | undefined,
-            maxRate: async (bootstrap) => {
-              const topic = `bench-maxrate-${Date.now()}`;
-              await createBenchTopic(bootstrap, topic, o.partitions as number, windows);
-              const probe = await runSdkProduce(bootstrap, topic, {
-                ...w,
-                producers: 1,
-                records: w.records ?? 200_000,
-                durationS: undefined,
-                progress: progressBar({ label: `round ${r} max-rate probe` }),
-              });
-              log(`round ${r}: max rate ${Math.round(probe.recordsPerSecond)} rec/s`);
-              return probe.recordsPerSecond;
-            },
-            progress: progressBar({ label: `round ${r} ${windows} latency` }),
-          });
-          title = `latency: ${res.records} x ${w.recordBytes} B at ${o.rate === undefined ? 'half the max rate' : `${res.rate} rec/s`}, acks=${w.acks}, batch ${w.batchBytes} B, linger ${w.lingerMs} ms, ${w.compression}, ${o.partitions} partition(s)`;
-          const row: Row = {
-            'offered rec/s': res.rate,
-            'achieved rec/s': res.recordsPerSecond,
-            'e2e p50 ms': res.endToEndMs?.p50,
-            'e2e p99 ms': res.endToEndMs?.p99,
-            'e2e p99.9 ms': res.endToEndMs?.p999,
-            'e2e max ms': res.endToEndMs?.max,
-            'ack p50 ms': res.latencyMs.p50,
-            'ack p99 ms': res.latencyMs.p99,
-            'ack p99.9 ms': res.latencyMs.p999,
-            'lag p99 ms': res.scheduleLagMs.p99,
-            ...brokerRow(res.broker, res.bytes, res.seconds),
-          };
-          log(
-            `round ${r} (${windows} windows): ${res.rate} rec/s offered; e2e p50 ${fmt(res.endToEndMs?.p50, 2)} p99 ${fmt(res.endToEndMs?.p99, 2)} ms; ack p99 ${fmt(res.latencyMs.p99, 2)} ms`,
-          );
-          rounds.push({ round: r, windows, row, detail: res });
-        }
-      }
-      report('latency', title, o, rounds);
+      await runRounds('latency', o, async (r, windows) => {
+        const w = workload(
+          { ...o, durationS: o.records === undefined ? (o.durationS ?? 10) : undefined },
+          windows,
+          0,
+        );
+        const res = await runLatencyBench({
+          ...w,
+          target: o.target as string | undefined,
+          brokerNodeArgs: brokerNodeArgs(o),
+          partitions: o.partitions as number,
+          records: w.records,
+          durationS: w.durationS,
+          rate: o.rate as number | undefined,
+          maxPrefetchBytes: o.maxPrefetchBytes as number | undefined,
+          maxRate: async (bootstrap) => {
+            const topic = await createRoundTopic(bootstrap, 'maxrate', o.partitions as number, windows);
+            const probe = await runSdkProduce(bootstrap, topic, {
+              ...w,
+              producers: 1,
+              records: w.records ?? 200_000,
+              durationS: undefined,
+              progress: progressBar({ label: `round ${r} max-rate probe` }),
+            });
+            log(`round ${r}: max rate ${Math.round(probe.recordsPerSecond)} rec/s`);
+            return probe.recordsPerSecond;
+          },
+          progress: progressBar({ label: `round ${r} ${windows} latency` }),
+        });
+        const title = `latency: ${res.records} x ${w.recordBytes} B at ${o.rate === undefined ? 'half the max rate' : `${res.rate} rec/s`}, acks=${w.acks}, batch ${w.batchBytes} B, linger ${w.lingerMs} ms, ${w.compression}, ${o.partitions} partition(s)`;
+        const row: Row = {
+          'offered rec/s': res.rate,
+          'achieved rec/s': res.recordsPerSecond,
+          'e2e p50 ms': res.endToEndMs?.p50,
+          'e2e p99 ms': res.endToEndMs?.p99,
+          'e2e p99.9 ms': res.endToEndMs?.p999,
+          'e2e max ms': res.endToEndMs?.max,
+          'ack p50 ms': res.latencyMs.p50,
+          'ack p99 ms': res.latencyMs.p99,
+          'ack p99.9 ms': res.latencyMs.p999,
+          'lag p99 ms': res.scheduleLagMs.p99,
+          ...brokerRow(res.broker, res.bytes, res.seconds),
+        };
+        return {
+          title,
+          row,
+          line: `${res.rate} rec/s offered; e2e p50 ${fmt(res.endToEndMs?.p50, 2)} p99 ${fmt(res.endToEndMs?.p99, 2)} ms; ack p99 ${fmt(res.latencyMs.p99, 2)} ms`,
+          detail: res,
+        };
+      });
     });
 }
 

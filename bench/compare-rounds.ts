@@ -223,6 +223,44 @@ async function runTributaryRound(
   }
 }
 
+/** The three topics (Kafka) or streams (NATS) a peer round produces to. */
+type PeerTarget = 'produce' | 'latency' | 'small';
+
+/** How one peer produces and consumes; runPeerWorkloads decides what runs, in which order. */
+interface PeerWorkloads {
+  /** Produces `records` records to `target`, at `rate` records/s, or as fast as it can without one. */
+  produce(target: PeerTarget, recordBytes: number, records: number, rate?: number): Promise<WorkloadRun>;
+  /** Reads back the `records` records the produce workload wrote. */
+  consume(records: number): Promise<WorkloadRun>;
+  /** Whether the latency workload alone also runs the produce workload first (Kafka's does). */
+  produceForLatency: boolean;
+}
+
+/** A peer round's workloads, in the order Tributary's run: produce, consume, latency, small. */
+async function runPeerWorkloads(
+  o: CompareOptions,
+  round: SystemRound,
+  rate: () => number | undefined,
+  peer: PeerWorkloads,
+): Promise<void> {
+  const has = (w: Workload) => o.workloads.includes(w);
+  if (has('produce') || has('consume') || (peer.produceForLatency && has('latency'))) {
+    round.workloads.produce = await peer.produce('produce', o.recordBytes, o.records);
+  }
+  if (has('consume')) {
+    round.workloads.consume = await peer.consume(round.workloads.produce?.result?.records ?? o.records);
+  }
+  if (has('latency')) {
+    const r = rate();
+    if (r === undefined) round.workloads.latency = { error: 'no rate' };
+    else {
+      const run = await peer.produce('latency', o.recordBytes, latencyRecords(o, r), r);
+      round.workloads.latency = { ...run, rate: r };
+    }
+  }
+  if (has('small')) round.workloads.small = await peer.produce('small', SMALL_RECORD_BYTES, o.records);
+}
+
 async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => number | undefined) {
   let peer: KafkaPeer | undefined;
   try {
@@ -232,50 +270,37 @@ async function runKafkaRound(o: CompareOptions, round: SystemRound, rate: () => 
       await createKafkaTopic(p, t, o.partitions, topicReplication(o.brokers));
     await sleep(o.idleSettleS * 1000);
     round.idleRssBytes = rssBytes(p.pids);
-    const produce = (topic: string, recordBytes: number, records: number, throughput: number) =>
-      measured(p.pids, () =>
-        runKafkaProduce(p, {
-          topic,
-          records,
-          recordBytes,
-          throughput,
-          batchBytes: o.batchBytes,
-          lingerMs: o.lingerMs,
-          acks: o.acks,
-          compression: o.compression,
-          maxInFlight: o.maxInFlight,
-          producers: throughput === -1 ? o.producers : 1,
-          timeoutMs: o.timeoutMs,
-        }),
-      );
-    if (
-      o.workloads.includes('produce') ||
-      o.workloads.includes('consume') ||
-      o.workloads.includes('latency')
-    ) {
-      round.workloads.produce = await produce('bench-produce', o.recordBytes, o.records, -1);
-    }
-    if (o.workloads.includes('consume')) {
-      round.workloads.consume = await measured(p.pids, () =>
-        runKafkaConsume(p, {
-          topic: 'bench-produce',
-          records: round.workloads.produce?.result?.records ?? o.records,
-          recordBytes: o.recordBytes,
-          timeoutMs: o.timeoutMs,
-        }),
-      );
-    }
-    if (o.workloads.includes('latency')) {
-      const r = rate();
-      if (r === undefined) round.workloads.latency = { error: 'no rate' };
-      else {
-        const run = await produce('bench-latency', o.recordBytes, latencyRecords(o, r), Math.round(r));
-        round.workloads.latency = { ...run, rate: r };
-      }
-    }
-    if (o.workloads.includes('small')) {
-      round.workloads.small = await produce('bench-small', SMALL_RECORD_BYTES, o.records, -1);
-    }
+    await runPeerWorkloads(o, round, rate, {
+      produceForLatency: true,
+      produce: (target, recordBytes, records, r) => {
+        // Kafka's ProducePerformance takes -1 for "no rate", and whole records per second.
+        const throughput = r === undefined ? -1 : Math.round(r);
+        return measured(p.pids, () =>
+          runKafkaProduce(p, {
+            topic: `bench-${target}`,
+            records,
+            recordBytes,
+            throughput,
+            batchBytes: o.batchBytes,
+            lingerMs: o.lingerMs,
+            acks: o.acks,
+            compression: o.compression,
+            maxInFlight: o.maxInFlight,
+            producers: throughput === -1 ? o.producers : 1,
+            timeoutMs: o.timeoutMs,
+          }),
+        );
+      },
+      consume: (records) =>
+        measured(p.pids, () =>
+          runKafkaConsume(p, {
+            topic: 'bench-produce',
+            records,
+            recordBytes: o.recordBytes,
+            timeoutMs: o.timeoutMs,
+          }),
+        ),
+    });
   } finally {
     await peer?.stop();
   }
@@ -289,41 +314,29 @@ async function runNatsRound(o: CompareOptions, round: SystemRound, rate: () => n
     const p = peer;
     await sleep(o.idleSettleS * 1000);
     round.idleRssBytes = rssBytes(p.pid);
-    const produce = (stream: string, recordBytes: number, records: number, r?: number) =>
-      measured([p.pid], () =>
-        runNatsProduce(p, {
-          stream,
-          records,
-          recordBytes,
-          window: o.natsWindow,
-          ...(r === undefined ? {} : { rate: r }),
-          timeoutMs: o.timeoutMs,
-        }),
-      );
-    if (o.workloads.includes('produce') || o.workloads.includes('consume')) {
-      round.workloads.produce = await produce('PRODUCE', o.recordBytes, o.records);
-    }
-    if (o.workloads.includes('consume')) {
-      round.workloads.consume = await measured([p.pid], () =>
-        runNatsConsume(p, {
-          stream: 'PRODUCE',
-          records: round.workloads.produce?.result?.records ?? o.records,
-          recordBytes: o.recordBytes,
-          timeoutMs: o.timeoutMs,
-        }),
-      );
-    }
-    if (o.workloads.includes('latency')) {
-      const r = rate();
-      if (r === undefined) round.workloads.latency = { error: 'no rate' };
-      else {
-        const run = await produce('LATENCY', o.recordBytes, latencyRecords(o, r), r);
-        round.workloads.latency = { ...run, rate: r };
-      }
-    }
-    if (o.workloads.includes('small')) {
-      round.workloads.small = await produce('SMALL', SMALL_RECORD_BYTES, o.records);
-    }
+    await runPeerWorkloads(o, round, rate, {
+      produceForLatency: false,
+      produce: (target, recordBytes, records, r) =>
+        measured([p.pid], () =>
+          runNatsProduce(p, {
+            stream: target.toUpperCase(),
+            records,
+            recordBytes,
+            window: o.natsWindow,
+            ...(r === undefined ? {} : { rate: r }),
+            timeoutMs: o.timeoutMs,
+          }),
+        ),
+      consume: (records) =>
+        measured([p.pid], () =>
+          runNatsConsume(p, {
+            stream: 'PRODUCE',
+            records,
+            recordBytes: o.recordBytes,
+            timeoutMs: o.timeoutMs,
+          }),
+        ),
+    });
   } finally {
     await peer?.stop();
   }

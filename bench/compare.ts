@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AcksMode, Compression } from '../client/index.js';
 import {
   type CompareOptions,
   PEERS,
@@ -10,7 +9,7 @@ import {
   type Workload,
 } from './compare-rounds.js';
 import { printSummary, summarizeRounds } from './compare-summary.js';
-import { ACKS, COMPRESSIONS, int, list, log, oneOf } from './option-parsers.js';
+import { ACKS, COMPRESSIONS, int, list, log, oneOf, producerSettings } from './option-parsers.js';
 
 /** `tributary bench compare`: Tributary beside Apache Kafka and NATS JetStream, same parameters, same run. */
 export function registerCompareCommand(bench: Command): void {
@@ -74,17 +73,11 @@ function compareOptions(raw: Record<string, unknown>): CompareOptions {
     workloads: raw.workloads as Workload[],
     peers,
     brokers,
-    recordBytes: raw.recordBytes as number,
+    ...producerSettings(raw),
     records: raw.records as number,
     rounds: raw.rounds as number,
-    batchBytes: raw.batchBytes as number,
-    maxInFlight: raw.maxInFlight as number,
-    acks: raw.acks as AcksMode,
-    compression: raw.compression as Compression,
     partitions: (raw.partitions as number | undefined) ?? brokers,
-    producers: raw.producers as number,
     natsWindow: raw.natsWindow as number,
-    lingerMs: raw.lingerMs as number,
     ...(raw.latencyRate === undefined ? {} : { latencyRate: raw.latencyRate as number }),
     latencySeconds: raw.latencySeconds as number,
     idleSettleS: raw.idleSettleS as number,

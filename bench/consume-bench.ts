@@ -2,9 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { Connection, Tributary } from '../client/index.js';
 import { scanBatches } from '../proto/codec/index.js';
 import type { FetchResponse__Output } from '../proto/generated/tributary/v1/FetchResponse.js';
-import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
-import { type ClientKind, createBenchTopic, type ProduceWorkload, runSdkProduce } from './produce-bench.js';
+import { type BrokerResources, clientChannelOptions, type WindowsMode, withBenchBroker } from './harness.js';
+import { type ClientKind, createRoundTopic, type ProduceWorkload, runSdkProduce } from './produce-bench.js';
 import type { Progress } from './progress.js';
+import { type Throughput, throughput } from './stats.js';
 
 export interface TributaryConsumeOptions {
   bootstrap: string;
@@ -25,24 +26,8 @@ export interface TributaryConsumeOptions {
   progress?: Progress | undefined;
 }
 
-export interface TributaryConsumeResult {
-  records: number;
-  /** Payload bytes received (value lengths for the SDK; records x recordBytes for raw). */
-  bytes: number;
-  seconds: number;
-  recordsPerSecond: number;
-  megabytesPerSecond: number;
-}
-
-function result(records: number, bytes: number, seconds: number): TributaryConsumeResult {
-  return {
-    records,
-    bytes,
-    seconds,
-    recordsPerSecond: records / seconds,
-    megabytesPerSecond: bytes / 1e6 / seconds,
-  };
-}
+/** `bytes`: payload bytes received (value lengths for the SDK; records x recordBytes for raw). */
+export type TributaryConsumeResult = Throughput;
 
 /**
  * Catch-up consume with the SDK: `tributary.consumer({ maxPrefetchBytes }).assign({ topic, partitions:
@@ -77,7 +62,7 @@ async function runSdkConsume(opts: TributaryConsumeOptions): Promise<TributaryCo
     if (count < opts.records) {
       throw new Error(`consume read ${count} of ${opts.records}${timedOut ? ` in ${timeoutMs} ms` : ''}`);
     }
-    return result(count, bytes, seconds);
+    return throughput(count, bytes, seconds);
   } finally {
     clearTimeout(timer);
     opts.progress?.done();
@@ -132,7 +117,7 @@ async function runRawConsume(opts: TributaryConsumeOptions): Promise<TributaryCo
       opts.progress?.update(Math.min(count, opts.records), opts.records);
     }
     const seconds = (performance.now() - start) / 1000;
-    return result(count, count * opts.recordBytes, seconds);
+    return throughput(count, count * opts.recordBytes, seconds);
   } finally {
     opts.progress?.done();
     connection.close();
@@ -166,14 +151,9 @@ export interface ConsumeBenchResult extends TributaryConsumeResult {
 
 /** One round of `bench consume`: fresh broker, produce `records` (unmeasured), then the measured catch-up read. */
 export async function runConsumeBench(opts: ConsumeBenchOptions): Promise<ConsumeBenchResult> {
-  const broker = await startBenchBroker({
-    target: opts.target,
-    windows: opts.windows,
-    nodeArgs: opts.brokerNodeArgs,
-  });
-  try {
-    const topic = `bench-consume-${Date.now()}`;
-    await createBenchTopic(broker.address, topic, opts.partitions, opts.windows);
+  const brokerOptions = { target: opts.target, windows: opts.windows, nodeArgs: opts.brokerNodeArgs };
+  return withBenchBroker(brokerOptions, async (broker) => {
+    const topic = await createRoundTopic(broker.address, 'consume', opts.partitions, opts.windows);
     const filled = await runSdkProduce(broker.address, topic, {
       ...opts.fill,
       records: opts.records,
@@ -195,7 +175,5 @@ export async function runConsumeBench(opts: ConsumeBenchOptions): Promise<Consum
       }),
     );
     return { ...value, topic, broker: resources };
-  } finally {
-    await broker.stop();
-  }
+  });
 }

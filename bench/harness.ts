@@ -58,6 +58,19 @@ export interface BenchBrokerOptions {
   args?: string[];
 }
 
+/** One round on a broker of its own (startBenchBroker), stopped when `run` settles. */
+export async function withBenchBroker<T>(
+  opts: BenchBrokerOptions,
+  run: (broker: BenchBroker) => Promise<T>,
+): Promise<T> {
+  const broker = await startBenchBroker(opts);
+  try {
+    return await run(broker);
+  } finally {
+    await broker.stop();
+  }
+}
+
 /**
  * A fresh broker for one round (temp data dir, metrics off, tracked so Ctrl-C or a crash of the bench
  * kills it by pid), or a handle on `--target`.

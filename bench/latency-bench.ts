@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { AcksMode, Compression } from '../client/index.js';
 import { Tributary } from '../client/index.js';
-import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
-import { createBenchTopic, type PayloadKind, PayloadPool } from './produce-bench.js';
+import { type BrokerResources, clientChannelOptions, type WindowsMode, withBenchBroker } from './harness.js';
+import { createRoundTopic, type PayloadKind, PayloadPool } from './produce-bench.js';
 import type { Progress } from './progress.js';
-import { LatencyRecorder, type LatencySummary } from './stats.js';
+import { LatencyRecorder, type LatencySummary, type Throughput, throughput } from './stats.js';
 
 export interface TributaryLatencyOptions {
   bootstrap: string;
@@ -28,13 +28,8 @@ export interface TributaryLatencyOptions {
   progress?: Progress | undefined;
 }
 
-export interface TributaryLatencyResult {
-  records: number;
-  bytes: number;
-  seconds: number;
-  /** Achieved produce rate (acknowledged records / run time). */
-  recordsPerSecond: number;
-  megabytesPerSecond: number;
+/** `recordsPerSecond`: the achieved produce rate (acknowledged records / run time). */
+export interface TributaryLatencyResult extends Throughput {
   /** Produce-ack latency: produce() call to acknowledgement, per record. */
   latencyMs: LatencySummary;
   /** End-to-end: the consumer's receipt minus the produce() call, same process clock, per record. */
@@ -139,11 +134,7 @@ export async function runTributaryLatency(opts: TributaryLatencyOptions): Promis
     ]);
     const bytes = n * opts.recordBytes;
     return {
-      records: n,
-      bytes,
-      seconds,
-      recordsPerSecond: n / seconds,
-      megabytesPerSecond: bytes / 1e6 / seconds,
+      ...throughput(n, bytes, seconds),
       latencyMs: ack.summary(),
       endToEndMs: endToEnd ? e2e.summary() : undefined,
       scheduleLagMs: lag.summary(),
@@ -183,8 +174,7 @@ export interface LatencyBenchResult extends TributaryLatencyResult {
 /** One round of `bench latency`: fresh broker, (max-rate probe), then the fixed-rate run. */
 export async function runLatencyBench(opts: LatencyBenchOptions): Promise<LatencyBenchResult> {
   const windows = opts.windows ?? 'raised';
-  const broker = await startBenchBroker({ target: opts.target, windows, nodeArgs: opts.brokerNodeArgs });
-  try {
+  return withBenchBroker({ target: opts.target, windows, nodeArgs: opts.brokerNodeArgs }, async (broker) => {
     let maxRate: number | undefined;
     let rate = opts.rate;
     if (rate === undefined) {
@@ -193,14 +183,11 @@ export async function runLatencyBench(opts: LatencyBenchOptions): Promise<Latenc
       rate = Math.max(1, Math.round(maxRate / 2));
     }
     const records = opts.records ?? Math.max(1, Math.round(rate * (opts.durationS ?? 10)));
-    const topic = `bench-latency-${Date.now()}`;
-    await createBenchTopic(broker.address, topic, opts.partitions, windows);
+    const topic = await createRoundTopic(broker.address, 'latency', opts.partitions, windows);
     const r = rate;
     const { value, resources } = await broker.measure(() =>
       runTributaryLatency({ ...opts, bootstrap: broker.address, topic, rate: r, records }),
     );
     return { ...value, topic, rate, maxRate, broker: resources };
-  } finally {
-    await broker.stop();
-  }
+  });
 }

@@ -1,4 +1,6 @@
 /** Parsers of command-line values shared by the bench commands; a bad value fails with the option's name. */
+import type { AcksMode, Compression } from '../client/index.js';
+import type { ProducerSettings } from './produce-bench.js';
 
 export const ACKS = ['none', 'leader', 'all'] as const;
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -31,6 +33,19 @@ export function list<T extends string>(name: string, allowed: readonly T[]) {
       if (!allowed.includes(x as T)) throw new Error(`--${name}: ${x} is not one of ${allowed.join(', ')}`);
     }
     return xs as T[];
+  };
+}
+
+/** The producer settings of every bench command that produces, as commander parsed them. */
+export function producerSettings(raw: Record<string, unknown>): ProducerSettings {
+  return {
+    recordBytes: raw.recordBytes as number,
+    acks: raw.acks as AcksMode,
+    batchBytes: raw.batchBytes as number,
+    lingerMs: raw.lingerMs as number,
+    compression: raw.compression as Compression,
+    producers: raw.producers as number,
+    maxInFlight: raw.maxInFlight as number,
   };
 }
 

@@ -7,22 +7,24 @@ import type { AcksMode, Compression } from '../client/index.js';
 import { Connection, Tributary } from '../client/index.js';
 import { encodeRecordBatch } from '../proto/codec/index.js';
 import type { ProduceResponse__Output } from '../proto/generated/tributary/v1/ProduceResponse.js';
-import { type BrokerResources, clientChannelOptions, startBenchBroker, type WindowsMode } from './harness.js';
+import { type BrokerResources, clientChannelOptions, type WindowsMode, withBenchBroker } from './harness.js';
 import type { TopicReplication } from './peers/common.js';
 import type { Progress } from './progress.js';
-import { LatencyRecorder, type LatencySummary, summarizeRecorders } from './stats.js';
+import {
+  LatencyRecorder,
+  type LatencySummary,
+  summarizeRecorders,
+  type Throughput,
+  throughput,
+} from './stats.js';
 
 export type ClientKind = 'sdk' | 'raw';
 /** `letters`: random A-Z per byte, as Kafka's ProducerPerformance (compresses to ~60%); `random`: incompressible. */
 export type PayloadKind = 'letters' | 'random';
 
-/** One produce workload against an existing topic. */
-export interface ProduceWorkload {
+/** The producer settings every produce workload and `bench compare` take from the command line. */
+export interface ProducerSettings {
   recordBytes: number;
-  /** Total records over all producers; exclusive with durationS (one of them is required). */
-  records?: number | undefined;
-  /** Produce for this long instead of a record count. */
-  durationS?: number | undefined;
   acks: AcksMode;
   /** Producer batch.size; for `raw`, records per request = batchBytes / recordBytes. */
   batchBytes: number;
@@ -32,6 +34,14 @@ export interface ProduceWorkload {
   producers: number;
   /** Producer maxInFlightRequests; for `raw`, requests in flight per producer. */
   maxInFlight: number;
+}
+
+/** One produce workload against an existing topic. */
+export interface ProduceWorkload extends ProducerSettings {
+  /** Total records over all producers; exclusive with durationS (one of them is required). */
+  records?: number | undefined;
+  /** Produce for this long instead of a record count. */
+  durationS?: number | undefined;
   /** Producer bufferBytes (default: the SDK's 32 MiB, as Kafka's buffer.memory). */
   bufferBytes?: number | undefined;
   payload: PayloadKind;
@@ -41,13 +51,8 @@ export interface ProduceWorkload {
   timeoutMs?: number | undefined;
 }
 
-export interface ProduceRunResult {
-  records: number;
-  /** Payload bytes (records x recordBytes), as Kafka's tools count. */
-  bytes: number;
-  seconds: number;
-  recordsPerSecond: number;
-  megabytesPerSecond: number;
+/** `bytes`: payload bytes (records x recordBytes), as Kafka's tools count. */
+export interface ProduceRunResult extends Throughput {
   /** SDK: per record, produce() call to ack. raw: per request, every record of a request sharing it. */
   latencyMs: LatencySummary;
   /** SDK producer counters, summed over producers (requests, batches, retries). */
@@ -199,11 +204,7 @@ export async function runSdkProduce(
       { requests: 0, retries: 0 },
     );
     return {
-      records: acked,
-      bytes,
-      seconds,
-      recordsPerSecond: acked / seconds,
-      megabytesPerSecond: bytes / 1e6 / seconds,
+      ...throughput(acked, bytes, seconds),
       latencyMs: summarizeRecorders(recorders),
       ...stats,
     };
@@ -308,14 +309,7 @@ export async function runRawProduce(
     );
     const seconds = (performance.now() - start) / 1000;
     const bytes = acked * w.recordBytes;
-    return {
-      records: acked,
-      bytes,
-      seconds,
-      recordsPerSecond: acked / seconds,
-      megabytesPerSecond: bytes / 1e6 / seconds,
-      latencyMs: summarizeRecorders(recorders),
-    };
+    return { ...throughput(acked, bytes, seconds), latencyMs: summarizeRecorders(recorders) };
   } finally {
     w.progress?.done();
     for (const c of connections) c.close();
@@ -331,6 +325,18 @@ const TOPIC_READY_MS_MAX = 30_000;
  * answers ListOffsets and all its replicas in the ISR, so the measurement does not start while leaders
  * are still being set up (the SDK could fail its first requests with LEADER_NOT_AVAILABLE).
  */
+/** A new topic for one round of `bench`, named after it and the time; returns its name. */
+export async function createRoundTopic(
+  bootstrap: string,
+  bench: string,
+  partitions: number,
+  windows: WindowsMode,
+): Promise<string> {
+  const topic = `bench-${bench}-${Date.now()}`;
+  await createBenchTopic(bootstrap, topic, partitions, windows);
+  return topic;
+}
+
 export async function createBenchTopic(
   bootstrap: string,
   topic: string,
@@ -393,21 +399,14 @@ export function produceTo(
  * the workload, and the broker's CPU and RSS over it.
  */
 export async function runProduceBench(opts: ProduceBenchOptions): Promise<ProduceBenchResult> {
-  const broker = await startBenchBroker({
-    target: opts.target,
-    windows: opts.windows,
-    nodeArgs: opts.brokerNodeArgs,
-  });
-  try {
-    const topic = `bench-produce-${Date.now()}`;
-    await createBenchTopic(broker.address, topic, opts.partitions, opts.windows);
+  const brokerOptions = { target: opts.target, windows: opts.windows, nodeArgs: opts.brokerNodeArgs };
+  return withBenchBroker(brokerOptions, async (broker) => {
+    const topic = await createRoundTopic(broker.address, 'produce', opts.partitions, opts.windows);
     const { value, resources } = await broker.measure(() =>
       produceTo(broker.address, topic, opts.partitions, opts),
     );
     return { ...value, topic, broker: resources };
-  } finally {
-    await broker.stop();
-  }
+  });
 }
 
 /**

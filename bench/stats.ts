@@ -113,3 +113,23 @@ export function parseProcStatCpuSeconds(stat: string, ticksPerSecond = 100): num
 export function parseVmRssBytes(status: string): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) * 1024;
 }
+
+/** Records and payload bytes one run moved, and over how long: the figures every workload reports. */
+export interface Throughput {
+  records: number;
+  bytes: number;
+  seconds: number;
+  recordsPerSecond: number;
+  megabytesPerSecond: number;
+}
+
+/** The throughput of `records` records carrying `bytes` payload bytes in `seconds`. */
+export function throughput(records: number, bytes: number, seconds: number): Throughput {
+  return {
+    records,
+    bytes,
+    seconds,
+    recordsPerSecond: records / seconds,
+    megabytesPerSecond: bytes / 1e6 / seconds,
+  };
+}

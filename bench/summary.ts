@@ -37,23 +37,14 @@ export function brokerRow(b: BrokerResources | undefined, bytes: number, seconds
   };
 }
 
-/** Digits to print per metric (by name). */
+/** Digits to print per metric, by its name: the first test that matches wins, else 1. */
+const METRIC_DIGITS: ReadonlyArray<readonly [digits: number, matches: (metric: string) => boolean]> = [
+  [0, (m) => m.endsWith('records/s') || m.endsWith('rec/s') || m.includes('RSS') || m.endsWith('%')],
+  [2, (m) => m.endsWith(' ms') || m.includes('/GB') || m.startsWith('ratio') || m.endsWith('CPU s')],
+];
+
 export function digitsFor(metric: string): number {
-  if (
-    metric.endsWith('records/s') ||
-    metric.endsWith('rec/s') ||
-    metric.includes('RSS') ||
-    metric.endsWith('%')
-  )
-    return 0;
-  if (
-    metric.endsWith(' ms') ||
-    metric.includes('/GB') ||
-    metric.startsWith('ratio') ||
-    metric.endsWith('CPU s')
-  )
-    return 2;
-  return 1;
+  return METRIC_DIGITS.find(([, matches]) => matches(metric))?.[0] ?? 1;
 }
 
 export function fmt(n: number | undefined, digits = 1): string {

@@ -1,65 +1,48 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { MetricSet } from '../kit/metric-set.js';
 import type { ReplicaManager } from './replication/replica-manager.js';
 
 /** The broker's Prometheus metrics. One registry per broker so tests can run several in one process. */
 export class BrokerMetrics {
   readonly registry = new Registry();
-  readonly bytesIn = new Counter({
-    name: 'tributary_bytes_in_total',
-    help: 'Record batch bytes appended, by topic.',
-    labelNames: ['topic'],
-    registers: [this.registry],
-  });
-  readonly recordsIn = new Counter({
-    name: 'tributary_records_in_total',
-    help: 'Records appended, by topic.',
-    labelNames: ['topic'],
-    registers: [this.registry],
-  });
-  readonly bytesOut = new Counter({
-    name: 'tributary_bytes_out_total',
-    help: 'Record batch bytes sent to consumers, by topic.',
-    labelNames: ['topic'],
-    registers: [this.registry],
-  });
-  readonly recordsOut = new Counter({
-    name: 'tributary_records_out_total',
-    help: 'Records sent to consumers, by topic (whole batches, as sent).',
-    labelNames: ['topic'],
-    registers: [this.registry],
-  });
-  readonly requestDuration = new Histogram({
-    name: 'tributary_request_duration_seconds',
-    help: 'gRPC request latency by method and status code (for Subscribe: until the stream ends).',
-    labelNames: ['method', 'code'],
-    buckets: [
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-    ],
-    registers: [this.registry],
-  });
-  readonly requestErrors = new Counter({
-    name: 'tributary_request_errors_total',
-    help: 'Failed requests and per-partition failures, by method and reason.',
-    labelNames: ['method', 'reason'],
-    registers: [this.registry],
-  });
-  readonly inflightRequests = new Gauge({
-    name: 'tributary_inflight_requests',
-    help: 'Requests being handled.',
-    registers: [this.registry],
-  });
-  readonly inflightProduceBytes = new Gauge({
-    name: 'tributary_inflight_produce_bytes',
-    help: 'Produce payload bytes accepted but not yet answered.',
-    registers: [this.registry],
-  });
-  readonly subscriptions = new Gauge({
-    name: 'tributary_subscriptions',
-    help: 'Open Subscribe streams.',
-    registers: [this.registry],
-  });
+  private readonly metrics = new MetricSet(this.registry);
+  readonly bytesIn = this.metrics.counter(
+    'tributary_bytes_in_total',
+    'Record batch bytes appended, by topic.',
+    ['topic'],
+  );
+  readonly recordsIn = this.metrics.counter('tributary_records_in_total', 'Records appended, by topic.', [
+    'topic',
+  ]);
+  readonly bytesOut = this.metrics.counter(
+    'tributary_bytes_out_total',
+    'Record batch bytes sent to consumers, by topic.',
+    ['topic'],
+  );
+  readonly recordsOut = this.metrics.counter(
+    'tributary_records_out_total',
+    'Records sent to consumers, by topic (whole batches, as sent).',
+    ['topic'],
+  );
+  readonly requestDuration = this.metrics.histogram(
+    'tributary_request_duration_seconds',
+    'gRPC request latency by method and status code (for Subscribe: until the stream ends).',
+    ['method', 'code'],
+    [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
+  readonly requestErrors = this.metrics.counter(
+    'tributary_request_errors_total',
+    'Failed requests and per-partition failures, by method and reason.',
+    ['method', 'reason'],
+  );
+  readonly inflightRequests = this.metrics.gauge('tributary_inflight_requests', 'Requests being handled.');
+  readonly inflightProduceBytes = this.metrics.gauge(
+    'tributary_inflight_produce_bytes',
+    'Produce payload bytes accepted but not yet answered.',
+  );
+  readonly subscriptions = this.metrics.gauge('tributary_subscriptions', 'Open Subscribe streams.');
 
   constructor(replicas: () => ReplicaManager | undefined) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tributary_' });
@@ -68,17 +51,11 @@ export class BrokerMetrics {
       help: string,
       read: (p: ReturnType<ReplicaManager['all']>[number]) => number,
     ) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['topic', 'partition'],
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          for (const p of replicas()?.all() ?? []) {
-            this.set({ topic: p.topic, partition: String(p.index) }, read(p));
-          }
-        },
+      this.metrics.gauge(name, help, ['topic', 'partition'], function collect() {
+        this.reset();
+        for (const p of replicas()?.all() ?? []) {
+          this.set({ topic: p.topic, partition: String(p.index) }, read(p));
+        }
       });
     logGauge('tributary_log_size_bytes', 'Bytes on disk per partition log.', (p) => p.log.sizeBytes);
     logGauge('tributary_log_start_offset', 'First offset still in the log.', (p) => p.logStartOffset);
@@ -99,45 +76,32 @@ export class BrokerMetrics {
       'In-sync replicas, as this broker last saw them.',
       (p) => p.state.isr.length,
     );
-    new Gauge({
-      name: 'tributary_under_replicated_partitions',
-      help: 'Partitions led here whose ISR is smaller than their replica list.',
-      registers: [this.registry],
-      collect() {
-        const led =
-          replicas()
-            ?.all()
-            .filter((p) => p.isLeader) ?? [];
-        this.set(led.filter((p) => p.state.isr.length < p.state.replicas.length).length);
+    const hosted = () => replicas()?.all() ?? [];
+    this.metrics.gauge(
+      'tributary_under_replicated_partitions',
+      'Partitions led here whose ISR is smaller than their replica list.',
+      [],
+      function collect() {
+        this.set(hosted().filter((p) => p.isLeader && p.state.isr.length < p.state.replicas.length).length);
       },
-    });
-    new Gauge({
-      name: 'tributary_offline_partitions',
-      help: 'Partitions hosted here that have no leader.',
-      registers: [this.registry],
-      collect() {
-        this.set(
-          replicas()
-            ?.all()
-            .filter((p) => p.state.leader < 0).length ?? 0,
-        );
+    );
+    this.metrics.gauge(
+      'tributary_offline_partitions',
+      'Partitions hosted here that have no leader.',
+      [],
+      function collect() {
+        this.set(hosted().filter((p) => p.state.leader < 0).length);
       },
-    });
+    );
   }
 
   /** Gauges of the consumer groups this broker coordinates (read when scraped). */
   trackGroups(read: () => Array<{ group: string; members: number; epoch: number }>): void {
     if (this.registry.getSingleMetric('tributary_group_members') !== undefined) return;
     const gauge = (name: string, help: string, pick: (g: { members: number; epoch: number }) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['group'],
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          for (const g of read()) this.set({ group: g.group }, pick(g));
-        },
+      this.metrics.gauge(name, help, ['group'], function collect() {
+        this.reset();
+        for (const g of read()) this.set({ group: g.group }, pick(g));
       });
     gauge('tributary_group_members', 'Active members of each group coordinated here.', (g) => g.members);
     gauge(

@@ -20,6 +20,7 @@ import type { ListPartitionReassignmentsResponse__Output } from '../proto/genera
 import type { ListTopicsResponse__Output } from '../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { PartitionResult__Output } from '../proto/generated/tributary/v1/PartitionResult.js';
 import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicResult.js';
+import { type BrokerRestartCheck, brokerRestartCheck } from './broker-restart-check.js';
 import { type BrokerInfo, type Cluster, partitionFromWire, STALE_METADATA_REASONS } from './cluster.js';
 import type { Connection, UnaryInvoker } from './connection.js';
 import { fromWireError, TributaryClientError } from './errors.js';
@@ -387,6 +388,18 @@ export class Admin {
       brokers: response.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack })),
       version: response.version,
     };
+  }
+
+  /**
+   * Whether restarting broker `brokerId` now keeps every partition it replicates at or above its
+   * min.insync.replicas, and whether it is caught up; answered from the contacted broker's metadata.
+   */
+  async checkBrokerRestart(brokerId: number): Promise<BrokerRestartCheck> {
+    return brokerRestartCheck(
+      await this.unary((md, opts, cb) =>
+        this.connection.admin.CheckBrokerRestart({ broker_id: brokerId }, md, opts, cb),
+      ),
+    );
   }
 
   /**

@@ -267,23 +267,16 @@ export class Cluster {
   private async fetchTopic(name: string): Promise<TopicMetadata> {
     const { topics } = await this.metadata([name]);
     const result = topics.find((t) => t.name === name);
-    if (result === undefined) {
-      throw fromWireError({
-        code: 5,
-        reason: 'UNKNOWN_TOPIC',
-        message: `topic "${name}" does not exist`,
-        retriable: false,
-      })!;
-    }
+    if (result === undefined) throw unknownTopic(`topic "${name}" does not exist`);
     if (result.error !== null) throw result.error;
     if (result.topic === null || result.topic.partitions.length === 0) {
-      throw fromWireError({
-        code: 5,
-        reason: 'UNKNOWN_TOPIC',
-        message: `topic "${name}" has no partitions`,
-        retriable: false,
-      })!;
+      throw unknownTopic(`topic "${name}" has no partitions`);
     }
     return result.topic;
   }
+}
+
+/** The UNKNOWN_TOPIC error a broker would send (code 5, NOT_FOUND), raised by the client itself. */
+function unknownTopic(message: string): Error {
+  return fromWireError({ code: 5, reason: 'UNKNOWN_TOPIC', message, retriable: false })!;
 }

@@ -7,5 +7,6 @@ export {
   writeFileAtomicSync,
 } from './atomic-file.js';
 export { type BackoffPolicy, backoffDelayMs } from './backoff.js';
+export { MetricSet } from './metric-set.js';
 export { KeyedLanes, SerialLane } from './serial-lane.js';
 export { abortable, abortReason, sleep } from './sleep.js';

@@ -11,7 +11,8 @@
  * - tributary_operator_informer_errors_total{informer}: failed lists and watches (each is retried).
  * - tributary_operator_leader: 1 while this replica leads.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { MetricSet } from '../kit/metric-set.js';
 
 export type ReconcileResult = 'success' | 'requeue' | 'backoff' | 'error';
 
@@ -23,56 +24,45 @@ export interface QueueGauges {
 
 export class OperatorMetrics {
   readonly registry = new Registry();
-  readonly reconciles = new Counter({
-    name: 'tributary_operator_reconcile_total',
-    help: 'Reconciles by controller and result (success, requeue, backoff, error).',
-    labelNames: ['controller', 'result'],
-    registers: [this.registry],
-  });
-  readonly reconcileDuration = new Histogram({
-    name: 'tributary_operator_reconcile_duration_seconds',
-    help: 'Reconcile duration by controller.',
-    labelNames: ['controller'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
-  readonly reconcileErrors = new Counter({
-    name: 'tributary_operator_reconcile_errors_total',
-    help: 'Failed reconciles by controller.',
-    labelNames: ['controller'],
-    registers: [this.registry],
-  });
-  readonly statusWrites = new Counter({
-    name: 'tributary_operator_status_writes_total',
-    help: 'Status subresource writes by controller (unchanged statuses are not written).',
-    labelNames: ['controller'],
-    registers: [this.registry],
-  });
-  readonly informerErrors = new Counter({
-    name: 'tributary_operator_informer_errors_total',
-    help: 'Failed lists or watches by informer (each is retried after a backoff).',
-    labelNames: ['informer'],
-    registers: [this.registry],
-  });
-  readonly leader = new Gauge({
-    name: 'tributary_operator_leader',
-    help: '1 while this replica holds the leader Lease (or runs without leader election).',
-    registers: [this.registry],
-  });
+  private readonly metrics = new MetricSet(this.registry);
+  readonly reconciles = this.metrics.counter(
+    'tributary_operator_reconcile_total',
+    'Reconciles by controller and result (success, requeue, backoff, error).',
+    ['controller', 'result'],
+  );
+  readonly reconcileDuration = this.metrics.histogram(
+    'tributary_operator_reconcile_duration_seconds',
+    'Reconcile duration by controller.',
+    ['controller'],
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
+  readonly reconcileErrors = this.metrics.counter(
+    'tributary_operator_reconcile_errors_total',
+    'Failed reconciles by controller.',
+    ['controller'],
+  );
+  readonly statusWrites = this.metrics.counter(
+    'tributary_operator_status_writes_total',
+    'Status subresource writes by controller (unchanged statuses are not written).',
+    ['controller'],
+  );
+  readonly informerErrors = this.metrics.counter(
+    'tributary_operator_informer_errors_total',
+    'Failed lists or watches by informer (each is retried after a backoff).',
+    ['informer'],
+  );
+  readonly leader = this.metrics.gauge(
+    'tributary_operator_leader',
+    '1 while this replica holds the leader Lease (or runs without leader election).',
+  );
   private readonly queues = new Map<string, () => QueueGauges>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tributary_operator_' });
     const queues = this.queues;
     const gauge = (name: string, help: string, pick: (g: QueueGauges) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['controller'],
-        registers: [this.registry],
-        collect() {
-          for (const [controller, read] of queues) this.set({ controller }, pick(read()));
-        },
+      this.metrics.gauge(name, help, ['controller'], function collect() {
+        for (const [controller, read] of queues) this.set({ controller }, pick(read()));
       });
     gauge(
       'tributary_operator_workqueue_depth',

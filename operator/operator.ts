@@ -18,7 +18,12 @@
  * Updates of Clusters and Topics that change only their status queue nothing. Every `resyncMs`, all
  * Clusters and Topics are queued again, for drift no event announces (a broker topic changed by hand).
  */
-import { KubeConfig, type KubernetesObject, type V1StatefulSet } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  type KubernetesObject,
+  type V1ConfigMap,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import {
   API_VERSION,
@@ -33,6 +38,7 @@ import {
 } from './api/v1alpha1.js';
 import { BrokerAddresses } from './controllers/broker-addresses.js';
 import { BrokerClients, DEFAULT_BROKER_CLIENTS_OPTIONS } from './controllers/broker-clients.js';
+import { apiDeleter, BrokerRoller } from './controllers/cluster/broker-roller.js';
 import { ClusterReconciler, CONTROLLER_CLUSTER } from './controllers/cluster/cluster-reconciler.js';
 import { ReconcileLoop } from './controllers/reconcile-loop.js';
 import { CONTROLLER_TOPIC, TopicReconciler } from './controllers/topic/topic-reconciler.js';
@@ -49,9 +55,13 @@ import { StatusWriter } from './kube/status-writer.js';
 import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
 import { CONDITION_READY, findCondition } from './planning/conditions.js';
+import { LABEL_INSTANCE } from './planning/labels.js';
 import { controllerOf } from './planning/owner-reference.js';
 import { brokerTopicName } from './planning/topic-plan.js';
 import { ownedInformer, type WatchedObjects, watchedObjects } from './watched-objects.js';
+
+/** While a roll is under way, how soon a Cluster is reconciled again (ISR changes have no watch events). */
+const ROLL_REQUEUE_MS = 2000;
 
 export interface OperatorEvents {
   /** Leadership was lost: the process should end (main.ts exits), as client-go's users do. */
@@ -119,6 +129,13 @@ export class Operator {
       ...shared,
       clusters: this.clusters,
       statefulSets: ownedInformer<V1StatefulSet>(this.watched, 'statefulsets'),
+      pods: this.watched.pods,
+      configMaps: ownedInformer<V1ConfigMap>(this.watched, 'configmaps'),
+      roller: new BrokerRoller({
+        deleter: apiDeleter(kc),
+        log: log.child({ controller: CONTROLLER_CLUSTER }),
+      }),
+      rollRequeueMs: ROLL_REQUEUE_MS,
       applier: new Applier(kc),
       finalizers: new Finalizers(kc, GROUP, VERSION, CLUSTER_PLURAL),
       statuses: new StatusWriter(kc, GROUP, VERSION, CLUSTER_PLURAL, CLUSTER_KIND),
@@ -184,7 +201,9 @@ export class Operator {
   }
 
   private informers(): Array<Informer<KubernetesObject>> {
-    return [this.clusters, this.topics, ...this.owned] as Array<Informer<KubernetesObject>>;
+    return [this.clusters, this.topics, ...this.owned, this.watched.pods] as Array<
+      Informer<KubernetesObject>
+    >;
   }
 
   private notReady(): string | undefined {
@@ -229,6 +248,11 @@ export class Operator {
           this.topicLoop.enqueue(objectKey(other));
         }
       }
+    });
+    // A broker pod's change (ready, re-created) is the roll's next step: its Cluster is its instance label.
+    this.watched.pods.onChange((pod) => {
+      const cluster = pod.metadata?.labels?.[LABEL_INSTANCE];
+      if (cluster !== undefined) this.clusterLoop.enqueue(`${pod.metadata?.namespace ?? ''}/${cluster}`);
     });
     for (const informer of this.owned) {
       informer.onChange((obj) => {

@@ -1,7 +1,7 @@
 /**
  * The operator's ClusterRole: what it reads, what it makes for Clusters, and nothing else (narrower than
- * the contract of issue 5, which also granted update on the CRDs and their finalizers and reading pods: the
- * code calls none of them). The chart's ClusterRole must grant these rules; the control-plane tests run the operator
+ * the contract of issue 5, which also granted update on the CRDs and their finalizers: the code calls
+ * none of them). The chart's ClusterRole must grant these rules; the control-plane tests run the operator
  * with a token bound to exactly them, so a missing rule fails a test.
  *
  * Kubernetes lets the operator create the brokers' Role only with every permission that Role grants
@@ -19,6 +19,9 @@ export const OPERATOR_CLUSTER_ROLE_RULES: readonly V1PolicyRule[] = [
   // Statuses are written by server-side apply, a patch.
   { apiGroups: ['tributary.dev'], resources: ['clusters/status', 'topics/status'], verbs: ['patch'] },
   { apiGroups: [''], resources: ['serviceaccounts', 'configmaps', 'services'], verbs: OWN },
+  // Broker pods: watched and deleted one at a time by the rolling update (revisions come from the
+  // StatefulSet's status and the pods' controller-revision-hash label, so no controllerrevisions).
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
   { apiGroups: ['apps'], resources: ['statefulsets'], verbs: OWN },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: OWN },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: OWN },

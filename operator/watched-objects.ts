@@ -1,6 +1,7 @@
 /**
- * The informer caches the operator keeps: Clusters, Topics, and every kind of object it makes for a
- * Cluster (watched by the managed-by label, so drift is repaired at once). One namespace, or all.
+ * The informer caches the operator keeps: Clusters, Topics, every kind of object it makes for a Cluster
+ * (watched by the managed-by label, so drift is repaired at once), and the broker pods (they carry the
+ * managed-by label of their template; the rolling update reads them). One namespace, or all.
  */
 import {
   CustomObjectsApi,
@@ -8,6 +9,7 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
   KubernetesObjectApi,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import {
   API_VERSION,
@@ -44,6 +46,7 @@ export interface WatchedObjects {
   topics: Informer<Topic>;
   /** One per kind of `OWNED_KINDS`, in that order. */
   owned: Array<Informer<KubernetesObject>>;
+  pods: Informer<V1Pod>;
 }
 
 /** The informers (not started) for namespace `ns`, or every namespace when undefined. */
@@ -80,10 +83,28 @@ export function watchedObjects(
         onError: onInformerError,
       }),
   );
+  const pods = new Informer<V1Pod>(kc, {
+    name: 'pods',
+    path: apiPath('v1', 'pods', ns),
+    labelSelector: MANAGED_SELECTOR,
+    list: async () =>
+      (await objects.list(
+        'v1',
+        'Pod',
+        ns,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        MANAGED_SELECTOR,
+      )) as KubernetesListObject<V1Pod>,
+    onError: onInformerError,
+  });
   return {
     clusters: customInformer<Cluster>(CLUSTER_PLURAL),
     topics: customInformer<Topic>(TOPIC_PLURAL),
     owned,
+    pods,
   };
 }
 

@@ -3,15 +3,10 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processUsage } from '../stats.js';
+import { processUsage, type Throughput } from '../stats.js';
 
 /** One workload's figures for any system (Tributary or a peer), in the same units everywhere. */
-export interface WorkloadResult {
-  records: number;
-  bytes: number;
-  seconds: number;
-  recordsPerSecond: number;
-  megabytesPerSecond: number;
+export interface WorkloadResult extends Throughput {
   /** Per-record (or per-request, every record of a request sharing it) latency; absent for consume. */
   latencyMs?: { p50: number; p95?: number; p99: number; p999: number; max: number; avg?: number };
   /** End-to-end latency (produce to consumer receipt), where measured (Tributary's latency workload). */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { throughput } from '../stats.js';
 import {
   freePort,
   freePortRange,
@@ -200,11 +201,7 @@ export function combineProducerResults(results: readonly WorkloadResult[]): Work
   const lat = results.map((r) => r.latencyMs!);
   const worst = (k: 'p50' | 'p99' | 'p999' | 'max') => Math.max(...lat.map((l) => l[k]));
   return {
-    records,
-    bytes,
-    seconds,
-    recordsPerSecond: records / seconds,
-    megabytesPerSecond: bytes / 1e6 / seconds,
+    ...throughput(records, bytes, seconds),
     latencyMs: {
       p50: worst('p50'),
       p95: Math.max(...lat.map((l) => l.p95 ?? Number.NaN)),
@@ -290,13 +287,7 @@ export function parseConsumerPerformance(
   }
   // fetch.time.ms excludes the consumer group join (rebalance.time.ms): the catch-up read itself.
   const seconds = fetchMs / 1000;
-  return {
-    records,
-    bytes: records * recordBytes,
-    seconds,
-    recordsPerSecond: records / seconds,
-    megabytesPerSecond: (records * recordBytes) / 1e6 / seconds,
-  };
+  return throughput(records, records * recordBytes, seconds);
 }
 
 /** Kafka's ConsumerPerformance: reads `records` from the start of the topic (catch-up). */

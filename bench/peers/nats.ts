@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect, type JetStreamClient, type NatsConnection, RetentionPolicy, StorageType } from 'nats';
+import { throughput } from '../stats.js';
 import {
   freePort,
   repoRoot,
@@ -141,11 +142,7 @@ export async function runNatsProduce(peer: NatsPeer, o: NatsProduceOptions): Pro
     const seconds = (performance.now() - start) / 1000;
     const bytes = o.records * o.recordBytes;
     return {
-      records: o.records,
-      bytes,
-      seconds,
-      recordsPerSecond: o.records / seconds,
-      megabytesPerSecond: bytes / 1e6 / seconds,
+      ...throughput(o.records, bytes, seconds),
       latencyMs: summarizeLatencies(latencies),
     };
   } finally {
@@ -174,13 +171,7 @@ export async function runNatsConsume(
     clearTimeout(deadline);
     const seconds = (performance.now() - start) / 1000;
     if (count < o.records) throw new Error(`NATS consume read ${count} of ${o.records} in ${o.timeoutMs} ms`);
-    return {
-      records: count,
-      bytes,
-      seconds,
-      recordsPerSecond: count / seconds,
-      megabytesPerSecond: bytes / 1e6 / seconds,
-    };
+    return throughput(count, bytes, seconds);
   } finally {
     await nc.close();
   }

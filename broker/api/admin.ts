@@ -5,6 +5,8 @@ import type { AlterConfigsRequest__Output } from '../../proto/generated/tributar
 import type { AlterConfigsResponse } from '../../proto/generated/tributary/v1/AlterConfigsResponse.js';
 import type { AlterPartitionReassignmentsRequest__Output } from '../../proto/generated/tributary/v1/AlterPartitionReassignmentsRequest.js';
 import type { AlterPartitionReassignmentsResponse } from '../../proto/generated/tributary/v1/AlterPartitionReassignmentsResponse.js';
+import type { CheckBrokerRestartRequest__Output } from '../../proto/generated/tributary/v1/CheckBrokerRestartRequest.js';
+import type { CheckBrokerRestartResponse } from '../../proto/generated/tributary/v1/CheckBrokerRestartResponse.js';
 import type { ConfigEntry__Output } from '../../proto/generated/tributary/v1/ConfigEntry.js';
 import type { CreatePartitionsRequest__Output } from '../../proto/generated/tributary/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse } from '../../proto/generated/tributary/v1/CreatePartitionsResponse.js';
@@ -26,6 +28,7 @@ import type { ListTopicsRequest__Output } from '../../proto/generated/tributary/
 import type { ListTopicsResponse } from '../../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { TopicResult } from '../../proto/generated/tributary/v1/TopicResult.js';
 import { assertNoTopicNameCollision, isInternalTopic, validateTopicName } from '../../proto/names.js';
+import { type RestartPartitionState, restartSafety } from '../metadata/restart-safety.js';
 import { describeTopicConfigs, validateTopicConfigs } from '../metadata/topic-config.js';
 import { type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { callPeer, fromWireError, type UnaryMethod } from '../replication/peers.js';
@@ -339,6 +342,30 @@ export class AdminApi {
       controller_id: this.ctx.cluster.controllerId(),
       brokers: liveBrokerInfos(this.ctx),
       version: VERSION,
+    };
+  }
+
+  /** Answered from this broker's metadata (no controller round trip): a roller asks often. */
+  async checkBrokerRestart(request: CheckBrokerRestartRequest__Output): Promise<CheckBrokerRestartResponse> {
+    if (!Number.isInteger(request.broker_id) || request.broker_id < 0) {
+      throw new TributaryError('INVALID_REQUEST', `broker_id ${request.broker_id} is not a broker id`);
+    }
+    const r = restartSafety(this.ctx.topics.list(), request.broker_id);
+    const wire = (p: RestartPartitionState) => ({
+      topic: p.topic,
+      partition: p.partition,
+      isr: p.isr,
+      replication_factor: p.replicationFactor,
+      min_insync_replicas: p.minInsyncReplicas,
+    });
+    return {
+      broker_id: r.brokerId,
+      safe: r.unsafe.length === 0,
+      caught_up: r.lagging.length === 0,
+      unsafe: r.unsafe.map(wire),
+      never_safe: r.neverSafe.map(wire),
+      lagging: r.lagging.map(wire),
+      partitions: r.partitions,
     };
   }
 

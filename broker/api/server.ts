@@ -93,6 +93,7 @@ export async function startGrpcServer(
     ListPartitionReassignments: unary(api, 'ListPartitionReassignments', (req) =>
       admin.listPartitionReassignments(req),
     ),
+    CheckBrokerRestart: unary(api, 'CheckBrokerRestart', (req) => admin.checkBrokerRestart(req)),
   };
   const replication: ReplicationServiceHandlers = {
     ReplicaFetch: unary(api, 'ReplicaFetch', (req, call) => replicaFetch(api, req, call)),

@@ -78,3 +78,19 @@ export abstract class LeaseSession implements DcsSession {
     this.expiryTimer.unref();
   }
 }
+
+/**
+ * The session a write names, if it is one of `sessions` (this store's) and still live; one whose TTL ran
+ * out unrenewed is marked lost first. Otherwise DcsSessionEndedError.
+ */
+export function liveLeaseSession<S extends LeaseSession>(session: DcsSession, sessions: ReadonlySet<S>): S {
+  if (!(session instanceof LeaseSession) || !sessions.has(session as S)) {
+    throw new DcsSessionEndedError(session.id, 'closed, lost, or not opened by this store');
+  }
+  const own = session as S;
+  if (own.expired()) {
+    own.markLost('not renewed before its TTL ran out');
+    throw new DcsSessionEndedError(own.id, 'lost');
+  }
+  return own;
+}

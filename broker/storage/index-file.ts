@@ -34,3 +34,23 @@ export async function writeIndexTail(
     await fh.close();
   }
 }
+
+/**
+ * The lookup both indexes make: the position of the last of `count` entries, sorted by key, whose key
+ * (`keyAt`) is <= `target`, by binary search; -1 when every key is greater.
+ */
+export function floorEntry(count: number, keyAt: (i: number) => number, target: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyAt(mid) <= target) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}

@@ -1,4 +1,4 @@
-import { readIndexFile, writeIndexTail } from './index-file.js';
+import { floorEntry, readIndexFile, writeIndexTail } from './index-file.js';
 
 /**
  * The sparse offset index of one segment (`<baseOffset>.index`), as in Kafka's OffsetIndex.
@@ -102,19 +102,7 @@ export class OffsetIndex {
 
   /** The entry with the largest offset <= `offset`, or the segment start. */
   lookup(offset: number): { offset: number; position: number } {
-    const rel = offset - this.baseOffset;
-    let lo = 0;
-    let hi = this.count - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.relOffsets[mid]! <= rel) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = floorEntry(this.count, (i) => this.relOffsets[i]!, offset - this.baseOffset);
     return found < 0
       ? { offset: this.baseOffset, position: 0 }
       : { offset: this.baseOffset + this.relOffsets[found]!, position: this.positions[found]! };

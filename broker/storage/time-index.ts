@@ -1,4 +1,4 @@
-import { readIndexFile, writeIndexTail } from './index-file.js';
+import { floorEntry, readIndexFile, writeIndexTail } from './index-file.js';
 
 /**
  * The sparse time index of one segment (`<baseOffset>.timeindex`), as in Kafka's TimeIndex.
@@ -72,18 +72,7 @@ export class TimeIndex {
 
   /** The entry with the largest timestamp <= `timestamp`, or the segment start. */
   lookup(timestamp: number): { timestamp: number; offset: number } {
-    let lo = 0;
-    let hi = this.timestamps.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.timestamps[mid]! <= timestamp) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = floorEntry(this.timestamps.length, (i) => this.timestamps[i]!, timestamp);
     return found < 0
       ? { timestamp: -1, offset: this.baseOffset }
       : { timestamp: this.timestamps[found]!, offset: this.baseOffset + this.relOffsets[found]! };

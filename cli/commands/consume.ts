@@ -13,12 +13,12 @@ import {
   formatRecord,
   parseNonNegativeInt,
   parsePositiveInt,
-  parseTimestamp,
   RECORD_FORMATS,
   type RecordFormat,
   UsageError,
   writeLine,
 } from '../output.js';
+import { partitionOption, subcommand, TOPIC_ARGUMENT, timeOption } from './subcommand.js';
 
 export interface ConsumeOptions {
   partition?: number;
@@ -44,22 +44,13 @@ export function startFrom(opts: Pick<ConsumeOptions, 'fromBeginning' | 'offset' 
 }
 
 export function registerConsumeCommand(program: Command, io: CliIo): void {
-  program
-    .command('consume')
-    .description('print records of a topic, one per line')
-    .argument('<topic>', 'topic name')
-    .option(
-      '-p, --partition <n>',
-      'read only this partition (default: all, interleaved)',
-      parseNonNegativeInt,
-    )
+  const consume = subcommand(program, 'consume', 'print records of a topic, one per line', TOPIC_ARGUMENT);
+  partitionOption(consume, 'read only this partition (default: all, interleaved)');
+  consume
     .option('-b, --from-beginning', 'start at the earliest offset (default: the latest)', false)
-    .option('-o, --offset <n>', 'start at this offset (of each partition read)', parseNonNegativeInt)
-    .option(
-      '-t, --from-time <time>',
-      'start at the first record at or after this ISO-8601 time or epoch ms',
-      parseTimestamp,
-    )
+    .option('-o, --offset <n>', 'start at this offset (of each partition read)', parseNonNegativeInt);
+  timeOption(consume, '-t, --from-time <time>', 'start at the first record at or after');
+  consume
     .option('-F, --follow', 'keep waiting for new records (otherwise stop at the end)', false)
     .option('-n, --max-messages <n>', 'stop after this many records', parsePositiveInt)
     .addOption(new Option('--format <format>', 'output format').choices(RECORD_FORMATS).default('value'))

@@ -4,7 +4,15 @@ import type { Command } from 'commander';
 import type { Admin } from '../../client/index.js';
 import type { CliIo } from '../context.js';
 import { withClient } from '../context.js';
-import { formatTable, parseNonNegativeInt, parseTimestamp, UsageError, writeLine } from '../output.js';
+import { formatTable, parseNonNegativeInt, UsageError, writeLine } from '../output.js';
+import {
+  type ArgumentSpec,
+  jsonOption,
+  partitionOption,
+  printJsonOrTable,
+  subcommand,
+  timeOption,
+} from './subcommand.js';
 
 interface ResetOptions {
   topic: string;
@@ -16,26 +24,18 @@ interface ResetOptions {
   json: boolean;
 }
 
-function groupListCommand(group: Command, io: CliIo): void {
-  group
-    .command('list')
-    .description('list groups with committed offsets')
-    .option('--json', 'print JSON', false)
-    .action(async (opts: { json: boolean }, command: Command) => {
-      const groups = await withClient(command, (t) => t.admin().listGroups());
-      await writeLine(io.stdout, opts.json ? JSON.stringify(groups) : groups.join('\n'));
-    });
+const GROUP_ARGUMENT: ArgumentSpec = ['<group>', 'group id'];
+
+function groupListCommand(list: Command, io: CliIo): void {
+  jsonOption(list).action(async (opts: { json: boolean }, command: Command) => {
+    const groups = await withClient(command, (t) => t.admin().listGroups());
+    await writeLine(io.stdout, opts.json ? JSON.stringify(groups) : groups.join('\n'));
+  });
 }
 
-function groupDescribeCommand(group: Command, io: CliIo): void {
-  group
-    .command('describe')
-    .description(
-      "the group's state and members, and committed offset, log end, lag and owner of each partition",
-    )
-    .argument('<group>', 'group id')
-    .option('--json', 'print JSON: { state, groupEpoch, members, partitions }', false)
-    .action(async (groupId: string, opts: { json: boolean }, command: Command) => {
+function groupDescribeCommand(describe: Command, io: CliIo): void {
+  jsonOption(describe, 'print JSON: { state, groupEpoch, members, partitions }').action(
+    async (groupId: string, opts: { json: boolean }, command: Command) => {
       const { members, rows } = await withClient(command, async (t) => {
         const members = await t.admin().describeGroupMembers(groupId);
         // A group whose members have committed nothing yet still has members to show.
@@ -50,7 +50,8 @@ function groupDescribeCommand(group: Command, io: CliIo): void {
         return { members, rows };
       });
       await printGroup(io, groupId, opts.json, members, rows);
-    });
+    },
+  );
 }
 
 type GroupMembers = Awaited<ReturnType<Admin['describeGroupMembers']>>;
@@ -125,59 +126,65 @@ async function printGroup(
   await writeLine(io.stdout, lines.join('\n'));
 }
 
-function groupResetOffsetsCommand(group: Command, io: CliIo): void {
-  group
-    .command('reset-offsets')
-    .description("set the group's offsets for a topic (stop its consumers first)")
-    .argument('<group>', 'group id')
-    .requiredOption('-t, --topic <topic>', 'the topic')
-    .option('-p, --partition <n>', 'only this partition', parseNonNegativeInt)
+function groupResetOffsetsCommand(reset: Command, io: CliIo): void {
+  reset.requiredOption('-t, --topic <topic>', 'the topic');
+  partitionOption(reset);
+  reset
     .option('--to-earliest', 'the first offset still in each partition')
     .option('--to-latest', 'the end of each partition (skip everything)')
-    .option('--to-offset <n>', 'this offset', parseNonNegativeInt)
-    .option('--to-time <time>', 'the first offset at or after this ISO-8601 time or epoch ms', parseTimestamp)
-    .option('--json', 'print JSON', false)
-    .action(async (groupId: string, opts: ResetOptions, command: Command) => {
-      const targets = [
-        opts.toEarliest ? ('earliest' as const) : undefined,
-        opts.toLatest ? ('latest' as const) : undefined,
-        opts.toOffset === undefined ? undefined : { offset: opts.toOffset },
-        opts.toTime === undefined ? undefined : { timestamp: opts.toTime },
-      ].filter((x) => x !== undefined);
-      if (targets.length !== 1) {
-        throw new UsageError('give exactly one of --to-earliest, --to-latest, --to-offset, --to-time');
-      }
-      const partitions = opts.partition === undefined ? undefined : [opts.partition];
-      const set = await withClient(command, (t) =>
-        t.admin().resetGroupOffsets(groupId, opts.topic, targets[0]!, partitions),
-      );
-      await writeLine(
-        io.stdout,
-        opts.json
-          ? JSON.stringify(set)
-          : formatTable([
-              ['TOPIC', 'PARTITION', 'NEW-OFFSET'],
-              ...set.map((o) => [o.topic, o.partition, o.offset]),
-            ]),
-      );
-    });
+    .option('--to-offset <n>', 'this offset', parseNonNegativeInt);
+  timeOption(reset, '--to-time <time>', 'the first offset at or after');
+  jsonOption(reset).action(async (groupId: string, opts: ResetOptions, command: Command) => {
+    const targets = [
+      opts.toEarliest ? ('earliest' as const) : undefined,
+      opts.toLatest ? ('latest' as const) : undefined,
+      opts.toOffset === undefined ? undefined : { offset: opts.toOffset },
+      opts.toTime === undefined ? undefined : { timestamp: opts.toTime },
+    ].filter((x) => x !== undefined);
+    if (targets.length !== 1) {
+      throw new UsageError('give exactly one of --to-earliest, --to-latest, --to-offset, --to-time');
+    }
+    const partitions = opts.partition === undefined ? undefined : [opts.partition];
+    const set = await withClient(command, (t) =>
+      t.admin().resetGroupOffsets(groupId, opts.topic, targets[0]!, partitions),
+    );
+    await printJsonOrTable(io, opts.json, set, () => [
+      ['TOPIC', 'PARTITION', 'NEW-OFFSET'],
+      ...set.map((o) => [o.topic, o.partition, o.offset]),
+    ]);
+  });
 }
 
-function groupDeleteCommand(group: Command, io: CliIo): void {
-  group
-    .command('delete')
-    .description('remove every committed offset of the group')
-    .argument('<group>', 'group id')
-    .action(async (groupId: string, _opts: object, command: Command) => {
-      const n = await withClient(command, (t) => t.admin().deleteGroup(groupId));
-      await writeLine(io.stdout, `deleted ${n} committed offset(s) of group "${groupId}"`);
-    });
+function groupDeleteCommand(remove: Command, io: CliIo): void {
+  remove.action(async (groupId: string, _opts: object, command: Command) => {
+    const n = await withClient(command, (t) => t.admin().deleteGroup(groupId));
+    await writeLine(io.stdout, `deleted ${n} committed offset(s) of group "${groupId}"`);
+  });
 }
 
 export function registerGroupCommand(program: Command, io: CliIo): void {
   const group = program.command('group').description("consumer groups' committed offsets and lag");
-  groupListCommand(group, io);
-  groupDescribeCommand(group, io);
-  groupResetOffsetsCommand(group, io);
-  groupDeleteCommand(group, io);
+  groupListCommand(subcommand(group, 'list', 'list groups with committed offsets'), io);
+  groupDescribeCommand(
+    subcommand(
+      group,
+      'describe',
+      "the group's state and members, and committed offset, log end, lag and owner of each partition",
+      GROUP_ARGUMENT,
+    ),
+    io,
+  );
+  groupResetOffsetsCommand(
+    subcommand(
+      group,
+      'reset-offsets',
+      "set the group's offsets for a topic (stop its consumers first)",
+      GROUP_ARGUMENT,
+    ),
+    io,
+  );
+  groupDeleteCommand(
+    subcommand(group, 'delete', 'remove every committed offset of the group', GROUP_ARGUMENT),
+    io,
+  );
 }

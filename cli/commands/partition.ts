@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import type { PartitionResult } from '../../client/admin.js';
 import type { CliIo } from '../context.js';
 import { withClient } from '../context.js';
-import { formatTable, parseNonNegativeInt, UsageError, writeLine } from '../output.js';
+import { UsageError } from '../output.js';
+import { jsonOption, partitionOption, printJsonOrTable, subcommand, TOPIC_ARGUMENT } from './subcommand.js';
 
 function parseReplicas(input: string): number[] {
   if (input.trim() === '') return [];
@@ -22,118 +23,120 @@ function parseReplicas(input: string): number[] {
 }
 
 async function report(io: CliIo, results: PartitionResult[], json: boolean): Promise<void> {
-  if (json) {
-    await writeLine(
-      io.stdout,
-      JSON.stringify(results.map((r) => ({ ...r, error: r.error === null ? null : r.error.reasonName }))),
-    );
-  } else {
-    await writeLine(
-      io.stdout,
-      formatTable([
-        ['TOPIC', 'PARTITION', 'RESULT'],
-        ...results.map((r) => [
-          r.topic,
-          r.partition,
-          r.error === null ? 'ok' : `${r.error.reasonName}: ${r.error.message}`,
-        ]),
+  await printJsonOrTable(
+    io,
+    json,
+    results.map((r) => ({ ...r, error: r.error === null ? null : r.error.reasonName })),
+    () => [
+      ['TOPIC', 'PARTITION', 'RESULT'],
+      ...results.map((r) => [
+        r.topic,
+        r.partition,
+        r.error === null ? 'ok' : `${r.error.reasonName}: ${r.error.message}`,
       ]),
-    );
-  }
+    ],
+  );
   const failed = results.filter((r) => r.error !== null && r.error.reasonName !== 'ELECTION_NOT_NEEDED');
   if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} partition(s) failed`);
 }
 
-function partitionElectCommand(partition: Command, io: CliIo): void {
-  partition
-    .command('elect')
-    .description('move leadership to the preferred replica (or, with --unclean, to any live replica)')
-    .argument('[topic]', 'topic (default: every topic)')
-    .option('-p, --partition <n>', 'only this partition', parseNonNegativeInt)
-    .option(
-      '--unclean',
-      'elect any live replica for partitions without a leader (may lose acknowledged records)',
-      false,
-    )
-    .option('--json', 'print JSON', false)
-    .action(
-      async (
-        topic: string | undefined,
-        opts: { partition?: number; unclean: boolean; json: boolean },
-        command: Command,
-      ) => {
-        if (topic === undefined && opts.partition !== undefined)
-          throw new UsageError('--partition needs a topic');
-        const results = await withClient(command, (t) =>
-          t
-            .admin()
-            .electLeaders(
-              opts.unclean ? 'unclean' : 'preferred',
-              topic === undefined
-                ? []
-                : [{ topic, partitions: opts.partition === undefined ? [] : [opts.partition] }],
-            ),
-        );
-        await report(io, results, opts.json);
-      },
-    );
-}
-
-function partitionReassignCommand(partition: Command, io: CliIo): void {
-  partition
-    .command('reassign')
-    .description('move a partition to a new replica list (preferred leader first); an empty list cancels')
-    .argument('<topic>', 'topic name')
-    .requiredOption('-p, --partition <n>', 'the partition', parseNonNegativeInt)
-    .requiredOption('-r, --replicas <ids>', 'target broker ids, comma-separated, e.g. 2,0,1', parseReplicas)
-    .option('--json', 'print JSON', false)
-    .action(
-      async (
-        topic: string,
-        opts: { partition: number; replicas: number[]; json: boolean },
-        command: Command,
-      ) => {
-        const results = await withClient(command, (t) =>
-          t
-            .admin()
-            .alterPartitionReassignments([{ topic, partition: opts.partition, replicas: opts.replicas }]),
-        );
-        await report(io, results, opts.json);
-      },
-    );
-}
-
-function partitionReassignmentsCommand(partition: Command, io: CliIo): void {
-  partition
-    .command('reassignments')
-    .description('list reassignments in progress')
-    .argument('[topics...]', 'only these topics')
-    .option('--json', 'print JSON', false)
-    .action(async (topics: string[], opts: { json: boolean }, command: Command) => {
-      const ongoing = await withClient(command, (t) => t.admin().listPartitionReassignments(topics));
-      if (opts.json) {
-        await writeLine(io.stdout, JSON.stringify(ongoing));
-        return;
-      }
-      await writeLine(
-        io.stdout,
-        formatTable([
-          ['TOPIC', 'PARTITION', 'REPLICAS', 'ADDING', 'REMOVING'],
-          ...ongoing.map((r) => [
-            r.topic,
-            r.partition,
-            r.replicas.join(','),
-            r.addingReplicas.join(','),
-            r.removingReplicas.join(','),
-          ]),
-        ]),
+function partitionElectCommand(elect: Command, io: CliIo): void {
+  partitionOption(elect);
+  elect.option(
+    '--unclean',
+    'elect any live replica for partitions without a leader (may lose acknowledged records)',
+    false,
+  );
+  jsonOption(elect);
+  elect.action(
+    async (
+      topic: string | undefined,
+      opts: { partition?: number; unclean: boolean; json: boolean },
+      command: Command,
+    ) => {
+      if (topic === undefined && opts.partition !== undefined)
+        throw new UsageError('--partition needs a topic');
+      const results = await withClient(command, (t) =>
+        t
+          .admin()
+          .electLeaders(
+            opts.unclean ? 'unclean' : 'preferred',
+            topic === undefined
+              ? []
+              : [{ topic, partitions: opts.partition === undefined ? [] : [opts.partition] }],
+          ),
       );
-    });
+      await report(io, results, opts.json);
+    },
+  );
+}
+
+function partitionReassignCommand(reassign: Command, io: CliIo): void {
+  partitionOption(reassign, 'the partition', true);
+  reassign.requiredOption(
+    '-r, --replicas <ids>',
+    'target broker ids, comma-separated, e.g. 2,0,1',
+    parseReplicas,
+  );
+  jsonOption(reassign);
+  reassign.action(
+    async (
+      topic: string,
+      opts: { partition: number; replicas: number[]; json: boolean },
+      command: Command,
+    ) => {
+      const results = await withClient(command, (t) =>
+        t
+          .admin()
+          .alterPartitionReassignments([{ topic, partition: opts.partition, replicas: opts.replicas }]),
+      );
+      await report(io, results, opts.json);
+    },
+  );
+}
+
+function partitionReassignmentsCommand(reassignments: Command, io: CliIo): void {
+  jsonOption(reassignments);
+  reassignments.action(async (topics: string[], opts: { json: boolean }, command: Command) => {
+    const ongoing = await withClient(command, (t) => t.admin().listPartitionReassignments(topics));
+    await printJsonOrTable(io, opts.json, ongoing, () => [
+      ['TOPIC', 'PARTITION', 'REPLICAS', 'ADDING', 'REMOVING'],
+      ...ongoing.map((r) => [
+        r.topic,
+        r.partition,
+        r.replicas.join(','),
+        r.addingReplicas.join(','),
+        r.removingReplicas.join(','),
+      ]),
+    ]);
+  });
 }
 
 export function registerPartitionCommand(program: Command, io: CliIo): void {
   const partition = program.command('partition').description('leader elections and partition reassignments');
-  partitionElectCommand(partition, io);
-  partitionReassignCommand(partition, io);
-  partitionReassignmentsCommand(partition, io);
+  partitionElectCommand(
+    subcommand(
+      partition,
+      'elect',
+      'move leadership to the preferred replica (or, with --unclean, to any live replica)',
+      ['[topic]', 'topic (default: every topic)'],
+    ),
+    io,
+  );
+  partitionReassignCommand(
+    subcommand(
+      partition,
+      'reassign',
+      'move a partition to a new replica list (preferred leader first); an empty list cancels',
+      TOPIC_ARGUMENT,
+    ),
+    io,
+  );
+  partitionReassignmentsCommand(
+    subcommand(partition, 'reassignments', 'list reassignments in progress', [
+      '[topics...]',
+      'only these topics',
+    ]),
+    io,
+  );
 }

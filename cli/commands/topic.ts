@@ -4,6 +4,7 @@ import type { ConfigAlteration } from '../../client/admin.js';
 import type { CliIo } from '../context.js';
 import { withClient } from '../context.js';
 import { collect, collectKeyValue, formatTable, parsePositiveInt, UsageError, writeLine } from '../output.js';
+import { type ArgumentSpec, jsonOption, subcommand } from './subcommand.js';
 
 interface CreateOptions {
   partitions?: number;
@@ -17,11 +18,10 @@ interface AlterOptions {
   deleteConfig: string[];
 }
 
-function topicCreateCommand(topic: Command, io: CliIo): void {
-  topic
-    .command('create')
-    .description('create a topic')
-    .argument('<name>', 'topic name')
+const TOPIC_NAME: ArgumentSpec = ['<name>', 'topic name'];
+
+function topicCreateCommand(create: Command, io: CliIo): void {
+  create
     .option('-p, --partitions <n>', 'partition count (default: the broker default)', parsePositiveInt)
     .option(
       '-r, --replication-factor <n>',
@@ -42,101 +42,73 @@ function topicCreateCommand(topic: Command, io: CliIo): void {
     });
 }
 
-function topicListCommand(topic: Command, io: CliIo): void {
-  topic
-    .command('list')
-    .description('list topics')
-    .option('--internal', 'include internal topics (names starting with "__")', false)
-    .option('--json', 'print JSON', false)
-    .action(async (opts: { internal: boolean; json: boolean }, command: Command) => {
-      const topics = await withClient(command, (t) =>
-        t.admin().listTopics({ includeInternal: opts.internal }),
-      );
-      if (opts.json) {
-        await writeLine(io.stdout, JSON.stringify(topics));
-        return;
-      }
-      if (topics.length === 0) return;
-      const rows = topics.map((t) => [t.name, t.partitions, t.replicationFactor]);
-      await writeLine(io.stdout, formatTable([['NAME', 'PARTITIONS', 'REPLICATION'], ...rows]));
-    });
+function topicListCommand(list: Command, io: CliIo): void {
+  list.option('--internal', 'include internal topics (names starting with "__")', false);
+  jsonOption(list).action(async (opts: { internal: boolean; json: boolean }, command: Command) => {
+    const topics = await withClient(command, (t) => t.admin().listTopics({ includeInternal: opts.internal }));
+    if (opts.json) {
+      await writeLine(io.stdout, JSON.stringify(topics));
+      return;
+    }
+    if (topics.length === 0) return;
+    const rows = topics.map((t) => [t.name, t.partitions, t.replicationFactor]);
+    await writeLine(io.stdout, formatTable([['NAME', 'PARTITIONS', 'REPLICATION'], ...rows]));
+  });
 }
 
-function topicDescribeCommand(topic: Command, io: CliIo): void {
-  topic
-    .command('describe')
-    .description('show partitions (leader, replicas, offsets, size) and configs of a topic')
-    .argument('<name>', 'topic name')
-    .option('--json', 'print JSON', false)
-    .action(async (name: string, opts: { json: boolean }, command: Command) => {
-      const [description, configs] = await withClient(command, (t) =>
-        Promise.all([t.admin().describeTopicAtLeaders(name), t.admin().describeConfig(name)]),
-      );
-      if (opts.json) {
-        await writeLine(io.stdout, JSON.stringify({ ...description, allConfigs: configs }));
-        return;
-      }
-      const replication = description.partitions[0]?.replicas.length ?? 0;
-      // Offsets and size come from each partition's leader; -1 means it could not say (no leader, or it
-      // did not answer).
-      const known = (n: number) => (n < 0 ? '-' : n);
-      const unknown = description.partitions.filter((p) => p.highWatermark < 0 || p.sizeBytes < 0);
-      const lines = [
-        `Topic: ${description.name}  Id: ${description.topicId}  Partitions: ${description.partitions.length}  Replication: ${replication}`,
-      ];
-      const set = Object.entries(description.configs);
-      lines.push(`Configs: ${set.length === 0 ? '(none set)' : set.map(([k, v]) => `${k}=${v}`).join(', ')}`);
-      lines.push(
-        formatTable([
-          [
-            'PARTITION',
-            'LEADER',
-            'EPOCH',
-            'REPLICAS',
-            'ISR',
-            'LOG-START',
-            'HIGH-WATERMARK',
-            'LOG-END',
-            'SIZE',
-          ],
-          ...description.partitions.map((p) => [
-            p.partition,
-            p.leader,
-            p.leaderEpoch,
-            p.replicas.join(',') || '-',
-            p.isr.join(',') || '-',
-            known(p.logStartOffset),
-            known(p.highWatermark),
-            known(p.logEndOffset),
-            known(p.sizeBytes),
-          ]),
+function topicDescribeCommand(describe: Command, io: CliIo): void {
+  jsonOption(describe).action(async (name: string, opts: { json: boolean }, command: Command) => {
+    const [description, configs] = await withClient(command, (t) =>
+      Promise.all([t.admin().describeTopicAtLeaders(name), t.admin().describeConfig(name)]),
+    );
+    if (opts.json) {
+      await writeLine(io.stdout, JSON.stringify({ ...description, allConfigs: configs }));
+      return;
+    }
+    const replication = description.partitions[0]?.replicas.length ?? 0;
+    // Offsets and size come from each partition's leader; -1 means it could not say (no leader, or it
+    // did not answer).
+    const known = (n: number) => (n < 0 ? '-' : n);
+    const unknown = description.partitions.filter((p) => p.highWatermark < 0 || p.sizeBytes < 0);
+    const lines = [
+      `Topic: ${description.name}  Id: ${description.topicId}  Partitions: ${description.partitions.length}  Replication: ${replication}`,
+    ];
+    const set = Object.entries(description.configs);
+    lines.push(`Configs: ${set.length === 0 ? '(none set)' : set.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    lines.push(
+      formatTable([
+        ['PARTITION', 'LEADER', 'EPOCH', 'REPLICAS', 'ISR', 'LOG-START', 'HIGH-WATERMARK', 'LOG-END', 'SIZE'],
+        ...description.partitions.map((p) => [
+          p.partition,
+          p.leader,
+          p.leaderEpoch,
+          p.replicas.join(',') || '-',
+          p.isr.join(',') || '-',
+          known(p.logStartOffset),
+          known(p.highWatermark),
+          known(p.logEndOffset),
+          known(p.sizeBytes),
         ]),
+      ]),
+    );
+    if (unknown.length > 0) {
+      lines.push(
+        `-: not known for partition${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => p.partition).join(', ')} (no leader, or the leader did not answer)`,
       );
-      if (unknown.length > 0) {
-        lines.push(
-          `-: not known for partition${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => p.partition).join(', ')} (no leader, or the leader did not answer)`,
-        );
-      }
-      await writeLine(io.stdout, lines.join('\n'));
-    });
+    }
+    await writeLine(io.stdout, lines.join('\n'));
+  });
 }
 
-function topicDeleteCommand(topic: Command, io: CliIo): void {
-  topic
-    .command('delete')
-    .description('delete a topic and its data')
-    .argument('<name>', 'topic name')
-    .action(async (name: string, _opts: unknown, command: Command) => {
-      await withClient(command, (t) => t.admin().deleteTopic(name));
-      await writeLine(io.stderr, `deleted topic "${name}"`);
-    });
+function topicDeleteCommand(remove: Command, io: CliIo): void {
+  remove.action(async (name: string, _opts: unknown, command: Command) => {
+    await withClient(command, (t) => t.admin().deleteTopic(name));
+    await writeLine(io.stderr, `deleted topic "${name}"`);
+  });
 }
 
-function topicAlterCommand(topic: Command, io: CliIo): void {
-  topic
-    .command('alter')
-    .description('raise the partition count or change configs of a topic')
-    .argument('<name>', 'topic name')
+function topicAlterCommand(alter: Command, io: CliIo): void {
+  alter
     .option('-p, --partitions <n>', 'new total partition count (partitions never decrease)', parsePositiveInt)
     .option('-c, --config <key=value>', 'set a config, repeatable', collectKeyValue, [])
     .addOption(
@@ -174,9 +146,20 @@ function topicAlterCommand(topic: Command, io: CliIo): void {
 
 export function registerTopicCommand(program: Command, io: CliIo): void {
   const topic = program.command('topic').description('create, list, describe, alter and delete topics');
-  topicCreateCommand(topic, io);
-  topicListCommand(topic, io);
-  topicDescribeCommand(topic, io);
-  topicDeleteCommand(topic, io);
-  topicAlterCommand(topic, io);
+  topicCreateCommand(subcommand(topic, 'create', 'create a topic', TOPIC_NAME), io);
+  topicListCommand(subcommand(topic, 'list', 'list topics'), io);
+  topicDescribeCommand(
+    subcommand(
+      topic,
+      'describe',
+      'show partitions (leader, replicas, offsets, size) and configs of a topic',
+      TOPIC_NAME,
+    ),
+    io,
+  );
+  topicDeleteCommand(subcommand(topic, 'delete', 'delete a topic and its data', TOPIC_NAME), io);
+  topicAlterCommand(
+    subcommand(topic, 'alter', 'raise the partition count or change configs of a topic', TOPIC_NAME),
+    io,
+  );
 }

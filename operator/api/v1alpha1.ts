@@ -91,6 +91,12 @@ export interface ClusterSpec {
    * @default {}
    */
   rack: ClusterRack;
+  /**
+   * How the operator rolls the brokers when their pod template changes (version, image, config, resources,
+   * podTemplate, the tributary.dev/restart annotation, or kubectl rollout restart of the StatefulSet): one
+   * pod at a time, the controller broker last, each only when no partition falls below min.insync.replicas.
+   */
+  rollingUpdate?: ClusterRollingUpdate;
   /** Additions to the broker pods the operator generates. */
   podTemplate?: ClusterPodTemplate;
 }
@@ -165,6 +171,25 @@ export interface ClusterRack {
   topologyKey: string;
 }
 
+/**
+ * How the operator rolls the brokers when their pod template changes (version, image, config, resources,
+ * podTemplate, the tributary.dev/restart annotation, or kubectl rollout restart of the StatefulSet): one pod
+ * at a time, the controller broker last, each only when no partition falls below min.insync.replicas.
+ */
+export interface ClusterRollingUpdate {
+  /**
+   * True holds the roll before the next pod (the pod in progress finishes its restart); false resumes it.
+   * @default false
+   */
+  paused: boolean;
+  /**
+   * A broker pod on the previous template that has not been ready for this long (or crash-loops) serves
+   * nothing and is restarted without the safety check.
+   * @default 120
+   */
+  staleUnreadySeconds: number;
+}
+
 /** Additions to the broker pods the operator generates. */
 export interface ClusterPodTemplate {
   /** Labels and annotations added to the broker pods. */
@@ -204,10 +229,60 @@ export interface ClusterStatus {
   /** Label selector of the broker pods, in the string form (for the scale subresource and autoscalers). */
   selector?: string;
   /**
+   * Progress of the last rolling update of the brokers (kept after it completes, until the next one starts).
+   */
+  rollingUpdate?: ClusterStatusRollingUpdate;
+  /**
    * Latest observations of the cluster's state. Ready is True when every broker is ready and runs the current
    * pod template, and the cluster has a controller.
    */
   conditions?: Condition[];
+}
+
+/**
+ * Progress of the last rolling update of the brokers (kept after it completes, until the next one starts).
+ */
+export interface ClusterStatusRollingUpdate {
+  /** The StatefulSet revision the brokers are rolled to. */
+  targetRevision: string;
+  /** When the roll to targetRevision started. */
+  startedAt: string;
+  /** When every broker ran targetRevision, ready and caught up, and preferred leaders were restored. */
+  completedAt?: string;
+  /** Broker pods that run targetRevision. */
+  done: string[];
+  /** The pod the roll deleted last, until it is back, ready and caught up. */
+  inProgress?: ClusterStatusRollingUpdateInProgress;
+  /** Why the roll does not go on now; absent when it is not waiting. */
+  waiting?: ClusterStatusRollingUpdateWaiting;
+}
+
+/** The pod the roll deleted last, until it is back, ready and caught up. */
+export interface ClusterStatusRollingUpdateInProgress {
+  /** The pod's name. */
+  pod: string;
+  /** The uid of the pod that was deleted (its replacement has another). */
+  uid: string;
+  /**
+   * Why this pod: normal (its restart was safe), unready-first (not ready pods go first), stale-unready or
+   * crash-looping (restarted without the safety check).
+   */
+  reason: 'normal' | 'unready-first' | 'stale-unready' | 'crash-looping';
+  /** When the roll deleted it. */
+  deletedAt: string;
+}
+
+/** Why the roll does not go on now; absent when it is not waiting. */
+export interface ClusterStatusRollingUpdateWaiting {
+  /**
+   * StatefulSetNotObserved, PodsMissing, PodTerminating, PodNotReady, NotCaughtUp, Paused, Unsafe or
+   * NoAnswer.
+   */
+  reason: string;
+  /** Human-readable detail. */
+  message: string;
+  /** The partitions (topic/partition) that block the roll, the first ten. */
+  partitions?: string[];
 }
 
 /** One aspect of the current state (the metav1.Condition shape). */

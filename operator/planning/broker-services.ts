@@ -4,7 +4,7 @@
  * they are ready, because brokers must reach each other to become ready (replication, the controller).
  * The `<name>-bootstrap` ClusterIP Service is where clients start: it lists ready brokers only.
  */
-import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { V1Service, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
 import { clusterNames } from './cluster-names.js';
 import { selectorLabels } from './labels.js';
 import { ownedMeta, type ResolvedCluster } from './resolved-cluster.js';
@@ -14,32 +14,32 @@ function clientPort(ctx: ResolvedCluster): V1ServicePort {
   return { name: 'client', port, targetPort: 'client', protocol: 'TCP', appProtocol: 'grpc' };
 }
 
-export function headlessService(ctx: ResolvedCluster): V1Service {
+/** A Service of the cluster's brokers (owned by the Cluster, selecting its broker pods). */
+function brokerService(ctx: ResolvedCluster, name: string, spec: Omit<V1ServiceSpec, 'selector'>): V1Service {
+  // Keys in the order the Services were always written: the selector before the ports.
+  const { ports, ...rest } = spec;
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: ownedMeta(ctx, clusterNames(ctx.name).headlessService),
-    spec: {
-      clusterIP: 'None',
-      publishNotReadyAddresses: true,
-      selector: selectorLabels(ctx.name),
-      ports: [
-        clientPort(ctx),
-        { name: 'metrics', port: ctx.spec.listeners.metrics.port, targetPort: 'metrics', protocol: 'TCP' },
-      ],
-    },
+    metadata: ownedMeta(ctx, name),
+    spec: { ...rest, selector: selectorLabels(ctx.name), ports },
   };
 }
 
+export function headlessService(ctx: ResolvedCluster): V1Service {
+  return brokerService(ctx, clusterNames(ctx.name).headlessService, {
+    clusterIP: 'None',
+    publishNotReadyAddresses: true,
+    ports: [
+      clientPort(ctx),
+      { name: 'metrics', port: ctx.spec.listeners.metrics.port, targetPort: 'metrics', protocol: 'TCP' },
+    ],
+  });
+}
+
 export function bootstrapService(ctx: ResolvedCluster): V1Service {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: ownedMeta(ctx, clusterNames(ctx.name).bootstrapService),
-    spec: {
-      type: 'ClusterIP',
-      selector: selectorLabels(ctx.name),
-      ports: [clientPort(ctx)],
-    },
-  };
+  return brokerService(ctx, clusterNames(ctx.name).bootstrapService, {
+    type: 'ClusterIP',
+    ports: [clientPort(ctx)],
+  });
 }

@@ -2,8 +2,8 @@
  * The brokers' StatefulSet `<name>`: one pod and one persistent volume per broker, pod `<name>-<i>` being
  * broker `i` (its id comes from the pod-index label, so it survives rescheduling with its volume).
  *
- * - updateStrategy OnDelete: Kubernetes never restarts brokers on its own; the operator's roller (a later
- *   issue) deletes one pod at a time when it is safe for the partitions' in-sync replicas.
+ * - updateStrategy OnDelete: Kubernetes never restarts brokers on its own; the operator's roller
+ *   (roll-plan.ts) deletes one pod at a time when it is safe for the partitions' in-sync replicas.
  * - podManagementPolicy Parallel: brokers start together (they wait for each other through the DCS, and
  *   ordered start-up would only slow a cluster restart).
  * - Settings the operator owns arrive as TRIBUTARY_* environment variables (they win over the config
@@ -17,9 +17,9 @@
  *   take brokers). `spec.podTemplate` is merged last and may replace any of this.
  */
 import type { V1EnvVar, V1PodSpec, V1StatefulSet } from '@kubernetes/client-node';
-import { BROKER_CONFIG_DIR, BROKER_CONFIG_FILE } from './broker-config-map.js';
+import { BROKER_CONFIG_DIR, BROKER_CONFIG_FILE, configMapName } from './broker-config-map.js';
 import { clusterNames } from './cluster-names.js';
-import { ANNOTATION_CONFIG_HASH, selectorLabels } from './labels.js';
+import { ANNOTATION_CONFIG_HASH, ANNOTATION_RESTART, selectorLabels } from './labels.js';
 import { mergePodSpec } from './pod-spec-merge.js';
 import { ownedMeta, type ResolvedCluster } from './resolved-cluster.js';
 
@@ -35,7 +35,7 @@ const TERMINATION_GRACE_SECONDS = 60;
 export interface StatefulSetInputs {
   /** Pods to run; below spec.brokers only while a scale-down waits (see cluster-plan.ts). */
   replicas: number;
-  /** Hash of broker.yaml, for the pod template annotation. */
+  /** Hash of broker.yaml: names the ConfigMap the pods mount, and goes on the pod template. */
   configHash: string;
   /** The volume claim template's size and class (the existing ones while a resize is not done). */
   volume: { size: string; storageClassName?: string | undefined };
@@ -73,7 +73,7 @@ function brokerEnv(ctx: ResolvedCluster): V1EnvVar[] {
   ];
 }
 
-function brokerPodSpec(ctx: ResolvedCluster): V1PodSpec {
+function brokerPodSpec(ctx: ResolvedCluster, configHash: string): V1PodSpec {
   const { spec } = ctx;
   const clientPort = spec.listeners.client.port;
   const selector = { matchLabels: selectorLabels(ctx.name) };
@@ -153,7 +153,7 @@ function brokerPodSpec(ctx: ResolvedCluster): V1PodSpec {
       },
     ],
     volumes: [
-      { name: 'config', configMap: { name: clusterNames(ctx.name).configMap } },
+      { name: 'config', configMap: { name: configMapName(ctx.name, configHash) } },
       { name: 'tmp', emptyDir: { sizeLimit: TMP_SIZE_LIMIT } },
     ],
   };
@@ -176,9 +176,14 @@ export function brokerStatefulSet(ctx: ResolvedCluster, inputs: StatefulSetInput
         metadata: {
           // The user's first, so the standard labels and the config hash always win.
           labels: { ...template?.metadata?.labels, ...ctx.labels },
-          annotations: { ...template?.metadata?.annotations, [ANNOTATION_CONFIG_HASH]: inputs.configHash },
+          annotations: {
+            ...template?.metadata?.annotations,
+            [ANNOTATION_CONFIG_HASH]: inputs.configHash,
+            // The Cluster's restart annotation: a new value is a new revision, which the roller rolls.
+            ...(ctx.restart === undefined ? {} : { [ANNOTATION_RESTART]: ctx.restart }),
+          },
         },
-        spec: mergePodSpec(brokerPodSpec(ctx), template?.spec),
+        spec: mergePodSpec(brokerPodSpec(ctx, inputs.configHash), template?.spec),
       },
       volumeClaimTemplates: [
         {

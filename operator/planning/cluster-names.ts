@@ -3,6 +3,7 @@ export const clusterNames = (cluster: string) => ({
   serviceAccount: `${cluster}-broker`,
   role: `${cluster}-broker`,
   roleBinding: `${cluster}-broker`,
+  /** The ConfigMaps' common prefix: one `<prefix>-<hash>` per config content (broker-config-map.ts). */
   configMap: `${cluster}-config`,
   headlessService: `${cluster}-brokers`,
   bootstrapService: `${cluster}-bootstrap`,

@@ -14,11 +14,11 @@
  *   partitions moved away loses replicas; until the drain of a later issue exists, the count is kept.
  * - StorageResizeNotSupported: a StatefulSet's volume claim template cannot change; the existing one is
  *   kept until the resize step (a later issue) expands the claims one by one.
- * The roller and the scaler of later issues slot in here: they change `replicas` and the step list.
+ * The roll of the pods is not an object: the reconcile runs it after the apply (broker-roller.ts).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Cluster } from '../api/v1alpha1.js';
-import { brokerConfigMap, configHash } from './broker-config-map.js';
+import { brokerConfigMap, configHash, configMapName } from './broker-config-map.js';
 import { brokerDisruptionBudget } from './broker-disruption-budget.js';
 import { brokerRole, brokerRoleBinding, brokerServiceAccount } from './broker-rbac.js';
 import { bootstrapService, headlessService } from './broker-services.js';
@@ -37,7 +37,9 @@ export type ClusterStep =
   | 'HeadlessService'
   | 'BootstrapService'
   | 'StatefulSet'
-  | 'PodDisruptionBudget';
+  | 'PodDisruptionBudget'
+  /** Not an object: the roll of the broker pods (controllers/cluster/broker-roller.ts). */
+  | 'RollingUpdate';
 
 export interface PlannedObject {
   step: ClusterStep;
@@ -65,6 +67,8 @@ export interface ClusterPlan {
   readonly replicas: number;
   readonly bootstrap: string;
   readonly selector: string;
+  /** The ConfigMap the planned StatefulSet mounts (undefined while the config is invalid). */
+  readonly configMap: string | undefined;
 }
 
 export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | undefined): ClusterPlan {
@@ -124,5 +128,6 @@ export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | un
     replicas,
     bootstrap: bootstrapAddress(ctx.name, ctx.namespace, spec.listeners.client.port),
     selector: selectorString(selectorLabels(ctx.name)),
+    configMap: brokerYaml === undefined ? undefined : configMapName(ctx.name, configHash(brokerYaml)),
   };
 }

@@ -5,18 +5,24 @@
  * the controller lease. Otherwise False, with the first reason that applies as its reason and every reason
  * that applies in its message (`...; also UpdatePending: ...`), in this order:
  * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
- * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), BrokersNotReady,
- * UpdatePending, NoController (no controller could be learnt: none elected, or the brokers are not reachable
- * from the operator).
+ * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), RollingUpdate (a roll is under
+ * way: what it does or waits for), BrokersNotReady, UpdatePending, NoController (no controller could be
+ * learnt: none elected, or the brokers are not reachable from the operator).
  *
  * UpdatePending: the StatefulSet's pod template changed (version, image, config, resources, pod template)
- * but not every broker pod runs it. The StatefulSet updates on delete and the operator does not roll the
- * brokers yet, so the change takes effect only as pods are deleted: the message says so. (With OnDelete the
- * StatefulSet controller never advances `currentRevision`, so `updatedReplicas` is what tells.)
+ * but not every broker pod runs it, and no roll is under way yet (the StatefulSet controller has not counted
+ * the pods, or the roll step did not run). (With OnDelete the StatefulSet controller never advances
+ * `currentRevision`, so `updatedReplicas` is what tells.)
+ *
+ * `RollingUpdate` (its own condition, once a roll ever ran): True while a roll is under way, with reason
+ * Rolling (a pod is restarting) or the wait reason (Unsafe, NotCaughtUp, Paused, PodNotReady, ...) and a
+ * message naming the blocking partitions; False with reason Completed once it finished.
  */
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
 import { CONDITION_READY, setCondition } from './conditions.js';
+
+export const CONDITION_ROLLING_UPDATE = 'RollingUpdate';
 
 export interface ClusterObservation {
   /** The StatefulSet's status, when it exists. */
@@ -35,6 +41,32 @@ export interface ClusterObservation {
   controllerId?: number | undefined;
   /** The step that failed, when one did, and why. */
   failure?: { step: ClusterStep; message: string } | undefined;
+  /** The roll's progress (roll-status.ts). */
+  rollingUpdate?: ClusterStatus['rollingUpdate'];
+}
+
+type Roll = NonNullable<ClusterStatus['rollingUpdate']>;
+
+function rollCondition(roll: Roll): { status: 'True' | 'False'; reason: string; message: string } {
+  if (roll.completedAt !== undefined) {
+    return {
+      status: 'False',
+      reason: 'Completed',
+      message: `${roll.done.length} broker(s) rolled to ${roll.targetRevision}, completed at ${roll.completedAt}`,
+    };
+  }
+  const done = `${roll.done.length} broker(s) on ${roll.targetRevision}`;
+  if (roll.waiting !== undefined) {
+    return { status: 'True', reason: roll.waiting.reason, message: `${done}; ${roll.waiting.message}` };
+  }
+  return {
+    status: 'True',
+    reason: 'Rolling',
+    message:
+      roll.inProgress === undefined
+        ? done
+        : `${done}; restarting ${roll.inProgress.pod} (${roll.inProgress.reason})`,
+  };
 }
 
 /** A StatefulSet change its controller has not seen yet: the counts in its status are of the template before. */
@@ -68,17 +100,20 @@ export function clusterStatus(
     });
   }
   reasons.push(...plan.problems);
+  const roll = observed.rollingUpdate;
+  const rolling = roll !== undefined && roll.completedAt === undefined;
+  if (rolling) reasons.push({ reason: 'RollingUpdate', message: rollCondition(roll).message });
   const brokersReady = readyBrokers >= wanted && brokers >= wanted;
   if (!brokersReady) {
     reasons.push({ reason: 'BrokersNotReady', message: `${readyBrokers}/${wanted} brokers ready` });
   }
-  if (updatePending(observed.statefulSet, brokers)) {
+  if (!rolling && updatePending(observed.statefulSet, brokers)) {
     const sts = observed.statefulSet;
     const counted = !templateUnseen(sts);
     const updated = Math.min(sts?.updatedReplicas ?? 0, brokers);
     reasons.push({
       reason: 'UpdatePending',
-      message: `${counted ? `${updated}/${brokers} brokers run` : 'the StatefulSet controller has not yet counted the brokers that run'} the current pod template; the operator does not restart brokers yet: delete the other broker pods one at a time, each after the previous one is ready again`,
+      message: `${counted ? `${updated}/${brokers} brokers run` : 'the StatefulSet controller has not yet counted the brokers that run'} the current pod template; the roll starts once the StatefulSet controller counted them`,
     });
   }
   // Without ready brokers (or with a failed step) no controller could be asked: not a reason of its own.
@@ -108,11 +143,27 @@ export function clusterStatus(
     ...(observed.controllerId === undefined ? {} : { controller: observed.controllerId }),
     bootstrap: plan.bootstrap,
     selector: plan.selector,
-    conditions: setCondition(
-      cluster.status?.conditions,
-      { type: CONDITION_READY, ...ready },
+    ...(roll === undefined ? {} : { rollingUpdate: roll }),
+    conditions: withRollCondition(
+      setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
+      roll,
       generation,
       nowIso,
     ),
   };
+}
+
+function withRollCondition(
+  conditions: NonNullable<ClusterStatus['conditions']>,
+  roll: Roll | undefined,
+  generation: number,
+  nowIso: string,
+): NonNullable<ClusterStatus['conditions']> {
+  if (roll === undefined) return conditions;
+  return setCondition(
+    conditions,
+    { type: CONDITION_ROLLING_UPDATE, ...rollCondition(roll) },
+    generation,
+    nowIso,
+  );
 }

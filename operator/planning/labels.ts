@@ -18,6 +18,11 @@ export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
 /** sha256 (hex, first 16 characters) of the broker ConfigMap's data, on the pod template. */
 export const ANNOTATION_CONFIG_HASH = 'tributary.dev/config-hash';
+/**
+ * On a Cluster: any new value restarts every broker (a rolling restart). Copied onto the pod template, so a
+ * new value makes a new StatefulSet revision that the roller rolls like any other change.
+ */
+export const ANNOTATION_RESTART = 'tributary.dev/restart';
 /** `"false"` on a Topic: the operator leaves the broker topic alone. */
 export const ANNOTATION_MANAGED = 'tributary.dev/managed';
 /** Held by every Topic until its broker topic is deleted. */

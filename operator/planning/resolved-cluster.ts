@@ -8,7 +8,7 @@
  */
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
 import { API_VERSION, CLUSTER_KIND, type Cluster, type ClusterSpec } from '../api/v1alpha1.js';
-import { clusterLabels } from './labels.js';
+import { ANNOTATION_RESTART, clusterLabels } from './labels.js';
 import { controllerReference } from './owner-reference.js';
 
 export const DEFAULT_CLIENT_PORT = 9292;
@@ -24,6 +24,8 @@ export interface ResolvedCluster {
   readonly spec: ClusterSpec;
   readonly owner: V1OwnerReference;
   readonly labels: Readonly<Record<string, string>>;
+  /** The Cluster's `tributary.dev/restart` annotation, copied onto the pod template. */
+  readonly restart: string | undefined;
 }
 
 export function withDefaults(spec: Partial<ClusterSpec>): ClusterSpec {
@@ -50,6 +52,7 @@ export function resolveCluster(cluster: Cluster): ResolvedCluster {
     spec: withDefaults(cluster.spec ?? {}),
     owner: controllerReference(cluster, API_VERSION, CLUSTER_KIND),
     labels: clusterLabels(name),
+    restart: cluster.metadata.annotations?.[ANNOTATION_RESTART],
   };
 }
 

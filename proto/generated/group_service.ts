@@ -7,6 +7,8 @@ import type { AlterConfigsResponse as _tributary_v1_AlterConfigsResponse, AlterC
 import type { AlterPartitionReassignmentsRequest as _tributary_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tributary_v1_AlterPartitionReassignmentsRequest__Output } from './tributary/v1/AlterPartitionReassignmentsRequest.js';
 import type { AlterPartitionReassignmentsResponse as _tributary_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tributary_v1_AlterPartitionReassignmentsResponse__Output } from './tributary/v1/AlterPartitionReassignmentsResponse.js';
 import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
+import type { CheckBrokerRestartRequest as _tributary_v1_CheckBrokerRestartRequest, CheckBrokerRestartRequest__Output as _tributary_v1_CheckBrokerRestartRequest__Output } from './tributary/v1/CheckBrokerRestartRequest.js';
+import type { CheckBrokerRestartResponse as _tributary_v1_CheckBrokerRestartResponse, CheckBrokerRestartResponse__Output as _tributary_v1_CheckBrokerRestartResponse__Output } from './tributary/v1/CheckBrokerRestartResponse.js';
 import type { CommitOffsetsRequest as _tributary_v1_CommitOffsetsRequest, CommitOffsetsRequest__Output as _tributary_v1_CommitOffsetsRequest__Output } from './tributary/v1/CommitOffsetsRequest.js';
 import type { CommitOffsetsResponse as _tributary_v1_CommitOffsetsResponse, CommitOffsetsResponse__Output as _tributary_v1_CommitOffsetsResponse__Output } from './tributary/v1/CommitOffsetsResponse.js';
 import type { CommittedOffset as _tributary_v1_CommittedOffset, CommittedOffset__Output as _tributary_v1_CommittedOffset__Output } from './tributary/v1/CommittedOffset.js';
@@ -56,6 +58,7 @@ import type { PartitionOffsetCommit as _tributary_v1_PartitionOffsetCommit, Part
 import type { PartitionReassignment as _tributary_v1_PartitionReassignment, PartitionReassignment__Output as _tributary_v1_PartitionReassignment__Output } from './tributary/v1/PartitionReassignment.js';
 import type { PartitionResult as _tributary_v1_PartitionResult, PartitionResult__Output as _tributary_v1_PartitionResult__Output } from './tributary/v1/PartitionResult.js';
 import type { Record as _tributary_v1_Record, Record__Output as _tributary_v1_Record__Output } from './tributary/v1/Record.js';
+import type { RestartPartition as _tributary_v1_RestartPartition, RestartPartition__Output as _tributary_v1_RestartPartition__Output } from './tributary/v1/RestartPartition.js';
 import type { TopicConfigAlteration as _tributary_v1_TopicConfigAlteration, TopicConfigAlteration__Output as _tributary_v1_TopicConfigAlteration__Output } from './tributary/v1/TopicConfigAlteration.js';
 import type { TopicConfigs as _tributary_v1_TopicConfigs, TopicConfigs__Output as _tributary_v1_TopicConfigs__Output } from './tributary/v1/TopicConfigs.js';
 import type { TopicDescription as _tributary_v1_TopicDescription, TopicDescription__Output as _tributary_v1_TopicDescription__Output } from './tributary/v1/TopicDescription.js';
@@ -81,6 +84,8 @@ export interface ProtoGrpcType {
       AlterPartitionReassignmentsRequest: MessageTypeDefinition<_tributary_v1_AlterPartitionReassignmentsRequest, _tributary_v1_AlterPartitionReassignmentsRequest__Output>
       AlterPartitionReassignmentsResponse: MessageTypeDefinition<_tributary_v1_AlterPartitionReassignmentsResponse, _tributary_v1_AlterPartitionReassignmentsResponse__Output>
       BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>
+      CheckBrokerRestartRequest: MessageTypeDefinition<_tributary_v1_CheckBrokerRestartRequest, _tributary_v1_CheckBrokerRestartRequest__Output>
+      CheckBrokerRestartResponse: MessageTypeDefinition<_tributary_v1_CheckBrokerRestartResponse, _tributary_v1_CheckBrokerRestartResponse__Output>
       CommitOffsetsRequest: MessageTypeDefinition<_tributary_v1_CommitOffsetsRequest, _tributary_v1_CommitOffsetsRequest__Output>
       CommitOffsetsResponse: MessageTypeDefinition<_tributary_v1_CommitOffsetsResponse, _tributary_v1_CommitOffsetsResponse__Output>
       CommittedOffset: MessageTypeDefinition<_tributary_v1_CommittedOffset, _tributary_v1_CommittedOffset__Output>
@@ -137,6 +142,7 @@ export interface ProtoGrpcType {
       PartitionResult: MessageTypeDefinition<_tributary_v1_PartitionResult, _tributary_v1_PartitionResult__Output>
       Record: MessageTypeDefinition<_tributary_v1_Record, _tributary_v1_Record__Output>
       RecordFormat: EnumTypeDefinition
+      RestartPartition: MessageTypeDefinition<_tributary_v1_RestartPartition, _tributary_v1_RestartPartition__Output>
       TimestampType: EnumTypeDefinition
       TopicConfigAlteration: MessageTypeDefinition<_tributary_v1_TopicConfigAlteration, _tributary_v1_TopicConfigAlteration__Output>
       TopicConfigs: MessageTypeDefinition<_tributary_v1_TopicConfigs, _tributary_v1_TopicConfigs__Output>

@@ -47,6 +47,15 @@ describe('operator: Cluster', () => {
 
   let resources: Resources;
   const getCluster = async (name = 'demo') => (await resources.get<Cluster>(CLUSTER_PLURAL, name))!;
+  /** The broker ConfigMap the StatefulSet's pod template mounts (one per config content). */
+  const mountedConfigMap = async () => {
+    const sts = await apps.readNamespacedStatefulSet({ name: 'demo', namespace: NS });
+    const name = sts.spec?.template.spec?.volumes?.find((v) => v.name === 'config')?.configMap?.name;
+    expect(name).toMatch(/^demo-config-[0-9a-f]{16}$/);
+    return core.readNamespacedConfigMap({ name: name!, namespace: NS });
+  };
+  const rollCondition = (c: Cluster | undefined) =>
+    c?.status?.conditions?.find((x) => x.type === 'RollingUpdate');
   const patchCluster = (name: string, body: object) => resources.patch(CLUSTER_PLURAL, name, body);
   const readyCondition = readyOf;
   /** Plays kubelet for one pod: running and ready. */
@@ -118,7 +127,7 @@ describe('operator: Cluster', () => {
       await core.readNamespacedServiceAccount({ name: 'demo-broker', namespace: NS }),
       await rbac.readNamespacedRole({ name: 'demo-broker', namespace: NS }),
       await rbac.readNamespacedRoleBinding({ name: 'demo-broker', namespace: NS }),
-      await core.readNamespacedConfigMap({ name: 'demo-config', namespace: NS }),
+      await mountedConfigMap(),
       await core.readNamespacedService({ name: 'demo-brokers', namespace: NS }),
       await core.readNamespacedService({ name: 'demo-bootstrap', namespace: NS }),
       sts,
@@ -299,7 +308,7 @@ describe('operator: Cluster', () => {
   }, 60_000);
 
   it('reports an unknown broker setting as InvalidConfig naming it, and keeps the last good config', async () => {
-    const configBefore = (await core.readNamespacedConfigMap({ name: 'demo-config', namespace: NS })).data;
+    const configBefore = (await mountedConfigMap()).data;
     await patchCluster('demo', {
       spec: { config: { replicaLagTimeMaxMs: '10000', replicaLagTimeMaxMS: '1' } },
     });
@@ -312,23 +321,28 @@ describe('operator: Cluster', () => {
     expect(event.type).toBe('Warning');
     expect(event.note).toContain('replicaLagTimeMaxMS');
     expect(bad.status?.observedGeneration).toBe(bad.metadata.generation);
-    expect((await core.readNamespacedConfigMap({ name: 'demo-config', namespace: NS })).data).toEqual(
-      configBefore,
-    );
+    expect((await mountedConfigMap()).data).toEqual(configBefore);
 
     await patchCluster('demo', {
       spec: { config: { replicaLagTimeMaxMs: '20000', replicaLagTimeMaxMS: null } },
     });
-    // The fixed (and changed) config changes the pod template; with OnDelete and no roller, no broker runs it until its
-    // pod is deleted, and the Cluster says so rather than Ready.
-    const pending = await waitFor('UpdatePending', async () => {
+    // The fixed (and changed) config changes the pod template, and a roll starts; no broker runs here (no
+    // kubelet), so none can say whether a restart is safe: the roll waits and deletes no pod.
+    const uidsBefore = (await core.listNamespacedPod({ namespace: NS })).items.map((p) => p.metadata?.uid);
+    const pending = await waitFor('the roll waiting for the brokers', async () => {
       const c = await getCluster();
-      return readyCondition(c)?.message?.startsWith('0/3') ? c : undefined;
+      return rollCondition(c)?.reason === 'NoAnswer' && c.status?.rollingUpdate?.done.length === 0
+        ? c
+        : undefined;
     });
-    expect(readyCondition(pending)).toMatchObject({ status: 'False', reason: 'UpdatePending' });
-    expect(readyCondition(pending)?.message).toMatch(
-      /^0\/3 brokers run the current pod template; .*delete the other broker pods one at a time/,
+    expect(readyCondition(pending)).toMatchObject({ status: 'False', reason: 'RollingUpdate' });
+    expect(rollCondition(pending)?.message).toMatch(
+      /^0 broker\(s\) on demo-\w+; waiting for the brokers to say/,
     );
+    expect((await core.listNamespacedPod({ namespace: NS })).items.map((p) => p.metadata?.uid)).toEqual(
+      uidsBefore,
+    );
+    // A person may still delete pods by hand; the roll counts them as done.
     for (const i of [0, 1, 2]) {
       const name = `demo-${i}`;
       const old = await core.readNamespacedPod({ name, namespace: NS });
@@ -342,21 +356,16 @@ describe('operator: Cluster', () => {
         }
       });
       await markPodReady(name);
-      if (i < 2) {
-        await waitFor(`${i + 1}/3 updated`, async () =>
-          readyCondition(await getCluster())?.message?.startsWith(`${i + 1}/3 brokers run`)
-            ? true
-            : undefined,
-        );
-      }
+      await waitFor(`${i + 1}/3 updated`, async () =>
+        (await getCluster()).status?.rollingUpdate?.done.length === i + 1 ? true : undefined,
+      );
     }
-    await waitFor('the update to complete', async () =>
-      readyCondition(await getCluster())?.reason === 'NoController' ? true : undefined,
-    );
+    // Every pod runs the new template; whether each broker is back in its ISRs nobody can say here.
+    expect(rollCondition(await getCluster())).toMatchObject({ status: 'True', reason: 'NoAnswer' });
   }, 90_000);
 
   it("refuses a setting value the brokers' parser refuses, naming it, and writes nothing", async () => {
-    const configBefore = (await core.readNamespacedConfigMap({ name: 'demo-config', namespace: NS })).data;
+    const configBefore = (await mountedConfigMap()).data;
     const templateHash = async () =>
       (await apps.readNamespacedStatefulSet({ name: 'demo', namespace: NS })).spec?.template.metadata
         ?.annotations?.['tributary.dev/config-hash'];
@@ -374,14 +383,13 @@ describe('operator: Cluster', () => {
       /^invalid broker setting: spec\.config: replicaLagTimeMaxMs must be an integer, got "soon"(;|$)/,
     );
     // Nothing any broker reads changed: the ConfigMap, and the pod template that names its hash.
-    expect((await core.readNamespacedConfigMap({ name: 'demo-config', namespace: NS })).data).toEqual(
-      configBefore,
-    );
+    expect((await mountedConfigMap()).data).toEqual(configBefore);
     expect(await templateHash()).toBe(hashBefore);
 
     await patchCluster('demo', { spec: { config: { replicaLagTimeMaxMs: '20000' } } });
+    // The same config as before the bad one: no new revision; the roll of the test before still waits.
     await waitFor('the good config back', async () =>
-      readyCondition(await getCluster())?.reason === 'NoController' ? true : undefined,
+      readyCondition(await getCluster())?.reason === 'RollingUpdate' ? true : undefined,
     );
   }, 60_000);
 

@@ -109,7 +109,11 @@ export interface ReadRecord {
 }
 
 /** Every record of `partition` from the log start to the high watermark, through the SDK consumer. */
-async function readPartition(client: Tributary, topic: string, partition: number): Promise<ReadRecord[]> {
+export async function readPartition(
+  client: Tributary,
+  topic: string,
+  partition: number,
+): Promise<ReadRecord[]> {
   const consumer = client.consumer();
   const out: ReadRecord[] = [];
   try {

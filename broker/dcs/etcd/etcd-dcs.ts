@@ -3,21 +3,18 @@
 import type { Etcd3, ICompare, IKeyValue, IRequestOp } from 'etcd3';
 import { type BackoffPolicy, backoffDelayMs } from '../../../kit/backoff.js';
 import { sleep } from '../../../kit/sleep.js';
+import { CheckedDcs } from '../checked-dcs.js';
 import {
-  assertValidKey,
-  assertValidSessionTtl,
-  assertValidWrite,
   type CasResult,
   casFailure,
-  type Dcs,
   type DcsEvent,
   type DcsGuard,
   type DcsLogger,
   type DcsSession,
   DcsSessionEndedError,
   type VersionedValue,
-  type WriteOptions,
 } from '../dcs.js';
+import { liveLeaseSession } from '../lease-session.js';
 import { EtcdSession } from './etcd-session.js';
 import { EtcdWatch } from './etcd-watch.js';
 import {
@@ -80,14 +77,13 @@ export const ETCD_REQUEST_TIMEOUT_MS_DEFAULT = 5_000;
  *   the range and reports the difference (puts for changed keys, deletes for vanished ones) before it
  *   watches again: intermediate states are skipped, the end state is exact.
  */
-export class EtcdDcs implements Dcs, EtcdStore {
+export class EtcdDcs extends CheckedDcs<EtcdSession> implements EtcdStore {
   readonly kind = 'etcd';
   private readonly root: string;
   readonly requestTimeoutMs: number;
   readonly logger: DcsLogger | undefined;
   private readonly sessions = new Set<EtcdSession>();
   private readonly watches = new Set<EtcdWatch>();
-  private closed = false;
 
   private constructor(
     /** The loaded etcd3 module (its error classes). */
@@ -95,6 +91,7 @@ export class EtcdDcs implements Dcs, EtcdStore {
     readonly client: Etcd3,
     readonly options: EtcdDcsOptions,
   ) {
+    super();
     this.root = rootOf(options.prefix);
     this.requestTimeoutMs = options.requestTimeoutMs ?? ETCD_REQUEST_TIMEOUT_MS_DEFAULT;
     this.logger = options.logger;
@@ -132,36 +129,31 @@ export class EtcdDcs implements Dcs, EtcdStore {
     return dcs;
   }
 
-  async get(key: string): Promise<VersionedValue | null> {
-    this.assertOpen();
-    assertValidKey(key);
+  protected async getKey(key: string): Promise<VersionedValue | null> {
     const res = await this.client.kv.range({ key: this.full(key) });
     const kv = res.kvs[0];
     return kv === undefined ? null : this.toValue(kv);
   }
 
-  async list(prefix: string): Promise<VersionedValue[]> {
-    this.assertOpen();
+  protected async listPrefix(prefix: string): Promise<VersionedValue[]> {
     const start = this.full(prefix);
     // etcd returns a range sorted by key bytes; keys are ASCII, so that is the order of a string sort.
     const res = await this.client.kv.range({ key: start, range_end: prefixEnd(start) });
     return res.kvs.map((kv) => this.toValue(kv));
   }
 
-  async compareAndSet(
+  protected async setIfVersion(
     key: string,
     value: Buffer,
     expectedVersion: number,
-    options: WriteOptions = {},
+    guard: DcsGuard | undefined,
+    session: EtcdSession | undefined,
   ): Promise<CasResult> {
-    this.assertOpen();
-    assertValidWrite(key, expectedVersion, options.guard);
-    const session = options.session === undefined ? undefined : this.liveSession(options.session);
     const put: IRequestOp = {
       request_put: { key: this.full(key), value, ...(session === undefined ? {} : { lease: session.id }) },
     };
     try {
-      return await this.txn(key, expectedVersion, options.guard, put);
+      return await this.txn(key, expectedVersion, guard, put);
     } catch (err) {
       if (session !== undefined && err instanceof this.lib.EtcdLeaseInvalidError) {
         session.markLost('etcd no longer knows the lease', err);
@@ -171,26 +163,23 @@ export class EtcdDcs implements Dcs, EtcdStore {
     }
   }
 
-  async compareAndDelete(
+  protected async deleteIfVersion(
     key: string,
     expectedVersion: number,
-    options: { guard?: DcsGuard } = {},
+    guard: DcsGuard | undefined,
   ): Promise<CasResult> {
-    this.assertOpen();
-    assertValidWrite(key, expectedVersion, options.guard);
     if (expectedVersion === 0) {
       // Deleting an absent key is not a change; report the current version like any failed compare.
       const current = await this.get(key);
       return { ok: false, version: current?.version ?? 0 };
     }
-    const result = await this.txn(key, expectedVersion, options.guard, {
+    const result = await this.txn(key, expectedVersion, guard, {
       request_delete_range: { key: this.full(key) },
     });
     return result.ok ? { ok: true, version: 0 } : result;
   }
 
-  async watch(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
-    this.assertOpen();
+  protected async subscribe(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
     const watch = new EtcdWatch(this, prefix, listener);
     this.watches.add(watch);
     try {
@@ -202,9 +191,7 @@ export class EtcdDcs implements Dcs, EtcdStore {
     return () => watch.stop();
   }
 
-  async openSession(ttlMs: number): Promise<DcsSession> {
-    this.assertOpen();
-    assertValidSessionTtl(ttlMs);
+  protected async startSession(ttlMs: number): Promise<DcsSession> {
     const sentAtMs = performance.now();
     const grant = await this.client.leaseClient.leaseGrant({ TTL: Math.ceil(ttlMs / 1000) });
     if (grant.error !== '') throw new Error(`etcd refused a lease: ${grant.error}`);
@@ -266,15 +253,8 @@ export class EtcdDcs implements Dcs, EtcdStore {
     return casFailure(current, current === expectedVersion);
   }
 
-  private liveSession(session: DcsSession): EtcdSession {
-    if (!(session instanceof EtcdSession) || !this.sessions.has(session)) {
-      throw new DcsSessionEndedError(session.id, 'closed, lost, or not opened by this store');
-    }
-    if (session.expired()) {
-      session.markLost('not renewed before its TTL ran out');
-      throw new DcsSessionEndedError(session.id, 'lost');
-    }
-    return session;
+  protected liveSession(session: DcsSession): EtcdSession {
+    return liveLeaseSession(session, this.sessions);
   }
 
   private async waitForEndpoint(dialTimeoutMs: number): Promise<void> {
@@ -305,10 +285,6 @@ export class EtcdDcs implements Dcs, EtcdStore {
         await sleep(backoffDelayMs(attempt, DIAL_RETRY_BACKOFF));
       }
     }
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new Error('the metadata store is closed');
   }
 }
 

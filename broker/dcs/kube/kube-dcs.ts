@@ -1,20 +1,17 @@
 import { type BackoffPolicy, backoffDelayMs } from '../../../kit/backoff.js';
 import { sleep } from '../../../kit/sleep.js';
-import type { DcsLogger } from '../dcs.js';
+import { CheckedDcs } from '../checked-dcs.js';
 import {
-  assertValidKey,
-  assertValidSessionTtl,
-  assertValidWrite,
   type CasResult,
   casFailure,
-  type Dcs,
   type DcsEvent,
   type DcsGuard,
+  type DcsLogger,
   type DcsSession,
   DcsSessionEndedError,
   type VersionedValue,
-  type WriteOptions,
 } from '../dcs.js';
+import { liveLeaseSession } from '../lease-session.js';
 import { KubeApi, KubeApiError } from './kube-api.js';
 import { type KubeConnection, loadKubeConnection } from './kube-config.js';
 import { KubeKeyLocks } from './kube-key-locks.js';
@@ -122,7 +119,7 @@ const WRITE_MARGIN_MS = 250;
 const DIAL_RETRY_BACKOFF: BackoffPolicy = { baseMs: 100, maxMs: 1_000 };
 const FIELD_MANAGER = { fieldManager: 'tributary-broker' };
 
-export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
+export class KubeDcs extends CheckedDcs<KubeSession> implements KubeSessionStore, KubeReaperStore {
   readonly kind = 'kubernetes';
   private readonly sessions = new Set<KubeSession>();
   /** Keys this store wrote under one of its sessions, at the version it wrote: guards on them are fenced. */
@@ -130,7 +127,6 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
   private readonly locks = new KubeKeyLocks();
   private readonly keyWatch: KubeKeyWatch;
   private readonly reaper: KubeSessionReaper;
-  private closed = false;
 
   private constructor(
     readonly api: KubeApi,
@@ -140,6 +136,7 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     readonly logger: DcsLogger | undefined,
     sessionGraceMs: number,
   ) {
+    super();
     this.keyWatch = new KubeKeyWatch(api, namespace, prefix, logger);
     this.reaper = new KubeSessionReaper(this, sessionGraceMs);
   }
@@ -177,17 +174,14 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     return dcs;
   }
 
-  async get(key: string): Promise<VersionedValue | null> {
-    this.assertOpen();
-    assertValidKey(key);
+  protected async getKey(key: string): Promise<VersionedValue | null> {
     const cm = await this.read(key);
     if (cm === null) return null;
     const { session: _, ...entry } = entryOf(cm, key);
     return entry;
   }
 
-  async list(prefix: string): Promise<VersionedValue[]> {
-    this.assertOpen();
+  protected async listPrefix(prefix: string): Promise<VersionedValue[]> {
     const { items } = await this.api.list<ConfigMapObject>(this.path(), selectorOf(this.prefix));
     const entries: VersionedValue[] = [];
     for (const cm of items) {
@@ -201,15 +195,13 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  async compareAndSet(
+  protected async setIfVersion(
     key: string,
     value: Buffer,
     expectedVersion: number,
-    options: WriteOptions = {},
+    guard: DcsGuard | undefined,
+    session: KubeSession | undefined,
   ): Promise<CasResult> {
-    this.assertOpen();
-    assertValidWrite(key, expectedVersion, options.guard);
-    const session = options.session === undefined ? undefined : this.liveSession(options.session);
     const body = keyObject(
       this.prefix,
       this.namespace,
@@ -219,8 +211,8 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
         ? undefined
         : { id: session.id, leaseName: session.leaseName, leaseUid: session.leaseUid },
     );
-    return this.locks.with(key, options.guard?.key, async () => {
-      const timeoutMs = await this.checkGuard(key, expectedVersion, options.guard, session);
+    return this.locks.with(key, guard?.key, async () => {
+      const timeoutMs = await this.checkGuard(key, expectedVersion, guard, session);
       if (typeof timeoutMs !== 'number') return timeoutMs;
       let written: ConfigMapObject;
       try {
@@ -250,17 +242,15 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     });
   }
 
-  async compareAndDelete(
+  protected async deleteIfVersion(
     key: string,
     expectedVersion: number,
-    options: { guard?: DcsGuard } = {},
+    guard: DcsGuard | undefined,
   ): Promise<CasResult> {
-    this.assertOpen();
-    assertValidWrite(key, expectedVersion, options.guard);
     // Deleting an absent key is not a change; report the current version like any failed compare.
     if (expectedVersion === 0) return { ok: false, version: await this.versionNow(key) };
-    return this.locks.with(key, options.guard?.key, async () => {
-      const timeoutMs = await this.checkGuard(key, expectedVersion, options.guard, undefined);
+    return this.locks.with(key, guard?.key, async () => {
+      const timeoutMs = await this.checkGuard(key, expectedVersion, guard, undefined);
       if (typeof timeoutMs !== 'number') return timeoutMs;
       try {
         await this.api.call('DELETE', this.path(key), {
@@ -282,14 +272,11 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     });
   }
 
-  async watch(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
-    this.assertOpen();
+  protected async subscribe(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
     return this.keyWatch.subscribe(prefix, listener);
   }
 
-  async openSession(ttlMs: number): Promise<DcsSession> {
-    this.assertOpen();
-    assertValidSessionTtl(ttlMs);
+  protected async startSession(ttlMs: number): Promise<DcsSession> {
     const session = await KubeSession.open(this, ttlMs);
     this.sessions.add(session);
     return session;
@@ -421,15 +408,8 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
     );
   }
 
-  private liveSession(session: DcsSession): KubeSession {
-    if (!(session instanceof KubeSession) || !this.sessions.has(session)) {
-      throw new DcsSessionEndedError(session.id, 'closed, lost, or not opened by this store');
-    }
-    if (session.expired()) {
-      session.markLost('not renewed before its TTL ran out');
-      throw new DcsSessionEndedError(session.id, 'lost');
-    }
-    return session;
+  protected liveSession(session: DcsSession): KubeSession {
+    return liveLeaseSession(session, this.sessions);
   }
 
   /**
@@ -495,10 +475,6 @@ export class KubeDcs implements Dcs, KubeSessionStore, KubeReaperStore {
       }
       throw err;
     }
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new Error('the metadata store is closed');
   }
 }
 

@@ -2,20 +2,16 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../../kit/atomic-file.js';
+import { CheckedDcs } from '../checked-dcs.js';
 import {
-  assertValidKey,
-  assertValidSessionTtl,
-  assertValidWrite,
   type CasResult,
   casFailure,
-  type Dcs,
   type DcsEvent,
   type DcsGuard,
   type DcsSession,
   DcsSessionEndedError,
   deliver,
   type VersionedValue,
-  type WriteOptions,
 } from '../dcs.js';
 
 interface StoredEntry {
@@ -48,7 +44,7 @@ interface StoredDocument {
  * session is never lost (its `lost` signal never fires) and ends only by `close()`, which removes its
  * keys in one revision. Ephemeral keys a previous process left behind are removed at open.
  */
-export class LocalDcs implements Dcs {
+export class LocalDcs extends CheckedDcs<LocalSession> {
   readonly kind = 'local';
   private readonly file: string;
   private readonly lockFile: string;
@@ -56,12 +52,12 @@ export class LocalDcs implements Dcs {
   private readonly watchers = new Set<{ prefix: string; listener: (event: DcsEvent) => void }>();
   private readonly sessions = new Map<string, LocalSession>();
   private sessionsOpened = 0;
-  private closed = false;
 
   private constructor(
     readonly dir: string,
     doc: StoredDocument,
   ) {
+    super();
     this.file = join(dir, 'metadata.json');
     this.lockFile = join(dir, 'LOCK');
     this.doc = doc;
@@ -88,15 +84,12 @@ export class LocalDcs implements Dcs {
     }
   }
 
-  async get(key: string): Promise<VersionedValue | null> {
-    this.assertOpen();
-    assertValidKey(key);
+  protected async getKey(key: string): Promise<VersionedValue | null> {
     const e = this.doc.entries[key];
     return e === undefined ? null : { key, value: Buffer.from(e.value, 'base64'), version: e.version };
   }
 
-  async list(prefix: string): Promise<VersionedValue[]> {
-    this.assertOpen();
+  protected async listPrefix(prefix: string): Promise<VersionedValue[]> {
     return Object.keys(this.doc.entries)
       .filter((k) => k.startsWith(prefix))
       .sort()
@@ -106,18 +99,16 @@ export class LocalDcs implements Dcs {
       });
   }
 
-  async compareAndSet(
+  protected async setIfVersion(
     key: string,
     value: Buffer,
     expectedVersion: number,
-    options: WriteOptions = {},
+    guard: DcsGuard | undefined,
+    session: LocalSession | undefined,
   ): Promise<CasResult> {
-    this.assertOpen();
-    assertValidWrite(key, expectedVersion, options.guard);
-    const session = options.session === undefined ? undefined : this.liveSession(options.session);
     const current = this.versionOf(key);
     const keyOk = current === expectedVersion;
-    if (!keyOk || !this.guardHolds(options.guard)) return casFailure(current, keyOk);
+    if (!keyOk || !this.guardHolds(guard)) return casFailure(current, keyOk);
     const version = this.doc.revision + 1;
     const entry: StoredEntry = { value: value.toString('base64'), version };
     if (session !== undefined) entry.session = session.id;
@@ -126,16 +117,14 @@ export class LocalDcs implements Dcs {
     return { ok: true, version };
   }
 
-  async compareAndDelete(
+  protected async deleteIfVersion(
     key: string,
     expectedVersion: number,
-    options: { guard?: DcsGuard } = {},
+    guard: DcsGuard | undefined,
   ): Promise<CasResult> {
-    this.assertOpen();
-    assertValidWrite(key, expectedVersion, options.guard);
     const current = this.versionOf(key);
     const keyOk = current !== 0 && current === expectedVersion;
-    if (!keyOk || !this.guardHolds(options.guard)) return casFailure(current, keyOk);
+    if (!keyOk || !this.guardHolds(guard)) return casFailure(current, keyOk);
     const version = this.doc.revision + 1;
     const entries = { ...this.doc.entries };
     delete entries[key];
@@ -144,17 +133,14 @@ export class LocalDcs implements Dcs {
     return { ok: true, version: 0 };
   }
 
-  async watch(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
-    this.assertOpen();
+  protected async subscribe(prefix: string, listener: (event: DcsEvent) => void): Promise<() => void> {
     // Live at once: changes are emitted synchronously by the writer, in this process.
     const w = { prefix, listener };
     this.watchers.add(w);
     return () => this.watchers.delete(w);
   }
 
-  async openSession(ttlMs: number): Promise<DcsSession> {
-    this.assertOpen();
-    assertValidSessionTtl(ttlMs);
+  protected async startSession(ttlMs: number): Promise<DcsSession> {
     this.sessionsOpened += 1;
     const session = new LocalSession(String(this.sessionsOpened), ttlMs, (s) => this.endSession(s));
     this.sessions.set(session.id, session);
@@ -182,7 +168,7 @@ export class LocalDcs implements Dcs {
     return this.versionOf(guard.key) === guard.version;
   }
 
-  private liveSession(session: DcsSession): LocalSession {
+  protected liveSession(session: DcsSession): LocalSession {
     const live = this.sessions.get(session.id);
     if (live === undefined || live !== session) throw new DcsSessionEndedError(session.id, 'closed');
     return live;
@@ -222,15 +208,11 @@ export class LocalDcs implements Dcs {
       if (event.key.startsWith(w.prefix)) deliver(w.listener, event);
     }
   }
-
-  private assertOpen(): void {
-    if (this.closed) throw new Error('the metadata store is closed');
-  }
 }
 
 class LocalSession implements DcsSession {
   /** Never aborted: see LocalDcs. */
-  readonly lost = new AbortController().signal;
+  readonly lost: AbortSignal = new AbortController().signal;
 
   constructor(
     readonly id: string,

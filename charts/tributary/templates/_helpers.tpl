@@ -108,6 +108,10 @@ refuses to let it grant more than it has.
 - apiGroups: [""]
   resources: [serviceaccounts, configmaps, services]
   verbs: [get, list, watch, create, update, patch, delete]
+# Broker pods: watched and deleted one at a time by the rolling update.
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch, delete]
 - apiGroups: [apps]
   resources: [statefulsets]
   verbs: [get, list, watch, create, update, patch, delete]

@@ -15,16 +15,21 @@
  *                failure (later objects depend on earlier ones)
  *   controller   ask the brokers which one is the controller (admin DescribeCluster), when they can be
  *                reached; unknown otherwise
+ *   roll         when broker pods run an older revision than the StatefulSet's: at most one pod deleted,
+ *                when safe, or a wait with its reason (broker-roller.ts, planning/roll-plan.ts); old
+ *                ConfigMaps no pod mounts are deleted
  *   status       brokers and readiness from the StatefulSet, conditions; written only when changed, also
  *                after a failed step
  *
  * A successful reconcile comes back after `statusRefreshMs`: readiness has watch events (the StatefulSet's
- * status), but the controller moving between brokers has none.
+ * status), but the controller moving between brokers has none. While a roll is under way it comes back
+ * after `rollRequeueMs`: ISR changes have no watch events either. A roll that waits is not a failure: no
+ * back-off, the condition says what it waits for.
  */
-import type { V1StatefulSet } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { reasonOf, TributaryError } from '../../../client/index.js';
-import { CLUSTER_KIND, type Cluster } from '../../api/v1alpha1.js';
+import { API_VERSION, CLUSTER_KIND, type Cluster } from '../../api/v1alpha1.js';
 import { describeApiError, errorText, isConflict, isNotFound } from '../../kube/api-error.js';
 import type { Applier } from '../../kube/applier.js';
 import type { EventRecorder } from '../../kube/event-recorder.js';
@@ -38,16 +43,22 @@ import { DATA_VOLUME } from '../../planning/broker-statefulset.js';
 import { type ClusterStep, type ObservedStatefulSet, planCluster } from '../../planning/cluster-plan.js';
 import { clusterStatus } from '../../planning/cluster-status.js';
 import { conditionTime } from '../../planning/conditions.js';
-import { CLUSTER_FINALIZER } from '../../planning/labels.js';
+import { CLUSTER_FINALIZER, LABEL_INSTANCE } from '../../planning/labels.js';
+import { controllerOf } from '../../planning/owner-reference.js';
 import type { BrokerAddresses } from '../broker-addresses.js';
 import type { BrokerClients } from '../broker-clients.js';
 import { StatusReporter } from '../status-reporter.js';
+import type { BrokerRoller, RollResult } from './broker-roller.js';
 
 export const CONTROLLER_CLUSTER = 'cluster';
 
 export interface ClusterReconcilerDeps {
   clusters: Informer<Cluster>;
   statefulSets: Informer<V1StatefulSet>;
+  pods: Informer<V1Pod>;
+  configMaps: Informer<V1ConfigMap>;
+  roller: BrokerRoller;
+  rollRequeueMs: number;
   applier: Applier;
   finalizers: Finalizers;
   statuses: StatusWriter;
@@ -113,6 +124,32 @@ export class ClusterReconciler {
         ? await this.controllerId(cluster, plan.bootstrap, stsStatus?.readyReplicas ?? 0)
         : undefined;
 
+    let roll: RollResult | undefined;
+    if (failure === undefined && statefulSet !== undefined) {
+      try {
+        roll = await this.deps.roller.roll(cluster, {
+          statefulSet,
+          pods: this.deps.pods
+            .list(namespace)
+            .filter(
+              (p) =>
+                p.metadata?.labels?.[LABEL_INSTANCE] === name &&
+                controllerOf(p, 'apps/v1', 'StatefulSet') === name,
+            ),
+          configMaps: this.deps.configMaps
+            .list(namespace)
+            .filter((c) => controllerOf(c, API_VERSION, CLUSTER_KIND) === name),
+          currentConfigMap: plan.configMap,
+          controllerId,
+          admin: () => this.deps.brokers.admin(this.deps.addresses.override(cluster) ?? plan.bootstrap),
+          nowMs: Date.now(),
+          nowIso: conditionTime(),
+        });
+      } catch (err) {
+        failure = { step: 'RollingUpdate', message: describeApiError(err) };
+      }
+    }
+
     const status = clusterStatus(
       cluster,
       plan,
@@ -123,12 +160,14 @@ export class ClusterReconciler {
             : { ...stsStatus, generation: statefulSet.metadata?.generation },
         controllerId,
         failure,
+        rollingUpdate: roll === undefined ? cluster.status?.rollingUpdate : roll.status,
       },
       conditionTime(),
     );
     if (!(await this.status.write(cluster, status))) return undefined; // deleted meanwhile
     if (failure !== undefined) throw new Error(`step ${failure.step}: ${failure.message}`);
-    return { requeueAfterMs: this.deps.statusRefreshMs };
+    const rolling = roll?.action.kind === 'wait' || roll?.action.kind === 'delete';
+    return { requeueAfterMs: rolling ? this.deps.rollRequeueMs : this.deps.statusRefreshMs };
   }
 
   /**

@@ -122,6 +122,11 @@ export class PodWorker {
   private startTime = now();
   private lastStatus = '';
   private statusTimer?: NodeJS.Timeout;
+  /**
+   * Status writes run one after another, each computing the status when it starts: two in flight could
+   * land out of order under load, an older one (not ready) last, and nothing would write again.
+   */
+  private statusWrites: Promise<void> = Promise.resolve();
   private terminating?: Promise<void>;
   private gone = false;
   private initDone = false;
@@ -526,7 +531,7 @@ export class PodWorker {
       await this.stopAll(grace * 1000, 'pod deleted');
       await this.lane.idle();
       if (this.gone) return;
-      await this.writeStatus(true);
+      await this.serialWrite(true);
       try {
         await this.node.core.deleteNamespacedPod({
           namespace: this.pod.metadata!.namespace!,
@@ -578,8 +583,13 @@ export class PodWorker {
     if (this.statusTimer !== undefined || this.gone) return;
     this.statusTimer = setTimeout(() => {
       this.statusTimer = undefined;
-      void this.writeStatus(false);
+      void this.serialWrite(false);
     }, 20);
+  }
+
+  private serialWrite(final: boolean): Promise<void> {
+    this.statusWrites = this.statusWrites.then(() => this.writeStatus(final));
+    return this.statusWrites;
   }
 
   private condition(type: string, ok: boolean, reason?: string): V1PodCondition {

@@ -6,6 +6,8 @@ import type { AlterConfigsRequest as _tributary_v1_AlterConfigsRequest, AlterCon
 import type { AlterConfigsResponse as _tributary_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tributary_v1_AlterConfigsResponse__Output } from '../../tributary/v1/AlterConfigsResponse.js';
 import type { AlterPartitionReassignmentsRequest as _tributary_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tributary_v1_AlterPartitionReassignmentsRequest__Output } from '../../tributary/v1/AlterPartitionReassignmentsRequest.js';
 import type { AlterPartitionReassignmentsResponse as _tributary_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tributary_v1_AlterPartitionReassignmentsResponse__Output } from '../../tributary/v1/AlterPartitionReassignmentsResponse.js';
+import type { CheckBrokerRestartRequest as _tributary_v1_CheckBrokerRestartRequest, CheckBrokerRestartRequest__Output as _tributary_v1_CheckBrokerRestartRequest__Output } from '../../tributary/v1/CheckBrokerRestartRequest.js';
+import type { CheckBrokerRestartResponse as _tributary_v1_CheckBrokerRestartResponse, CheckBrokerRestartResponse__Output as _tributary_v1_CheckBrokerRestartResponse__Output } from '../../tributary/v1/CheckBrokerRestartResponse.js';
 import type { CreatePartitionsRequest as _tributary_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tributary_v1_CreatePartitionsRequest__Output } from '../../tributary/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse as _tributary_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tributary_v1_CreatePartitionsResponse__Output } from '../../tributary/v1/CreatePartitionsResponse.js';
 import type { CreateTopicsRequest as _tributary_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _tributary_v1_CreateTopicsRequest__Output } from '../../tributary/v1/CreateTopicsRequest.js';
@@ -58,6 +60,25 @@ export interface AdminServiceClient extends grpc.Client {
   alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Whether restarting one broker now keeps every partition it replicates at or above min.insync.replicas,
+   * and whether it is caught up (in the ISR of every partition it replicates). From the answering broker's
+   * metadata; read-only. The operator's roller asks it before each restart and after it.
+   */
+  CheckBrokerRestart(argument: _tributary_v1_CheckBrokerRestartRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_CheckBrokerRestartResponse__Output>): grpc.ClientUnaryCall;
+  CheckBrokerRestart(argument: _tributary_v1_CheckBrokerRestartRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_CheckBrokerRestartResponse__Output>): grpc.ClientUnaryCall;
+  CheckBrokerRestart(argument: _tributary_v1_CheckBrokerRestartRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_CheckBrokerRestartResponse__Output>): grpc.ClientUnaryCall;
+  CheckBrokerRestart(argument: _tributary_v1_CheckBrokerRestartRequest, callback: grpc.requestCallback<_tributary_v1_CheckBrokerRestartResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Whether restarting one broker now keeps every partition it replicates at or above min.insync.replicas,
+   * and whether it is caught up (in the ISR of every partition it replicates). From the answering broker's
+   * metadata; read-only. The operator's roller asks it before each restart and after it.
+   */
+  checkBrokerRestart(argument: _tributary_v1_CheckBrokerRestartRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_CheckBrokerRestartResponse__Output>): grpc.ClientUnaryCall;
+  checkBrokerRestart(argument: _tributary_v1_CheckBrokerRestartRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_CheckBrokerRestartResponse__Output>): grpc.ClientUnaryCall;
+  checkBrokerRestart(argument: _tributary_v1_CheckBrokerRestartRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_CheckBrokerRestartResponse__Output>): grpc.ClientUnaryCall;
+  checkBrokerRestart(argument: _tributary_v1_CheckBrokerRestartRequest, callback: grpc.requestCallback<_tributary_v1_CheckBrokerRestartResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Add partitions to existing topics (partition counts never decrease).
@@ -169,6 +190,13 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   AlterPartitionReassignments: grpc.handleUnaryCall<_tributary_v1_AlterPartitionReassignmentsRequest__Output, _tributary_v1_AlterPartitionReassignmentsResponse>;
   
   /**
+   * Whether restarting one broker now keeps every partition it replicates at or above min.insync.replicas,
+   * and whether it is caught up (in the ISR of every partition it replicates). From the answering broker's
+   * metadata; read-only. The operator's roller asks it before each restart and after it.
+   */
+  CheckBrokerRestart: grpc.handleUnaryCall<_tributary_v1_CheckBrokerRestartRequest__Output, _tributary_v1_CheckBrokerRestartResponse>;
+  
+  /**
    * Add partitions to existing topics (partition counts never decrease).
    */
   CreatePartitions: grpc.handleUnaryCall<_tributary_v1_CreatePartitionsRequest__Output, _tributary_v1_CreatePartitionsResponse>;
@@ -197,6 +225,7 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   AlterConfigs: MethodDefinition<_tributary_v1_AlterConfigsRequest, _tributary_v1_AlterConfigsResponse, _tributary_v1_AlterConfigsRequest__Output, _tributary_v1_AlterConfigsResponse__Output>
   AlterPartitionReassignments: MethodDefinition<_tributary_v1_AlterPartitionReassignmentsRequest, _tributary_v1_AlterPartitionReassignmentsResponse, _tributary_v1_AlterPartitionReassignmentsRequest__Output, _tributary_v1_AlterPartitionReassignmentsResponse__Output>
+  CheckBrokerRestart: MethodDefinition<_tributary_v1_CheckBrokerRestartRequest, _tributary_v1_CheckBrokerRestartResponse, _tributary_v1_CheckBrokerRestartRequest__Output, _tributary_v1_CheckBrokerRestartResponse__Output>
   CreatePartitions: MethodDefinition<_tributary_v1_CreatePartitionsRequest, _tributary_v1_CreatePartitionsResponse, _tributary_v1_CreatePartitionsRequest__Output, _tributary_v1_CreatePartitionsResponse__Output>
   CreateTopics: MethodDefinition<_tributary_v1_CreateTopicsRequest, _tributary_v1_CreateTopicsResponse, _tributary_v1_CreateTopicsRequest__Output, _tributary_v1_CreateTopicsResponse__Output>
   DeleteTopics: MethodDefinition<_tributary_v1_DeleteTopicsRequest, _tributary_v1_DeleteTopicsResponse, _tributary_v1_DeleteTopicsRequest__Output, _tributary_v1_DeleteTopicsResponse__Output>

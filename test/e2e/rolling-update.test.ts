@@ -1,0 +1,415 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Consumer, type Producer, Tributary } from '../../client/index.js';
+import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
+import { waitFor } from '../helpers/cluster.js';
+import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
+import type { AckedRecord } from '../helpers/fault-workload.js';
+import { type LocalImage, treeImage } from '../helpers/node-agent/local-image.js';
+import {
+  installCrds,
+  type OperatorProcess,
+  operatorIdentity,
+  Resources,
+  readyOf,
+  startOperator,
+} from '../helpers/operator.js';
+import { type PodTier, startPodTier } from '../helpers/pod-tier.js';
+
+// Rolling updates the operator drives (issue 14, part 2) on the pod tier: a 3-broker Cluster with an RF 3 /
+// min ISR 2 topic (and an RF 1 topic, which can never be safe and must not block the roll), an idempotent
+// acks=all producer and a consumer group running throughout. Rolled three times: a config change, an upgrade
+// to the next build, a restart by annotation. The fault suite's checker holds the logs to the
+// acknowledgements; the produce stall and p99 during the rolls are printed beside those before.
+
+const NS = 'roll';
+const NAME = 'demo';
+const TOPIC = 'events';
+const PARTITIONS = 3;
+const PODS = ['demo-0', 'demo-1', 'demo-2'];
+const RATE_PER_SEC = 100;
+const IN_FLIGHT_MAX = 64;
+const ROLL_TIMEOUT_MS = 600_000;
+/** A version whose broker exits at once: its image's entry point is replaced (see crashingImage). */
+const BROKEN_VERSION = '9.9.9';
+
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.warn('rolling-update.test.ts: skipped: the node agent needs root for mount namespaces');
+
+/** This tree's broker image, but its CLI exits with 3 at once: a version that crash-loops. */
+function crashingImage(workDir: string): LocalImage {
+  const base = treeImage(`tributary/broker:${BROKEN_VERSION}`, { version: BROKEN_VERSION, workDir });
+  const entry = join(workDir, 'crash.js');
+  writeFileSync(entry, "console.error('this build crashes at start'); process.exit(3);\n");
+  return {
+    ...base,
+    digest: `sha256:${'c'.repeat(64)}`,
+    layers: [...base.layers, { target: '/app/bin/tributary.js', source: entry }],
+  };
+}
+
+interface Ack extends AckedRecord {
+  sentAtMs: number;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** The longest time between two consecutive acknowledgements within [fromMs, toMs]. */
+function longestStallMs(acks: readonly Ack[], fromMs: number, toMs: number): number {
+  const times = acks
+    .map((a) => a.ackedAtMs)
+    .filter((t) => t >= fromMs && t <= toMs)
+    .sort((a, b) => a - b);
+  let longest = 0;
+  let prev = fromMs;
+  for (const t of [...times, toMs]) {
+    longest = Math.max(longest, t - prev);
+    prev = t;
+  }
+  return longest;
+}
+
+describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
+  let tier: PodTier;
+  let operator: OperatorProcess;
+  let resources: Resources;
+  let core: CoreV1Api;
+  let apps: AppsV1Api;
+  let client: Tributary;
+  let imagesDir: string;
+  /** The operator's kubeconfig (its ServiceAccount with the chart's rules), made once. */
+  let operatorKubeconfig: string;
+  const operatorArgs = [
+    '--status-refresh-ms',
+    '1000',
+    '--lease-duration-seconds',
+    '15',
+    '--renew-deadline-ms',
+    '10000',
+  ];
+
+  beforeAll(async () => {
+    imagesDir = mkdtempSync(join(tmpdir(), 'tributary-roll-images-'));
+    tier = await startPodTier({
+      nodes: 3,
+      backoff: { baseMs: 1000, maxMs: 4000 },
+      images: [crashingImage(imagesDir)],
+    });
+    // This process resolves the brokers' advertised names as the operator does (pod-network.cjs).
+    process.env['TRIBUTARY_POD_TIER_HOSTS'] = tier.hostsPath;
+    createRequire(import.meta.url)('../helpers/node-agent/pod-network.cjs');
+    core = tier.kc.makeApiClient(CoreV1Api);
+    apps = tier.kc.makeApiClient(AppsV1Api);
+    await core.createNamespace({ body: { metadata: { name: NS } } });
+    await installCrds(tier.kc);
+    operatorKubeconfig = await operatorIdentity(tier.plane);
+    operator = await startOperator({
+      kubeconfig: operatorKubeconfig,
+      identity: 'op-roll',
+      args: operatorArgs,
+      env: tier.hostEnv,
+    });
+    resources = new Resources(tier.kc, NS);
+  }, 240_000);
+
+  afterAll(async () => {
+    client?.close();
+    await operator?.stop();
+    await tier?.stop();
+    if (imagesDir !== undefined) rmSync(imagesDir, { recursive: true, force: true });
+  }, 120_000);
+
+  const cluster = () => resources.get<Cluster>(CLUSTER_PLURAL, NAME);
+  const uidsOf = async () => {
+    const pods = await core.listNamespacedPod({ namespace: NS });
+    return new Map(pods.items.map((p) => [p.metadata!.name!, p.metadata!.uid!]));
+  };
+
+  /** Waits for a roll started after `sinceIso` to complete; records every pod uid seen meanwhile. */
+  async function rolled(sinceIso: string, seen: Map<string, Set<string>>): Promise<Cluster> {
+    return waitFor(
+      'the roll completed',
+      async () => {
+        for (const [name, uid] of await uidsOf()) {
+          const set = seen.get(name) ?? new Set<string>();
+          set.add(uid);
+          seen.set(name, set);
+        }
+        const c = await cluster();
+        const roll = c?.status?.rollingUpdate;
+        if (roll?.completedAt === undefined || roll.startedAt < sinceIso) return undefined;
+        const sts = await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME });
+        if (sts.status?.updateRevision !== roll.targetRevision) return undefined;
+        return readyOf(c)?.status === 'True' ? c : undefined;
+      },
+      ROLL_TIMEOUT_MS,
+    );
+  }
+
+  it('rolls a config change, an upgrade and a restart without losing, duplicating or failing a record', async () => {
+    await resources.create('Cluster', NAME, {
+      version: tier.versions.current,
+      brokers: 3,
+      config: { replicaLagTimeMaxMs: '30000' },
+    });
+    const ready = await waitFor(
+      'Cluster Ready with a controller',
+      async () => {
+        const c = await cluster();
+        return readyOf(c)?.status === 'True' && c?.status?.controller !== undefined ? c : undefined;
+      },
+      300_000,
+    );
+    const ips = (await core.listNamespacedPod({ namespace: NS })).items.map((p) => `${p.status!.podIP}:9292`);
+    client = new Tributary({ bootstrap: ips.join(','), requestTimeoutMs: 10_000 });
+    const admin = client.admin();
+    await admin.createTopic({
+      name: TOPIC,
+      partitions: PARTITIONS,
+      replicationFactor: 3,
+      configs: { 'min.insync.replicas': '2' },
+    });
+    await admin.createTopic({ name: 'single', partitions: 3, replicationFactor: 1 });
+    const neverSafe = await admin.checkBrokerRestart(0);
+    expect(neverSafe.neverSafe.map((p) => p.topic)).toContain('single');
+    expect(neverSafe.safe).toBe(true);
+
+    // The workload: one idempotent acks=all producer, paced; a consumer group processing everything.
+    const acked: Ack[] = [];
+    const errors: string[] = [];
+    let producing = true;
+    const producer: Producer = client.producer({ acks: 'all', deliveryTimeoutMs: 60_000 });
+    const inflight = new Set<Promise<void>>();
+    const produceLoop = (async () => {
+      for (let seq = 0; producing; seq++) {
+        await new Promise((r) => setTimeout(r, 1000 / RATE_PER_SEC));
+        while (inflight.size >= IN_FLIGHT_MAX) await Promise.race(inflight);
+        const id = `p-${seq}`;
+        const partition = seq % PARTITIONS;
+        const sentAtMs = Date.now();
+        const work = producer.produce({ topic: TOPIC, partition, value: id }).then(
+          (m) => {
+            acked.push({
+              id,
+              producer: 'p',
+              seq,
+              partition,
+              offset: m.offset,
+              ackedAtMs: Date.now(),
+              sentAtMs,
+            });
+          },
+          (err: unknown) => {
+            errors.push(`${id}: ${String(err)}`);
+          },
+        );
+        inflight.add(work);
+        void work.finally(() => inflight.delete(work));
+      }
+    })();
+    const processed = new Set<string>();
+    const consumer: Consumer = client.consumer({ groupId: 'roll-group', autoCommitIntervalMs: 200 });
+    consumer.subscribe(TOPIC);
+    const consuming = consumer.run({
+      eachRecord: (r) => {
+        processed.add(r.value?.toString() ?? '');
+      },
+    });
+
+    try {
+      const baselineFrom = Date.now();
+      await waitFor(
+        'a baseline of acknowledged records',
+        () => (acked.length >= 1000 ? true : undefined),
+        120_000,
+      );
+      const baselineTo = Date.now();
+
+      const rolls: Array<{ what: string; fromMs: number; toMs: number; pods: Map<string, Set<string>> }> = [];
+      const roll = async (what: string, change: () => Promise<unknown>) => {
+        const seen = new Map<string, Set<string>>();
+        for (const [name, uid] of await uidsOf()) seen.set(name, new Set([uid]));
+        const sinceIso = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+        const fromMs = Date.now();
+        await change();
+        const done = await rolled(sinceIso, seen);
+        rolls.push({ what, fromMs, toMs: Date.now(), pods: seen });
+        expect(done.status?.rollingUpdate?.done).toEqual(PODS);
+        // Each pod restarted exactly once: its old uid and one new one.
+        for (const name of PODS) expect(seen.get(name)?.size, `${what}: uids of ${name}`).toBe(2);
+      };
+
+      await roll('config', () =>
+        resources.patch(CLUSTER_PLURAL, NAME, { spec: { config: { replicaLagTimeMaxMs: '20000' } } }),
+      );
+      // The config is part of the revision: every pod mounts the ConfigMap named after the new config.
+      const sts = await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME });
+      const mounted = sts.spec?.template.spec?.volumes?.find((v) => v.name === 'config')?.configMap?.name;
+      expect(mounted).toMatch(/^demo-config-[0-9a-f]{16}$/);
+      for (const p of (await core.listNamespacedPod({ namespace: NS })).items) {
+        expect(p.spec?.volumes?.find((v) => v.name === 'config')?.configMap?.name).toBe(mounted);
+      }
+
+      await roll('upgrade', () =>
+        resources.patch(CLUSTER_PLURAL, NAME, { spec: { version: tier.versions.next } }),
+      );
+      for (const p of (await core.listNamespacedPod({ namespace: NS })).items) {
+        expect(p.status?.containerStatuses?.[0]?.image).toBe(tier.images.next);
+      }
+      await roll('restart', () =>
+        resources.patch(CLUSTER_PLURAL, NAME, {
+          metadata: { annotations: { 'tributary.dev/restart': '1' } },
+        }),
+      );
+
+      producing = false;
+      await produceLoop;
+      await Promise.allSettled([...inflight]);
+      await waitFor(
+        'every acknowledged record processed by the group',
+        () => (acked.every((a) => processed.has(a.id)) ? true : undefined),
+        120_000,
+      );
+
+      const logs = new Map<number, Awaited<ReturnType<typeof readPartition>>>();
+      for (let p = 0; p < PARTITIONS; p++) logs.set(p, await readPartition(client, TOPIC, p));
+      const v = new Violations();
+      const figures = checkRecords(acked, logs, v);
+
+      const latency = (from: number, to: number) =>
+        acked.filter((a) => a.ackedAtMs >= from && a.ackedAtMs <= to).map((a) => a.ackedAtMs - a.sentAtMs);
+      const report = {
+        acked: acked.length,
+        ...figures,
+        produceErrors: errors.length,
+        baseline: {
+          p99Ms: percentile(latency(baselineFrom, baselineTo), 99),
+          longestStallMs: longestStallMs(acked, baselineFrom, baselineTo),
+        },
+        rolls: rolls.map((r) => ({
+          what: r.what,
+          durationMs: r.toMs - r.fromMs,
+          p99Ms: percentile(latency(r.fromMs, r.toMs), 99),
+          longestStallMs: longestStallMs(acked, r.fromMs, r.toMs),
+        })),
+      };
+      console.log(`rolling-update figures: ${JSON.stringify(report, null, 2)}`);
+      expect(errors).toEqual([]);
+      expect(figures).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0, reordered: 0 });
+      expect(ready.status?.readyBrokers).toBe(3);
+    } finally {
+      producing = false;
+      await produceLoop.catch(() => undefined);
+      producer.disconnect();
+      await consumer.close();
+      await consuming.catch(() => undefined);
+    }
+  }, 2_400_000);
+
+  it('resumes a roll after the operator is SIGKILLed mid-roll, restarting no pod twice', async () => {
+    const seen = new Map<string, Set<string>>();
+    for (const [name, uid] of await uidsOf()) seen.set(name, new Set([uid]));
+    const sinceIso = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await resources.patch(CLUSTER_PLURAL, NAME, {
+      metadata: { annotations: { 'tributary.dev/restart': '2' } },
+    });
+    const mid = await waitFor(
+      'the first pod of the roll deleted',
+      async () => {
+        const c = await cluster();
+        const roll = c?.status?.rollingUpdate;
+        return roll !== undefined && roll.startedAt >= sinceIso && roll.inProgress !== undefined
+          ? c
+          : undefined;
+      },
+      ROLL_TIMEOUT_MS,
+    );
+    await operator.kill();
+    operator = await startOperator({
+      kubeconfig: operatorKubeconfig,
+      identity: 'op-roll-2',
+      args: operatorArgs,
+      env: tier.hostEnv,
+    });
+    const done = await rolled(sinceIso, seen);
+    expect(done.status?.rollingUpdate?.startedAt).toBe(mid.status?.rollingUpdate?.startedAt);
+    for (const name of PODS) expect(seen.get(name)?.size, `uids of ${name}`).toBe(2);
+  }, 900_000);
+
+  it('stops at a version that crash-loops, and recovers when the version is set back', async () => {
+    const before = await uidsOf();
+    const previous = (await cluster())!.spec.version;
+    await resources.patch(CLUSTER_PLURAL, NAME, { spec: { version: BROKEN_VERSION } });
+    const stuck = await waitFor(
+      'the roll stopped at the crash-looping pod',
+      async () => {
+        const c = await cluster();
+        const condition = c?.status?.conditions?.find((x) => x.type === 'RollingUpdate');
+        return condition?.reason === 'PodNotReady' && c?.status?.rollingUpdate?.done.length === 1
+          ? c
+          : undefined;
+      },
+      ROLL_TIMEOUT_MS,
+    );
+    const broken = stuck.status!.rollingUpdate!.done[0]!;
+    expect(readyOf(stuck)).toMatchObject({ status: 'False', reason: 'RollingUpdate' });
+    expect(stuck.status?.conditions?.find((x) => x.type === 'RollingUpdate')?.message).toContain(
+      `waiting for ${broken} to be ready`,
+    );
+    // The roll goes no further: the other brokers keep their pods.
+    const after = await uidsOf();
+    for (const name of PODS.filter((n) => n !== broken)) expect(after.get(name)).toBe(before.get(name));
+
+    await resources.patch(CLUSTER_PLURAL, NAME, { spec: { version: previous } });
+    await waitFor(
+      'the Cluster Ready on the previous version',
+      async () => {
+        const c = await cluster();
+        if (readyOf(c)?.status !== 'True' || c?.status?.rollingUpdate?.completedAt === undefined)
+          return undefined;
+        const pods = (await core.listNamespacedPod({ namespace: NS })).items;
+        return pods.every((p) => p.status?.containerStatuses?.[0]?.image === tier.images.next)
+          ? c
+          : undefined;
+      },
+      ROLL_TIMEOUT_MS,
+    );
+    const healed = await uidsOf();
+    for (const name of PODS.filter((n) => n !== broken)) expect(healed.get(name)).toBe(before.get(name));
+  }, 900_000);
+
+  it('heals a broker killed with kill -9: the agent restarts it, it rejoins every ISR', async () => {
+    const pid = tier.agent.worker(NS, 'demo-1')?.pidOf('broker');
+    expect(pid).toBeDefined();
+    process.kill(pid!, 'SIGKILL');
+    await waitFor(
+      'demo-1 restarted in place',
+      async () => {
+        const p = await core.readNamespacedPod({ namespace: NS, name: 'demo-1' });
+        const cs = p.status?.containerStatuses?.[0];
+        return cs !== undefined && cs.restartCount >= 1 && cs.ready ? p : undefined;
+      },
+      300_000,
+    );
+    await waitFor(
+      'broker 1 back in every ISR and the Cluster Ready',
+      async () => {
+        const check = await client
+          .admin()
+          .checkBrokerRestart(1)
+          .catch(() => undefined);
+        const c = await cluster();
+        return check?.caughtUp === true && readyOf(c)?.status === 'True' ? true : undefined;
+      },
+      300_000,
+    );
+  }, 900_000);
+});
