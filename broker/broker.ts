@@ -21,7 +21,7 @@ import { BrokerMetrics } from './metrics.js';
 import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
-import { VERSION } from './version.js';
+import { BUILD_VERSION } from './version.js';
 
 /** Creates the cluster id once (22 characters of base64url, like Kafka's) and reads it back afterwards. */
 async function clusterId(dcs: Dcs): Promise<string> {
@@ -210,7 +210,7 @@ export class Broker {
         nodeId: this.config.nodeId,
         brokerEpoch: membership.brokerEpoch,
         dcs: this.config.dcs,
-        version: VERSION,
+        version: BUILD_VERSION,
         topics: topicCount,
       },
       'broker listening',

@@ -16,4 +16,4 @@ function readVersion(): string {
   return '0.0.0-unknown';
 }
 
-export const VERSION = readVersion();
+export const BUILD_VERSION = readVersion();

@@ -32,7 +32,7 @@ import { type RestartPartitionState, restartSafety } from '../metadata/restart-s
 import { describeTopicConfigs, validateTopicConfigs } from '../metadata/topic-config.js';
 import { type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { callPeer, fromWireError, type UnaryMethod } from '../replication/peers.js';
-import { VERSION } from '../version.js';
+import { BUILD_VERSION } from '../version.js';
 import type { ApiContext } from './context.js';
 import { ELECTION_TYPES, enumValue } from './enums.js';
 import { requireItems, toWireError } from './errors.js';
@@ -341,7 +341,7 @@ export class AdminApi {
       cluster_id: this.ctx.clusterId,
       controller_id: this.ctx.cluster.controllerId(),
       brokers: liveBrokerInfos(this.ctx),
-      version: VERSION,
+      version: BUILD_VERSION,
     };
   }
 

@@ -15,7 +15,7 @@ import {
 /** Pause after losing a compare-and-set race for our registration key (at most 20 races). */
 const REGISTRATION_RACE_BACKOFF: BackoffPolicy = { baseMs: 50, maxMs: 500 };
 
-export interface MembershipOptions {
+export interface RegistrationOptions {
   sessionTtlMs: number;
   logger: Logger;
   /** Pause between attempts to re-register after the session was lost. */
@@ -48,7 +48,7 @@ export class Membership extends EventEmitter {
   private constructor(
     private readonly dcs: Dcs,
     private registration: BrokerRegistration,
-    private readonly options: MembershipOptions,
+    private readonly options: RegistrationOptions,
   ) {
     super();
   }
@@ -56,7 +56,7 @@ export class Membership extends EventEmitter {
   static async start(
     dcs: Dcs,
     registration: BrokerRegistration,
-    options: MembershipOptions,
+    options: RegistrationOptions,
   ): Promise<Membership> {
     const m = new Membership(dcs, registration, options);
     // Watch first, then read; events that arrive while the reads are in flight wait until they are

@@ -8,7 +8,7 @@ import type { Dcs, DcsEvent, DcsGuard, DcsSession, WriteOptions } from '../dcs/d
 import { LocalDcs } from '../dcs/local/local-dcs.js';
 import { createLogger } from '../logger.js';
 import { CONTROLLER_EPOCH_KEY, CONTROLLER_KEY, TOPICS_PREFIX } from '../metadata/keys.js';
-import type { PartitionAssignment, TopicRecord } from '../metadata/topic-registry.js';
+import type { PartitionRegistration, TopicRecord } from '../metadata/topic-registry.js';
 import { Controller } from './controller.js';
 
 const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
@@ -167,7 +167,7 @@ async function readTopic(name: string): Promise<TopicRecord | null> {
   return v === null ? null : (JSON.parse(v.value.toString('utf8')) as TopicRecord);
 }
 
-async function partition(name: string, p = 0): Promise<PartitionAssignment> {
+async function partition(name: string, p = 0): Promise<PartitionRegistration> {
   const t = await readTopic(name);
   return t!.partitions[p]!;
 }
@@ -177,7 +177,7 @@ function epochOf(id: number): number {
 }
 
 function alter(
-  a: PartitionAssignment,
+  a: PartitionRegistration,
   change: Partial<AlterPartitionRequest__Output>,
 ): AlterPartitionRequest__Output {
   return {

@@ -17,7 +17,7 @@ import {
   PRODUCER_ID_BLOCK,
   PRODUCER_IDS_KEY,
 } from '../metadata/keys.js';
-import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import { type PartitionRegistration, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { ControllerEventQueue } from './controller-event-queue.js';
 import {
   ControllerElection,
@@ -602,7 +602,7 @@ export class Controller extends EventEmitter {
   }
 }
 
-function partitionState(a: PartitionAssignment): Omit<AlterPartitionResponse, 'error'> {
+function partitionState(a: PartitionRegistration): Omit<AlterPartitionResponse, 'error'> {
   return {
     leader: a.leader,
     leader_epoch: a.leaderEpoch,

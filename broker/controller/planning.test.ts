@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TributaryError } from '../../proto/errors.js';
 import { thrownReason } from '../../test/helpers/thrown-reason.js';
-import type { PartitionAssignment } from '../metadata/topic-registry.js';
+import type { PartitionRegistration } from '../metadata/topic-registry.js';
 import {
   type AlterPartitionInput,
   assertPartitionInvariants,
@@ -34,7 +34,7 @@ function view(
 
 const ALL = view({ 1: 10, 2: 20, 3: 30 });
 
-function part(p: Partial<PartitionAssignment> = {}): PartitionAssignment {
+function part(p: Partial<PartitionRegistration> = {}): PartitionRegistration {
   return {
     replicas: [1, 2, 3],
     leader: 1,
@@ -49,10 +49,10 @@ function part(p: Partial<PartitionAssignment> = {}): PartitionAssignment {
 describe('planPartition', () => {
   const cases: Array<{
     name: string;
-    a: PartitionAssignment;
+    a: PartitionRegistration;
     v: ClusterView;
     unclean?: boolean;
-    want: Partial<PartitionAssignment> | null;
+    want: Partial<PartitionRegistration> | null;
   }> = [
     { name: 'healthy: unchanged', a: part(), v: ALL, want: null },
     {
@@ -162,7 +162,8 @@ describe('planPartition', () => {
       }
       expect(change).not.toBeNull();
       const next = change!.next;
-      for (const [k, v] of Object.entries(c.want)) expect(next[k as keyof PartitionAssignment], k).toEqual(v);
+      for (const [k, v] of Object.entries(c.want))
+        expect(next[k as keyof PartitionRegistration], k).toEqual(v);
       expect(next.partitionEpoch).toBe((c.a.partitionEpoch ?? 0) + 1);
       expect(change!.reasons.length).toBeGreaterThan(0);
       assertPartitionInvariants(next);
@@ -338,7 +339,7 @@ describe('planPartition under any sequence of deaths, restarts and catch-ups (pr
           [1, 2, 3, 4].map((b) => [b, { epoch: ++revision, shuttingDown: false }]),
         );
         let seen = new Map([...live].map(([b, s]) => [b, s.epoch]));
-        let a: PartitionAssignment = placePartitions(
+        let a: PartitionRegistration = placePartitions(
           [...live].map(([id, s]) => ({ id, epoch: s.epoch })),
           1,
           3,
@@ -393,10 +394,10 @@ describe('planPartition under any sequence of deaths, restarts and catch-ups (pr
 });
 
 function check(
-  before: PartitionAssignment,
-  after: PartitionAssignment,
+  before: PartitionRegistration,
+  after: PartitionRegistration,
   uncleanAllowed: boolean,
-): PartitionAssignment {
+): PartitionRegistration {
   assertPartitionInvariants(after);
   expect(after.leaderEpoch).toBeGreaterThanOrEqual(before.leaderEpoch);
   expect(after.partitionEpoch).toBe((before.partitionEpoch ?? 0) + 1);

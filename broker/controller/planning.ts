@@ -1,6 +1,6 @@
 import { TributaryError } from '../../proto/errors.js';
 import { assignReplicas } from '../metadata/assignment.js';
-import type { PartitionAssignment } from '../metadata/topic-registry.js';
+import type { PartitionRegistration } from '../metadata/topic-registry.js';
 
 /**
  * The controller's decisions about one partition, as pure functions: the current assignment and a view of
@@ -39,7 +39,7 @@ export interface ClusterView {
 }
 
 export interface PartitionChange {
-  readonly next: PartitionAssignment;
+  readonly next: PartitionRegistration;
   /** Why, in words, for the decision log. */
   readonly reasons: readonly string[];
 }
@@ -88,7 +88,7 @@ export function canLead(view: ClusterView, broker: number): boolean {
   return state !== undefined && !state.shuttingDown && !view.restarted.has(broker);
 }
 
-export function reassignmentInProgress(a: PartitionAssignment): boolean {
+export function reassignmentInProgress(a: PartitionRegistration): boolean {
   return (a.addingReplicas?.length ?? 0) > 0 || (a.removingReplicas?.length ?? 0) > 0;
 }
 
@@ -99,7 +99,7 @@ type LeaderState = 'current' | 'unconfirmed' | 'reregistered' | 'shutting-down' 
  * 'reregistered': live under a new broker epoch, but the same process (incarnation) that was elected: its
  * session lapsed (a DCS outage, a pause) and was renewed; it did not restart.
  */
-export function leaderState(a: PartitionAssignment, view: ClusterView): LeaderState {
+export function leaderState(a: PartitionRegistration, view: ClusterView): LeaderState {
   if (a.leader === -1) return 'none';
   const state = view.live.get(a.leader);
   if (state === undefined) return 'lost';
@@ -113,13 +113,13 @@ export function leaderState(a: PartitionAssignment, view: ClusterView): LeaderSt
 
 /** The next assignment with `leader` (and its broker epoch) and `isr`; epochs bumped as the change needs. */
 function withLeaderAndIsr(
-  a: PartitionAssignment,
+  a: PartitionRegistration,
   view: ClusterView,
   leader: number,
   isr: readonly number[],
   reelect = false,
-): PartitionAssignment {
-  const next: PartitionAssignment = { ...a, isr: [...isr], partitionEpoch: (a.partitionEpoch ?? 0) + 1 };
+): PartitionRegistration {
+  const next: PartitionRegistration = { ...a, isr: [...isr], partitionEpoch: (a.partitionEpoch ?? 0) + 1 };
   if (leader !== a.leader || reelect) {
     next.leader = leader;
     next.leaderEpoch = a.leaderEpoch + 1;
@@ -153,7 +153,7 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
  * Returns null when nothing changes.
  */
 export function planPartition(
-  a: PartitionAssignment,
+  a: PartitionRegistration,
   view: ClusterView,
   options: { uncleanElection: boolean },
 ): PartitionChange | null {
@@ -216,7 +216,7 @@ export function planPartition(
  * replica that is shutting down but still serving (better than offline). Replica order within each tier.
  */
 function pickSuccessor(
-  a: PartitionAssignment,
+  a: PartitionRegistration,
   view: ClusterView,
   kept: readonly number[],
   state: LeaderState,
@@ -266,7 +266,7 @@ export interface AlterPartitionInput {
  * only live, not shutting-down replicas. Returns null when the ISR is already that set.
  */
 export function planAlterPartition(
-  a: PartitionAssignment,
+  a: PartitionRegistration,
   req: AlterPartitionInput,
   view: ClusterView,
 ): PartitionChange | null {
@@ -310,7 +310,7 @@ export function planAlterPartition(
 }
 
 /** ElectLeaders(PREFERRED): leadership to replicas[0] when it is in sync and can lead. */
-export function planPreferredElection(a: PartitionAssignment, view: ClusterView): PartitionChange {
+export function planPreferredElection(a: PartitionRegistration, view: ClusterView): PartitionChange {
   const preferred = a.replicas[0]!;
   if (a.leader === preferred) refuse('ELECTION_NOT_NEEDED', `preferred replica ${preferred} already leads`);
   if (!a.isr.includes(preferred) || !canLead(view, preferred)) {
@@ -323,7 +323,7 @@ export function planPreferredElection(a: PartitionAssignment, view: ClusterView)
 }
 
 /** ElectLeaders(UNCLEAN): an offline partition gets a leader, from the ISR if possible, else any live replica. */
-export function planUncleanElection(a: PartitionAssignment, view: ClusterView): PartitionChange {
+export function planUncleanElection(a: PartitionRegistration, view: ClusterView): PartitionChange {
   if (a.leader !== -1) refuse('ELECTION_NOT_NEEDED', `partition has a leader (${a.leader})`);
   const clean = a.replicas.find((b) => a.isr.includes(b) && isUp(view, b));
   if (clean !== undefined) {
@@ -342,7 +342,7 @@ export function planUncleanElection(a: PartitionAssignment, view: ClusterView): 
  * replica that can lead (none: it keeps leading, `remainsLeader`); it leaves the ISR unless it is the last.
  */
 export function planControlledShutdown(
-  a: PartitionAssignment,
+  a: PartitionRegistration,
   brokerId: number,
   view: ClusterView,
 ): { change: PartitionChange | null; remainsLeader: boolean } {
@@ -386,7 +386,7 @@ export function planControlledShutdown(
  * target. An empty target cancels: back to the original replicas. Completes at once when nothing is added.
  */
 export function planReassignment(
-  a: PartitionAssignment,
+  a: PartitionRegistration,
   target: readonly number[],
   view: ClusterView,
 ): PartitionChange | null {
@@ -430,7 +430,7 @@ export function planReassignment(
 }
 
 function moveReplicas(
-  a: PartitionAssignment,
+  a: PartitionRegistration,
   replicas: readonly number[],
   adding: readonly number[],
   removing: readonly number[],
@@ -462,7 +462,7 @@ function moveReplicas(
  * the first target replica in sync that can lead; then replicas = target, ISR ∩ target, no adding/removing.
  * Null while it cannot finish yet.
  */
-export function completeReassignment(a: PartitionAssignment, view: ClusterView): PartitionChange | null {
+export function completeReassignment(a: PartitionRegistration, view: ClusterView): PartitionChange | null {
   if (!reassignmentInProgress(a)) return null;
   const adding = a.addingReplicas ?? [];
   if (!adding.every((b) => a.isr.includes(b))) return null;
@@ -483,7 +483,7 @@ export function completeReassignment(a: PartitionAssignment, view: ClusterView):
 }
 
 /** Throws if `a` breaks an invariant; the controller checks every assignment before writing it. */
-export function assertPartitionInvariants(a: PartitionAssignment): void {
+export function assertPartitionInvariants(a: PartitionRegistration): void {
   const fail = (what: string): never => {
     throw new Error(`partition invariant broken: ${what} in ${JSON.stringify(a)}`);
   };
@@ -507,7 +507,7 @@ export function placePartitions(
   count: number,
   replicationFactor: number,
   firstPartition = 0,
-): PartitionAssignment[] {
+): PartitionRegistration[] {
   const byId = new Map(brokers.map((b) => [b.id, b]));
   return assignReplicas(brokers, count, replicationFactor, firstPartition).map((p) => {
     const leader = byId.get(p.leader)!;

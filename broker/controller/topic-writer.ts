@@ -3,7 +3,7 @@ import type { Error as WireError } from '../../proto/generated/tributary/v1/Erro
 import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
 import type { Logger } from '../logger.js';
 import { CONTROLLER_KEY } from '../metadata/keys.js';
-import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import { type PartitionRegistration, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import { type ControllerElection, type ControllerTerm, notController } from './election.js';
 import { assertPartitionInvariants, type PartitionChange, reassignmentInProgress } from './planning.js';
 import type { TopicStore } from './topic-store.js';
@@ -15,7 +15,7 @@ export interface TopicDocumentChange {
 }
 
 /** Plans one partition; a TributaryError refuses that partition, null leaves it unchanged. */
-export type PartitionPlanner = (a: PartitionAssignment, partition: number) => PartitionChange | null;
+export type PartitionPlanner = (a: PartitionRegistration, partition: number) => PartitionChange | null;
 
 /**
  * How the controller changes a topic document: plan against the current copy, check the invariants, write
@@ -187,7 +187,7 @@ export function assertNotDeleting(r: TopicRecord): void {
   if (r.deleting) throw unknownTopic(r.name);
 }
 
-function partitionSummary(a: PartitionAssignment): Record<string, unknown> {
+function partitionSummary(a: PartitionRegistration): Record<string, unknown> {
   return {
     leader: a.leader,
     leaderEpoch: a.leaderEpoch,

@@ -33,7 +33,7 @@ const METADATA_MAX_BYTES = 4096;
 /** Offsets in one commit request (limits on everything). */
 const COMMIT_PARTITIONS_MAX = 10_000;
 
-export interface CommittedOffset {
+export interface StoredCommit {
   offset: number;
   metadata: string;
   commitTimestampMs: number;
@@ -92,7 +92,7 @@ export class GroupCoordinator {
   /** Offsets partition -> group -> "topic\0partition" -> committed. */
   private readonly groups = new Map<
     number,
-    Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>
+    Map<string, Map<string, StoredCommit & { topic: string; partition: number }>>
   >();
   private readonly loading = new Map<number, Promise<void>>();
   /** The latest load per partition; an older one finishing late must not install stale state. */
@@ -205,7 +205,7 @@ export class GroupCoordinator {
   /** The loaded state of the group's partition on this broker; NOT_COORDINATOR when it leads it not. */
   private async state(groupId: string): Promise<{
     p: Partition;
-    groups: Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>;
+    groups: Map<string, Map<string, StoredCommit & { topic: string; partition: number }>>;
   }> {
     validateGroupId(groupId);
     const count = this.partitionCount;
@@ -324,7 +324,7 @@ export class GroupCoordinator {
     }
   }
 
-  async fetch(groupId: string): Promise<Array<CommittedOffset & { topic: string; partition: number }>> {
+  async fetch(groupId: string): Promise<Array<StoredCommit & { topic: string; partition: number }>> {
     const { groups } = await this.state(groupId);
     return [...(groups.get(groupId)?.values() ?? [])].sort((a, b) =>
       a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
@@ -549,7 +549,7 @@ export class GroupCoordinator {
   }
 }
 
-type LoadedOffsets = Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>;
+type LoadedOffsets = Map<string, Map<string, StoredCommit & { topic: string; partition: number }>>;
 
 /** Applies one record read from the offsets topic to the state being loaded (the latest record wins). */
 function applyRecord(

@@ -1,4 +1,4 @@
-import type { PartitionAssignment } from './topic-registry.js';
+import type { PartitionRegistration } from './topic-registry.js';
 
 /** A broker as placement sees it; `rack` empty or absent means no rack information. */
 export interface PlacementBroker {
@@ -24,7 +24,7 @@ export function assignReplicas(
   partitionCount: number,
   replicationFactor: number,
   firstPartition = 0,
-): PartitionAssignment[] {
+): PartitionRegistration[] {
   if (brokers.length === 0) throw new Error('no brokers to place partitions on');
   if (replicationFactor < 1 || replicationFactor > brokers.length) {
     throw new Error(`replication factor ${replicationFactor} needs 1..${brokers.length} brokers`);
@@ -34,7 +34,7 @@ export function assignReplicas(
   );
   if (new Set(placement.map((b) => b.id)).size !== placement.length) throw new Error('duplicate broker ids');
   const rackAware = placement.some((b) => b.rack !== '');
-  const out: PartitionAssignment[] = [];
+  const out: PartitionRegistration[] = [];
   for (let i = 0; i < partitionCount; i++) {
     const p = firstPartition + i;
     const replicas = rackAware

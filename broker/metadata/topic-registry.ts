@@ -6,7 +6,7 @@ import type { Dcs, DcsEvent, DcsGuard } from '../dcs/dcs.js';
  * Where a partition lives and who leads it. Only the controller changes these fields, each change a
  * compare-and-set guarded by its controller key (see broker/controller).
  */
-export interface PartitionAssignment {
+export interface PartitionRegistration {
   /** Replica brokers, preferred leader first. During a reassignment: the union of old and target lists. */
   replicas: number[];
   /** The leading broker, -1 while no in-sync replica is alive to lead. */
@@ -34,7 +34,7 @@ export interface TopicRecord {
   id: string;
   name: string;
   replicationFactor: number;
-  partitions: PartitionAssignment[];
+  partitions: PartitionRegistration[];
   /** Only the entries set on the topic; defaults come from the broker. */
   configs: Record<string, string>;
   createdAtMs: number;
@@ -129,7 +129,7 @@ export class TopicRegistry {
   async create(
     spec: {
       name: string;
-      partitions: PartitionAssignment[];
+      partitions: PartitionRegistration[];
       replicationFactor: number;
       configs: Record<string, string>;
     },

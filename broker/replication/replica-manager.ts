@@ -12,7 +12,7 @@ import type { ReplicationServiceClient } from '../../proto/generated/tributary/v
 import type { BrokerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { logConfigFor } from '../metadata/topic-config.js';
-import { type PartitionAssignment, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
+import { type PartitionRegistration, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import type { LogManager } from '../storage/log-manager.js';
 import { Partition, type PartitionState } from './partition.js';
 import { ReplicaFetcher } from './replica-fetcher.js';
@@ -36,7 +36,7 @@ const ISR_RETRY_BACKOFF = { baseMs: 100, maxMs: 2000, jitter: 0.2 } as const;
 /** The file that ties a log directory to one incarnation of its topic. */
 const PARTITION_METADATA_FILE = 'partition.metadata';
 
-function stateOf(a: PartitionAssignment): PartitionState {
+function stateOf(a: PartitionRegistration): PartitionState {
   return {
     leader: a.leader,
     leaderEpoch: a.leaderEpoch,
@@ -165,7 +165,7 @@ export class ReplicaManager {
     return log;
   }
 
-  private applyState(p: Partition, a: PartitionAssignment): void {
+  private applyState(p: Partition, a: PartitionRegistration): void {
     if (this.stopped) return;
     const next = stateOf(a);
     const cur = p.state;

@@ -1,12 +1,12 @@
 import { open, readFile } from 'node:fs/promises';
-import { isNotFound } from './storage-error.js';
+import { isMissingFile } from './storage-error.js';
 
 /** Reads a whole index file; `undefined` when it does not exist. */
 export async function readIndexFile(path: string): Promise<Buffer | undefined> {
   try {
     return await readFile(path);
   } catch (err) {
-    if (isNotFound(err)) return undefined;
+    if (isMissingFile(err)) return undefined;
     throw err;
   }
 }

@@ -5,7 +5,7 @@ import { TributaryError } from '../../proto/errors.js';
 import type { FileHandleCache } from './file-handle-cache.js';
 import type { LogConfig } from './log-config.js';
 import { LogSegment, scanFile } from './log-segment.js';
-import { isNotFound, storageError } from './storage-error.js';
+import { isMissingFile, storageError } from './storage-error.js';
 
 /**
  * The ordered segment list of one partition log, like Kafka's `LogSegments`: oldest first, never empty,
@@ -140,7 +140,7 @@ export class LogSegments {
       try {
         return await segment.read(files, offset, Math.max(0, maxBytes), maxOffset);
       } catch (err) {
-        if (isNotFound(err)) {
+        if (isMissingFile(err)) {
           throw new TributaryError('OFFSET_OUT_OF_RANGE', `offset ${offset} was deleted by retention`);
         }
         throw storageError(err, `reading ${segment.logPath}`);
@@ -161,7 +161,7 @@ export class LogSegments {
         const found = await segment.findOffsetByTimestamp(files, timestampMs);
         if (found !== undefined && found.offset < endOffset) return found;
       } catch (err) {
-        if (isNotFound(err)) continue;
+        if (isMissingFile(err)) continue;
         throw storageError(err, `searching ${segment.logPath}`);
       }
     }

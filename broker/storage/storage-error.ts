@@ -10,6 +10,6 @@ export function storageError(err: unknown, what: string): TributaryError {
   });
 }
 
-export function isNotFound(err: unknown): boolean {
+export function isMissingFile(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
