@@ -8,7 +8,6 @@ import { type Consumer, type Producer, Tributary } from '../../client/index.js';
 import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
 import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
-import type { AckedRecord } from '../helpers/fault-workload.js';
 import { type LocalImage, treeImage } from '../helpers/node-agent/local-image.js';
 import {
   installCrds,
@@ -19,6 +18,7 @@ import {
   startOperator,
 } from '../helpers/operator.js';
 import { type PodTier, startPodTier } from '../helpers/pod-tier.js';
+import { latenciesMs, longestStallMs, percentile, type TimedAck } from '../helpers/roll-figures.js';
 
 // Rolling updates the operator drives (issue 14, part 2) on the pod tier: a 3-broker Cluster with an RF 3 /
 // min ISR 2 topic (and an RF 1 topic, which can never be safe and must not block the roll), an idempotent
@@ -50,31 +50,6 @@ function crashingImage(workDir: string): LocalImage {
     digest: `sha256:${'c'.repeat(64)}`,
     layers: [...base.layers, { target: '/app/bin/tributary.js', source: entry }],
   };
-}
-
-interface Ack extends AckedRecord {
-  sentAtMs: number;
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** The longest time between two consecutive acknowledgements within [fromMs, toMs]. */
-function longestStallMs(acks: readonly Ack[], fromMs: number, toMs: number): number {
-  const times = acks
-    .map((a) => a.ackedAtMs)
-    .filter((t) => t >= fromMs && t <= toMs)
-    .sort((a, b) => a - b);
-  let longest = 0;
-  let prev = fromMs;
-  for (const t of [...times, toMs]) {
-    longest = Math.max(longest, t - prev);
-    prev = t;
-  }
-  return longest;
 }
 
 describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
@@ -183,7 +158,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
     expect(neverSafe.safe).toBe(true);
 
     // The workload: one idempotent acks=all producer, paced; a consumer group processing everything.
-    const acked: Ack[] = [];
+    const acked: TimedAck[] = [];
     const errors: string[] = [];
     let producing = true;
     const producer: Producer = client.producer({ acks: 'all', deliveryTimeoutMs: 60_000 });
@@ -284,8 +259,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
       const v = new Violations();
       const figures = checkRecords(acked, logs, v);
 
-      const latency = (from: number, to: number) =>
-        acked.filter((a) => a.ackedAtMs >= from && a.ackedAtMs <= to).map((a) => a.ackedAtMs - a.sentAtMs);
+      const latency = (from: number, to: number) => latenciesMs(acked, from, to);
       const report = {
         acked: acked.length,
         ...figures,
