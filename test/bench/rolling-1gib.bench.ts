@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Consumer, type Producer, Tributary } from '../../client/index.js';
+import { Tributary } from '../../client/index.js';
 import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
 import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
@@ -16,13 +16,14 @@ import {
   startOperator,
 } from '../helpers/operator.js';
 import { type PodTier, startPodTier } from '../helpers/pod-tier.js';
-import { latenciesMs, longestStallMs, percentile, type TimedAck } from '../helpers/roll-figures.js';
+import { latenciesMs, longestStallMs, percentile } from '../helpers/roll-figures.js';
+import { startRollWorkload } from '../helpers/roll-workload.js';
 
 // The benchmark of issue 14's targets (docs/benchmarks.md, "Rolling updates under load"): a 3-broker Cluster
 // on the pod tier whose brokers each hold about BENCH_BYTES_PER_BROKER (default 1 GiB) of an RF 3 topic,
-// then an idempotent acks=all producer and a consumer group (from latest) on a second RF 3 / min ISR 2
-// topic: a baseline window, a roll by a config change, the figures as JSON. The measured records live in
-// their own topic so the checker reads them back without reading the filled gigabyte.
+// then an idempotent acks=all producer and a consumer group on a second, fresh RF 3 / min ISR 2 topic: a
+// baseline window, a roll by a config change, the figures as JSON. The measured records live in their own
+// topic so the checker (and the group) read them back without reading the filled gigabyte.
 
 const NS = 'bench';
 const NAME = 'demo';
@@ -151,50 +152,14 @@ describe.skipIf(!isRoot)('rolling 3 brokers holding about 1 GiB each', () => {
     }
     const bytesBefore = await volumeBytes();
 
-    const acked: TimedAck[] = [];
-    const errors: string[] = [];
-    let producing = true;
-    const producer: Producer = client.producer({ acks: 'all', deliveryTimeoutMs: 60_000 });
-    const inflight = new Set<Promise<void>>();
-    const produceLoop = (async () => {
-      for (let seq = 0; producing; seq++) {
-        await new Promise((r) => setTimeout(r, 1000 / RATE_PER_SEC));
-        while (inflight.size >= IN_FLIGHT_MAX) await Promise.race(inflight);
-        const id = `p-${seq}`;
-        const partition = seq % PARTITIONS;
-        const sentAtMs = Date.now();
-        const work = producer.produce({ topic: TOPIC, partition, value: id }).then(
-          (m) => {
-            acked.push({
-              id,
-              producer: 'p',
-              seq,
-              partition,
-              offset: m.offset,
-              ackedAtMs: Date.now(),
-              sentAtMs,
-            });
-          },
-          (err: unknown) => {
-            errors.push(`${id}: ${String(err)}`);
-          },
-        );
-        inflight.add(work);
-        void work.finally(() => inflight.delete(work));
-      }
-    })();
-    const processed = new Set<string>();
-    const consumer: Consumer = client.consumer({
+    const workload = startRollWorkload(client, {
+      topic: TOPIC,
+      partitions: PARTITIONS,
       groupId: 'bench-group',
-      autoCommitIntervalMs: 200,
-      resetPolicy: 'latest',
+      ratePerSec: RATE_PER_SEC,
+      inFlightMax: IN_FLIGHT_MAX,
     });
-    consumer.subscribe(TOPIC);
-    const consuming = consumer.run({
-      eachRecord: (r) => {
-        processed.add(r.value?.toString() ?? '');
-      },
-    });
+    const { acked, errors, processed } = workload;
 
     try {
       // The baseline starts once the producer runs steadily (its first acknowledgement).
@@ -231,14 +196,14 @@ describe.skipIf(!isRoot)('rolling 3 brokers holding about 1 GiB each', () => {
       );
       const rollTo = Date.now();
 
-      producing = false;
-      await produceLoop;
-      await Promise.allSettled([...inflight]);
+      await workload.stopProducing();
+      // Waited for, but reported rather than thrown at once: the figures print either way.
       await waitFor(
         'every acknowledged record processed by the group',
         () => (acked.every((a) => processed.has(a.id)) ? true : undefined),
         120_000,
-      );
+      ).catch(() => undefined);
+      const unprocessed = acked.filter((a) => !processed.has(a.id)).length;
       const logs = new Map<number, Awaited<ReturnType<typeof readPartition>>>();
       for (let p = 0; p < PARTITIONS; p++) logs.set(p, await readPartition(client, TOPIC, p));
       const v = new Violations();
@@ -251,6 +216,7 @@ describe.skipIf(!isRoot)('rolling 3 brokers holding about 1 GiB each', () => {
         loadAverageAtRoll: loadAtRoll.map((l) => Math.round(l * 100) / 100),
         acked: acked.length,
         processedByGroup: processed.size,
+        unprocessedByGroup: unprocessed,
         ...figures,
         produceErrors: errors.length,
         baseline: {
@@ -267,13 +233,10 @@ describe.skipIf(!isRoot)('rolling 3 brokers holding about 1 GiB each', () => {
       console.log(`rolling-1gib figures: ${JSON.stringify(report, null, 2)}`);
       expect(done.status?.rollingUpdate?.done).toEqual(PODS);
       expect(errors).toEqual([]);
+      expect(unprocessed).toBe(0);
       expect(figures).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0, reordered: 0 });
     } finally {
-      producing = false;
-      await produceLoop.catch(() => undefined);
-      producer.disconnect();
-      await consumer.close();
-      await consuming.catch(() => undefined);
+      await workload.close();
     }
   }, 3_600_000);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Consumer, type Producer, Tributary } from '../../client/index.js';
+import { Tributary } from '../../client/index.js';
 import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
 import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
@@ -18,7 +18,8 @@ import {
   startOperator,
 } from '../helpers/operator.js';
 import { type PodTier, startPodTier } from '../helpers/pod-tier.js';
-import { latenciesMs, longestStallMs, percentile, type TimedAck } from '../helpers/roll-figures.js';
+import { latenciesMs, longestStallMs, percentile } from '../helpers/roll-figures.js';
+import { startRollWorkload } from '../helpers/roll-workload.js';
 
 // Rolling updates the operator drives (issue 14, part 2) on the pod tier: a 3-broker Cluster with an RF 3 /
 // min ISR 2 topic (and an RF 1 topic, which can never be safe and must not block the roll), an idempotent
@@ -158,46 +159,14 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
     expect(neverSafe.safe).toBe(true);
 
     // The workload: one idempotent acks=all producer, paced; a consumer group processing everything.
-    const acked: TimedAck[] = [];
-    const errors: string[] = [];
-    let producing = true;
-    const producer: Producer = client.producer({ acks: 'all', deliveryTimeoutMs: 60_000 });
-    const inflight = new Set<Promise<void>>();
-    const produceLoop = (async () => {
-      for (let seq = 0; producing; seq++) {
-        await new Promise((r) => setTimeout(r, 1000 / RATE_PER_SEC));
-        while (inflight.size >= IN_FLIGHT_MAX) await Promise.race(inflight);
-        const id = `p-${seq}`;
-        const partition = seq % PARTITIONS;
-        const sentAtMs = Date.now();
-        const work = producer.produce({ topic: TOPIC, partition, value: id }).then(
-          (m) => {
-            acked.push({
-              id,
-              producer: 'p',
-              seq,
-              partition,
-              offset: m.offset,
-              ackedAtMs: Date.now(),
-              sentAtMs,
-            });
-          },
-          (err: unknown) => {
-            errors.push(`${id}: ${String(err)}`);
-          },
-        );
-        inflight.add(work);
-        void work.finally(() => inflight.delete(work));
-      }
-    })();
-    const processed = new Set<string>();
-    const consumer: Consumer = client.consumer({ groupId: 'roll-group', autoCommitIntervalMs: 200 });
-    consumer.subscribe(TOPIC);
-    const consuming = consumer.run({
-      eachRecord: (r) => {
-        processed.add(r.value?.toString() ?? '');
-      },
+    const workload = startRollWorkload(client, {
+      topic: TOPIC,
+      partitions: PARTITIONS,
+      groupId: 'roll-group',
+      ratePerSec: RATE_PER_SEC,
+      inFlightMax: IN_FLIGHT_MAX,
     });
+    const { acked, errors, processed } = workload;
 
     try {
       const baselineFrom = Date.now();
@@ -245,9 +214,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
         }),
       );
 
-      producing = false;
-      await produceLoop;
-      await Promise.allSettled([...inflight]);
+      await workload.stopProducing();
       await waitFor(
         'every acknowledged record processed by the group',
         () => (acked.every((a) => processed.has(a.id)) ? true : undefined),
@@ -280,11 +247,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
       expect(figures).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0, reordered: 0 });
       expect(ready.status?.readyBrokers).toBe(3);
     } finally {
-      producing = false;
-      await produceLoop.catch(() => undefined);
-      producer.disconnect();
-      await consumer.close();
-      await consuming.catch(() => undefined);
+      await workload.close();
     }
   }, 2_400_000);
 
