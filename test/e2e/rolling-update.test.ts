@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
 import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
@@ -26,6 +26,9 @@ import { startRollWorkload } from '../helpers/roll-workload.js';
 // acks=all producer and a consumer group running throughout. Rolled three times: a config change, an upgrade
 // to the next build, a restart by annotation. The fault suite's checker holds the logs to the
 // acknowledgements; the produce stall and p99 during the rolls are printed beside those before.
+// Then, on the same cluster: an operator SIGKILLed mid-roll, a version that crash-loops, a broker killed with
+// kill -9, a roll held while a rolled broker is SIGSTOPped (a partition under-replicated), and `kubectl
+// rollout restart` of the StatefulSet.
 
 const NS = 'roll';
 const NAME = 'demo';
@@ -348,5 +351,107 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
       },
       300_000,
     );
+  }, 900_000);
+
+  it('waits while a partition is under-replicated (a rolled broker held stopped) and goes on when it heals', async () => {
+    const before = await uidsOf();
+    const seen = new Map<string, Set<string>>();
+    for (const [name, uid] of before) seen.set(name, new Set([uid]));
+    const sinceIso = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await resources.patch(CLUSTER_PLURAL, NAME, { spec: { config: { replicaLagTimeMaxMs: '25000' } } });
+    // The first pod the roll re-creates: its broker is stopped as soon as it runs, before it can rejoin.
+    const first = await waitFor(
+      'the first pod of the roll re-created and its broker running',
+      async () => {
+        for (const p of (await core.listNamespacedPod({ namespace: NS })).items) {
+          const name = p.metadata!.name!;
+          if (before.get(name) === p.metadata!.uid || p.metadata?.deletionTimestamp !== undefined) continue;
+          const pid = tier.agent.worker(NS, name)?.pidOf('broker');
+          if (pid !== undefined) return { name, uid: p.metadata!.uid!, pid, pod: p };
+        }
+        return undefined;
+      },
+      ROLL_TIMEOUT_MS,
+    );
+    // The container's process group: what the agent signals too.
+    process.kill(-first.pid, 'SIGSTOP');
+    try {
+      const sts = await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME });
+      expect(first.pod.metadata?.labels?.['controller-revision-hash']).toBe(sts.status?.updateRevision);
+      const ordinal = Number(first.name.split('-').at(-1));
+      const other = [0, 1, 2].find((b) => b !== ordinal)!;
+      await waitFor(
+        `the roll waiting for ${first.name}, and ${TOPIC} under-replicated without broker ${ordinal}`,
+        async () => {
+          const c = await cluster();
+          const waiting = c?.status?.rollingUpdate?.waiting;
+          const condition = c?.status?.conditions?.find((x) => x.type === 'RollingUpdate');
+          if (waiting === undefined || condition?.status !== 'True' || condition.reason !== waiting.reason)
+            return undefined;
+          // Broker `other` may not go now: a partition of the topic would drop below min ISR 2.
+          const check = await client
+            .admin()
+            .checkBrokerRestart(other)
+            .catch(() => undefined);
+          return check?.safe === false && check.unsafe.some((p) => p.topic === TOPIC) ? c : undefined;
+        },
+        120_000,
+      );
+      // Held for a while: the roll deletes no other pod and keeps saying why it waits.
+      const holdUntilMs = Date.now() + 12_000;
+      while (Date.now() < holdUntilMs) {
+        const uids = await uidsOf();
+        for (const name of PODS.filter((n) => n !== first.name)) {
+          expect(uids.get(name), `${name} kept while ${first.name} is stopped`).toBe(before.get(name));
+        }
+        expect(uids.get(first.name)).toBe(first.uid);
+        const c = await cluster();
+        expect(c?.status?.rollingUpdate?.completedAt).toBeUndefined();
+        // Its pod not ready, or its broker not yet back in every ISR (no answer while it is stopped).
+        expect(['PodNotReady', 'NoAnswer', 'NotCaughtUp']).toContain(
+          c?.status?.rollingUpdate?.waiting?.reason,
+        );
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      process.kill(-first.pid, 'SIGCONT');
+    }
+    seen.get(first.name)!.add(first.uid);
+    const done = await rolled(sinceIso, seen);
+    expect(done.status?.rollingUpdate?.done).toEqual(PODS);
+    for (const name of PODS) expect(seen.get(name)?.size, `uids of ${name}`).toBe(2);
+  }, 900_000);
+
+  it('honours kubectl rollout restart of the StatefulSet: the annotation stays and every pod is rolled', async () => {
+    const seen = new Map<string, Set<string>>();
+    for (const [name, uid] of await uidsOf()) seen.set(name, new Set([uid]));
+    const sinceIso = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const previous = (await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME })).status
+      ?.updateRevision;
+    const restartedAt = new Date().toISOString();
+    // What `kubectl rollout restart statefulset/demo` sends.
+    await apps.patchNamespacedStatefulSet(
+      {
+        namespace: NS,
+        name: NAME,
+        fieldManager: 'kubectl-rollout',
+        body: {
+          spec: {
+            template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } },
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const done = await rolled(sinceIso, seen);
+    expect(done.status?.rollingUpdate?.done).toEqual(PODS);
+    for (const name of PODS) expect(seen.get(name)?.size, `uids of ${name}`).toBe(2);
+    const sts = await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME });
+    expect(sts.spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(restartedAt);
+    expect(sts.status?.updateRevision).not.toBe(previous);
+    for (const p of (await core.listNamespacedPod({ namespace: NS })).items) {
+      expect(p.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(restartedAt);
+      expect(p.metadata?.labels?.['controller-revision-hash']).toBe(sts.status?.updateRevision);
+    }
   }, 900_000);
 });
