@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Consumer, type Producer, Tributary } from '../../client/index.js';
+import { Tributary } from '../../client/index.js';
 import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
 import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
-import type { AckedRecord } from '../helpers/fault-workload.js';
 import { type LocalImage, treeImage } from '../helpers/node-agent/local-image.js';
 import {
   installCrds,
@@ -19,6 +18,8 @@ import {
   startOperator,
 } from '../helpers/operator.js';
 import { type PodTier, startPodTier } from '../helpers/pod-tier.js';
+import { latenciesMs, longestStallMs, percentile } from '../helpers/roll-figures.js';
+import { startRollWorkload } from '../helpers/roll-workload.js';
 
 // Rolling updates the operator drives (issue 14, part 2) on the pod tier: a 3-broker Cluster with an RF 3 /
 // min ISR 2 topic (and an RF 1 topic, which can never be safe and must not block the roll), an idempotent
@@ -53,31 +54,6 @@ function crashingImage(workDir: string): LocalImage {
     digest: `sha256:${'c'.repeat(64)}`,
     layers: [...base.layers, { target: '/app/bin/tributary.js', source: entry }],
   };
-}
-
-interface Ack extends AckedRecord {
-  sentAtMs: number;
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** The longest time between two consecutive acknowledgements within [fromMs, toMs]. */
-function longestStallMs(acks: readonly Ack[], fromMs: number, toMs: number): number {
-  const times = acks
-    .map((a) => a.ackedAtMs)
-    .filter((t) => t >= fromMs && t <= toMs)
-    .sort((a, b) => a - b);
-  let longest = 0;
-  let prev = fromMs;
-  for (const t of [...times, toMs]) {
-    longest = Math.max(longest, t - prev);
-    prev = t;
-  }
-  return longest;
 }
 
 describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
@@ -186,46 +162,14 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
     expect(neverSafe.safe).toBe(true);
 
     // The workload: one idempotent acks=all producer, paced; a consumer group processing everything.
-    const acked: Ack[] = [];
-    const errors: string[] = [];
-    let producing = true;
-    const producer: Producer = client.producer({ acks: 'all', deliveryTimeoutMs: 60_000 });
-    const inflight = new Set<Promise<void>>();
-    const produceLoop = (async () => {
-      for (let seq = 0; producing; seq++) {
-        await new Promise((r) => setTimeout(r, 1000 / RATE_PER_SEC));
-        while (inflight.size >= IN_FLIGHT_MAX) await Promise.race(inflight);
-        const id = `p-${seq}`;
-        const partition = seq % PARTITIONS;
-        const sentAtMs = Date.now();
-        const work = producer.produce({ topic: TOPIC, partition, value: id }).then(
-          (m) => {
-            acked.push({
-              id,
-              producer: 'p',
-              seq,
-              partition,
-              offset: m.offset,
-              ackedAtMs: Date.now(),
-              sentAtMs,
-            });
-          },
-          (err: unknown) => {
-            errors.push(`${id}: ${String(err)}`);
-          },
-        );
-        inflight.add(work);
-        void work.finally(() => inflight.delete(work));
-      }
-    })();
-    const processed = new Set<string>();
-    const consumer: Consumer = client.consumer({ groupId: 'roll-group', autoCommitIntervalMs: 200 });
-    consumer.subscribe(TOPIC);
-    const consuming = consumer.run({
-      eachRecord: (r) => {
-        processed.add(r.value?.toString() ?? '');
-      },
+    const workload = startRollWorkload(client, {
+      topic: TOPIC,
+      partitions: PARTITIONS,
+      groupId: 'roll-group',
+      ratePerSec: RATE_PER_SEC,
+      inFlightMax: IN_FLIGHT_MAX,
     });
+    const { acked, errors, processed } = workload;
 
     try {
       const baselineFrom = Date.now();
@@ -273,9 +217,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
         }),
       );
 
-      producing = false;
-      await produceLoop;
-      await Promise.allSettled([...inflight]);
+      await workload.stopProducing();
       await waitFor(
         'every acknowledged record processed by the group',
         () => (acked.every((a) => processed.has(a.id)) ? true : undefined),
@@ -287,8 +229,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
       const v = new Violations();
       const figures = checkRecords(acked, logs, v);
 
-      const latency = (from: number, to: number) =>
-        acked.filter((a) => a.ackedAtMs >= from && a.ackedAtMs <= to).map((a) => a.ackedAtMs - a.sentAtMs);
+      const latency = (from: number, to: number) => latenciesMs(acked, from, to);
       const report = {
         acked: acked.length,
         ...figures,
@@ -309,11 +250,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
       expect(figures).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0, reordered: 0 });
       expect(ready.status?.readyBrokers).toBe(3);
     } finally {
-      producing = false;
-      await produceLoop.catch(() => undefined);
-      producer.disconnect();
-      await consumer.close();
-      await consuming.catch(() => undefined);
+      await workload.close();
     }
   }, 2_400_000);
 

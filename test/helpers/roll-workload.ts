@@ -1,0 +1,89 @@
+import type { Consumer, Producer, Tributary } from '../../client/index.js';
+import type { TimedAck } from './roll-figures.js';
+
+/**
+ * The workload a rolling update runs under (test/e2e/rolling-update.test.ts, test/bench/): one idempotent
+ * acks=all producer, paced, round-robin over the partitions; a consumer group processing everything.
+ */
+export interface RollWorkloadOptions {
+  topic: string;
+  partitions: number;
+  groupId: string;
+  ratePerSec: number;
+  inFlightMax: number;
+}
+
+export interface RollWorkload {
+  readonly acked: TimedAck[];
+  /** Errors the producer surfaced to the application. */
+  readonly errors: string[];
+  /** Record ids the group processed. */
+  readonly processed: Set<string>;
+  /** Stops producing and waits for every record in flight to be acknowledged or failed. */
+  stopProducing(): Promise<void>;
+  /** Stops producing, disconnects the producer, closes the consumer. */
+  close(): Promise<void>;
+}
+
+export function startRollWorkload(client: Tributary, options: RollWorkloadOptions): RollWorkload {
+  if (options.partitions < 1 || options.ratePerSec <= 0 || options.inFlightMax < 1) {
+    throw new RangeError('a roll workload needs a partition, a positive rate and room in flight');
+  }
+  const acked: TimedAck[] = [];
+  const errors: string[] = [];
+  let producing = true;
+  const producer: Producer = client.producer({ acks: 'all', deliveryTimeoutMs: 60_000 });
+  const inflight = new Set<Promise<void>>();
+  const produceLoop = (async () => {
+    for (let seq = 0; producing; seq++) {
+      await new Promise((r) => setTimeout(r, 1000 / options.ratePerSec));
+      while (inflight.size >= options.inFlightMax) await Promise.race(inflight);
+      const id = `p-${seq}`;
+      const partition = seq % options.partitions;
+      const sentAtMs = Date.now();
+      const work = producer.produce({ topic: options.topic, partition, value: id }).then(
+        (m) => {
+          acked.push({
+            id,
+            producer: 'p',
+            seq,
+            partition,
+            offset: m.offset,
+            ackedAtMs: Date.now(),
+            sentAtMs,
+          });
+        },
+        (err: unknown) => {
+          errors.push(`${id}: ${String(err)}`);
+        },
+      );
+      inflight.add(work);
+      void work.finally(() => inflight.delete(work));
+    }
+  })();
+  const processed = new Set<string>();
+  const consumer: Consumer = client.consumer({ groupId: options.groupId, autoCommitIntervalMs: 200 });
+  consumer.subscribe(options.topic);
+  const consuming = consumer.run({
+    eachRecord: (r) => {
+      processed.add(r.value?.toString() ?? '');
+    },
+  });
+  return {
+    acked,
+    errors,
+    processed,
+    async stopProducing() {
+      producing = false;
+      await produceLoop;
+      await Promise.allSettled([...inflight]);
+    },
+    async close() {
+      producing = false;
+      await produceLoop.catch(() => undefined);
+      producer.disconnect();
+      await consumer.close();
+      await consuming.catch(() => undefined);
+    },
+  };
+}
