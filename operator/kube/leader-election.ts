@@ -100,19 +100,19 @@ export class LeaderElector {
     this.loop = this.run();
   }
 
-  /** Stops campaigning; the holder releases the Lease unless told not to (bounded by twice the retry period). */
+  /** Stops campaigning; a leader releases the Lease unless told not to (bounded by twice the retry period). */
   async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.halt.abort();
     await this.loop;
-    this.leading = false;
-    if (options.release === false) return;
-    // Also when not leading: a campaign write that landed while stopping (the loop ends before it counts
-    // as leading) makes this replica the holder. release() deletes only a Lease this replica holds.
-    await this.release().catch((err) =>
-      this.options.onError?.(`releasing the lease: ${describeApiError(err)}`),
-    );
+    if (this.leading) {
+      this.leading = false;
+      if (options.release === false) return;
+      await this.release().catch((err) =>
+        this.options.onError?.(`releasing the lease: ${describeApiError(err)}`),
+      );
+    }
   }
 
   private async run(): Promise<void> {
