@@ -39,9 +39,19 @@ interface FieldSpec {
   readonly name: string;
   readonly kind: WireKind;
   readonly repeated: boolean;
+  /** A 32-bit varint (int32, uint32, sint32, bool, enum): protobufjs reads at most 5 bytes, or exactly 10. */
+  readonly varint32?: boolean;
   /** For a nested message: its full name, e.g. `tributary.v1.Record`. */
   readonly messageName: string | undefined;
 }
+
+const VARINT32_TYPES: ReadonlySet<string> = new Set([
+  'TYPE_INT32',
+  'TYPE_UINT32',
+  'TYPE_SINT32',
+  'TYPE_BOOL',
+  'TYPE_ENUM',
+]);
 
 const KIND_OF_TYPE: Record<string, WireKind> = {
   TYPE_DOUBLE: 'fixed64',
@@ -121,6 +131,7 @@ export class WireChecker {
                 name: f.name,
                 kind: KIND_OF_TYPE[f.type] ?? 'bytes',
                 repeated: f.label === 'LABEL_REPEATED',
+                varint32: VARINT32_TYPES.has(f.type),
                 messageName:
                   f.type !== 'TYPE_MESSAGE'
                     ? undefined
@@ -159,9 +170,18 @@ export class WireChecker {
         }
       }
       switch (wireType) {
-        case 0:
-          at = readVarint(body, at, end, 10).next;
+        case 0: {
+          const next = readVarint(body, at, end, 10).next;
+          // protobufjs reads a 32-bit varint as 5 bytes, or skips to a 10th (a negative int32): 6 to 9 throw.
+          if (field?.varint32 === true && next - at > 5 && next - at < 10) {
+            throw new WireFormatError(
+              `${label} of ${messageName} is a 32-bit varint of ${next - at} bytes`,
+              at,
+            );
+          }
+          at = next;
           break;
+        }
         case 1:
           at = skip(at, 8, end, label);
           break;
