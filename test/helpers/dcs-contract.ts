@@ -4,8 +4,16 @@
  * each case closes what it opened. Backend-specific behaviour (crash recovery, lease loss, reconnects)
  * is tested beside each backend.
  */
+
+import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Dcs, type DcsEvent, DcsSessionEndedError, type VersionedValue } from '../../broker/dcs/dcs.js';
+import {
+  type Dcs,
+  type DcsEvent,
+  type DcsSession,
+  DcsSessionEndedError,
+  type VersionedValue,
+} from '../../broker/dcs/dcs.js';
 
 export function describeDcsContract(name: string, open: () => Promise<Dcs>): void {
   describe(`DCS contract: ${name}`, () => {
@@ -244,6 +252,17 @@ export function describeDcsContract(name: string, open: () => Promise<Dcs>): voi
 }
 
 /** Polls `condition` until it holds; fails after `timeoutMs`. */
+/** When, and why, a session reports itself lost. */
+export function lostAt(session: DcsSession): Promise<{ atMs: number; reason: unknown }> {
+  return new Promise((resolve) =>
+    session.lost.addEventListener(
+      'abort',
+      () => resolve({ atMs: performance.now(), reason: session.lost.reason }),
+      { once: true },
+    ),
+  );
+}
+
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,

@@ -4,10 +4,11 @@ import {
   describeDcsContract,
   expectWatchRelistsAfterCompaction,
   expectWatchResumesAfterCut,
+  lostAt,
   waitFor,
 } from '../../../test/helpers/dcs-contract.js';
 import { type EtcdServer, startEtcd, startTcpProxy, type TcpProxy } from '../../../test/helpers/etcd.js';
-import { type DcsEvent, type DcsSession, DcsSessionEndedError } from '../dcs.js';
+import { type DcsEvent, DcsSessionEndedError } from '../dcs.js';
 import { openDcs } from '../index.js';
 import { EtcdDcs, type EtcdDcsOptions, rootOf } from './etcd-dcs.js';
 
@@ -43,16 +44,6 @@ describe('EtcdDcs', () => {
     cleanups.push(() => p.close());
     return p;
   };
-  const lostAt = (session: DcsSession) =>
-    new Promise<{ atMs: number; reason: unknown }>((resolve) =>
-      session.lost.addEventListener(
-        'abort',
-        () => resolve({ atMs: performance.now(), reason: session.lost.reason }),
-        {
-          once: true,
-        },
-      ),
-    );
 
   it('openDcs picks the etcd backend', async () => {
     const dcs = await openDcs({ kind: 'etcd', endpoints: etcd.endpoints, prefix: freshPrefix() });

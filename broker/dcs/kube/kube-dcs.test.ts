@@ -15,6 +15,7 @@ import {
   describeDcsContract,
   expectWatchRelistsAfterCompaction,
   expectWatchResumesAfterCut,
+  lostAt,
   waitFor,
 } from '../../../test/helpers/dcs-contract.js';
 import { startTcpProxy, type TcpProxy } from '../../../test/helpers/etcd.js';
@@ -25,7 +26,7 @@ import {
   serviceAccountWithRole,
 } from '../../../test/helpers/kube-identity.js';
 import { loadBrokerConfig } from '../../config.js';
-import { type DcsEvent, type DcsSession, DcsSessionEndedError } from '../dcs.js';
+import { type DcsEvent, DcsSessionEndedError } from '../dcs.js';
 import { openDcs } from '../index.js';
 import { KubeDcs, type KubeDcsOptions } from './kube-dcs.js';
 import { keyObject, VALUE_BYTES_MAX } from './kube-objects.js';
@@ -161,16 +162,6 @@ describe('KubeDcs', () => {
     cleanups.push(() => link.close());
     return link;
   };
-  const lostAt = (session: DcsSession) =>
-    new Promise<{ atMs: number; reason: unknown }>((resolve) =>
-      session.lost.addEventListener(
-        'abort',
-        () => resolve({ atMs: performance.now(), reason: session.lost.reason }),
-        {
-          once: true,
-        },
-      ),
-    );
   const configMaps = async (prefix: string): Promise<V1ConfigMap[]> =>
     (await core.listNamespacedConfigMap({ namespace: NS, labelSelector: `tributary.dev/dcs=${prefix}` }))
       .items;
