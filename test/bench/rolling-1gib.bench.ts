@@ -1,21 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import type { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
 import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
 import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
 import {
-  installCrds,
-  type OperatorProcess,
-  operatorIdentity,
-  Resources,
-  readyOf,
-  startOperator,
-} from '../helpers/operator.js';
-import { type PodTier, startPodTier } from '../helpers/pod-tier.js';
+  clusterReadyWithController,
+  podBootstrap,
+  startOperatedPodTier,
+} from '../helpers/operated-pod-tier.js';
+import { type OperatorProcess, type Resources, readyOf } from '../helpers/operator.js';
+import type { PodTier } from '../helpers/pod-tier.js';
 import { latenciesMs, longestStallMs, percentile } from '../helpers/roll-figures.js';
 import { startRollWorkload } from '../helpers/roll-workload.js';
 
@@ -54,20 +51,10 @@ describe.skipIf(!isRoot)('rolling 3 brokers holding about 1 GiB each', () => {
 
   beforeAll(async () => {
     expect(BYTES_PER_BROKER).toBeGreaterThan(0);
-    tier = await startPodTier({ nodes: 3, backoff: { baseMs: 1000, maxMs: 4000 } });
-    process.env['TRIBUTARY_POD_TIER_HOSTS'] = tier.hostsPath;
-    createRequire(import.meta.url)('../helpers/node-agent/pod-network.cjs');
-    core = tier.kc.makeApiClient(CoreV1Api);
-    apps = tier.kc.makeApiClient(AppsV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
-    await installCrds(tier.kc);
-    operator = await startOperator({
-      kubeconfig: await operatorIdentity(tier.plane),
+    ({ tier, core, apps, resources, operator } = await startOperatedPodTier({
+      namespace: NS,
       identity: 'op-bench',
-      args: ['--status-refresh-ms', '1000', '--lease-duration-seconds', '15', '--renew-deadline-ms', '10000'],
-      env: tier.hostEnv,
-    });
-    resources = new Resources(tier.kc, NS);
+    }));
   }, 240_000);
 
   afterAll(async () => {
@@ -96,16 +83,8 @@ describe.skipIf(!isRoot)('rolling 3 brokers holding about 1 GiB each', () => {
       brokers: 3,
       config: { replicaLagTimeMaxMs: '30000' },
     });
-    await waitFor(
-      'Cluster Ready with a controller',
-      async () => {
-        const c = await cluster();
-        return readyOf(c)?.status === 'True' && c?.status?.controller !== undefined ? c : undefined;
-      },
-      300_000,
-    );
-    const ips = (await core.listNamespacedPod({ namespace: NS })).items.map((p) => `${p.status!.podIP}:9292`);
-    client = new Tributary({ bootstrap: ips.join(','), requestTimeoutMs: 10_000 });
+    await clusterReadyWithController(resources, NAME, 300_000);
+    client = new Tributary({ bootstrap: await podBootstrap(core, NS), requestTimeoutMs: 10_000 });
     const admin = client.admin();
     await admin.createTopic({
       name: FILL_TOPIC,

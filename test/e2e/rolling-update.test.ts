@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { type AppsV1Api, type CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
 import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
@@ -10,14 +9,12 @@ import { waitFor } from '../helpers/cluster.js';
 import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
 import { type LocalImage, treeImage } from '../helpers/node-agent/local-image.js';
 import {
-  installCrds,
-  type OperatorProcess,
-  operatorIdentity,
-  Resources,
-  readyOf,
-  startOperator,
-} from '../helpers/operator.js';
-import { type PodTier, startPodTier } from '../helpers/pod-tier.js';
+  clusterReadyWithController,
+  podBootstrap,
+  startOperatedPodTier,
+} from '../helpers/operated-pod-tier.js';
+import { type OperatorProcess, type Resources, readyOf, startOperator } from '../helpers/operator.js';
+import type { PodTier } from '../helpers/pod-tier.js';
 import { latenciesMs, longestStallMs, percentile } from '../helpers/roll-figures.js';
 import { startRollWorkload } from '../helpers/roll-workload.js';
 
@@ -66,37 +63,16 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
   let imagesDir: string;
   /** The operator's kubeconfig (its ServiceAccount with the chart's rules), made once. */
   let operatorKubeconfig: string;
-  const operatorArgs = [
-    '--status-refresh-ms',
-    '1000',
-    '--lease-duration-seconds',
-    '15',
-    '--renew-deadline-ms',
-    '10000',
-  ];
+  let operatorArgs: string[];
 
   beforeAll(async () => {
     imagesDir = mkdtempSync(join(tmpdir(), 'tributary-roll-images-'));
-    tier = await startPodTier({
-      nodes: 3,
-      backoff: { baseMs: 1000, maxMs: 4000 },
+    const operated = await startOperatedPodTier({
+      namespace: NS,
+      identity: 'op-roll',
       images: [crashingImage(imagesDir)],
     });
-    // This process resolves the brokers' advertised names as the operator does (pod-network.cjs).
-    process.env['TRIBUTARY_POD_TIER_HOSTS'] = tier.hostsPath;
-    createRequire(import.meta.url)('../helpers/node-agent/pod-network.cjs');
-    core = tier.kc.makeApiClient(CoreV1Api);
-    apps = tier.kc.makeApiClient(AppsV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
-    await installCrds(tier.kc);
-    operatorKubeconfig = await operatorIdentity(tier.plane);
-    operator = await startOperator({
-      kubeconfig: operatorKubeconfig,
-      identity: 'op-roll',
-      args: operatorArgs,
-      env: tier.hostEnv,
-    });
-    resources = new Resources(tier.kc, NS);
+    ({ tier, core, apps, resources, operator, operatorKubeconfig, operatorArgs } = operated);
   }, 240_000);
 
   afterAll(async () => {
@@ -139,16 +115,8 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
       brokers: 3,
       config: { replicaLagTimeMaxMs: '30000' },
     });
-    const ready = await waitFor(
-      'Cluster Ready with a controller',
-      async () => {
-        const c = await cluster();
-        return readyOf(c)?.status === 'True' && c?.status?.controller !== undefined ? c : undefined;
-      },
-      300_000,
-    );
-    const ips = (await core.listNamespacedPod({ namespace: NS })).items.map((p) => `${p.status!.podIP}:9292`);
-    client = new Tributary({ bootstrap: ips.join(','), requestTimeoutMs: 10_000 });
+    const ready = await clusterReadyWithController(resources, NAME, 300_000);
+    client = new Tributary({ bootstrap: await podBootstrap(core, NS), requestTimeoutMs: 10_000 });
     const admin = client.admin();
     await admin.createTopic({
       name: TOPIC,
