@@ -251,7 +251,6 @@ export function describeDcsContract(name: string, open: () => Promise<Dcs>): voi
   });
 }
 
-/** Polls `condition` until it holds; fails after `timeoutMs`. */
 /** When, and why, a session reports itself lost. */
 export function lostAt(session: DcsSession): Promise<{ atMs: number; reason: unknown }> {
   return new Promise((resolve) =>
@@ -263,6 +262,7 @@ export function lostAt(session: DcsSession): Promise<{ atMs: number; reason: unk
   );
 }
 
+/** Polls `condition` until it holds; fails after `timeoutMs`. */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
