@@ -18,7 +18,7 @@ import type { RetryEvent } from '../events.js';
 import type { CommitPositions } from './offset-committer.js';
 import { PartitionStream, type ReconnectPolicy } from './partition-stream.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
-import type { Batch, ConsumerStats, Record, TopicPartition } from './types.js';
+import { type Batch, type ConsumerStats, keyOf, type Record, type TopicPartition } from './types.js';
 
 interface Assigned extends CommitPositions {
   readonly stream: PartitionStream;
@@ -35,8 +35,6 @@ export interface AssignedPartitionsOptions {
   /** A partition's stream stopped for good; `restart(offset)` re-opens it (if still assigned) there. */
   onStreamError: (tp: TopicPartition, error: TributaryError, restart: (offset: number) => void) => void;
 }
-
-const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`;
 
 export class AssignedPartitions {
   private readonly buffer: PrefetchBuffer<Record>;

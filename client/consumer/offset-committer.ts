@@ -11,7 +11,7 @@ import type { TributaryError } from '../../proto/errors.js';
 import { fromServiceError, TributaryClientError } from '../errors.js';
 import type { CommitFailedEvent } from '../events.js';
 import type { CommitMember, CommittedOffset, Groups, OffsetCommit } from '../groups.js';
-import type { TopicPartition } from './types.js';
+import { keyOf, type TopicPartition } from './types.js';
 
 /** A partition's positions as the consumer tracks them. */
 export interface CommitPositions extends TopicPartition {
@@ -30,8 +30,6 @@ export interface OffsetCommitterOptions {
   /** A commit failed (it is also returned to the caller, if any). */
   onCommitFailed: (event: CommitFailedEvent) => void;
 }
-
-const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`;
 
 export class OffsetCommitter {
   /** Positions as last committed, so auto-commit writes only what moved. */

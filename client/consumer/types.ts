@@ -15,6 +15,11 @@ export interface TopicPartition {
   partition: number;
 }
 
+/** One map key for a topic's partition (the consumer's partition-keyed maps). */
+export function keyOf(topic: string, partition: number): string {
+  return `${partition}:${topic}`;
+}
+
 /** One partition to assign; `from` defaults to 'earliest'. */
 export interface PartitionAssignment extends TopicPartition {
   from?: StartFrom;

@@ -54,15 +54,16 @@ export class ProducerBatch {
   notBeforeMs = 0;
   lastError: TributaryError | null = null;
 
+  /** The partition's key (`partitionKey`), computed once: the sender reads it per batch and per pass. */
+  readonly key: string;
+
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly settings: BatchSettings,
     readonly createdMs: number,
-  ) {}
-
-  get key(): string {
-    return partitionKey(this.topic, this.partition);
+  ) {
+    this.key = partitionKey(topic, partition);
   }
 
   sameSettings(s: BatchSettings): boolean {

@@ -20,7 +20,13 @@ import type { ProduceResponse__Output } from '../../proto/generated/tributary/v1
 import type { Cluster, PartitionLeader } from '../cluster.js';
 import type { Connection } from '../connection.js';
 import { fromServiceError, fromWireError, reasonOf, TributaryClientError } from '../errors.js';
-import type { PendingRecord, ProducerBatch, RecordAccumulator, RecordMetadata } from './accumulator.js';
+import {
+  type PendingRecord,
+  type ProducerBatch,
+  partitionKey,
+  type RecordAccumulator,
+  type RecordMetadata,
+} from './accumulator.js';
 import type { ProducerIdentity } from './idempotence.js';
 import { type InFlightRequest, LeaderWatch } from './leader-watch.js';
 import { ACKS, type ProducerSettings } from './options.js';
@@ -288,6 +294,7 @@ export class Sender {
     let bytes = 0;
     for (const key of keys) {
       if (!this.maySend(key)) continue;
+      let takenForKey = false;
       for (;;) {
         const head = queues.get(key)?.[0];
         if (head === undefined || head.notBeforeMs > now) break;
@@ -299,7 +306,7 @@ export class Sender {
           break;
         }
         // Idempotent: one batch per partition per request, so a retried (duplicate) batch travels alone.
-        if (this.identity !== null && taken.some((b) => b.key === key)) break;
+        if (this.identity !== null && takenForKey) break;
         let encoded: Buffer;
         try {
           encoded = this.encode(head);
@@ -311,6 +318,7 @@ export class Sender {
         if (taken.length > 0 && bytes + encoded.length > this.settings.maxRequestBytes) break;
         this.accumulator.shift(key);
         taken.push(head);
+        takenForKey = true;
         bytes += encoded.length;
       }
     }
@@ -368,7 +376,7 @@ export class Sender {
     const { brokerId, byPartition } = request;
     const answers = new Map<string, PartitionAnswer>();
     for (const t of response.topics)
-      for (const p of t.partitions) answers.set(`${t.topic}\u0000${p.partition}`, p);
+      for (const p of t.partitions) answers.set(partitionKey(t.topic, p.partition), p);
     for (const [key, list] of byPartition) {
       if (request.abandoned.has(key)) continue;
       const answer = answers.get(key);
