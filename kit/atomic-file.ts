@@ -63,7 +63,7 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-export function syncDirectorySync(dir: string): void {
+function syncDirectorySync(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);

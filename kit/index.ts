@@ -2,7 +2,6 @@
 export {
   type AtomicWriteOptions,
   syncDirectory,
-  syncDirectorySync,
   writeFileAtomic,
   writeFileAtomicSync,
 } from './atomic-file.js';

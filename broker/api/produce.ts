@@ -6,6 +6,7 @@ import type { ProduceRequest__Output } from '../../proto/generated/tributary/v1/
 import type { ProduceResponse } from '../../proto/generated/tributary/v1/ProduceResponse.js';
 import type { Record__Output } from '../../proto/generated/tributary/v1/Record.js';
 import { isInternalTopic } from '../../proto/names.js';
+import { minInsyncReplicasOf } from '../metadata/topic-config.js';
 import type { ApiContext } from './context.js';
 import { asTributaryError, parseTimestamp, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
@@ -62,11 +63,6 @@ const FAILED = {
   leader_id: -1,
 };
 
-function minInsyncReplicas(ctx: ApiContext, topic: string): number {
-  const raw = ctx.topics.get(topic)?.configs['min.insync.replicas'];
-  return raw === undefined ? 1 : Number(raw);
-}
-
 /** Bytes a produce request asks the broker to hold (plain records count a nominal 64 bytes each). */
 export function produceRequestBytes(request: ProduceRequest__Output): number {
   let bytes = 0;
@@ -117,7 +113,7 @@ async function producePartition(
       throw new TributaryError('INVALID_REQUEST', `${topic} is an internal topic: only the broker writes it`);
     }
     const partition = leaderPartition(ctx, topic, data.partition);
-    const minIsr = opts.acks === 'ALL' ? minInsyncReplicas(ctx, topic) : undefined;
+    const minIsr = opts.acks === 'ALL' ? minInsyncReplicasOf(ctx.topics.get(topic)?.configs) : undefined;
     const epoch = partition.leaderEpoch;
     const info = await partition.append(payloadOf(data, opts.nowMs), {
       nowMs: opts.nowMs,

@@ -7,7 +7,7 @@
  * (wire-check.ts), then decoded; if either fails, the "request" handed to the handler is a
  * `MalformedRequest`, and the wrapped unary and server-streaming handlers answer it with
  * INVALID_ARGUMENT / MALFORMED_REQUEST before the real handler sees it. Streams from the client
- * (ProduceStream) get the marker as one of their messages and call `assertWellFormed` on each.
+ * (ProduceStream) get the marker as one of their messages and check each (`instanceof MalformedRequest`).
  *
  * A call that must carry exactly one message (unary, server-streaming) but ends with none (no body, or a
  * gRPC frame whose length prefix promised more than was sent) or sends a second one would get
@@ -48,11 +48,6 @@ export class MalformedRequest {
   }
 }
 
-/** Throws MALFORMED_REQUEST when `request` is the marker of a body that could not be decoded. */
-export function assertWellFormed<T>(request: T | MalformedRequest): asserts request is T {
-  if (request instanceof MalformedRequest) throw request.toError();
-}
-
 /** Called for every refused body, e.g. to count it. */
 export type OnMalformed = (method: string, error: TributaryError) => void;
 
@@ -69,7 +64,7 @@ function requestMessageName(method: DescribedMethod): string {
 }
 
 /** The service with each method's request decoder made total: it returns a MalformedRequest, never throws. */
-export function strictDecoding(service: ServiceDefinition, checker: WireChecker): ServiceDefinition {
+function strictDecoding(service: ServiceDefinition, checker: WireChecker): ServiceDefinition {
   const out: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(service) as [string, DescribedMethod][]) {
     const messageName = requestMessageName(method);
@@ -97,7 +92,7 @@ function refuseMalformed(
   handler: UntypedHandleCall,
   onMalformed: OnMalformed,
 ): UntypedHandleCall {
-  if (method.requestStream) return handler; // The handler checks each message (assertWellFormed).
+  if (method.requestStream) return handler; // The handler checks each message for the marker.
   if (method.responseStream) {
     const stream = handler as handleServerStreamingCall<unknown, unknown>;
     return ((call: ServerWritableStream<unknown, unknown>) => {

@@ -3,6 +3,7 @@ import { decodeBatches, encodeRecordBatch, scanBatches } from '../../proto/codec
 import { TributaryError } from '../../proto/errors.js';
 import type { ClusterDirectory } from '../cluster/cluster-directory.js';
 import type { Logger } from '../logger.js';
+import { minInsyncReplicasOf } from '../metadata/topic-config.js';
 import type { TopicRecord, TopicRegistry } from '../metadata/topic-registry.js';
 import type { Partition } from '../replication/partition.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
@@ -232,7 +233,7 @@ export class GroupCoordinator {
     // batch must stay below the offsets topic's max.message.bytes. Each record stands alone, so a
     // failure part way leaves some commits written and the client's retry writes them again.
     const chunks = chunkRecords(records, WRITE_BATCH_BYTES_MAX);
-    const minIsr = Number(this.deps.topics.get(OFFSETS_TOPIC)?.configs['min.insync.replicas'] ?? '1');
+    const minIsr = minInsyncReplicasOf(this.deps.topics.get(OFFSETS_TOPIC)?.configs);
     try {
       const epoch = p.leaderEpoch;
       let lastOffset = -1;

@@ -10,6 +10,8 @@
  *   fail, while it restarts).
  * - lagging: the broker is a replica but not in the ISR (it has not caught up since its last start).
  */
+
+import { minInsyncReplicasOf } from './topic-config.js';
 import type { TopicRecord } from './topic-registry.js';
 
 export interface RestartPartitionState {
@@ -32,11 +34,6 @@ export interface RestartSafety {
 /** Lists are capped: a cluster with thousands of blocked partitions needs a count, not every name. */
 export const RESTART_LIST_MAX = 100;
 
-function minInsyncReplicas(topic: TopicRecord): number {
-  const raw = Number(topic.configs['min.insync.replicas'] ?? '1');
-  return Number.isInteger(raw) && raw >= 1 ? raw : 1;
-}
-
 export function restartSafety(topics: readonly TopicRecord[], brokerId: number): RestartSafety {
   const out: RestartSafety = { brokerId, partitions: 0, unsafe: [], neverSafe: [], lagging: [] };
   const add = (list: RestartPartitionState[], state: RestartPartitionState) => {
@@ -44,7 +41,7 @@ export function restartSafety(topics: readonly TopicRecord[], brokerId: number):
   };
   for (const topic of topics) {
     if (topic.deleting === true) continue;
-    const minIsr = minInsyncReplicas(topic);
+    const minIsr = minInsyncReplicasOf(topic.configs);
     topic.partitions.forEach((assignment, partition) => {
       if (!assignment.replicas.includes(brokerId)) return;
       out.partitions++;

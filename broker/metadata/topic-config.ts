@@ -198,3 +198,12 @@ export function logConfigFor(entries: Record<string, string>, broker: BrokerConf
     minCompactionLagMs: Number(value('min.compaction.lag.ms')),
   };
 }
+
+/**
+ * A topic's min.insync.replicas: 1 when unset (Kafka's default). One reading for the acks=all path, the
+ * offsets topic's writes and the restart-safety check, so they never disagree on a topic's minimum.
+ */
+export function minInsyncReplicasOf(configs: Readonly<Record<string, string>> | undefined): number {
+  const raw = Number(configs?.['min.insync.replicas'] ?? '1');
+  return Number.isInteger(raw) && raw >= 1 ? raw : 1;
+}

@@ -257,6 +257,10 @@ export class Partition {
     return [...this.pendingIsrAdds.keys()];
   }
 
+  hasPendingIsrAdd(replicaId: number): boolean {
+    return this.pendingIsrAdds.has(replicaId);
+  }
+
   /** Leader: ISR followers that fell behind in time or bytes (candidates to shrink the ISR). */
   laggingReplicas(limits: ReplicationLimits, nowMs = Date.now()): number[] {
     if (!this.isLeader) return [];

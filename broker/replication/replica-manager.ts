@@ -337,27 +337,17 @@ export class ReplicaManager {
     const basedOn = p.state.partitionEpoch;
     const adds = isr.filter((r) => !p.state.isr.includes(r));
     p.markPendingIsrAdds(adds);
+    // The change still stands for this leadership: nothing newer has resolved or replaced it.
+    const current = (): boolean =>
+      !this.stopped && p.isLeader && p.leaderEpoch === leaderEpoch && p.state.partitionEpoch === basedOn;
     try {
       for (let attempt = 1; ; attempt++) {
         const outcome = await this.sendIsrChange(p, isr, kind);
         if (outcome === 'refused' && p.state.partitionEpoch === basedOn) p.resolvePendingIsrAdds(adds);
-        const stillAsking =
-          outcome === 'unknown' &&
-          adds.length > 0 &&
-          !this.stopped &&
-          p.isLeader &&
-          p.leaderEpoch === leaderEpoch &&
-          p.state.partitionEpoch === basedOn &&
-          adds.some((r) => p.pendingIsrAdditions().includes(r));
+        const stillAsking = outcome === 'unknown' && current() && adds.some((r) => p.hasPendingIsrAdd(r));
         if (!stillAsking) return;
         await sleep(backoffDelayMs(attempt, ISR_RETRY_BACKOFF), this.stopping.signal).catch(() => {});
-        if (
-          this.stopped ||
-          !p.isLeader ||
-          p.leaderEpoch !== leaderEpoch ||
-          p.state.partitionEpoch !== basedOn
-        )
-          return;
+        if (!current()) return;
       }
     } finally {
       this.isrInFlight.delete(p);

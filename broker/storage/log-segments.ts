@@ -3,6 +3,7 @@ import { syncDirectory } from '../../kit/atomic-file.js';
 import type { ScannedBatch } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { FileHandleCache } from './file-handle-cache.js';
+import { floorEntry } from './index-file.js';
 import type { LogConfig } from './log-config.js';
 import { LogSegment, scanFile } from './log-segment.js';
 import { isMissingFile, storageError } from './storage-error.js';
@@ -52,14 +53,15 @@ export class LogSegments {
 
   /** Index of the segment whose base offset is the greatest one <= `offset` (0 below the log start). */
   floorIndex(offset: number): number {
-    let lo = 0;
-    let hi = this.list.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.list[mid]!.baseOffset <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return Math.max(
+      0,
+      floorEntry(this.list.length, (i) => this.list[i]!.baseOffset, offset),
+    );
+  }
+
+  /** The segment at `index` (oldest first). */
+  at(index: number): LogSegment | undefined {
+    return this.list[index];
   }
 
   /** Segments from `index` on, oldest first. */

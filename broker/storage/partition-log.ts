@@ -479,7 +479,7 @@ export class PartitionLog extends EventEmitter {
             return;
           }
           const keep = this.segments.floorIndex(offset);
-          const target = this.segments.from(keep)[0]!;
+          const target = this.segments.at(keep)!;
           await target.openForWrite();
           await target.truncateTo(this.files, offset, this.config.indexIntervalBytes);
           for (const segment of this.segments.removeAfter(keep)) await segment.deleteFiles(this.files);
