@@ -5,10 +5,19 @@
  * object already gone fails with 404 instead of recreating it (as an apply would).
  */
 import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { describeApiError, isConflict, isNotFound } from './api-error.js';
+import type { ReconcileOutcome } from './work-queue.js';
 
 export interface FinalizerTarget {
   metadata: { name?: string; namespace?: string; resourceVersion?: string; finalizers?: string[] };
 }
+
+/**
+ * A finalizer patch as a reconcile sees it: the object as stored, or the reconcile's answer when the patch
+ * could not land (404: the object is gone, done; 409: it changed meanwhile, again after the back-off from
+ * the newer state, since a change of the status alone queues nothing).
+ */
+export type FinalizerStep<T> = { object: T } | { done: ReconcileOutcome | undefined };
 
 export class Finalizers {
   private readonly api: CustomObjectsApi;
@@ -38,6 +47,26 @@ export class Finalizers {
       object,
       (object.metadata.finalizers ?? []).filter((f) => f !== finalizer),
     );
+  }
+
+  /** `add` for a reconcile: 404 and 409 become its answer, anything else a thrown error. */
+  ensure<T extends FinalizerTarget>(object: T, finalizer: string): Promise<FinalizerStep<T>> {
+    return Finalizers.step('adding', () => this.add(object, finalizer));
+  }
+
+  /** `remove` for a reconcile, with the same mapping as `ensure`. */
+  release<T extends FinalizerTarget>(object: T, finalizer: string): Promise<FinalizerStep<T>> {
+    return Finalizers.step('removing', () => this.remove(object, finalizer));
+  }
+
+  private static async step<T>(what: string, patch: () => Promise<T>): Promise<FinalizerStep<T>> {
+    try {
+      return { object: await patch() };
+    } catch (err) {
+      if (isNotFound(err)) return { done: undefined };
+      if (isConflict(err)) return { done: { backoff: true } };
+      throw new Error(`${what} the finalizer: ${describeApiError(err)}`);
+    }
   }
 
   private async patch<T extends FinalizerTarget>(object: T, finalizers: string[]): Promise<T> {

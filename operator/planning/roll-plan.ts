@@ -148,9 +148,9 @@ export function planRoll(inputs: RollInputs): RollAction {
     return wait('PodsMissing', `${pods.length}/${inputs.replicas} broker pods exist; waiting for the others`);
   }
 
-  if (stale.length === 0) return unhealed(fresh, answers) ?? { kind: 'done' };
   const blocked = unhealed(fresh, answers);
   if (blocked !== undefined) return blocked;
+  if (stale.length === 0) return { kind: 'done' };
   if (inputs.paused) {
     return wait('Paused', `paused with ${stale.length} broker(s) on the previous pod template`);
   }

@@ -36,9 +36,8 @@ export function rollingUpdateStatus(
 ): RollingUpdateStatus | undefined {
   const { updateRevision, action } = observed;
   if (action.kind === 'none' || updateRevision === undefined) return prev;
-  const same = prev !== undefined && prev.targetRevision === updateRevision && prev.completedAt === undefined;
-  const base: RollingUpdateStatus = same
-    ? { ...prev }
+  const base: RollingUpdateStatus = rollUnderWay(prev, updateRevision)
+    ? { ...prev! }
     : { targetRevision: updateRevision, startedAt: nowIso, done: [] };
   base.done = observed.pods
     .filter((p) => p.revision === updateRevision)

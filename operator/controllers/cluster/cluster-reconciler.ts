@@ -30,7 +30,7 @@ import type { V1ConfigMap, V1Pod, V1StatefulSet } from '@kubernetes/client-node'
 import type { Logger } from 'pino';
 import { reasonOf, TributaryError } from '../../../client/index.js';
 import { API_VERSION, CLUSTER_KIND, type Cluster } from '../../api/v1alpha1.js';
-import { describeApiError, errorText, isConflict, isNotFound } from '../../kube/api-error.js';
+import { describeApiError, errorText } from '../../kube/api-error.js';
 import type { Applier } from '../../kube/applier.js';
 import type { EventRecorder } from '../../kube/event-recorder.js';
 import { Finalizers } from '../../kube/finalizers.js';
@@ -95,14 +95,9 @@ export class ClusterReconciler {
     let cluster = this.deps.clusters.get(name, namespace);
     if (cluster === undefined) return undefined;
     if (cluster.metadata.deletionTimestamp !== undefined) return this.finalize(cluster);
-    try {
-      cluster = await this.deps.finalizers.add(cluster, CLUSTER_FINALIZER);
-    } catch (err) {
-      // Gone meanwhile: done. Changed meanwhile: again after the backoff, from the newer state.
-      if (isNotFound(err)) return undefined;
-      if (isConflict(err)) return { backoff: true };
-      throw new Error(`adding the finalizer: ${describeApiError(err)}`);
-    }
+    const added = await this.deps.finalizers.ensure(cluster, CLUSTER_FINALIZER);
+    if ('done' in added) return added.done;
+    cluster = added.object;
 
     const plan = planCluster(cluster, observedStatefulSet(this.deps.statefulSets.get(name, namespace)));
 
@@ -190,14 +185,8 @@ export class ClusterReconciler {
       // Its deletion is a watch event that queues this Cluster; the refresh only covers a missed one.
       return { requeueAfterMs: this.deps.statusRefreshMs };
     }
-    try {
-      await this.deps.finalizers.remove(cluster, CLUSTER_FINALIZER);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      if (isConflict(err)) return { backoff: true };
-      throw new Error(`removing the finalizer: ${describeApiError(err)}`);
-    }
-    return undefined;
+    const removed = await this.deps.finalizers.release(cluster, CLUSTER_FINALIZER);
+    return 'done' in removed ? removed.done : undefined;
   }
 
   /**

@@ -31,7 +31,7 @@
 import type { Logger } from 'pino';
 import { type Admin, reasonOf, TributaryError } from '../../../client/index.js';
 import { API_VERSION, type Cluster, TOPIC_KIND, type Topic } from '../../api/v1alpha1.js';
-import { describeApiError, errorText, isConflict, isNotFound } from '../../kube/api-error.js';
+import { errorText } from '../../kube/api-error.js';
 import type { EventRecorder, EventType } from '../../kube/event-recorder.js';
 import { Finalizers } from '../../kube/finalizers.js';
 import type { Informer } from '../../kube/informer.js';
@@ -127,15 +127,9 @@ export class TopicReconciler {
     if (topic === undefined) return undefined;
     if (topic.metadata.deletionTimestamp !== undefined) return this.finalize(topic);
 
-    try {
-      topic = await this.deps.finalizers.add(topic, TOPIC_FINALIZER);
-    } catch (err) {
-      // Gone meanwhile (404): done. Changed meanwhile (409): again after the backoff, from the newer state
-      // (a change of the status alone queues nothing, so no watch event is sure to bring it back).
-      if (isNotFound(err)) return undefined;
-      if (isConflict(err)) return { backoff: true };
-      throw err;
-    }
+    const added = await this.deps.finalizers.ensure(topic, TOPIC_FINALIZER);
+    if ('done' in added) return added.done;
+    topic = added.object;
 
     if (isUnmanaged(topic)) {
       await this.writeStatus(topic, { kind: 'unmanaged' });
@@ -273,15 +267,8 @@ export class TopicReconciler {
         }
       }
     }
-    try {
-      await this.deps.finalizers.remove(topic, TOPIC_FINALIZER);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      // The object changed meanwhile (often its own status write, which queues nothing): try again.
-      if (isConflict(err)) return { backoff: true };
-      throw new Error(`removing the finalizer: ${describeApiError(err)}`);
-    }
-    return undefined;
+    const removed = await this.deps.finalizers.release(topic, TOPIC_FINALIZER);
+    return 'done' in removed ? removed.done : undefined;
   }
 
   private async observe(admin: Admin, name: string): Promise<ObservedTopic | null> {
