@@ -1,3 +1,4 @@
+import { percentile as nearestRank } from '../../bench/stats.js';
 import type { AckedRecord } from './fault-workload.js';
 
 /** An acknowledged record with the time it was sent: its latency is `ackedAtMs - sentAtMs`. */
@@ -7,8 +8,11 @@ export interface TimedAck extends AckedRecord {
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  // The benchmark lab's nearest-rank rule, so every figure in docs/benchmarks.md is computed one way.
+  return nearestRank(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** The longest time between two consecutive acknowledgements within [fromMs, toMs]. */

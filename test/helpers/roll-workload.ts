@@ -1,4 +1,5 @@
 import type { Consumer, Producer, Tributary } from '../../client/index.js';
+import { sleep } from '../../kit/sleep.js';
 import type { TimedAck } from './roll-figures.js';
 
 /**
@@ -36,7 +37,7 @@ export function startRollWorkload(client: Tributary, options: RollWorkloadOption
   const inflight = new Set<Promise<void>>();
   const produceLoop = (async () => {
     for (let seq = 0; producing; seq++) {
-      await new Promise((r) => setTimeout(r, 1000 / options.ratePerSec));
+      await sleep(1000 / options.ratePerSec);
       while (inflight.size >= options.inFlightMax) await Promise.race(inflight);
       const id = `p-${seq}`;
       const partition = seq % options.partitions;

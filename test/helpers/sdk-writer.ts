@@ -4,6 +4,7 @@
  * round robin over `partitions`. For fault tests that time one producer's stall precisely.
  */
 import type { Tributary } from '../../client/index.js';
+import { sleep } from '../../kit/sleep.js';
 import type { AckedRecord, FailedRecord, WorkloadResult } from './fault-workload.js';
 
 export interface SdkWriter {
@@ -49,7 +50,7 @@ export function startSdkWriter(opts: {
       const tracked = work.finally(() => pending.delete(tracked));
       pending.add(tracked);
       while (pending.size >= inFlightMax && !stopped) await Promise.race(pending);
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
   })();
   return {

@@ -26,6 +26,7 @@ import {
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
 } from '@kubernetes/client-node';
+import { isConflict } from '../../../operator/kube/api-error.js';
 import { parseQuantity } from '../../../operator/planning/quantity.js';
 
 export const PROVISIONER_NAME = 'tributary.test/local';
@@ -173,7 +174,7 @@ export class LocalProvisioner {
         node,
       });
     } catch (err) {
-      if ((err as { code?: number }).code !== 409) throw err;
+      if (!isConflict(err)) throw err;
     }
   }
 

@@ -29,6 +29,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { BackoffPolicy } from '../../../kit/backoff.js';
+import { isConflict, isNotFound } from '../../../operator/kube/api-error.js';
 import { ClusterDns } from './cluster-dns.js';
 import type { LocalImage } from './local-image.js';
 import { type NodeContext, PodWorker } from './pod-worker.js';
@@ -241,7 +242,7 @@ export class NodeAgent {
     try {
       await this.core.createNode({ body: this.nodeObject(node) });
     } catch (err) {
-      if ((err as { code?: number }).code !== 409) throw err;
+      if (!isConflict(err)) throw err;
     }
     await this.core.patchNodeStatus(
       { name: node.spec.name, body: { status: this.nodeStatus(node) } },
@@ -268,7 +269,7 @@ export class NodeAgent {
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         );
       } catch (err) {
-        if ((err as { code?: number }).code !== 404) {
+        if (!isNotFound(err)) {
           this.options.log?.('lease renewal failed', { node: name, error: String(err) });
           continue;
         }

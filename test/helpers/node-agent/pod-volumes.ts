@@ -37,6 +37,7 @@ import type {
   V1Volume,
   V1VolumeProjection,
 } from '@kubernetes/client-node';
+import { isNotFound } from '../../../operator/kube/api-error.js';
 import { fieldValue } from './container-env.js';
 
 /** A volume that cannot be set up yet (a claim not bound, a ConfigMap missing): the pod waits. */
@@ -54,10 +55,6 @@ interface TokenState {
 }
 
 const TOKEN_RENEW_FRACTION = 0.8;
-
-function notFound(err: unknown): boolean {
-  return (err as { code?: number }).code === 404;
-}
 
 export class PodVolumes {
   /** Volume name -> directory on this machine. */
@@ -132,7 +129,7 @@ export class PodVolumes {
         name: claimName,
       });
     } catch (err) {
-      if (notFound(err)) throw new VolumeNotReady(`persistentvolumeclaim "${claimName}" not found`);
+      if (isNotFound(err)) throw new VolumeNotReady(`persistentvolumeclaim "${claimName}" not found`);
       throw err;
     }
     const pvName = claim.spec?.volumeName;
@@ -179,7 +176,7 @@ export class PodVolumes {
       for (const [k, v] of Object.entries(cm.binaryData ?? {})) data.set(k, Buffer.from(v, 'base64'));
       return data;
     } catch (err) {
-      if (!notFound(err)) throw err;
+      if (!isNotFound(err)) throw err;
       if (optional === true) return undefined;
       throw new VolumeNotReady(`configmap "${name}" not found`);
     }
@@ -193,7 +190,7 @@ export class PodVolumes {
       const secret = await this.core.readNamespacedSecret({ namespace: this.namespace, name });
       return new Map(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
     } catch (err) {
-      if (!notFound(err)) throw err;
+      if (!isNotFound(err)) throw err;
       if (optional === true) return undefined;
       throw new VolumeNotReady(`secret "${name}" not found`);
     }

@@ -37,6 +37,8 @@ import {
 import { writeFileAtomicSync } from '../../../kit/atomic-file.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../../kit/backoff.js';
 import { SerialLane } from '../../../kit/serial-lane.js';
+import { sleep } from '../../../kit/sleep.js';
+import { isNotFound } from '../../../operator/kube/api-error.js';
 import { ContainerConfigError, type ContainerInvocation, containerInvocation } from './container-env.js';
 import {
   execInContainer,
@@ -228,7 +230,7 @@ export class PodWorker {
       } catch (err) {
         if (!(err instanceof VolumeNotReady))
           this.node.log('volume setup failed', { pod: this.key, error: String(err) });
-        await new Promise((r) => setTimeout(r, VOLUME_RETRY_MS));
+        await sleep(VOLUME_RETRY_MS);
       }
     }
     if (this.gone || this.terminating !== undefined) return;
@@ -682,7 +684,7 @@ export class PodWorker {
       );
       this.lastStatus = text;
     } catch (err) {
-      if ((err as { code?: number }).code === 404) return;
+      if (isNotFound(err)) return;
       this.node.log('status update failed', { pod: this.key, error: String(err) });
       setTimeout(() => this.scheduleStatus(), 500);
     }

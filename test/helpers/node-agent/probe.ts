@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { V1Container, V1ContainerPort, V1LifecycleHandler, V1Probe } from '@kubernetes/client-node';
+import { sleep } from '../../../kit/sleep.js';
 import { REPO_ROOT } from './local-image.js';
 
 const HEALTH_PROTO = join(REPO_ROOT, 'node_modules/grpc-health-check/proto/health/v1/health.proto');
@@ -124,7 +125,7 @@ export async function runHandler(
     return (await target.exec(handler.exec.command ?? [], timeoutMs)) === 0;
   }
   if ('sleep' in handler && handler.sleep !== undefined) {
-    await new Promise((r) => setTimeout(r, handler.sleep!.seconds * 1000));
+    await sleep(handler.sleep!.seconds * 1000);
     return true;
   }
   throw new Error(`unsupported handler ${JSON.stringify(handler)}`);
