@@ -244,7 +244,8 @@ export class Sender {
       `the leader of ${topic}[${partition}] changed while a request was in flight to broker ${request.brokerId}`,
       { retriable: true },
     );
-    for (const batch of batches) this.handleFailure(batch, error, undefined);
+    // The watch refreshed this topic's metadata just now: no invalidation (it would fetch it again per batch).
+    for (const batch of batches) this.handleFailure(batch, error, undefined, { metadataFresh: true });
   }
 
   /** Runs the drain loop again at `atMs` (an earlier pending wake-up wins). */
@@ -406,7 +407,12 @@ export class Sender {
     }
   }
 
-  private handleFailure(batch: ProducerBatch, cause: TributaryError, brokerId: number | undefined): void {
+  private handleFailure(
+    batch: ProducerBatch,
+    cause: TributaryError,
+    brokerId: number | undefined,
+    options: { metadataFresh?: boolean } = {},
+  ): void {
     let error = cause;
     // A sequence gap behind an earlier batch of the partition that is still being retried is that batch's
     // doing, not a loss: retry once it went through (as Kafka's Java client does).
@@ -421,7 +427,7 @@ export class Sender {
       });
     }
     batch.lastError = error;
-    this.cluster.invalidateFor(reasonOf(error), batch.topic, brokerId);
+    if (options.metadataFresh !== true) this.cluster.invalidateFor(reasonOf(error), batch.topic, brokerId);
     const now = Date.now();
     if (!this.stopped && shouldRetry(error, batch.attempts, batch.createdMs, now, this.settings)) {
       this.stats.retries++;
