@@ -23,10 +23,10 @@ import { raiseConnectionWindow, raiseStreamWindow } from './flow-control.js';
 import { groupHandlers } from './groups.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
-import { produce } from './produce.js';
+import { produceUnary } from './produce.js';
 import { produceStream } from './produce-stream.js';
 import { allocateProducerIds, alterPartition, controlledShutdown, replicaFetch } from './replication.js';
-import { callSignal, serverStream, unary } from './rpc.js';
+import { serverStream, unary } from './rpc.js';
 import { addStrictService, type OnMalformed, oneRequestMessage } from './strict-service.js';
 import { subscribe } from './subscribe.js';
 import { WireChecker } from './wire-check.js';
@@ -65,15 +65,7 @@ export async function startGrpcServer(
   let port = 0;
   const api: ApiContext = { ...ctx, boundPort: () => port };
   const client: ClientServiceHandlers = {
-    Produce: unary(api, 'Produce', async (req, call) => {
-      // A cancelled or dropped call stops waiting for replication at once instead of at its timeout.
-      const { signal, release } = callSignal(call, api);
-      try {
-        return await produce(api, req, { rejectOverLimit: true, signal });
-      } finally {
-        release();
-      }
-    }),
+    Produce: unary(api, 'Produce', (req, call) => produceUnary(api, req, call)),
     ProduceStream: produceStream(api),
     Fetch: unary(api, 'Fetch', (req, call) => fetch(api, req, call)),
     Subscribe: serverStream(api, 'Subscribe', (req, call) => subscribe(api, req, call)),
