@@ -17,9 +17,10 @@
  * The StatefulSet's volume claim template is immutable: an existing StatefulSet is applied with the template
  * it has, and volume-plan.ts says when it must be replaced to carry a new size. A StatefulSet whose cached
  * copy is terminating (deleted by the operator's replacement, or by a person with --cascade=orphan) is not
- * applied at all: applying it would re-create it, once gone, from that copy. Once the cache no longer holds
- * it, it is made from the spec: the size volume-plan.ts gives, and at least as many replicas as broker pods
- * exist (orphaned pods are adopted, never deleted by a smaller count).
+ * applied at all: applying it would re-create it, once gone, from that copy. An existing one is applied with
+ * its uid, so an apply that finds it gone (a cache behind the deletion) fails instead of re-creating it.
+ * Once the cache no longer holds it, it is made from the spec: the size volume-plan.ts gives, and at least
+ * as many replicas as broker pods exist (orphaned pods are adopted, never deleted by a smaller count).
  * The roll of the pods is not an object: the reconcile runs it after the apply (broker-roller.ts).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -72,6 +73,8 @@ export interface ObservedStatefulSet {
   volume?: { size: string; storageClassName?: string | undefined };
   /** Its deletionTimestamp is set. */
   terminating?: boolean;
+  /** Its uid: the planned StatefulSet updates that object only, never re-creates it (broker-statefulset.ts). */
+  uid?: string | undefined;
 }
 
 /** What else planning needs of the brokers as last seen. */
@@ -154,7 +157,12 @@ export function planCluster(
   if (brokerYaml !== undefined && !terminating) {
     objects.push({
       step: 'StatefulSet',
-      object: brokerStatefulSet(ctx, { replicas, configHash: configHash(brokerYaml), volume }),
+      object: brokerStatefulSet(ctx, {
+        replicas,
+        configHash: configHash(brokerYaml),
+        volume,
+        uid: observed?.uid,
+      }),
     });
   }
   objects.push({ step: 'PodDisruptionBudget', object: brokerDisruptionBudget(ctx) });

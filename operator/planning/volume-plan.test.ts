@@ -226,6 +226,12 @@ describe('planCluster with volumes', () => {
     expect(plan.objects.map((o) => o.step)).toContain('PodDisruptionBudget');
   });
 
+  it('applies an existing StatefulSet with its uid, so an apply after its deletion cannot re-create it', () => {
+    const existing = planCluster(cluster('10Gi'), { replicas: 3, volume: { size: '10Gi' }, uid: 'sts-1' });
+    expect(statefulSetOf(existing)!.metadata!.uid).toBe('sts-1');
+    expect(statefulSetOf(planCluster(cluster('10Gi'), undefined))!.metadata!.uid).toBeUndefined();
+  });
+
   it('makes a StatefulSet from the spec once the old one is gone, keeping every broker pod', () => {
     const plan = planCluster(cluster('20Gi'), undefined, { claims, podCount: 4, rollRestarting: false });
     const sts = statefulSetOf(plan)!;

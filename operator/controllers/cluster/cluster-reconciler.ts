@@ -33,7 +33,7 @@ import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from 
 import type { Logger } from 'pino';
 import { reasonOf, TributaryError } from '../../../client/index.js';
 import { API_VERSION, CLUSTER_KIND, type Cluster } from '../../api/v1alpha1.js';
-import { describeApiError, errorText } from '../../kube/api-error.js';
+import { describeApiError, errorText, isConflict } from '../../kube/api-error.js';
 import type { Applier } from '../../kube/applier.js';
 import type { EventRecorder } from '../../kube/event-recorder.js';
 import { Finalizers } from '../../kube/finalizers.js';
@@ -94,6 +94,7 @@ export function observedStatefulSet(sts: V1StatefulSet | undefined): ObservedSta
     replicas: sts.spec?.replicas ?? 1,
     ...(size === undefined ? {} : { volume: { size, storageClassName: claim?.spec?.storageClassName } }),
     ...(sts.metadata?.deletionTimestamp === undefined ? {} : { terminating: true }),
+    uid: sts.metadata?.uid,
   };
 }
 
@@ -135,7 +136,8 @@ export class ClusterReconciler {
 
     const applied = await this.apply(plan);
     let { failure } = applied;
-    let statefulSet = plan.statefulSetTerminating ? undefined : (applied.statefulSet ?? cached);
+    let statefulSet =
+      plan.statefulSetTerminating || applied.gone ? undefined : (applied.statefulSet ?? cached);
     let storage: VolumeObservation | undefined;
     if (failure === undefined) {
       const volumes = await this.volumes(plan, statefulSet);
@@ -182,20 +184,29 @@ export class ClusterReconciler {
     return { requeueAfterMs: rolling ? this.deps.rollRequeueMs : this.deps.statusRefreshMs };
   }
 
-  /** The planned objects, applied in order up to the first failure; the StatefulSet as stored. */
+  /**
+   * The planned objects, applied in order up to the first failure; the StatefulSet as stored. A StatefulSet
+   * applied with the uid of the cached one and refused with 409 is gone meanwhile (the cache is behind its
+   * deletion): not a failure, its deletion event brings the reconcile back to make it from the spec.
+   */
   private async apply(
     plan: ClusterPlan,
-  ): Promise<{ statefulSet: V1StatefulSet | undefined; failure: Failure | undefined }> {
+  ): Promise<{ statefulSet: V1StatefulSet | undefined; gone: boolean; failure: Failure | undefined }> {
     let statefulSet: V1StatefulSet | undefined;
+    let gone = false;
     for (const { step, object } of plan.objects) {
       try {
         const stored = await this.deps.applier.apply(object);
         if (step === 'StatefulSet') statefulSet = stored as V1StatefulSet;
       } catch (err) {
-        return { statefulSet, failure: { step, message: describeApiError(err) } };
+        if (step === 'StatefulSet' && object.metadata?.uid !== undefined && isConflict(err)) {
+          gone = true;
+          continue;
+        }
+        return { statefulSet, gone, failure: { step, message: describeApiError(err) } };
       }
     }
-    return { statefulSet, failure: undefined };
+    return { statefulSet, gone, failure: undefined };
   }
 
   /** The claims of the Cluster's brokers, from the cache. */
