@@ -129,7 +129,8 @@ export function planCluster(
     });
   }
 
-  const volumes = planVolumes({
+  const brokerYaml = configProblem === undefined ? renderBrokerYaml(spec.config) : undefined;
+  let volumes = planVolumes({
     wanted: spec.storage.size,
     template: observed?.volume?.size,
     claims: brokers.claims,
@@ -137,6 +138,13 @@ export function planCluster(
     rollRestarting: brokers.rollRestarting,
   });
   if (volumes.problem !== undefined) problems.push(volumes.problem);
+  if (volumes.replace.kind === 'now' && brokerYaml === undefined) {
+    // Without a valid config no StatefulSet can be made: a deleted one would leave the brokers orphaned.
+    volumes = {
+      ...volumes,
+      replace: { kind: 'wait', why: 'the claim template follows once spec.config is valid' },
+    };
+  }
   // An existing template cannot change: it is applied as it is until the StatefulSet is replaced.
   const volume = observed?.volume ?? {
     size: volumes.templateSize,
@@ -148,7 +156,6 @@ export function planCluster(
     { step: 'Role', object: brokerRole(ctx) },
     { step: 'RoleBinding', object: brokerRoleBinding(ctx) },
   ];
-  const brokerYaml = configProblem === undefined ? renderBrokerYaml(spec.config) : undefined;
   if (brokerYaml !== undefined) objects.push({ step: 'ConfigMap', object: brokerConfigMap(ctx, brokerYaml) });
   objects.push(
     { step: 'HeadlessService', object: headlessService(ctx) },

@@ -226,6 +226,16 @@ describe('planCluster with volumes', () => {
     expect(plan.objects.map((o) => o.step)).toContain('PodDisruptionBudget');
   });
 
+  it('does not replace the StatefulSet while the config is invalid (none could be made again)', () => {
+    const c = { ...cluster('20Gi'), spec: { ...cluster('20Gi').spec, config: { bogus: 'x' } } };
+    const plan = planCluster(
+      c,
+      { replicas: 3, volume: { size: '10Gi' } },
+      { claims: [], podCount: 3, rollRestarting: false },
+    );
+    expect(plan.volumes.replace).toMatchObject({ kind: 'wait', why: expect.stringContaining('spec.config') });
+  });
+
   it('applies an existing StatefulSet with its uid, so an apply after its deletion cannot re-create it', () => {
     const existing = planCluster(cluster('10Gi'), { replicas: 3, volume: { size: '10Gi' }, uid: 'sts-1' });
     expect(statefulSetOf(existing)!.metadata!.uid).toBe('sts-1');
@@ -247,27 +257,29 @@ describe('planCluster with volumes', () => {
 
   it('sets Ready False while the API server refuses the expansion, and clears it when the size is set back', () => {
     const now = '2026-01-01T00:00:00Z';
-    const grown = cluster('20Gi');
-    const plan = planCluster(
-      grown,
-      { replicas: 3, volume: { size: '10Gi' } },
-      { claims, podCount: 3, rollRestarting: false },
-    );
-    const refused = clusterStatus(
-      grown,
-      plan,
-      {
-        statefulSet: { replicas: 3, readyReplicas: 3, updatedReplicas: 3 },
-        controllerId: 0,
-        storage: {
-          plan: plan.volumes,
-          claims: plan.volumes.claims,
-          refusal: { claim: 'data-demo-0', message: '403: the storageclass must support resize' },
-          claimTemplateSize: '10Gi',
+    /** The plan and status of `c` with 3 ready brokers, its claims at 10Gi, the API server's `refusal`. */
+    const reconciled = (c: Cluster, refusal?: { claim: string; message: string }) => {
+      const plan = planCluster(
+        c,
+        { replicas: 3, volume: { size: '10Gi' } },
+        { claims, podCount: 3, rollRestarting: false },
+      );
+      const status = clusterStatus(
+        c,
+        plan,
+        {
+          statefulSet: { replicas: 3, readyReplicas: 3, updatedReplicas: 3 },
+          controllerId: 0,
+          storage: { plan: plan.volumes, claims: plan.volumes.claims, refusal, claimTemplateSize: '10Gi' },
         },
-      },
-      now,
-    );
+        now,
+      );
+      return { plan, status };
+    };
+    const refused = reconciled(cluster('20Gi'), {
+      claim: 'data-demo-0',
+      message: '403: the storageclass must support resize',
+    }).status;
     const ready = refused.conditions!.find((c) => c.type === 'Ready')!;
     expect(ready).toMatchObject({ status: 'False', reason: 'StorageExpansionNotAllowed' });
     expect(ready.message).toContain('set it back to 10Gi to undo');
@@ -276,28 +288,9 @@ describe('planCluster with volumes', () => {
       reason: 'NotAllowed',
     });
 
-    const reverted = { ...cluster('10Gi'), status: refused };
-    const back = planCluster(
-      reverted,
-      { replicas: 3, volume: { size: '10Gi' } },
-      { claims, podCount: 3, rollRestarting: false },
-    );
-    expect(back.volumes.expand).toEqual([]);
-    const cleared = clusterStatus(
-      reverted,
-      back,
-      {
-        statefulSet: { replicas: 3, readyReplicas: 3, updatedReplicas: 3 },
-        controllerId: 0,
-        storage: {
-          plan: back.volumes,
-          claims: back.volumes.claims,
-          refusal: undefined,
-          claimTemplateSize: '10Gi',
-        },
-      },
-      now,
-    );
+    const back = reconciled({ ...cluster('10Gi'), status: refused });
+    expect(back.plan.volumes.expand).toEqual([]);
+    const cleared = back.status;
     expect(cleared.conditions!.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True' });
     expect(cleared.conditions!.find((c) => c.type === 'StorageResize')).toMatchObject({
       status: 'False',

@@ -12,11 +12,10 @@ import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { DATA_DIR } from '../../operator/planning/broker-statefulset.js';
 import { parseQuantity } from '../../operator/planning/quantity.js';
 import { waitFor } from '../helpers/cluster.js';
-import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
 import { clusterReadyWithController, startOperatedPodTier } from '../helpers/operated-pod-tier.js';
 import { type OperatorProcess, type Resources, readyOf } from '../helpers/operator.js';
 import type { PodTier } from '../helpers/pod-tier.js';
-import { startRollWorkload } from '../helpers/roll-workload.js';
+import { drainAndCheck, startRollWorkload } from '../helpers/roll-workload.js';
 
 // Volume growth (issue 15) on the pod tier. A 3-broker Cluster on a class whose volumes are real tmpfs of the
 // claim's size (the test provisioner's `sized` volumes: the brokers see the size, and an expansion grows it
@@ -158,7 +157,7 @@ describe.skipIf(!isRoot)('volume growth on the pod tier', () => {
       ratePerSec: RATE_PER_SEC,
       inFlightMax: IN_FLIGHT_MAX,
     });
-    const { acked, errors, processed } = workload;
+    const { acked, errors } = workload;
     try {
       await waitFor(
         'a baseline of acknowledged records',
@@ -172,20 +171,14 @@ describe.skipIf(!isRoot)('volume growth on the pod tier', () => {
         () => (acked.length >= after + 300 ? true : undefined),
         120_000,
       );
-      await workload.stopProducing();
-      await waitFor(
-        'every acknowledged record processed by the group',
-        () => (acked.every((a) => processed.has(a.id)) ? true : undefined),
-        120_000,
-      );
-      const logs = new Map<number, Awaited<ReturnType<typeof readPartition>>>();
-      for (let p = 0; p < PARTITIONS; p++) logs.set(p, await readPartition(client, topic, p));
-      const v = new Violations();
-      const figures = checkRecords(acked, logs, v);
+      const { figures, violations } = await drainAndCheck(client, workload, {
+        topic,
+        partitions: PARTITIONS,
+      });
       console.log(
         `volume-growth ${topic}: ${JSON.stringify({ acked: acked.length, ...figures, errors: errors.length })}`,
       );
-      expect(v.list).toEqual([]);
+      expect(violations).toEqual([]);
       expect(errors).toEqual([]);
       expect(figures).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0, reordered: 0 });
     } finally {
