@@ -25,6 +25,7 @@ const TYPE_NAMES = {
   'Topic.status.conditions[]': 'Condition',
   'Cluster.spec.listeners.client': 'ClusterClientListener',
   'Cluster.spec.listeners.metrics': 'ClusterMetricsListener',
+  'Cluster.status.storage.volumes[]': 'BrokerVolumeStatus',
 };
 
 function fail(message) {

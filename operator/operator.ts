@@ -40,6 +40,7 @@ import { BrokerAddresses } from './controllers/broker-addresses.js';
 import { BrokerClients, DEFAULT_BROKER_CLIENTS_OPTIONS } from './controllers/broker-clients.js';
 import { apiDeleter, BrokerRoller } from './controllers/cluster/broker-roller.js';
 import { ClusterReconciler, CONTROLLER_CLUSTER } from './controllers/cluster/cluster-reconciler.js';
+import { apiVolumeWriter, VolumeResizer } from './controllers/cluster/volume-resizer.js';
 import { ReconcileLoop } from './controllers/reconcile-loop.js';
 import { CONTROLLER_TOPIC, TopicReconciler } from './controllers/topic/topic-reconciler.js';
 import { type Endpoints, serveEndpoints } from './endpoints.js';
@@ -130,9 +131,14 @@ export class Operator {
       clusters: this.clusters,
       statefulSets: ownedInformer<V1StatefulSet>(this.watched, 'statefulsets'),
       pods: this.watched.pods,
+      claims: this.watched.claims,
       configMaps: ownedInformer<V1ConfigMap>(this.watched, 'configmaps'),
       roller: new BrokerRoller({
         deleter: apiDeleter(kc),
+        log: log.child({ controller: CONTROLLER_CLUSTER }),
+      }),
+      volumes: new VolumeResizer({
+        writer: apiVolumeWriter(kc),
         log: log.child({ controller: CONTROLLER_CLUSTER }),
       }),
       rollRequeueMs: ROLL_REQUEUE_MS,
@@ -201,7 +207,7 @@ export class Operator {
   }
 
   private informers(): Array<Informer<KubernetesObject>> {
-    return [this.clusters, this.topics, ...this.owned, this.watched.pods] as Array<
+    return [this.clusters, this.topics, ...this.owned, this.watched.pods, this.watched.claims] as Array<
       Informer<KubernetesObject>
     >;
   }
@@ -249,11 +255,14 @@ export class Operator {
         }
       }
     });
-    // A broker pod's change (ready, re-created) is the roll's next step: its Cluster is its instance label.
-    this.watched.pods.onChange((pod) => {
-      const cluster = pod.metadata?.labels?.[LABEL_INSTANCE];
-      if (cluster !== undefined) this.clusterLoop.enqueue(`${pod.metadata?.namespace ?? ''}/${cluster}`);
-    });
+    // A broker pod's change (ready, re-created) is the roll's next step, a claim's (expansion accepted, done)
+    // the volume step's: their Cluster is their instance label.
+    for (const informer of [this.watched.pods, this.watched.claims] as Array<Informer<KubernetesObject>>) {
+      informer.onChange((obj) => {
+        const cluster = obj.metadata?.labels?.[LABEL_INSTANCE];
+        if (cluster !== undefined) this.clusterLoop.enqueue(`${obj.metadata?.namespace ?? ''}/${cluster}`);
+      });
+    }
     for (const informer of this.owned) {
       informer.onChange((obj) => {
         const owner = controllerOf(obj, API_VERSION, CLUSTER_KIND);

@@ -22,6 +22,8 @@ export const OPERATOR_CLUSTER_ROLE_RULES: readonly V1PolicyRule[] = [
   // Broker pods: watched and deleted one at a time by the rolling update (revisions come from the
   // StatefulSet's status and the pods' controller-revision-hash label, so no controllerrevisions).
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
+  // The brokers' volume claims (made by the StatefulSet controller): watched, and patched to expand them.
+  { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: ['apps'], resources: ['statefulsets'], verbs: OWN },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: OWN },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: OWN },

@@ -1,7 +1,8 @@
 /**
  * The informer caches the operator keeps: Clusters, Topics, every kind of object it makes for a Cluster
- * (watched by the managed-by label, so drift is repaired at once), and the broker pods (they carry the
- * managed-by label of their template; the rolling update reads them). One namespace, or all.
+ * (watched by the managed-by label, so drift is repaired at once), the broker pods and the brokers' volume
+ * claims (both carry the managed-by label of their StatefulSet's templates; the rolling update reads the
+ * pods, the volume step the claims). One namespace, or all.
  */
 import {
   CustomObjectsApi,
@@ -9,6 +10,7 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
   KubernetesObjectApi,
+  type V1PersistentVolumeClaim,
   type V1Pod,
 } from '@kubernetes/client-node';
 import {
@@ -47,6 +49,7 @@ export interface WatchedObjects {
   /** One per kind of `OWNED_KINDS`, in that order. */
   owned: Array<Informer<KubernetesObject>>;
   pods: Informer<V1Pod>;
+  claims: Informer<V1PersistentVolumeClaim>;
 }
 
 /** The informers (not started) for namespace `ns`, or every namespace when undefined. */
@@ -83,28 +86,30 @@ export function watchedObjects(
         onError: onInformerError,
       }),
   );
-  const pods = new Informer<V1Pod>(kc, {
-    name: 'pods',
-    path: apiPath('v1', 'pods', ns),
-    labelSelector: MANAGED_SELECTOR,
-    list: async () =>
-      (await objects.list(
-        'v1',
-        'Pod',
-        ns,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        MANAGED_SELECTOR,
-      )) as KubernetesListObject<V1Pod>,
-    onError: onInformerError,
-  });
+  const coreInformer = <T extends KubernetesObject>(kind: string, plural: string) =>
+    new Informer<T>(kc, {
+      name: plural,
+      path: apiPath('v1', plural, ns),
+      labelSelector: MANAGED_SELECTOR,
+      list: async () =>
+        (await objects.list(
+          'v1',
+          kind,
+          ns,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          MANAGED_SELECTOR,
+        )) as KubernetesListObject<T>,
+      onError: onInformerError,
+    });
   return {
     clusters: customInformer<Cluster>(CLUSTER_PLURAL),
     topics: customInformer<Topic>(TOPIC_PLURAL),
     owned,
-    pods,
+    pods: coreInformer<V1Pod>('Pod', 'pods'),
+    claims: coreInformer<V1PersistentVolumeClaim>('PersistentVolumeClaim', 'persistentvolumeclaims'),
   };
 }
 

@@ -107,10 +107,12 @@ export interface ClusterSpec {
  */
 export interface ClusterStorage {
   /**
-   * Size of each broker's volume, a Kubernetes quantity such as 10Gi. It may grow (when the storage class
-   * allows volume expansion) but never shrink.
+   * Size of each broker's volume, a Kubernetes quantity such as 10Gi. Raising it expands every broker's claim
+   * where the storage class allows volume expansion, with no broker restarted, and the StatefulSet's claim
+   * template follows (status.storage shows the progress). Where the class does not allow it, Ready reports
+   * StorageExpansionNotAllowed and setting the size back undoes the change. Volumes never shrink: a size
+   * below the volumes' is refused (StorageShrinkNotSupported) and not applied.
    * Rule: storage.size must be greater than zero.
-   * Rule: storage.size cannot be decreased (volumes do not shrink).
    * @default "10Gi"
    */
   size: string;
@@ -233,6 +235,11 @@ export interface ClusterStatus {
    */
   rollingUpdate?: ClusterStatusRollingUpdate;
   /**
+   * The brokers' volumes against spec.storage.size: the size they are brought to, the StatefulSet's claim
+   * template, and each broker's claim with its progress.
+   */
+  storage?: ClusterStatusStorage;
+  /**
    * Latest observations of the cluster's state. Ready is True when every broker is ready and runs the current
    * pod template, and the cluster has a controller.
    */
@@ -283,6 +290,45 @@ export interface ClusterStatusRollingUpdateWaiting {
   message: string;
   /** The partitions (topic/partition) that block the roll, the first ten. */
   partitions?: string[];
+}
+
+/**
+ * The brokers' volumes against spec.storage.size: the size they are brought to, the StatefulSet's claim
+ * template, and each broker's claim with its progress.
+ */
+export interface ClusterStatusStorage {
+  /**
+   * The size the volumes are brought to: spec.storage.size, or the volumes' current size while a shrink is
+   * refused.
+   */
+  size: string;
+  /**
+   * The size of the StatefulSet's volume claim template (what a new broker's volume gets); absent while the
+   * StatefulSet is being replaced.
+   */
+  claimTemplateSize?: string;
+  /** Each broker's claim, by broker id. */
+  volumes: BrokerVolumeStatus[];
+}
+
+/** One broker's PersistentVolumeClaim. */
+export interface BrokerVolumeStatus {
+  /** The broker id (the pod's ordinal). */
+  broker: number;
+  /** The claim's name, data-<name>-<broker>. */
+  claim: string;
+  /** The size the claim asks for (spec.resources.requests.storage). */
+  requested?: string;
+  /** The volume's size as the claim reports it (status.capacity.storage). */
+  capacity?: string;
+  /**
+   * Expanded (capacity at size), Expanding (asked, the storage's resizer works on it), Waiting (to be asked),
+   * Unbound (asked once the claim is bound) or NotAllowed (the API server refused: the storage class does not
+   * allow volume expansion).
+   */
+  state: 'Expanded' | 'Expanding' | 'Waiting' | 'Unbound' | 'NotAllowed';
+  /** Detail: the refusal, or the claim's resize condition (e.g. FileSystemResizePending). */
+  message?: string;
 }
 
 /** One aspect of the current state (the metav1.Condition shape). */

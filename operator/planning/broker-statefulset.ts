@@ -37,8 +37,13 @@ export interface StatefulSetInputs {
   replicas: number;
   /** Hash of broker.yaml: names the ConfigMap the pods mount, and goes on the pod template. */
   configHash: string;
-  /** The volume claim template's size and class (the existing ones while a resize is not done). */
+  /** The volume claim template's size and class (the existing ones until the StatefulSet is replaced). */
   volume: { size: string; storageClassName?: string | undefined };
+  /**
+   * The uid of the existing StatefulSet this one updates: the API server then refuses to create it (409) when
+   * that one is gone, so a stale cache can never bring a StatefulSet back from an old copy.
+   */
+  uid?: string | undefined;
 }
 
 /** Quantities as strings: client-node's types want strings, the CRD allows `cpu: 1` (int-or-string). */
@@ -165,7 +170,10 @@ export function brokerStatefulSet(ctx: ResolvedCluster, inputs: StatefulSetInput
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: ownedMeta(ctx, names.statefulSet),
+    metadata: {
+      ...ownedMeta(ctx, names.statefulSet),
+      ...(inputs.uid === undefined ? {} : { uid: inputs.uid }),
+    },
     spec: {
       replicas: inputs.replicas,
       serviceName: names.headlessService,

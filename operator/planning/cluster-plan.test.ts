@@ -193,18 +193,17 @@ describe('planCluster', () => {
     ]);
   });
 
-  it('keeps the running broker count on a scale-down, and the existing volumes on a resize', () => {
+  it('keeps the running broker count on a scale-down, and the existing claim template until it is replaced', () => {
     const plan = planCluster(cluster({ brokers: 2, storage: { size: '20Gi' } }), {
       replicas: 3,
       volume: { size: '10Gi' },
     });
     const sts = objectOf<V1StatefulSet>(plan, 'StatefulSet');
     expect(sts.spec!.replicas).toBe(3);
+    // The template is immutable: applied as it is, and the StatefulSet replaced to carry 20Gi.
     expect(sts.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests).toEqual({ storage: '10Gi' });
-    expect(plan.problems.map((p) => p.reason)).toEqual([
-      'ScaleDownNotSupported',
-      'StorageResizeNotSupported',
-    ]);
+    expect(plan.volumes.replace).toEqual({ kind: 'now' });
+    expect(plan.problems.map((p) => p.reason)).toEqual(['ScaleDownNotSupported']);
     // The API server's canonical form of the same size is no resize.
     expect(
       planCluster(cluster({ storage: { size: '0.5Gi' } }), { replicas: 3, volume: { size: '512Mi' } })
@@ -263,7 +262,7 @@ describe('clusterStatus', () => {
   });
 
   it('reports every reason that applies: the first as the reason, all of them in the message', () => {
-    const c = cluster({ storage: { size: '20Gi' } });
+    const c = cluster({ storage: { size: '5Gi' } });
     const plan = planCluster(c, { replicas: 3, volume: { size: '10Gi' } });
     const ready = clusterStatus(
       c,
@@ -271,9 +270,9 @@ describe('clusterStatus', () => {
       { statefulSet: { replicas: 3, readyReplicas: 2, updatedReplicas: 1 }, controllerId: 0 },
       now,
     ).conditions![0]!;
-    expect(ready).toMatchObject({ status: 'False', reason: 'StorageResizeNotSupported' });
+    expect(ready).toMatchObject({ status: 'False', reason: 'StorageShrinkNotSupported' });
     expect(ready.message).toMatch(
-      /^spec\.storage\.size is 20Gi .*; also BrokersNotReady: 2\/3 brokers ready; also UpdatePending: 1\/3 brokers run the current pod template/,
+      /^spec\.storage\.size is 5Gi .*; also BrokersNotReady: 2\/3 brokers ready; also UpdatePending: 1\/3 brokers run the current pod template/,
     );
   });
 

@@ -12,8 +12,15 @@
  *   keep their last good state (running brokers are never handed a config they would refuse).
  * - ScaleDownNotSupported: spec.brokers below the running count. Removing a broker's pod before its
  *   partitions moved away loses replicas; until the drain of a later issue exists, the count is kept.
- * - StorageResizeNotSupported: a StatefulSet's volume claim template cannot change; the existing one is
- *   kept until the resize step (a later issue) expands the claims one by one.
+ * - StorageShrinkNotSupported: spec.storage.size below the volumes' size (volume-plan.ts): nothing changes.
+ *
+ * The StatefulSet's volume claim template is immutable: an existing StatefulSet is applied with the template
+ * it has, and volume-plan.ts says when it must be replaced to carry a new size. A StatefulSet whose cached
+ * copy is terminating (deleted by the operator's replacement, or by a person with --cascade=orphan) is not
+ * applied at all: applying it would re-create it, once gone, from that copy. An existing one is applied with
+ * its uid, so an apply that finds it gone (a cache behind the deletion) fails instead of re-creating it.
+ * Once the cache no longer holds it, it is made from the spec: the size volume-plan.ts gives, and at least
+ * as many replicas as broker pods exist (orphaned pods are adopted, never deleted by a smaller count).
  * The roll of the pods is not an object: the reconcile runs it after the apply (broker-roller.ts).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -26,8 +33,8 @@ import { brokerConfigProblem, renderBrokerYaml } from './broker-settings.js';
 import { brokerStatefulSet } from './broker-statefulset.js';
 import { bootstrapAddress } from './cluster-names.js';
 import { selectorLabels, selectorString } from './labels.js';
-import { sameQuantity } from './quantity.js';
 import { type ResolvedCluster, resolveCluster } from './resolved-cluster.js';
+import { type ClaimObservation, planVolumes, type VolumePlan } from './volume-plan.js';
 
 export type ClusterStep =
   | 'ServiceAccount'
@@ -38,15 +45,22 @@ export type ClusterStep =
   | 'BootstrapService'
   | 'StatefulSet'
   | 'PodDisruptionBudget'
-  /** Not an object: the roll of the broker pods (controllers/cluster/broker-roller.ts). */
-  | 'RollingUpdate';
+  /** Not objects: the roll of the broker pods (controllers/cluster/broker-roller.ts), the claims' expansion
+   * and the StatefulSet's replacement (controllers/cluster/volume-resizer.ts). */
+  | 'RollingUpdate'
+  | 'VolumeExpansion'
+  | 'StatefulSetReplacement';
 
 export interface PlannedObject {
   step: ClusterStep;
   object: KubernetesObject;
 }
 
-export type SpecProblemReason = 'InvalidConfig' | 'ScaleDownNotSupported' | 'StorageResizeNotSupported';
+export type SpecProblemReason =
+  | 'InvalidConfig'
+  | 'ScaleDownNotSupported'
+  | 'StorageShrinkNotSupported'
+  | 'StorageExpansionNotAllowed';
 
 export interface SpecProblem {
   reason: SpecProblemReason;
@@ -57,7 +71,23 @@ export interface SpecProblem {
 export interface ObservedStatefulSet {
   replicas: number;
   volume?: { size: string; storageClassName?: string | undefined };
+  /** Its deletionTimestamp is set. */
+  terminating?: boolean;
+  /** Its uid: the planned StatefulSet updates that object only, never re-creates it (broker-statefulset.ts). */
+  uid?: string | undefined;
 }
+
+/** What else planning needs of the brokers as last seen. */
+export interface ObservedBrokers {
+  /** The Cluster's PersistentVolumeClaims. */
+  claims: readonly ClaimObservation[];
+  /** Broker pods that exist, whatever owns them: the highest ordinal plus one (0 without pods). */
+  podCount: number;
+  /** A roll deleted a broker pod that is not back yet. */
+  rollRestarting: boolean;
+}
+
+const NO_BROKERS: ObservedBrokers = { claims: [], podCount: 0, rollRestarting: false };
 
 export interface ClusterPlan {
   readonly resolved: ResolvedCluster;
@@ -69,54 +99,77 @@ export interface ClusterPlan {
   readonly selector: string;
   /** The ConfigMap the planned StatefulSet mounts (undefined while the config is invalid). */
   readonly configMap: string | undefined;
+  /** The volumes against spec.storage.size (volume-plan.ts). */
+  readonly volumes: VolumePlan;
+  /** The cached StatefulSet is terminating: nothing is applied to it, the reconcile waits until it is gone. */
+  readonly statefulSetTerminating: boolean;
 }
 
-export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | undefined): ClusterPlan {
+export function planCluster(
+  cluster: Cluster,
+  observedStatefulSet: ObservedStatefulSet | undefined,
+  brokers: ObservedBrokers = NO_BROKERS,
+): ClusterPlan {
   const ctx = resolveCluster(cluster);
   const { spec } = ctx;
   const problems: SpecProblem[] = [];
+  const terminating = observedStatefulSet?.terminating === true;
+  const observed = terminating ? undefined : observedStatefulSet;
 
   const configProblem = brokerConfigProblem(spec.config);
   if (configProblem !== undefined) problems.push({ reason: 'InvalidConfig', message: configProblem });
 
   let replicas = spec.brokers;
-  if (observed !== undefined && observed.replicas > spec.brokers) {
-    replicas = observed.replicas;
+  const running = observed?.replicas ?? brokers.podCount;
+  if (running > spec.brokers) {
+    replicas = running;
     problems.push({
       reason: 'ScaleDownNotSupported',
-      message: `spec.brokers is ${spec.brokers} but ${observed.replicas} brokers run; scaling down needs their partitions drained first, which this operator version does not do, so ${observed.replicas} are kept`,
+      message: `spec.brokers is ${spec.brokers} but ${running} brokers run; scaling down needs their partitions drained first, which this operator version does not do, so ${running} are kept`,
     });
   }
 
-  let volume: { size: string; storageClassName?: string | undefined } = {
-    size: spec.storage.size,
+  const brokerYaml = configProblem === undefined ? renderBrokerYaml(spec.config) : undefined;
+  let volumes = planVolumes({
+    wanted: spec.storage.size,
+    template: observed?.volume?.size,
+    claims: brokers.claims,
+    replicas,
+    rollRestarting: brokers.rollRestarting,
+  });
+  if (volumes.problem !== undefined) problems.push(volumes.problem);
+  if (volumes.replace.kind === 'now' && brokerYaml === undefined) {
+    // Without a valid config no StatefulSet can be made: a deleted one would leave the brokers orphaned.
+    volumes = {
+      ...volumes,
+      replace: { kind: 'wait', why: 'the claim template follows once spec.config is valid' },
+    };
+  }
+  // An existing template cannot change: it is applied as it is until the StatefulSet is replaced.
+  const volume = observed?.volume ?? {
+    size: volumes.templateSize,
     storageClassName: spec.storage.storageClassName,
   };
-  if (observed?.volume !== undefined) {
-    if (!sameQuantity(observed.volume.size, spec.storage.size)) {
-      problems.push({
-        reason: 'StorageResizeNotSupported',
-        message: `spec.storage.size is ${spec.storage.size} but the volumes were made with ${observed.volume.size}; resizing volumes is not done by this operator version`,
-      });
-    }
-    volume = observed.volume;
-  }
 
   const objects: PlannedObject[] = [
     { step: 'ServiceAccount', object: brokerServiceAccount(ctx) },
     { step: 'Role', object: brokerRole(ctx) },
     { step: 'RoleBinding', object: brokerRoleBinding(ctx) },
   ];
-  const brokerYaml = configProblem === undefined ? renderBrokerYaml(spec.config) : undefined;
   if (brokerYaml !== undefined) objects.push({ step: 'ConfigMap', object: brokerConfigMap(ctx, brokerYaml) });
   objects.push(
     { step: 'HeadlessService', object: headlessService(ctx) },
     { step: 'BootstrapService', object: bootstrapService(ctx) },
   );
-  if (brokerYaml !== undefined) {
+  if (brokerYaml !== undefined && !terminating) {
     objects.push({
       step: 'StatefulSet',
-      object: brokerStatefulSet(ctx, { replicas, configHash: configHash(brokerYaml), volume }),
+      object: brokerStatefulSet(ctx, {
+        replicas,
+        configHash: configHash(brokerYaml),
+        volume,
+        uid: observed?.uid,
+      }),
     });
   }
   objects.push({ step: 'PodDisruptionBudget', object: brokerDisruptionBudget(ctx) });
@@ -129,5 +182,7 @@ export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | un
     bootstrap: bootstrapAddress(ctx.name, ctx.namespace, spec.listeners.client.port),
     selector: selectorString(selectorLabels(ctx.name)),
     configMap: brokerYaml === undefined ? undefined : configMapName(ctx.name, configHash(brokerYaml)),
+    volumes,
+    statefulSetTerminating: terminating,
   };
 }

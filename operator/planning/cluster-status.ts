@@ -5,9 +5,11 @@
  * the controller lease. Otherwise False, with the first reason that applies as its reason and every reason
  * that applies in its message (`...; also UpdatePending: ...`), in this order:
  * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
- * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), RollingUpdate (a roll is under
- * way: what it does or waits for), BrokersNotReady, UpdatePending, NoController (no controller could be
- * learnt: none elected, or the brokers are not reachable from the operator).
+ * StorageShrinkNotSupported (parts of the spec held back, see cluster-plan.ts), StorageExpansionNotAllowed
+ * (the API server refused to expand a broker's volume: its class does not allow it), RollingUpdate (a roll is
+ * under way: what it does or waits for), BrokersNotReady, UpdatePending, NoController (no controller could be
+ * learnt: none elected, or the brokers are not reachable from the operator). Volumes growing do not make the
+ * cluster unready: their progress is `status.storage` and the `StorageResize` condition (volume-status.ts).
  *
  * UpdatePending: the StatefulSet's pod template changed (version, image, config, resources, pod template)
  * but not every broker pod runs it, and no roll is under way yet (the StatefulSet controller has not counted
@@ -21,6 +23,12 @@
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
 import { CONDITION_READY, setCondition } from './conditions.js';
+import {
+  CONDITION_STORAGE_RESIZE,
+  storageResizeCondition,
+  storageStatus,
+  type VolumeObservation,
+} from './volume-status.js';
 
 export const CONDITION_ROLLING_UPDATE = 'RollingUpdate';
 
@@ -43,6 +51,8 @@ export interface ClusterObservation {
   failure?: { step: ClusterStep; message: string } | undefined;
   /** The roll's progress (roll-status.ts). */
   rollingUpdate?: ClusterStatus['rollingUpdate'];
+  /** The volumes after this reconcile's expansions (volume-status.ts); absent when the step did not run. */
+  storage?: VolumeObservation | undefined;
 }
 
 type Roll = NonNullable<ClusterStatus['rollingUpdate']>;
@@ -100,6 +110,14 @@ export function clusterStatus(
     });
   }
   reasons.push(...plan.problems);
+  const refusal = observed.storage?.refusal;
+  if (refusal !== undefined) {
+    const size = observed.storage?.claims.find((c) => c.name === refusal.claim)?.requested;
+    reasons.push({
+      reason: 'StorageExpansionNotAllowed',
+      message: `spec.storage.size is ${plan.resolved.spec.storage.size} but the API server refused to expand ${refusal.claim}: ${refusal.message}; set it back to ${size ?? "the volumes' size"} to undo`,
+    });
+  }
   const roll = observed.rollingUpdate;
   const rolling = roll !== undefined && roll.completedAt === undefined;
   if (rolling) reasons.push({ reason: 'RollingUpdate', message: rollCondition(roll).message });
@@ -136,6 +154,20 @@ export function clusterStatus(
           reason: first.reason,
           message: [first.message, ...others.map((o) => `also ${o.reason}: ${o.message}`)].join('; '),
         };
+  const storage = observed.storage === undefined ? cluster.status?.storage : storageStatus(observed.storage);
+  let conditions = withRollCondition(
+    setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
+    roll,
+    generation,
+    nowIso,
+  );
+  const resize =
+    observed.storage === undefined || storage === undefined
+      ? undefined
+      : storageResizeCondition(storage, observed.storage.plan, cluster.status?.conditions);
+  if (resize !== undefined) {
+    conditions = setCondition(conditions, { type: CONDITION_STORAGE_RESIZE, ...resize }, generation, nowIso);
+  }
   return {
     observedGeneration: generation,
     brokers,
@@ -144,12 +176,8 @@ export function clusterStatus(
     bootstrap: plan.bootstrap,
     selector: plan.selector,
     ...(roll === undefined ? {} : { rollingUpdate: roll }),
-    conditions: withRollCondition(
-      setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
-      roll,
-      generation,
-      nowIso,
-    ),
+    ...(storage === undefined ? {} : { storage }),
+    conditions,
   };
 }
 

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
 import { CLUSTER_PLURAL, type Cluster } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
-import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
 import { type LocalImage, treeImage } from '../helpers/node-agent/local-image.js';
 import {
   clusterReadyWithController,
@@ -16,7 +15,7 @@ import {
 import { type OperatorProcess, type Resources, readyOf, startOperator } from '../helpers/operator.js';
 import type { PodTier } from '../helpers/pod-tier.js';
 import { latenciesMs, longestStallMs, percentile } from '../helpers/roll-figures.js';
-import { startRollWorkload } from '../helpers/roll-workload.js';
+import { drainAndCheck, startRollWorkload } from '../helpers/roll-workload.js';
 
 // Rolling updates the operator drives (issue 14, part 2) on the pod tier: a 3-broker Cluster with an RF 3 /
 // min ISR 2 topic (and an RF 1 topic, which can never be safe and must not block the roll), an idempotent
@@ -137,7 +136,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
       ratePerSec: RATE_PER_SEC,
       inFlightMax: IN_FLIGHT_MAX,
     });
-    const { acked, errors, processed } = workload;
+    const { acked, errors } = workload;
 
     try {
       const baselineFrom = Date.now();
@@ -185,17 +184,7 @@ describe.skipIf(!isRoot)('rolling updates on the pod tier', () => {
         }),
       );
 
-      await workload.stopProducing();
-      await waitFor(
-        'every acknowledged record processed by the group',
-        () => (acked.every((a) => processed.has(a.id)) ? true : undefined),
-        120_000,
-      );
-
-      const logs = new Map<number, Awaited<ReturnType<typeof readPartition>>>();
-      for (let p = 0; p < PARTITIONS; p++) logs.set(p, await readPartition(client, TOPIC, p));
-      const v = new Violations();
-      const figures = checkRecords(acked, logs, v);
+      const { figures } = await drainAndCheck(client, workload, { topic: TOPIC, partitions: PARTITIONS });
 
       const latency = (from: number, to: number) => latenciesMs(acked, from, to);
       const report = {

@@ -52,15 +52,23 @@ export async function startOperatedPodTier(options: {
   createRequire(import.meta.url)('./node-agent/pod-network.cjs');
   const core = tier.kc.makeApiClient(CoreV1Api);
   const apps = tier.kc.makeApiClient(AppsV1Api);
-  await core.createNamespace({ body: { metadata: { name: options.namespace } } });
-  await installCrds(tier.kc);
-  const operatorKubeconfig = await operatorIdentity(tier.plane);
-  const operator = await startOperator({
-    kubeconfig: operatorKubeconfig,
-    identity: options.identity,
-    args: OPERATOR_ARGS,
-    env: tier.hostEnv,
-  });
+  let operatorKubeconfig: string;
+  let operator: OperatorProcess;
+  try {
+    await core.createNamespace({ body: { metadata: { name: options.namespace } } });
+    await installCrds(tier.kc);
+    operatorKubeconfig = await operatorIdentity(tier.plane);
+    operator = await startOperator({
+      kubeconfig: operatorKubeconfig,
+      identity: options.identity,
+      args: OPERATOR_ARGS,
+      env: tier.hostEnv,
+    });
+  } catch (err) {
+    // The caller never gets the tier to stop: its processes and directories would outlive the test.
+    await tier.stop();
+    throw err;
+  }
   return {
     tier,
     core,

@@ -1,5 +1,13 @@
 import type { Consumer, Producer, Tributary } from '../../client/index.js';
 import { sleep } from '../../kit/sleep.js';
+import { waitFor } from './cluster.js';
+import {
+  checkRecords,
+  type ReadRecord,
+  type RecordFigures,
+  readPartition,
+  Violations,
+} from './fault-checker.js';
 import type { TimedAck } from './roll-figures.js';
 
 /**
@@ -87,4 +95,28 @@ export function startRollWorkload(client: Tributary, options: RollWorkloadOption
       await consuming.catch(() => undefined);
     },
   };
+}
+
+/**
+ * The end of a workload: stops producing, waits until the group processed every acknowledged record, reads
+ * every partition back and checks the records against the acknowledgements (fault-checker.ts, checks 1-3).
+ */
+export async function drainAndCheck(
+  client: Tributary,
+  workload: RollWorkload,
+  options: Pick<RollWorkloadOptions, 'topic' | 'partitions'>,
+  timeoutMs = 120_000,
+): Promise<{ figures: RecordFigures; violations: string[] }> {
+  const { acked, processed } = workload;
+  await workload.stopProducing();
+  await waitFor(
+    'every acknowledged record processed by the group',
+    () => (acked.every((a) => processed.has(a.id)) ? true : undefined),
+    timeoutMs,
+  );
+  const logs = new Map<number, ReadRecord[]>();
+  for (let p = 0; p < options.partitions; p++) logs.set(p, await readPartition(client, options.topic, p));
+  const v = new Violations();
+  const figures = checkRecords(acked, logs, v);
+  return { figures, violations: v.list };
 }

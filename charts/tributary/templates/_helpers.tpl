@@ -112,6 +112,10 @@ refuses to let it grant more than it has.
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch, delete]
+# The brokers' volume claims (made by the StatefulSet controller): watched, and patched to expand them.
+- apiGroups: [""]
+  resources: [persistentvolumeclaims]
+  verbs: [get, list, watch, patch]
 - apiGroups: [apps]
   resources: [statefulsets]
   verbs: [get, list, watch, create, update, patch, delete]

@@ -63,7 +63,8 @@ export function apiDeleter(kc: KubeConfig): PodDeleter {
   };
 }
 
-function ordinalOf(pod: V1Pod): number {
+/** A broker pod's ordinal (its pod-index label, else its name's suffix); -1 when it has neither. */
+export function ordinalOf(pod: V1Pod): number {
   const label = pod.metadata?.labels?.[POD_INDEX_LABEL];
   const fromName = /-(\d+)$/.exec(pod.metadata?.name ?? '')?.[1];
   return Number(label ?? fromName ?? -1);

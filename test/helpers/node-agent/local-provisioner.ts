@@ -10,9 +10,16 @@
  * - Delete: a Released volume of ours with reclaim policy Delete loses its directory, then the object.
  * - Expand: a bound claim whose request grew past its status capacity (the API server allows it only for
  *   a class with allowVolumeExpansion) gets the volume's capacity raised, then the claim's status
- *   capacity and allocatedResources, its resize conditions cleared: expansion complete, online. A
- *   directory has no size: capacity is bookkeeping (docs/operations.md).
+ *   capacity and allocatedResources, its resize conditions cleared: expansion complete, online.
+ *
+ * A volume is a plain directory (its size is bookkeeping: a directory has none), or, for a class added with
+ * `sized`, a tmpfs of the claim's size mounted on that directory in this process's mount namespace: the
+ * containers bind it, so a process in a pod sees the size (statfs, `df`), and an expansion is a remount with
+ * the new size, which every bind of it sees at once: the online file-system growth of a CSI driver's
+ * NodeExpandVolume. Its content lives in memory: for small volumes of tests that check sizes
+ * (docs/operations.md, "The pod tier").
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -38,6 +45,21 @@ const STORAGE_PROVISIONER = [
 const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 const RESTART_MS = 1000;
 
+/** A StorageClass the provisioner serves. */
+export interface VolumeClass {
+  readonly name: string;
+  readonly allowVolumeExpansion: boolean;
+  /** Each volume a tmpfs of the claim's size (see the file comment); a plain directory otherwise. */
+  readonly sized?: boolean;
+}
+
+/** A tmpfs `size=` option: whole bytes, at least one page. */
+function tmpfsBytes(quantity: string): number {
+  const bytes = Math.ceil(parseQuantity(quantity));
+  if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`cannot size a volume of ${quantity}`);
+  return Math.max(bytes, 4096);
+}
+
 export interface ProvisionerOptions {
   readonly kc: KubeConfig;
   /** The StorageClass to create and serve. */
@@ -54,6 +76,9 @@ export class LocalProvisioner {
   private readonly storage: StorageV1Api;
   private readonly informers: Informer<V1PersistentVolumeClaim | V1PersistentVolume>[] = [];
   private readonly inFlight = new Set<string>();
+  private readonly classes = new Map<string, VolumeClass>();
+  /** Directories with a tmpfs of ours mounted on them. */
+  private readonly mounts = new Set<string>();
   private stopped = false;
 
   constructor(private readonly options: ProvisionerOptions) {
@@ -61,21 +86,29 @@ export class LocalProvisioner {
     this.storage = options.kc.makeApiClient(StorageV1Api);
   }
 
-  async start(): Promise<void> {
+  /** Creates the StorageClass `volumeClass` names and serves its claims. */
+  async addClass(volumeClass: VolumeClass, isDefault = false): Promise<void> {
+    if (this.classes.has(volumeClass.name)) throw new Error(`class ${volumeClass.name} is served already`);
     await this.storage.createStorageClass({
       body: {
         metadata: {
-          name: this.options.storageClass,
-          ...(this.options.isDefault && {
-            annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
-          }),
+          name: volumeClass.name,
+          ...(isDefault && { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }),
         },
         provisioner: PROVISIONER_NAME,
         reclaimPolicy: 'Delete',
         volumeBindingMode: 'WaitForFirstConsumer',
-        allowVolumeExpansion: true,
+        allowVolumeExpansion: volumeClass.allowVolumeExpansion,
       },
     });
+    this.classes.set(volumeClass.name, volumeClass);
+  }
+
+  async start(): Promise<void> {
+    await this.addClass(
+      { name: this.options.storageClass, allowVolumeExpansion: true },
+      this.options.isDefault,
+    );
     const claims = makeInformer<V1PersistentVolumeClaim>(
       this.options.kc,
       '/api/v1/persistentvolumeclaims',
@@ -104,6 +137,9 @@ export class LocalProvisioner {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.informers.map((i) => i.stop()));
+    // Lazily: containers still running keep their binds (in their own namespaces) until they end.
+    for (const path of this.mounts) execFileSync('umount', ['--lazy', path]);
+    this.mounts.clear();
   }
 
   /** Runs `work` unless work for the same key is running (the next event retries). */
@@ -119,12 +155,12 @@ export class LocalProvisioner {
     }
   }
 
-  private ours(claim: V1PersistentVolumeClaim): boolean {
-    return claim.spec?.storageClassName === this.options.storageClass;
+  private classOf(claim: V1PersistentVolumeClaim): VolumeClass | undefined {
+    return this.classes.get(claim.spec?.storageClassName ?? '');
   }
 
   private async claim(claim: V1PersistentVolumeClaim): Promise<void> {
-    if (!this.ours(claim) || claim.metadata?.deletionTimestamp !== undefined) return;
+    if (this.classOf(claim) === undefined || claim.metadata?.deletionTimestamp !== undefined) return;
     const annotations = claim.metadata?.annotations ?? {};
     if (claim.status?.phase === 'Pending' && (claim.spec?.volumeName ?? '') === '') {
       if (!STORAGE_PROVISIONER.some((a) => annotations[a] === PROVISIONER_NAME)) return;
@@ -139,13 +175,18 @@ export class LocalProvisioner {
   private async provision(claim: V1PersistentVolumeClaim, node: string): Promise<void> {
     const name = `pvc-${claim.metadata!.uid}`;
     const path = join(this.options.dir, node, name);
+    const size = claim.spec!.resources!.requests!['storage']!;
     mkdirSync(path, { recursive: true, mode: 0o777 });
+    if (this.classOf(claim)?.sized === true && !this.mounts.has(path)) {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${tmpfsBytes(size)},mode=0777`, 'tmpfs', path]);
+      this.mounts.add(path);
+    }
     try {
       await this.core.createPersistentVolume({
         body: {
           metadata: { name, annotations: { [PROVISIONED_BY]: PROVISIONER_NAME } },
           spec: {
-            capacity: { storage: claim.spec!.resources!.requests!['storage']! },
+            capacity: { storage: size },
             accessModes: claim.spec!.accessModes ?? ['ReadWriteOnce'],
             persistentVolumeReclaimPolicy: 'Delete',
             storageClassName: this.options.storageClass,
@@ -187,6 +228,11 @@ export class LocalProvisioner {
     const pv = await this.core.readPersistentVolume({ name: pvName });
     if (pv.metadata?.annotations?.[PROVISIONED_BY] !== PROVISIONER_NAME) return;
     const pvSize = pv.spec?.capacity?.['storage'];
+    const path = pv.spec?.local?.path;
+    if (path !== undefined && this.mounts.has(path)) {
+      // Online, as a file system grows under a mounted volume: every container's bind sees the new size.
+      execFileSync('mount', ['-o', `remount,size=${tmpfsBytes(requested)}`, path]);
+    }
     if (pvSize === undefined || parseQuantity(pvSize) < parseQuantity(requested)) {
       await this.core.patchPersistentVolume(
         { name: pvName, body: { spec: { capacity: { storage: requested } } } },
@@ -218,6 +264,7 @@ export class LocalProvisioner {
     if (pv.metadata?.annotations?.[PROVISIONED_BY] !== PROVISIONER_NAME) return;
     if (pv.status?.phase !== 'Released' || pv.spec?.persistentVolumeReclaimPolicy !== 'Delete') return;
     const path = pv.spec?.local?.path;
+    if (path !== undefined && this.mounts.delete(path)) execFileSync('umount', ['--lazy', path]);
     if (path?.startsWith(`${this.options.dir}/`)) rmSync(path, { recursive: true, force: true });
     await this.core.deletePersistentVolume({ name: pv.metadata!.name! }).catch((err: { code?: number }) => {
       if (err.code !== 404) throw err;
