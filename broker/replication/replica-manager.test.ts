@@ -34,6 +34,7 @@ async function setup() {
     {
       brokerId: 1,
       brokerEpoch: () => 7,
+      ownsBrokerEpoch: (epoch) => epoch === 7,
       peer: () => undefined,
       logger,
       alterPartition: (request) =>
