@@ -35,8 +35,11 @@ export interface FailSafeDeps {
   partitions(): Partition[];
   /** A client for broker `id` at its last known address; undefined if it was never seen. */
   peer(id: number): ReplicationServiceClient | undefined;
-  /** Stops leading `p` if it still leads it at `leaderEpoch` (in its lane; waiters get OUTCOME_UNKNOWN). */
-  stepDown(p: Partition, leaderEpoch: number, why: string): Promise<void>;
+  /**
+   * Stops leading `p` if it still leads it at `leaderEpoch` and `still()` holds when its turn in the
+   * partition's lane comes (waiters get OUTCOME_UNKNOWN).
+   */
+  stepDown(p: Partition, leaderEpoch: number, why: string, still: () => boolean): Promise<void>;
   readonly logger: Logger;
 }
 
@@ -64,6 +67,8 @@ export interface FailSafeDeps {
 export class FailSafeMode {
   private readonly book: LeadershipConfirmations;
   private enteredAtMs: number | undefined;
+  /** Counts enter() and leave(): a step-down decided in one episode is void in the next. */
+  private episode = 0;
   private stopRounds: AbortController | undefined;
   private rounds: Promise<void> = Promise.resolve();
   private judgeTimer: NodeJS.Timeout | undefined;
@@ -90,6 +95,7 @@ export class FailSafeMode {
   /** The DCS session was lost: keep leading only while confirmed. Synchronous up to the first question. */
   enter(): void {
     if (this.active) return;
+    this.episode++;
     this.enteredAtMs = performance.now();
     this.book.clear();
     this.reported.clear();
@@ -108,6 +114,7 @@ export class FailSafeMode {
   /** Registered again: the metadata decides from now on. */
   leave(): void {
     if (!this.active) return;
+    this.episode++;
     this.enteredAtMs = undefined;
     this.stopRounds?.abort();
     clearTimeout(this.judgeTimer);
@@ -207,6 +214,8 @@ export class FailSafeMode {
     const leaders = this.leaders();
     this.book.retain(new Set(leaders.map((p) => keyOf(p.topic, p.index))));
     let nextMs = Number.POSITIVE_INFINITY;
+    const episode = this.episode;
+    const still = () => this.episode === episode;
     for (const p of leaders) {
       const key = keyOf(p.topic, p.index);
       const epoch = p.leaderEpoch;
@@ -219,7 +228,7 @@ export class FailSafeMode {
         const why =
           stop ??
           `no confirmation from broker(s) ${this.book.missing(key, epoch, required, nowMs).join(', ')} within ${this.timings.windowMs} ms`;
-        void this.deps.stepDown(p, epoch, why);
+        void this.deps.stepDown(p, epoch, why, still);
       } else if (deadlineMs < nextMs) {
         nextMs = deadlineMs;
       }

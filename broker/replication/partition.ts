@@ -162,6 +162,7 @@ export class Partition {
    * as soon as it holds again.
    */
   confirmLeadershipUntil(untilMs: number): void {
+    if (untilMs === this.confirmedUntilMs) return;
     this.confirmedUntilMs = untilMs;
     if (this.currentRole === 'leader') this.maybeAdvanceHighWatermark();
     this.wake();

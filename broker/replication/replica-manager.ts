@@ -89,7 +89,7 @@ export class ReplicaManager {
         brokerId: deps.brokerId,
         partitions: () => this.all(),
         peer: (id) => deps.peer(id),
-        stepDown: (p, leaderEpoch, why) => this.stepDown(p, leaderEpoch, why),
+        stepDown: (p, leaderEpoch, why, still) => this.stepDown(p, leaderEpoch, why, still),
         logger: deps.logger,
       },
       failSafeTimings(broker.sessionTimeoutMs),
@@ -327,10 +327,15 @@ export class ReplicaManager {
     });
   }
 
-  /** Fail-safe mode: stops leading `p` if it still leads it at `leaderEpoch`. */
-  private async stepDown(p: Partition, leaderEpoch: number, why: string): Promise<void> {
+  /** Fail-safe mode: stops leading `p` if it still leads it at `leaderEpoch` and `still()` holds. */
+  private async stepDown(
+    p: Partition,
+    leaderEpoch: number,
+    why: string,
+    still: () => boolean,
+  ): Promise<void> {
     const stepped = await this.exclusive(p, async () => {
-      if (!p.isLeader || p.leaderEpoch !== leaderEpoch) return false;
+      if (!p.isLeader || p.leaderEpoch !== leaderEpoch || !still()) return false;
       p.becomeFollower({ ...p.state, leader: -1 });
       return true;
     });
