@@ -22,6 +22,7 @@ import {
   type PartitionView,
   startLoopbackCluster,
 } from '../helpers/fault-cluster.js';
+import { produceOne } from '../helpers/fault-workload.js';
 import { type SdkWriter, startSdkWriter } from '../helpers/sdk-writer.js';
 
 const TOPIC = 'failsafe';
@@ -33,8 +34,8 @@ const BROKER_ARGS = ['--set', `sessionTimeoutMs=${SESSION_TIMEOUT_MS}`];
 const OUTAGE_MS = 3 * SESSION_TIMEOUT_MS;
 /** A confirmation is good for two refresh intervals of a third of the session timeout. */
 const CONFIRMATION_WINDOW_MS = Math.floor((2 * SESSION_TIMEOUT_MS) / 3);
-/** Longest an acknowledged write may take during the outage (machine heavily loaded). */
-const OUTAGE_LATENCY_MAX_MS = 5000;
+/** Longest an acknowledged write may take during the outage: less than one session timeout. */
+const OUTAGE_LATENCY_MAX_MS = SESSION_TIMEOUT_MS;
 /** Slack for acknowledgements already on their way when a leader stops, and for timers that run late. */
 const STOP_SLACK_MS = 1500;
 
@@ -175,6 +176,130 @@ describe('fail-safe mode during a DCS outage', () => {
       expect(report.lost).toBe(0);
       expect(report.duplicated).toBe(0);
       expect(report.failed).toBe(0);
+    } finally {
+      await cleanUp(run, resume);
+    }
+  }, 300_000);
+
+  it('(b) stops acknowledging where a stopped follower cannot confirm; loses nothing acknowledged', async () => {
+    const follower = 2;
+    let run: Running | undefined;
+    let etcdStopped = false;
+    let followerStopped = false;
+    const resume = () => {
+      if (etcdStopped && run !== undefined) process.kill(run.cluster.etcdPid, 'SIGCONT');
+      etcdStopped = false;
+      if (followerStopped) run?.cluster.signal(follower, 'SIGCONT');
+      followerStopped = false;
+    };
+    try {
+      run = await start('dcs-fail-safe-b');
+      const { cluster, writer } = run;
+      const since = [0, 1, 2].map((id) => cluster.output(id).length);
+      process.kill(cluster.etcdPid, 'SIGSTOP');
+      etcdStopped = true;
+      await sessionsLost(cluster, [0, 1, 2], since);
+      const lapsedAtMs = Date.now();
+      const ackedAtLapse = writer.acked.length;
+      await waitFor(
+        '30 acknowledgements in fail-safe mode',
+        () => (writer.acked.length >= ackedAtLapse + 30 ? true : undefined),
+        SESSION_TIMEOUT_MS,
+      );
+      cluster.signal(follower, 'SIGSTOP');
+      followerStopped = true;
+      const followerStoppedAtMs = Date.now();
+      // Every partition has the stopped broker in its ISR (RF 3): none may acknowledge once its last
+      // confirmation ran out.
+      await faultFor(2 * SESSION_TIMEOUT_MS);
+      const resumedAtMs = Date.now();
+      resume();
+      const quietFromMs = followerStoppedAtMs + CONFIRMATION_WINDOW_MS + STOP_SLACK_MS;
+      const figures = {
+        ackedWhileLapsedBeforeFollowerStopped: writer.acked.filter(
+          (a) => a.ackedAtMs >= lapsedAtMs && a.ackedAtMs < followerStoppedAtMs,
+        ).length,
+        ackedAfterConfirmationsRanOut: writer.acked.filter(
+          (a) => a.ackedAtMs >= quietFromMs && a.ackedAtMs < resumedAtMs,
+        ).length,
+        followerStoppedMs: resumedAtMs - followerStoppedAtMs,
+      };
+      console.log(`dcs-fail-safe (b): ${JSON.stringify(figures)}`);
+      const steppedDown = [0, 1, 2]
+        .filter((id) => id !== follower)
+        .map((id) => cluster.output(id).slice(since[id]).includes('fail-safe mode: stepped down'));
+      const { report } = await finish(run, 'dcs-fail-safe-b', figures);
+
+      expect(figures.ackedWhileLapsedBeforeFollowerStopped).toBeGreaterThan(0);
+      expect(figures.ackedAfterConfirmationsRanOut).toBe(0);
+      expect(steppedDown).toEqual([true, true]);
+      expect(report.violations).toEqual([]);
+      expect(report.lost).toBe(0);
+      expect(report.duplicated).toBe(0);
+    } finally {
+      await cleanUp(run, resume);
+    }
+  }, 300_000);
+
+  it('(c) a leader cut off from etcd alone stops once its followers see the leader the DCS elected', async () => {
+    const cutOff = 2;
+    let run: Running | undefined;
+    let cut = false;
+    const resume = () => {
+      if (cut) run?.cluster.etcdProxy?.restore();
+      cut = false;
+    };
+    try {
+      run = await start('dcs-fail-safe-c', [cutOff]);
+      const { cluster, view, initial } = run;
+      const led = initial.find((p) => p.leader === cutOff);
+      if (led === undefined)
+        throw new Error(`broker ${cutOff} leads no partition: ${JSON.stringify(initial)}`);
+      const since = cluster.output(cutOff).length;
+      cluster.etcdProxy!.cut();
+      cut = true;
+      const cutAtMs = Date.now();
+      const others = [0, 1, 2].filter((id) => id !== cutOff);
+      // The controller (on a broker that kept its session) moves the leadership once the lease expires.
+      const elected = await waitFor(
+        `a new leader of partition ${led.partition}`,
+        async () => {
+          const seen = await view.describe(TOPIC, others);
+          const p = seen.find((x) => x.partition === led.partition);
+          return p !== undefined && p.leader !== cutOff && p.leader_epoch > led.leader_epoch ? p : undefined;
+        },
+        30_000,
+      );
+      const electedSeenAtMs = Date.now();
+      // From here on a follower has seen the newer epoch: the cut-off broker may acknowledge nothing more.
+      const probes = await Promise.all(
+        [0, 1, 2, 3, 4].map((i) => produceOne(view, cutOff, TOPIC, led.partition, `probe-${i}|`, 5000)),
+      );
+      const output = () => cluster.output(cutOff).slice(since);
+      await waitFor(
+        `broker ${cutOff} to step down from partition ${led.partition}`,
+        () => (output().includes('fail-safe mode: stepped down') ? true : undefined),
+        CONFIRMATION_WINDOW_MS + 10_000,
+      );
+      const stepDown = output()
+        .split('\n')
+        .find((line) => line.includes('fail-safe mode: stepped down'));
+      const figures = {
+        electedAfterCutMs: electedSeenAtMs - cutAtMs,
+        newLeader: elected.leader,
+        leaderEpoch: `${led.leader_epoch}->${elected.leader_epoch}`,
+        probes: probes.map((r) => ('error' in r ? r.error : `acknowledged at ${r.offset}`)),
+      };
+      console.log(`dcs-fail-safe (c): ${JSON.stringify(figures)}`);
+      resume();
+      const { report } = await finish(run, 'dcs-fail-safe-c', figures);
+
+      expect(output()).toContain('fail-safe mode: leading on only while every in-sync replica confirms');
+      expect(stepDown).toContain('FENCED_LEADER_EPOCH');
+      expect(probes.filter((r) => !('error' in r))).toEqual([]);
+      expect(report.violations).toEqual([]);
+      expect(report.lost).toBe(0);
+      expect(report.duplicated).toBe(0);
     } finally {
       await cleanUp(run, resume);
     }
