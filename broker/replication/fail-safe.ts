@@ -1,4 +1,4 @@
-import { sleep } from '../../kit/sleep.js';
+import { abortable, sleep } from '../../kit/sleep.js';
 import type { ConfirmLeadershipPartition } from '../../proto/generated/tributary/v1/ConfirmLeadershipPartition.js';
 import type { ConfirmLeadershipResponse__Output } from '../../proto/generated/tributary/v1/ConfirmLeadershipResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
@@ -171,10 +171,14 @@ export class FailSafeMode {
     let res: ConfirmLeadershipResponse__Output;
     try {
       if (client === undefined) throw new Error('its address was never known');
-      res = await callPeer<ConfirmLeadershipResponse__Output>(
-        client.ConfirmLeadership.bind(client) as never,
-        { leader_id: this.deps.brokerId, partitions: asked },
-        this.timings.timeoutMs,
+      // Leaving the mode ends the wait at once; the call itself ends at its deadline, unheard.
+      res = await abortable(
+        callPeer<ConfirmLeadershipResponse__Output>(
+          client.ConfirmLeadership.bind(client) as never,
+          { leader_id: this.deps.brokerId, partitions: asked },
+          this.timings.timeoutMs,
+        ),
+        signal,
       );
     } catch (err) {
       if (!signal.aborted && !this.reported.has(peer)) {

@@ -2,8 +2,9 @@
  * An etcd outage longer than the session timeout (SIGSTOP etcd, then SIGCONT): every broker's session
  * lapses and every broker re-registers under a new broker epoch, in the same process. The controller must
  * take that as a renewed session, not a restart (docs/architecture.md, "Re-registration is not a
- * restart"): leaders stay where they were (the leader epoch may be bumped), no acknowledged record is
- * lost or written twice, and writes resume within a bounded stall. Prints the figures.
+ * restart"): leaders stay where they were, in the same leader epoch, no acknowledged record is lost or
+ * written twice, and writes go on after the outage within a bounded stall (during it, fail-safe mode keeps
+ * them going: dcs-fail-safe.test.ts). Prints the figures.
  */
 import { describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
