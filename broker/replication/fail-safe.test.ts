@@ -13,6 +13,7 @@ import type { ReplicationServiceClient } from '../../proto/generated/tributary/v
 import { batch, tempDir } from '../../test/helpers/storage.js';
 import { DEFAULT_BROKER_CONFIG } from '../config.js';
 import type { TopicRecord } from '../metadata/topic-registry.js';
+import { BrokerMetrics } from '../metrics.js';
 import { LogManager } from '../storage/log-manager.js';
 import { failSafeTimings } from './fail-safe.js';
 import { leadershipAnswer, type ReplicaView } from './leadership-confirmations.js';
@@ -283,18 +284,23 @@ describe('fail-safe mode (ReplicaManager)', () => {
     }
   });
 
-  it('opens every gate when it leaves fail-safe mode, confirmed or not', async () => {
+  it('opens every gate when it leaves fail-safe mode, confirmed or not; the gauge says which mode it is in', async () => {
     const { rm, p, peers, fetchAll, close } = await setup();
+    const metric = new BrokerMetrics(() => rm).registry.getSingleMetric('tributary_fail_safe')!;
+    const gauge = async () => (await metric.get()).values[0]?.value;
     try {
+      expect(await gauge()).toBe(0);
       peers.get(2)!.silent = true;
       peers.get(3)!.silent = true;
       rm.enterFailSafe();
+      expect(await gauge()).toBe(1);
       const { lastOffset, acked } = await produce(p, 2).catch(() => ({
         lastOffset: -1,
         acked: Promise.resolve('refused'),
       }));
       expect(lastOffset).toBe(-1); // refused: not confirmed yet
       rm.leaveFailSafe();
+      expect(await gauge()).toBe(0);
       expect(p.leadershipConfirmed).toBe(true);
       expect(await acked).toBe('refused');
       const next = await produce(p, 2);
