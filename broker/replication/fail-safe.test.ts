@@ -11,6 +11,7 @@ import type { ConfirmLeadershipRequest__Output } from '../../proto/generated/tri
 import type { ConfirmLeadershipResponse__Output } from '../../proto/generated/tributary/v1/ConfirmLeadershipResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { batch, tempDir } from '../../test/helpers/storage.js';
+import { until } from '../../test/helpers/until.js';
 import { DEFAULT_BROKER_CONFIG } from '../config.js';
 import type { TopicRecord } from '../metadata/topic-registry.js';
 import { BrokerMetrics } from '../metrics.js';
@@ -135,14 +136,6 @@ async function setup() {
     await logs.close();
   };
   return { rm, p, peers, epochs, fetchAll, close };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** Appends `count` records and starts an acks=all wait for them (min ISR 2). */

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
 import { waitFor } from '../helpers/cluster.js';
-import { checkCluster, printReport, waitConverged } from '../helpers/fault-checker.js';
+import { checkCluster, createFaultTopic, printReport, waitConverged } from '../helpers/fault-checker.js';
 import { ClusterView, startLoopbackCluster } from '../helpers/fault-cluster.js';
 import { startSdkWriter } from '../helpers/sdk-writer.js';
 
@@ -27,15 +27,7 @@ describe('etcd outage longer than the session timeout', () => {
     const view = new ClusterView(cluster);
     let stopped = false;
     try {
-      const admin = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 15_000 });
-      await admin.admin().createTopic({
-        name: TOPIC,
-        partitions: PARTITIONS,
-        replicationFactor: 3,
-        configs: { 'min.insync.replicas': '2' },
-      });
-      admin.close();
-      const initial = await waitConverged(view, cluster, TOPIC, 60_000);
+      const initial = await createFaultTopic(cluster, view, TOPIC, PARTITIONS);
       const client = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 30_000 });
       const writer = startSdkWriter({ client, topic: TOPIC, partitions: PARTITIONS });
       const { acked, failed } = writer;
