@@ -100,6 +100,11 @@ describe('leadershipAnswer (a replica asked by leader 1 at leader epoch 3)', () 
       reason: 'UNKNOWN_LEADER_EPOCH',
     },
     {
+      name: 'still leads it at epoch 2 (a zombie): it has not seen epoch 3 yet',
+      view: { role: 'leader', leader: 2, leaderEpoch: 2 },
+      reason: 'UNKNOWN_LEADER_EPOCH',
+    },
+    {
       name: 'knows no leader at epoch 3',
       view: { role: 'offline', leader: -1, leaderEpoch: 3 },
       reason: 'NOT_LEADER',

@@ -136,13 +136,16 @@ export function leadershipAnswer(
       `this replica has seen leader epoch ${view.leaderEpoch} (leader ${view.leader}), newer than ${leaderEpoch}`,
     );
   }
-  if (view.role === 'leader') {
-    return new TributaryError('FENCED_LEADER_EPOCH', `this replica leads the partition itself`);
-  }
   if (view.leaderEpoch < leaderEpoch) {
     return new TributaryError(
       'UNKNOWN_LEADER_EPOCH',
       `this replica has not seen leader epoch ${leaderEpoch} yet (it knows ${view.leaderEpoch})`,
+    );
+  }
+  if (view.role === 'leader') {
+    return new TributaryError(
+      'FENCED_LEADER_EPOCH',
+      `this replica leads the partition itself at leader epoch ${leaderEpoch}`,
     );
   }
   if (view.leader !== leaderId || view.role !== 'follower') {
