@@ -235,11 +235,13 @@ export class Broker {
       });
     this.unsubscribe.push(this.topics.onChange((name) => void enqueue(name)));
     const applyAll = () => Promise.all(this.topics.list(true).map((t) => enqueue(t.name)));
-    const onSession = () => void applyAll();
-    const onSessionLost = () => {
-      this.logger.warn('DCS session lost: stepping down from every leadership until registered again');
-      void this.replicas.stepDownAll();
+    // Fail-safe mode between a lost session and the next registration (docs/architecture.md): leaderships
+    // go on while their ISR confirms them; once registered, the metadata decides again.
+    const onSession = () => {
+      this.replicas.leaveFailSafe();
+      void applyAll();
     };
+    const onSessionLost = () => this.replicas.enterFailSafe();
     membership.on('session', onSession);
     membership.on('session-lost', onSessionLost);
     this.unsubscribe.push(() => {
@@ -370,6 +372,7 @@ function replicaManagerDeps(
   return {
     brokerId: config.nodeId,
     brokerEpoch: () => cluster.brokerEpoch(),
+    ownsBrokerEpoch: (epoch) => cluster.ownsBrokerEpoch(epoch),
     peer: (brokerId) => cluster.replicationClient(brokerId),
     alterPartition: (request) =>
       cluster.viaController<AlterPartitionResponse__Output>(

@@ -93,6 +93,14 @@ export class BrokerMetrics {
         this.set(hosted().filter((p) => p.state.leader < 0).length);
       },
     );
+    this.metrics.gauge(
+      'tributary_fail_safe',
+      '1 while this broker has lost its DCS session and leads on only where its ISRs confirm it.',
+      [],
+      function collect() {
+        this.set(replicas()?.inFailSafe === true ? 1 : 0);
+      },
+    );
   }
 
   /** Gauges of the consumer groups this broker coordinates (read when scraped). */

@@ -4,11 +4,14 @@ import type { AllocateProducerIdsRequest__Output } from '../../proto/generated/t
 import type { AllocateProducerIdsResponse } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
 import type { AlterPartitionRequest__Output } from '../../proto/generated/tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
+import type { ConfirmLeadershipRequest__Output } from '../../proto/generated/tributary/v1/ConfirmLeadershipRequest.js';
+import type { ConfirmLeadershipResponse } from '../../proto/generated/tributary/v1/ConfirmLeadershipResponse.js';
 import type { ControlledShutdownRequest__Output } from '../../proto/generated/tributary/v1/ControlledShutdownRequest.js';
 import type { ControlledShutdownResponse } from '../../proto/generated/tributary/v1/ControlledShutdownResponse.js';
 import type { ReplicaFetchPartitionResponse } from '../../proto/generated/tributary/v1/ReplicaFetchPartitionResponse.js';
 import type { ReplicaFetchRequest__Output } from '../../proto/generated/tributary/v1/ReplicaFetchRequest.js';
 import type { ReplicaFetchResponse } from '../../proto/generated/tributary/v1/ReplicaFetchResponse.js';
+import { CONFIRM_PARTITIONS_MAX } from '../replication/fail-safe.js';
 import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
 import { parseInt64, parseOffset, toWireError } from './errors.js';
@@ -234,4 +237,38 @@ export async function allocateProducerIds(
   } catch (err) {
     return { error: toWireError(err), first_id: '-1', count: 0 };
   }
+}
+
+/**
+ * A leader in fail-safe mode asks whether this broker still follows it (docs/architecture.md, "Fail-safe
+ * mode"): answered from this broker's own metadata, per partition, whatever this broker's own DCS session
+ * says.
+ */
+export function confirmLeadership(
+  ctx: ApiContext,
+  request: ConfirmLeadershipRequest__Output,
+): ConfirmLeadershipResponse {
+  const count = request.partitions.length;
+  if (count === 0 || count > CONFIRM_PARTITIONS_MAX) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      `ConfirmLeadership names ${count} partitions; it takes 1 to ${CONFIRM_PARTITIONS_MAX}`,
+    );
+  }
+  const asked = request.partitions.map((q) => ({
+    topic: q.topic,
+    partition: q.partition,
+    leaderEpoch: q.leader_epoch,
+  }));
+  const answers = ctx.replicas.confirmLeadership(request.leader_id, asked);
+  return {
+    broker_id: ctx.config.nodeId,
+    partitions: answers.map((a, i) => ({
+      topic: asked[i]!.topic,
+      partition: asked[i]!.partition,
+      error: a.refusal === null ? null : toWireError(a.refusal),
+      leader: a.leader,
+      leader_epoch: a.leaderEpoch,
+    })),
+  };
 }

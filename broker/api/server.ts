@@ -25,7 +25,13 @@ import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { produceUnary } from './produce.js';
 import { produceStream } from './produce-stream.js';
-import { allocateProducerIds, alterPartition, controlledShutdown, replicaFetch } from './replication.js';
+import {
+  allocateProducerIds,
+  alterPartition,
+  confirmLeadership,
+  controlledShutdown,
+  replicaFetch,
+} from './replication.js';
 import { serverStream, unary } from './rpc.js';
 import { addStrictService, type OnMalformed, oneRequestMessage } from './strict-service.js';
 import { subscribe } from './subscribe.js';
@@ -95,19 +101,13 @@ export async function startGrpcServer(
     ),
     CheckBrokerRestart: unary(api, 'CheckBrokerRestart', (req) => admin.checkBrokerRestart(req)),
   };
-  const replication: ReplicationServiceHandlers = {
-    ReplicaFetch: unary(api, 'ReplicaFetch', (req, call) => replicaFetch(api, req, call)),
-    AlterPartition: unary(api, 'AlterPartition', (req) => alterPartition(api, req)),
-    ControlledShutdown: unary(api, 'ControlledShutdown', (req) => controlledShutdown(api, req)),
-    AllocateProducerIds: unary(api, 'AllocateProducerIds', (req) => allocateProducerIds(api, req)),
-  };
   // Every body is checked before its handler runs: a malformed one is answered MALFORMED_REQUEST.
   const checker = new WireChecker(definition);
   const add = (service: ServiceDefinition, implementation: object) =>
     addStrictService(server, service, implementation as UntypedServiceImplementation, checker, onMalformed);
   add(grpc.tributary.v1.ClientService.service, client);
   add(grpc.tributary.v1.AdminService.service, adminHandlers);
-  add(grpc.tributary.v1.ReplicationService.service, replication);
+  add(grpc.tributary.v1.ReplicationService.service, replicationHandlers(api));
   add(grpc.tributary.v1.GroupService.service, groupHandlers(api, ctx.groups));
 
   const health = new HealthImplementation({
@@ -127,6 +127,17 @@ export async function startGrpcServer(
   raiseConnectionWindow(server, config.http2ConnectionWindowBytes);
   onBound(port);
   return { server, port, health };
+}
+
+/** Broker-to-broker calls: replica fetches, requests to the controller, fail-safe confirmations. */
+function replicationHandlers(api: ApiContext): ReplicationServiceHandlers {
+  return {
+    ReplicaFetch: unary(api, 'ReplicaFetch', (req, call) => replicaFetch(api, req, call)),
+    AlterPartition: unary(api, 'AlterPartition', (req) => alterPartition(api, req)),
+    ControlledShutdown: unary(api, 'ControlledShutdown', (req) => controlledShutdown(api, req)),
+    AllocateProducerIds: unary(api, 'AllocateProducerIds', (req) => allocateProducerIds(api, req)),
+    ConfirmLeadership: unary(api, 'ConfirmLeadership', async (req) => confirmLeadership(api, req)),
+  };
 }
 
 export function setServing(health: HealthImplementation, serving: boolean): void {

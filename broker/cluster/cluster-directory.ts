@@ -45,8 +45,17 @@ export class ClusterDirectory {
     return this.membership?.brokerEpoch ?? -1;
   }
 
+  /** Whether `epoch` is a broker epoch of this process, the current one or one it renewed since. */
+  ownsBrokerEpoch(epoch: number): boolean {
+    return this.membership?.ownsEpoch(epoch) ?? false;
+  }
+
+  /**
+   * A client for broker `id` at its last known address, live or not: a registration that lapsed in a DCS
+   * outage does not mean the broker is gone, and the peer itself checks every request (leader epochs).
+   */
   replicationClient(id: number): ReplicationServiceClient | undefined {
-    const b = this.broker(id);
+    const b = this.membership?.lastKnown(id);
     return b === undefined ? undefined : this.peers.replication(b);
   }
 

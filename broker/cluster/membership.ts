@@ -14,6 +14,8 @@ import {
 
 /** Pause after losing a compare-and-set race for our registration key (at most 20 races). */
 const REGISTRATION_RACE_BACKOFF: BackoffPolicy = { baseMs: 50, maxMs: 500 };
+/** Broker epochs of this process remembered (the newest); an older one is no longer recognised as ours. */
+const OWN_EPOCHS_MAX = 64;
 
 export interface RegistrationOptions {
   sessionTtlMs: number;
@@ -30,13 +32,19 @@ export interface RegistrationOptions {
  * requests from an earlier incarnation can be refused. When the session is lost the broker re-registers
  * with a new session and a new epoch, and emits 'session' so the controller candidate campaigns again.
  *
- * It also keeps the list of live brokers and the current controller record, from watches.
+ * It also keeps the list of live brokers and the current controller record, from watches, and every
+ * broker's last known registration (kept after it lapses: during a DCS outage a broker whose registration
+ * expired is usually still there, at the same address).
  *
  * Events: 'brokers' (the live set changed), 'controller' (ControllerRecord | null), 'session'
  * (DcsSession: a new session is in place), 'session-lost'.
  */
 export class Membership extends EventEmitter {
   private readonly live = new Map<number, LiveBroker>();
+  /** The newest registration seen of every broker, live or not. */
+  private readonly known = new Map<number, LiveBroker>();
+  /** The broker epochs this process registered under, oldest first (at most OWN_EPOCHS_MAX). */
+  private readonly ownEpochs: number[] = [];
   private controllerRecord: ControllerRecord | null = null;
   /** The newest version of the `controller` key seen, deletions included. */
   private controllerSeen = 0;
@@ -113,6 +121,19 @@ export class Membership extends EventEmitter {
     return this.live.get(id);
   }
 
+  /** Broker `id`'s newest registration seen, even if it has lapsed since. */
+  lastKnown(id: number): LiveBroker | undefined {
+    return this.live.get(id) ?? this.known.get(id);
+  }
+
+  /**
+   * Whether `epoch` is one this process registered under: the current one, or an earlier one whose
+   * session lapsed and was renewed (the same process, so the same log and memory).
+   */
+  ownsEpoch(epoch: number): boolean {
+    return this.ownEpochs.includes(epoch);
+  }
+
   controller(): ControllerRecord | null {
     return this.controllerRecord;
   }
@@ -138,6 +159,8 @@ export class Membership extends EventEmitter {
         });
         if (result.ok) {
           this.epoch = result.version;
+          this.ownEpochs.push(result.version);
+          if (this.ownEpochs.length > OWN_EPOCHS_MAX) this.ownEpochs.shift();
           break;
         }
         if (attempt >= 20) throw new Error(`registration of ${key} kept racing`);
@@ -187,6 +210,7 @@ export class Membership extends EventEmitter {
         return;
       }
       this.live.set(id, { ...reg, epoch: e.version });
+      this.known.set(id, { ...reg, epoch: e.version });
     }
     this.emit('brokers', this.liveBrokers());
   }

@@ -412,12 +412,12 @@ describe('re-registration of the same process (a renewed session, not a restart)
   const renewed = (incarnation: string) =>
     view({ 1: { epoch: 11, incarnation }, 2: { epoch: 21, incarnation: 'b2' }, 3: 30 }, []);
 
-  it('keeps the leader and the ISR, bumps the leader epoch and records the new broker epoch', () => {
+  it('keeps the leader, its leader epoch and the ISR, and records the new broker epoch', () => {
     const a = part({ leaderIncarnation: 'b1' });
     const change = planPartition(a, renewed('b1'), { uncleanElection: false });
     expect(change?.next).toMatchObject({
       leader: 1,
-      leaderEpoch: 6,
+      leaderEpoch: 5,
       leaderBrokerEpoch: 11,
       leaderIncarnation: 'b1',
       isr: [1, 2, 3],

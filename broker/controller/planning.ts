@@ -10,7 +10,8 @@ import type { PartitionRegistration } from '../metadata/topic-registry.js';
  * Invariants every function keeps (checked by `assertPartitionInvariants` and the property test):
  * - the ISR is never empty and is a subset of the replicas; the leader is in the ISR, or -1 (offline);
  * - leaderEpoch and partitionEpoch never decrease; every change bumps partitionEpoch, every change of
- *   leader (including to -1 and a re-election of the same broker under a new broker epoch) bumps leaderEpoch;
+ *   leader (including to -1 and a re-election of the same broker after a restart) bumps leaderEpoch; a
+ *   leader that only renewed its session (same process, new broker epoch) keeps its leader epoch;
  * - a broker outside the ISR becomes leader only by an unclean election, which needs the topic's
  *   `unclean.leader.election.enable` (automatic) or an explicit ElectLeaders(UNCLEAN) for an offline partition.
  *
@@ -111,18 +112,22 @@ export function leaderState(a: PartitionRegistration, view: ClusterView): Leader
   return a.leaderBrokerEpoch === undefined ? 'unconfirmed' : 'current';
 }
 
-/** The next assignment with `leader` (and its broker epoch) and `isr`; epochs bumped as the change needs. */
+/**
+ * The next assignment with `leader` (and its broker epoch) and `isr`; epochs bumped as the change needs.
+ * `leaderTerm`: 'new' starts a new leader epoch even for the same leader (a re-election after a restart);
+ * 'renewed' records the same leader's new broker epoch in the same leader epoch (a renewed session).
+ */
 function withLeaderAndIsr(
   a: PartitionRegistration,
   view: ClusterView,
   leader: number,
   isr: readonly number[],
-  reelect = false,
+  leaderTerm: 'kept' | 'new' | 'renewed' = 'kept',
 ): PartitionRegistration {
   const next: PartitionRegistration = { ...a, isr: [...isr], partitionEpoch: (a.partitionEpoch ?? 0) + 1 };
-  if (leader !== a.leader || reelect) {
+  if (leader !== a.leader || leaderTerm !== 'kept') {
     next.leader = leader;
-    next.leaderEpoch = a.leaderEpoch + 1;
+    if (leader !== a.leader || leaderTerm === 'new') next.leaderEpoch = a.leaderEpoch + 1;
     if (leader === -1) {
       delete next.leaderBrokerEpoch;
       delete next.leaderIncarnation;
@@ -165,12 +170,13 @@ export function planPartition(
   const dropped = a.isr.filter(fenced);
   let leader = a.leader;
   let isr = kept.length > 0 ? kept : [...a.isr];
-  let reelect = false;
+  let leaderTerm: 'kept' | 'new' | 'renewed' = 'kept';
 
   if (state === 'reregistered') {
-    // Same process under a new session: it keeps leading with its log and memory intact; the leader epoch
-    // is bumped (a new term, so anything stamped in the lapsed one is fenced), the leader is not changed.
-    reelect = true;
+    // Same process under a new session: it keeps leading with its log and memory intact, in the same
+    // leader epoch: nobody else led in it, and its log did not change while its session was lapsed
+    // (docs/architecture.md, "Re-registration is not a restart"). Only its broker epoch is recorded.
+    leaderTerm = 'renewed';
     reasons.push(
       `leader ${a.leader} re-registered (broker epoch ${a.leaderBrokerEpoch} -> ${view.live.get(a.leader)!.epoch}, same process): kept`,
     );
@@ -178,7 +184,7 @@ export function planPartition(
     const successor = state === 'unconfirmed' ? a.leader : pickSuccessor(a, view, kept, state);
     if (successor !== undefined) {
       leader = successor;
-      reelect = successor === a.leader;
+      if (successor === a.leader) leaderTerm = 'new';
       isr = kept.length > 0 ? kept.filter((b) => b === successor || b !== a.leader) : [successor];
       reasons.push(`leader ${describeLeader(a.leader, state)}: elected ${successor}`);
     } else if (state === 'shutting-down') {
@@ -200,8 +206,8 @@ export function planPartition(
     reasons.push(`ISR shrink: ${dropped.join(',')} dead or restarted`);
 
   let change: PartitionChange | null = null;
-  if (leader !== a.leader || reelect || !sameList(isr, a.isr)) {
-    change = { next: withLeaderAndIsr(a, view, leader, isr, reelect), reasons };
+  if (leader !== a.leader || leaderTerm !== 'kept' || !sameList(isr, a.isr)) {
+    change = { next: withLeaderAndIsr(a, view, leader, isr, leaderTerm), reasons };
   }
   const completed = completeReassignment(change?.next ?? a, view);
   if (completed !== null) {

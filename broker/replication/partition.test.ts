@@ -74,7 +74,7 @@ describe('Partition (leader)', () => {
       await expect(waiting).rejects.toMatchObject({ reason: 'OUTCOME_UNKNOWN' });
     };
     p.becomeLeader(state({ isr: [1, 2] }));
-    // The DCS session lapsed: the broker steps down with no known leader (ReplicaManager.stepDownAll).
+    // The DCS session lapsed and its ISR stopped confirming it: fail-safe mode steps it down, leaderless.
     await waitingAfter(() => p.becomeFollower({ ...p.state, leader: -1 }));
     // The broker stops (shutdown) while waiting.
     p.becomeLeader(state({ isr: [1, 2], leaderEpoch: 5 }));

@@ -58,6 +58,13 @@ export class Partition {
    * one, and only when it actually sends the request.
    */
   private readonly pendingIsrAdds = new Map<number, number>();
+  /**
+   * Fail-safe mode (docs/architecture.md, "Fail-safe mode"): while this broker's DCS session is lapsed,
+   * its leadership holds only until this time (performance.now()), when the last confirmation of its
+   * in-sync replicas runs out. Past it the high watermark stays, no acks=all write is answered and no
+   * append is taken. Infinite while the session is live.
+   */
+  private confirmedUntilMs = Number.POSITIVE_INFINITY;
   private readonly byteMarks: Array<{ offset: number; bytes: number }> = [];
   private appendedBytes = 0;
 
@@ -149,6 +156,23 @@ export class Partition {
     this.wake();
   }
 
+  /**
+   * Fail-safe mode: the leadership holds until `untilMs` (performance.now(); -Infinity: not confirmed at
+   * all, Infinity: the DCS session is live again, no limit). Followers' positions recorded meanwhile count
+   * as soon as it holds again.
+   */
+  confirmLeadershipUntil(untilMs: number): void {
+    if (untilMs === this.confirmedUntilMs) return;
+    this.confirmedUntilMs = untilMs;
+    if (this.currentRole === 'leader') this.maybeAdvanceHighWatermark();
+    this.wake();
+  }
+
+  /** Whether the leadership is confirmed now (always, outside fail-safe mode). */
+  get leadershipConfirmed(): boolean {
+    return this.confirmedUntilMs === Number.POSITIVE_INFINITY || performance.now() < this.confirmedUntilMs;
+  }
+
   /** The replica was removed from this broker, or the broker is stopping. */
   goOffline(): void {
     this.currentRole = 'offline';
@@ -163,6 +187,12 @@ export class Partition {
     opts: { nowMs?: number; minIsr?: number; maxDecompressedBytes?: number } = {},
   ): Promise<AppendInfo> {
     this.assertLeader();
+    if (!this.leadershipConfirmed) {
+      throw new TributaryError(
+        'LEADER_NOT_AVAILABLE',
+        `${this.topic}/${this.index}: broker ${this.brokerId} lost its DCS session and its in-sync replicas have not confirmed its leadership (fail-safe mode)`,
+      );
+    }
     if (opts.minIsr !== undefined && this.st.isr.length < opts.minIsr) {
       throw new TributaryError(
         'NOT_ENOUGH_REPLICAS',
@@ -198,7 +228,8 @@ export class Partition {
           `leadership of ${this.topic}/${this.index} changed before offset ${lastOffset} was replicated: it may or may not be kept`,
         );
       }
-      if (this.hw > lastOffset) {
+      // In fail-safe mode an unconfirmed leader answers nothing: it waits for a confirmation or steps down.
+      if (this.hw > lastOffset && this.leadershipConfirmed) {
         if (this.st.isr.length < minIsr) {
           throw new TributaryError(
             'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
@@ -363,8 +394,12 @@ export class Partition {
     );
   }
 
-  /** Leader: the high watermark is the smallest log end among the ISR (and followers being added). */
+  /**
+   * Leader: the high watermark is the smallest log end among the ISR (and followers being added). It
+   * stays while the leadership is not confirmed (fail-safe mode).
+   */
   private maybeAdvanceHighWatermark(): void {
+    if (!this.leadershipConfirmed) return;
     let min = this.log.logEndOffset;
     for (const r of this.st.isr) {
       if (r === this.brokerId) continue;

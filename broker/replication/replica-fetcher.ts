@@ -13,7 +13,7 @@ const FAILURE_BACKOFF_MS_MAX = 2_000;
 export interface FetcherDeps {
   readonly brokerId: number;
   brokerEpoch(): number;
-  /** The client for the leader, or undefined while it is not registered (not alive). */
+  /** The client for the leader at its last known address, or undefined if it was never seen. */
   client(leaderId: number): ReplicationServiceClient | undefined;
   /** Runs `fn` for a partition exclusively with its state changes (ReplicaManager's per-partition lane). */
   exclusive<T>(partition: Partition, fn: () => Promise<T>): Promise<T>;

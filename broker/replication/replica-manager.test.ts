@@ -4,6 +4,7 @@ import type { AlterPartitionRequest } from '../../proto/generated/tributary/v1/A
 import type { AlterPartitionResponse__Output } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
 import type { Error__Output } from '../../proto/generated/tributary/v1/Error.js';
 import { batch, tempDir } from '../../test/helpers/storage.js';
+import { until } from '../../test/helpers/until.js';
 import { DEFAULT_BROKER_CONFIG } from '../config.js';
 import type { TopicRecord } from '../metadata/topic-registry.js';
 import { LogManager } from '../storage/log-manager.js';
@@ -34,6 +35,7 @@ async function setup() {
     {
       brokerId: 1,
       brokerEpoch: () => 7,
+      ownsBrokerEpoch: (epoch) => epoch === 7,
       peer: () => undefined,
       logger,
       alterPartition: (request) =>
@@ -88,14 +90,6 @@ async function setup() {
     await logs.close();
   };
   return { rm, p, fetch, calls, nextCall, close };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 async function appendTo(p: Partition, count: number): Promise<number> {

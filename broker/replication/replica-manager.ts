@@ -14,14 +14,21 @@ import type { Logger } from '../logger.js';
 import { logConfigFor } from '../metadata/topic-config.js';
 import { type PartitionRegistration, type TopicRecord, unknownTopic } from '../metadata/topic-registry.js';
 import type { LogManager } from '../storage/log-manager.js';
+import { FailSafeMode, failSafeTimings } from './fail-safe.js';
+import { leadershipAnswer, type ReplicaView } from './leadership-confirmations.js';
 import { Partition, type PartitionState } from './partition.js';
 import { ReplicaFetcher } from './replica-fetcher.js';
 
 export interface ReplicaManagerDeps {
   readonly brokerId: number;
-  /** This broker's current epoch (registration version); leaderships granted to an older one are void. */
+  /** This broker's current epoch (registration version), sent with its fetches and ISR changes. */
   brokerEpoch(): number;
-  /** A ReplicationService client for a live broker, or undefined if it is not alive. */
+  /**
+   * Whether `epoch` is one of this process's broker epochs (the current one, or one whose session lapsed
+   * and was renewed): leaderships granted to any other, such as an earlier process's, are void.
+   */
+  ownsBrokerEpoch(epoch: number): boolean;
+  /** A ReplicationService client for a broker at its last known address, or undefined if never seen. */
   peer(brokerId: number): ReplicationServiceClient | undefined;
   /** Sends an ISR change to the controller (wherever it is) and answers its reply. */
   alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResponse__Output>;
@@ -69,12 +76,25 @@ export class ReplicaManager {
   /** Aborted at stop: ends the back-off sleeps of ISR changes being asked again. */
   private readonly stopping = new AbortController();
   private stopped = false;
+  /** Leading on while the DCS session is lapsed, as long as the ISR confirms (docs/architecture.md). */
+  private readonly failSafe: FailSafeMode;
 
   constructor(
     private readonly logs: LogManager,
     private readonly broker: BrokerConfig,
     private readonly deps: ReplicaManagerDeps,
-  ) {}
+  ) {
+    this.failSafe = new FailSafeMode(
+      {
+        brokerId: deps.brokerId,
+        partitions: () => this.all(),
+        peer: (id) => deps.peer(id),
+        stepDown: (p, leaderEpoch, why, still) => this.stepDown(p, leaderEpoch, why, still),
+        logger: deps.logger,
+      },
+      failSafeTimings(broker.sessionTimeoutMs),
+    );
+  }
 
   private get logsDir(): string {
     return join(this.broker.dataDir, 'logs');
@@ -172,7 +192,13 @@ export class ReplicaManager {
     // Metadata only moves forward; an older document (a late event) changes nothing.
     if (next.leaderEpoch < cur.leaderEpoch) return;
     if (next.leaderEpoch === cur.leaderEpoch && next.partitionEpoch < cur.partitionEpoch) return;
-    const mine = next.leader === this.deps.brokerId && a.leaderBrokerEpoch === this.deps.brokerEpoch();
+    const granted =
+      next.leader === this.deps.brokerId &&
+      a.leaderBrokerEpoch !== undefined &&
+      this.deps.ownsBrokerEpoch(a.leaderBrokerEpoch);
+    // In fail-safe mode a leadership held on may change (its ISR), but none is taken up: a leadership
+    // needs a live session, or a confirmation from before it lapsed (docs/architecture.md).
+    const mine = granted && (!this.failSafe.active || (p.isLeader && p.leaderEpoch === next.leaderEpoch));
     if (mine) {
       this.detachFromFetcher(p);
       const was = p.isLeader ? p.leaderEpoch : -1;
@@ -192,7 +218,8 @@ export class ReplicaManager {
       }
       return;
     }
-    // Led elsewhere, or by an earlier incarnation of this broker (wait for the controller to elect).
+    // Led elsewhere, by an earlier process of this broker (wait for the controller to elect), or given
+    // to this broker while its session is lapsed (wait until it registered again).
     const state = next.leader === this.deps.brokerId ? { ...next, leader: -1 } : next;
     const changed =
       p.role === 'leader' || p.state.leader !== state.leader || p.leaderEpoch !== state.leaderEpoch;
@@ -259,18 +286,65 @@ export class ReplicaManager {
   }
 
   /**
-   * This broker lost its DCS session: the controller will move its leaderships, so it stops leading now
-   * (waiting acks=all requests fail with OUTCOME_UNKNOWN, new writes get LEADER_NOT_AVAILABLE) rather than
-   * acknowledge writes another leader will not have. Metadata is applied again once it re-registered.
+   * This broker lost its DCS session: fail-safe mode. Each leadership is kept only while every other
+   * in-sync replica confirms it (ConfirmLeadership); one that is refused or goes unconfirmed steps down
+   * (waiting acks=all requests fail with OUTCOME_UNKNOWN, new writes get LEADER_NOT_AVAILABLE), so no
+   * write is acknowledged that another leader would not have. Synchronous: every leader's gate is closed
+   * before this returns, until the first confirmations arrive.
    */
-  async stepDownAll(): Promise<void> {
-    for (const p of this.all()) {
-      if (!p.isLeader) continue;
-      await this.exclusive(p, async () => {
-        if (p.isLeader) p.becomeFollower({ ...p.state, leader: -1 });
-      });
-      this.roles.emit('role', p);
-    }
+  enterFailSafe(): void {
+    if (!this.stopped) this.failSafe.enter();
+  }
+
+  /** Registered again: every gate opens; the metadata, applied again next, decides the leaderships. */
+  leaveFailSafe(): void {
+    this.failSafe.leave();
+  }
+
+  get inFailSafe(): boolean {
+    return this.failSafe.active;
+  }
+
+  /**
+   * Follower side of ConfirmLeadership: per partition asked, this replica's view and a null refusal when
+   * it follows `leaderId` at exactly that leader epoch, else why not (leadership-confirmations.ts; an
+   * unhosted partition is UNKNOWN_TOPIC or UNKNOWN_PARTITION).
+   */
+  confirmLeadership(
+    leaderId: number,
+    asked: ReadonlyArray<{ topic: string; partition: number; leaderEpoch: number }>,
+  ): Array<ReplicaView & { refusal: TributaryError | null }> {
+    return asked.map((q) => {
+      const p = this.partitions.get(q.topic)?.[q.partition];
+      if (p === undefined) {
+        const refusal = this.partitions.has(q.topic)
+          ? new TributaryError('UNKNOWN_PARTITION', `${q.topic}/${q.partition} is not hosted here`)
+          : unknownTopic(q.topic);
+        return { role: 'offline', leader: -1, leaderEpoch: -1, refusal };
+      }
+      const view: ReplicaView = { role: p.role, leader: p.state.leader, leaderEpoch: p.leaderEpoch };
+      return { ...view, refusal: leadershipAnswer(view, leaderId, q.leaderEpoch) };
+    });
+  }
+
+  /** Fail-safe mode: stops leading `p` if it still leads it at `leaderEpoch` and `still()` holds. */
+  private async stepDown(
+    p: Partition,
+    leaderEpoch: number,
+    why: string,
+    still: () => boolean,
+  ): Promise<void> {
+    const stepped = await this.exclusive(p, async () => {
+      if (!p.isLeader || p.leaderEpoch !== leaderEpoch || !still()) return false;
+      p.becomeFollower({ ...p.state, leader: -1 });
+      return true;
+    });
+    if (!stepped) return;
+    this.roles.emit('role', p);
+    this.deps.logger.warn(
+      { topic: p.topic, partition: p.index, leaderEpoch, reason: why },
+      'fail-safe mode: stepped down',
+    );
   }
 
   /** The hosted partition, whatever its role; precise errors when it is not hosted here. */
@@ -425,6 +499,7 @@ export class ReplicaManager {
     if (this.stopped) return;
     this.stopped = true;
     this.stopping.abort();
+    await this.failSafe.close();
     for (const t of this.timers) clearInterval(t);
     await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
     this.fetchers.clear();

@@ -14,6 +14,8 @@ export interface LocalClusterOptions {
   basePort?: number;
   /** Extra `broker start` arguments for every broker (e.g. --set sessionTimeoutMs=3000). */
   brokerArgs?: string[];
+  /** Extra arguments for broker `id` alone, after `brokerArgs` (a later --set wins). */
+  brokerArgsOf?: (id: number) => string[];
   /** Write each broker's output to `<logDir>/broker-<id>.log` too. */
   logDir?: string;
   /** Racks, by broker index (cycled). */
@@ -67,6 +69,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
         `dcsPrefix=${opts.prefix}`,
         ...(rack === '' ? [] : ['--set', `rack=${rack}`]),
         ...(opts.brokerArgs ?? []),
+        ...(opts.brokerArgsOf?.(id) ?? []),
       ],
       ...(opts.env === undefined ? {} : { env: opts.env }),
       ...(opts.cliEntry === undefined ? {} : { cliEntry: opts.cliEntry }),

@@ -7,6 +7,10 @@ import type { AlterPartitionRequest as _tributary_v1_AlterPartitionRequest, Alte
 import type { AlterPartitionResponse as _tributary_v1_AlterPartitionResponse, AlterPartitionResponse__Output as _tributary_v1_AlterPartitionResponse__Output } from './tributary/v1/AlterPartitionResponse.js';
 import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
 import type { ConfigEntry as _tributary_v1_ConfigEntry, ConfigEntry__Output as _tributary_v1_ConfigEntry__Output } from './tributary/v1/ConfigEntry.js';
+import type { ConfirmLeadershipPartition as _tributary_v1_ConfirmLeadershipPartition, ConfirmLeadershipPartition__Output as _tributary_v1_ConfirmLeadershipPartition__Output } from './tributary/v1/ConfirmLeadershipPartition.js';
+import type { ConfirmLeadershipPartitionResponse as _tributary_v1_ConfirmLeadershipPartitionResponse, ConfirmLeadershipPartitionResponse__Output as _tributary_v1_ConfirmLeadershipPartitionResponse__Output } from './tributary/v1/ConfirmLeadershipPartitionResponse.js';
+import type { ConfirmLeadershipRequest as _tributary_v1_ConfirmLeadershipRequest, ConfirmLeadershipRequest__Output as _tributary_v1_ConfirmLeadershipRequest__Output } from './tributary/v1/ConfirmLeadershipRequest.js';
+import type { ConfirmLeadershipResponse as _tributary_v1_ConfirmLeadershipResponse, ConfirmLeadershipResponse__Output as _tributary_v1_ConfirmLeadershipResponse__Output } from './tributary/v1/ConfirmLeadershipResponse.js';
 import type { ConsumedRecord as _tributary_v1_ConsumedRecord, ConsumedRecord__Output as _tributary_v1_ConsumedRecord__Output } from './tributary/v1/ConsumedRecord.js';
 import type { ControlledShutdownRequest as _tributary_v1_ControlledShutdownRequest, ControlledShutdownRequest__Output as _tributary_v1_ControlledShutdownRequest__Output } from './tributary/v1/ControlledShutdownRequest.js';
 import type { ControlledShutdownResponse as _tributary_v1_ControlledShutdownResponse, ControlledShutdownResponse__Output as _tributary_v1_ControlledShutdownResponse__Output } from './tributary/v1/ControlledShutdownResponse.js';
@@ -33,6 +37,10 @@ export interface ProtoGrpcType {
       AlterPartitionResponse: MessageTypeDefinition<_tributary_v1_AlterPartitionResponse, _tributary_v1_AlterPartitionResponse__Output>
       BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>
       ConfigEntry: MessageTypeDefinition<_tributary_v1_ConfigEntry, _tributary_v1_ConfigEntry__Output>
+      ConfirmLeadershipPartition: MessageTypeDefinition<_tributary_v1_ConfirmLeadershipPartition, _tributary_v1_ConfirmLeadershipPartition__Output>
+      ConfirmLeadershipPartitionResponse: MessageTypeDefinition<_tributary_v1_ConfirmLeadershipPartitionResponse, _tributary_v1_ConfirmLeadershipPartitionResponse__Output>
+      ConfirmLeadershipRequest: MessageTypeDefinition<_tributary_v1_ConfirmLeadershipRequest, _tributary_v1_ConfirmLeadershipRequest__Output>
+      ConfirmLeadershipResponse: MessageTypeDefinition<_tributary_v1_ConfirmLeadershipResponse, _tributary_v1_ConfirmLeadershipResponse__Output>
       ConsumedRecord: MessageTypeDefinition<_tributary_v1_ConsumedRecord, _tributary_v1_ConsumedRecord__Output>
       ControlledShutdownRequest: MessageTypeDefinition<_tributary_v1_ControlledShutdownRequest, _tributary_v1_ControlledShutdownRequest__Output>
       ControlledShutdownResponse: MessageTypeDefinition<_tributary_v1_ControlledShutdownResponse, _tributary_v1_ControlledShutdownResponse__Output>

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
 import { waitFor } from '../helpers/cluster.js';
-import { checkCluster, printReport, waitConverged } from '../helpers/fault-checker.js';
+import { checkCluster, createFaultTopic, printReport } from '../helpers/fault-checker.js';
 import { brokersExcept, ClusterView, startLoopbackCluster } from '../helpers/fault-cluster.js';
 import { startSdkWriter } from '../helpers/sdk-writer.js';
 
@@ -23,15 +23,7 @@ describe('SDK producer and a paused leader', () => {
     const view = new ClusterView(cluster);
     let paused: number | undefined;
     try {
-      const admin = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 15_000 });
-      await admin.admin().createTopic({
-        name: TOPIC,
-        partitions: 1,
-        replicationFactor: 3,
-        configs: { 'min.insync.replicas': '2' },
-      });
-      admin.close();
-      const initial = await waitConverged(view, cluster, TOPIC, 60_000);
+      const initial = await createFaultTopic(cluster, view, TOPIC, 1);
       const victim = initial[0]!.leader;
       const others = brokersExcept(cluster.size, victim);
       // The paused broker last in the bootstrap list: metadata comes from a live broker.

@@ -103,6 +103,30 @@ export async function waitConverged(
   }
 }
 
+/**
+ * Creates `topic` with replication factor 3 and `min.insync.replicas` 2 (one broker may be lost without
+ * losing acks=all writes), and waits until it converged; answers its partitions as they converged.
+ */
+export async function createFaultTopic(
+  cluster: FaultCluster,
+  view: ClusterView,
+  topic: string,
+  partitions: number,
+): Promise<PartitionView[]> {
+  const admin = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 15_000 });
+  try {
+    await admin.admin().createTopic({
+      name: topic,
+      partitions,
+      replicationFactor: 3,
+      configs: { 'min.insync.replicas': '2' },
+    });
+  } finally {
+    admin.close();
+  }
+  return waitConverged(view, cluster, topic, 60_000);
+}
+
 export interface ReadRecord {
   offset: number;
   id: string;

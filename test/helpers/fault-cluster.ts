@@ -18,7 +18,7 @@ import type { DescribeTopicsResponse__Output } from '../../proto/generated/tribu
 import type { PartitionDescription__Output } from '../../proto/generated/tributary/v1/PartitionDescription.js';
 import { CLI_ENTRY, REPO_ROOT } from './broker-process.js';
 import { FAST_FAILOVER_ARGS } from './cluster.js';
-import { type EtcdServer, startEtcd } from './etcd.js';
+import { type EtcdServer, startEtcd, startTcpProxy, type TcpProxy } from './etcd.js';
 import { type RawStubs, rawStubs } from './grpc.js';
 
 export interface FaultCluster {
@@ -91,9 +91,16 @@ export async function startLoopbackCluster(opts: {
   prepare?: (dataDir: string) => void;
   /** Runs after the brokers are gone and before the data is removed (unmount what prepare mounted). */
   cleanup?: (dataDir: string) => void;
-}): Promise<FaultCluster & { readonly etcdPid: number }> {
+  /**
+   * Brokers that reach etcd through `etcdProxy`, which the test can cut: those brokers alone lose the
+   * DCS while the others keep it.
+   */
+  etcdProxiedFor?: number[];
+}): Promise<FaultCluster & { readonly etcdPid: number; readonly etcdProxy: TcpProxy | undefined }> {
   const size = opts.brokers ?? 3;
   const etcd: EtcdServer = await startEtcd();
+  const proxied = opts.etcdProxiedFor ?? [];
+  const etcdProxy = proxied.length > 0 ? await startTcpProxy(etcd.clientPort) : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'tributary-fault-'));
   const outputs = new BrokerOutputs(size);
   const ports = new Array<number>(size).fill(0);
@@ -107,9 +114,14 @@ export async function startLoopbackCluster(opts: {
       dataDir,
       prefix: 'fault',
       brokerArgs: [...FAULT_BROKER_ARGS, ...(opts.brokerArgs ?? [])],
+      brokerArgsOf: (id) =>
+        etcdProxy !== undefined && proxied.includes(id)
+          ? ['--set', `dcsEtcdEndpoints=${etcdProxy.endpoint}`]
+          : [],
       cliEntry: CLI_ENTRY,
     });
   } catch (err) {
+    await etcdProxy?.close();
     await etcd.stop();
     opts.cleanup?.(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
@@ -138,6 +150,7 @@ export async function startLoopbackCluster(opts: {
     size,
     dataDir,
     etcdPid: etcd.pid,
+    etcdProxy,
     address: (id) => `127.0.0.1:${ports[id]}`,
     bootstrap: (order) => (order ?? [...Array(size).keys()]).map((id) => `127.0.0.1:${ports[id]}`).join(','),
     start: async (id) => {
@@ -156,6 +169,7 @@ export async function startLoopbackCluster(opts: {
       } catch {
         // Already gone.
       }
+      await etcdProxy?.close();
       await etcd.stop();
       opts.cleanup?.(dataDir);
       rmSync(dataDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlterPartitionResponse__Output } from '../../proto/generated/tributary/v1/AlterPartitionResponse.js';
+import type { ConfirmLeadershipResponse__Output } from '../../proto/generated/tributary/v1/ConfirmLeadershipResponse.js';
 import type { ReplicaFetchResponse__Output } from '../../proto/generated/tributary/v1/ReplicaFetchResponse.js';
 import { type BrokerProcess, removeDataDirs, startBroker } from '../helpers/broker-process.js';
 import { call, type RawStubs, rawStubs, reasonOf } from '../helpers/grpc.js';
@@ -139,6 +140,33 @@ describe('ReplicationService', () => {
       { topics: ['rep'] },
     );
     expect(md.topics[0]!.partitions[0]).toMatchObject({ isr: [0], leader_epoch: leaderEpoch });
+  });
+
+  it('ConfirmLeadership answers from this broker’s metadata, per partition (fail-safe mode)', async () => {
+    const confirm = (leaderId: number, partitions: Array<Record<string, unknown>>) =>
+      call<ConfirmLeadershipResponse__Output>(stubs.replication, 'ConfirmLeadership', {
+        leader_id: leaderId,
+        partitions,
+      });
+    // Broker 0 leads rep/0 itself: whoever asks, at its epoch or an older one, is fenced; a newer epoch
+    // it has not seen yet. Unhosted partitions are named precisely.
+    const res = await confirm(5, [
+      { topic: 'rep', partition: 0, leader_epoch: leaderEpoch },
+      { topic: 'rep', partition: 0, leader_epoch: leaderEpoch - 1 },
+      { topic: 'rep', partition: 0, leader_epoch: leaderEpoch + 1 },
+      { topic: 'rep', partition: 7, leader_epoch: 0 },
+      { topic: 'nope', partition: 0, leader_epoch: 0 },
+    ]);
+    expect(res.broker_id).toBe(0);
+    expect(res.partitions.map((p) => [p.topic, p.partition, p.error?.reason ?? null])).toEqual([
+      ['rep', 0, 'FENCED_LEADER_EPOCH'],
+      ['rep', 0, 'FENCED_LEADER_EPOCH'],
+      ['rep', 0, 'UNKNOWN_LEADER_EPOCH'],
+      ['rep', 7, 'UNKNOWN_PARTITION'],
+      ['nope', 0, 'UNKNOWN_TOPIC'],
+    ]);
+    expect(res.partitions[0]).toMatchObject({ leader: 0, leader_epoch: leaderEpoch });
+    await expect(confirm(5, [])).rejects.toSatisfy((e: unknown) => reasonOf(e).reason === 'INVALID_REQUEST');
   });
 
   it('refuses a min.insync.replicas above the replication factor', async () => {
