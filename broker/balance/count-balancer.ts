@@ -1,0 +1,142 @@
+import type { BalanceModel } from './balance-model.js';
+
+/**
+ * Step 2 of the planner (planner.ts): replica counts within one over the active brokers, per topic, then
+ * overall. A replica moves from a broker with the most to one with at least two fewer (so the sum of
+ * squared counts falls and the pass ends), never making a topic's spread worse and always keeping the hard
+ * goals (`BalanceModel.canPlace`). When no replica can go straight from the one to the other (every
+ * candidate's partition already has a replica on the receiver or in its rack), it goes through a third
+ * broker whose count ends unchanged: one replica moves d -> x, another x -> r.
+ *
+ * Which replica: the one whose size best keeps both brokers' bytes near the mean, smallest first where
+ * that allows (least data moved). The receiver should end within FILL_LOW..FILL_HIGH of the mean bytes
+ * after taking what it still needs, and the donor likewise after giving what it must; the ideal size is
+ * the least that satisfies both, or halfway between their wishes when they conflict.
+ */
+
+const FILL_LOW = 0.92;
+const FILL_HIGH = 1.08;
+/** A bound on planning steps per pass, far above what balancing needs (each step strictly improves). */
+const STEPS_PER_REPLICA_MAX = 4;
+/** Broker pairs tried through a third broker per step: a bound on the cost of a pass that is stuck. */
+const DETOUR_PAIRS_MAX = 16;
+
+/** Returns how many replicas it moved. */
+export function balanceReplicaCounts(m: BalanceModel, meanBytes: number): number {
+  let moved = 0;
+  for (let t = 0; t < m.topics.length; t++) moved += balanceCounts(m, t, meanBytes);
+  return moved + balanceCounts(m, -1, meanBytes);
+}
+
+interface Pass {
+  readonly m: BalanceModel;
+  /** A topic's index, or -1 for all topics. */
+  readonly scope: number;
+  readonly key: ArrayLike<number>;
+  readonly meanBytes: number;
+  /** Replicas on active brokers per active broker. */
+  readonly share: number;
+}
+
+function balanceCounts(m: BalanceModel, scope: number, meanBytes: number): number {
+  const brokers = m.active;
+  if (brokers.length < 2) return 0;
+  const key = scope >= 0 ? m.topicCounts[scope]! : m.counts;
+  const share = brokers.reduce((sum, b) => sum + m.counts[b]!, 0) / brokers.length;
+  const pass: Pass = { m, scope, key, meanBytes, share };
+  // Donors: most first, ties to the most replicas overall, then bytes; receivers the other way round.
+  const before = (a: number, b: number) =>
+    key[a]! - key[b]! || m.counts[a]! - m.counts[b]! || m.bytes[a]! - m.bytes[b]! || a - b;
+  const stepsMax = STEPS_PER_REPLICA_MAX * m.replicaCount + 16;
+  let moved = 0;
+  for (; moved < stepsMax; moved++) {
+    let d = brokers[0]!;
+    let r = d;
+    for (const b of brokers) {
+      if (before(b, d) > 0) d = b;
+      if (before(b, r) < 0) r = b;
+    }
+    if (key[d]! - key[r]! <= 1) break;
+    // The usual case moves from the fullest to the emptiest; only when that pair has no candidate are the
+    // other pairs tried, fullest donors and emptiest receivers first.
+    const p = pickReplica(pass, d, r);
+    if (p >= 0) m.moveReplica(p, d, r);
+    else if (
+      !moveOne(
+        pass,
+        [...brokers].sort((a, b) => before(b, a)),
+        [...brokers].sort(before),
+      )
+    )
+      break;
+  }
+  return moved;
+}
+
+function moveOne(pass: Pass, donors: readonly number[], receivers: readonly number[]): boolean {
+  const { m, key } = pass;
+  const pairs: [number, number][] = [];
+  for (const d of donors) {
+    for (const r of receivers) {
+      if (key[d]! - key[r]! < 2) break;
+      const p = pickReplica(pass, d, r);
+      if (p >= 0) {
+        m.moveReplica(p, d, r);
+        return true;
+      }
+      pairs.push([d, r]);
+    }
+  }
+  return pairs.slice(0, DETOUR_PAIRS_MAX).some(([d, r]) => moveByDetour(pass, d, r));
+}
+
+/** d -> x -> r for some third active broker x (whose counts end as they were). */
+function moveByDetour(pass: Pass, d: number, r: number): boolean {
+  const { m } = pass;
+  for (const x of m.active) {
+    if (x === d || x === r) continue;
+    const p = pickReplica(pass, d, x);
+    if (p < 0) continue;
+    m.moveReplica(p, d, x);
+    const q = pickReplica(pass, x, r);
+    if (q >= 0) {
+      m.moveReplica(q, x, r);
+      return true;
+    }
+    m.moveReplica(p, x, d);
+  }
+  return false;
+}
+
+/** The replica of d to move to r: allowed by the scope and the hard goals, its size closest to the ideal. */
+function pickReplica(pass: Pass, d: number, r: number): number {
+  const { m, scope } = pass;
+  const ideal = idealSize(pass, d, r);
+  let best = -1;
+  let bestScore = Number.POSITIVE_INFINITY;
+  // A topic's partitions are fewer than a broker's replicas: scan those when the scope is one topic.
+  const candidates = scope >= 0 ? topicRange(m, scope) : m.held[d]!;
+  for (const p of candidates) {
+    if (scope >= 0 ? !m.replicas[p]!.includes(d) : !m.keepsTopicSpread(p, d, r)) continue;
+    const size = m.sizes[p]!;
+    const score = Math.abs(size - ideal);
+    if (score > bestScore || (score === bestScore && size >= m.sizes[best]!)) continue;
+    if (!m.canPlace(p, d, r)) continue;
+    best = p;
+    bestScore = score;
+  }
+  return best;
+}
+
+function idealSize(pass: Pass, d: number, r: number): number {
+  const { m, meanBytes: mean, share } = pass;
+  const need = Math.max(1, Math.floor(share) - m.counts[r]!);
+  const excess = Math.max(1, m.counts[d]! - Math.ceil(share));
+  const low = Math.max(0, (FILL_LOW * mean - m.bytes[r]!) / need, (m.bytes[d]! - FILL_HIGH * mean) / excess);
+  const high = Math.min((FILL_HIGH * mean - m.bytes[r]!) / need, (m.bytes[d]! - FILL_LOW * mean) / excess);
+  return low <= high ? low : (low + Math.max(0, high)) / 2;
+}
+
+function* topicRange(m: BalanceModel, t: number): Generator<number> {
+  for (let p = m.topicStart[t]!; p < m.topicStart[t + 1]!; p++) yield p;
+}
