@@ -467,8 +467,6 @@ function racksAllowBalance(input: BalanceInput): boolean {
   return active.size === racks.size && sizes.size === 1 && !input.brokers.some((b) => b.state === 'cordoned');
 }
 
-export { applyPlan, checkPlan, clusterArb, countSpreads, hardViolations, leaderSpread };
-
 describe('planBalance: properties', () => {
   const anyCluster = fc
     .tuple(fc.boolean(), fc.boolean())
