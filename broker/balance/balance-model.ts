@@ -47,6 +47,9 @@ export class BalanceModel {
   /** Per broker: the partitions it holds, and those it is the preferred leader of. */
   readonly held: Set<number>[] = [];
   readonly led: Set<number>[] = [];
+  /** Per broker and rack: partitions the broker holds that have room for one more replica in the rack. */
+  private readonly openTo: Int32Array;
+  private readonly rackTotal: number;
   private readonly index = new Map<number, number>();
   private readonly partitionIndexes = new Map<string, number>();
   private readonly rackSizes: number[] = [];
@@ -84,11 +87,14 @@ export class BalanceModel {
     const brokerCount = this.brokerIds.length;
     this.topicCounts = this.topics.map(() => new Int32Array(brokerCount));
     this.replicas = this.original.map((list) => [...list]);
+    this.rackTotal = racks.size;
+    this.openTo = new Int32Array(brokerCount * this.rackTotal);
     for (let p = 0; p < count; p++) {
       this.replicas[p]!.forEach((b, position) => {
         this.attach(p, b, position === 0);
       });
       this.maxPerRack[p] = this.evenSpread(p);
+      this.countOpenRacks(p, 1);
     }
   }
 
@@ -116,17 +122,21 @@ export class BalanceModel {
     const list = this.replicas[p]!;
     const position = list.indexOf(from);
     if (position < 0 || list.includes(to)) throw new Error(`bad move of partition ${p}: ${from} -> ${to}`);
+    this.countOpenRacks(p, -1);
     this.detach(p, from, position === 0);
     list[position] = to;
     this.attach(p, to, position === 0);
+    this.countOpenRacks(p, 1);
     this.changed[p] = 1;
   }
 
   addReplica(p: number, to: number): void {
     const list = this.replicas[p]!;
     if (list.includes(to)) throw new Error(`partition ${p} already has a replica on ${to}`);
+    this.countOpenRacks(p, -1);
     list.push(to);
     this.attach(p, to, list.length === 1);
+    this.countOpenRacks(p, 1);
     this.changed[p] = 1;
   }
 
@@ -134,9 +144,11 @@ export class BalanceModel {
     const list = this.replicas[p]!;
     const position = list.indexOf(b);
     if (position < 0 || list.length === 1) throw new Error(`cannot remove ${b} from partition ${p}`);
+    this.countOpenRacks(p, -1);
     this.detach(p, b, position === 0);
     list.splice(position, 1);
     if (position === 0) this.setLeadership(p, list[0]!, true);
+    this.countOpenRacks(p, 1);
     this.changed[p] = 1;
   }
 
@@ -192,6 +204,15 @@ export class BalanceModel {
     return this.replicas[p]![0] === from ? 1 : 0;
   }
 
+  /**
+   * Whether some partition d holds has room in r's rack: when not, and the racks differ, no replica of d
+   * may go to r (a quick answer for the planner's searches, kept by `countOpenRacks`).
+   */
+  mayReach(d: number, r: number): boolean {
+    const rack = this.rackOf[r]!;
+    return rack === this.rackOf[d] || rack < 0 || this.openTo[d * this.rackTotal + rack]! > 0;
+  }
+
   /** Active brokers plus the cordoned ones already holding partition p: the brokers p may be on. */
   holdersPossible(p: number): number {
     let n = this.active.length;
@@ -241,6 +262,15 @@ export class BalanceModel {
     const want = Math.min(this.replicationFactors[p]!, total);
     for (let m = 1; ; m++) {
       if (caps.reduce((a, cap) => a + Math.min(cap, m), 0) >= want) return m;
+    }
+  }
+
+  /** Adds (sign 1) or takes away (-1) partition p's share of `openTo` for every broker holding it. */
+  private countOpenRacks(p: number, sign: number): void {
+    const list = this.replicas[p]!;
+    for (let rack = 0; rack < this.rackTotal; rack++) {
+      if (this.rackLoad(p, rack) >= this.maxPerRack[p]!) continue;
+      for (const b of list) this.openTo[b * this.rackTotal + rack]! += sign;
     }
   }
 

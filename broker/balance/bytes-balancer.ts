@@ -38,19 +38,28 @@ export function balanceBytes(m: BalanceModel, meanBytes: number): number {
   return moved;
 }
 
+/**
+ * Transfers between the first pair that has one, and goes on with that pair while one of the two is still
+ * outside the band (r's replicas, sorted once, serve every transfer of the pair; entries that a transfer
+ * made stale are skipped). Returns the replicas moved.
+ */
 function transferOne(m: BalanceModel, order: readonly number[], mean: number): number {
   for (const d of order) {
     if (m.bytes[d]! <= mean) return 0;
     for (let i = order.length - 1; i >= 0; i--) {
       const r = order[i]!;
       if (m.bytes[r]! >= mean) break;
-      if (outsideBand(m.bytes[d]!, mean) === 0 && outsideBand(m.bytes[r]!, mean) === 0) continue;
-      const t = bestTransfer(m, d, r, mean);
-      if (t === null) continue;
-      m.moveReplica(t.out, d, r);
-      if (t.back < 0) return 1;
-      m.moveReplica(t.back, r, d);
-      return 2;
+      let moved = 0;
+      const backs = m.mayReach(d, r) ? returnable(m, r, d) : null;
+      while (backs !== null && m.bytes[d]! > mean && m.bytes[r]! < mean) {
+        if (outsideBand(m.bytes[d]!, mean) === 0 && outsideBand(m.bytes[r]!, mean) === 0) break;
+        const t = bestTransfer(m, d, r, mean, backs);
+        if (t === null) break;
+        m.moveReplica(t.out, d, r);
+        if (t.back >= 0) m.moveReplica(t.back, r, d);
+        moved += t.back >= 0 ? 2 : 1;
+      }
+      if (moved > 0) return moved;
     }
   }
   return 0;
@@ -69,15 +78,20 @@ function better(a: Transfer | null, b: Transfer): boolean {
   return a === null || b.miss < a.miss || (b.miss === a.miss && b.cost < a.cost);
 }
 
-function bestTransfer(m: BalanceModel, d: number, r: number, mean: number): Transfer | null {
+function bestTransfer(
+  m: BalanceModel,
+  d: number,
+  r: number,
+  mean: number,
+  backs: Returnable,
+): Transfer | null {
   const want = Math.min(m.bytes[d]! - mean, mean - m.bytes[r]!);
   const outside = outsideBand(m.bytes[d]!, mean) + outsideBand(m.bytes[r]!, mean);
   const slack = Math.max(TRANSFER_SLACK_SHARE * mean, Number.MIN_VALUE);
-  // Worth taking: lowers the bytes outside the band (and so is below the pair's difference).
+  // Worth taking: lowers the bytes outside the band.
   const useful = (x: number) =>
     x > 0 && outsideBand(m.bytes[d]! - x, mean) + outsideBand(m.bytes[r]! + x, mean) < outside;
   const miss = (x: number) => Math.floor(Math.abs(x - want) / slack);
-  const backs = returnable(m, r, d);
   const moveAllowed = m.counts[d]! > m.counts[r]!;
   // Leaderships the transfer hands from d to r must not spread leaders further apart (step 4 came first).
   const leadersOk = (handed: number) =>
@@ -96,6 +110,8 @@ function bestTransfer(m: BalanceModel, d: number, r: number, mean: number): Tran
     for (const list of topicAllowed ? [backs.byTopic.get(t), backs.free] : [backs.byTopic.get(t)]) {
       if (list === undefined) continue;
       for (const q of nearest(m, list, size - want)) {
+        if (!m.replicas[q]!.includes(r) || !m.canPlace(q, r, d)) continue; // stale: moved by this pair
+        if (list === backs.free && !m.keepsTopicSpread(q, r, d)) continue;
         const x = size - m.sizes[q]!;
         if (!useful(x) || !leadersOk(handed - m.leadershipMoved(q, r))) continue;
         const swap = { out: p, back: q, miss: miss(x), cost: size + m.sizes[q]! };
@@ -106,11 +122,16 @@ function bestTransfer(m: BalanceModel, d: number, r: number, mean: number): Tran
   return best;
 }
 
+interface Returnable {
+  byTopic: Map<number, number[]>;
+  free: number[];
+}
+
 /**
  * r's replicas that may go to d, sorted by size: per topic (a same-topic swap keeps every count), and
  * `free`, those whose topic r holds more of than d (a cross-topic swap keeps the topics within one).
  */
-function returnable(m: BalanceModel, r: number, d: number) {
+function returnable(m: BalanceModel, r: number, d: number): Returnable {
   const byTopic = new Map<number, number[]>();
   const free: number[] = [];
   for (const q of m.held[r]!) {

@@ -19,7 +19,7 @@ const FILL_HIGH = 1.08;
 /** A bound on planning steps per pass, far above what balancing needs (each step strictly improves). */
 const STEPS_PER_REPLICA_MAX = 4;
 /** Broker pairs tried through a third broker per step: a bound on the cost of a pass that is stuck. */
-const DETOUR_PAIRS_MAX = 16;
+const DETOUR_PAIRS_MAX = 8;
 
 /** Returns how many replicas it moved. */
 export function balanceReplicaCounts(m: BalanceModel, meanBytes: number): number {
@@ -36,6 +36,14 @@ interface Pass {
   readonly meanBytes: number;
   /** Replicas on active brokers per active broker. */
   readonly share: number;
+  /**
+   * Broker pairs (d x brokers + r) known to have no replica d may hand r straight, and pairs known to have
+   * no detour. A stuck pass would otherwise search every pair again at every step. A direct pair stays
+   * blocked until a move changes what d holds, what r holds, or a partition d holds (that is all its
+   * answer reads); any move unblocks every detour.
+   */
+  readonly blocked: Uint8Array;
+  readonly detourBlocked: Uint8Array;
 }
 
 function balanceCounts(m: BalanceModel, scope: number, meanBytes: number): number {
@@ -43,7 +51,9 @@ function balanceCounts(m: BalanceModel, scope: number, meanBytes: number): numbe
   if (brokers.length < 2) return 0;
   const key = scope >= 0 ? m.topicCounts[scope]! : m.counts;
   const share = brokers.reduce((sum, b) => sum + m.counts[b]!, 0) / brokers.length;
-  const pass: Pass = { m, scope, key, meanBytes, share };
+  const cells = m.brokerIds.length ** 2;
+  const blocked = new Uint8Array(cells);
+  const pass: Pass = { m, scope, key, meanBytes, share, blocked, detourBlocked: new Uint8Array(cells) };
   // Donors: most first, ties to the most replicas overall, then bytes; receivers the other way round.
   const before = (a: number, b: number) =>
     key[a]! - key[b]! || m.counts[a]! - m.counts[b]! || m.bytes[a]! - m.bytes[b]! || a - b;
@@ -59,8 +69,8 @@ function balanceCounts(m: BalanceModel, scope: number, meanBytes: number): numbe
     if (key[d]! - key[r]! <= 1) break;
     // The usual case moves from the fullest to the emptiest; only when that pair has no candidate are the
     // other pairs tried, fullest donors and emptiest receivers first.
-    const p = pickReplica(pass, d, r);
-    if (p >= 0) m.moveReplica(p, d, r);
+    const p = candidate(pass, d, r);
+    if (p >= 0) move(pass, p, d, r);
     else if (
       !moveOne(
         pass,
@@ -79,12 +89,12 @@ function moveOne(pass: Pass, donors: readonly number[], receivers: readonly numb
   for (const d of donors) {
     for (const r of receivers) {
       if (key[d]! - key[r]! < 2) break;
-      const p = pickReplica(pass, d, r);
+      const p = candidate(pass, d, r);
       if (p >= 0) {
-        m.moveReplica(p, d, r);
+        move(pass, p, d, r);
         return true;
       }
-      pairs.push([d, r]);
+      if (pass.detourBlocked[d * m.brokerIds.length + r] === 0) pairs.push([d, r]);
     }
   }
   return pairs.slice(0, DETOUR_PAIRS_MAX).some(([d, r]) => moveByDetour(pass, d, r));
@@ -94,36 +104,65 @@ function moveOne(pass: Pass, donors: readonly number[], receivers: readonly numb
 function moveByDetour(pass: Pass, d: number, r: number): boolean {
   const { m } = pass;
   for (const x of m.active) {
-    if (x === d || x === r) continue;
-    const p = pickReplica(pass, d, x);
+    if (x === d || x === r || !m.mayReach(x, r)) continue;
+    const p = candidate(pass, d, x);
     if (p < 0) continue;
-    m.moveReplica(p, d, x);
-    const q = pickReplica(pass, x, r);
+    move(pass, p, d, x, false);
+    const q = candidate(pass, x, r);
     if (q >= 0) {
-      m.moveReplica(q, x, r);
+      move(pass, q, x, r);
       return true;
     }
-    m.moveReplica(p, x, d);
+    move(pass, p, x, d, false);
   }
+  pass.detourBlocked[d * m.brokerIds.length + r] = 1;
   return false;
+}
+
+/** `pickReplica`, remembering a pair that has none. */
+function candidate(pass: Pass, d: number, r: number): number {
+  const cell = d * pass.m.brokerIds.length + r;
+  if (pass.blocked[cell] === 1) return -1;
+  const p = pickReplica(pass, d, r);
+  if (p < 0) pass.blocked[cell] = 1;
+  return p;
+}
+
+/** Moves the replica and unblocks the pairs whose answer it may change (see `Pass`). */
+function move(pass: Pass, p: number, from: number, to: number, settled = true): void {
+  const { m, blocked } = pass;
+  const width = m.brokerIds.length;
+  for (const b of [...m.replicas[p]!, to]) blocked.fill(0, b * width, (b + 1) * width);
+  for (let d = 0; d < width; d++) {
+    blocked[d * width + from] = 0;
+    blocked[d * width + to] = 0;
+  }
+  m.moveReplica(p, from, to);
+  if (settled) pass.detourBlocked.fill(0);
 }
 
 /** The replica of d to move to r: allowed by the scope and the hard goals, its size closest to the ideal. */
 function pickReplica(pass: Pass, d: number, r: number): number {
   const { m, scope } = pass;
+  if (!m.mayReach(d, r)) return -1;
   const ideal = idealSize(pass, d, r);
   let best = -1;
   let bestScore = Number.POSITIVE_INFINITY;
-  // A topic's partitions are fewer than a broker's replicas: scan those when the scope is one topic.
-  const candidates = scope >= 0 ? topicRange(m, scope) : m.held[d]!;
-  for (const p of candidates) {
-    if (scope >= 0 ? !m.replicas[p]!.includes(d) : !m.keepsTopicSpread(p, d, r)) continue;
+  const consider = (p: number) => {
     const size = m.sizes[p]!;
     const score = Math.abs(size - ideal);
-    if (score > bestScore || (score === bestScore && size >= m.sizes[best]!)) continue;
-    if (!m.canPlace(p, d, r)) continue;
+    if (score > bestScore || (score === bestScore && size >= m.sizes[best]!)) return;
+    if (!m.canPlace(p, d, r)) return;
     best = p;
     bestScore = score;
+  };
+  if (scope >= 0) {
+    // A topic's partitions are fewer than a broker's replicas: scan those when the scope is one topic.
+    for (let p = m.topicStart[scope]!; p < m.topicStart[scope + 1]!; p++) {
+      if (m.replicas[p]!.includes(d)) consider(p);
+    }
+  } else {
+    for (const p of m.held[d]!) if (m.keepsTopicSpread(p, d, r)) consider(p);
   }
   return best;
 }
@@ -135,8 +174,4 @@ function idealSize(pass: Pass, d: number, r: number): number {
   const low = Math.max(0, (FILL_LOW * mean - m.bytes[r]!) / need, (m.bytes[d]! - FILL_HIGH * mean) / excess);
   const high = Math.min((FILL_HIGH * mean - m.bytes[r]!) / need, (m.bytes[d]! - FILL_LOW * mean) / excess);
   return low <= high ? low : (low + Math.max(0, high)) / 2;
-}
-
-function* topicRange(m: BalanceModel, t: number): Generator<number> {
-  for (let p = m.topicStart[t]!; p < m.topicStart[t + 1]!; p++) yield p;
 }

@@ -253,8 +253,9 @@ describe('planBalance: scaling', () => {
       'topic orders needs 3 brokers, 2 can hold replicas',
       'broker 3 is leaving but keeps 3 replicas: no active broker can take them',
     ]);
-    // Every orders partition keeps its three replicas; the RF 1 one leaves broker 3.
+    // Every orders partition keeps its three replicas, none led by broker 3; the RF 1 one leaves broker 3.
     for (const p of after.partitions) expect(p.replicas.length).toBe(p.topic === 'orders' ? 3 : 1);
+    for (const p of after.partitions) expect(p.replicas[0]).not.toBe(3);
     expect(after.partitions.find((p) => p.topic === 'small')!.replicas).not.toContain(3);
     expect(planBalance(after).moves).toEqual([]);
   });

@@ -100,6 +100,9 @@ function repair(m: BalanceModel): Uint8Array {
       if (to < 0) break;
       m.addReplica(p, to);
     }
+    // A replica left on a leaving broker (nowhere to go) at least gives up the preferred leadership.
+    const leader = list.find((b) => m.isActive(b)) ?? list.find((b) => m.states[b] === 'cordoned');
+    if (!m.mayHold(m.brokerIds[list[0]!]!) && leader !== undefined) m.setPreferred(p, leader);
     if (m.changed[p]) repaired[p] = 1;
   }
   return repaired;
