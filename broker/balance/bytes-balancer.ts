@@ -40,18 +40,21 @@ export function balanceBytes(m: BalanceModel, meanBytes: number): number {
 
 /**
  * Transfers between the first pair that has one, and goes on with that pair while one of the two is still
- * outside the band (r's replicas, sorted once, serve every transfer of the pair; entries that a transfer
- * made stale are skipped). Returns the replicas moved.
+ * outside the band. Each receiver's replicas are sorted once per call and serve every pair it is in; an
+ * entry a transfer made stale is skipped when met. Returns the replicas moved.
  */
 function transferOne(m: BalanceModel, order: readonly number[], mean: number): number {
+  const sorted = new Map<number, Returnable>();
   for (const d of order) {
     if (m.bytes[d]! <= mean) return 0;
     for (let i = order.length - 1; i >= 0; i--) {
       const r = order[i]!;
       if (m.bytes[r]! >= mean) break;
+      if (!m.mayReach(d, r)) continue;
+      const backs = sorted.get(r) ?? returnable(m, r);
+      sorted.set(r, backs);
       let moved = 0;
-      const backs = m.mayReach(d, r) ? returnable(m, r, d) : null;
-      while (backs !== null && m.bytes[d]! > mean && m.bytes[r]! < mean) {
+      while (m.bytes[d]! > mean && m.bytes[r]! < mean) {
         if (outsideBand(m.bytes[d]!, mean) === 0 && outsideBand(m.bytes[r]!, mean) === 0) break;
         const t = bestTransfer(m, d, r, mean, backs);
         if (t === null) break;
@@ -106,50 +109,54 @@ function bestTransfer(
       const single = { out: p, back: -1, miss: miss(size), cost: size };
       if (better(best, single)) best = single;
     }
+    // Any of r's replicas may come back when p's topic may leave d (else only one of p's topic): one of
+    // the same topic, or one whose topic r holds more of than d.
     const t = m.topicOf[p]!;
-    for (const list of topicAllowed ? [backs.byTopic.get(t), backs.free] : [backs.byTopic.get(t)]) {
-      if (list === undefined) continue;
-      for (const q of nearest(m, list, size - want)) {
-        if (!m.replicas[q]!.includes(r) || !m.canPlace(q, r, d)) continue; // stale: moved by this pair
-        if (list === backs.free && !m.keepsTopicSpread(q, r, d)) continue;
-        const x = size - m.sizes[q]!;
-        if (!useful(x) || !leadersOk(handed - m.leadershipMoved(q, r))) continue;
-        const swap = { out: p, back: q, miss: miss(x), cost: size + m.sizes[q]! };
-        if (better(best, swap)) best = swap;
-      }
+    const backOk = (q: number) =>
+      m.replicas[q]!.includes(r) &&
+      m.canPlace(q, r, d) &&
+      (m.topicOf[q] === t || m.keepsTopicSpread(q, r, d));
+    const list = topicAllowed ? backs.all : backs.byTopic.get(t);
+    if (list === undefined) continue;
+    for (const q of nearest(m, list, size - want, backOk)) {
+      const x = size - m.sizes[q]!;
+      if (!useful(x) || !leadersOk(handed - m.leadershipMoved(q, r))) continue;
+      const swap = { out: p, back: q, miss: miss(x), cost: size + m.sizes[q]! };
+      if (better(best, swap)) best = swap;
     }
   }
   return best;
 }
 
 interface Returnable {
+  /** r's replicas sorted by size: per topic, and all of them. */
   byTopic: Map<number, number[]>;
-  free: number[];
+  all: number[];
 }
 
-/**
- * r's replicas that may go to d, sorted by size: per topic (a same-topic swap keeps every count), and
- * `free`, those whose topic r holds more of than d (a cross-topic swap keeps the topics within one).
- */
-function returnable(m: BalanceModel, r: number, d: number): Returnable {
+function returnable(m: BalanceModel, r: number): Returnable {
   const byTopic = new Map<number, number[]>();
-  const free: number[] = [];
-  for (const q of m.held[r]!) {
-    if (!m.canPlace(q, r, d)) continue;
-    const t = m.topicOf[q]!;
-    const list = byTopic.get(t) ?? [];
-    byTopic.set(t, list);
-    list.push(q);
-    if (m.keepsTopicSpread(q, r, d)) free.push(q);
-  }
+  const all = [...m.held[r]!];
   const bySize = (a: number, b: number) => m.sizes[a]! - m.sizes[b]! || a - b;
-  for (const list of byTopic.values()) list.sort(bySize);
-  free.sort(bySize);
-  return { byTopic, free };
+  all.sort(bySize);
+  for (const q of all) {
+    const list = byTopic.get(m.topicOf[q]!) ?? [];
+    byTopic.set(m.topicOf[q]!, list);
+    list.push(q);
+  }
+  return { byTopic, all };
 }
 
-/** The entries of `sorted` (by size) on either side of `size`. */
-function nearest(m: BalanceModel, sorted: readonly number[], size: number): readonly number[] {
+/** How far `nearest` looks on each side for an entry that passes its test. */
+const NEAREST_LOOK_MAX = 8;
+
+/** The entries of `sorted` (by size) nearest `size` on either side that pass `ok`. */
+function nearest(
+  m: BalanceModel,
+  sorted: readonly number[],
+  size: number,
+  ok: (q: number) => boolean,
+): number[] {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -157,6 +164,18 @@ function nearest(m: BalanceModel, sorted: readonly number[], size: number): read
     if (m.sizes[sorted[mid]!]! < size) lo = mid + 1;
     else hi = mid;
   }
-  if (lo === 0) return sorted.length === 0 ? [] : [sorted[0]!];
-  return lo === sorted.length ? [sorted[lo - 1]!] : [sorted[lo - 1]!, sorted[lo]!];
+  const found: number[] = [];
+  for (let i = lo - 1; i >= Math.max(0, lo - NEAREST_LOOK_MAX); i--) {
+    if (ok(sorted[i]!)) {
+      found.push(sorted[i]!);
+      break;
+    }
+  }
+  for (let i = lo; i < Math.min(sorted.length, lo + NEAREST_LOOK_MAX); i++) {
+    if (ok(sorted[i]!)) {
+      found.push(sorted[i]!);
+      break;
+    }
+  }
+  return found;
 }

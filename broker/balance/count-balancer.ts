@@ -34,8 +34,9 @@ interface Pass {
   readonly scope: number;
   readonly key: ArrayLike<number>;
   readonly meanBytes: number;
-  /** Replicas on active brokers per active broker. */
+  /** Replicas on active brokers per active broker: overall, and in the scope. */
   readonly share: number;
+  readonly keyShare: number;
   /**
    * Broker pairs (d x brokers + r) known to have no replica d may hand r straight, and pairs known to have
    * no detour. A stuck pass would otherwise search every pair again at every step. A direct pair stays
@@ -53,7 +54,9 @@ function balanceCounts(m: BalanceModel, scope: number, meanBytes: number): numbe
   const share = brokers.reduce((sum, b) => sum + m.counts[b]!, 0) / brokers.length;
   const cells = m.brokerIds.length ** 2;
   const blocked = new Uint8Array(cells);
-  const pass: Pass = { m, scope, key, meanBytes, share, blocked, detourBlocked: new Uint8Array(cells) };
+  const keyShare = brokers.reduce((sum, b) => sum + key[b]!, 0) / brokers.length;
+  const detourBlocked = new Uint8Array(cells);
+  const pass: Pass = { m, scope, key, meanBytes, share, keyShare, blocked, detourBlocked };
   // Donors: most first, ties to the most replicas overall, then bytes; receivers the other way round.
   const before = (a: number, b: number) =>
     key[a]! - key[b]! || m.counts[a]! - m.counts[b]! || m.bytes[a]! - m.bytes[b]! || a - b;
@@ -146,11 +149,16 @@ function pickReplica(pass: Pass, d: number, r: number): number {
   const { m, scope } = pass;
   if (!m.mayReach(d, r)) return -1;
   const ideal = idealSize(pass, d, r);
+  // A donor that gives away more of the scope than it keeps chooses what it keeps: replicas near the
+  // average size of its share, giving the furthest from it first (else it would keep the extremes).
+  const keep = Math.ceil(pass.keyShare);
+  const keepsFew = pass.key[d]! - keep > keep;
+  const keptSize = pass.meanBytes / Math.max(pass.share, 1);
   let best = -1;
   let bestScore = Number.POSITIVE_INFINITY;
   const consider = (p: number) => {
     const size = m.sizes[p]!;
-    const score = Math.abs(size - ideal);
+    const score = keepsFew ? -Math.abs(size - keptSize) : Math.abs(size - ideal);
     if (score > bestScore || (score === bestScore && size >= m.sizes[best]!)) return;
     if (!m.canPlace(p, d, r)) return;
     best = p;
