@@ -172,7 +172,10 @@ function main(): void {
         `  after: replicas ${row.replicasAfter}, leaders ${row.leadersAfter}, bytes ${row.bytesAfterOfMean} of mean`,
     );
   }
-  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(rows, null, 2)}\n`);
+  if (values.json !== undefined) {
+    const report = { at: new Date().toISOString(), node: process.version, loadAverage: loadavg(), rows };
+    writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  }
 }
 
 main();

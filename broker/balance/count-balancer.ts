@@ -11,9 +11,17 @@ import type { BalanceModel } from './balance-model.js';
  * Which replica: the one whose size best keeps both brokers' bytes near the mean, smallest first where
  * that allows (least data moved). The receiver should end within FILL_LOW..FILL_HIGH of the mean bytes
  * after taking what it still needs, and the donor likewise after giving what it must; the ideal size is
- * the least that satisfies both, or halfway between their wishes when they conflict.
+ * the least that satisfies both, or halfway between their wishes when they conflict. A donor that must
+ * give away more of the scope than it keeps (a broker holding several times its share) instead keeps the
+ * replicas nearest its share's average size and gives the others, furthest first: giving those nearest
+ * the ideal would leave it holding the extremes, far from the mean in bytes.
  */
 
+/**
+ * Receivers fill to (and donors come down to) this band around the mean bytes: inside the 10% band with
+ * a margin, and low enough that a receiver takes little more than the least it must (lower-bound.ts
+ * counts 0.9 of the mean).
+ */
 const FILL_LOW = 0.92;
 const FILL_HIGH = 1.08;
 /** A bound on planning steps per pass, far above what balancing needs (each step strictly improves). */

@@ -390,7 +390,11 @@ interface Shape {
   partitions: BalancePartition[];
 }
 
-/** A random cluster: brokers in `rackCount` equal racks (0: no racks), random states and placements. */
+/**
+ * A random cluster: brokers in 2-3 equal racks (or none), random states; per topic a replication factor
+ * and partitions whose replicas are a random ordered choice of brokers, now and then one short of the
+ * replication factor (a lost broker's).
+ */
 const clusterArb = (opts: { states: boolean; racks: boolean; minPartitions?: number; maxSize?: number }) =>
   fc
     .record({
@@ -403,53 +407,51 @@ const clusterArb = (opts: { states: boolean; racks: boolean; minPartitions?: num
           maxLength: 12,
         },
       ),
-      topics: fc.array(
-        fc.record({
-          partitions: fc.integer({ min: opts.minPartitions ?? 1, max: (opts.minPartitions ?? 1) + 12 }),
-          rf: fc.integer({ min: 1, max: 3 }),
-        }),
-        { minLength: 1, maxLength: 4 },
-      ),
-      seed: fc.integer(),
+      topicCount: fc.integer({ min: 1, max: 4 }),
     })
-    .map(({ perRack, rackCount, states, topics, seed }): Shape => {
-      const random = mulberry32(seed);
+    .chain(({ perRack, rackCount, states, topicCount }) => {
       const n = perRack * rackCount;
-      const brokers = Array.from({ length: n }, (_, i) => ({
+      const brokers: BalanceBroker[] = Array.from({ length: n }, (_, i) => ({
         id: i + 1,
         rack: opts.racks ? `r${i % rackCount}` : '',
-        state: opts.states ? states[i]! : ('active' as const),
+        state: opts.states ? states[i]! : 'active',
       }));
       if (!brokers.some((b) => b.state === 'active')) brokers[0] = { ...brokers[0]!, state: 'active' };
-      const partitions: BalancePartition[] = [];
-      topics.forEach(({ partitions: count, rf }, t) => {
-        for (let i = 0; i < count; i++) {
-          // Sometimes a replica short of the replication factor (a lost broker's).
-          const length = Math.max(1, Math.min(n, rf) - (random() < 0.1 ? 1 : 0));
-          const ids = brokers.map((b) => b.id).sort(() => random() - 0.5);
-          const replicas = ids.slice(0, length);
-          partitions.push({
-            topic: `t${t}`,
-            partition: i,
-            replicas,
-            leader: replicas[0]!,
-            sizeBytes: Math.floor(random() * (opts.maxSize ?? 1000)),
-            replicationFactor: rf,
-          });
-        }
-      });
-      return { brokers, partitions };
+      const ids = brokers.map((b) => b.id);
+      const partitionArb = (rf: number) =>
+        fc.record({
+          replicas: fc.shuffledSubarray(ids, { minLength: Math.min(n, rf), maxLength: Math.min(n, rf) }),
+          short: fc.integer({ min: 0, max: 9 }).map((x) => x === 0),
+          sizeBytes: fc.integer({ min: 0, max: (opts.maxSize ?? 1000) - 1 }),
+        });
+      const minPartitions = opts.minPartitions ?? 1;
+      const topicArb = fc
+        .integer({ min: 1, max: 3 })
+        .chain((rf) =>
+          fc
+            .array(partitionArb(rf), { minLength: minPartitions, maxLength: minPartitions + 12 })
+            .map((ps) => ({ rf, ps })),
+        );
+      return fc.array(topicArb, { minLength: topicCount, maxLength: topicCount }).map(
+        (topics): Shape => ({
+          brokers,
+          partitions: topics.flatMap(({ rf, ps }, t) =>
+            ps.map(({ replicas: all, short, sizeBytes }, i) => {
+              const replicas = short && all.length > 1 ? all.slice(1) : all;
+              const topic = `t${t}`;
+              return {
+                topic,
+                partition: i,
+                replicas,
+                leader: replicas[0]!,
+                sizeBytes,
+                replicationFactor: rf,
+              };
+            }),
+          ),
+        }),
+      );
     });
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RUNS = 150;
 
@@ -536,10 +538,9 @@ describe('planBalance: properties', () => {
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 2, max: 30 }),
         fc.integer({ min: 1, max: 3 }),
-        fc.integer(),
-        (from, added, topics, partitions, rf, seed) => {
+        fc.array(fc.integer({ min: 1000, max: 1200 }), { minLength: 6 * 30, maxLength: 6 * 30 }),
+        (from, added, topics, partitions, rf, sizes) => {
           fc.pre(rf <= from && topics * partitions * rf >= 8 * (from + added));
-          const random = mulberry32(seed);
           const input = {
             brokers: brokersOf(Array.from({ length: from + added }, (_, i) => i + 1)),
             partitions: placed(
@@ -547,7 +548,7 @@ describe('planBalance: properties', () => {
               topics,
               partitions,
               rf,
-              () => 1000 + Math.floor(random() * 200),
+              (t, i) => sizes[t * 30 + i]!,
             ),
           };
           const plan = planBalance(input);

@@ -1,3 +1,43 @@
+/**
+ * The partition balancer's planner (docs/architecture.md, "Partition balancing: the planner"): a pure
+ * function from the cluster's brokers and partitions to an ordered list of moves. Deterministic: the same
+ * input, in any order, gives the same plan. It starts from the current assignment and changes only what a
+ * goal asks for. Goals by priority: (1) hard goals, (2) replica counts, (3) leaders, (4) bytes, (5) least
+ * data moved. The steps:
+ *
+ * 1. Repair (hard goals), partition by partition: replicas on distinct brokers; none on a leaving broker
+ *    or on one the input does not name (gone: its replicas are lost); `replicationFactor` replicas (missing
+ *    ones added, surplus ones dropped); at most `maxPerRack` per rack, the even spread the racks allow
+ *    (balance-model.ts). A replica that must go is replaced in place (its role as preferred leader passes
+ *    to the newcomer) by the active broker, rack permitting, with the fewest replicas of the topic, then
+ *    of all topics, then bytes. Cordoned brokers take nothing new and keep what they hold, unless a rack
+ *    holds too many. When no broker can take a replica (the replication factor exceeds the brokers that
+ *    can hold it) the replica stays, even on a leaving broker (which then at least loses the preferred
+ *    leadership): nothing is made worse, and `unsatisfiable` says why.
+ * 2. Replica counts within one over the active brokers, per topic then overall (count-balancer.ts): one
+ *    replica at a time from a broker with the most to one with at least two fewer, never spreading a topic
+ *    further, through a third broker when no replica can go straight. Of the candidates, the one whose size
+ *    keeps both brokers' bytes near the mean, the smallest where that allows (least data moved).
+ * 3. Bytes within 10% of the mean, where sizes allow (bytes-balancer.ts): single moves the counts allow,
+ *    else swaps of two replicas, neither spreading counts nor preferred leaders further.
+ * 4. Preferred leaders within one (leader-balancer.ts): by reordering replica lists (a leadership change,
+ *    no data), and only when the placement allows no such change, by the cheapest replica move, even one
+ *    that costs bytes balance (leaders rank above bytes).
+ *    Leaders come last because reordering is free and fits any placement; steps 2-4 then run again until a
+ *    round changes nothing (a swap for bytes can free a rack for a count move, balanced leaders can free a
+ *    leader's replica to move for bytes), so the plan leaves nothing that a second plan would still do.
+ * 5. The moves: one per changed partition, `leader` when only the preferred leader changed, else `reassign`
+ *    (its `to[0]` is the preferred leader step 4 chose). Ordered: repairs first (off leaving or gone
+ *    brokers, missing replicas), then moves onto brokers that held nothing, then the other reassignments,
+ *    then leadership changes; within each group the smallest partitions first, taken round robin over the
+ *    receiving brokers, so consecutive moves land on different brokers (the executor caps moves per
+ *    broker). `maxMoves` keeps a prefix of that order; `after` is what the prefix reaches.
+ *
+ * Loads count `leaders` as preferred leaderships (replicas[0]): what a plan decides. Every step strictly
+ * lowers a measure (squared counts, bytes outside the band, squared leaderships) and has a step bound, so
+ * planning ends. `lowerBoundBytes` is defined in lower-bound.ts. Cost: about (moves x replicas per
+ * broker) for steps 2-3 and (leader shifts x replicas) for step 4; docs/benchmarks.md has the figures.
+ */
 import { BalanceModel } from './balance-model.js';
 import { balanceBytes } from './bytes-balancer.js';
 import { balanceReplicaCounts } from './count-balancer.js';
@@ -5,41 +45,6 @@ import { balanceLeaders } from './leader-balancer.js';
 import { lowerBoundBytes } from './lower-bound.js';
 import type { BalanceInput, BalanceMove, BalanceOptions, BalancePlan, BrokerLoad } from './types.js';
 
-/**
- * The partition balancer's planner (docs/architecture.md, "Partition balancing: the planner"): a pure
- * function from the cluster's brokers and partitions to an ordered list of moves. Deterministic: the same
- * input (in any order) gives the same plan. It starts from the current assignment and changes only what a
- * goal asks for; the goals, in priority order, each step keeping the ones before it:
- *
- * 1. Hard goals (repair), partition by partition: replicas on distinct brokers; none on a leaving broker or
- *    one the input does not name (gone: its replicas are lost); `replicationFactor` replicas (missing ones
- *    added, surplus ones dropped); at most `maxPerRack` per rack, the even spread the racks allow
- *    (balance-model.ts). A replica that must go is replaced in place (so its role as preferred leader
- *    passes to the newcomer) by the active broker, rack permitting, with the fewest replicas of the
- *    topic, then of all topics, then bytes. Cordoned brokers take nothing new but keep what they hold,
- *    unless a rack holds too many. When no broker can take a replica (the replication factor exceeds the
- *    brokers that can hold it), the replica stays where it is, even on a leaving broker: nothing is made
- *    worse, and the plan says why in `unsatisfiable`.
- * 2. Replica counts within one over the active brokers, per topic, then overall (replica-balancer.ts): a
- *    replica moves from a broker with the most to one with at least two fewer, never making a topic worse;
- *    of the candidates, the one whose size best fills the receiver's share of bytes (the smallest when it
- *    needs none: least data moved).
- * 3. Bytes within 10% of the mean over the active brokers, where sizes allow: moves the counts allow, else
- *    swaps of two replicas, choosing the transfer nearest to what is missing, then the fewest bytes copied.
- * 4. Preferred leaders within one over the active brokers, by reordering replica lists only
- *    (leader-balancer.ts): a leadership change is always preferred to a replica move.
- * 5. The moves: one per changed partition, `leader` when only the preferred leader changed, else
- *    `reassign` (its `to[0]` is the preferred leader step 4 chose). Ordered repairs first (off leaving or
- *    gone brokers, missing replicas), then moves onto brokers that held nothing, then the other
- *    reassignments, then leadership changes; within each group the smallest partitions first, taken round
- *    robin over the receiving brokers so consecutive moves land on different brokers (the executor caps
- *    moves per broker). `maxMoves` keeps a prefix of that order; `after` is what the prefix reaches.
- *
- * Loads count `leaders` as preferred leaderships (replicas[0]), which is what a plan decides. Each step
- * strictly lowers a sum of squares and has a step bound, so planning ends; a balanced cluster gets an
- * empty plan, and so does the cluster a plan leaves (idempotence). Cost: about (moves x replicas per
- * broker) for steps 2-3 and (leader shifts x replicas) for step 4.
- */
 /** Rounds of steps 2-4; in practice the second or third finds nothing left to do. */
 const ROUNDS_MAX = 8;
 
