@@ -266,11 +266,15 @@ describe('planBalance: scaling', () => {
       partitions: [
         { topic: 'a', partition: 0, replicas: [1], leader: 1, sizeBytes: 5, replicationFactor: 3 },
         { topic: 'a', partition: 1, replicas: [9, 2, 3], leader: 2, sizeBytes: 7 },
+        // Every replica lost: nothing to copy from, so left alone and reported.
+        { topic: 'b', partition: 0, replicas: [8, 9], leader: -1, sizeBytes: 3 },
       ],
     };
     const plan = planBalance(input);
-    checkPlan(input, plan);
-    expect(plan.unsatisfiable).toEqual([]);
+    const after = checkPlan(input, plan);
+    expect(hardViolations(input, after).filter((v) => !v.startsWith('b/'))).toEqual([]);
+    expect(plan.unsatisfiable).toEqual(['topic b: 1 partition with no replica left to copy from']);
+    expect(plan.moves.map((m) => m.topic)).toEqual(['a', 'a']);
     const [first, second] = [0, 1].map((i) => plan.moves.find((m) => m.partition === i));
     expect(first).toMatchObject({ kind: 'reassign', from: [1], bytes: 10 });
     expect(first!.kind === 'reassign' && first!.to.length).toBe(3);

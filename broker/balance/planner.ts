@@ -83,6 +83,8 @@ function repair(m: BalanceModel): Uint8Array {
   const repaired = new Uint8Array(m.partitionCount);
   for (let p = 0; p < m.partitionCount; p++) {
     const list = m.replicas[p]!;
+    // Every replica lost: there is nothing to copy from, so nothing to plan (`unsatisfiable` says so).
+    if (list.every((b) => m.states[b] === 'gone')) continue;
     const rf = m.replicationFactors[p]!;
     const keepers = list.filter((b) => m.states[b] === 'active' || m.states[b] === 'cordoned');
     const leavers = list.filter((b) => !keepers.includes(b));
@@ -250,9 +252,14 @@ function loadsOf(input: BalanceInput, m: BalanceModel, lists: readonly (readonly
 function unsatisfiable(m: BalanceModel): string[] {
   const short = new Map<string, { rf: number; holders: number }>();
   const spread = new Map<string, number>();
+  const lost = new Map<string, number>();
   for (let p = 0; p < m.partitionCount; p++) {
     const topic = m.topics[m.topicOf[p]!]!;
     const list = m.replicas[p]!;
+    if (list.every((b) => m.states[b] === 'gone')) {
+      lost.set(topic, (lost.get(topic) ?? 0) + 1);
+      continue;
+    }
     const rf = m.replicationFactors[p]!;
     const holders = m.holdersPossible(p);
     const kept = list.filter((b) => m.mayHold(m.brokerIds[b]!));
@@ -267,11 +274,14 @@ function unsatisfiable(m: BalanceModel): string[] {
   const lines = [...short].map(
     ([t, s]) => `topic ${t} needs ${s.rf} brokers, ${s.holders} can hold replicas`,
   );
-  for (const [t, count] of spread) lines.push(`topic ${t}: ${count} partitions cannot be spread over racks`);
+  const partitions = (n: number) => `${n} partition${n === 1 ? '' : 's'}`;
+  for (const [t, n] of spread) lines.push(`topic ${t}: ${partitions(n)} cannot be spread over racks`);
+  for (const [t, n] of lost) lines.push(`topic ${t}: ${partitions(n)} with no replica left to copy from`);
   m.brokerIds.forEach((id, b) => {
-    if (m.counts[b] === 0 || m.mayHold(id)) return;
-    const what = m.states[b] === 'gone' ? 'is gone but still named by' : 'is leaving but keeps';
-    lines.push(`broker ${id} ${what} ${m.counts[b]} replicas: no active broker can take them`);
+    const count = m.counts[b]!;
+    if (count === 0 || m.mayHold(id) || m.states[b] === 'gone') return;
+    const replicas = `${count} replica${count === 1 ? '' : 's'}`;
+    lines.push(`broker ${id} is leaving but keeps ${replicas}: no active broker can take them`);
   });
   return lines;
 }
