@@ -6,8 +6,9 @@
  * data moved. The steps:
  *
  * 1. Repair (hard goals), partition by partition: replicas on distinct brokers; none on a leaving broker
- *    or on one the input does not name (gone: its replicas are lost); `replicationFactor` replicas (missing
- *    ones added, surplus ones dropped); at most `maxPerRack` per rack, the even spread the racks allow
+ *    or on one the input does not name (gone: its replicas are lost; a partition with none left has
+ *    nothing to copy from and is only reported); `replicationFactor` replicas (missing ones added, surplus
+ *    ones dropped); at most `maxPerRack` per rack, the even spread the racks allow
  *    (balance-model.ts). A replica that must go is replaced in place (its role as preferred leader passes
  *    to the newcomer) by the active broker, rack permitting, with the fewest replicas of the topic, then
  *    of all topics, then bytes. Cordoned brokers take nothing new and keep what they hold, unless a rack
