@@ -93,6 +93,7 @@ interface Row {
   medianMs: number;
   /** CPU time of the process (user + system): on a shared machine, less disturbed than wall time. */
   medianCpuMs: number;
+  maxCpuMs: number;
   minMs: number;
   maxMs: number;
   moves: number;
@@ -129,6 +130,7 @@ function measure(scenario: string, input: BalanceInput, runs: number): Row {
     runs,
     medianMs: median(timesMs),
     medianCpuMs: median(cpuMs),
+    maxCpuMs: Math.max(...cpuMs),
     minMs: Math.min(...timesMs),
     maxMs: Math.max(...timesMs),
     moves: p.moves.length,
@@ -167,7 +169,7 @@ function main(): void {
     const row = measure(scenario, build(), runs);
     rows.push(row);
     console.log(
-      `${scenario.padEnd(28)} median ${row.medianMs.toFixed(0).padStart(5)} ms (${row.minMs.toFixed(0)}-${row.maxMs.toFixed(0)}), cpu ${row.medianCpuMs.toFixed(0)} ms` +
+      `${scenario.padEnd(28)} median ${row.medianMs.toFixed(0).padStart(5)} ms (${row.minMs.toFixed(0)}-${row.maxMs.toFixed(0)}), cpu ${row.medianCpuMs.toFixed(0)} ms (max ${row.maxCpuMs.toFixed(0)})` +
         `  moves ${row.moves} (${row.leaderMoves} leader)  ${row.bytesToMoveGiB.toFixed(1)} GiB, ${row.ratioToLowerBound.toFixed(3)}x bound` +
         `  after: replicas ${row.replicasAfter}, leaders ${row.leadersAfter}, bytes ${row.bytesAfterOfMean} of mean`,
     );
