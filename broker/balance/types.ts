@@ -69,7 +69,9 @@ export type BalanceMove =
 export interface BrokerLoad {
   readonly id: number;
   readonly replicas: number;
+  /** Partitions whose preferred leader (`replicas[0]`) the broker is: what a plan decides. */
   readonly leaders: number;
+  /** Sum of the `sizeBytes` of the partitions it holds a replica of. */
   readonly bytes: number;
 }
 
