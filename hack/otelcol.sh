@@ -17,7 +17,9 @@ OTELCOL_VERSION="${OTELCOL_VERSION:-v0.165.0}"
 # The stable (1.x) modules released together with OTELCOL_VERSION.
 OTELCOL_STABLE_VERSION="${OTELCOL_STABLE_VERSION:-v1.71.0}"
 BIN="$CACHE/bin/otelcol-tributary"
-STAMP="$CACHE/.complete-$OTELCOL_VERSION"
+# Bump RECIPE when the wrapper below changes, so cached builds of an older recipe are rebuilt.
+RECIPE=2
+STAMP="$CACHE/.complete-$OTELCOL_VERSION-r$RECIPE"
 
 die() { echo "otelcol.sh: $*" >&2; exit 1; }
 
@@ -44,6 +46,7 @@ require (
 	go.opentelemetry.io/collector/receiver/otlpreceiver $OTELCOL_VERSION
 	go.opentelemetry.io/collector/exporter/debugexporter $OTELCOL_VERSION
 	github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter $OTELCOL_VERSION
+	go.opentelemetry.io/collector/confmap/provider/envprovider $OTELCOL_STABLE_VERSION
 	go.opentelemetry.io/collector/confmap/provider/fileprovider $OTELCOL_STABLE_VERSION
 	go.opentelemetry.io/collector/service $OTELCOL_VERSION
 )
@@ -59,6 +62,7 @@ import (
 	fileexporter "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
+	envprovider "go.opentelemetry.io/collector/confmap/provider/envprovider"
 	fileprovider "go.opentelemetry.io/collector/confmap/provider/fileprovider"
 	"go.opentelemetry.io/collector/exporter"
 	debugexporter "go.opentelemetry.io/collector/exporter/debugexporter"
@@ -92,7 +96,10 @@ func main() {
 		Factories: components,
 		ConfigProviderSettings: otelcol.ConfigProviderSettings{
 			ResolverSettings: confmap.ResolverSettings{
-				ProviderFactories: []confmap.ProviderFactory{fileprovider.NewFactory()},
+				ProviderFactories: []confmap.ProviderFactory{
+					envprovider.NewFactory(), fileprovider.NewFactory(),
+				},
+				DefaultScheme: "env",
 			},
 		},
 	}
@@ -107,7 +114,7 @@ GO
   CGO_ENABLED=0 "$go" build -trimpath -ldflags='-s -w' -o "$CACHE/bin.tmp/otelcol-tributary" . >&2
 ) || die "the build failed (see above)"
 "$CACHE/bin.tmp/otelcol-tributary" --version >/dev/null || die "the built collector does not run"
-rm -rf "$CACHE/bin"
+rm -rf "$CACHE/bin" "$CACHE"/.complete-*
 mv "$CACHE/bin.tmp" "$CACHE/bin"
 rm -rf "$src"
 touch "$STAMP"

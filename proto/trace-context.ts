@@ -46,7 +46,7 @@ export const MESSAGING = {
 export const MESSAGING_SYSTEM = 'tributary';
 
 /** Decoded record headers, as the codec returns them. */
-export type HeaderList = ReadonlyArray<{ key: string; value: Buffer | string | null }>;
+export type HeaderList = ReadonlyArray<{ key: string; value?: Buffer | string | null | undefined }>;
 
 const headerGetter: TextMapGetter<HeaderList> = {
   keys: (headers) => headers.map((h) => h.key),
@@ -55,7 +55,7 @@ const headerGetter: TextMapGetter<HeaderList> = {
     for (let i = headers.length - 1; i >= 0; i--) {
       const h = headers[i]!;
       if (h.key !== key) continue;
-      if (h.value === null) return undefined;
+      if (h.value === null || h.value === undefined) return undefined;
       return typeof h.value === 'string' ? h.value : h.value.toString('latin1');
     }
     return undefined;
