@@ -54,7 +54,7 @@ type AnyValue = {
   doubleValue?: number;
 };
 
-function valueOf(v: AnyValue): string | number | boolean {
+function anyValue(v: AnyValue): string | number | boolean {
   if (v.stringValue !== undefined) return v.stringValue;
   if (v.intValue !== undefined) return Number(v.intValue);
   if (v.doubleValue !== undefined) return v.doubleValue;
@@ -64,7 +64,7 @@ function valueOf(v: AnyValue): string | number | boolean {
 function attributesOf(
   list: Array<{ key: string; value: AnyValue }> | undefined,
 ): CollectedSpan['attributes'] {
-  return Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
+  return Object.fromEntries((list ?? []).map((a) => [a.key, anyValue(a.value)]));
 }
 
 /** Parses the file exporter's output: one OTLP JSON ExportTraceServiceRequest per line. */
