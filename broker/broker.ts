@@ -134,6 +134,7 @@ export class Broker {
         () => replicas,
         (topic) => minInsyncReplicasOf(topics.get(topic)?.configs),
       );
+      metrics.trackDisk(config.dataDir);
       const metricsServer =
         config.metricsPort >= 0 ? await metrics.serve(config.metricsHost, config.metricsPort) : undefined;
       if (metricsServer) cleanups.unshift(() => metricsServer.close());

@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -157,6 +158,30 @@ export class BrokerMetrics {
       function collect() {
         this.set(view.isActiveController() ? 1 : 0);
       },
+    );
+  }
+
+  /** Size and free space of the filesystem holding the data directory (for the disk-filling alert). */
+  trackDisk(dataDir: string): void {
+    const read = (pick: (s: { bsize: number; blocks: number; bavail: number }) => number) =>
+      function collect(this: { set: (v: number) => void }) {
+        try {
+          this.set(pick(statfsSync(dataDir)));
+        } catch {
+          // A failing statfs shows as the last value; the log size gauges still tell what grows.
+        }
+      };
+    this.metrics.gauge(
+      'tributary_data_dir_filesystem_size_bytes',
+      "Size of the filesystem holding the broker's data directory.",
+      [],
+      read((s) => s.blocks * s.bsize),
+    );
+    this.metrics.gauge(
+      'tributary_data_dir_filesystem_free_bytes',
+      'Bytes available to the broker on the filesystem holding its data directory.',
+      [],
+      read((s) => s.bavail * s.bsize),
     );
   }
 

@@ -23,6 +23,10 @@ STAMP="$CACHE/.complete-$OTELCOL_VERSION-r$RECIPE"
 
 die() { echo "otelcol.sh: $*" >&2; exit 1; }
 
+mkdir -p "$CACHE"
+# One builder at a time (parallel test workers may all ask at once).
+exec 9>"$CACHE/.lock"
+flock 9
 if [[ -x $BIN && -f $STAMP ]]; then
   echo "$BIN"
   exit 0
