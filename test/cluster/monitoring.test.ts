@@ -28,7 +28,6 @@ const DASHBOARDS = join(REPO_ROOT, 'charts/tributary/files/dashboards');
 let cluster: TestCluster;
 let client: Tributary;
 let operatorServer: Server;
-let prometheus: ReturnType<typeof spawn> | undefined;
 let promUrl: string;
 let dir: string;
 let binDir: string;
@@ -125,7 +124,6 @@ beforeAll(async () => {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  prometheus = proc;
   let log = '';
   proc.stderr?.on('data', (c: Buffer) => {
     log = (log + c.toString()).slice(-4000);
