@@ -6,7 +6,8 @@
 # builder has to be installed) with the three components the test needs: the `otlp` receiver (gRPC and
 # HTTP), the contrib `file` exporter (OTLP JSON lines the test reads) and the `debug` exporter. Modules
 # come from the Go module proxy at OTELCOL_VERSION (the contrib exporter shares the core's version
-# number). Build flags keep it bounded on a 2-core machine: -trimpath, no DWARF (-s -w).
+# number). The Go environment is private to .cache/otelcol (hack/lib/go.sh: module and build caches there,
+# OTELCOL_BUILD_JOBS parallel jobs, default 2); no DWARF (-s -w) keeps the link short.
 #
 #   hack/otelcol.sh   install if needed, print the binary's path
 set -euo pipefail
@@ -18,10 +19,13 @@ OTELCOL_VERSION="${OTELCOL_VERSION:-v0.165.0}"
 OTELCOL_STABLE_VERSION="${OTELCOL_STABLE_VERSION:-v1.71.0}"
 BIN="$CACHE/bin/otelcol-tributary"
 # Bump RECIPE when the wrapper below changes, so cached builds of an older recipe are rebuilt.
-RECIPE=2
+RECIPE=3
 STAMP="$CACHE/.complete-$OTELCOL_VERSION-r$RECIPE"
 
+OTELCOL_BUILD_JOBS="${OTELCOL_BUILD_JOBS:-2}"
+
 die() { echo "otelcol.sh: $*" >&2; exit 1; }
+source "$ROOT/hack/lib/go.sh"
 
 mkdir -p "$CACHE"
 # One builder at a time (parallel test workers may all ask at once).
@@ -32,9 +36,8 @@ if [[ -x $BIN && -f $STAMP ]]; then
   exit 0
 fi
 
-go="$(command -v go || true)"
-[[ -n $go ]] || go=/usr/local/go/bin/go
-[[ -x $go ]] || die "no Go toolchain (put go on PATH or install it at /usr/local/go)"
+find_go
+go_env "$CACHE" "$OTELCOL_BUILD_JOBS"
 
 src="$CACHE/src"
 rm -rf "$src" "$CACHE/bin.tmp"
@@ -114,8 +117,8 @@ func main() {
 GO
 (
   cd "$src"
-  "$go" mod tidy >&2
-  CGO_ENABLED=0 "$go" build -trimpath -ldflags='-s -w' -o "$CACHE/bin.tmp/otelcol-tributary" . >&2
+  "$GO" mod tidy >&2
+  "$GO" build -trimpath -ldflags='-s -w' -o "$CACHE/bin.tmp/otelcol-tributary" . >&2
 ) || die "the build failed (see above)"
 "$CACHE/bin.tmp/otelcol-tributary" --version >/dev/null || die "the built collector does not run"
 rm -rf "$CACHE/bin" "$CACHE"/.complete-*
