@@ -67,10 +67,15 @@ function attributesOf(
   return Object.fromEntries((list ?? []).map((a) => [a.key, anyValue(a.value)]));
 }
 
-/** Parses the file exporter's output: one OTLP JSON ExportTraceServiceRequest per line. */
+/**
+ * Parses the file exporter's output: one OTLP JSON ExportTraceServiceRequest per line. A last line without
+ * its newline is being written: it is left for the next read.
+ */
 export function parseOtlpJsonLines(text: string): CollectedSpan[] {
   const spans: CollectedSpan[] = [];
-  for (const line of text.split('\n')) {
+  const lines = text.split('\n');
+  lines.pop();
+  for (const line of lines) {
     if (line.trim() === '') continue;
     const request = JSON.parse(line) as {
       resourceSpans?: Array<{

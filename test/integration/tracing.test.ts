@@ -138,7 +138,10 @@ describe('tracing through a real collector', () => {
     await consumer.close();
 
     const spans = await collected(
-      (s) => named(s, 'create batched').length === 3 && named(s, 'process batched').length > 0,
+      (s) =>
+        named(s, 'create batched').length === 3 &&
+        named(s, 'process batched').length > 0 &&
+        named(s, 'produce batched', 'tributary-broker').length > 0,
     );
     const creates = named(spans, 'create batched');
     const sendSpan = named(spans, 'send batched')[0]!;
@@ -148,7 +151,7 @@ describe('tracing through a real collector', () => {
     const linked = new Set(named(spans, 'process batched').flatMap((p) => p.links.map((l) => l.spanId)));
     expect(linked).toEqual(new Set(creates.map((c) => c.spanId)));
     // The broker's span of that append continues the first record's trace and links to all three.
-    const produce = named(spans, 'produce batched', 'tributary-broker')[0];
-    expect(produce?.links.map((l) => l.spanId).sort()).toEqual(creates.map((c) => c.spanId).sort());
+    const produce = named(spans, 'produce batched', 'tributary-broker')[0]!;
+    expect(produce.links.map((l) => l.spanId).sort()).toEqual(creates.map((c) => c.spanId).sort());
   });
 });
