@@ -5,16 +5,16 @@
 #
 # Source: Debian bookworm's `prometheus` package (2.42), fetched with `apt-get download` through a private
 # apt configuration under .cache/prometheus/apt (the system's sources, package lists and installed packages
-# are left alone) and unpacked with `dpkg-deb -x`: the same way hack/etcd.sh fetches etcd. PROMETHEUS_BIN_DIR
+# are left alone) and unpacked with `dpkg-deb -x` (hack/lib/debian.sh, as hack/etcd.sh fetches etcd). PROMETHEUS_BIN_DIR
 # set to a directory holding `prometheus` and `promtool` skips the download.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache/prometheus"
-DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 DEBIAN_RELEASE="${PROMETHEUS_DEBIAN_RELEASE:-bookworm}"
 
 die() { echo "prometheus.sh: $*" >&2; exit 1; }
+source "$ROOT/hack/lib/debian.sh"
 
 if [[ -n "${PROMETHEUS_BIN_DIR:-}" ]]; then
   [[ -x $PROMETHEUS_BIN_DIR/prometheus && -x $PROMETHEUS_BIN_DIR/promtool ]] || die "no prometheus and promtool in $PROMETHEUS_BIN_DIR"
@@ -25,26 +25,14 @@ fi
 installed() { [[ -x $CACHE/bin/prometheus && -x $CACHE/bin/promtool && -f $CACHE/.complete ]]; }
 
 install() {
-  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || die "needs apt-get and dpkg-deb (or set PROMETHEUS_BIN_DIR)"
-  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg arch apt="$CACHE/apt" work
-  [[ -f $keyring ]] || die "no $keyring"
-  arch="$(dpkg --print-architecture)"
+  local work
   rm -rf "$CACHE/bin.tmp" "$CACHE/.complete"
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-  echo "deb [signed-by=$keyring] $DEBIAN_MIRROR $DEBIAN_RELEASE main" >"$apt/sources.list"
-  local opts=(
-    -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Dir::State::status=/dev/null
-    -o "APT::Architecture=$arch" -o Acquire::Languages=none -o APT::Sandbox::User="$(id -un)"
-  )
   echo "==> prometheus: Debian $DEBIAN_RELEASE prometheus package (apt-get download)" >&2
-  apt-get "${opts[@]}" -qq update >&2 || die "apt-get update failed"
   work="$(mktemp -d "$CACHE/deb.XXXXXX")"
-  (cd "$work" && apt-get "${opts[@]}" -qq download prometheus >&2) || { rm -rf "$work"; die "apt-get download failed"; }
-  dpkg-deb -x "$work"/prometheus_*.deb "$work/root" || { rm -rf "$work"; die "dpkg-deb failed"; }
+  debian_unpack "$work" "$DEBIAN_RELEASE" prometheus || { rm -rf "$work"; die "fetching the package failed"; }
   mkdir -p "$CACHE/bin.tmp"
   mv "$work/root/usr/bin/prometheus" "$work/root/usr/bin/promtool" "$CACHE/bin.tmp/"
-  rm -rf "$work" "$apt"
+  rm -rf "$work"
   "$CACHE/bin.tmp/prometheus" --version >/dev/null 2>&1 || die "the unpacked prometheus does not run"
   "$CACHE/bin.tmp/promtool" --version >/dev/null 2>&1 || die "the unpacked promtool does not run"
   rm -rf "$CACHE/bin"
