@@ -34,12 +34,8 @@ export const MESSAGING = {
   clientId: 'messaging.client.id',
   messageId: 'messaging.message.id',
   batchCount: 'messaging.batch.message_count',
-  bodySize: 'messaging.message.body.size',
   /** The record's offset in its partition (Kafka's instrumentations call it messaging.kafka.offset). */
   offset: 'tributary.offset',
-  /** The record key, as text when it is valid UTF-8 (keys are not sensitive data in Tributary). */
-  key: 'tributary.message.key',
-  clusterId: 'tributary.cluster.id',
 } as const;
 
 /** The value of `messaging.system` for every Tributary span. */
