@@ -13,9 +13,10 @@ import { Controller } from './controller/controller.js';
 import type { Dcs } from './dcs/dcs.js';
 import { openDcs } from './dcs/index.js';
 import { GroupCoordinator, type OffsetsTopicSettings } from './groups/coordinator.js';
+import { GroupLag } from './groups/group-lag.js';
 import { createLogger, type Logger } from './logger.js';
 import { CLUSTER_ID_KEY } from './metadata/keys.js';
-import { logConfigFor } from './metadata/topic-config.js';
+import { logConfigFor, minInsyncReplicasOf } from './metadata/topic-config.js';
 import { TopicRegistry } from './metadata/topic-registry.js';
 import { BrokerMetrics } from './metrics.js';
 import { callPeer } from './replication/peers.js';
@@ -129,7 +130,11 @@ export class Broker {
       await replicas.loadHighWatermarks();
       cleanups.unshift(() => replicas.stop());
       const lifecycle = new Lifecycle();
-      const metrics = new BrokerMetrics(() => replicas);
+      const metrics = new BrokerMetrics(
+        () => replicas,
+        (topic) => minInsyncReplicasOf(topics.get(topic)?.configs),
+      );
+      metrics.trackDisk(config.dataDir);
       const metricsServer =
         config.metricsPort >= 0 ? await metrics.serve(config.metricsHost, config.metricsPort) : undefined;
       if (metricsServer) cleanups.unshift(() => metricsServer.close());
@@ -141,6 +146,15 @@ export class Broker {
         settings: offsetsTopicSettings(config),
       });
       cleanups.unshift(async () => groups.close());
+      metrics.trackGroupLag(
+        new GroupLag({
+          committedOffsets: (max) => groups.committedOffsets(max),
+          replicas: () => replicas,
+          topics,
+          clientOf: (brokerId) => cluster.clientService(brokerId),
+          nodeId: config.nodeId,
+        }),
+      );
       const grpc = await startGrpcServer(
         { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle },
         () => {},
@@ -169,6 +183,18 @@ export class Broker {
         options: { activationGraceMs: Math.floor(config.sessionTimeoutMs / 2) },
       });
       cluster.controller = controller;
+      metrics.trackCluster({
+        topics: () => topics.list(),
+        isActiveController: () => controller.isActive,
+      });
+      let seenControllerId = cluster.controllerId();
+      metrics.countChanges(replicas, (changed) =>
+        membership.on('controller', () => {
+          const now = cluster.controllerId();
+          if (now !== seenControllerId) changed();
+          seenControllerId = now;
+        }),
+      );
       await controller.start();
       cleanups.unshift(() => controller.stop());
 

@@ -1,3 +1,4 @@
+import { startTracingSdk } from '../kit/tracing-sdk.js';
 import { Broker } from './broker.js';
 import type { BrokerConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -8,6 +9,8 @@ import { createLogger } from './logger.js';
  */
 export async function runBroker(config: BrokerConfig, opts: { banner: boolean }): Promise<Broker> {
   const logger = createLogger(config.logLevel, { nodeId: config.nodeId });
+  const tracing = await startTracingSdk('tributary-broker');
+  if (tracing !== undefined) logger.info('tracing: exporting spans (OTEL_* variables)');
   const broker = await Broker.start(config, logger);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -17,7 +20,9 @@ export async function runBroker(config: BrokerConfig, opts: { banner: boolean })
       process.exit(1);
     }
     logger.info({ signal }, 'stopping');
-    broker.stop().then(
+    // The SDK flushes the spans it still holds once the broker has answered its last request.
+    const stopped = broker.stop().then(() => tracing?.shutdown());
+    stopped.then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'stop failed');

@@ -1,8 +1,18 @@
+import { statfsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { MetricSet } from '../kit/metric-set.js';
+import type { GroupLag } from './groups/group-lag.js';
+import { minInsyncReplicasOf } from './metadata/topic-config.js';
+import type { TopicRecord } from './metadata/topic-registry.js';
 import type { ReplicaManager } from './replication/replica-manager.js';
+
+/** What the cluster-wide gauges read: the topic metadata, and whether this broker is the active controller. */
+export interface ClusterView {
+  topics: () => TopicRecord[];
+  isActiveController: () => boolean;
+}
 
 /** The broker's Prometheus metrics. One registry per broker so tests can run several in one process. */
 export class BrokerMetrics {
@@ -43,8 +53,20 @@ export class BrokerMetrics {
     'Produce payload bytes accepted but not yet answered.',
   );
   readonly subscriptions = this.metrics.gauge('tributary_subscriptions', 'Open Subscribe streams.');
+  readonly isrShrinks = this.metrics.counter(
+    'tributary_isr_shrinks_total',
+    'ISR shrinks this broker (as leader) had accepted by the controller.',
+  );
+  readonly isrExpands = this.metrics.counter(
+    'tributary_isr_expands_total',
+    'ISR expands this broker (as leader) had accepted by the controller.',
+  );
+  readonly controllerChanges = this.metrics.counter(
+    'tributary_controller_changes_total',
+    'Changes of the active controller this broker saw (a new controller, or none).',
+  );
 
-  constructor(replicas: () => ReplicaManager | undefined) {
+  constructor(replicas: () => ReplicaManager | undefined, minIsrOf: (topic: string) => number = () => 1) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tributary_' });
     const logGauge = (
       name: string,
@@ -86,6 +108,14 @@ export class BrokerMetrics {
       },
     );
     this.metrics.gauge(
+      'tributary_under_min_isr_partitions',
+      'Partitions led here whose ISR is smaller than their min.insync.replicas.',
+      [],
+      function collect() {
+        this.set(hosted().filter((p) => p.isLeader && p.state.isr.length < minIsrOf(p.topic)).length);
+      },
+    );
+    this.metrics.gauge(
       'tributary_offline_partitions',
       'Partitions hosted here that have no leader.',
       [],
@@ -99,6 +129,115 @@ export class BrokerMetrics {
       [],
       function collect() {
         this.set(replicas()?.inFailSafe === true ? 1 : 0);
+      },
+    );
+  }
+
+  /**
+   * Partition health counted once for the whole cluster: the active controller exports these from the
+   * topic metadata (every other broker exports nothing for them), so `sum()` over brokers is the cluster's
+   * figure and a missing controller shows as absent series.
+   */
+  trackCluster(view: ClusterView): void {
+    this.metrics.gauge(
+      'tributary_cluster_partitions',
+      'Partitions cluster-wide by state: total, offline (no leader), under_replicated (ISR smaller than the replicas), under_min_isr (ISR smaller than min.insync.replicas). Exported by the active controller only.',
+      ['state'],
+      function collect() {
+        this.reset();
+        if (!view.isActiveController()) return;
+        const counts = { total: 0, offline: 0, under_replicated: 0, under_min_isr: 0 };
+        for (const t of view.topics()) {
+          const minIsr = minInsyncReplicasOf(t.configs);
+          for (const p of t.partitions) {
+            counts.total++;
+            if (p.leader < 0) counts.offline++;
+            if (p.isr.length < p.replicas.length) counts.under_replicated++;
+            if (p.isr.length < minIsr) counts.under_min_isr++;
+          }
+        }
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    );
+    this.metrics.gauge(
+      'tributary_controller_active',
+      '1 on the broker that is the active controller, else 0 (the sum over brokers is 1 when healthy).',
+      [],
+      function collect() {
+        this.set(view.isActiveController() ? 1 : 0);
+      },
+    );
+  }
+
+  /** Size and free space of the filesystem holding the data directory (for the disk-filling alert). */
+  trackDisk(dataDir: string): void {
+    const read = (pick: (s: { bsize: number; blocks: number; bavail: number }) => number) =>
+      function collect(this: { set: (v: number) => void }) {
+        try {
+          this.set(pick(statfsSync(dataDir)));
+        } catch {
+          // A failing statfs shows as the last value; the log size gauges still tell what grows.
+        }
+      };
+    this.metrics.gauge(
+      'tributary_data_dir_filesystem_size_bytes',
+      "Size of the filesystem holding the broker's data directory.",
+      [],
+      read((s) => s.blocks * s.bsize),
+    );
+    this.metrics.gauge(
+      'tributary_data_dir_filesystem_free_bytes',
+      'Bytes available to the broker on the filesystem holding its data directory.',
+      [],
+      read((s) => s.bavail * s.bsize),
+    );
+  }
+
+  /** Counts the ISR changes and controller changes the broker's parts report. */
+  countChanges(replicas: ReplicaManager, onControllerChange: (listener: () => void) => void): void {
+    replicas.roles.on('isr', (kind: 'expand' | 'shrink') => {
+      if (kind === 'shrink') this.isrShrinks.inc();
+      else this.isrExpands.inc();
+    });
+    onControllerChange(() => this.controllerChanges.inc());
+  }
+
+  /**
+   * Consumer lag of the groups this broker coordinates (broker/groups/group-lag.ts: each series comes from
+   * exactly one broker, the group's coordinator).
+   */
+  trackGroupLag(lag: GroupLag): void {
+    let rows: ReturnType<GroupLag['read']> = [];
+    let readAtMs = -1;
+    // Both gauges are collected in one scrape: read the rows once for it.
+    const current = () => {
+      const now = Date.now();
+      if (now - readAtMs > 1_000) {
+        rows = lag.read(now);
+        readAtMs = now;
+      }
+      return rows;
+    };
+    this.metrics.gauge(
+      'tributary_consumer_group_committed_offset',
+      'Committed offset per group and partition (exported by the group coordinator).',
+      ['group', 'topic', 'partition'],
+      function collect() {
+        this.reset();
+        for (const r of current())
+          this.set({ group: r.group, topic: r.topic, partition: String(r.partition) }, r.committed);
+      },
+    );
+    this.metrics.gauge(
+      'tributary_consumer_group_lag_records',
+      "Records between a group's committed offset and the partition's high watermark (exported by the group coordinator).",
+      ['group', 'topic', 'partition'],
+      function collect() {
+        this.reset();
+        for (const r of current()) {
+          if (r.lag !== undefined)
+            this.set({ group: r.group, topic: r.topic, partition: String(r.partition) }, r.lag);
+        }
       },
     );
   }

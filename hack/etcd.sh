@@ -4,7 +4,7 @@
 #
 # Sources, tried in order (ETCD_SOURCE=debian or ETCD_SOURCE=go picks one):
 #   debian  Debian trixie's etcd-server package (3.5.x; a static Go binary that runs on bookworm), fetched
-#           with `apt-get download` through a private apt configuration under .cache/etcd/apt (the system's
+#           with `apt-get download` through a private apt configuration (hack/lib/debian.sh; the system's
 #           sources and package lists are left alone) and unpacked with `dpkg-deb -x`.
 #   go      a build from the Go module proxy: a two-line wrapper module around
 #           go.etcd.io/etcd/server/v3/etcdmain at ETCD_GO_VERSION (default below). `go install pkg@version`
@@ -19,9 +19,9 @@ CACHE="$ROOT/.cache/etcd"
 BIN="$CACHE/bin/etcd"
 MIN_VERSION=3.5.13
 ETCD_GO_VERSION="${ETCD_GO_VERSION:-v3.5.21}"
-DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 die() { echo "etcd.sh: $*" >&2; exit 1; }
+source "$ROOT/hack/lib/debian.sh"
 
 version_of() { "$1" --version 2>/dev/null | sed -n 's/^etcd Version: //p'; }
 
@@ -33,26 +33,14 @@ new_enough() {
 installed() { [[ -x "$BIN" && -f "$CACHE/.complete" ]]; }
 
 from_debian() {
-  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || { echo "no apt-get/dpkg-deb" >&2; return 1; }
-  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg arch apt="$CACHE/apt" work
-  [[ -f $keyring ]] || { echo "no $keyring" >&2; return 1; }
-  arch="$(dpkg --print-architecture)"
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-  echo "deb [signed-by=$keyring] $DEBIAN_MIRROR trixie main" >"$apt/sources.list"
-  local opts=(
-    -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Dir::State::status=/dev/null
-    -o "APT::Architecture=$arch" -o Acquire::Languages=none -o APT::Sandbox::User="$(id -un)"
-  )
+  local work
   echo "==> etcd: Debian trixie etcd-server (apt-get download)" >&2
-  apt-get "${opts[@]}" -qq update >&2 || return 1
   work="$(mktemp -d "$CACHE/deb.XXXXXX")"
-  (cd "$work" && apt-get "${opts[@]}" -qq download etcd-server >&2) || { rm -rf "$work"; return 1; }
-  dpkg-deb -x "$work"/etcd-server_*.deb "$work/root" || { rm -rf "$work"; return 1; }
+  debian_unpack "$work" trixie etcd-server || { rm -rf "$work"; return 1; }
   [[ -x "$work/root/usr/bin/etcd" ]] || { echo "the package has no usr/bin/etcd" >&2; rm -rf "$work"; return 1; }
   mkdir -p "$CACHE/bin.tmp"
   mv "$work/root/usr/bin/etcd" "$CACHE/bin.tmp/etcd"
-  rm -rf "$work" "$apt"
+  rm -rf "$work"
 }
 
 from_go() {

@@ -5,6 +5,7 @@
  * follower with fresh state. Logs are JSON lines on stdout (pino).
  */
 import { pino } from 'pino';
+import { startTracingSdk } from '../kit/tracing-sdk.js';
 import { Operator } from './operator.js';
 import type { OperatorOptions } from './options.js';
 
@@ -17,6 +18,8 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
     base: { component: 'operator' },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
+  const tracing = await startTracingSdk('tributary-operator');
+  if (tracing !== undefined) log.info('tracing: exporting spans (OTEL_* variables)');
   let exitCode = 0;
   let stopRequested: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => {
@@ -56,6 +59,9 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     await operator.stop();
+    await tracing
+      ?.shutdown()
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'tracing: flush failed'));
     setTimeout(() => process.exit(exitCode), EXIT_AFTER_STOP_MS).unref();
   }
   return exitCode;

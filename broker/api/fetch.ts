@@ -6,10 +6,11 @@ import type { FetchResponse } from '../../proto/generated/tributary/v1/FetchResp
 import type { Partition } from '../replication/partition.js';
 import type { ApiContext } from './context.js';
 import { wantsRecords } from './enums.js';
-import { parseOffset, requirePartitions, toWireError } from './errors.js';
+import { asTributaryError, parseOffset, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 import { summarizeBatches, toWireRecords } from './records.js';
 import { callSignal } from './rpc.js';
+import { endSpan, startFetchSpan } from './tracing.js';
 
 interface Wanted {
   topic: string;
@@ -66,6 +67,8 @@ export async function fetch(
 
   const deadline = Date.now() + maxWaitMs;
   const { signal, release } = callSignal(call, ctx);
+  const span = startFetchSpan(wanted.length, ctx.config.nodeId);
+  let failure: TributaryError | undefined;
   try {
     for (;;) {
       // High watermarks before reading: an append that lands while we read is seen below, not missed.
@@ -87,7 +90,11 @@ export async function fetch(
       controller.abort();
       signal.removeEventListener('abort', onAbort);
     }
+  } catch (err) {
+    failure = asTributaryError(err);
+    throw err;
   } finally {
+    endSpan(span, failure);
     release();
   }
 }

@@ -7,11 +7,13 @@ import type { ProduceRequest__Output } from '../../proto/generated/tributary/v1/
 import type { ProduceResponse } from '../../proto/generated/tributary/v1/ProduceResponse.js';
 import type { Record__Output } from '../../proto/generated/tributary/v1/Record.js';
 import { isInternalTopic } from '../../proto/names.js';
+import { MESSAGING } from '../../proto/trace-context.js';
 import { minInsyncReplicasOf } from '../metadata/topic-config.js';
 import type { ApiContext } from './context.js';
 import { asTributaryError, parseTimestamp, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 import { callSignal } from './rpc.js';
+import { endSpan, startProduceSpan, startReplicationSpan } from './tracing.js';
 
 type Acks = 'NONE' | 'LEADER' | 'ALL';
 
@@ -105,6 +107,7 @@ async function producePartition(
   data: PartitionProduceData__Output,
   opts: { acks: Acks; timeoutMs: number; nowMs: number; seen: Set<string>; signal?: AbortSignal },
 ): Promise<PartitionProduceResponse> {
+  const span = startProduceSpan(topic, data, opts.acks, ctx.config.nodeId);
   try {
     const key = `${topic}\u0000${data.partition}`;
     if (opts.seen.has(key)) {
@@ -123,8 +126,19 @@ async function producePartition(
       maxDecompressedBytes: ctx.config.maxFetchBytes,
       ...(minIsr === undefined ? {} : { minIsr }),
     });
-    if (minIsr !== undefined)
-      await partition.waitForReplication(info.lastOffset, minIsr, opts.timeoutMs, opts.signal, epoch);
+    if (minIsr !== undefined) {
+      const replication =
+        span === undefined ? undefined : startReplicationSpan(span, topic, info.lastOffset, minIsr);
+      try {
+        await partition.waitForReplication(info.lastOffset, minIsr, opts.timeoutMs, opts.signal, epoch);
+      } catch (err) {
+        endSpan(replication, asTributaryError(err));
+        throw err;
+      }
+      endSpan(replication);
+    }
+    span?.setAttribute(MESSAGING.offset, info.baseOffset);
+    endSpan(span);
     if (!info.duplicate) {
       ctx.metrics.bytesIn.inc({ topic }, info.sizeBytes);
       ctx.metrics.recordsIn.inc({ topic }, info.recordCount);
@@ -140,6 +154,7 @@ async function producePartition(
     };
   } catch (err) {
     const e = asTributaryError(err);
+    endSpan(span, e);
     ctx.metrics.requestErrors.inc({ method: 'Produce', reason: e.reason });
     if (e.reason === 'INTERNAL' || e.reason === 'STORAGE_ERROR' || e.reason === 'DISK_FULL') {
       ctx.logger.error({ topic, partition: data.partition, err: e.cause ?? e }, 'append failed');

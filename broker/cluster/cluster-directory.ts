@@ -2,6 +2,7 @@ import { sleep } from '../../kit/sleep.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { AllocateProducerIdsResponse__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
+import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import type { Controller, NewTopicSpec } from '../controller/controller.js';
 import type { LiveBroker } from '../metadata/keys.js';
@@ -43,6 +44,12 @@ export class ClusterDirectory {
 
   brokerEpoch(): number {
     return this.membership?.brokerEpoch ?? -1;
+  }
+
+  /** The client API of a live broker, or undefined when it is not live. */
+  clientService(id: number): ClientServiceClient | undefined {
+    const b = this.broker(id);
+    return b === undefined ? undefined : this.peers.client(b);
   }
 
   /** Whether `epoch` is a broker epoch of this process, the current one or one it renewed since. */

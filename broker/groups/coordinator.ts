@@ -382,6 +382,24 @@ export class GroupCoordinator {
   }
 
   /** Groups with active members coordinated here (for metrics). */
+  /**
+   * The committed offsets of the groups coordinated here (at most `max`), for the lag metrics: each group
+   * has one coordinator, so every (group, partition) is reported by exactly one broker.
+   */
+  committedOffsets(max: number): Array<{ group: string; topic: string; partition: number; offset: number }> {
+    const out: Array<{ group: string; topic: string; partition: number; offset: number }> = [];
+    for (const [index, groups] of this.groups) {
+      if (this.deps.replicas.find(OFFSETS_TOPIC, index)?.isLeader !== true) continue;
+      for (const [group, commits] of groups) {
+        for (const c of commits.values()) {
+          if (out.length >= max) return out;
+          out.push({ group, topic: c.topic, partition: c.partition, offset: c.offset });
+        }
+      }
+    }
+    return out;
+  }
+
   membershipStats(): Array<{ group: string; members: number; epoch: number }> {
     const out: Array<{ group: string; members: number; epoch: number }> = [];
     for (const groups of this.memberships.values()) {

@@ -1,6 +1,7 @@
 import { type Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { type ErrorReason, isErrorReason, TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
+import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
 import type { LiveBroker } from '../metadata/keys.js';
@@ -9,6 +10,7 @@ interface PeerClients {
   address: string;
   replication: ReplicationServiceClient;
   admin: AdminServiceClient;
+  client: ClientServiceClient;
 }
 
 /**
@@ -26,6 +28,11 @@ export class Peers {
 
   admin(broker: LiveBroker): AdminServiceClient {
     return this.for(broker).admin;
+  }
+
+  /** The client API of a peer (the group coordinator asks partition leaders for end offsets, for lag). */
+  client(broker: LiveBroker): ClientServiceClient {
+    return this.for(broker).client;
   }
 
   private for(broker: LiveBroker): PeerClients {
@@ -50,7 +57,11 @@ export class Peers {
       ...options,
       channelOverride: replication.getChannel(),
     });
-    const created = { address, replication, admin };
+    const client = new grpc.tributary.v1.ClientService(address, credentials.createInsecure(), {
+      ...options,
+      channelOverride: replication.getChannel(),
+    });
+    const created = { address, replication, admin, client };
     this.clients.set(broker.id, created);
     return created;
   }

@@ -474,6 +474,8 @@ export class ReplicaManager {
         { topic: p.topic, partition: p.index, kind, from: before, to: res.isr },
         'ISR changed',
       );
+      // For the ISR shrink and expand counters (broker/metrics.ts).
+      this.roles.emit('isr', kind, p);
     }
     await this.exclusive(p, async () => {
       if (p.isLeader && res.leader_epoch === p.leaderEpoch && res.partition_epoch > p.state.partitionEpoch) {

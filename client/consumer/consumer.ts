@@ -37,6 +37,7 @@ import { fromServiceError, TributaryClientError } from '../errors.js';
 import { ClientEvents, type ConsumerEvents } from '../events.js';
 import { type CommitMember, type CommittedOffset, Groups, type OffsetCommit } from '../groups.js';
 import { type Logger, NOOP_LOGGER } from '../logger.js';
+import { ClientTracing } from '../tracing.js';
 import { AssignedPartitions } from './assigned-partitions.js';
 import { GroupMembership, type MembershipHost } from './group-membership.js';
 import { OffsetCommitter } from './offset-committer.js';
@@ -100,6 +101,7 @@ export class Consumer implements AsyncIterable<Record> {
   private readonly committer: OffsetCommitter | undefined;
   private membership: GroupMembership | undefined;
   private reader: PartitionReader | undefined;
+  private readonly tracing: ClientTracing;
 
   constructor(
     private readonly cluster: Cluster,
@@ -112,11 +114,12 @@ export class Consumer implements AsyncIterable<Record> {
     this.maxPrefetchBytes = settings.maxPrefetchBytes;
     this.maxBytesPerPartition = settings.maxBytesPerPartition;
     this.logger = options.logger ?? NOOP_LOGGER;
+    this.tracing = new ClientTracing(options.clientId);
     this.events = new ClientEvents<ConsumerEvents>(this.logger, 'consumer');
     this.groups = new Groups(cluster);
     this.offsets = new StartOffsets(cluster, () => this.closed);
     if (this.groupId !== undefined) {
-      this.committer = new OffsetCommitter(this.groups, {
+      this.committer = new OffsetCommitter(this.groups, this.tracing, {
         groupId: this.groupId,
         autoCommitIntervalMs: settings.autoCommitIntervalMs,
         autoCommit: () => this.commitProcessed(),
@@ -422,11 +425,13 @@ export class Consumer implements AsyncIterable<Record> {
         if (eachBatch !== undefined) {
           const batch = await this.nextBatch({ ...(signal === undefined ? {} : { signal }) });
           if (batch === undefined) return;
-          await this.inside(() => eachBatch(batch));
+          await this.inside(() => this.tracing.processBatch(batch, this.groupId, () => eachBatch(batch)));
         } else {
           const record = await this.next({ ...(signal === undefined ? {} : { signal }) });
           if (record === undefined) return;
-          await this.inside(() => eachRecord!(record));
+          await this.inside(() =>
+            this.tracing.processRecord(record, this.groupId, () => eachRecord!(record)),
+          );
         }
       }
     };

@@ -11,6 +11,7 @@ import type { TributaryError } from '../../proto/errors.js';
 import { fromServiceError, TributaryClientError } from '../errors.js';
 import type { CommitFailedEvent } from '../events.js';
 import type { CommitMember, CommittedOffset, Groups, OffsetCommit } from '../groups.js';
+import type { ClientTracing } from '../tracing.js';
 import { keyOf, type TopicPartition } from './types.js';
 
 /** A partition's positions as the consumer tracks them. */
@@ -39,6 +40,7 @@ export class OffsetCommitter {
 
   constructor(
     private readonly groups: Groups,
+    private readonly tracing: ClientTracing,
     private readonly options: OffsetCommitterOptions,
   ) {
     const intervalMs = options.autoCommitIntervalMs;
@@ -82,7 +84,11 @@ export class OffsetCommitter {
   async commit(list: OffsetCommit[], member: CommitMember | undefined, auto: boolean): Promise<void> {
     if (list.length === 0) return;
     try {
-      await this.lane.run(() => this.groups.commit(this.options.groupId, list, member));
+      const { groupId } = this.options;
+      const topics = [...new Set(list.map((o) => o.topic))];
+      await this.lane.run(() =>
+        this.tracing.commit(groupId, topics, list.length, () => this.groups.commit(groupId, list, member)),
+      );
     } catch (err) {
       const error: TributaryError = err instanceof TributaryClientError ? err : fromServiceError(err);
       this.options.onCommitFailed({ offsets: list, error, auto });

@@ -31,6 +31,8 @@ export interface ConsumerOptions {
   rebalanceTimeoutMs?: number;
   /** Where the consumer logs what it handles itself (failed commits, reconnects); default: nowhere. */
   logger?: Logger;
+  /** Names this consumer in its trace spans (`messaging.client.id`); default: none. */
+  clientId?: string;
 }
 
 export interface SubscribeOptions {

@@ -79,10 +79,14 @@ export interface ProducerOptions {
   idempotent?: boolean;
   /** Where the producer logs what it handles itself (retries, failed batches); default: nowhere. */
   logger?: Logger;
+  /** Names this producer in its trace spans (`messaging.client.id`); default: none. */
+  clientId?: string;
 }
 
 /** The numeric and mode options, every one set. */
-export type ProducerSettings = Required<Omit<ProducerOptions, 'partitioner' | 'idempotent' | 'logger'>>;
+export type ProducerSettings = Required<
+  Omit<ProducerOptions, 'partitioner' | 'idempotent' | 'logger' | 'clientId'>
+>;
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -114,6 +118,7 @@ export function resolveProducerOptions(options: ProducerOptions): {
   delete (o as ProducerOptions).partitioner;
   delete (o as ProducerOptions).idempotent;
   delete (o as ProducerOptions).logger;
+  delete (o as ProducerOptions).clientId;
   const idempotent = options.idempotent ?? o.acks === 'all';
   if (idempotent && o.acks !== 'all') {
     throw new RangeError(`an idempotent producer needs acks 'all', got '${o.acks}'`);

@@ -25,12 +25,14 @@
  * (producer id and sequence numbers), `buffer-pool.ts`, `retry.ts`, `produce-session.ts`. What the
  * producer handles itself (a retry, a batch that failed for good) is logged and emitted (`on(...)`).
  */
+import type { Span } from '@opentelemetry/api';
 import { compressionId } from '../../proto/codec/index.js';
 import type { TributaryError } from '../../proto/errors.js';
 import type { Cluster } from '../cluster.js';
 import { TributaryClientError } from '../errors.js';
 import { ClientEvents, type ProducerEvents } from '../events.js';
 import { type Logger, NOOP_LOGGER } from '../logger.js';
+import { ClientTracing } from '../tracing.js';
 import {
   type BatchSettings,
   type PendingRecord,
@@ -42,6 +44,7 @@ import { AdmissionQueue, type Admitted, PartitionChooser } from './admission.js'
 import { aborted, BufferPool } from './buffer-pool.js';
 import { ProducerIdentity } from './idempotence.js';
 import {
+  type Message,
   type PartitionAck,
   type ProduceRecord,
   type ProducerOptions,
@@ -75,6 +78,7 @@ export class Producer {
   private readonly accumulator: RecordAccumulator;
   private readonly admission: AdmissionQueue;
   private readonly sender: Sender;
+  private readonly tracing: ClientTracing;
   /** Records produced and not yet acknowledged or failed. */
   private outstanding = 0;
   private idleWaiters: Array<() => void> = [];
@@ -86,6 +90,7 @@ export class Producer {
     this.options = settings;
     this.idempotent = idempotent;
     this.logger = options.logger ?? NOOP_LOGGER;
+    this.tracing = new ClientTracing(options.clientId);
     this.events = new ClientEvents<ProducerEvents>(this.logger, 'producer');
     this.pool = new BufferPool(settings.bufferBytes);
     const chooser = new PartitionChooser(cluster, options.partitioner ?? null, settings);
@@ -148,7 +153,13 @@ export class Producer {
    * `signal` cancels that wait (a record already buffered is not recalled).
    */
   async produce(record: ProduceRecord, options: { signal?: AbortSignal } = {}): Promise<RecordMetadata> {
-    return (await this.enqueue(record, this.defaultSettings(), options.signal)).result;
+    const span = this.tracing.startCreation('send', record.topic);
+    if (span === undefined)
+      return (await this.enqueue(record, this.defaultSettings(), options.signal)).result;
+    const traced = { ...record, headers: this.tracing.inject(record.headers, span) };
+    const result = this.enqueue(traced, this.defaultSettings(), options.signal).then((a) => a.result);
+    this.tracing.endOnAck(span, result);
+    return result;
   }
 
   /** Appends the messages now (no linger); resolves with one ack per partition touched, sorted by partition. */
@@ -163,11 +174,12 @@ export class Producer {
       timeoutMs: request.timeoutMs ?? this.options.timeoutMs,
     };
     compressionId(settings.compression);
+    const { messages, span } = this.traceSend(request);
     // Buffer every message (in order), then close the touched partitions' batches so they go now.
     const promises: Array<Promise<RecordMetadata>> = [];
     const touched = new Set<number>();
     try {
-      for (const message of request.messages) {
+      for (const message of messages) {
         const { partition, result } = await this.enqueue(
           { ...message, topic: request.topic },
           settings,
@@ -183,8 +195,39 @@ export class Producer {
     }
     const settled = await Promise.allSettled(promises);
     const failure = settled.find((s) => s.status === 'rejected');
-    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
-    return acksByPartition(settled.map((s) => (s as PromiseFulfilledResult<RecordMetadata>).value));
+    if (failure !== undefined) {
+      if (span !== undefined) this.tracing.settle(span, undefined, failure.reason);
+      throw (failure as PromiseRejectedResult).reason;
+    }
+    const metadata = settled.map((s) => (s as PromiseFulfilledResult<RecordMetadata>).value);
+    if (span !== undefined) this.tracing.settle(span, metadata.length === 1 ? metadata[0] : undefined);
+    return acksByPartition(metadata);
+  }
+
+  /**
+   * The messages of a send() with trace context in their headers, and the send span (docs/client.md,
+   * "Tracing"): one message is created by the send span itself, several each get a `create` span.
+   */
+  private traceSend(request: SendRequest): { messages: Message[]; span: Span | undefined } {
+    const { topic, messages } = request;
+    if (messages.length === 1) {
+      const span = this.tracing.startCreation('send', topic);
+      if (span === undefined) return { messages, span };
+      return {
+        messages: [{ ...messages[0]!, headers: this.tracing.inject(messages[0]!.headers, span) }],
+        span,
+      };
+    }
+    const created: Span[] = [];
+    const traced: Message[] = [];
+    for (const message of messages) {
+      const create = this.tracing.startCreation('create', topic);
+      // Tracing is off (no SDK registered) for all or none of them.
+      if (create === undefined) return { messages, span: undefined };
+      created.push(create);
+      traced.push({ ...message, headers: this.tracing.inject(message.headers, create) });
+    }
+    return { messages: traced, span: this.tracing.startBatchSend(topic, created, messages.length) };
   }
 
   /** Sends everything buffered now; resolves when every record produced so far is acknowledged or failed. */

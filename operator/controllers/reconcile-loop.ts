@@ -5,6 +5,7 @@
  * reconcile metrics. Informer handlers call `enqueue`; keys reach the reconcile only
  * after `start` (on a standby replica the queue fills and deduplicates, and the new leader drains it).
  */
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { errorText } from '../kube/api-error.js';
 import {
@@ -16,6 +17,9 @@ import {
 import type { OperatorMetrics } from '../metrics.js';
 
 export type Reconcile = (key: string) => Promise<ReconcileOutcome | undefined>;
+
+/** A no-op until the operator process starts the OpenTelemetry SDK (kit/tracing-sdk.ts). */
+const tracer = trace.getTracer('tributary-operator');
 
 export class ReconcileLoop {
   private readonly queue: WorkQueue;
@@ -59,23 +63,35 @@ export class ReconcileLoop {
     return this.queue.shutdown(drainMs);
   }
 
-  private async run(key: string): Promise<ReconcileOutcome | undefined> {
-    const end = this.metrics.reconcileDuration.startTimer({ controller: this.name });
-    try {
-      const outcome = await this.reconcile(key);
-      const result = outcome?.backoff
-        ? 'backoff'
-        : outcome?.requeueAfterMs !== undefined
-          ? 'requeue'
-          : 'success';
-      this.metrics.reconciles.inc({ controller: this.name, result });
-      return outcome;
-    } catch (err) {
-      this.metrics.reconciles.inc({ controller: this.name, result: 'error' });
-      this.metrics.reconcileErrors.inc({ controller: this.name });
-      throw err;
-    } finally {
-      end();
-    }
+  /** One reconcile of `key`, in a `reconcile <loop>` span (its requests to the API server are not traced). */
+  private run(key: string): Promise<ReconcileOutcome | undefined> {
+    const attributes = { 'tributary.reconciler': this.name, 'k8s.object.key': key };
+    return tracer.startActiveSpan(
+      `reconcile ${this.name}`,
+      { kind: SpanKind.INTERNAL, attributes },
+      async (span) => {
+        const end = this.metrics.reconcileDuration.startTimer({ controller: this.name });
+        try {
+          const outcome = await this.reconcile(key);
+          const result = outcome?.backoff
+            ? 'backoff'
+            : outcome?.requeueAfterMs !== undefined
+              ? 'requeue'
+              : 'success';
+          this.metrics.reconciles.inc({ controller: this.name, result });
+          span.setAttribute('tributary.reconcile.result', result);
+          return outcome;
+        } catch (err) {
+          this.metrics.reconciles.inc({ controller: this.name, result: 'error' });
+          this.metrics.reconcileErrors.inc({ controller: this.name });
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(err) });
+          span.setAttribute('tributary.reconcile.result', 'error');
+          throw err;
+        } finally {
+          end();
+          span.end();
+        }
+      },
+    );
   }
 }

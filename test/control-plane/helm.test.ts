@@ -259,6 +259,50 @@ describe('helm chart, offline', () => {
     expect(kindsAndNames(docs)).toEqual(['Cluster/data/demo', 'Topic/data/orders', 'Topic/data/audit']);
   });
 
+  it('renders dashboards, alert rules and monitors when asked, the monitoring.coreos.com ones only where that API exists', () => {
+    const all = {
+      monitoring: {
+        dashboards: { enabled: true },
+        prometheusRule: { enabled: true },
+        rulesConfigMap: { enabled: true },
+        podMonitor: { enabled: true },
+        serviceMonitor: { enabled: true },
+      },
+    };
+    const monitoring = (docs: Doc[]) =>
+      kindsAndNames(
+        docs.filter((d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'monitoring'),
+      ).sort();
+    const plain = render('tributary', 'obs', all);
+    expect(monitoring(plain)).toEqual([
+      'ConfigMap/obs/tributary-alert-rules',
+      'ConfigMap/obs/tributary-dashboard-cluster-overview',
+      'ConfigMap/obs/tributary-dashboard-consumer-lag',
+      'ConfigMap/obs/tributary-dashboard-operator',
+      'ConfigMap/obs/tributary-dashboard-topics',
+    ]);
+    for (const d of plain.filter((x) => x.metadata.name.includes('-dashboard-'))) {
+      expect(d.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+      const [json] = Object.values((d as unknown as { data: Record<string, string> }).data);
+      expect(JSON.parse(json!).panels.length).toBeGreaterThan(0);
+    }
+    const withCrds = render('tributary', 'obs', all, ['--api-versions', 'monitoring.coreos.com/v1']);
+    expect(monitoring(withCrds)).toEqual(
+      [
+        ...monitoring(plain),
+        'PodMonitor/obs/tributary-brokers',
+        'PrometheusRule/obs/tributary',
+        'ServiceMonitor/obs/tributary-operator',
+      ].sort(),
+    );
+    const rule = withCrds.find((d) => d.kind === 'PrometheusRule') as unknown as {
+      spec: { groups: Array<{ rules: Array<{ alert: string }> }> };
+    };
+    expect(rule.spec.groups.flatMap((g) => g.rules.map((r) => r.alert))).toContain(
+      'TributaryOfflinePartitions',
+    );
+  });
+
   it('refuses values that break values.schema.json, saying which value and why', () => {
     const refused = (values: unknown) => {
       const r = runHelm(['template', 't', CHART, '-f', valuesFile('bad', values)]);

@@ -80,7 +80,7 @@ export async function startEtcd(): Promise<EtcdServer> {
   throw lastError;
 }
 
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
     for (let i = 0; i < count; i++) {

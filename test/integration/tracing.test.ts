@@ -1,0 +1,157 @@
+/**
+ * One trace from producer to broker to consumer, as a real OpenTelemetry Collector receives it: the SDK in
+ * this process and a broker process with tracing on both export OTLP to a collector on 127.0.0.1 (built
+ * by hack/otelcol.sh), which writes the spans to a file this test reads.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resources, node as sdkNode, tracing } from '@opentelemetry/sdk-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tributary } from '../../client/index.js';
+import { type BrokerProcess, removeDataDirs, startBroker } from '../helpers/broker-process.js';
+import { type CollectedSpan, type OtelCollector, startOtelCollector } from '../helpers/otel-collector.js';
+
+const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
+const WAIT_MS_MAX = 30_000;
+
+let collector: OtelCollector;
+let broker: BrokerProcess;
+let client: Tributary;
+let provider: sdkNode.NodeTracerProvider;
+
+beforeAll(async () => {
+  collector = await startOtelCollector();
+  broker = await startBroker({
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100' },
+  });
+  provider = new sdkNode.NodeTracerProvider({
+    resource: resources.resourceFromAttributes({ 'service.name': 'tracing-test-app' }),
+    spanProcessors: [
+      new tracing.SimpleSpanProcessor(new OTLPTraceExporter({ url: `${collector.httpEndpoint}/v1/traces` })),
+    ],
+  });
+  provider.register();
+  client = new Tributary({ bootstrap: broker.address });
+}, 60_000);
+
+afterAll(async () => {
+  client?.close();
+  await provider?.shutdown();
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  await broker?.stop();
+  await collector?.stop();
+  removeDataDirs();
+});
+
+/** Waits until the collector has written spans that `ready` accepts; returns them. */
+async function collected(ready: (spans: CollectedSpan[]) => boolean): Promise<CollectedSpan[]> {
+  const deadline = Date.now() + WAIT_MS_MAX;
+  for (;;) {
+    await provider.forceFlush();
+    const spans = collector.spans();
+    if (ready(spans)) return spans;
+    if (Date.now() > deadline) {
+      throw new Error(`spans seen: ${spans.map((s) => `${s.service}:${s.name}`).join(', ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const named = (spans: CollectedSpan[], name: string, service?: string) =>
+  spans.filter((s) => s.name === name && (service === undefined || s.service === service));
+
+describe('tracing through a real collector', () => {
+  it('one trace runs from the producer through the broker (and its replication wait) to the consumer', async () => {
+    await client.admin().createTopic({ name: 'traced', partitions: 1 });
+    const producer = client.producer({ clientId: 'test-producer' });
+    const sent = await producer.produce({ topic: 'traced', value: 'hello' });
+    await producer.close();
+
+    const consumer = client.consumer({
+      groupId: 'tracers',
+      autoCommitIntervalMs: 0,
+      clientId: 'test-consumer',
+    });
+    await consumer.assign({ topic: 'traced', from: 'earliest' });
+    const done = new AbortController();
+    await consumer.run({
+      signal: done.signal,
+      eachRecord: async () => {
+        await consumer.commit();
+        done.abort();
+      },
+    });
+    await consumer.close();
+
+    const spans = await collected(
+      (s) =>
+        named(s, 'send traced').length > 0 &&
+        named(s, 'produce traced', 'tributary-broker').length > 0 &&
+        named(s, 'replicate traced').length > 0 &&
+        named(s, 'process traced').length > 0 &&
+        named(s, 'commit traced').length > 0,
+    );
+    const send = named(spans, 'send traced', 'tracing-test-app')[0]!;
+    expect(send.kind).toBe(KIND.producer);
+    expect(send.attributes).toMatchObject({
+      'messaging.system': 'tributary',
+      'messaging.destination.name': 'traced',
+      'messaging.client.id': 'test-producer',
+      'tributary.offset': sent.offset,
+    });
+    const produce = named(spans, 'produce traced', 'tributary-broker')[0]!;
+    expect(produce).toMatchObject({ traceId: send.traceId, parentSpanId: send.spanId, kind: KIND.server });
+    expect(produce.links).toEqual([{ traceId: send.traceId, spanId: send.spanId }]);
+    const replicate = named(spans, 'replicate traced')[0]!;
+    expect(replicate).toMatchObject({ traceId: send.traceId, parentSpanId: produce.spanId });
+    const process = named(spans, 'process traced', 'tracing-test-app')[0]!;
+    expect(process).toMatchObject({ traceId: send.traceId, parentSpanId: send.spanId, kind: KIND.consumer });
+    expect(process.links).toEqual([{ traceId: send.traceId, spanId: send.spanId }]);
+    expect(process.attributes).toMatchObject({
+      'messaging.consumer.group.name': 'tracers',
+      'messaging.client.id': 'test-consumer',
+      'messaging.destination.partition.id': '0',
+    });
+    // The commit ran inside the handler, so it is the process span's child.
+    const commit = named(spans, 'commit traced')[0]!;
+    expect(commit).toMatchObject({ traceId: send.traceId, parentSpanId: process.spanId, kind: KIND.client });
+  });
+
+  it('a batch handler links to every record it handles, each created by its own span', async () => {
+    await client.admin().createTopic({ name: 'batched', partitions: 1 });
+    const producer = client.producer();
+    await producer.send({ topic: 'batched', messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
+    await producer.close();
+    const consumer = client.consumer();
+    await consumer.assign({ topic: 'batched', from: 'earliest' });
+    const done = new AbortController();
+    let handled = 0;
+    await consumer.run({
+      signal: done.signal,
+      eachBatch: (batch) => {
+        handled += batch.records.length;
+        if (handled === 3) done.abort();
+      },
+    });
+    await consumer.close();
+
+    const spans = await collected(
+      (s) =>
+        named(s, 'create batched').length === 3 &&
+        named(s, 'process batched').length > 0 &&
+        named(s, 'produce batched', 'tributary-broker').length > 0,
+    );
+    const creates = named(spans, 'create batched');
+    const sendSpan = named(spans, 'send batched')[0]!;
+    expect(sendSpan.kind).toBe(KIND.client);
+    expect(sendSpan.attributes['messaging.batch.message_count']).toBe(3);
+    expect(new Set(sendSpan.links.map((l) => l.spanId))).toEqual(new Set(creates.map((c) => c.spanId)));
+    const linked = new Set(named(spans, 'process batched').flatMap((p) => p.links.map((l) => l.spanId)));
+    expect(linked).toEqual(new Set(creates.map((c) => c.spanId)));
+    // The broker's span of that append continues the first record's trace and links to all three.
+    const produce = named(spans, 'produce batched', 'tributary-broker')[0]!;
+    expect(produce.links.map((l) => l.spanId).sort()).toEqual(creates.map((c) => c.spanId).sort());
+  });
+});
