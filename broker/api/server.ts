@@ -17,6 +17,7 @@ import type { ClientServiceHandlers } from '../../proto/generated/tributary/v1/C
 import type { ReplicationServiceHandlers } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
 import { AdminApi } from './admin.js';
+import { BalanceApi } from './balance.js';
 import type { ApiContext } from './context.js';
 import { fetch } from './fetch.js';
 import { raiseConnectionWindow, raiseStreamWindow } from './flow-control.js';
@@ -76,25 +77,7 @@ export async function startGrpcServer(
       producer_epoch: 0,
     })),
   };
-  const admin = new AdminApi(api);
-  const adminHandlers: AdminServiceHandlers = {
-    CreateTopics: unary(api, 'CreateTopics', (req) => admin.createTopics(req)),
-    DeleteTopics: unary(api, 'DeleteTopics', (req) => admin.deleteTopics(req)),
-    ListTopics: unary(api, 'ListTopics', (req) => admin.listTopics(req)),
-    DescribeTopics: unary(api, 'DescribeTopics', (req) => admin.describeTopics(req)),
-    CreatePartitions: unary(api, 'CreatePartitions', (req) => admin.createPartitions(req)),
-    DescribeConfigs: unary(api, 'DescribeConfigs', (req) => admin.describeConfigs(req)),
-    AlterConfigs: unary(api, 'AlterConfigs', (req) => admin.alterConfigs(req)),
-    DescribeCluster: unary(api, 'DescribeCluster', () => admin.describeCluster()),
-    ElectLeaders: unary(api, 'ElectLeaders', (req) => admin.electLeaders(req)),
-    AlterPartitionReassignments: unary(api, 'AlterPartitionReassignments', (req) =>
-      admin.alterPartitionReassignments(req),
-    ),
-    ListPartitionReassignments: unary(api, 'ListPartitionReassignments', (req) =>
-      admin.listPartitionReassignments(req),
-    ),
-    CheckBrokerRestart: unary(api, 'CheckBrokerRestart', (req) => admin.checkBrokerRestart(req)),
-  };
+  const adminHandlers = adminServiceHandlers(api);
   const replication: ReplicationServiceHandlers = {
     ReplicaFetch: unary(api, 'ReplicaFetch', (req, call) => replicaFetch(api, req, call)),
     AlterPartition: unary(api, 'AlterPartition', (req) => alterPartition(api, req)),
@@ -127,6 +110,37 @@ export async function startGrpcServer(
   raiseConnectionWindow(server, config.http2ConnectionWindowBytes);
   onBound(port);
   return { server, port, health };
+}
+
+/** The AdminService: topics, configs and reassignments (admin.ts), partition balancing (balance.ts). */
+function adminServiceHandlers(api: ApiContext): AdminServiceHandlers {
+  const admin = new AdminApi(api);
+  const balance = new BalanceApi(api);
+  return {
+    CreateTopics: unary(api, 'CreateTopics', (req) => admin.createTopics(req)),
+    DeleteTopics: unary(api, 'DeleteTopics', (req) => admin.deleteTopics(req)),
+    ListTopics: unary(api, 'ListTopics', (req) => admin.listTopics(req)),
+    DescribeTopics: unary(api, 'DescribeTopics', (req) => admin.describeTopics(req)),
+    CreatePartitions: unary(api, 'CreatePartitions', (req) => admin.createPartitions(req)),
+    DescribeConfigs: unary(api, 'DescribeConfigs', (req) => admin.describeConfigs(req)),
+    AlterConfigs: unary(api, 'AlterConfigs', (req) => admin.alterConfigs(req)),
+    DescribeCluster: unary(api, 'DescribeCluster', () => admin.describeCluster()),
+    ElectLeaders: unary(api, 'ElectLeaders', (req) => admin.electLeaders(req)),
+    AlterPartitionReassignments: unary(api, 'AlterPartitionReassignments', (req) =>
+      admin.alterPartitionReassignments(req),
+    ),
+    ListPartitionReassignments: unary(api, 'ListPartitionReassignments', (req) =>
+      admin.listPartitionReassignments(req),
+    ),
+    CheckBrokerRestart: unary(api, 'CheckBrokerRestart', (req) => admin.checkBrokerRestart(req)),
+    AlterBrokerStates: unary(api, 'AlterBrokerStates', (req) => balance.alterBrokerStates(req)),
+    DescribeBalance: unary(api, 'DescribeBalance', (req) => balance.describeBalance(req)),
+    Rebalance: unary(api, 'Rebalance', (req) => balance.rebalance(req)),
+    CancelRebalance: unary(api, 'CancelRebalance', () => balance.cancelRebalance()),
+    AlterBalancingConfig: unary(api, 'AlterBalancingConfig', (req) => balance.alterBalancingConfig(req)),
+    DescribeBalancingConfig: unary(api, 'DescribeBalancingConfig', () => balance.describeBalancingConfig()),
+    DescribeLogDirs: unary(api, 'DescribeLogDirs', (req) => balance.describeLogDirs(req)),
+  };
 }
 
 export function setServing(health: HealthImplementation, serving: boolean): void {

@@ -3,6 +3,7 @@ import { TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { AllocateProducerIdsResponse__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
+import type { Balancer } from '../balance/balancer.js';
 import type { Controller, NewTopicSpec } from '../controller/controller.js';
 import type { LiveBroker } from '../metadata/keys.js';
 import { callPeer, fromWireError, Peers } from '../replication/peers.js';
@@ -19,6 +20,8 @@ const CONTROLLER_RETRY_MS = 250;
 export class ClusterDirectory {
   membership: Membership | undefined;
   controller: Controller | undefined;
+  /** The controller's partition balancer (acts only while the controller is active). */
+  balancer: Balancer | undefined;
   readonly peers: Peers;
 
   constructor(

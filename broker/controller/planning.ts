@@ -1,6 +1,7 @@
 import { TributaryError } from '../../proto/errors.js';
+import type { OngoingReassignment } from '../../proto/generated/tributary/v1/OngoingReassignment.js';
 import { assignReplicas } from '../metadata/assignment.js';
-import type { PartitionRegistration } from '../metadata/topic-registry.js';
+import type { PartitionRegistration, TopicRecord } from '../metadata/topic-registry.js';
 
 /**
  * The controller's decisions about one partition, as pure functions: the current assignment and a view of
@@ -90,6 +91,30 @@ export function canLead(view: ClusterView, broker: number): boolean {
 
 export function reassignmentInProgress(a: PartitionRegistration): boolean {
   return (a.addingReplicas?.length ?? 0) > 0 || (a.removingReplicas?.length ?? 0) > 0;
+}
+
+/** The reassignments in progress among `records`: all, or those of the given topics (and partitions). */
+export function ongoingReassignments(
+  records: readonly TopicRecord[],
+  topics: ReadonlyArray<{ topic: string; partitions: readonly number[] }>,
+): OngoingReassignment[] {
+  const wanted = new Map(topics.map((t) => [t.topic, new Set(t.partitions)]));
+  const out: OngoingReassignment[] = [];
+  for (const record of records) {
+    const only = wanted.get(record.name);
+    if (wanted.size > 0 && only === undefined) continue;
+    record.partitions.forEach((a, partition) => {
+      if (!reassignmentInProgress(a) || (only !== undefined && only.size > 0 && !only.has(partition))) return;
+      out.push({
+        topic: record.name,
+        partition,
+        replicas: a.replicas,
+        adding_replicas: a.addingReplicas ?? [],
+        removing_replicas: a.removingReplicas ?? [],
+      });
+    });
+  }
+  return out;
 }
 
 type LeaderState = 'current' | 'unconfirmed' | 'reregistered' | 'shutting-down' | 'lost' | 'none';
