@@ -22,7 +22,9 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
   const stopped = new Promise<void>((resolve) => {
     stopRequested = resolve;
   });
+  let stopping = false;
   const requestStop = (code: number, why: string) => {
+    stopping = true;
     if (exitCode === 0) exitCode = code;
     log.info({ why }, 'stopping');
     stopRequested?.();
@@ -32,6 +34,11 @@ export async function runOperator(options: OperatorOptions): Promise<number> {
     // beside it. Reconciles are idempotent, so cutting them short loses nothing; the next leader redoes
     // them. (client-go's users exit the same way.)
     onLostLeadership: () => {
+      // While a requested stop drains, the process was ending anyway: it ends now, with the stop's code.
+      if (stopping) {
+        log.warn('lost the leader lease while stopping: exiting at once');
+        process.exit(exitCode);
+      }
       log.fatal('lost the leader lease: exiting at once');
       process.exit(1);
     },

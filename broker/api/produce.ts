@@ -1,3 +1,4 @@
+import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { encodeRecordBatch, type ProducerRecord } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { PartitionProduceData__Output } from '../../proto/generated/tributary/v1/PartitionProduceData.js';
@@ -10,6 +11,7 @@ import { minInsyncReplicasOf } from '../metadata/topic-config.js';
 import type { ApiContext } from './context.js';
 import { asTributaryError, parseTimestamp, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
+import { callSignal } from './rpc.js';
 
 type Acks = 'NONE' | 'LEADER' | 'ALL';
 
@@ -198,5 +200,19 @@ export async function produce(
     const topics = [];
     for (const t of pending) topics.push({ topic: t.topic, partitions: await Promise.all(t.partitions) });
     return { topics };
+  }
+}
+
+/** The unary Produce: a cancelled or dropped call stops waiting for replication at once, not at its timeout. */
+export async function produceUnary(
+  ctx: ApiContext,
+  request: ProduceRequest__Output,
+  call: ServerUnaryCall<ProduceRequest__Output, ProduceResponse>,
+): Promise<ProduceResponse> {
+  const { signal, release } = callSignal(call, ctx);
+  try {
+    return await produce(ctx, request, { rejectOverLimit: true, signal });
+  } finally {
+    release();
   }
 }

@@ -24,7 +24,7 @@ import { raiseConnectionWindow, raiseStreamWindow } from './flow-control.js';
 import { groupHandlers } from './groups.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
-import { produce } from './produce.js';
+import { produceUnary } from './produce.js';
 import { produceStream } from './produce-stream.js';
 import { allocateProducerIds, alterPartition, controlledShutdown, replicaFetch } from './replication.js';
 import { serverStream, unary } from './rpc.js';
@@ -66,7 +66,7 @@ export async function startGrpcServer(
   let port = 0;
   const api: ApiContext = { ...ctx, boundPort: () => port };
   const client: ClientServiceHandlers = {
-    Produce: unary(api, 'Produce', (req) => produce(api, req)),
+    Produce: unary(api, 'Produce', (req, call) => produceUnary(api, req, call)),
     ProduceStream: produceStream(api),
     Fetch: unary(api, 'Fetch', (req, call) => fetch(api, req, call)),
     Subscribe: serverStream(api, 'Subscribe', (req, call) => subscribe(api, req, call)),

@@ -207,8 +207,16 @@ export class Partition {
         }
         return;
       }
+      if (signal?.aborted) {
+        // The call ended (cancelled by the client, or the broker is stopping): the records are written
+        // here and may yet be replicated, so the answer, if anyone still hears it, cannot be definite.
+        throw new TributaryError(
+          'OUTCOME_UNKNOWN',
+          `the request ended before offset ${lastOffset} of ${this.topic}/${this.index} was replicated: it may or may not be kept`,
+        );
+      }
       const left = deadline - Date.now();
-      if (left <= 0 || signal?.aborted) {
+      if (left <= 0) {
         throw new TributaryError(
           'REQUEST_TIMED_OUT',
           `offset ${lastOffset} of ${this.topic}/${this.index} was not replicated to the ISR within ${timeoutMs} ms`,

@@ -58,4 +58,57 @@ describe('LeaderElector', () => {
     expect(stoppedAfterMs).toBeLessThanOrEqual(renewDeadlineMs + 50);
     expect(stoppedAfterMs).toBeLessThan(leaseDurationMs);
   });
+
+  it('releases a Lease its acquire took even when the answer came only after stop() began', async () => {
+    let lease: { metadata: Record<string, unknown>; spec: Record<string, unknown> } | undefined;
+    let version = 1;
+    let answerCreate: (() => void) | undefined;
+    const deleted: string[] = [];
+    const api = {
+      async readNamespacedLease() {
+        if (lease === undefined) throw Object.assign(new Error('not found'), { code: 404 });
+        return structuredClone(lease);
+      },
+      async createNamespacedLease({
+        body,
+      }: {
+        body: { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+      }) {
+        lease = { ...body, metadata: { ...body.metadata, resourceVersion: String(version++), uid: 'u1' } };
+        await new Promise<void>((r) => {
+          answerCreate = r;
+        }); // committed, answered only later
+        return lease;
+      },
+      async deleteNamespacedLease({ body }: { body: { preconditions: { resourceVersion: string } } }) {
+        if (lease?.metadata['resourceVersion'] !== body.preconditions.resourceVersion) {
+          throw Object.assign(new Error('conflict'), { code: 409 });
+        }
+        deleted.push(String(lease?.spec['holderIdentity']));
+        lease = undefined;
+      },
+    };
+    const kubeConfig = { makeApiClient: () => api } as unknown as KubeConfig;
+    let started = false;
+    const elector = new LeaderElector(kubeConfig, {
+      namespace: 'default',
+      name: 'test',
+      identity: 'standby',
+      leaseDurationSeconds: 2,
+      renewDeadlineMs: 1300,
+      retryPeriodMs: 200,
+      onStartedLeading: () => {
+        started = true;
+      },
+      onStoppedLeading: () => {},
+    });
+    elector.start();
+    while (answerCreate === undefined) await new Promise((r) => setImmediate(r));
+    const stopping = elector.stop();
+    answerCreate();
+    await stopping;
+    expect(started).toBe(false);
+    expect(deleted).toEqual(['standby']);
+    expect(lease).toBeUndefined();
+  });
 });

@@ -71,6 +71,8 @@ export class LeaderElector {
   /** Fires when the renew deadline passes without a successful renew. */
   private deadlineTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
+  /** An acquire or renew was sent: this replica may hold the Lease even if it never counted itself leading. */
+  private attempted = false;
   /** Aborted when campaigning ends (stop, step down): ends the wait between attempts at once. */
   private readonly halt = new AbortController();
 
@@ -100,15 +102,22 @@ export class LeaderElector {
     this.loop = this.run();
   }
 
-  /** Stops campaigning; a leader releases the Lease unless told not to (bounded by twice the retry period). */
+  /**
+   * Stops campaigning and releases the Lease if this replica holds it, unless told not to (bounded by
+   * twice the retry period per API call).
+   */
   async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.halt.abort();
     await this.loop;
-    if (this.leading) {
-      this.leading = false;
-      if (options.release === false) return;
+    const wasLeading = this.leading;
+    this.leading = false;
+    if (options.release === false) return;
+    // Released even when this replica never counted itself leading: an acquire whose answer came after
+    // the stop (or after its timeout) may have landed, and such a Lease would name a replica that is gone.
+    // release() deletes only a Lease this identity holds, so a standby's Lease is never touched.
+    if (wasLeading || this.attempted) {
       await this.release().catch((err) =>
         this.options.onError?.(`releasing the lease: ${describeApiError(err)}`),
       );
@@ -119,6 +128,7 @@ export class LeaderElector {
     while (!this.stopped) {
       let ok = false;
       const attemptStartMs = performance.now();
+      this.attempted = true;
       try {
         ok = await withTimeout(this.tryAcquireOrRenew(), this.options.retryPeriodMs * 2, 'a lease update');
       } catch (err) {

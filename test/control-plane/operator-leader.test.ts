@@ -12,12 +12,12 @@ import {
   startOperator,
 } from '../helpers/operator.js';
 
-// Two operator replicas elect one leader through the Lease default/tributary-operator (3 s lease, 2 s renew
+// Two operator replicas elect one leader through the Lease default/tributary-operator (6 s lease, 4 s renew
 // deadline, 300 ms retry here): only the leader reconciles, the standby keeps warm caches and a filled
 // queue, and takes over within the lease time when the leader is killed, at once when it stops gracefully.
 
 const NS = 'default';
-const LEASE_MS = 3000;
+const LEASE_MS = 6000; // the test helper's --lease-duration-seconds
 const RETRY_MS = 300;
 
 describe('operator: leader election', () => {

@@ -420,7 +420,7 @@ describe('operator: Topic', () => {
     ).length;
     expect(doneAtKill).toBeLessThan(names.length);
 
-    // A new replica: it waits out the dead one's Lease (3 s here), then finishes the batch.
+    // A new replica: it waits out the dead one's Lease (6 s here), then finishes the batch.
     const restartMs = Date.now();
     operator = await startOperator({
       kubeconfig: operatorKubeconfig,
@@ -434,7 +434,10 @@ describe('operator: Topic', () => {
         return all.every((t) => ready(t)?.reason === 'Created') ? (all as Topic[]) : undefined;
       },
       60_000,
-    );
+    ).catch((err: Error) => {
+      // What the new operator did is the whole diagnosis of a failure here.
+      throw new Error(`${err.message}\nthe new operator's output:\n${operator.output().slice(-6000)}`);
+    });
     const convergedMs = Date.now() - restartMs;
     for (const t of topics) {
       expect(t.metadata.finalizers).toEqual(['tributary.dev/topic']);

@@ -243,10 +243,12 @@ export async function startOperator(opts: {
       opts.identity,
       '--lease-namespace',
       'default',
+      // Short enough that a standby takes over quickly, long enough that a loaded machine (a full run on
+      // 2 cores) does not make a leader miss its renew deadline and exit.
       '--lease-duration-seconds',
-      '3',
+      '6',
       '--renew-deadline-ms',
-      '2000',
+      '4000',
       '--retry-period-ms',
       '300',
       '--retry-base-ms',

@@ -38,7 +38,7 @@ import { writeFileAtomicSync } from '../../../kit/atomic-file.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../../kit/backoff.js';
 import { SerialLane } from '../../../kit/serial-lane.js';
 import { sleep } from '../../../kit/sleep.js';
-import { isNotFound } from '../../../operator/kube/api-error.js';
+import { isConflict, isNotFound } from '../../../operator/kube/api-error.js';
 import { ContainerConfigError, type ContainerInvocation, containerInvocation } from './container-env.js';
 import {
   execInContainer,
@@ -678,13 +678,20 @@ export class PodWorker {
     const text = JSON.stringify(status);
     if (text === this.lastStatus) return;
     try {
+      // The uid makes the patch conditional, as the kubelet's status manager does: a write that lands after
+      // this pod is gone must not land on its successor of the same name (a StatefulSet pod re-created at
+      // once), whose controller would otherwise see it Failed and delete it a second time.
       await this.node.core.patchNamespacedPodStatus(
-        { namespace: this.pod.metadata!.namespace!, name: this.pod.metadata!.name!, body: { status } },
+        {
+          namespace: this.pod.metadata!.namespace!,
+          name: this.pod.metadata!.name!,
+          body: { metadata: { uid: this.uid }, status },
+        },
         setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
       );
       this.lastStatus = text;
     } catch (err) {
-      if (isNotFound(err)) return;
+      if (isNotFound(err) || isConflict(err)) return;
       this.node.log('status update failed', { pod: this.key, error: String(err) });
       setTimeout(() => this.scheduleStatus(), 500);
     }
