@@ -25,6 +25,9 @@ const TYPE_NAMES = {
   'Topic.status.conditions[]': 'Condition',
   'Cluster.spec.listeners.client': 'ClusterClientListener',
   'Cluster.spec.listeners.metrics': 'ClusterMetricsListener',
+  'Cluster.status.balancing.plan': 'ClusterBalancingPlan',
+  'Cluster.status.balancing.lastPlan': 'ClusterBalancingPlan',
+  'Cluster.status.balancing.brokers[]': 'ClusterBrokerBalance',
 };
 
 function fail(message) {

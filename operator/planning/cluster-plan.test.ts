@@ -15,6 +15,8 @@ function cluster(spec: Partial<Cluster['spec']> = {}, status?: Cluster['status']
       storage: { size: '10Gi' },
       listeners: { client: { port: 9292 }, metrics: { port: 9644 } },
       rack: { topologyKey: 'topology.kubernetes.io/zone' },
+      balancing: { mode: 'onScale' },
+      scaleDownPolicy: { volumes: 'Keep' },
       ...spec,
     },
     ...(status === undefined ? {} : { status }),
