@@ -219,4 +219,41 @@ describe('partition balancing', () => {
     expect(changed).toMatchObject({ mode: 'off', imbalanceThresholdPercent: 25, movesPerBroker: 2 });
     await admin.alterBalancingConfig({ mode: 'onScale', imbalanceThresholdPercent: 10 });
   });
+
+  it('(f) cancels a running rebalance: running reassignments go back to their original replicas', async () => {
+    // Slow copies (1 KiB/s per receiving broker), so moves are still running when the cancel comes.
+    await admin.alterBalancingConfig({ throttleBytesPerSec: 1024 });
+    await admin.alterBrokerStates([{ brokerId: 3, state: 'active' }]);
+    await cluster.start(3);
+    const running = await waitFor(
+      'a rebalance with reassignments running',
+      async () => {
+        const d = await admin.describeBalance({ includeMoves: true });
+        const moving = d.current?.moves.filter((m) => m.kind === 'reassign' && m.state === 'running') ?? [];
+        return moving.length > 0 && (await admin.listPartitionReassignments()).length > 0 ? d : undefined;
+      },
+      60_000,
+    );
+    expect(running.current!.reason).toMatch(/broker 3 joined/);
+    expect(await reasonOf(admin.rebalance())).toBe('REBALANCE_IN_PROGRESS');
+    expect((await admin.rebalance({ dryRun: true })).status).toBe('planned');
+
+    const cancelled = await admin.cancelRebalance();
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.moves.some((m) => m.state === 'pending' || m.state === 'running')).toBe(false);
+    const reverted = cancelled.moves.filter((m) => m.kind === 'reassign' && /reverted/.test(m.error));
+    expect(reverted.length).toBeGreaterThan(0);
+    await waitFor('no reassignment in progress', async () =>
+      (await admin.listPartitionReassignments()).length === 0 ? true : undefined,
+    );
+    for (const m of reverted) {
+      const p = (await admin.describeTopic(m.topic)).partitions[m.partition]!;
+      expect([...p.replicas].sort(), `${m.topic}/${m.partition}`).toEqual([...m.from].sort());
+    }
+    const d = await admin.describeBalance();
+    expect(d.current).toBeNull();
+    expect(d.last).toMatchObject({ id: cancelled.id, status: 'cancelled' });
+    expect(await reasonOf(admin.cancelRebalance())).toBe('NO_REBALANCE_IN_PROGRESS');
+    await admin.alterBalancingConfig({ throttleBytesPerSec: 25 * 1024 * 1024 });
+  }, 180_000);
 });
