@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SerialLane } from '../../kit/serial-lane.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { ElectionType__Output } from '../../proto/generated/tributary/v1/ElectionType.js';
@@ -198,7 +198,7 @@ export class Balancer {
       await this.store.load();
       this.loadedTerm = term;
       this.goneSince.clear();
-      this.lastEmptyFingerprint = undefined;
+      this.lastEmptyFingerprint = this.store.rebalance.quiet;
       const current = this.store.rebalance.current;
       if (current !== null) {
         this.logger.info(
@@ -323,9 +323,16 @@ export class Balancer {
   private persist(term: ControllerTerm, record: RebalanceRecord): Promise<void> {
     const throttle = this.store.config.throttleBytesPerSec;
     const doc = FINAL_STATUSES.includes(record.status)
-      ? { current: null, last: summaryOf(record, Date.now(), throttle) }
+      ? { current: null, last: summaryOf(record, Date.now(), throttle), ...this.quietAfter(record) }
       : { current: record, last: this.store.rebalance.last };
     return this.store.writeRebalance(term, doc);
+  }
+
+  /** After a cancel, automatic triggers wait for the situation to change (RebalanceDocument.quiet). */
+  private quietAfter(record: RebalanceRecord): { quiet?: string } {
+    if (record.status !== 'cancelled') return {};
+    this.lastEmptyFingerprint = this.fingerprint();
+    return { quiet: this.lastEmptyFingerprint };
   }
 
   /** Brokers holding replicas or targeted by the plan: when each was first seen unregistered. */
@@ -367,13 +374,17 @@ export class Balancer {
     return { reasons, imbalanceCheck };
   }
 
-  /** The situation a plan is made from; an empty plan is not made again until it changes. */
+  /**
+   * The situation a plan is made from (a digest): an empty plan is not made again, nor a cancelled one
+   * started again by itself, until it changes.
+   */
   private fingerprint(): string {
     const live = this.deps.membership.liveBrokers().map((b) => [b.id, b.shuttingDown === true]);
     const assignment = this.deps.controller
       .topicRecords()
       .map((r) => [r.name, r.partitions.map(targetReplicas)]);
-    return JSON.stringify([live, [...this.store.states], assignment, this.store.config]);
+    const situation = JSON.stringify([live, [...this.store.states], assignment, this.store.config]);
+    return createHash('sha256').update(situation).digest('base64url').slice(0, 32);
   }
 
   /** Plans from the current assignment, states and measured sizes. */

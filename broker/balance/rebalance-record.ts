@@ -69,6 +69,12 @@ export interface RebalanceSummary {
 export interface RebalanceDocument {
   current: RebalanceRecord | null;
   last: RebalanceSummary | null;
+  /**
+   * After a cancel: the fingerprint of the situation it left (brokers, states, assignment, config).
+   * Automatic triggers stay quiet until the situation changes, so a cancelled plan is not started again
+   * by the next tick, nor by the next controller.
+   */
+  quiet?: string;
 }
 
 export interface RebalanceProgress {
@@ -179,7 +185,11 @@ export function decodeRebalance(raw: Buffer | undefined): RebalanceDocument {
   if (current !== null && (!Array.isArray(current.moves) || typeof current.id !== 'string')) {
     throw new Error('the rebalance document holds no readable plan');
   }
-  return { current, last: parsed.last ?? null };
+  return {
+    current,
+    last: parsed.last ?? null,
+    ...(typeof parsed.quiet === 'string' ? { quiet: parsed.quiet } : {}),
+  };
 }
 
 export function encodeRebalance(doc: RebalanceDocument): Buffer {
