@@ -38,6 +38,7 @@ import {
 } from './api/v1alpha1.js';
 import { BrokerAddresses } from './controllers/broker-addresses.js';
 import { BrokerClients, DEFAULT_BROKER_CLIENTS_OPTIONS } from './controllers/broker-clients.js';
+import { BalancerSync } from './controllers/cluster/balancer-sync.js';
 import { apiDeleter, BrokerRoller } from './controllers/cluster/broker-roller.js';
 import { ClusterReconciler, CONTROLLER_CLUSTER } from './controllers/cluster/cluster-reconciler.js';
 import { ReconcileLoop } from './controllers/reconcile-loop.js';
@@ -135,6 +136,7 @@ export class Operator {
         deleter: apiDeleter(kc),
         log: log.child({ controller: CONTROLLER_CLUSTER }),
       }),
+      balancer: new BalancerSync({ events: recorder, log: log.child({ controller: CONTROLLER_CLUSTER }) }),
       rollRequeueMs: ROLL_REQUEUE_MS,
       applier: new Applier(kc),
       finalizers: new Finalizers(kc, GROUP, VERSION, CLUSTER_PLURAL),

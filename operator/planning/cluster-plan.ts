@@ -10,8 +10,9 @@
  * Held back, reported as problems rather than done:
  * - InvalidConfig: spec.config names unknown or operator-owned settings. The ConfigMap and the StatefulSet
  *   keep their last good state (running brokers are never handed a config they would refuse).
- * - ScaleDownNotSupported: spec.brokers below the running count. Removing a broker's pod before its
- *   partitions moved away loses replicas; until the drain of a later issue exists, the count is kept.
+ * A scale-down (spec.brokers below the running count) keeps the brokers that go until they are drained:
+ * the StatefulSet gets the replicas the scale plan allows (scale-plan.ts, through `scaleDownReplicas`), and
+ * without that answer (the brokers could not be asked) the running count.
  * - StorageResizeNotSupported: a StatefulSet's volume claim template cannot change; the existing one is
  *   kept until the resize step (a later issue) expands the claims one by one.
  * The roll of the pods is not an object: the reconcile runs it after the apply (broker-roller.ts).
@@ -39,14 +40,16 @@ export type ClusterStep =
   | 'StatefulSet'
   | 'PodDisruptionBudget'
   /** Not an object: the roll of the broker pods (controllers/cluster/broker-roller.ts). */
-  | 'RollingUpdate';
+  | 'RollingUpdate'
+  /** Not an object: the brokers' balancing (controllers/cluster/balancer-sync.ts). */
+  | 'Balancing';
 
 export interface PlannedObject {
   step: ClusterStep;
   object: KubernetesObject;
 }
 
-export type SpecProblemReason = 'InvalidConfig' | 'ScaleDownNotSupported' | 'StorageResizeNotSupported';
+export type SpecProblemReason = 'InvalidConfig' | 'StorageResizeNotSupported';
 
 export interface SpecProblem {
   reason: SpecProblemReason;
@@ -71,7 +74,11 @@ export interface ClusterPlan {
   readonly configMap: string | undefined;
 }
 
-export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | undefined): ClusterPlan {
+export function planCluster(
+  cluster: Cluster,
+  observed: ObservedStatefulSet | undefined,
+  scaleDownReplicas?: number,
+): ClusterPlan {
   const ctx = resolveCluster(cluster);
   const { spec } = ctx;
   const problems: SpecProblem[] = [];
@@ -81,11 +88,7 @@ export function planCluster(cluster: Cluster, observed: ObservedStatefulSet | un
 
   let replicas = spec.brokers;
   if (observed !== undefined && observed.replicas > spec.brokers) {
-    replicas = observed.replicas;
-    problems.push({
-      reason: 'ScaleDownNotSupported',
-      message: `spec.brokers is ${spec.brokers} but ${observed.replicas} brokers run; scaling down needs their partitions drained first, which this operator version does not do, so ${observed.replicas} are kept`,
-    });
+    replicas = Math.min(observed.replicas, Math.max(spec.brokers, scaleDownReplicas ?? observed.replicas));
   }
 
   let volume: { size: string; storageClassName?: string | undefined } = {

@@ -4,8 +4,9 @@
  * `Ready` is True when the spec took effect and every broker the spec asks for is ready and a broker holds
  * the controller lease. Otherwise False, with the first reason that applies as its reason and every reason
  * that applies in its message (`...; also UpdatePending: ...`), in this order:
- * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
- * StorageResizeNotSupported (parts of the spec held back, see cluster-plan.ts), RollingUpdate (a roll is under
+ * ApplyFailed (a step of the reconcile failed), InvalidConfig, StorageResizeNotSupported (parts of the spec
+ * held back, see cluster-plan.ts), ScaleDownBlocked or ScalingDown (spec.brokers is below the running count:
+ * the brokers that go are drained first, or cannot go, see scale-plan.ts), RollingUpdate (a roll is under
  * way: what it does or waits for), BrokersNotReady, UpdatePending, NoController (no controller could be
  * learnt: none elected, or the brokers are not reachable from the operator).
  *
@@ -19,6 +20,7 @@
  * message naming the blocking partitions; False with reason Completed once it finished.
  */
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
+import type { BalancingObservation } from './balance-status.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
 import { CONDITION_READY, setCondition } from './conditions.js';
 
@@ -43,6 +45,8 @@ export interface ClusterObservation {
   failure?: { step: ClusterStep; message: string } | undefined;
   /** The roll's progress (roll-status.ts). */
   rollingUpdate?: ClusterStatus['rollingUpdate'];
+  /** The balancing step's report (balance-status.ts); absent when it did not run. */
+  balancing?: BalancingObservation | undefined;
 }
 
 type Roll = NonNullable<ClusterStatus['rollingUpdate']>;
@@ -100,6 +104,7 @@ export function clusterStatus(
     });
   }
   reasons.push(...plan.problems);
+  if (observed.balancing?.hold !== undefined) reasons.push(observed.balancing.hold);
   const roll = observed.rollingUpdate;
   const rolling = roll !== undefined && roll.completedAt === undefined;
   if (rolling) reasons.push({ reason: 'RollingUpdate', message: rollCondition(roll).message });
@@ -144,13 +149,42 @@ export function clusterStatus(
     bootstrap: plan.bootstrap,
     selector: plan.selector,
     ...(roll === undefined ? {} : { rollingUpdate: roll }),
-    conditions: withRollCondition(
-      setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
-      roll,
+    ...balancingFields(cluster.status, observed.balancing),
+    conditions: withBalancedCondition(
+      withRollCondition(
+        setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
+        roll,
+        generation,
+        nowIso,
+      ),
+      observed.balancing,
       generation,
       nowIso,
     ),
   };
+}
+
+/** status.balancing and status.scaleDown: the step's when it ran, the previous ones otherwise. */
+function balancingFields(
+  previous: ClusterStatus | undefined,
+  observed: BalancingObservation | undefined,
+): Pick<ClusterStatus, 'balancing' | 'scaleDown'> {
+  const balancing = observed === undefined ? previous?.balancing : (observed.status ?? previous?.balancing);
+  const scaleDown = observed === undefined ? previous?.scaleDown : observed.scaleDown;
+  return {
+    ...(balancing === undefined ? {} : { balancing }),
+    ...(scaleDown === undefined ? {} : { scaleDown }),
+  };
+}
+
+function withBalancedCondition(
+  conditions: NonNullable<ClusterStatus['conditions']>,
+  observed: BalancingObservation | undefined,
+  generation: number,
+  nowIso: string,
+): NonNullable<ClusterStatus['conditions']> {
+  if (observed?.condition === undefined) return conditions;
+  return setCondition(conditions, observed.condition, generation, nowIso);
 }
 
 function withRollCondition(

@@ -63,7 +63,7 @@ export function apiDeleter(kc: KubeConfig): PodDeleter {
   };
 }
 
-function ordinalOf(pod: V1Pod): number {
+export function ordinalOf(pod: V1Pod): number {
   const label = pod.metadata?.labels?.[POD_INDEX_LABEL];
   const fromName = /-(\d+)$/.exec(pod.metadata?.name ?? '')?.[1];
   return Number(label ?? fromName ?? -1);
