@@ -35,8 +35,9 @@ import { type RollWorkload, startRollWorkload } from '../helpers/roll-workload.j
 // surfaced to the application).
 //
 // (a) 3 -> 5 through the scale subresource: replicas and leaders within one per broker, bytes moved within
-//     1.2x of what the new brokers must receive; (b) 5 -> 3 with scaleDownPolicy.volumes Delete: the
-//     StatefulSet shrinks and the pods go only once their brokers hold nothing, their claims go with them;
+//     1.2x of what the new brokers must receive; (b) 5 -> 3 with scaleDownPolicy.volumes Delete, the operator
+//     SIGKILLed mid-drain: the StatefulSet shrinks and the pods go only once their brokers hold nothing,
+//     their claims go with them;
 //     (c) 3 -> 2 refused: an RF 3 topic would keep 2 brokers; (d) 3 -> 5 again, the operator SIGKILLed and
 //     the controller broker killed with kill -9 mid-rebalance: the plan resumes and completes.
 
@@ -104,6 +105,7 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
   /** The workload of one case, on its own topic (the checker reads the topic from its start). */
   async function startWorkload(
     name: string,
+    retries?: number,
   ): Promise<{ workload: RollWorkload; topic: string; fromMs: number }> {
     const topic = `work-${name}`;
     await admin.createTopic({
@@ -118,6 +120,7 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
       groupId: `group-${name}`,
       ratePerSec: RATE_PER_SEC,
       inFlightMax: 32,
+      ...(retries === undefined ? {} : { retries }),
     });
     await waitFor(
       `the ${name} workload acknowledged`,
@@ -289,7 +292,7 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
     await balancedOver([0, 1, 2, 3, 4]);
   }, 900_000);
 
-  it('(b) 5 -> 3: the going brokers are drained, and only then do their pods and claims go', async () => {
+  it('(b) 5 -> 3: the going brokers are drained (across an operator restart), and only then do their pods and claims go', async () => {
     await resources.patch(CLUSTER_PLURAL, NAME, { spec: { scaleDownPolicy: { volumes: 'Delete' } } });
     await waitFor('the claims deleted on scale-down', async () => {
       const sts = await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME });
@@ -326,6 +329,14 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
         return c.status?.scaleDown !== undefined ? c : undefined;
       });
       expect(draining.status?.scaleDown?.brokers).toEqual([3, 4]);
+      // The operator SIGKILLed mid-drain: the next one resumes from status.scaleDown and the brokers' states.
+      await operator.kill();
+      operator = await startOperator({
+        kubeconfig: operatorKubeconfig,
+        identity: 'op-balance-b',
+        args: operatorArgs,
+        env: tier.hostEnv,
+      });
       await waitFor(
         'the scale-down done: 3 pods, brokers 3 and 4 forgotten',
         async () => {
@@ -406,8 +417,40 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
       const config = await admin.describeBalancingConfig().catch(() => undefined);
       return config?.throttleBytesPerSec === 512 * 1024 ? true : undefined;
     });
-    const run = await startWorkload('d');
+    // A leader killed with kill -9 leaves its partitions without a leader until the controller sees it
+    // gone: the producer retries through that, within its delivery timeout.
+    const run = await startWorkload('d', 1000);
     const startedMs = Date.now();
+    const { result, plans } = await watchPlans(async () => {
+      const interrupted = await killMidPlan();
+      return { interrupted, balanced: await balancedOver([0, 1, 2, 3, 4], false) };
+    });
+    const { interrupted: mid, balanced: d } = result;
+    figures['d.durationMs'] = Date.now() - startedMs;
+    // The plan the kills interrupted was resumed by the next controller: finished, not failed or cancelled.
+    const resumed = plans.get(mid.id) ?? (await admin.describeBalance()).last;
+    figures['d.resumed'] = { id: resumed?.id, status: resumed?.status, moves: resumed?.movesDone };
+    expect(resumed?.id).toBe(mid.id);
+    expect(['completed', 'superseded']).toContain(resumed?.status);
+    expect(d.last?.status).toBe('completed');
+    for (const id of [3, 4])
+      expect(d.brokers.find((b) => b.brokerId === id)?.replicas, `broker ${id}`).toBeGreaterThan(0);
+    const c = await cluster();
+    expect(c.status?.balancing?.lastPlan?.status).toBe('completed');
+    expect(readyOf(c)?.status).toBe('True');
+    await checkWorkload('d', run);
+    // Every record of the data topics is still there after all the moves.
+    for (let t = 0; t < DATA_TOPICS; t++) {
+      for (let p = 0; p < PARTITIONS; p++) {
+        expect((await readPartition(client, `data-${t}`, p)).length, `data-${t}/${p}`).toBe(
+          RECORDS_PER_PARTITION,
+        );
+      }
+    }
+  }, 900_000);
+
+  /** Scales to 5, and once a plan has moves done: SIGKILLs the operator, kill -9s the controller broker. */
+  async function killMidPlan(): Promise<RebalancePlan> {
     await scale(5);
     const mid = await waitFor(
       'a plan under way with moves done',
@@ -439,22 +482,6 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
     });
     // Faster again, so the rest does not take minutes; the new operator applies it.
     await resources.patch(CLUSTER_PLURAL, NAME, { spec: { balancing: { throttleBytesPerSecond: '25Mi' } } });
-    const d = await balancedOver([0, 1, 2, 3, 4], false);
-    figures['d.durationMs'] = Date.now() - startedMs;
-    expect(d.last?.status).toBe('completed');
-    for (const id of [3, 4])
-      expect(d.brokers.find((b) => b.brokerId === id)?.replicas, `broker ${id}`).toBeGreaterThan(0);
-    const c = await cluster();
-    expect(c.status?.balancing?.lastPlan?.status).toBe('completed');
-    expect(readyOf(c)?.status).toBe('True');
-    await checkWorkload('d', run);
-    // Every record of the data topics is still there after all the moves.
-    for (let t = 0; t < DATA_TOPICS; t++) {
-      for (let p = 0; p < PARTITIONS; p++) {
-        expect((await readPartition(client, `data-${t}`, p)).length, `data-${t}/${p}`).toBe(
-          RECORDS_PER_PARTITION,
-        );
-      }
-    }
-  }, 900_000);
+    return mid;
+  }
 });
