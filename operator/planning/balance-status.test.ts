@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Cluster } from '../api/v1alpha1.js';
 import {
   type BalanceAnswer,
   balancedCondition,
@@ -9,6 +10,8 @@ import {
   scaleDownEvents,
 } from './balance-status.js';
 import { balancingConfigChanges, wantedBalancingConfig } from './balancing-settings.js';
+import { planCluster } from './cluster-plan.js';
+import { clusterStatus } from './cluster-status.js';
 import { rebalanceRequest } from './rebalance-request.js';
 
 const MIB = 1024 * 1024;
@@ -277,5 +280,67 @@ describe('formatBytes', () => {
       '12.5 MiB',
       '3.2 GiB',
     ]);
+  });
+});
+
+describe('clusterStatus with the balancing step', () => {
+  const c: Cluster = {
+    apiVersion: 'tributary.dev/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name: 'demo', namespace: 'ns', uid: 'u', generation: 3 },
+    spec: { brokers: 3, version: '0.1.0' } as Cluster['spec'],
+  };
+  const sts = { replicas: 5, readyReplicas: 5, updatedReplicas: 5 };
+  const now = '2026-01-01T00:00:00Z';
+  const scaleDown = { brokers: [3, 4], phase: 'Draining' as const, startedAt: now, message: 'm' };
+
+  it('holds Ready on a scale-down, reports Balanced, and keeps what it did not observe', () => {
+    const plan = planCluster(c, { replicas: 5 }, 5);
+    const status = clusterStatus(
+      c,
+      plan,
+      {
+        statefulSet: sts,
+        controllerId: 0,
+        balancing: {
+          status: balancingStatus(answer([10, 10, 10, 4, 4]), undefined),
+          scaleDown,
+          condition: balancedCondition(undefined, scaleDown, 'onScale'),
+          hold: { reason: 'ScalingDown', message: 'spec.brokers is 3 but 5 brokers run; m' },
+        },
+      },
+      now,
+    );
+    expect(status.conditions?.map((x) => [x.type, x.status, x.reason])).toEqual([
+      ['Ready', 'False', 'ScalingDown'],
+      ['Balanced', 'False', 'Draining'],
+    ]);
+    expect(status.scaleDown).toEqual(scaleDown);
+    expect(status.balancing?.brokers).toHaveLength(5);
+    // A round without the step (the reconcile failed before it): the last balancing report stays.
+    const later = clusterStatus({ ...c, status }, plan, { statefulSet: sts, controllerId: 0 }, now);
+    expect(later.balancing).toEqual(status.balancing);
+    expect(later.scaleDown).toEqual(scaleDown);
+    expect(later.conditions?.find((x) => x.type === 'Balanced')?.reason).toBe('Draining');
+    // The brokers did not answer: the report stays, the condition says Unknown.
+    const unknown = clusterStatus(
+      { ...c, status },
+      plan,
+      {
+        statefulSet: sts,
+        controllerId: 0,
+        balancing: {
+          status: undefined,
+          scaleDown: undefined,
+          condition: balancedCondition(undefined, undefined, 'onScale'),
+          hold: undefined,
+        },
+      },
+      now,
+    );
+    expect(unknown.balancing).toEqual(status.balancing);
+    expect(unknown.scaleDown).toBeUndefined();
+    expect(unknown.conditions?.find((x) => x.type === 'Balanced')?.status).toBe('Unknown');
+    expect(unknown.conditions?.[0]?.status).toBe('True');
   });
 });

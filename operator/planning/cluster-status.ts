@@ -141,7 +141,7 @@ export function clusterStatus(
           reason: first.reason,
           message: [first.message, ...others.map((o) => `also ${o.reason}: ${o.message}`)].join('; '),
         };
-  return {
+  const status: ClusterStatus = {
     observedGeneration: generation,
     brokers,
     readyBrokers,
@@ -150,18 +150,17 @@ export function clusterStatus(
     selector: plan.selector,
     ...(roll === undefined ? {} : { rollingUpdate: roll }),
     ...balancingFields(cluster.status, observed.balancing),
-    conditions: withBalancedCondition(
-      withRollCondition(
-        setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
-        roll,
-        generation,
-        nowIso,
-      ),
-      observed.balancing,
+    conditions: withRollCondition(
+      setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
+      roll,
       generation,
       nowIso,
     ),
   };
+  const balanced = observed.balancing?.condition;
+  if (balanced !== undefined)
+    status.conditions = setCondition(status.conditions, balanced, generation, nowIso);
+  return status;
 }
 
 /** status.balancing and status.scaleDown: the step's when it ran, the previous ones otherwise. */
@@ -175,16 +174,6 @@ function balancingFields(
     ...(balancing === undefined ? {} : { balancing }),
     ...(scaleDown === undefined ? {} : { scaleDown }),
   };
-}
-
-function withBalancedCondition(
-  conditions: NonNullable<ClusterStatus['conditions']>,
-  observed: BalancingObservation | undefined,
-  generation: number,
-  nowIso: string,
-): NonNullable<ClusterStatus['conditions']> {
-  if (observed?.condition === undefined) return conditions;
-  return setCondition(conditions, observed.condition, generation, nowIso);
 }
 
 function withRollCondition(
