@@ -126,8 +126,13 @@ async function revertRunning(
       continue;
     }
     const error = await port.reassign(m.topic, m.partition, []);
-    if (error === null) finish(m, 'cancelled', nowMs, `${why}: reverted to ${m.from.join(',')}`);
-    else if (error.reason === 'NO_REASSIGNMENT_IN_PROGRESS') finish(m, 'done', nowMs);
+    if (error === null) {
+      finish(m, 'cancelled', nowMs, `${why}: reverted to ${m.from.join(',')}`);
+      // A revert keeps the original brokers, not their order: put the preferred leader back (no data moves).
+      const a = port.partition(m.topic, m.partition);
+      if (a !== undefined && a.replicas.join() !== m.from.join())
+        await port.reassign(m.topic, m.partition, m.from);
+    } else if (error.reason === 'NO_REASSIGNMENT_IN_PROGRESS') finish(m, 'done', nowMs);
     else
       finish(m, 'failed', nowMs, `could not revert (${error.reason}: ${error.message}); it continues alone`);
   }
