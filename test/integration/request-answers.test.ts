@@ -204,9 +204,13 @@ describe('enum values the proto does not define', () => {
     );
     // BrokerStateChange.state and AlterBalancingConfigRequest.mode
     expect(
-      await outcome(stubs.admin, 'AlterBrokerStates', { brokers: [{ broker_id: 0, state: UNDEFINED_VALUE }] }),
+      await outcome(stubs.admin, 'AlterBrokerStates', {
+        brokers: [{ broker_id: 0, state: UNDEFINED_VALUE }],
+      }),
     ).toMatchObject(invalid);
-    expect(await outcome(stubs.admin, 'AlterBalancingConfig', { mode: UNDEFINED_VALUE })).toMatchObject(invalid);
+    expect(await outcome(stubs.admin, 'AlterBalancingConfig', { mode: UNDEFINED_VALUE })).toMatchObject(
+      invalid,
+    );
     // SubscribeRequest.format and SubscribeRequest.position
     for (const request of [
       { topic: 'answers', partition: 0, position: 'START_POSITION_EARLIEST', format: UNDEFINED_VALUE },
