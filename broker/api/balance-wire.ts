@@ -143,7 +143,7 @@ export function summaryToWire(s: RebalanceSummary): RebalancePlan {
     bytes_total: String(p.bytesTotal),
     bytes_done: String(p.bytesDone),
     estimated_ms_left: String(p.estimatedMsLeft),
-    lower_bound_bytes: '0',
+    lower_bound_bytes: String(s.lowerBoundBytes ?? 0),
     before: [],
     after: [],
     unsatisfiable: [],

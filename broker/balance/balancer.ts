@@ -77,7 +77,7 @@ export interface BalancerOptions {
 }
 
 export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = {
-  tickMs: 1000,
+  tickMs: 500,
   targetGraceMs: 10_000,
   imbalanceCheckIntervalMs: 60_000,
   planMovesMax: 2000,
