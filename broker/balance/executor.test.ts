@@ -15,6 +15,8 @@ class FakeCluster implements ExecutorPort {
   readonly issued: string[] = [];
   persisted: RebalanceRecord[] = [];
   failReassign: IssueError | null = null;
+  /** How long an unregistered broker has been gone. */
+  goneMs = 60_000;
   nowMs = 1000;
 
   constructor(count: number) {
@@ -74,8 +76,12 @@ class FakeCluster implements ExecutorPort {
     return this.live.has(id);
   }
 
+  isLive(id: number): boolean {
+    return this.live.has(id);
+  }
+
   goneForMs(id: number): number {
-    return this.live.has(id) ? 0 : 60_000;
+    return this.live.has(id) ? 0 : this.goneMs;
   }
 
   now(): number {
@@ -168,6 +174,20 @@ describe('advancePlan', () => {
     expect(fake.partition('t', 0)).toMatchObject({ replicas: [0, 1, 2] });
     expect(fake.partition('t', 0)!.addingReplicas).toBeUndefined();
     expect(fake.issued).toEqual(['t/0->3,1,2', 't/0->revert', 't/0->0,1,2']); // the order back, too
+  });
+
+  it('lets a move wait while a broker it needs is unregistered, without spending attempts', async () => {
+    const fake = new FakeCluster(1);
+    fake.live.delete(3);
+    fake.goneMs = 1000; // within the grace
+    let record = plan([move(0, [3, 1, 2])]);
+    for (let i = 0; i < MOVE_ATTEMPTS_MAX + 2; i++)
+      record = (await advancePlan(record, fake, options)).record;
+    expect(record.moves[0]).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(record.status).toBe('running');
+    fake.live.add(3);
+    record = (await advancePlan(record, fake, options)).record;
+    expect(record.moves[0]).toMatchObject({ state: 'running', attempts: 1 });
   });
 
   it('supersedes itself when a target is gone past the grace: reverts moves to it, lets the others finish', async () => {

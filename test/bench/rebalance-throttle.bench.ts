@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Admin, type RebalancePlan, Tributary } from '../../client/index.js';
 import { REPO_ROOT } from '../helpers/broker-process.js';
 import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
-import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
 import { latenciesMs, percentile } from '../helpers/roll-figures.js';
 import { type RollWorkload, startRollWorkload } from '../helpers/roll-workload.js';
+import { checkWorkload } from '../helpers/workload-check.js';
 
 // The balancer's copy rate against its throttle, and what a rebalance costs producers (docs/benchmarks.md,
 // "Rebalancing"): 3 brokers holding BENCH_REBALANCE_BYTES (default 32 MiB) of RF 3 data grow to 4 with the
@@ -106,13 +106,7 @@ describe('rebalance throttle', () => {
     await admin.alterBalancingConfig({ throttleBytesPerSec: UNTHROTTLED });
     const unthrottled = await grow(4, workload);
     await workload.stopProducing();
-    await waitFor('the group to process everything', () =>
-      workload.acked.every((a) => workload.processed.has(a.id)) ? true : undefined,
-    );
-    const logs = new Map<number, Awaited<ReturnType<typeof readPartition>>>();
-    for (let p = 0; p < PARTITIONS; p++) logs.set(p, await readPartition(client, TOPIC, p));
-    const v = new Violations();
-    const records = checkRecords(workload.acked, logs, v);
+    const { figures: records, violations } = await checkWorkload(client, workload, TOPIC, PARTITIONS);
     await workload.close();
     const result = {
       date: new Date().toISOString(),
@@ -123,7 +117,7 @@ describe('rebalance throttle', () => {
       throttled: { ...throttled, rateOfThrottle: Number((throttled.rateBytesPerSec / THROTTLE).toFixed(3)) },
       unthrottled,
       records,
-      violations: v.list,
+      violations,
     };
     console.log(JSON.stringify(result, null, 2));
     writeFileSync(

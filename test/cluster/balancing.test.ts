@@ -15,8 +15,9 @@ import {
 } from '../../client/index.js';
 import { REPO_ROOT } from '../helpers/broker-process.js';
 import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
-import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
+import { readPartition } from '../helpers/fault-checker.js';
 import { startRollWorkload } from '../helpers/roll-workload.js';
+import { checkWorkload } from '../helpers/workload-check.js';
 
 let cluster: TestCluster;
 let client: Tributary;
@@ -121,16 +122,9 @@ describe('partition balancing', () => {
         30_000,
       );
       await workload.stopProducing();
-      await waitFor(
-        'every acknowledged record processed by the group',
-        () => (workload.acked.every((a) => workload.processed.has(a.id)) ? true : undefined),
-        60_000,
-      );
-      const logs = new Map<number, Awaited<ReturnType<typeof readPartition>>>();
-      for (let p = 0; p < PARTITIONS; p++) logs.set(p, await readPartition(client, WORKLOAD_TOPIC, p));
-      const v = new Violations();
-      expect(checkRecords(workload.acked, logs, v)).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0 });
-      expect(v.list).toEqual([]);
+      const { figures, violations } = await checkWorkload(client, workload, WORKLOAD_TOPIC, PARTITIONS);
+      expect(figures).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0 });
+      expect(violations).toEqual([]);
       expect(workload.errors).toEqual([]);
     } finally {
       await workload.close();
