@@ -11,6 +11,7 @@ import type { BalancingConfig, BalancingMode as Mode } from '../balance/balancin
 import {
   type PlannedMove,
   progressOf,
+  type RebalanceProgress,
   type RebalanceRecord,
   type RebalanceSummary,
 } from '../balance/rebalance-record.js';
@@ -99,18 +100,9 @@ function statusToWire(status: RebalanceRecord['status'] | 'planned'): RebalanceS
   return `REBALANCE_STATUS_${status.toUpperCase()}` as RebalanceStatus;
 }
 
-/** A plan with its progress; `planned` for one that was not started (a dry run). */
-export function planToWire(
-  r: RebalanceRecord,
-  options: { planned: boolean; includeMoves: boolean; throttleBytesPerSec: number; nowMs: number },
-): RebalancePlan {
-  const p = progressOf(r, options.nowMs, options.throttleBytesPerSec);
+/** The counters every plan shows, running or finished. */
+function progressToWire(p: RebalanceProgress) {
   return {
-    id: r.id,
-    reason: r.reason,
-    status: statusToWire(options.planned ? 'planned' : r.status),
-    started_at_ms: options.planned ? '0' : String(r.startedAtMs),
-    finished_at_ms: String(r.finishedAtMs ?? 0),
     moves_total: p.movesTotal,
     moves_done: p.movesDone,
     moves_running: p.movesRunning,
@@ -119,6 +111,21 @@ export function planToWire(
     bytes_total: String(p.bytesTotal),
     bytes_done: String(p.bytesDone),
     estimated_ms_left: String(p.estimatedMsLeft),
+  };
+}
+
+/** A plan with its progress; `planned` for one that was not started (a dry run). */
+export function planToWire(
+  r: RebalanceRecord,
+  options: { planned: boolean; includeMoves: boolean; throttleBytesPerSec: number; nowMs: number },
+): RebalancePlan {
+  return {
+    id: r.id,
+    reason: r.reason,
+    status: statusToWire(options.planned ? 'planned' : r.status),
+    started_at_ms: options.planned ? '0' : String(r.startedAtMs),
+    finished_at_ms: String(r.finishedAtMs ?? 0),
+    ...progressToWire(progressOf(r, options.nowMs, options.throttleBytesPerSec)),
     lower_bound_bytes: String(r.lowerBoundBytes),
     before: r.before.map(loadToWire),
     after: r.after.map(loadToWire),
@@ -127,23 +134,16 @@ export function planToWire(
   };
 }
 
+/** A finished plan's summary: counters, no moves. */
 export function summaryToWire(s: RebalanceSummary): RebalancePlan {
-  const p = s.progress;
   return {
     id: s.id,
     reason: s.reason,
     status: statusToWire(s.status),
     started_at_ms: String(s.startedAtMs),
     finished_at_ms: String(s.finishedAtMs),
-    moves_total: p.movesTotal,
-    moves_done: p.movesDone,
-    moves_running: p.movesRunning,
-    moves_failed: p.movesFailed,
-    moves_cancelled: p.movesCancelled,
-    bytes_total: String(p.bytesTotal),
-    bytes_done: String(p.bytesDone),
-    estimated_ms_left: String(p.estimatedMsLeft),
-    lower_bound_bytes: '0',
+    ...progressToWire(s.progress),
+    lower_bound_bytes: String(s.lowerBoundBytes ?? 0),
     before: [],
     after: [],
     unsatisfiable: [],

@@ -77,7 +77,7 @@ export interface BalancerOptions {
 }
 
 export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = {
-  tickMs: 1000,
+  tickMs: 500,
   targetGraceMs: 10_000,
   imbalanceCheckIntervalMs: 60_000,
   planMovesMax: 2000,
@@ -315,6 +315,7 @@ export class Balancer {
         const b = live.get(id);
         return b !== undefined && b.shuttingDown !== true && stateOf(this.store.states, id) === 'active';
       },
+      isLive: (id) => live.has(id),
       goneForMs: (id) => (live.has(id) ? 0 : Date.now() - (this.goneSince.get(id) ?? Date.now())),
       now: () => Date.now(),
     };

@@ -31,6 +31,8 @@ export interface ExecutorPort {
   persist(record: RebalanceRecord): Promise<void>;
   /** Registered and in state active: may receive a replica. */
   canReceive(brokerId: number): boolean;
+  /** Registered now. */
+  isLive(brokerId: number): boolean;
   /** How long the broker has been unregistered (0 while registered). */
   goneForMs(brokerId: number): number;
   now(): number;
@@ -62,7 +64,10 @@ export async function advancePlan(
   const nowMs = port.now();
   const observed = observePlan(input.moves, (t, p) => port.partition(t, p), nowMs);
   const record: RebalanceRecord = { ...input, moves: observed.moves };
-  if (record.status === 'running') supersedeOnDeadTargets(record, port, options);
+  if (record.status === 'running') {
+    supersedeOnDeadTargets(record, port, options);
+    cancelLeaderMovesToGone(record, port, options);
+  }
   if (record.status !== 'running') {
     // Not in effect any more and not to be issued again: a stopping plan lets them go.
     for (const i of observed.reissue) finish(record.moves[i]!, 'cancelled', nowMs, 'was not in effect');
@@ -110,6 +115,25 @@ function supersedeOnDeadTargets(record: RebalanceRecord, port: ExecutorPort, opt
   }
 }
 
+/** A leader move whose new leader has been gone past the grace is dropped (the plan goes on without it). */
+function cancelLeaderMovesToGone(
+  record: RebalanceRecord,
+  port: ExecutorPort,
+  options: ExecutorOptions,
+): void {
+  for (const m of record.moves) {
+    if (m.kind !== 'leader' || (m.state !== 'pending' && m.state !== 'running')) continue;
+    if (port.goneForMs(m.to) > options.targetGraceMs) {
+      finish(m, 'cancelled', port.now(), `broker ${m.to}, its new leader, is gone`);
+    }
+  }
+}
+
+/** The brokers a move needs registered to be issued: the ones a reassignment adds, a leader move's new leader. */
+function needed(m: PlannedMove): number[] {
+  return m.kind === 'reassign' ? addedBy(m) : [m.to];
+}
+
 /** Reverts the running reassignments `which` selects (Kafka's cancel: back to the original replicas). */
 async function revertRunning(
   record: RebalanceRecord,
@@ -126,8 +150,13 @@ async function revertRunning(
       continue;
     }
     const error = await port.reassign(m.topic, m.partition, []);
-    if (error === null) finish(m, 'cancelled', nowMs, `${why}: reverted to ${m.from.join(',')}`);
-    else if (error.reason === 'NO_REASSIGNMENT_IN_PROGRESS') finish(m, 'done', nowMs);
+    if (error === null) {
+      finish(m, 'cancelled', nowMs, `${why}: reverted to ${m.from.join(',')}`);
+      // A revert keeps the original brokers, not their order: put the preferred leader back (no data moves).
+      const a = port.partition(m.topic, m.partition);
+      if (a !== undefined && a.replicas.join() !== m.from.join())
+        await port.reassign(m.topic, m.partition, m.from);
+    } else if (error.reason === 'NO_REASSIGNMENT_IN_PROGRESS') finish(m, 'done', nowMs);
     else
       finish(m, 'failed', nowMs, `could not revert (${error.reason}: ${error.message}); it continues alone`);
   }
@@ -141,13 +170,16 @@ async function startAndReissue(
   options: ExecutorOptions,
 ): Promise<void> {
   const nowMs = port.now();
-  const starting = startableMoves(record.moves, options);
+  // A move that needs a broker not registered now waits (attempts are not spent on it); one gone past the
+  // grace ends the plan (supersede) or the move (leader moves).
+  const ready = (m: PlannedMove) => needed(m).every((b) => port.isLive(b));
+  const starting = startableMoves(record.moves, options, ready);
   for (const i of starting) {
     const m = record.moves[i]!;
     m.state = 'running';
     m.startedAtMs = nowMs;
   }
-  const issuing = [...reissue, ...starting];
+  const issuing = [...reissue.filter((i) => ready(record.moves[i]!)), ...starting];
   for (const i of issuing) record.moves[i]!.attempts++;
   if (starting.length > 0) await port.persist(record);
   for (const i of issuing) {

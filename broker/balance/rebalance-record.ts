@@ -63,6 +63,7 @@ export interface RebalanceSummary {
   status: RebalanceStatus;
   startedAtMs: number;
   finishedAtMs: number;
+  lowerBoundBytes: number;
   progress: RebalanceProgress;
 }
 
@@ -164,6 +165,7 @@ export function summaryOf(
     status: record.status,
     startedAtMs: record.startedAtMs,
     finishedAtMs: record.finishedAtMs ?? nowMs,
+    lowerBoundBytes: record.lowerBoundBytes,
     progress: progressOf(record, nowMs, throttleBytesPerSec),
   };
 }

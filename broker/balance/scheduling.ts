@@ -11,6 +11,8 @@ import { addedBy, type PlannedMove, removedBy } from './rebalance-record.js';
  * - Leader moves copy nothing and finish within a step: they are not counted against brokers, only
  *   bounded per step (`leaderMovesPerStepMax`).
  * - Later moves may start past earlier ones that wait for a busy broker (no head-of-line blocking).
+ * - A move that is not `ready` (a broker it needs is not registered) waits without taking a slot, and
+ *   still holds back the later moves of its partition.
  */
 export interface SchedulingLimits {
   readonly movesPerBroker: number;
@@ -37,7 +39,11 @@ export function busyBrokers(moves: readonly PlannedMove[]): Map<number, number> 
 }
 
 /** Indexes (into `moves`, ascending) of the pending moves that may start now. */
-export function startableMoves(moves: readonly PlannedMove[], limits: SchedulingLimits): number[] {
+export function startableMoves(
+  moves: readonly PlannedMove[],
+  limits: SchedulingLimits,
+  ready: (m: PlannedMove) => boolean = () => true,
+): number[] {
   if (!Number.isInteger(limits.movesPerBroker) || limits.movesPerBroker < 1) {
     throw new RangeError(`movesPerBroker must be a positive integer, got ${limits.movesPerBroker}`);
   }
@@ -50,7 +56,7 @@ export function startableMoves(moves: readonly PlannedMove[], limits: Scheduling
     const key = partitionKey(m);
     const free = !blocked.has(key);
     blocked.add(key);
-    if (!free) return;
+    if (!free || !ready(m)) return;
     if (m.kind === 'leader') {
       if (leaderMoves >= limits.leaderMovesPerStepMax) return;
       leaderMoves++;

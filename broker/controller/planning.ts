@@ -405,8 +405,8 @@ export function planControlledShutdown(
 }
 
 /**
- * AlterPartitionReassignments for one partition. A target (preferred leader first) must name distinct live,
- * not shutting-down brokers. The replicas become target ∪ original (target first), where original is the
+ * AlterPartitionReassignments for one partition. A target (preferred leader first) must name distinct brokers;
+ * those it adds must be live and not shutting down (those it keeps may be down). The replicas become target ∪ original (target first), where original is the
  * replica list before any reassignment in progress; adding = target − original, removing = original −
  * target. An empty target cancels: back to the original replicas. Completes at once when nothing is added.
  */
@@ -429,6 +429,8 @@ export function planReassignment(
   }
   if (new Set(target).size !== target.length) refuse('INVALID_REPLICA_ASSIGNMENT', 'target repeats a broker');
   for (const b of target) {
+    // A replica it keeps may be down (it catches up when back, as before); a broker it adds must be up.
+    if (original.includes(b)) continue;
     const state = view.live.get(b);
     if (state === undefined) refuse('INVALID_REPLICA_ASSIGNMENT', `broker ${b} is not alive`);
     if (state.shuttingDown) refuse('INVALID_REPLICA_ASSIGNMENT', `broker ${b} is shutting down`);

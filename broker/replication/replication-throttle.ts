@@ -3,8 +3,11 @@ import type { Partition } from './partition.js';
 
 /** The smallest burst, so a throttled fetch always asks for a useful amount. */
 const BURST_BYTES_MIN = 16 * 1024;
-/** Burst as a share of a second at the rate: small, so the rate holds over short stretches too. */
-const BURST_SECONDS = 0.2;
+/**
+ * One second at the rate: the copies may catch up a second they left idle (between two moves, say), and
+ * over a move of T seconds they stay within (1 + 1/T) of the rate.
+ */
+const BURST_SECONDS = 1;
 
 /**
  * The replication throttle of partition moves (docs/architecture.md, "Partition balancing"), as Kafka's

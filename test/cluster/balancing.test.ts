@@ -4,6 +4,8 @@
  * brokers are drained and stopped, a drain that would leave too few brokers is refused, a rebalance is
  * cancelled, and every RPC refuses bad input with its reason.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Admin,
@@ -11,9 +13,11 @@ import {
   Tributary,
   type TributaryClientError,
 } from '../../client/index.js';
+import { REPO_ROOT } from '../helpers/broker-process.js';
 import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
-import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
+import { readPartition } from '../helpers/fault-checker.js';
 import { startRollWorkload } from '../helpers/roll-workload.js';
+import { checkWorkload } from '../helpers/workload-check.js';
 
 let cluster: TestCluster;
 let client: Tributary;
@@ -68,6 +72,23 @@ async function balancedOver(ids: number[], timeoutMs: number): Promise<BalanceDe
   );
 }
 
+/** The `tributary` command against the cluster (the built CLI). */
+function tributary(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'tributary.js'), ...args], {
+    env: { ...process.env, TRIBUTARY_BOOTSTRAP: cluster.bootstrap() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString('utf8');
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 async function reasonOf(work: Promise<unknown>): Promise<string | undefined> {
   try {
     await work;
@@ -101,16 +122,9 @@ describe('partition balancing', () => {
         30_000,
       );
       await workload.stopProducing();
-      await waitFor(
-        'every acknowledged record processed by the group',
-        () => (workload.acked.every((a) => workload.processed.has(a.id)) ? true : undefined),
-        60_000,
-      );
-      const logs = new Map<number, Awaited<ReturnType<typeof readPartition>>>();
-      for (let p = 0; p < PARTITIONS; p++) logs.set(p, await readPartition(client, WORKLOAD_TOPIC, p));
-      const v = new Violations();
-      expect(checkRecords(workload.acked, logs, v)).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0 });
-      expect(v.list).toEqual([]);
+      const { figures, violations } = await checkWorkload(client, workload, WORKLOAD_TOPIC, PARTITIONS);
+      expect(figures).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0 });
+      expect(violations).toEqual([]);
       expect(workload.errors).toEqual([]);
     } finally {
       await workload.close();
@@ -219,6 +233,24 @@ describe('partition balancing', () => {
     expect(changed).toMatchObject({ mode: 'off', imbalanceThresholdPercent: 25, movesPerBroker: 2 });
     await admin.alterBalancingConfig({ mode: 'onScale', imbalanceThresholdPercent: 10 });
   });
+
+  it('(cli) cluster rebalance --dry-run prints the plan; broker cordon|activate set states', async () => {
+    const dry = await tributary(['cluster', 'rebalance', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/balanced: nothing to move|moves \(/);
+    const cordon = await tributary(['broker', 'cordon', '2']);
+    expect(cordon.code, cordon.stderr).toBe(0);
+    expect(cordon.stdout).toMatch(/^2\s+cordoned\s+yes/m);
+    expect((await admin.describeBalance()).brokers.find((b) => b.brokerId === 2)?.state).toBe('cordoned');
+    const activate = await tributary(['broker', 'activate', '2']);
+    expect(activate.code, activate.stderr).toBe(0);
+    const balance = await tributary(['cluster', 'balance']);
+    expect(balance.stdout).toMatch(/^2\s+active\s+yes/m);
+    expect(balance.stdout).toMatch(/balancing: mode onScale/);
+    const refused = await tributary(['broker', 'drain', '0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/INSUFFICIENT_BROKERS/);
+  }, 60_000);
 
   it('(f) cancels a running rebalance: running reassignments go back to their original replicas', async () => {
     // Slow copies (1 KiB/s per receiving broker), so moves are still running when the cancel comes.
