@@ -11,7 +11,7 @@ import { type Admin, type BalanceDescription, type RebalancePlan, Tributary } fr
 import { sleep } from '../../kit/sleep.js';
 import { CLUSTER_PLURAL, type Cluster, GROUP, VERSION } from '../../operator/api/v1alpha1.js';
 import { waitFor } from '../helpers/cluster.js';
-import { checkRecords, readPartition, Violations } from '../helpers/fault-checker.js';
+import { readPartition } from '../helpers/fault-checker.js';
 import {
   clusterReadyWithController,
   podBootstrap,
@@ -27,6 +27,7 @@ import {
 import type { PodTier } from '../helpers/pod-tier.js';
 import { latenciesMs, percentile } from '../helpers/roll-figures.js';
 import { type RollWorkload, startRollWorkload } from '../helpers/roll-workload.js';
+import { checkWorkload as checkRecordsOf } from '../helpers/workload-check.js';
 
 // Scaling a Cluster with the balancer built in (issue 15, on the Cluster) on the pod tier: one Cluster,
 // reused by every case, holding 12 topics x 6 partitions (RF 3) of data, with an idempotent acks=all
@@ -135,15 +136,7 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
     const { workload, topic } = run;
     try {
       await workload.stopProducing();
-      await waitFor(
-        `every acknowledged ${name} record processed by the group`,
-        () => (workload.acked.every((a) => workload.processed.has(a.id)) ? true : undefined),
-        120_000,
-      );
-      const logs = new Map<number, Awaited<ReturnType<typeof readPartition>>>();
-      for (let p = 0; p < WORK_PARTITIONS; p++) logs.set(p, await readPartition(client, topic, p));
-      const v = new Violations();
-      const found = checkRecords(workload.acked, logs, v);
+      const { figures: found, violations } = await checkRecordsOf(client, workload, topic, WORK_PARTITIONS);
       figures[`${name}.records`] = {
         acked: workload.acked.length,
         ...found,
@@ -151,7 +144,7 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
         p99Ms: percentile(latenciesMs(workload.acked, run.fromMs, Date.now()), 99),
       };
       expect(workload.errors).toEqual([]);
-      expect(v.list).toEqual([]);
+      expect(violations).toEqual([]);
       expect(found).toMatchObject({ lost: 0, duplicated: 0, misplaced: 0, reordered: 0 });
     } finally {
       await workload.close();
