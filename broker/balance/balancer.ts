@@ -155,7 +155,7 @@ export class Balancer {
     this.deps.controller.off('inactive', this.onInactive);
     this.deps.membership.off('brokers', this.onBrokers);
     this.stopTicking();
-    await this.lane.run(async () => undefined);
+    await this.lane.idle();
   }
 
   /**
