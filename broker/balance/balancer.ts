@@ -26,6 +26,7 @@ import { planBalance } from './planner.js';
 import {
   FINAL_STATUSES,
   newRecord,
+  type RebalanceDocument,
   type RebalanceRecord,
   type RebalanceSummary,
   summaryOf,
@@ -128,6 +129,8 @@ export class Balancer {
   /** When each broker that held replicas or was a target was first seen unregistered, this term. */
   private readonly goneSince = new Map<number, number>();
   private lastEmptyFingerprint: string | undefined;
+  /** RebalanceDocument.brokersSeen of this term: a registered id not in it joined. */
+  private seen = new Set<number>();
   private lastImbalanceCheckMs = 0;
   private survey: { atMs: number; sizes: Map<string, number> } | undefined;
   private readonly onActive = (): void => this.startTicking();
@@ -152,7 +155,7 @@ export class Balancer {
     this.deps.controller.off('inactive', this.onInactive);
     this.deps.membership.off('brokers', this.onBrokers);
     this.stopTicking();
-    await this.lane.run(async () => undefined);
+    await this.lane.idle();
   }
 
   /**
@@ -199,6 +202,13 @@ export class Balancer {
       this.loadedTerm = term;
       this.goneSince.clear();
       this.lastEmptyFingerprint = this.store.rebalance.quiet;
+      const seen = this.store.rebalance.brokersSeen;
+      this.seen = new Set(
+        seen ?? [
+          ...this.deps.membership.liveBrokers().map((b) => b.id),
+          ...replicaHolders(this.deps.controller.topicRecords()),
+        ],
+      );
       const current = this.store.rebalance.current;
       if (current !== null) {
         this.logger.info(
@@ -220,8 +230,13 @@ export class Balancer {
       await this.advance(term, current);
       return;
     }
-    const { reasons, imbalanceCheck } = this.triggerReasons();
-    if (reasons.length === 0 && !imbalanceCheck) return;
+    const joined = this.deps.membership.liveBrokers().filter((b) => !this.seen.has(b.id));
+    for (const b of joined) this.seen.add(b.id);
+    const { reasons, imbalanceCheck } = this.triggerReasons(joined);
+    if (reasons.length === 0 && !imbalanceCheck) {
+      if (joined.length > 0) await this.writeDoc(term, this.store.rebalance);
+      return;
+    }
     const fingerprint = this.fingerprint();
     if (fingerprint === this.lastEmptyFingerprint) return;
     const plan = await this.plan();
@@ -235,6 +250,7 @@ export class Balancer {
     if (plan.moves.length === 0) {
       this.lastEmptyFingerprint = fingerprint;
       this.logger.info({ reasons, unsatisfiable: plan.unsatisfiable }, 'nothing to move');
+      await this.writeDoc(term, this.store.rebalance);
       return;
     }
     await this.startPlan(term, plan, reasons.join('; '), 0);
@@ -282,7 +298,8 @@ export class Balancer {
   ): Promise<RebalanceRecord> {
     const record = newRecord(randomUUID(), reason, plan, Date.now(), round);
     record.truncated = plan.moves.length >= this.options.planMovesMax;
-    await this.store.writeRebalance(term, { current: record, last: this.store.rebalance.last });
+    this.lastEmptyFingerprint = undefined;
+    await this.writeDoc(term, { current: record, last: this.store.rebalance.last });
     this.logger.info(
       {
         plan: record.id,
@@ -323,17 +340,22 @@ export class Balancer {
 
   private persist(term: ControllerTerm, record: RebalanceRecord): Promise<void> {
     const throttle = this.store.config.throttleBytesPerSec;
-    const doc = FINAL_STATUSES.includes(record.status)
-      ? { current: null, last: summaryOf(record, Date.now(), throttle), ...this.quietAfter(record) }
-      : { current: record, last: this.store.rebalance.last };
-    return this.store.writeRebalance(term, doc);
+    if (!FINAL_STATUSES.includes(record.status)) {
+      return this.writeDoc(term, { current: record, last: this.store.rebalance.last });
+    }
+    // After a cancel, automatic triggers wait for the situation to change (RebalanceDocument.quiet).
+    if (record.status === 'cancelled') this.lastEmptyFingerprint = this.fingerprint();
+    return this.writeDoc(term, { current: null, last: summaryOf(record, Date.now(), throttle) });
   }
 
-  /** After a cancel, automatic triggers wait for the situation to change (RebalanceDocument.quiet). */
-  private quietAfter(record: RebalanceRecord): { quiet?: string } {
-    if (record.status !== 'cancelled') return {};
-    this.lastEmptyFingerprint = this.fingerprint();
-    return { quiet: this.lastEmptyFingerprint };
+  /** Writes the plan document with what the balancer keeps beside the plan (quiet, brokersSeen). */
+  private writeDoc(term: ControllerTerm, doc: Pick<RebalanceDocument, 'current' | 'last'>): Promise<void> {
+    return this.store.writeRebalance(term, {
+      current: doc.current,
+      last: doc.last,
+      ...(this.lastEmptyFingerprint === undefined ? {} : { quiet: this.lastEmptyFingerprint }),
+      brokersSeen: [...this.seen].sort((a, b) => a - b),
+    });
   }
 
   /** Brokers holding replicas or targeted by the plan: when each was first seen unregistered. */
@@ -353,7 +375,7 @@ export class Balancer {
     return since === undefined ? 0 : Date.now() - since;
   }
 
-  private triggerReasons(): { reasons: string[]; imbalanceCheck: boolean } {
+  private triggerReasons(joined: readonly LiveBroker[]): { reasons: string[]; imbalanceCheck: boolean } {
     const config = this.store.config;
     const records = this.deps.controller.topicRecords();
     const replicas = new Map<number, number>();
@@ -363,7 +385,7 @@ export class Balancer {
     const reasons = automaticTriggers({
       config,
       states: this.store.states,
-      live: this.deps.membership.liveBrokers(),
+      joined,
       replicas,
       goneForMs: (id) => this.goneForMs(id),
     });
@@ -433,6 +455,12 @@ export class Balancer {
       if (validateOnly) return this.views(next);
       await this.store.writeStates(term, next);
       this.logger.info({ changes, states: Object.fromEntries(next) }, 'broker states changed');
+      // A broker made active again joins anew: if it holds nothing when it is registered, it gets its share.
+      const activated = changes.filter(
+        (c) => c.state === 'active' && stateOf(before, c.brokerId) !== 'active',
+      );
+      for (const c of activated) this.seen.delete(c.brokerId);
+      if (activated.length > 0) await this.writeDoc(term, this.store.rebalance);
       const current = this.store.rebalance.current;
       if (current?.status === 'running' && !sameStates(before, next)) {
         await this.persist(term, {

@@ -76,6 +76,12 @@ export interface RebalanceDocument {
    * by the next tick, nor by the next controller.
    */
   quiet?: string;
+  /**
+   * Broker ids the balancer has seen registered (or holding replicas). An id not in it that registers is
+   * a broker that joined; one made active again after a drain is taken out, so it joins anew. Absent in a
+   * document from before: every broker there is counts as seen (no rebalance on upgrade).
+   */
+  brokersSeen?: number[];
 }
 
 export interface RebalanceProgress {
@@ -191,6 +197,9 @@ export function decodeRebalance(raw: Buffer | undefined): RebalanceDocument {
     current,
     last: parsed.last ?? null,
     ...(typeof parsed.quiet === 'string' ? { quiet: parsed.quiet } : {}),
+    ...(Array.isArray(parsed.brokersSeen)
+      ? { brokersSeen: parsed.brokersSeen.filter(Number.isInteger) }
+      : {}),
   };
 }
 

@@ -4,10 +4,12 @@ import type { BrokerLoad } from './types.js';
 
 /**
  * When the balancer plans by itself (docs/architecture.md, "Partition balancing"). Pure: the balancer
- * feeds it the live brokers, states and replica counts at each tick while no plan runs.
+ * feeds it the brokers that joined, states and replica counts at each tick while no plan runs.
  *
- * - `onScale` and `continuous`: an active registered broker holding no replica while others hold some (a
- *   broker joined); a `leaving` broker that still holds replicas (it must be drained).
+ * - `onScale` and `continuous`: a broker that joined (an id the balancer had not seen registered, or one
+ *   made active again after a drain) holding no replica while others hold some; a `leaving` broker that
+ *   still holds replicas (it must be drained). A broker that was there all along and holds nothing (the
+ *   topics are small) is no reason: that is balance, not scale.
  * - `continuous` only: a broker holding replicas gone longer than `goneBrokerGraceMs` (its replicas are
  *   re-created elsewhere); and, checked every `imbalanceCheckIntervalMs` by the balancer, an imbalance
  *   above `imbalanceThresholdPercent` (see `imbalancePercent`).
@@ -18,7 +20,8 @@ import type { BrokerLoad } from './types.js';
 export interface TriggerInput {
   readonly config: BalancingConfig;
   readonly states: BrokerStates;
-  readonly live: ReadonlyArray<{ id: number; shuttingDown?: boolean }>;
+  /** Registered brokers that joined since the last check (see RebalanceDocument.brokersSeen). */
+  readonly joined: ReadonlyArray<{ id: number; shuttingDown?: boolean }>;
   /** Replicas held per broker (target replicas of partitions being moved). */
   readonly replicas: ReadonlyMap<number, number>;
   goneForMs(id: number): number;
@@ -30,7 +33,7 @@ export function automaticTriggers(input: TriggerInput): string[] {
   const reasons: string[] = [];
   const held = (id: number) => input.replicas.get(id) ?? 0;
   const anyHeld = [...input.replicas.values()].some((n) => n > 0);
-  for (const b of input.live) {
+  for (const b of input.joined) {
     if (anyHeld && held(b.id) === 0 && b.shuttingDown !== true && stateOf(states, b.id) === 'active') {
       reasons.push(`broker ${b.id} joined holding no replicas`);
     }

@@ -161,4 +161,32 @@ describe('balancer failover and throttle', () => {
     const replicas = brokers.map((b) => b.replicas);
     expect(Math.max(...replicas) - Math.min(...replicas)).toBeLessThanOrEqual(1);
   }, 420_000);
+
+  it('(continuous) re-creates the replicas of a broker gone longer than its grace', async () => {
+    await admin.alterBalancingConfig({ mode: 'continuous', goneBrokerGraceMs: 1000 });
+    const before = (await admin.describeBalance()).brokers.find((b) => b.brokerId === 4)!;
+    expect(before.replicas).toBeGreaterThan(0);
+    await cluster.kill(4);
+    const after = await waitFor(
+      "broker 4's replicas re-created on the others",
+      async () => {
+        const d = await admin.describeBalance();
+        return d.current === null &&
+          (d.brokers.find((b) => b.brokerId === 4)?.replicas ?? 0) === 0 &&
+          d.last !== null
+          ? d
+          : undefined;
+      },
+      240_000,
+    );
+    expect(after.last?.reason).toMatch(/broker 4 has been gone/);
+    for (const t of TOPICS) {
+      for (const p of (await admin.describeTopic(t)).partitions) {
+        expect(p.replicas, `${t}/${p.partition}`).toHaveLength(3);
+        expect(p.replicas).not.toContain(4);
+      }
+    }
+    await allReadable();
+    await admin.alterBalancingConfig({ mode: 'onScale' });
+  }, 300_000);
 });
