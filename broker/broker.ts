@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { SerialLane } from '../kit/serial-lane.js';
 import { sleep } from '../kit/sleep.js';
 import type { AlterPartitionResponse__Output } from '../proto/generated/tributary/v1/AlterPartitionResponse.js';
+import type { DescribeLogDirsResponse__Output } from '../proto/generated/tributary/v1/DescribeLogDirsResponse.js';
 import { Lifecycle } from './api/context.js';
 import { type GrpcListener, setServing, startGrpcServer } from './api/server.js';
+import { Balancer } from './balance/balancer.js';
+import { followBalancingConfig } from './balance/balancing-config.js';
+import { type LocalPartitionSize, surveySizes } from './balance/size-survey.js';
 import { ClusterDirectory } from './cluster/cluster-directory.js';
 import { Membership } from './cluster/membership.js';
 import type { BrokerConfig } from './config.js';
@@ -21,6 +25,7 @@ import { TopicRegistry } from './metadata/topic-registry.js';
 import { BrokerMetrics } from './metrics.js';
 import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
+import { ReplicationThrottle } from './replication/replication-throttle.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
 import { BUILD_VERSION } from './version.js';
 
@@ -121,10 +126,16 @@ export class Broker {
       });
       cleanups.unshift(() => logs.close());
       const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
+      const throttle = new ReplicationThrottle();
+      cleanups.unshift(
+        await followBalancingConfig(dcs, logger, (c) => throttle.setRate(c.throttleBytesPerSec)).then(
+          (unwatch) => async () => unwatch(),
+        ),
+      );
       const replicas: ReplicaManager = new ReplicaManager(
         logs,
         config,
-        replicaManagerDeps(config, cluster, logger),
+        replicaManagerDeps(config, cluster, logger, throttle),
       );
       replicasRef = replicas;
       await replicas.loadHighWatermarks();
@@ -176,11 +187,13 @@ export class Broker {
       cluster.membership = membership;
       cleanups.unshift(() => membership.stop());
       // Half a session: brokers re-registering after a DCS outage are back before the first failover.
+      let balancer: Balancer | undefined;
       const controller = new Controller({
         dcs,
         membership,
         logger,
         options: { activationGraceMs: Math.floor(config.sessionTimeoutMs / 2) },
+        placementExcluded: () => balancer?.placementExcluded() ?? Promise.resolve(new Set<number>()),
       });
       cluster.controller = controller;
       metrics.trackCluster({
@@ -197,6 +210,17 @@ export class Broker {
       );
       await controller.start();
       cleanups.unshift(() => controller.stop());
+      balancer = new Balancer({
+        dcs,
+        controller,
+        membership,
+        logger,
+        sizes: (brokers) => surveySizes(brokers, (b) => localSizes(config, cluster, replicas, b)),
+      });
+      cluster.balancer = balancer;
+      balancer.start();
+      const started = balancer;
+      cleanups.unshift(() => started.stop());
 
       const broker = new Broker(
         config,
@@ -332,6 +356,7 @@ export class Broker {
       });
       for (const u of this.unsubscribe) u();
       await this.replicas.stop();
+      await this.cluster.balancer?.stop().catch(() => undefined);
       await this.cluster.controller?.stop().catch(() => undefined);
       await this.cluster.membership?.stop();
       this.cluster.close();
@@ -389,13 +414,43 @@ function logManagerOptions(
   };
 }
 
+/** One broker's partition sizes for the balancer: this broker's from its replicas, others' by DescribeLogDirs. */
+async function localSizes(
+  config: BrokerConfig,
+  cluster: ClusterDirectory,
+  replicas: ReplicaManager,
+  broker: { id: number },
+): Promise<LocalPartitionSize[]> {
+  if (broker.id === config.nodeId) {
+    return replicas
+      .all()
+      .map((p) => ({ topic: p.topic, partition: p.index, sizeBytes: p.log.sizeBytes, leader: p.isLeader }));
+  }
+  const live = cluster.broker(broker.id);
+  if (live === undefined) return [];
+  const admin = cluster.peers.admin(live);
+  const res = await callPeer<DescribeLogDirsResponse__Output>(
+    admin.DescribeLogDirs.bind(admin) as never,
+    { topics: [] },
+    Math.max(500, Math.floor(config.controllerRequestTimeoutMs / 2)),
+  );
+  return res.partitions.map((p) => ({
+    topic: p.topic,
+    partition: p.partition,
+    sizeBytes: Number(p.size_bytes),
+    leader: p.leader,
+  }));
+}
+
 /** What the replica manager needs from the cluster: peers, the broker epoch, AlterPartition via the controller. */
 function replicaManagerDeps(
   config: BrokerConfig,
   cluster: ClusterDirectory,
   logger: Logger,
+  throttle: ReplicationThrottle,
 ): ReplicaManagerDeps {
   return {
+    throttle,
     brokerId: config.nodeId,
     brokerEpoch: () => cluster.brokerEpoch(),
     ownsBrokerEpoch: (epoch) => cluster.ownsBrokerEpoch(epoch),

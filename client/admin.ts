@@ -20,6 +20,7 @@ import type { ListPartitionReassignmentsResponse__Output } from '../proto/genera
 import type { ListTopicsResponse__Output } from '../proto/generated/tributary/v1/ListTopicsResponse.js';
 import type { PartitionResult__Output } from '../proto/generated/tributary/v1/PartitionResult.js';
 import type { TopicResult__Output } from '../proto/generated/tributary/v1/TopicResult.js';
+import { BalancingAdmin } from './balancing-admin.js';
 import { type BrokerRestartCheck, brokerRestartCheck } from './broker-restart-check.js';
 import { type BrokerInfo, type Cluster, partitionFromWire, STALE_METADATA_REASONS } from './cluster.js';
 import type { Connection, UnaryInvoker } from './connection.js';
@@ -154,13 +155,25 @@ export interface GroupPartitionLag extends CommittedOffset {
 
 export class Admin {
   private readonly groups: Groups;
+  private readonly balancing: BalancingAdmin;
 
   constructor(
     private readonly cluster: Cluster,
     private readonly options: AdminOptions = {},
   ) {
     this.groups = new Groups(cluster);
+    this.balancing = new BalancingAdmin(cluster.connection, (invoke) => this.unary(invoke));
   }
+
+  // Partition balancing (client/balancing-admin.ts documents each call).
+  alterBrokerStates: BalancingAdmin['alterBrokerStates'] = (...a) => this.balancing.alterBrokerStates(...a);
+  describeBalance: BalancingAdmin['describeBalance'] = (...a) => this.balancing.describeBalance(...a);
+  rebalance: BalancingAdmin['rebalance'] = (...a) => this.balancing.rebalance(...a);
+  cancelRebalance: BalancingAdmin['cancelRebalance'] = () => this.balancing.cancelRebalance();
+  alterBalancingConfig: BalancingAdmin['alterBalancingConfig'] = (...a) =>
+    this.balancing.alterBalancingConfig(...a);
+  describeBalancingConfig: BalancingAdmin['describeBalancingConfig'] = () =>
+    this.balancing.describeBalancingConfig();
 
   private get connection() {
     return this.cluster.connection;

@@ -80,6 +80,7 @@ export class Tributary {
 export type { ConsumedRecord, ProducerRecord } from '../proto/codec/index.js';
 export { ERRORS, type ErrorReason, TributaryError } from '../proto/errors.js';
 export * from './admin.js';
+export * from './balance.js';
 export type { BrokerRestartCheck, RestartPartition } from './broker-restart-check.js';
 export * from './cluster.js';
 export * from './connection.js';

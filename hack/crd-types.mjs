@@ -26,6 +26,9 @@ const TYPE_NAMES = {
   'Cluster.spec.listeners.client': 'ClusterClientListener',
   'Cluster.spec.listeners.metrics': 'ClusterMetricsListener',
   'Cluster.status.storage.volumes[]': 'BrokerVolumeStatus',
+  'Cluster.status.balancing.plan': 'ClusterBalancingPlan',
+  'Cluster.status.balancing.lastPlan': 'ClusterBalancingPlan',
+  'Cluster.status.balancing.brokers[]': 'ClusterBrokerBalance',
 };
 
 function fail(message) {

@@ -9,3 +9,4 @@ export { type BackoffPolicy, backoffDelayMs } from './backoff.js';
 export { MetricSet } from './metric-set.js';
 export { KeyedLanes, SerialLane } from './serial-lane.js';
 export { abortable, abortReason, sleep } from './sleep.js';
+export { TokenBucket } from './token-bucket.js';

@@ -38,6 +38,7 @@ import {
 } from './api/v1alpha1.js';
 import { BrokerAddresses } from './controllers/broker-addresses.js';
 import { BrokerClients, DEFAULT_BROKER_CLIENTS_OPTIONS } from './controllers/broker-clients.js';
+import { BalancerSync } from './controllers/cluster/balancer-sync.js';
 import { apiDeleter, BrokerRoller } from './controllers/cluster/broker-roller.js';
 import { ClusterReconciler, CONTROLLER_CLUSTER } from './controllers/cluster/cluster-reconciler.js';
 import { apiVolumeWriter, VolumeResizer } from './controllers/cluster/volume-resizer.js';
@@ -141,6 +142,7 @@ export class Operator {
         writer: apiVolumeWriter(kc),
         log: log.child({ controller: CONTROLLER_CLUSTER }),
       }),
+      balancer: new BalancerSync({ events: recorder, log: log.child({ controller: CONTROLLER_CLUSTER }) }),
       rollRequeueMs: ROLL_REQUEUE_MS,
       applier: new Applier(kc),
       finalizers: new Finalizers(kc, GROUP, VERSION, CLUSTER_PLURAL),

@@ -320,6 +320,33 @@ export const ERRORS = {
     retriable: false,
     description: 'The group has as many members as the broker allows (groupMaxSize).',
   },
+  INVALID_BROKER_ID: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description: 'A broker id is negative, out of range, or named twice in one request.',
+  },
+  INVALID_BALANCING_CONFIG: {
+    code: GrpcCode.INVALID_ARGUMENT,
+    retriable: false,
+    description:
+      'A partition balancing setting is out of range (the message names the setting and its range).',
+  },
+  INSUFFICIENT_BROKERS: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description:
+      "Marking these brokers leaving would leave fewer brokers that can hold replicas than some topic's replication factor (the message names the topic).",
+  },
+  REBALANCE_IN_PROGRESS: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description: 'A rebalance is already running: wait for it to finish or cancel it first.',
+  },
+  NO_REBALANCE_IN_PROGRESS: {
+    code: GrpcCode.NOT_FOUND,
+    retriable: false,
+    description: 'There is no rebalance to cancel.',
+  },
   INTERNAL: { code: GrpcCode.INTERNAL, retriable: false, description: 'An unexpected broker error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -38,6 +38,8 @@ describe('enum fields of requests', () => {
     // Adding an enum field to a request? Refuse its unknown values in the handler and add it to the
     // integration test's list, then here.
     expect(requestEnumFields()).toEqual([
+      'AlterBalancingConfigRequest.mode',
+      'BrokerStateChange.state',
       'ConfigAlteration.op',
       'ElectLeadersRequest.type',
       'FetchRequest.format',

@@ -24,3 +24,14 @@ export const ELECTION_TYPES = ['ELECTION_TYPE_PREFERRED', 'ELECTION_TYPE_UNCLEAN
 export function wantsRecords(format: string | number): boolean {
   return enumValue(format, RECORD_FORMATS, 'format') === 'RECORD_FORMAT_RECORDS';
 }
+
+export const BROKER_BALANCE_STATES = [
+  'BROKER_BALANCE_STATE_ACTIVE',
+  'BROKER_BALANCE_STATE_CORDONED',
+  'BROKER_BALANCE_STATE_LEAVING',
+] as const;
+export const BALANCING_MODES = [
+  'BALANCING_MODE_ON_SCALE',
+  'BALANCING_MODE_CONTINUOUS',
+  'BALANCING_MODE_OFF',
+] as const;

@@ -17,6 +17,7 @@ import type { ClientServiceHandlers } from '../../proto/generated/tributary/v1/C
 import type { ReplicationServiceHandlers } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
 import { AdminApi } from './admin.js';
+import { BalanceApi } from './balance.js';
 import type { ApiContext } from './context.js';
 import { fetch } from './fetch.js';
 import { raiseConnectionWindow, raiseStreamWindow } from './flow-control.js';
@@ -82,25 +83,7 @@ export async function startGrpcServer(
       producer_epoch: 0,
     })),
   };
-  const admin = new AdminApi(api);
-  const adminHandlers: AdminServiceHandlers = {
-    CreateTopics: unary(api, 'CreateTopics', (req) => admin.createTopics(req)),
-    DeleteTopics: unary(api, 'DeleteTopics', (req) => admin.deleteTopics(req)),
-    ListTopics: unary(api, 'ListTopics', (req) => admin.listTopics(req)),
-    DescribeTopics: unary(api, 'DescribeTopics', (req) => admin.describeTopics(req)),
-    CreatePartitions: unary(api, 'CreatePartitions', (req) => admin.createPartitions(req)),
-    DescribeConfigs: unary(api, 'DescribeConfigs', (req) => admin.describeConfigs(req)),
-    AlterConfigs: unary(api, 'AlterConfigs', (req) => admin.alterConfigs(req)),
-    DescribeCluster: unary(api, 'DescribeCluster', () => admin.describeCluster()),
-    ElectLeaders: unary(api, 'ElectLeaders', (req) => admin.electLeaders(req)),
-    AlterPartitionReassignments: unary(api, 'AlterPartitionReassignments', (req) =>
-      admin.alterPartitionReassignments(req),
-    ),
-    ListPartitionReassignments: unary(api, 'ListPartitionReassignments', (req) =>
-      admin.listPartitionReassignments(req),
-    ),
-    CheckBrokerRestart: unary(api, 'CheckBrokerRestart', (req) => admin.checkBrokerRestart(req)),
-  };
+  const adminHandlers = adminServiceHandlers(api);
   // Every body is checked before its handler runs: a malformed one is answered MALFORMED_REQUEST.
   const checker = new WireChecker(definition);
   const add = (service: ServiceDefinition, implementation: object) =>
@@ -137,6 +120,37 @@ function replicationHandlers(api: ApiContext): ReplicationServiceHandlers {
     ControlledShutdown: unary(api, 'ControlledShutdown', (req) => controlledShutdown(api, req)),
     AllocateProducerIds: unary(api, 'AllocateProducerIds', (req) => allocateProducerIds(api, req)),
     ConfirmLeadership: unary(api, 'ConfirmLeadership', async (req) => confirmLeadership(api, req)),
+  };
+}
+
+/** The AdminService: topics, configs and reassignments (admin.ts), partition balancing (balance.ts). */
+function adminServiceHandlers(api: ApiContext): AdminServiceHandlers {
+  const admin = new AdminApi(api);
+  const balance = new BalanceApi(api);
+  return {
+    CreateTopics: unary(api, 'CreateTopics', (req) => admin.createTopics(req)),
+    DeleteTopics: unary(api, 'DeleteTopics', (req) => admin.deleteTopics(req)),
+    ListTopics: unary(api, 'ListTopics', (req) => admin.listTopics(req)),
+    DescribeTopics: unary(api, 'DescribeTopics', (req) => admin.describeTopics(req)),
+    CreatePartitions: unary(api, 'CreatePartitions', (req) => admin.createPartitions(req)),
+    DescribeConfigs: unary(api, 'DescribeConfigs', (req) => admin.describeConfigs(req)),
+    AlterConfigs: unary(api, 'AlterConfigs', (req) => admin.alterConfigs(req)),
+    DescribeCluster: unary(api, 'DescribeCluster', () => admin.describeCluster()),
+    ElectLeaders: unary(api, 'ElectLeaders', (req) => admin.electLeaders(req)),
+    AlterPartitionReassignments: unary(api, 'AlterPartitionReassignments', (req) =>
+      admin.alterPartitionReassignments(req),
+    ),
+    ListPartitionReassignments: unary(api, 'ListPartitionReassignments', (req) =>
+      admin.listPartitionReassignments(req),
+    ),
+    CheckBrokerRestart: unary(api, 'CheckBrokerRestart', (req) => admin.checkBrokerRestart(req)),
+    AlterBrokerStates: unary(api, 'AlterBrokerStates', (req) => balance.alterBrokerStates(req)),
+    DescribeBalance: unary(api, 'DescribeBalance', (req) => balance.describeBalance(req)),
+    Rebalance: unary(api, 'Rebalance', (req) => balance.rebalance(req)),
+    CancelRebalance: unary(api, 'CancelRebalance', () => balance.cancelRebalance()),
+    AlterBalancingConfig: unary(api, 'AlterBalancingConfig', (req) => balance.alterBalancingConfig(req)),
+    DescribeBalancingConfig: unary(api, 'DescribeBalancingConfig', () => balance.describeBalancingConfig()),
+    DescribeLogDirs: unary(api, 'DescribeLogDirs', (req) => balance.describeLogDirs(req)),
   };
 }
 

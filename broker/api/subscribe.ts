@@ -101,7 +101,13 @@ async function streamPartition(
   let ahead = readAt(next);
   while (!signal.aborted) {
     if (ctx.replicas.find(request.topic, request.partition) !== partition) {
-      throw new TributaryError('UNKNOWN_TOPIC', `topic ${request.topic} was deleted`);
+      // The replica left this broker: its topic was deleted (UNKNOWN_TOPIC), or a reassignment moved it
+      // away, its leadership first, both between two looks. Then the client re-subscribes where it is led.
+      leaderPartition(ctx, request.topic, request.partition);
+      throw new TributaryError(
+        'NOT_LEADER',
+        `${request.topic}/${request.partition} is no longer led by this replica; subscribe again`,
+      );
     }
     if (!partition.isLeader) {
       // Leadership moved: the client re-subscribes at the new leader from its next offset.

@@ -4,6 +4,7 @@ import type { AdminServiceClient } from '../../proto/generated/tributary/v1/Admi
 import type { AllocateProducerIdsResponse__Output } from '../../proto/generated/tributary/v1/AllocateProducerIdsResponse.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
+import type { Balancer } from '../balance/balancer.js';
 import type { Controller, NewTopicSpec } from '../controller/controller.js';
 import type { LiveBroker } from '../metadata/keys.js';
 import { callPeer, fromWireError, Peers } from '../replication/peers.js';
@@ -20,6 +21,8 @@ const CONTROLLER_RETRY_MS = 250;
 export class ClusterDirectory {
   membership: Membership | undefined;
   controller: Controller | undefined;
+  /** The controller's partition balancer (acts only while the controller is active). */
+  balancer: Balancer | undefined;
   readonly peers: Peers;
 
   constructor(

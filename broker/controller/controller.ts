@@ -29,6 +29,7 @@ import {
   type ClusterView,
   clusterView,
   markShuttingDown,
+  ongoingReassignments,
   placePartitions,
   planAlterPartition,
   planControlledShutdown,
@@ -36,7 +37,6 @@ import {
   planPreferredElection,
   planReassignment,
   planUncleanElection,
-  reassignmentInProgress,
   restartedSince,
   type SeenBroker,
   seenBroker,
@@ -76,6 +76,8 @@ export interface ControllerDeps {
   membership: ControllerMembership;
   logger: Logger;
   options?: Partial<ControllerOptions>;
+  /** Brokers new replicas must not go to (cordoned or leaving: broker/balance/); absent: none. */
+  placementExcluded?: () => Promise<ReadonlySet<number>>;
 }
 
 /** A topic to create; names, configs and limits were validated by the admin API. */
@@ -113,6 +115,7 @@ export class Controller extends EventEmitter {
   private readonly dcs: Dcs;
   private readonly membership: ControllerMembership;
   private readonly logger: Logger;
+  private readonly placementExcluded: () => Promise<ReadonlySet<number>>;
   private readonly election: ControllerElection;
   private readonly store: TopicStore;
   private readonly writer: TopicWriter;
@@ -136,6 +139,7 @@ export class Controller extends EventEmitter {
     this.dcs = deps.dcs;
     this.membership = deps.membership;
     this.logger = deps.logger.child({ role: 'controller' });
+    this.placementExcluded = deps.placementExcluded ?? (async () => new Set<number>());
     this.queue = new ControllerEventQueue(this.options.queueLengthMax);
     this.store = new TopicStore(this.dcs, () => this.scheduleReconcile(), this.logger);
     this.election = new ControllerElection(
@@ -151,6 +155,16 @@ export class Controller extends EventEmitter {
 
   get isActive(): boolean {
     return this.election.term !== undefined;
+  }
+
+  /** The current term, undefined while not active (the balancer guards its own writes with it). */
+  get term(): ControllerTerm | undefined {
+    return this.election.term;
+  }
+
+  /** The controller's copy of every topic not being deleted, sorted by name. */
+  topicRecords(): TopicRecord[] {
+    return this.liveRecords();
   }
 
   /** The controller epoch of the current term; 0 while not active. */
@@ -308,24 +322,7 @@ export class Controller extends EventEmitter {
   listReassignments(
     topics: ReadonlyArray<{ topic: string; partitions: readonly number[] }> = [],
   ): OngoingReassignment[] {
-    const wanted = new Map(topics.map((t) => [t.topic, new Set(t.partitions)]));
-    const out: OngoingReassignment[] = [];
-    for (const record of this.liveRecords()) {
-      const only = wanted.get(record.name);
-      if (wanted.size > 0 && only === undefined) continue;
-      record.partitions.forEach((a, partition) => {
-        if (!reassignmentInProgress(a) || (only !== undefined && only.size > 0 && !only.has(partition)))
-          return;
-        out.push({
-          topic: record.name,
-          partition,
-          replicas: a.replicas,
-          adding_replicas: a.addingReplicas ?? [],
-          removing_replicas: a.removingReplicas ?? [],
-        });
-      });
-    }
-    return out;
+    return ongoingReassignments(this.liveRecords(), topics);
   }
 
   /** Places the topic over live brokers that are not shutting down (rack-aware) and writes it. */
@@ -350,7 +347,7 @@ export class Controller extends EventEmitter {
         name: spec.name,
         replicationFactor: spec.replicationFactor,
         partitions: placePartitions(
-          this.placementBrokers(spec.replicationFactor),
+          this.placementBrokers(spec.replicationFactor, await this.placementExcluded()),
           spec.partitions,
           spec.replicationFactor,
         ),
@@ -370,8 +367,9 @@ export class Controller extends EventEmitter {
 
   /** Grows the topic to `count` partitions (never shrinks), placing the new ones after the existing. */
   createPartitions(name: string, count: number): Promise<TopicRecord> {
-    return this.run((term) =>
-      this.writer.mutate(term, name, (r) => {
+    return this.run(async (term) => {
+      const excluded = await this.placementExcluded();
+      return this.writer.mutate(term, name, (r) => {
         assertNotDeleting(r);
         const current = r.partitions.length;
         if (!Number.isSafeInteger(count) || count <= current) {
@@ -380,12 +378,12 @@ export class Controller extends EventEmitter {
             `topic ${name} has ${current} partitions; the new count must be larger, got ${count}`,
           );
         }
-        const brokers = this.placementBrokers(r.replicationFactor);
+        const brokers = this.placementBrokers(r.replicationFactor, excluded);
         r.partitions.push(...placePartitions(brokers, count - current, r.replicationFactor, current));
         this.logger.info({ topic: name, from: current, to: count }, 'adding partitions');
         return { record: r, changes: [] };
-      }),
-    );
+      });
+    });
   }
 
   /** Marks the topic deleting (brokers drop its logs when they see it), then removes its document. */
@@ -504,13 +502,17 @@ export class Controller extends EventEmitter {
     return { live, restarted: view.restarted };
   }
 
-  /** Live brokers that may receive new replicas, checked against the replication factor. */
+  /**
+   * Live brokers that may receive new replicas (not stopping, not cordoned or leaving), checked against
+   * the replication factor.
+   */
   private placementBrokers(
     replicationFactor: number,
+    excluded: ReadonlySet<number>,
   ): Array<{ id: number; epoch: number; rack: string; incarnation: string | undefined }> {
     const brokers = this.membership
       .liveBrokers()
-      .filter((b) => !this.isShuttingDown(b.id, b.epoch, b))
+      .filter((b) => !this.isShuttingDown(b.id, b.epoch, b) && !excluded.has(b.id))
       .map((b) => ({ id: b.id, epoch: b.epoch, rack: b.rack, incarnation: b.incarnation }));
     if (
       !Number.isSafeInteger(replicationFactor) ||

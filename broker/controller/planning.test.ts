@@ -297,6 +297,14 @@ describe('elections, controlled shutdown, reassignment', () => {
     expect(cancelled).toMatchObject({ replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1 });
     expect(cancelled.addingReplicas).toBeUndefined();
     expect(completeReassignment(cancelled, v)).toBeNull();
+    // A replica it keeps may be down; one it adds may not.
+    const down = view({ 1: 10, 2: 20, 4: 40 });
+    expect(planReassignment(part(), [4, 3, 2], down)!.next).toMatchObject({
+      addingReplicas: [4],
+      removingReplicas: [1],
+    });
+    expect(planReassignment(part(), [3, 1, 2], down)!.next.replicas).toEqual([3, 1, 2]);
+    expect(thrownReason(() => planReassignment(part(), [1, 2, 5], down))).toBe('INVALID_REPLICA_ASSIGNMENT');
   });
 
   it('places new partitions led by replicas[0] under its epoch', () => {

@@ -1,6 +1,7 @@
 import { TributaryError } from '../../proto/errors.js';
+import type { OngoingReassignment } from '../../proto/generated/tributary/v1/OngoingReassignment.js';
 import { assignReplicas } from '../metadata/assignment.js';
-import type { PartitionRegistration } from '../metadata/topic-registry.js';
+import type { PartitionRegistration, TopicRecord } from '../metadata/topic-registry.js';
 
 /**
  * The controller's decisions about one partition, as pure functions: the current assignment and a view of
@@ -91,6 +92,30 @@ export function canLead(view: ClusterView, broker: number): boolean {
 
 export function reassignmentInProgress(a: PartitionRegistration): boolean {
   return (a.addingReplicas?.length ?? 0) > 0 || (a.removingReplicas?.length ?? 0) > 0;
+}
+
+/** The reassignments in progress among `records`: all, or those of the given topics (and partitions). */
+export function ongoingReassignments(
+  records: readonly TopicRecord[],
+  topics: ReadonlyArray<{ topic: string; partitions: readonly number[] }>,
+): OngoingReassignment[] {
+  const wanted = new Map(topics.map((t) => [t.topic, new Set(t.partitions)]));
+  const out: OngoingReassignment[] = [];
+  for (const record of records) {
+    const only = wanted.get(record.name);
+    if (wanted.size > 0 && only === undefined) continue;
+    record.partitions.forEach((a, partition) => {
+      if (!reassignmentInProgress(a) || (only !== undefined && only.size > 0 && !only.has(partition))) return;
+      out.push({
+        topic: record.name,
+        partition,
+        replicas: a.replicas,
+        adding_replicas: a.addingReplicas ?? [],
+        removing_replicas: a.removingReplicas ?? [],
+      });
+    });
+  }
+  return out;
 }
 
 type LeaderState = 'current' | 'unconfirmed' | 'reregistered' | 'shutting-down' | 'lost' | 'none';
@@ -386,8 +411,8 @@ export function planControlledShutdown(
 }
 
 /**
- * AlterPartitionReassignments for one partition. A target (preferred leader first) must name distinct live,
- * not shutting-down brokers. The replicas become target ∪ original (target first), where original is the
+ * AlterPartitionReassignments for one partition. A target (preferred leader first) must name distinct brokers;
+ * those it adds must be live and not shutting down (those it keeps may be down). The replicas become target ∪ original (target first), where original is the
  * replica list before any reassignment in progress; adding = target − original, removing = original −
  * target. An empty target cancels: back to the original replicas. Completes at once when nothing is added.
  */
@@ -410,6 +435,8 @@ export function planReassignment(
   }
   if (new Set(target).size !== target.length) refuse('INVALID_REPLICA_ASSIGNMENT', 'target repeats a broker');
   for (const b of target) {
+    // A replica it keeps may be down (it catches up when back, as before); a broker it adds must be up.
+    if (original.includes(b)) continue;
     const state = view.live.get(b);
     if (state === undefined) refuse('INVALID_REPLICA_ASSIGNMENT', `broker ${b} is not alive`);
     if (state.shuttingDown) refuse('INVALID_REPLICA_ASSIGNMENT', `broker ${b} is shutting down`);

@@ -9,6 +9,14 @@
  * - `controller-epoch`    the last controller epoch handed out (JSON number), bumped by each new controller.
  * - `topics/<name>`       a topic and its partitions' assignment, leader, epoch and ISR (JSON TopicRecord).
  * - `producer-ids`        the next unallocated producer id (decimal); the controller hands out blocks.
+ * - `broker-states`       balance states by broker id (JSON BrokerStatesRecord): `cordoned` or `leaving`;
+ *                         absent means `active`. Written by the controller only; kept across restarts and
+ *                         for ids not registered now (docs/architecture.md, "Partition balancing").
+ * - `balancing-config`    the partition balancer's settings (JSON BalancingConfig), written by the controller;
+ *                         every broker watches it for the replication throttle.
+ * - `rebalance`           the balancer's plan and its progress (JSON RebalanceDocument: the current plan with
+ *                         a state per move, and a summary of the last finished one), written by the controller
+ *                         after every step so a new controller resumes it.
  */
 export const CLUSTER_ID_KEY = 'cluster/id';
 export const BROKERS_PREFIX = 'brokers/';
@@ -16,6 +24,9 @@ export const CONTROLLER_KEY = 'controller';
 export const CONTROLLER_EPOCH_KEY = 'controller-epoch';
 export const TOPICS_PREFIX = 'topics/';
 export const PRODUCER_IDS_KEY = 'producer-ids';
+export const BROKER_STATES_KEY = 'broker-states';
+export const BALANCING_CONFIG_KEY = 'balancing-config';
+export const REBALANCE_KEY = 'rebalance';
 /** Producer ids the controller gives a broker at a time. */
 export const PRODUCER_ID_BLOCK = 1000;
 

@@ -7,6 +7,7 @@ import type { ReplicationServiceClient } from '../../proto/generated/tributary/v
 import type { Logger } from '../logger.js';
 import type { Partition } from './partition.js';
 import { callPeer } from './peers.js';
+import type { ReplicationThrottle } from './replication-throttle.js';
 
 const FAILURE_BACKOFF_MS_MAX = 2_000;
 
@@ -22,6 +23,8 @@ export interface FetcherDeps {
   readonly maxBytes: number;
   readonly partitionMaxBytes: number;
   readonly backoffMs: number;
+  /** Paces the partitions this broker is being added to by a move (absent: none). */
+  readonly throttle?: ReplicationThrottle;
 }
 
 /**
@@ -81,12 +84,19 @@ export class ReplicaFetcher {
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
-      const targets = [...this.partitions].filter(
+      const following = [...this.partitions].filter(
         ([p, s]) => p.role === 'follower' && p.state.leader === this.leaderId && p.leaderEpoch === s.epoch,
       );
+      // Partitions copied for a move wait while the throttle is in debt; the others never wait.
+      const throttle = this.deps.throttle;
+      const allowance = throttle?.allowanceBytes() ?? Number.POSITIVE_INFINITY;
+      const throttled = (p: Partition) => throttle?.isThrottled(p) === true;
+      const targets = following.filter(([p]) => !throttled(p) || allowance > 0);
+      const held = targets.length < following.length;
       const client = this.deps.client(this.leaderId);
       if (targets.length === 0 || client === undefined) {
-        await this.idle(targets.length === 0 ? 1000 : this.deps.backoffMs);
+        const idleMs = targets.length > 0 ? this.deps.backoffMs : held ? throttle!.waitMs() : 1000;
+        await this.idle(Math.max(1, idleMs));
         continue;
       }
       const request = targets.map(
@@ -96,9 +106,15 @@ export class ReplicaFetcher {
           current_leader_epoch: s.epoch,
           fetch_offset: String(p.logEndOffset),
           last_fetched_epoch: p.log.epochs.latestEpoch,
-          max_bytes: this.deps.partitionMaxBytes,
+          max_bytes: throttled(p)
+            ? Math.min(this.deps.partitionMaxBytes, allowance)
+            : this.deps.partitionMaxBytes,
         }),
       );
+      // A held partition must not wait out a long poll of the others once the throttle allows it again.
+      const maxWaitMs = held
+        ? Math.max(1, Math.min(this.deps.maxWaitMs, throttle!.waitMs()))
+        : this.deps.maxWaitMs;
       let response: ReplicaFetchResponse__Output;
       try {
         response = await callPeer<ReplicaFetchResponse__Output>(
@@ -106,7 +122,7 @@ export class ReplicaFetcher {
           {
             replica_id: this.deps.brokerId,
             broker_epoch: String(this.deps.brokerEpoch()),
-            max_wait_ms: this.deps.maxWaitMs,
+            max_wait_ms: maxWaitMs,
             min_bytes: 1,
             max_bytes: this.deps.maxBytes,
             partitions: request,
@@ -130,6 +146,7 @@ export class ReplicaFetcher {
       for (const r of response.partitions) {
         const t = byKey.get(`${r.topic}\u0000${r.partition}`);
         if (t === undefined) continue;
+        if (throttled(t.p)) throttle!.spent(r.batches.length);
         try {
           const retryLater = await this.deps.exclusive(t.p, () => this.handle(t.p, t.s.epoch, r));
           if (retryLater) backoff = true;

@@ -18,6 +18,7 @@ import { FailSafeMode, failSafeTimings } from './fail-safe.js';
 import { leadershipAnswer, type ReplicaView } from './leadership-confirmations.js';
 import { Partition, type PartitionState } from './partition.js';
 import { ReplicaFetcher } from './replica-fetcher.js';
+import type { ReplicationThrottle } from './replication-throttle.js';
 
 export interface ReplicaManagerDeps {
   readonly brokerId: number;
@@ -33,6 +34,8 @@ export interface ReplicaManagerDeps {
   /** Sends an ISR change to the controller (wherever it is) and answers its reply. */
   alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResponse__Output>;
   readonly logger: Logger;
+  /** Paces the copies of partitions this broker is being added to by a move (absent: none). */
+  readonly throttle?: ReplicationThrottle;
 }
 
 /** Where the high watermarks are checkpointed (one file for every partition, like Kafka's). */
@@ -158,6 +161,7 @@ export class ReplicaManager {
         hosted[i] = partition;
       }
       const p = partition;
+      this.deps.throttle?.mark(p, assignment.addingReplicas?.includes(this.deps.brokerId) === true);
       await this.exclusive(p, async () => this.applyState(p, assignment));
     }
   }
@@ -249,6 +253,7 @@ export class ReplicaManager {
         maxBytes: this.broker.replicaFetchMaxBytes,
         partitionMaxBytes: this.broker.replicaFetchPartitionMaxBytes,
         backoffMs: this.broker.replicaFetchBackoffMs,
+        ...(this.deps.throttle === undefined ? {} : { throttle: this.deps.throttle }),
       });
       this.fetchers.set(leader, fetcher);
     }
@@ -264,6 +269,7 @@ export class ReplicaManager {
       this.detachFromFetcher(p);
       p.goOffline();
     });
+    this.deps.throttle?.mark(p, false);
     const hosted = this.partitions.get(topic);
     if (hosted !== undefined) delete hosted[index];
     await this.logs.deletePartition(topic, index);
@@ -279,6 +285,7 @@ export class ReplicaManager {
         this.detachFromFetcher(p);
         p.goOffline();
       });
+      this.deps.throttle?.mark(p, false);
     }
     this.partitions.delete(topic);
     this.topicIds.delete(topic);

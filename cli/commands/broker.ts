@@ -1,14 +1,18 @@
 import type { Command } from 'commander';
 import { brokerEnvNames, DEFAULT_BROKER_CONFIG, loadBrokerConfig } from '../../broker/config.js';
 import { runBroker } from '../../broker/main.js';
+import type { CliIo } from '../context.js';
+import { processIo } from '../program.js';
+import { registerBrokerStateCommands } from './balance.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
 /** `tributary broker start`: a broker on its embedded default (local metadata, data under ./data). */
-export function registerBrokerCommand(program: Command): void {
-  const broker = program.command('broker').description('run a Tributary broker');
+export function registerBrokerCommand(program: Command, io: CliIo = processIo): void {
+  const broker = program.command('broker').description('run a Tributary broker; set its balance state');
+  registerBrokerStateCommands(broker, io);
   const env = brokerEnvNames();
   broker
     .command('start')

@@ -2,6 +2,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type EtcdProcess, startEtcdProcess } from '../cluster/etcd-process.js';
 import { type LocalCluster, startLocalCluster } from '../cluster/local-cluster.js';
+import type { CliIo } from '../context.js';
+import { processIo } from '../program.js';
+import { registerRebalanceCommands } from './balance.js';
 
 function int(name: string, min: number, max: number) {
   return (raw: string): number => {
@@ -17,8 +20,11 @@ function int(name: string, min: number, max: number) {
  * sharing one etcd (started here from --etcd-bin, or an existing one given by --etcd-endpoints). Runs in
  * the foreground; Ctrl-C stops every broker (controlled shutdown) and then etcd.
  */
-export function registerClusterCommand(program: Command): void {
-  const cluster = program.command('cluster').description('run a local multi-broker cluster for development');
+export function registerClusterCommand(program: Command, io: CliIo = processIo): void {
+  const cluster = program
+    .command('cluster')
+    .description('run a local multi-broker cluster for development; balance a running cluster');
+  registerRebalanceCommands(cluster, io);
   cluster
     .command('start')
     .description('start N brokers and an etcd on 127.0.0.1 in the foreground; Ctrl-C stops them')

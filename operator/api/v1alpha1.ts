@@ -44,9 +44,10 @@ export interface ClusterList {
 /** The cluster the user wants. */
 export interface ClusterSpec {
   /**
-   * Number of brokers (pods). New brokers join empty. Scaling down is not done yet: the running count is kept
-   * and Ready reports ScaleDownNotSupported. Also set through the scale subresource (kubectl scale tcluster
-   * NAME --replicas=N).
+   * Number of brokers (pods). New brokers join empty and the balancer moves replicas onto them
+   * (spec.balancing). Scaling down drains the brokers that go (the highest ordinals) before their pods are
+   * removed; it is refused while the rest could not hold some topic's replicas (Ready reports
+   * ScaleDownBlocked). Also set through the scale subresource (kubectl scale tcluster NAME --replicas=N).
    * @default 3
    */
   brokers: number;
@@ -91,6 +92,19 @@ export interface ClusterSpec {
    * @default {}
    */
   rack: ClusterRack;
+  /**
+   * How the brokers' partition balancer runs (docs/operations.md, "Scaling and balancing"). The operator
+   * applies these settings to the brokers whenever theirs differ; a setting left out keeps the brokers' own
+   * value (their defaults: a 25Mi throttle, 2 moves per broker, a 10 percent threshold, 1800 s of grace).
+   * @default {}
+   */
+  balancing: ClusterBalancing;
+  /**
+   * What a scale-down does besides draining the brokers that go (highest ordinals first): they are marked
+   * leaving, emptied of replicas and leaderships, and only then removed.
+   * @default {}
+   */
+  scaleDownPolicy: ClusterScaleDownPolicy;
   /**
    * How the operator rolls the brokers when their pod template changes (version, image, config, resources,
    * podTemplate, the tributary.dev/restart annotation, or kubectl rollout restart of the StatefulSet): one
@@ -174,6 +188,51 @@ export interface ClusterRack {
 }
 
 /**
+ * How the brokers' partition balancer runs (docs/operations.md, "Scaling and balancing"). The operator
+ * applies these settings to the brokers whenever theirs differ; a setting left out keeps the brokers' own
+ * value (their defaults: a 25Mi throttle, 2 moves per broker, a 10 percent threshold, 1800 s of grace).
+ */
+export interface ClusterBalancing {
+  /**
+   * onScale rebalances by itself when a broker joins holding nothing or is leaving (a scale-down); continuous
+   * also when the imbalance passes imbalanceThresholdPercent and when a broker has been gone longer than
+   * goneBrokerGraceSeconds (its replicas are re-created elsewhere); off only when asked (the
+   * tributary.dev/rebalance annotation, or tributary cluster rebalance). Scale-down drains its brokers in
+   * every mode. Quote "off" in YAML: unquoted it is a boolean.
+   * @default "onScale"
+   */
+  mode: 'onScale' | 'continuous' | 'off';
+  /**
+   * Bytes per second each broker may copy for replicas it receives in a move, a quantity such as 25Mi (other
+   * replication is never throttled).
+   * Rule: balancing.throttleBytesPerSecond must be from 1Ki to 10Gi.
+   */
+  throttleBytesPerSecond?: string;
+  /** Reassignments running at once that involve one broker (as source or target). */
+  movesPerBroker?: number;
+  /** Continuous mode: rebalance when a broker's replica count or bytes are this many percent off the mean. */
+  imbalanceThresholdPercent?: number;
+  /**
+   * Continuous mode: how long a broker may be gone before its replicas are re-created on the other brokers.
+   */
+  goneBrokerGraceSeconds?: number;
+}
+
+/**
+ * What a scale-down does besides draining the brokers that go (highest ordinals first): they are marked
+ * leaving, emptied of replicas and leaderships, and only then removed.
+ */
+export interface ClusterScaleDownPolicy {
+  /**
+   * Keep leaves the removed brokers' PersistentVolumeClaims (a later scale-up gets them back; the balancer
+   * refills them); Delete has the StatefulSet controller delete them with their pods
+   * (persistentVolumeClaimRetentionPolicy.whenScaled).
+   * @default "Keep"
+   */
+  volumes: 'Keep' | 'Delete';
+}
+
+/**
  * How the operator rolls the brokers when their pod template changes (version, image, config, resources,
  * podTemplate, the tributary.dev/restart annotation, or kubectl rollout restart of the StatefulSet): one pod
  * at a time, the controller broker last, each only when no partition falls below min.insync.replicas.
@@ -231,6 +290,16 @@ export interface ClusterStatus {
   /** Label selector of the broker pods, in the string form (for the scale subresource and autoscalers). */
   selector?: string;
   /**
+   * The partition balancer as the brokers report it: the plan running with its progress, the last finished
+   * one, and each broker's state and load.
+   */
+  balancing?: ClusterStatusBalancing;
+  /**
+   * The scale-down under way: the brokers marked leaving, until they are empty, removed and forgotten. Absent
+   * when none is under way.
+   */
+  scaleDown?: ClusterStatusScaleDown;
+  /**
    * Progress of the last rolling update of the brokers (kept after it completes, until the next one starts).
    */
   rollingUpdate?: ClusterStatusRollingUpdate;
@@ -244,6 +313,88 @@ export interface ClusterStatus {
    * pod template, and the cluster has a controller.
    */
   conditions?: Condition[];
+}
+
+/**
+ * The partition balancer as the brokers report it: the plan running with its progress, the last finished one,
+ * and each broker's state and load.
+ */
+export interface ClusterStatusBalancing {
+  /** The plan running now; absent when none runs. */
+  plan?: ClusterBalancingPlan;
+  /** The last finished plan (completed, cancelled, superseded or failed). */
+  lastPlan?: ClusterBalancingPlan;
+  /** Each broker the controller knows, by id. */
+  brokers?: ClusterBrokerBalance[];
+  /** The last value of the tributary.dev/rebalance annotation the operator acted on. */
+  rebalanceRequest?: string;
+}
+
+/** The plan running now; absent when none runs. */
+export interface ClusterBalancingPlan {
+  /** The plan's id. */
+  id: string;
+  /** What started it (a broker joined, a broker is leaving, requested, ...). */
+  reason: string;
+  /**
+   * running, cancelling, superseding (the cluster changed: a new plan follows), completed, cancelled,
+   * superseded or failed.
+   */
+  status: string;
+  /** When it started. */
+  startedAt?: string;
+  /** When it finished; absent while it runs. */
+  finishedAt?: string;
+  /** Moves (replica reassignments and leadership changes) done. */
+  movesDone: number;
+  /** Moves in the plan. */
+  movesTotal: number;
+  /** Bytes copied by the moves done. */
+  bytesDone: number;
+  /** Bytes the plan copies in all. */
+  bytesTotal: number;
+  /** What any plan reaching the same balance must copy at least. */
+  lowerBoundBytes?: number;
+  /** Time left at the throttle; absent when unknown or finished. */
+  estimatedSecondsLeft?: number;
+}
+
+/** One broker's balance state and load. */
+export interface ClusterBrokerBalance {
+  /** The broker id (the pod's ordinal). */
+  id: number;
+  /** active, cordoned (takes no new replicas) or leaving (being emptied for removal). */
+  state: 'active' | 'cordoned' | 'leaving';
+  /** Registered with the controller now. */
+  live: boolean;
+  /** Replicas it holds (counting the targets of moves under way). */
+  replicas: number;
+  /** Partitions it leads. */
+  leaders: number;
+  /**
+   * Bytes on disk of its replicas, a quantity rounded down to the MiB (so the status does not change with
+   * every write).
+   */
+  size: string;
+}
+
+/**
+ * The scale-down under way: the brokers marked leaving, until they are empty, removed and forgotten. Absent
+ * when none is under way.
+ */
+export interface ClusterStatusScaleDown {
+  /** The ids of the brokers that go (the highest ordinals). */
+  brokers: number[];
+  /**
+   * Draining (their replicas and leaderships are moved off), Blocked (the brokers refused: the rest could not
+   * hold some topic's replicas; nothing changes), Removing (empty: their pods are going, then their states
+   * are cleared).
+   */
+  phase: 'Draining' | 'Blocked' | 'Removing';
+  /** When the scale-down started. */
+  startedAt: string;
+  /** What it waits for, or why it is blocked. */
+  message?: string;
 }
 
 /**

@@ -6,6 +6,8 @@
  *   (roll-plan.ts) deletes one pod at a time when it is safe for the partitions' in-sync replicas.
  * - podManagementPolicy Parallel: brokers start together (they wait for each other through the DCS, and
  *   ordered start-up would only slow a cluster restart).
+ * - persistentVolumeClaimRetentionPolicy: claims are kept when the Cluster is deleted; on a scale-down
+ *   they are kept or deleted with the removed brokers' pods as spec.scaleDownPolicy.volumes says.
  * - Settings the operator owns arrive as TRIBUTARY_* environment variables (they win over the config
  *   file); the user's spec.config arrives as /etc/tributary/broker.yaml.
  * - enableServiceLinks is off: Kubernetes would otherwise inject `<SERVICE>_PORT` variables, and a Service
@@ -179,6 +181,12 @@ export function brokerStatefulSet(ctx: ResolvedCluster, inputs: StatefulSetInput
       serviceName: names.headlessService,
       podManagementPolicy: 'Parallel',
       updateStrategy: { type: 'OnDelete' },
+      // A scale-down removes only drained brokers (scale-plan.ts); their volumes go with them on request.
+      // Deleting the Cluster never deletes volumes.
+      persistentVolumeClaimRetentionPolicy: {
+        whenScaled: ctx.spec.scaleDownPolicy.volumes === 'Delete' ? 'Delete' : 'Retain',
+        whenDeleted: 'Retain',
+      },
       selector: { matchLabels: selectorLabels(ctx.name) },
       template: {
         metadata: {

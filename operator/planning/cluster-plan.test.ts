@@ -15,6 +15,8 @@ function cluster(spec: Partial<Cluster['spec']> = {}, status?: Cluster['status']
       storage: { size: '10Gi' },
       listeners: { client: { port: 9292 }, metrics: { port: 9644 } },
       rack: { topologyKey: 'topology.kubernetes.io/zone' },
+      balancing: { mode: 'onScale' },
+      scaleDownPolicy: { volumes: 'Keep' },
       ...spec,
     },
     ...(status === undefined ? {} : { status }),
@@ -83,6 +85,10 @@ describe('planCluster', () => {
     expect(spec.serviceName).toBe('demo-brokers');
     expect(spec.updateStrategy).toEqual({ type: 'OnDelete' });
     expect(spec.podManagementPolicy).toBe('Parallel');
+    expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({
+      whenScaled: 'Retain',
+      whenDeleted: 'Retain',
+    });
     expect(spec.volumeClaimTemplates![0]!.spec).toEqual({
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: '20Gi' } },
@@ -193,7 +199,7 @@ describe('planCluster', () => {
     ]);
   });
 
-  it('keeps the running broker count on a scale-down, and the existing claim template until it is replaced', () => {
+  it('keeps the running broker count on a scale-down until the drain allows less, and the existing claim template until it is replaced', () => {
     const plan = planCluster(cluster({ brokers: 2, storage: { size: '20Gi' } }), {
       replicas: 3,
       volume: { size: '10Gi' },
@@ -203,12 +209,26 @@ describe('planCluster', () => {
     // The template is immutable: applied as it is, and the StatefulSet replaced to carry 20Gi.
     expect(sts.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests).toEqual({ storage: '10Gi' });
     expect(plan.volumes.replace).toEqual({ kind: 'now' });
-    expect(plan.problems.map((p) => p.reason)).toEqual(['ScaleDownNotSupported']);
+    expect(plan.problems).toEqual([]);
+    // The scale plan's answer, kept between spec.brokers and the running count.
+    const replicasWith = (allowed: number) =>
+      objectOf<V1StatefulSet>(
+        planCluster(cluster({ brokers: 2 }), { replicas: 5 }, undefined, allowed),
+        'StatefulSet',
+      ).spec!.replicas;
+    expect([replicasWith(4), replicasWith(2), replicasWith(1), replicasWith(9)]).toEqual([4, 2, 2, 5]);
     // The API server's canonical form of the same size is no resize.
     expect(
       planCluster(cluster({ storage: { size: '0.5Gi' } }), { replicas: 3, volume: { size: '512Mi' } })
         .problems,
     ).toEqual([]);
+    const deleting = planCluster(cluster({ scaleDownPolicy: { volumes: 'Delete' } }), undefined);
+    expect(
+      objectOf<V1StatefulSet>(deleting, 'StatefulSet').spec!.persistentVolumeClaimRetentionPolicy,
+    ).toEqual({
+      whenScaled: 'Delete',
+      whenDeleted: 'Retain',
+    });
     const up = planCluster(cluster({ brokers: 5 }), { replicas: 3, volume: { size: '10Gi' } });
     expect(objectOf<V1StatefulSet>(up, 'StatefulSet').spec!.replicas).toBe(5);
     expect(up.problems).toEqual([]);

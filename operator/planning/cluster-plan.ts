@@ -10,9 +10,11 @@
  * Held back, reported as problems rather than done:
  * - InvalidConfig: spec.config names unknown or operator-owned settings. The ConfigMap and the StatefulSet
  *   keep their last good state (running brokers are never handed a config they would refuse).
- * - ScaleDownNotSupported: spec.brokers below the running count. Removing a broker's pod before its
- *   partitions moved away loses replicas; until the drain of a later issue exists, the count is kept.
  * - StorageShrinkNotSupported: spec.storage.size below the volumes' size (volume-plan.ts): nothing changes.
+ *
+ * A scale-down (spec.brokers below the running count) keeps the brokers that go until they are drained:
+ * the StatefulSet gets the replicas the scale plan allows (scale-plan.ts, through `scaleDownReplicas`), and
+ * without that answer (the brokers could not be asked) the running count.
  *
  * The StatefulSet's volume claim template is immutable: an existing StatefulSet is applied with the template
  * it has, and volume-plan.ts says when it must be replaced to carry a new size. A StatefulSet whose cached
@@ -46,21 +48,19 @@ export type ClusterStep =
   | 'StatefulSet'
   | 'PodDisruptionBudget'
   /** Not objects: the roll of the broker pods (controllers/cluster/broker-roller.ts), the claims' expansion
-   * and the StatefulSet's replacement (controllers/cluster/volume-resizer.ts). */
+   * and the StatefulSet's replacement (controllers/cluster/volume-resizer.ts), the brokers' balancing
+   * (controllers/cluster/balancer-sync.ts). */
   | 'RollingUpdate'
   | 'VolumeExpansion'
-  | 'StatefulSetReplacement';
+  | 'StatefulSetReplacement'
+  | 'Balancing';
 
 export interface PlannedObject {
   step: ClusterStep;
   object: KubernetesObject;
 }
 
-export type SpecProblemReason =
-  | 'InvalidConfig'
-  | 'ScaleDownNotSupported'
-  | 'StorageShrinkNotSupported'
-  | 'StorageExpansionNotAllowed';
+export type SpecProblemReason = 'InvalidConfig' | 'StorageShrinkNotSupported' | 'StorageExpansionNotAllowed';
 
 export interface SpecProblem {
   reason: SpecProblemReason;
@@ -109,6 +109,7 @@ export function planCluster(
   cluster: Cluster,
   observedStatefulSet: ObservedStatefulSet | undefined,
   brokers: ObservedBrokers = NO_BROKERS,
+  scaleDownReplicas?: number,
 ): ClusterPlan {
   const ctx = resolveCluster(cluster);
   const { spec } = ctx;
@@ -122,11 +123,7 @@ export function planCluster(
   let replicas = spec.brokers;
   const running = observed?.replicas ?? brokers.podCount;
   if (running > spec.brokers) {
-    replicas = running;
-    problems.push({
-      reason: 'ScaleDownNotSupported',
-      message: `spec.brokers is ${spec.brokers} but ${running} brokers run; scaling down needs their partitions drained first, which this operator version does not do, so ${running} are kept`,
-    });
+    replicas = Math.min(running, Math.max(spec.brokers, scaleDownReplicas ?? running));
   }
 
   const brokerYaml = configProblem === undefined ? renderBrokerYaml(spec.config) : undefined;

@@ -4,9 +4,10 @@
  * `Ready` is True when the spec took effect and every broker the spec asks for is ready and a broker holds
  * the controller lease. Otherwise False, with the first reason that applies as its reason and every reason
  * that applies in its message (`...; also UpdatePending: ...`), in this order:
- * ApplyFailed (a step of the reconcile failed), InvalidConfig, ScaleDownNotSupported,
- * StorageShrinkNotSupported (parts of the spec held back, see cluster-plan.ts), StorageExpansionNotAllowed
- * (the API server refused to expand a broker's volume: its class does not allow it), RollingUpdate (a roll is
+ * ApplyFailed (a step of the reconcile failed), InvalidConfig, StorageShrinkNotSupported (parts of the spec
+ * held back, see cluster-plan.ts), StorageExpansionNotAllowed (the API server refused to expand a broker's
+ * volume: its class does not allow it), ScaleDownBlocked or ScalingDown (spec.brokers is below the running
+ * count: the brokers that go are drained first, or cannot go, see scale-plan.ts), RollingUpdate (a roll is
  * under way: what it does or waits for), BrokersNotReady, UpdatePending, NoController (no controller could be
  * learnt: none elected, or the brokers are not reachable from the operator). Volumes growing do not make the
  * cluster unready: their progress is `status.storage` and the `StorageResize` condition (volume-status.ts).
@@ -21,6 +22,7 @@
  * message naming the blocking partitions; False with reason Completed once it finished.
  */
 import type { Cluster, ClusterStatus } from '../api/v1alpha1.js';
+import type { BalancingObservation } from './balance-status.js';
 import type { ClusterPlan, ClusterStep } from './cluster-plan.js';
 import { CONDITION_READY, setCondition } from './conditions.js';
 import {
@@ -53,6 +55,8 @@ export interface ClusterObservation {
   rollingUpdate?: ClusterStatus['rollingUpdate'];
   /** The volumes after this reconcile's expansions (volume-status.ts); absent when the step did not run. */
   storage?: VolumeObservation | undefined;
+  /** The balancing step's report (balance-status.ts); absent when it did not run. */
+  balancing?: BalancingObservation | undefined;
 }
 
 type Roll = NonNullable<ClusterStatus['rollingUpdate']>;
@@ -99,6 +103,75 @@ export function clusterStatus(
   const { generation } = plan.resolved;
   const brokers = observed.statefulSet?.replicas ?? 0;
   const readyBrokers = observed.statefulSet?.readyReplicas ?? 0;
+  const roll = observed.rollingUpdate;
+  const ready = readyCondition(plan, observed);
+  const storage = observed.storage === undefined ? cluster.status?.storage : storageStatus(observed.storage);
+  let conditions = withRollCondition(
+    setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
+    roll,
+    generation,
+    nowIso,
+  );
+  const resize =
+    observed.storage === undefined || storage === undefined
+      ? undefined
+      : storageResizeCondition(storage, observed.storage.plan, cluster.status?.conditions);
+  if (resize !== undefined) {
+    conditions = setCondition(conditions, { type: CONDITION_STORAGE_RESIZE, ...resize }, generation, nowIso);
+  }
+  const status: ClusterStatus = {
+    observedGeneration: generation,
+    brokers,
+    readyBrokers,
+    ...(observed.controllerId === undefined ? {} : { controller: observed.controllerId }),
+    bootstrap: plan.bootstrap,
+    selector: plan.selector,
+    ...(roll === undefined ? {} : { rollingUpdate: roll }),
+    ...(storage === undefined ? {} : { storage }),
+    ...balancingFields(cluster.status, observed.balancing),
+    conditions,
+  };
+  const balanced = observed.balancing?.condition;
+  if (balanced !== undefined)
+    status.conditions = setCondition(status.conditions, balanced, generation, nowIso);
+  return status;
+}
+
+/** status.balancing and status.scaleDown: the step's when it ran, the previous ones otherwise. */
+function balancingFields(
+  previous: ClusterStatus | undefined,
+  observed: BalancingObservation | undefined,
+): Pick<ClusterStatus, 'balancing' | 'scaleDown'> {
+  const balancing = observed === undefined ? previous?.balancing : (observed.status ?? previous?.balancing);
+  const scaleDown = observed === undefined ? previous?.scaleDown : observed.scaleDown;
+  return {
+    ...(balancing === undefined ? {} : { balancing }),
+    ...(scaleDown === undefined ? {} : { scaleDown }),
+  };
+}
+
+function withRollCondition(
+  conditions: NonNullable<ClusterStatus['conditions']>,
+  roll: Roll | undefined,
+  generation: number,
+  nowIso: string,
+): NonNullable<ClusterStatus['conditions']> {
+  if (roll === undefined) return conditions;
+  return setCondition(
+    conditions,
+    { type: CONDITION_ROLLING_UPDATE, ...rollCondition(roll) },
+    generation,
+    nowIso,
+  );
+}
+
+/** The Ready condition: True, or False with every reason that applies (see the file comment). */
+function readyCondition(
+  plan: ClusterPlan,
+  observed: ClusterObservation,
+): { status: 'True' | 'False'; reason: string; message: string } {
+  const brokers = observed.statefulSet?.replicas ?? 0;
+  const readyBrokers = observed.statefulSet?.readyReplicas ?? 0;
   const wanted = plan.resolved.spec.brokers;
   // Every reason that applies, most important first: Ready carries the first, and its message lists the
   // others too, so one problem (a held-back resize) never hides another (an update no broker runs yet).
@@ -118,6 +191,7 @@ export function clusterStatus(
       message: `spec.storage.size is ${plan.resolved.spec.storage.size} but the API server refused to expand ${refusal.claim}: ${refusal.message}; set it back to ${size ?? "the volumes' size"} to undo`,
     });
   }
+  if (observed.balancing?.hold !== undefined) reasons.push(observed.balancing.hold);
   const roll = observed.rollingUpdate;
   const rolling = roll !== undefined && roll.completedAt === undefined;
   if (rolling) reasons.push({ reason: 'RollingUpdate', message: rollCondition(roll).message });
@@ -142,56 +216,15 @@ export function clusterStatus(
     });
   }
   const [first, ...others] = reasons;
-  const ready: { status: 'True' | 'False'; reason: string; message: string } =
-    first === undefined
-      ? {
-          status: 'True',
-          reason: 'BrokersReady',
-          message: `${readyBrokers}/${wanted} brokers ready; broker ${observed.controllerId} is the controller`,
-        }
-      : {
-          status: 'False',
-          reason: first.reason,
-          message: [first.message, ...others.map((o) => `also ${o.reason}: ${o.message}`)].join('; '),
-        };
-  const storage = observed.storage === undefined ? cluster.status?.storage : storageStatus(observed.storage);
-  let conditions = withRollCondition(
-    setCondition(cluster.status?.conditions, { type: CONDITION_READY, ...ready }, generation, nowIso),
-    roll,
-    generation,
-    nowIso,
-  );
-  const resize =
-    observed.storage === undefined || storage === undefined
-      ? undefined
-      : storageResizeCondition(storage, observed.storage.plan, cluster.status?.conditions);
-  if (resize !== undefined) {
-    conditions = setCondition(conditions, { type: CONDITION_STORAGE_RESIZE, ...resize }, generation, nowIso);
-  }
-  return {
-    observedGeneration: generation,
-    brokers,
-    readyBrokers,
-    ...(observed.controllerId === undefined ? {} : { controller: observed.controllerId }),
-    bootstrap: plan.bootstrap,
-    selector: plan.selector,
-    ...(roll === undefined ? {} : { rollingUpdate: roll }),
-    ...(storage === undefined ? {} : { storage }),
-    conditions,
-  };
-}
-
-function withRollCondition(
-  conditions: NonNullable<ClusterStatus['conditions']>,
-  roll: Roll | undefined,
-  generation: number,
-  nowIso: string,
-): NonNullable<ClusterStatus['conditions']> {
-  if (roll === undefined) return conditions;
-  return setCondition(
-    conditions,
-    { type: CONDITION_ROLLING_UPDATE, ...rollCondition(roll) },
-    generation,
-    nowIso,
-  );
+  return first === undefined
+    ? {
+        status: 'True',
+        reason: 'BrokersReady',
+        message: `${readyBrokers}/${wanted} brokers ready; broker ${observed.controllerId} is the controller`,
+      }
+    : {
+        status: 'False',
+        reason: first.reason,
+        message: [first.message, ...others.map((o) => `also ${o.reason}: ${o.message}`)].join('; '),
+      };
 }

@@ -16,6 +16,8 @@ export const DEFAULT_METRICS_PORT = 9644;
 export const DEFAULT_STORAGE_SIZE = '10Gi';
 export const DEFAULT_RACK_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
 export const DEFAULT_BROKERS = 3;
+export const DEFAULT_BALANCING_MODE = 'onScale';
+export const DEFAULT_SCALE_DOWN_VOLUMES = 'Keep';
 
 export interface ResolvedCluster {
   readonly name: string;
@@ -39,6 +41,8 @@ export function withDefaults(spec: Partial<ClusterSpec>): ClusterSpec {
       metrics: { port: spec.listeners?.metrics?.port ?? DEFAULT_METRICS_PORT },
     },
     rack: { topologyKey: spec.rack?.topologyKey ?? DEFAULT_RACK_TOPOLOGY_KEY },
+    balancing: { ...spec.balancing, mode: spec.balancing?.mode ?? DEFAULT_BALANCING_MODE },
+    scaleDownPolicy: { volumes: spec.scaleDownPolicy?.volumes ?? DEFAULT_SCALE_DOWN_VOLUMES },
   };
 }
 

@@ -155,6 +155,8 @@ describe('CRDs', () => {
       storage: { size: '10Gi' },
       listeners: { client: { port: 9292 }, metrics: { port: 9644 } },
       rack: { topologyKey: 'topology.kubernetes.io/zone' },
+      balancing: { mode: 'onScale' },
+      scaleDownPolicy: { volumes: 'Keep' },
     });
 
     await create(TOPIC_PLURAL, topic('orders', { cluster: 'defaults', partitions: 6 }));
@@ -173,6 +175,14 @@ describe('CRDs', () => {
       config: { replicaLagTimeMaxMs: '20000', logLevel: 'debug' },
       listeners: { client: { port: 19292 }, metrics: { port: 19644 } },
       rack: { topologyKey: 'kubernetes.io/hostname' },
+      balancing: {
+        mode: 'continuous',
+        throttleBytesPerSecond: '10Mi',
+        movesPerBroker: 4,
+        imbalanceThresholdPercent: 20,
+        goneBrokerGraceSeconds: 600,
+      },
+      scaleDownPolicy: { volumes: 'Delete' },
       podTemplate: {
         metadata: { labels: { team: 'data' }, annotations: { 'example.com/owner': 'data' } },
         spec: { priorityClassName: 'high', nodeSelector: { disk: 'ssd' } },
@@ -226,6 +236,18 @@ describe('CRDs', () => {
         create(CLUSTER_PLURAL, cluster('c5', { version: '0.1.0', storage: { size: 'ten gigs' } })),
       ),
     ).toContain('spec.storage.size: Invalid value: "ten gigs": spec.storage.size in body should match');
+    expect(
+      await refusal(create(CLUSTER_PLURAL, cluster('c6', { version: '0.1.0', balancing: { mode: false } }))),
+    ).toContain(
+      'spec.balancing.mode: Invalid value: "boolean": spec.balancing.mode in body must be of type string',
+    );
+    expect(
+      await refusal(
+        create(CLUSTER_PLURAL, cluster('c7', { version: '0.1.0', scaleDownPolicy: { volumes: 'Archive' } })),
+      ),
+    ).toContain(
+      'spec.scaleDownPolicy.volumes: Unsupported value: "Archive": supported values: "Keep", "Delete"',
+    );
 
     expect(await refusal(create(TOPIC_PLURAL, topic('t0', { cluster: 'a', partitions: -1 })))).toContain(
       'spec.partitions: Invalid value: -1: spec.partitions in body should be greater than or equal to 1',
@@ -293,6 +315,19 @@ describe('CRDs', () => {
         create(CLUSTER_PLURAL, cluster('ports', { version: '0.1.0', listeners: { client: { port: 9644 } } })),
       ),
     ).toContain('listeners.client.port and listeners.metrics.port must differ');
+    for (const throttle of ['512', '11Gi']) {
+      expect(
+        await refusal(
+          create(
+            CLUSTER_PLURAL,
+            cluster(`throttle-${throttle.toLowerCase()}`, {
+              version: '0.1.0',
+              balancing: { throttleBytesPerSecond: throttle },
+            }),
+          ),
+        ),
+      ).toContain('balancing.throttleBytesPerSecond must be from 1Ki to 10Gi');
+    }
     expect(
       await refusal(
         create(

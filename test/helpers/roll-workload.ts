@@ -20,6 +20,12 @@ export interface RollWorkloadOptions {
   groupId: string;
   ratePerSec: number;
   inFlightMax: number;
+  /**
+   * Producer retries (default the producer's, 5). A case that kills a leader with kill -9 raises it: the
+   * partition has no leader until the controller sees the broker gone, and the delivery timeout (60 s)
+   * then bounds the retries, as Kafka's producer does by default.
+   */
+  retries?: number;
 }
 
 export interface RollWorkload {
@@ -41,7 +47,11 @@ export function startRollWorkload(client: Tributary, options: RollWorkloadOption
   const acked: TimedAck[] = [];
   const errors: string[] = [];
   let producing = true;
-  const producer: Producer = client.producer({ acks: 'all', deliveryTimeoutMs: 60_000 });
+  const producer: Producer = client.producer({
+    acks: 'all',
+    deliveryTimeoutMs: 60_000,
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+  });
   const inflight = new Set<Promise<void>>();
   const produceLoop = (async () => {
     for (let seq = 0; producing; seq++) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as abort } from '../../docs/examples/abort.js';
 import { main as admin } from '../../docs/examples/admin.js';
+import { main as balancing } from '../../docs/examples/balancing.js';
 import { main as consumeBatches } from '../../docs/examples/consume-batches.js';
 import { main as consumeControl } from '../../docs/examples/consume-control.js';
 import { main as consumeIterate } from '../../docs/examples/consume-iterate.js';
@@ -73,6 +74,17 @@ describe('docs/client.md examples run', () => {
     });
     expect(result.offsets).toEqual([0, 1, 2, 3].map((partition) => ({ partition, low: 0, high: 0 })));
     expect(result.brokers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('balancing.ts', async () => {
+    // One broker: balanced by definition; broker 7 is known by its state only.
+    expect(await balancing(broker.address)).toEqual({
+      mode: 'onScale',
+      planned: 'planned',
+      moves: 0,
+      brokers: ['0:active', '7:cordoned'],
+      running: null,
+    });
   });
 
   it('produce.ts', async () => {

@@ -202,6 +202,15 @@ describe('enum values the proto does not define', () => {
     expect(await outcome(stubs.admin, 'ElectLeaders', { type: UNDEFINED_VALUE, topics: [] })).toMatchObject(
       invalid,
     );
+    // BrokerStateChange.state and AlterBalancingConfigRequest.mode
+    expect(
+      await outcome(stubs.admin, 'AlterBrokerStates', {
+        brokers: [{ broker_id: 0, state: UNDEFINED_VALUE }],
+      }),
+    ).toMatchObject(invalid);
+    expect(await outcome(stubs.admin, 'AlterBalancingConfig', { mode: UNDEFINED_VALUE })).toMatchObject(
+      invalid,
+    );
     // SubscribeRequest.format and SubscribeRequest.position
     for (const request of [
       { topic: 'answers', partition: 0, position: 'START_POSITION_EARLIEST', format: UNDEFINED_VALUE },

@@ -8,8 +8,12 @@
  *                (ServiceAccount, Role, RoleBinding) so outlives them: a broker shutting down still writes
  *                to the DCS, and would get 401s with its ServiceAccount gone.
  *   finalizer    add `tributary.dev/cluster` before anything is made
+ *   balancing    spec.balancing to the brokers, the scale-down's broker states and how many brokers the
+ *                StatefulSet may keep, the tributary.dev/rebalance annotation (balancer-sync.ts); a failed
+ *                broker call fails the reconcile only after the later steps ran
  *   plan         desired objects and held-back parts of the spec (planning/cluster-plan.ts), from the
- *                Cluster, its StatefulSet, broker pods and volume claims as cached
+ *                Cluster, its StatefulSet, broker pods and volume claims as cached, and the replicas the
+ *                balancing step allows
  *   apply        ServiceAccount, Role, RoleBinding, ConfigMap, HeadlessService, BootstrapService,
  *                StatefulSet, PodDisruptionBudget: server-side apply, in order, stopping at the first
  *                failure (later objects depend on earlier ones). A StatefulSet whose cached copy is
@@ -26,7 +30,8 @@
  *
  * A successful reconcile comes back after `statusRefreshMs`: readiness has watch events (the StatefulSet's
  * status), but the controller moving between brokers has none. While a roll is under way it comes back
- * after `rollRequeueMs`: ISR changes have no watch events either. A roll that waits is not a failure: no
+ * after `rollRequeueMs`: ISR changes have no watch events either; so does one while a rebalance plan runs or
+ * a scale-down is under way (a plan's progress has none). A roll that waits is not a failure: no
  * back-off, the condition says what it waits for.
  */
 import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
@@ -43,16 +48,19 @@ import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
 import { DATA_VOLUME } from '../../planning/broker-statefulset.js';
+import { bootstrapAddress } from '../../planning/cluster-names.js';
 import { type ClusterPlan, type ObservedStatefulSet, planCluster } from '../../planning/cluster-plan.js';
 import { type ClusterObservation, clusterStatus } from '../../planning/cluster-status.js';
 import { conditionTime } from '../../planning/conditions.js';
 import { CLUSTER_FINALIZER, LABEL_INSTANCE } from '../../planning/labels.js';
 import { controllerOf } from '../../planning/owner-reference.js';
+import { resolveCluster } from '../../planning/resolved-cluster.js';
 import type { ClaimObservation } from '../../planning/volume-plan.js';
 import type { VolumeObservation } from '../../planning/volume-status.js';
 import type { BrokerAddresses } from '../broker-addresses.js';
 import type { BrokerClients } from '../broker-clients.js';
 import { StatusReporter } from '../status-reporter.js';
+import type { BalancerSync, BalancingResult } from './balancer-sync.js';
 import { type BrokerRoller, ordinalOf, type RollResult } from './broker-roller.js';
 import { claimObservation, type VolumeResizer } from './volume-resizer.js';
 
@@ -66,6 +74,7 @@ export interface ClusterReconcilerDeps {
   configMaps: Informer<V1ConfigMap>;
   roller: BrokerRoller;
   volumes: VolumeResizer;
+  balancer: BalancerSync;
   rollRequeueMs: number;
   applier: Applier;
   finalizers: Finalizers;
@@ -124,15 +133,21 @@ export class ClusterReconciler {
     if ('done' in added) return added.done;
     cluster = added.object;
 
+    const balancing = await this.balancing(cluster);
     const cached = this.deps.statefulSets.get(name, namespace);
     // Broker pods by their label, whatever owns them: orphaned ones too, while the StatefulSet is replaced.
     const pods = this.deps.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL_INSTANCE] === name);
     const roll = cluster.status?.rollingUpdate;
-    const plan = planCluster(cluster, observedStatefulSet(cached), {
-      claims: this.claimsOf(namespace, name),
-      podCount: Math.max(0, ...pods.map((p) => ordinalOf(p) + 1)),
-      rollRestarting: roll !== undefined && roll.completedAt === undefined && roll.inProgress !== undefined,
-    });
+    const plan = planCluster(
+      cluster,
+      observedStatefulSet(cached),
+      {
+        claims: this.claimsOf(namespace, name),
+        podCount: Math.max(0, ...pods.map((p) => ordinalOf(p) + 1)),
+        rollRestarting: roll !== undefined && roll.completedAt === undefined && roll.inProgress !== undefined,
+      },
+      balancing.replicas,
+    );
 
     const applied = await this.apply(plan);
     let { failure } = applied;
@@ -166,10 +181,12 @@ export class ClusterReconciler {
       }
     }
 
+    failure ??= balancing.failure;
     const status = clusterStatus(
       cluster,
       plan,
       {
+        balancing: balancing.observation,
         statefulSet: counted,
         controllerId,
         failure,
@@ -180,8 +197,28 @@ export class ClusterReconciler {
     );
     if (!(await this.status.write(cluster, status))) return undefined; // deleted meanwhile
     if (failure !== undefined) throw new Error(`step ${failure.step}: ${failure.message}`);
-    const rolling = rolled?.action.kind === 'wait' || rolled?.action.kind === 'delete';
-    return { requeueAfterMs: rolling ? this.deps.rollRequeueMs : this.deps.statusRefreshMs };
+    const soon = rolled?.action.kind === 'wait' || rolled?.action.kind === 'delete' || balancing.busy;
+    return { requeueAfterMs: soon ? this.deps.rollRequeueMs : this.deps.statusRefreshMs };
+  }
+
+  /**
+   * The balancing step (balancer-sync.ts), with the StatefulSet and broker pods as cached. The brokers are
+   * asked only once one is ready (or through an address override), as for the controller's id.
+   */
+  private balancing(cluster: Cluster): Promise<BalancingResult> {
+    const { name, namespace, spec } = resolveCluster(cluster);
+    const sts = this.deps.statefulSets.get(name, namespace);
+    const pods = this.deps.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL_INSTANCE] === name);
+    const override = this.deps.addresses.override(cluster);
+    const reachable = override !== undefined || (sts?.status?.readyReplicas ?? 0) > 0;
+    const bootstrap = override ?? bootstrapAddress(name, namespace, spec.listeners.client.port);
+    return this.deps.balancer.sync({
+      cluster,
+      statefulSetReplicas: sts === undefined ? undefined : (sts.spec?.replicas ?? 1),
+      pods: pods.map(ordinalOf).filter((o) => o >= 0),
+      admin: reachable ? this.deps.brokers.admin(bootstrap) : undefined,
+      nowIso: conditionTime(),
+    });
   }
 
   /**

@@ -1,0 +1,23 @@
+// Original file: proto/tributary/v1/admin_service.proto
+
+export const BalanceMoveState = {
+  BALANCE_MOVE_STATE_PENDING: 'BALANCE_MOVE_STATE_PENDING',
+  BALANCE_MOVE_STATE_RUNNING: 'BALANCE_MOVE_STATE_RUNNING',
+  BALANCE_MOVE_STATE_DONE: 'BALANCE_MOVE_STATE_DONE',
+  BALANCE_MOVE_STATE_CANCELLED: 'BALANCE_MOVE_STATE_CANCELLED',
+  BALANCE_MOVE_STATE_FAILED: 'BALANCE_MOVE_STATE_FAILED',
+} as const;
+
+export type BalanceMoveState =
+  | 'BALANCE_MOVE_STATE_PENDING'
+  | 0
+  | 'BALANCE_MOVE_STATE_RUNNING'
+  | 1
+  | 'BALANCE_MOVE_STATE_DONE'
+  | 2
+  | 'BALANCE_MOVE_STATE_CANCELLED'
+  | 3
+  | 'BALANCE_MOVE_STATE_FAILED'
+  | 4
+
+export type BalanceMoveState__Output = typeof BalanceMoveState[keyof typeof BalanceMoveState]
