@@ -253,8 +253,9 @@ describe('partition balancing', () => {
   }, 60_000);
 
   it('(f) cancels a running rebalance: running reassignments go back to their original replicas', async () => {
-    // Slow copies (1 KiB/s per receiving broker), so moves are still running when the cancel comes.
-    await admin.alterBalancingConfig({ throttleBytesPerSec: 1024 });
+    // Slow copies (1 KiB/s per receiving broker), all at once, so large moves are still running when the
+    // cancel comes, whatever order the planner gave them.
+    await admin.alterBalancingConfig({ throttleBytesPerSec: 1024, movesPerBroker: 64 });
     await admin.alterBrokerStates([{ brokerId: 3, state: 'active' }]);
     await cluster.start(3);
     const running = await waitFor(
@@ -290,6 +291,6 @@ describe('partition balancing', () => {
     expect(d.current).toBeNull();
     expect(d.last).toMatchObject({ id: cancelled.id, status: 'cancelled' });
     expect(await reasonOf(admin.cancelRebalance())).toBe('NO_REBALANCE_IN_PROGRESS');
-    await admin.alterBalancingConfig({ throttleBytesPerSec: 25 * 1024 * 1024 });
+    await admin.alterBalancingConfig({ throttleBytesPerSec: 25 * 1024 * 1024, movesPerBroker: 2 });
   }, 180_000);
 });
