@@ -253,15 +253,20 @@ describe('partition balancing', () => {
   }, 60_000);
 
   it('(f) cancels a running rebalance: running reassignments go back to their original replicas', async () => {
-    // Slow copies (1 KiB/s per receiving broker), so moves are still running when the cancel comes.
-    await admin.alterBalancingConfig({ throttleBytesPerSec: 1024 });
+    // Slow copies (1 KiB/s per receiving broker), all at once, so large moves are still running when the
+    // cancel comes, whatever order the planner gave them.
+    await admin.alterBalancingConfig({ throttleBytesPerSec: 1024, movesPerBroker: 64 });
     await admin.alterBrokerStates([{ brokerId: 3, state: 'active' }]);
     await cluster.start(3);
     const running = await waitFor(
-      'a rebalance with reassignments running',
+      // Large ones: at 1 KiB/s they cannot finish before the cancel (empty partitions move at once).
+      'a rebalance with large reassignments running',
       async () => {
         const d = await admin.describeBalance({ includeMoves: true });
-        const moving = d.current?.moves.filter((m) => m.kind === 'reassign' && m.state === 'running') ?? [];
+        const moving =
+          d.current?.moves.filter(
+            (m) => m.kind === 'reassign' && m.state === 'running' && m.bytes > 50_000,
+          ) ?? [];
         return moving.length > 0 && (await admin.listPartitionReassignments()).length > 0 ? d : undefined;
       },
       60_000,
@@ -286,6 +291,6 @@ describe('partition balancing', () => {
     expect(d.current).toBeNull();
     expect(d.last).toMatchObject({ id: cancelled.id, status: 'cancelled' });
     expect(await reasonOf(admin.cancelRebalance())).toBe('NO_REBALANCE_IN_PROGRESS');
-    await admin.alterBalancingConfig({ throttleBytesPerSec: 25 * 1024 * 1024 });
+    await admin.alterBalancingConfig({ throttleBytesPerSec: 25 * 1024 * 1024, movesPerBroker: 2 });
   }, 180_000);
 });
