@@ -175,7 +175,7 @@ export class ClusterReconciler {
     let rolled: RollResult | undefined;
     if (failure === undefined && statefulSet !== undefined) {
       try {
-        rolled = await this.roll(cluster, plan, statefulSet, pods, controllerId);
+        rolled = await this.roll(cluster, plan, statefulSet, controllerId);
       } catch (err) {
         failure = { step: 'RollingUpdate', message: describeApiError(err) };
       }
@@ -289,18 +289,27 @@ export class ClusterReconciler {
     return { storage: storage(undefined), failure: undefined, replaced: true };
   }
 
-  /** The roll step (broker-roller.ts), over the pods the StatefulSet controls. */
+  /**
+   * The roll step (broker-roller.ts), over the pods the StatefulSet controls, read from the cache now: the
+   * list the plan was made from is older by the applies, the volumes step and the controller's id, and a
+   * roll judged on it (a pod deleted or re-created meanwhile) writes a wait that is already over.
+   */
   private roll(
     cluster: Cluster,
     plan: ClusterPlan,
     statefulSet: V1StatefulSet,
-    pods: readonly V1Pod[],
     controllerId: number | undefined,
   ): Promise<RollResult> {
     const { name, namespace } = plan.resolved;
     return this.deps.roller.roll(cluster, {
       statefulSet,
-      pods: pods.filter((p) => controllerOf(p, 'apps/v1', 'StatefulSet') === name),
+      pods: this.deps.pods
+        .list(namespace)
+        .filter(
+          (p) =>
+            p.metadata?.labels?.[LABEL_INSTANCE] === name &&
+            controllerOf(p, 'apps/v1', 'StatefulSet') === name,
+        ),
       configMaps: this.deps.configMaps
         .list(namespace)
         .filter((c) => controllerOf(c, API_VERSION, CLUSTER_KIND) === name),
