@@ -133,10 +133,10 @@ export class ClusterReconciler {
     if ('done' in added) return added.done;
     cluster = added.object;
 
-    const balancing = await this.balancing(cluster);
     const cached = this.deps.statefulSets.get(name, namespace);
     // Broker pods by their label, whatever owns them: orphaned ones too, while the StatefulSet is replaced.
     const pods = this.deps.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL_INSTANCE] === name);
+    const balancing = await this.balancing(cluster, cached, pods);
     const roll = cluster.status?.rollingUpdate;
     const plan = planCluster(
       cluster,
@@ -205,10 +205,12 @@ export class ClusterReconciler {
    * The balancing step (balancer-sync.ts), with the StatefulSet and broker pods as cached. The brokers are
    * asked only once one is ready (or through an address override), as for the controller's id.
    */
-  private balancing(cluster: Cluster): Promise<BalancingResult> {
+  private balancing(
+    cluster: Cluster,
+    sts: V1StatefulSet | undefined,
+    pods: readonly V1Pod[],
+  ): Promise<BalancingResult> {
     const { name, namespace, spec } = resolveCluster(cluster);
-    const sts = this.deps.statefulSets.get(name, namespace);
-    const pods = this.deps.pods.list(namespace).filter((p) => p.metadata?.labels?.[LABEL_INSTANCE] === name);
     const override = this.deps.addresses.override(cluster);
     const reachable = override !== undefined || (sts?.status?.readyReplicas ?? 0) > 0;
     const bootstrap = override ?? bootstrapAddress(name, namespace, spec.listeners.client.port);
