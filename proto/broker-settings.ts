@@ -132,6 +132,38 @@ export interface BrokerConfig {
   http2ConnectionWindowBytes: number;
   /** How long SIGTERM waits for in-flight requests before cancelling them. */
   shutdownGraceMs: number;
+
+  // Security (docs/architecture.md, "Security"; docs/operations.md, "Secure a cluster").
+  /** PEM certificate chain of the listener. With tlsKeyFile set, the listener speaks TLS (1.2 or later) only. */
+  tlsCertFile: string;
+  /** PEM private key of tlsCertFile. */
+  tlsKeyFile: string;
+  /** PEM CA bundle trusted for client certificates and for the certificates of other brokers. */
+  tlsCaFile: string;
+  /** Client certificates: none (not asked), requested (verified when sent), required (mutual TLS). */
+  tlsClientAuth: 'none' | 'requested' | 'required';
+  /** Accepted authentication mechanisms, comma-separated, of mtls, scram, serviceaccount; empty: none, every caller is User:ANONYMOUS. */
+  authentication: string;
+  /** Allow SCRAM exchanges and session tokens over plaintext (a laptop, a test); "false" refuses them without TLS. */
+  allowPlaintextAuthentication: 'false' | 'true';
+  /** Lifetime of a session token issued by a SCRAM exchange. */
+  sessionLifetimeMs: number;
+  /** The audience a Kubernetes service-account token must be issued for. */
+  serviceAccountAudience: string;
+  /** Kubeconfig for TokenReview calls; empty: in-cluster config in a pod, else $KUBECONFIG. */
+  serviceAccountKubeconfig: string;
+  /** acl: every call is checked against the ACLs (super users pass); none: everything is allowed. */
+  authorizer: 'none' | 'acl';
+  /** Principals allowed everything, comma-separated, e.g. "User:admin,User:tributary-broker". */
+  superUsers: string;
+  /** PEM CA bundle that verifies etcd's certificate (https endpoints). */
+  dcsEtcdCaFile: string;
+  /** PEM client certificate and key presented to etcd (etcd --client-cert-auth). */
+  dcsEtcdCertFile: string;
+  dcsEtcdKeyFile: string;
+  /** etcd user (etcd auth enabled); its password is read from dcsEtcdPasswordFile. */
+  dcsEtcdUsername: string;
+  dcsEtcdPasswordFile: string;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -192,6 +224,22 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   http2StreamWindowBytes: 4 * 1024 * 1024,
   http2ConnectionWindowBytes: 32 * 1024 * 1024,
   shutdownGraceMs: 10_000,
+  tlsCertFile: '',
+  tlsKeyFile: '',
+  tlsCaFile: '',
+  tlsClientAuth: 'none',
+  authentication: '',
+  allowPlaintextAuthentication: 'false',
+  sessionLifetimeMs: 3_600_000,
+  serviceAccountAudience: 'tributary',
+  serviceAccountKubeconfig: '',
+  authorizer: 'none',
+  superUsers: '',
+  dcsEtcdCaFile: '',
+  dcsEtcdCertFile: '',
+  dcsEtcdKeyFile: '',
+  dcsEtcdUsername: '',
+  dcsEtcdPasswordFile: '',
 };
 
 export type BrokerSettingKey = keyof BrokerConfig;
@@ -243,12 +291,16 @@ const INT_RANGES: Partial<Record<Key, [number, number]>> = {
   groupSessionTimeoutMs: [500, 1_800_000],
   groupHeartbeatIntervalMs: [50, 600_000],
   groupMaxSize: [1, 100_000],
+  sessionLifetimeMs: [1000, 7 * 86_400_000],
 };
 
 const ENUMS: Partial<Record<Key, readonly string[]>> = {
   dcs: ['local', 'etcd', 'kubernetes'],
   logLevel: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
   logMessageTimestampType: ['CreateTime', 'LogAppendTime'],
+  tlsClientAuth: ['none', 'requested', 'required'],
+  allowPlaintextAuthentication: ['false', 'true'],
+  authorizer: ['none', 'acl'],
 };
 
 function configError(message: string): TributaryError {
@@ -318,6 +370,95 @@ export function brokerSettingsProblems(config: BrokerConfig): BrokerSettingProbl
     problems.push({
       key: 'maxBatchBytes',
       message: `maxBatchBytes (${config.maxBatchBytes}) exceeds maxRequestBytes (${config.maxRequestBytes})`,
+    });
+  }
+  problems.push(...securityProblems(config));
+  return problems;
+}
+
+export const AUTHENTICATION_MECHANISMS = ['mtls', 'scram', 'serviceaccount'] as const;
+export type AuthenticationMechanism = (typeof AUTHENTICATION_MECHANISMS)[number];
+
+/** The mechanisms of an `authentication` setting; throws INVALID_CONFIG on an unknown or repeated one. */
+export function parseAuthenticationMechanisms(value: string): AuthenticationMechanism[] {
+  const names = value
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
+  const out: AuthenticationMechanism[] = [];
+  for (const name of names) {
+    if (!(AUTHENTICATION_MECHANISMS as readonly string[]).includes(name)) {
+      throw configError(
+        `authentication: unknown mechanism "${name}" (known: ${AUTHENTICATION_MECHANISMS.join(', ')})`,
+      );
+    }
+    if (out.includes(name as AuthenticationMechanism))
+      throw configError(`authentication: "${name}" named twice`);
+    out.push(name as AuthenticationMechanism);
+  }
+  return out;
+}
+
+/** The TLS and authentication settings that only make sense together. */
+function securityProblems(config: BrokerConfig): BrokerSettingProblem[] {
+  const problems: BrokerSettingProblem[] = [];
+  const tls = config.tlsCertFile !== '' || config.tlsKeyFile !== '';
+  if ((config.tlsCertFile === '') !== (config.tlsKeyFile === '')) {
+    problems.push({ key: 'tlsKeyFile', message: 'tlsCertFile and tlsKeyFile must be set together' });
+  }
+  if (config.tlsClientAuth !== 'none' && (!tls || config.tlsCaFile === '')) {
+    problems.push({
+      key: 'tlsClientAuth',
+      message: `tlsClientAuth=${config.tlsClientAuth} needs TLS (tlsCertFile, tlsKeyFile) and tlsCaFile to verify client certificates`,
+    });
+  }
+  let mechanisms: AuthenticationMechanism[] = [];
+  try {
+    mechanisms = parseAuthenticationMechanisms(config.authentication);
+  } catch (err) {
+    problems.push({ key: 'authentication', message: (err as Error).message });
+  }
+  if (mechanisms.includes('mtls') && config.tlsClientAuth === 'none') {
+    problems.push({
+      key: 'authentication',
+      message: 'authentication=mtls needs tlsClientAuth requested or required',
+    });
+  }
+  const secretsOverPlaintext = mechanisms.includes('scram') || mechanisms.includes('serviceaccount');
+  if (secretsOverPlaintext && !tls && config.allowPlaintextAuthentication !== 'true') {
+    problems.push({
+      key: 'authentication',
+      message:
+        'scram and serviceaccount send tokens that must not travel in clear: set tlsCertFile and tlsKeyFile, or allowPlaintextAuthentication=true on a trusted network',
+    });
+  }
+  if (config.authorizer === 'acl' && mechanisms.length === 0) {
+    problems.push({
+      key: 'authorizer',
+      message: 'authorizer=acl needs authentication (every caller would be User:ANONYMOUS)',
+    });
+  }
+  for (const p of config.superUsers
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
+    if (!/^(User|ServiceAccount):[^\s,]{1,253}$/.test(p)) {
+      problems.push({
+        key: 'superUsers',
+        message: `superUsers: "${p}" is not a principal (User:name or ServiceAccount:namespace/name)`,
+      });
+    }
+  }
+  if ((config.dcsEtcdCertFile === '') !== (config.dcsEtcdKeyFile === '')) {
+    problems.push({
+      key: 'dcsEtcdKeyFile',
+      message: 'dcsEtcdCertFile and dcsEtcdKeyFile must be set together',
+    });
+  }
+  if ((config.dcsEtcdUsername === '') !== (config.dcsEtcdPasswordFile === '')) {
+    problems.push({
+      key: 'dcsEtcdPasswordFile',
+      message: 'dcsEtcdUsername and dcsEtcdPasswordFile must be set together',
     });
   }
   return problems;

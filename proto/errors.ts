@@ -348,6 +348,52 @@ export const ERRORS = {
     description: 'There is no rebalance to cancel.',
   },
   INTERNAL: { code: GrpcCode.INTERNAL, retriable: false, description: 'An unexpected broker error.' },
+  AUTHENTICATION_REQUIRED: {
+    code: GrpcCode.UNAUTHENTICATED,
+    retriable: false,
+    description:
+      'The broker requires authentication and the call carried none it accepts (no client certificate, session token or service-account token).',
+  },
+  AUTHENTICATION_FAILED: {
+    code: GrpcCode.UNAUTHENTICATED,
+    retriable: false,
+    description:
+      'The credentials were refused: unknown user, wrong password, a certificate the broker does not trust, or a token of another audience. Failed attempts are slowed down.',
+  },
+  AUTHENTICATION_EXPIRED: {
+    code: GrpcCode.UNAUTHENTICATED,
+    retriable: true,
+    description: 'The session token or service-account token has expired: authenticate again and retry.',
+  },
+  UNSUPPORTED_AUTHENTICATION_MECHANISM: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description:
+      'The broker does not accept this mechanism (the message lists those it does), or it refuses a password exchange over plaintext.',
+  },
+  TOPIC_AUTHORIZATION_FAILED: {
+    code: GrpcCode.PERMISSION_DENIED,
+    retriable: false,
+    description: 'The principal may not perform this operation on this topic (the message names both).',
+  },
+  GROUP_AUTHORIZATION_FAILED: {
+    code: GrpcCode.PERMISSION_DENIED,
+    retriable: false,
+    description:
+      'The principal may not perform this operation on this consumer group (the message names both).',
+  },
+  CLUSTER_AUTHORIZATION_FAILED: {
+    code: GrpcCode.PERMISSION_DENIED,
+    retriable: false,
+    description:
+      'The principal may not perform this operation on the cluster (the message names it), e.g. a non-broker fetching as a replica.',
+  },
+  SECURITY_DISABLED: {
+    code: GrpcCode.FAILED_PRECONDITION,
+    retriable: false,
+    description:
+      'The request needs a security feature this broker has switched off (e.g. ACLs with authorizer=none).',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorReason = keyof typeof ERRORS;

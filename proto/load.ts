@@ -7,6 +7,7 @@ import type { ProtoGrpcType as AdminProto } from './generated/admin_service.js';
 import type { ProtoGrpcType as ClientProto } from './generated/client_service.js';
 import type { ProtoGrpcType as GroupProto } from './generated/group_service.js';
 import type { ProtoGrpcType as ReplicationProto } from './generated/replication_service.js';
+import type { ProtoGrpcType as SecurityProto } from './generated/security_service.js';
 
 /** Where the .proto files live: beside this file in the source tree, or two levels up from dist/proto/. */
 function findProtoRoot(): string {
@@ -48,9 +49,10 @@ export const PROTO_FILES = [
   'tributary/v1/admin_service.proto',
   'tributary/v1/replication_service.proto',
   'tributary/v1/group_service.proto',
+  'tributary/v1/security_service.proto',
 ];
 
-export type TributaryProto = ClientProto & AdminProto & ReplicationProto & GroupProto;
+export type TributaryProto = ClientProto & AdminProto & ReplicationProto & GroupProto & SecurityProto;
 
 let cached: { definition: ReturnType<typeof loadSync>; grpc: TributaryProto } | undefined;
 
