@@ -18,7 +18,7 @@ import { FailSafeMode, failSafeTimings } from './fail-safe.js';
 import { leadershipAnswer, type ReplicaView } from './leadership-confirmations.js';
 import { Partition, type PartitionState } from './partition.js';
 import { ReplicaFetcher } from './replica-fetcher.js';
-import type { ReplicationThrottle } from './replication-throttle.js';
+import type { LeaderReplicationThrottle, ReplicationThrottle } from './replication-throttle.js';
 
 export interface ReplicaManagerDeps {
   readonly brokerId: number;
@@ -36,6 +36,8 @@ export interface ReplicaManagerDeps {
   readonly logger: Logger;
   /** Paces the copies of partitions this broker is being added to by a move (absent: none). */
   readonly throttle?: ReplicationThrottle;
+  /** Paces what this broker sends, as leader, to the replicas a move is adding (absent: none). */
+  readonly leaderThrottle?: LeaderReplicationThrottle;
 }
 
 /** Where the high watermarks are checkpointed (one file for every partition, like Kafka's). */
@@ -162,6 +164,7 @@ export class ReplicaManager {
       }
       const p = partition;
       this.deps.throttle?.mark(p, assignment.addingReplicas?.includes(this.deps.brokerId) === true);
+      this.deps.leaderThrottle?.mark(p, assignment.addingReplicas ?? []);
       await this.exclusive(p, async () => this.applyState(p, assignment));
     }
   }
@@ -270,6 +273,7 @@ export class ReplicaManager {
       p.goOffline();
     });
     this.deps.throttle?.mark(p, false);
+    this.deps.leaderThrottle?.mark(p, []);
     const hosted = this.partitions.get(topic);
     if (hosted !== undefined) delete hosted[index];
     await this.logs.deletePartition(topic, index);
@@ -286,6 +290,7 @@ export class ReplicaManager {
         p.goOffline();
       });
       this.deps.throttle?.mark(p, false);
+      this.deps.leaderThrottle?.mark(p, []);
     }
     this.partitions.delete(topic);
     this.topicIds.delete(topic);
@@ -352,6 +357,11 @@ export class ReplicaManager {
       { topic: p.topic, partition: p.index, leaderEpoch, reason: why },
       'fail-safe mode: stepped down',
     );
+  }
+
+  /** What paces this broker's sends, as leader, to replicas a move is adding (ReplicaFetch answers). */
+  get leaderThrottle(): LeaderReplicationThrottle | undefined {
+    return this.deps.leaderThrottle;
   }
 
   /** The hosted partition, whatever its role; precise errors when it is not hosted here. */
