@@ -95,7 +95,7 @@ export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = {
   sizeSurveyMaxAgeMs: 5000,
   leaderMovesPerStepMax: 100,
   joinSettleMs: 3000,
-  leaderRestoreMs: 60_000,
+  leaderRestoreMs: 300_000,
 };
 
 export interface BrokerBalanceView {
@@ -403,7 +403,15 @@ export class Balancer {
       this.options.leaderMovesPerStepMax,
     );
     if (elections.length === 0) return;
-    const results = await this.deps.controller.electLeaders('ELECTION_TYPE_PREFERRED', elections);
+    // Never in the way of the step: a refused or failed election is asked again at the next one.
+    const results = await this.deps.controller
+      .electLeaders('ELECTION_TYPE_PREFERRED', elections)
+      .catch((err: unknown) => {
+        if (err instanceof TributaryError && err.reason === 'NOT_CONTROLLER') throw err;
+        this.logger.warn({ err }, 'restoring preferred leaders failed; the next step tries again');
+        return undefined;
+      });
+    if (results === undefined) return;
     const failed = results.filter((r) => r.error !== undefined && r.error !== null).length;
     this.logger.info(
       { partitions: elections.reduce((n, e) => n + e.partitions.length, 0), failed },

@@ -364,11 +364,33 @@ async function benchTributary(): Promise<Record<string, unknown>> {
       for (const s of seen.values())
         if (s.doneAtMs === undefined && s.move.kind === 'reassign') s.doneAtMs = toMs;
       const during = latenciesMs(workload.acked, fromMs, toMs);
+      // Where the slow acknowledgements were: seconds into the rebalance, latency, partition.
+      const slowest = workload.acked
+        .filter((a) => a.ackedAtMs >= fromMs && a.ackedAtMs <= toMs)
+        .sort((a, b) => b.ackedAtMs - b.sentAtMs - (a.ackedAtMs - a.sentAtMs))
+        .slice(0, 15)
+        .map((a) => ({
+          sentAtS: (a.sentAtMs - fromMs) / 1000,
+          ms: a.ackedAtMs - a.sentAtMs,
+          partition: a.partition,
+        }));
+      const leaderMoves = [...seen.values()]
+        .filter((s) => s.move.topic === WORK_TOPIC)
+        .map((s) => ({
+          kind: s.move.kind,
+          partition: s.move.partition,
+          from: s.move.from,
+          to: s.move.to,
+          runningAtS: s.runningAtMs === undefined ? null : (s.runningAtMs - fromMs) / 1000,
+          doneAtS: s.doneAtMs === undefined ? null : (s.doneAtMs - fromMs) / 1000,
+        }));
       const perReceivingBroker = [3, 4].map((b) => {
         const mine = [...seen.values()].filter(
           (s) => s.move.kind === 'reassign' && s.move.to.includes(b) && !s.move.from.includes(b),
         );
-        const bytes = mine.reduce((n, s) => n + s.move.bytes, 0);
+        // A move's bytes are the partition's size times the replicas it adds: b receives one of them.
+        const added = (m: BalanceMove) => m.to.filter((x) => !m.from.includes(x)).length;
+        const bytes = mine.reduce((n, s) => n + s.move.bytes / added(s.move), 0);
         const from = Math.min(...mine.map((s) => s.runningAtMs ?? fromMs));
         const to = Math.max(...mine.map((s) => s.doneAtMs ?? toMs));
         const seconds = (to - from) / 1000;
@@ -418,6 +440,8 @@ async function benchTributary(): Promise<Record<string, unknown>> {
           duringAcked: during.length,
           p99OfBaseline: Number((duringP99Ms / Math.max(1, baselineP99Ms)).toFixed(2)),
           errors: workload.errors.length,
+          slowest,
+          workTopicMoves: leaderMoves,
         },
         brokersAfter: live.map((b) => ({
           id: b.brokerId,
