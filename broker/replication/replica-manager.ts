@@ -74,7 +74,13 @@ export class ReplicaManager {
   private readonly partitions = new Map<string, Partition[]>();
   private readonly topicIds = new Map<string, string>();
   private readonly lanes = new KeyedLanes<Partition>();
-  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  /**
+   * One fetcher per leader for the partitions in sync or catching up as usual, and one per leader for the
+   * partitions this broker is receiving in a move (keys `fetcherKey`): a move's copy is large and paced by
+   * the throttle, and its fetches must not hold back the replication that acks=all waits on (each fetch
+   * round appends everything it brought before the next one reports the follower's position).
+   */
+  private readonly fetchers = new Map<string, ReplicaFetcher>();
   private readonly isrInFlight = new Set<Partition>();
   private savedHighWatermarks = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -242,9 +248,14 @@ export class ReplicaManager {
     }
   }
 
+  private fetcherKey(p: Partition, leader: number): string {
+    return this.deps.throttle?.isMoving(p) === true ? `${leader}/moving` : String(leader);
+  }
+
   private attachToFetcher(p: Partition, leader: number): void {
-    for (const [id, f] of this.fetchers) if (id !== leader) f.remove(p);
-    let fetcher = this.fetchers.get(leader);
+    const key = this.fetcherKey(p, leader);
+    for (const [k, f] of this.fetchers) if (k !== key) f.remove(p);
+    let fetcher = this.fetchers.get(key);
     if (fetcher === undefined) {
       fetcher = new ReplicaFetcher(leader, {
         brokerId: this.deps.brokerId,
@@ -258,7 +269,7 @@ export class ReplicaManager {
         backoffMs: this.broker.replicaFetchBackoffMs,
         ...(this.deps.throttle === undefined ? {} : { throttle: this.deps.throttle }),
       });
-      this.fetchers.set(leader, fetcher);
+      this.fetchers.set(key, fetcher);
     }
     fetcher.add(p);
   }

@@ -70,6 +70,11 @@ export class ReplicationThrottle extends ThrottleBudget {
     return !this.unlimited && this.moving.has(p);
   }
 
+  /** Whether `p` is being copied here for a move, throttled or not (it gets its own fetcher). */
+  isMoving(p: Partition): boolean {
+    return this.moving.has(p);
+  }
+
   /** Partitions throttled now (for metrics and tests). */
   get movingCount(): number {
     return this.unlimited ? 0 : this.moving.size;
