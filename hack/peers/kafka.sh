@@ -126,6 +126,19 @@ launch() {
   LAUNCHED=$!
 }
 
+# launch_and_wait <dir> <heap> <port> <timeout_s> <what>: launch, wait until the port answers, print the pid;
+# on failure kill it, show its log's end and die.
+launch_and_wait() {
+  launch "$1" "$2"
+  local pid=$LAUNCHED
+  if ! wait_port "$3" "$4" "$pid"; then
+    kill -9 "$pid" 2>/dev/null || true
+    tail -n 40 "$1/server.log" >&2
+    die "$5 did not answer on 127.0.0.1:$3"
+  fi
+  echo "$pid"
+}
+
 # A random base64url cluster id (as Kafka's own); never one starting with '-', which the storage tool's
 # argument parser would take for an option.
 new_cluster_id() {
@@ -141,14 +154,7 @@ start() {
   dir="$(cd "$dir" && pwd)"
   write_props "$dir" 1 "$port" "$cport" "1@127.0.0.1:$cport" 1 1
   format "$dir" "$(new_cluster_id)"
-  launch "$dir" "${KAFKA_HEAP:--Xmx1g -Xms1g}"
-  local pid=$LAUNCHED
-  if ! wait_port "$port" 90 "$pid"; then
-    kill -9 "$pid" 2>/dev/null || true
-    tail -n 40 "$dir/server.log" >&2
-    die "broker did not answer on 127.0.0.1:$port"
-  fi
-  echo "$pid"
+  launch_and_wait "$dir" "${KAFKA_HEAP:--Xmx1g -Xms1g}" "$port" 90 broker
 }
 
 # start_cluster <dataDir> <n> <basePort>: n combined broker+controller nodes (a quorum of n voters); node i
@@ -204,14 +210,7 @@ add_broker() {
   sed -i -e 's/^process.roles=.*/process.roles=broker/' \
     -e "s|^listeners=.*|listeners=PLAINTEXT://127.0.0.1:$port|" "$node/server.properties"
   format "$node" "$cluster_id"
-  launch "$node" "${KAFKA_HEAP:--Xmx512m -Xms512m}"
-  local pid=$LAUNCHED
-  if ! wait_port "$port" 120 "$pid"; then
-    kill -9 "$pid" 2>/dev/null || true
-    tail -n 40 "$node/server.log" >&2
-    die "broker $id did not answer on 127.0.0.1:$port"
-  fi
-  echo "$pid"
+  launch_and_wait "$node" "${KAFKA_HEAP:--Xmx512m -Xms512m}" "$port" 120 "broker $id"
 }
 
 stop() {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Admin, Tributary } from '../../client/index.js';
 import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
 import { readPartition } from '../helpers/fault-checker.js';
-import { type RollWorkload, startRollWorkload } from '../helpers/roll-workload.js';
+import { type RollWorkload, startRollWorkload, startWorkloadOnNewTopic } from '../helpers/roll-workload.js';
 import { checkWorkload } from '../helpers/workload-check.js';
 
 let cluster: TestCluster;
@@ -56,15 +56,9 @@ async function controllerId(): Promise<number> {
 
 /** Starts the producer and group of one case on its own topic, and waits until records are acknowledged. */
 async function startWorkload(topic: string): Promise<RollWorkload> {
-  await admin.createTopic({
-    name: topic,
-    partitions: PARTITIONS,
-    replicationFactor: 3,
-    configs: { 'min.insync.replicas': '2' },
-  });
   // A broker killed with kill -9 leaves its partitions leaderless until the controller sees it gone: the
   // producer retries through that, within its delivery timeout.
-  const workload = startRollWorkload(client, {
+  const workload = await startWorkloadOnNewTopic(client, {
     topic,
     partitions: PARTITIONS,
     groupId: `${topic}-group`,

@@ -26,7 +26,7 @@ import {
 } from '../helpers/operator.js';
 import type { PodTier } from '../helpers/pod-tier.js';
 import { latenciesMs, percentile } from '../helpers/roll-figures.js';
-import { type RollWorkload, startRollWorkload } from '../helpers/roll-workload.js';
+import { type RollWorkload, startWorkloadOnNewTopic } from '../helpers/roll-workload.js';
 import { checkWorkload as checkRecordsOf } from '../helpers/workload-check.js';
 
 // Scaling a Cluster with the balancer built in (issue 15, on the Cluster) on the pod tier: one Cluster,
@@ -113,13 +113,7 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
     retries?: number,
   ): Promise<{ workload: RollWorkload; topic: string; fromMs: number }> {
     const topic = `work-${name}`;
-    await admin.createTopic({
-      name: topic,
-      partitions: WORK_PARTITIONS,
-      replicationFactor: 3,
-      configs: { 'min.insync.replicas': '2' },
-    });
-    const workload = startRollWorkload(client, {
+    const workload = await startWorkloadOnNewTopic(client, {
       topic,
       partitions: WORK_PARTITIONS,
       groupId: `group-${name}`,
