@@ -25,7 +25,7 @@ import { TopicRegistry } from './metadata/topic-registry.js';
 import { BrokerMetrics } from './metrics.js';
 import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
-import { ReplicationThrottle } from './replication/replication-throttle.js';
+import { LeaderReplicationThrottle, ReplicationThrottle } from './replication/replication-throttle.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
 import { BUILD_VERSION } from './version.js';
 
@@ -126,16 +126,19 @@ export class Broker {
       });
       cleanups.unshift(() => logs.close());
       const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
+      // One rate for both sides, as Kafka's kafka-reassign-partitions --throttle sets both.
       const throttle = new ReplicationThrottle();
+      const leaderThrottle = new LeaderReplicationThrottle();
       cleanups.unshift(
-        await followBalancingConfig(dcs, logger, (c) => throttle.setRate(c.throttleBytesPerSec)).then(
-          (unwatch) => async () => unwatch(),
-        ),
+        await followBalancingConfig(dcs, logger, (c) => {
+          throttle.setRate(c.throttleBytesPerSec);
+          leaderThrottle.setRate(c.throttleBytesPerSec);
+        }).then((unwatch) => async () => unwatch()),
       );
       const replicas: ReplicaManager = new ReplicaManager(
         logs,
         config,
-        replicaManagerDeps(config, cluster, logger, throttle),
+        replicaManagerDeps(config, cluster, logger, throttle, leaderThrottle),
       );
       replicasRef = replicas;
       await replicas.loadHighWatermarks();
@@ -448,9 +451,11 @@ function replicaManagerDeps(
   cluster: ClusterDirectory,
   logger: Logger,
   throttle: ReplicationThrottle,
+  leaderThrottle: LeaderReplicationThrottle,
 ): ReplicaManagerDeps {
   return {
     throttle,
+    leaderThrottle,
     brokerId: config.nodeId,
     brokerEpoch: () => cluster.brokerEpoch(),
     ownsBrokerEpoch: (epoch) => cluster.ownsBrokerEpoch(epoch),

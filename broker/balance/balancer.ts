@@ -23,6 +23,7 @@ import {
 } from './broker-states.js';
 import { advancePlan, type ExecutorPort, type IssueError } from './executor.js';
 import { planBalance } from './planner.js';
+import { leadersToRestore } from './preferred-leaders.js';
 import {
   FINAL_STATUSES,
   newRecord,
@@ -75,6 +76,14 @@ export interface BalancerOptions {
   /** Sizes measured this recently are used again. */
   sizeSurveyMaxAgeMs: number;
   leaderMovesPerStepMax: number;
+  /**
+   * A broker that joined is planned for once no other has joined for this long, so brokers added together
+   * (a StatefulSet scaled 3 -> 5 starts both pods at once) get one plan, not one each: a second plan would
+   * move some replicas twice.
+   */
+  joinSettleMs: number;
+  /** After a plan completes, preferred leaders that could lead are elected for this long (preferred-leaders.ts). */
+  leaderRestoreMs: number;
 }
 
 export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = {
@@ -85,6 +94,8 @@ export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = {
   planRoundsMax: 10,
   sizeSurveyMaxAgeMs: 5000,
   leaderMovesPerStepMax: 100,
+  joinSettleMs: 3000,
+  leaderRestoreMs: 300_000,
 };
 
 export interface BrokerBalanceView {
@@ -132,6 +143,10 @@ export class Balancer {
   /** RebalanceDocument.brokersSeen of this term: a registered id not in it joined. */
   private seen = new Set<number>();
   private lastImbalanceCheckMs = 0;
+  /** Brokers seen registered this term that had not been seen before: when each was first seen. */
+  private readonly joining = new Map<number, number>();
+  /** Until when preferred leaders are restored after a completed plan (this term). */
+  private restoreLeadersUntilMs = 0;
   private survey: { atMs: number; sizes: Map<string, number> } | undefined;
   private readonly onActive = (): void => this.startTicking();
   private readonly onInactive = (): void => this.stopTicking();
@@ -201,6 +216,7 @@ export class Balancer {
       await this.store.load();
       this.loadedTerm = term;
       this.goneSince.clear();
+      this.joining.clear();
       this.lastEmptyFingerprint = this.store.rebalance.quiet;
       const seen = this.store.rebalance.brokersSeen;
       this.seen = new Set(
@@ -230,8 +246,16 @@ export class Balancer {
       await this.advance(term, current);
       return;
     }
-    const joined = this.deps.membership.liveBrokers().filter((b) => !this.seen.has(b.id));
+    if (Date.now() < this.restoreLeadersUntilMs) await this.restorePreferredLeaders();
+    const unseen = this.deps.membership.liveBrokers().filter((b) => !this.seen.has(b.id));
+    const now = Date.now();
+    for (const b of unseen) if (!this.joining.has(b.id)) this.joining.set(b.id, now);
+    for (const id of [...this.joining.keys()]) if (!unseen.some((b) => b.id === id)) this.joining.delete(id);
+    // Brokers joining together are planned for together: wait until the last one has settled.
+    if ([...this.joining.values()].some((at) => now - at < this.options.joinSettleMs)) return;
+    const joined = unseen;
     for (const b of joined) this.seen.add(b.id);
+    this.joining.clear();
     const { reasons, imbalanceCheck } = this.triggerReasons(joined);
     if (reasons.length === 0 && !imbalanceCheck) {
       if (joined.length > 0) await this.writeDoc(term, this.store.rebalance);
@@ -274,6 +298,10 @@ export class Balancer {
     const progress = summaryOf(record, Date.now(), this.store.config.throttleBytesPerSec).progress;
     this.logger.info({ plan: record.id, status: record.status, progress }, 'plan finished');
     this.survey = undefined;
+    if (record.status === 'completed') {
+      this.restoreLeadersUntilMs = Date.now() + this.options.leaderRestoreMs;
+      await this.restorePreferredLeaders();
+    }
     if (record.status === 'superseded') {
       await this.planAgain(term, record.supersededBy ?? 'the plan was superseded', 0);
     } else if (
@@ -356,6 +384,39 @@ export class Balancer {
       ...(this.lastEmptyFingerprint === undefined ? {} : { quiet: this.lastEmptyFingerprint }),
       brokersSeen: [...this.seen].sort((a, b) => a - b),
     });
+  }
+
+  /**
+   * Elects the preferred leaders that can lead and do not (preferred-leaders.ts): a broker killed during
+   * the plan gets its leaderships back, so the plan's leadership balance holds at its end. Best effort: an
+   * election refused now is asked again at the next step while the window lasts.
+   */
+  private async restorePreferredLeaders(): Promise<void> {
+    const live = new Map(this.deps.membership.liveBrokers().map((b) => [b.id, b]));
+    const canLead = (id: number) =>
+      live.get(id) !== undefined &&
+      live.get(id)!.shuttingDown !== true &&
+      stateOf(this.store.states, id) !== 'leaving';
+    const elections = leadersToRestore(
+      this.deps.controller.topicRecords(),
+      canLead,
+      this.options.leaderMovesPerStepMax,
+    );
+    if (elections.length === 0) return;
+    // Never in the way of the step: a refused or failed election is asked again at the next one.
+    const results = await this.deps.controller
+      .electLeaders('ELECTION_TYPE_PREFERRED', elections)
+      .catch((err: unknown) => {
+        if (err instanceof TributaryError && err.reason === 'NOT_CONTROLLER') throw err;
+        this.logger.warn({ err }, 'restoring preferred leaders failed; the next step tries again');
+        return undefined;
+      });
+    if (results === undefined) return;
+    const failed = results.filter((r) => r.error !== undefined && r.error !== null).length;
+    this.logger.info(
+      { partitions: elections.reduce((n, e) => n + e.partitions.length, 0), failed },
+      'preferred leaders restored after the plan',
+    );
   }
 
   /** Brokers holding replicas or targeted by the plan: when each was first seen unregistered. */

@@ -203,8 +203,8 @@ export interface ClusterBalancing {
    */
   mode: 'onScale' | 'continuous' | 'off';
   /**
-   * Bytes per second each broker may copy for replicas it receives in a move, a quantity such as 25Mi (other
-   * replication is never throttled).
+   * Bytes per second each broker may copy for replicas it receives in a move, and send as leader to replicas
+   * a move adds, a quantity such as 25Mi (other replication is never throttled).
    * Rule: balancing.throttleBytesPerSecond must be from 1Ki to 10Gi.
    */
   throttleBytesPerSecond?: string;
