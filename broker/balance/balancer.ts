@@ -22,8 +22,9 @@ import {
   stateOf,
 } from './broker-states.js';
 import { advancePlan, type ExecutorPort, type IssueError } from './executor.js';
+import { JoinSettle } from './join-settle.js';
 import { planBalance } from './planner.js';
-import { leadersToRestore } from './preferred-leaders.js';
+import { restorePreferredLeaders } from './preferred-leaders.js';
 import {
   FINAL_STATUSES,
   newRecord,
@@ -76,11 +77,7 @@ export interface BalancerOptions {
   /** Sizes measured this recently are used again. */
   sizeSurveyMaxAgeMs: number;
   leaderMovesPerStepMax: number;
-  /**
-   * A broker that joined is planned for once no other has joined for this long, so brokers added together
-   * (a StatefulSet scaled 3 -> 5 starts both pods at once) get one plan, not one each: a second plan would
-   * move some replicas twice.
-   */
+  /** A joined broker is planned for once none joined for this long: brokers added together get one plan. */
   joinSettleMs: number;
   /** After a plan completes, preferred leaders that could lead are elected for this long (preferred-leaders.ts). */
   leaderRestoreMs: number;
@@ -143,8 +140,7 @@ export class Balancer {
   /** RebalanceDocument.brokersSeen of this term: a registered id not in it joined. */
   private seen = new Set<number>();
   private lastImbalanceCheckMs = 0;
-  /** Brokers seen registered this term that had not been seen before: when each was first seen. */
-  private readonly joining = new Map<number, number>();
+  private readonly joins: JoinSettle;
   /** Until when preferred leaders are restored after a completed plan (this term). */
   private restoreLeadersUntilMs = 0;
   private survey: { atMs: number; sizes: Map<string, number> } | undefined;
@@ -154,6 +150,7 @@ export class Balancer {
 
   constructor(private readonly deps: BalancerDeps) {
     this.options = { ...DEFAULT_BALANCER_OPTIONS, ...deps.options };
+    this.joins = new JoinSettle(this.options.joinSettleMs);
     this.store = new BalanceStore(deps.dcs);
     this.logger = deps.logger.child({ role: 'balancer' });
   }
@@ -216,7 +213,7 @@ export class Balancer {
       await this.store.load();
       this.loadedTerm = term;
       this.goneSince.clear();
-      this.joining.clear();
+      this.joins.clear();
       this.lastEmptyFingerprint = this.store.rebalance.quiet;
       const seen = this.store.rebalance.brokersSeen;
       this.seen = new Set(
@@ -247,15 +244,9 @@ export class Balancer {
       return;
     }
     if (Date.now() < this.restoreLeadersUntilMs) await this.restorePreferredLeaders();
-    const unseen = this.deps.membership.liveBrokers().filter((b) => !this.seen.has(b.id));
-    const now = Date.now();
-    for (const b of unseen) if (!this.joining.has(b.id)) this.joining.set(b.id, now);
-    for (const id of [...this.joining.keys()]) if (!unseen.some((b) => b.id === id)) this.joining.delete(id);
-    // Brokers joining together are planned for together: wait until the last one has settled.
-    if ([...this.joining.values()].some((at) => now - at < this.options.joinSettleMs)) return;
-    const joined = unseen;
+    const joined = this.deps.membership.liveBrokers().filter((b) => !this.seen.has(b.id));
+    if (!this.joins.settled(joined.map((b) => b.id))) return;
     for (const b of joined) this.seen.add(b.id);
-    this.joining.clear();
     const { reasons, imbalanceCheck } = this.triggerReasons(joined);
     if (reasons.length === 0 && !imbalanceCheck) {
       if (joined.length > 0) await this.writeDoc(term, this.store.rebalance);
@@ -386,37 +377,16 @@ export class Balancer {
     });
   }
 
-  /**
-   * Elects the preferred leaders that can lead and do not (preferred-leaders.ts): a broker killed during
-   * the plan gets its leaderships back, so the plan's leadership balance holds at its end. Best effort: an
-   * election refused now is asked again at the next step while the window lasts.
-   */
-  private async restorePreferredLeaders(): Promise<void> {
+  /** Elects the preferred leaders that can lead and do not (preferred-leaders.ts). */
+  private restorePreferredLeaders(): Promise<void> {
     const live = new Map(this.deps.membership.liveBrokers().map((b) => [b.id, b]));
-    const canLead = (id: number) =>
-      live.get(id) !== undefined &&
-      live.get(id)!.shuttingDown !== true &&
-      stateOf(this.store.states, id) !== 'leaving';
-    const elections = leadersToRestore(
-      this.deps.controller.topicRecords(),
-      canLead,
-      this.options.leaderMovesPerStepMax,
-    );
-    if (elections.length === 0) return;
-    // Never in the way of the step: a refused or failed election is asked again at the next one.
-    const results = await this.deps.controller
-      .electLeaders('ELECTION_TYPE_PREFERRED', elections)
-      .catch((err: unknown) => {
-        if (err instanceof TributaryError && err.reason === 'NOT_CONTROLLER') throw err;
-        this.logger.warn({ err }, 'restoring preferred leaders failed; the next step tries again');
-        return undefined;
-      });
-    if (results === undefined) return;
-    const failed = results.filter((r) => r.error !== undefined && r.error !== null).length;
-    this.logger.info(
-      { partitions: elections.reduce((n, e) => n + e.partitions.length, 0), failed },
-      'preferred leaders restored after the plan',
-    );
+    const up = (id: number) => live.has(id) && live.get(id)!.shuttingDown !== true;
+    return restorePreferredLeaders({
+      controller: this.deps.controller,
+      canLead: (id) => up(id) && stateOf(this.store.states, id) !== 'leaving',
+      max: this.options.leaderMovesPerStepMax,
+      logger: this.logger,
+    });
   }
 
   /** Brokers holding replicas or targeted by the plan: when each was first seen unregistered. */

@@ -1,3 +1,6 @@
+import { TributaryError } from '../../proto/errors.js';
+import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
+import type { Logger } from '../logger.js';
 import type { TopicRecord } from '../metadata/topic-registry.js';
 
 export interface LeaderElections {
@@ -38,4 +41,42 @@ export function leadersToRestore(
     if (partitions.length > 0) out.push({ topic: r.name, partitions });
   }
   return out;
+}
+
+export interface LeaderRestoreDeps {
+  readonly controller: {
+    topicRecords(): TopicRecord[];
+    electLeaders(
+      type: 'ELECTION_TYPE_PREFERRED',
+      topics: readonly LeaderElections[],
+    ): Promise<PartitionResult[]>;
+  };
+  canLead(brokerId: number): boolean;
+  /** Elections per call at most. */
+  readonly max: number;
+  readonly logger: Logger;
+}
+
+/**
+ * Elects the partitions `leadersToRestore` finds, after a plan: a broker killed during the plan gets its
+ * leaderships back, so the plan's leadership balance holds at its end. Best effort, never in the way of the
+ * balancer's step: a refused or failed election is asked again at the next one (only NOT_CONTROLLER, which
+ * ends the step anyway, is thrown).
+ */
+export async function restorePreferredLeaders(deps: LeaderRestoreDeps): Promise<void> {
+  const elections = leadersToRestore(deps.controller.topicRecords(), deps.canLead, deps.max);
+  if (elections.length === 0) return;
+  const results = await deps.controller
+    .electLeaders('ELECTION_TYPE_PREFERRED', elections)
+    .catch((err: unknown) => {
+      if (err instanceof TributaryError && err.reason === 'NOT_CONTROLLER') throw err;
+      deps.logger.warn({ err }, 'restoring preferred leaders failed; the next step tries again');
+      return undefined;
+    });
+  if (results === undefined) return;
+  const failed = results.filter((r) => r.error !== undefined && r.error !== null).length;
+  deps.logger.info(
+    { partitions: elections.reduce((n, e) => n + e.partitions.length, 0), failed },
+    'preferred leaders restored after the plan',
+  );
 }
