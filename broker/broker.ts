@@ -26,6 +26,9 @@ import { BrokerMetrics } from './metrics.js';
 import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
 import { ReplicationThrottle } from './replication/replication-throttle.js';
+import { BrokerSecurity } from './security/broker-security.js';
+import { BrokerTokenSource } from './security/inter-broker-credential.js';
+import { SecurityStore } from './security/security-store.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
 import { BUILD_VERSION } from './version.js';
 
@@ -110,6 +113,10 @@ export class Broker {
     let replicasRef: ReplicaManager | undefined;
     try {
       const id = await clusterId(dcs);
+      const securityStore = new SecurityStore(dcs, logger);
+      await securityStore.start();
+      cleanups.unshift(async () => securityStore.stop());
+      const brokerToken = new BrokerTokenSource(() => securityStore.interBrokerSecret, config.nodeId);
       const topics = new TopicRegistry(dcs);
       await topics.load();
       cleanups.unshift(async () => topics.stop());
@@ -125,7 +132,9 @@ export class Broker {
         return topic === undefined ? undefined : logConfigFor(topic.configs, config);
       });
       cleanups.unshift(() => logs.close());
-      const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
+      const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024, () =>
+        brokerToken.current(),
+      );
       const throttle = new ReplicationThrottle();
       cleanups.unshift(
         await followBalancingConfig(dcs, logger, (c) => throttle.setRate(c.throttleBytesPerSec)).then(
@@ -166,8 +175,9 @@ export class Broker {
           nodeId: config.nodeId,
         }),
       );
+      const security = new BrokerSecurity(config, securityStore, metrics, logger);
       const grpc = await startGrpcServer(
-        { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle },
+        { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle, security },
         () => {},
       );
       cleanups.unshift(async () => grpc.server.forceShutdown());
@@ -235,6 +245,7 @@ export class Broker {
         metricsServer,
       );
       broker.unsubscribe.push(() => groups.close());
+      broker.unsubscribe.push(() => securityStore.stop());
       await broker.goLive(membership, id, topics.list().length);
       return broker;
     } catch (err) {
