@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   status as GrpcStatus,
@@ -16,6 +17,7 @@ import type { AdminServiceHandlers } from '../../proto/generated/tributary/v1/Ad
 import type { ClientServiceHandlers } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { ReplicationServiceHandlers } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
+import type { BrokerConfig } from '../config.js';
 import { AdminApi } from './admin.js';
 import { BalanceApi } from './balance.js';
 import type { ApiContext } from './context.js';
@@ -108,13 +110,25 @@ export async function startGrpcServer(
   addReflectionOnFirstUse(server, definition);
 
   port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(`${config.host}:${config.port}`, listenerCredentials(config), (err, bound) =>
       err ? reject(err) : resolve(bound),
     );
   });
   raiseConnectionWindow(server, config.http2ConnectionWindowBytes);
   onBound(port);
   return { server, port, health };
+}
+
+/**
+ * The listener's credentials: plaintext, or TLS from tlsCertFile/tlsKeyFile with client certificates
+ * required when tlsClientAuth=required. A minimal switch for the authentication tests (mtls principals):
+ * the TLS work of issue 17 (TLS 1.2 floor, `requested` client certificates) replaces it.
+ */
+function listenerCredentials(config: BrokerConfig): ServerCredentials {
+  if (config.tlsCertFile === '' || config.tlsKeyFile === '') return ServerCredentials.createInsecure();
+  const ca = config.tlsCaFile === '' ? null : readFileSync(config.tlsCaFile);
+  const pair = { cert_chain: readFileSync(config.tlsCertFile), private_key: readFileSync(config.tlsKeyFile) };
+  return ServerCredentials.createSsl(ca, [pair], config.tlsClientAuth === 'required');
 }
 
 /** Broker-to-broker calls: replica fetches, requests to the controller, fail-safe confirmations. */
