@@ -94,6 +94,7 @@ export { ERRORS, type ErrorReason, TributaryError } from '../proto/errors.js';
 export * from './acl.js';
 export * from './admin.js';
 export * from './balance.js';
+export { authFromEnv, type ClientAuth } from './broker-auth.js';
 export type { BrokerRestartCheck, RestartPartition } from './broker-restart-check.js';
 export * from './cluster.js';
 export * from './connection.js';

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { brokerEnvNames, DEFAULT_BROKER_CONFIG, loadBrokerConfig } from '../../broker/config.js';
 import { runBroker } from '../../broker/main.js';
 import type { CliIo } from '../context.js';
 import { processIo } from '../program.js';
 import { registerBrokerStateCommands } from './balance.js';
+import { readNewPassword } from './user.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -86,36 +86,38 @@ function registerAddScramUser(broker: Command, io: CliIo): void {
   broker
     .command('add-scram-user')
     .description('store a SCRAM credential in the cluster metadata directly (bootstrap the first admin)')
-    .requiredOption('--user <name>', 'the user name')
-    .option('--password-file <file>', 'file holding the password (default: env TRIBUTARY_PASSWORD)')
+    .argument('<user>', 'the user name')
+    .option(
+      '--new-password-file <file>',
+      "file holding the user's password (default: the first line of stdin)",
+    )
     .option('--mechanism <m>', 'SCRAM-SHA-256 or SCRAM-SHA-512', 'SCRAM-SHA-512')
     .option('-c, --config <file>', 'the broker settings file')
     .option('--data-dir <dir>', 'the broker data directory (local DCS)')
     .option('--set <key=value>', 'any other broker setting', collect, [])
     .action(
-      async (opts: {
-        user: string;
-        passwordFile?: string;
-        mechanism: string;
-        config?: string;
-        dataDir?: string;
-        set: string[];
-      }) => {
+      async (
+        user: string,
+        opts: {
+          newPasswordFile?: string;
+          mechanism: string;
+          config?: string;
+          dataDir?: string;
+          set: string[];
+        },
+      ) => {
         const { addScramUser } = await import('../../broker/security/scram-bootstrap.js');
         const flags = {
           ...settingFlags(opts.set),
           ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
         };
         const config = loadBrokerConfig({ file: opts.config, env: process.env, flags });
-        const password =
-          opts.passwordFile === undefined
-            ? (process.env.TRIBUTARY_PASSWORD ?? '')
-            : readFileSync(opts.passwordFile, 'utf8').trim();
-        if (password === '') throw new Error('no password: give --password-file or set TRIBUTARY_PASSWORD');
+        const password = await readNewPassword(io, opts.newPasswordFile);
+        if (password === '') throw new Error('the password is empty');
         if (opts.mechanism !== 'SCRAM-SHA-256' && opts.mechanism !== 'SCRAM-SHA-512')
           throw new Error(`--mechanism must be SCRAM-SHA-256 or SCRAM-SHA-512, got ${opts.mechanism}`);
-        await addScramUser(config, opts.user, password, opts.mechanism);
-        io.stdout.write(`stored a ${opts.mechanism} credential for ${opts.user}\n`);
+        await addScramUser(config, user, password, opts.mechanism);
+        io.stdout.write(`stored a ${opts.mechanism} credential for ${user}\n`);
       },
     );
 }

@@ -29,11 +29,8 @@ export const SECURE_ARGS = [
 export function addScramUser(dataDir: string, user: string, password: string, args: string[] = []): void {
   execFileSync(
     process.execPath,
-    [CLI_ENTRY, 'broker', 'add-scram-user', '--user', user, '--data-dir', dataDir, ...args],
-    {
-      env: { ...process.env, TRIBUTARY_PASSWORD: password },
-      stdio: 'pipe',
-    },
+    [CLI_ENTRY, 'broker', 'add-scram-user', user, '--data-dir', dataDir, ...args],
+    { input: `${password}\n`, stdio: 'pipe' },
   );
 }
 
