@@ -54,7 +54,8 @@ function tributary(
 
 const asAlice = { TRIBUTARY_USERNAME: '', TRIBUTARY_PASSWORD: '' };
 
-describe('tributary user, acl and quota', () => {
+// Each step is a CLI process (about a second each, more on a busy machine).
+describe('tributary user, acl and quota', { timeout: 180_000 }, () => {
   it('sets a password from stdin, lists users, and logs in with --user and --password-file', async () => {
     expect((await tributary(['user', 'scram', 'set', 'alice'], { stdin: 'alice-pw\n' })).code).toBe(0);
     const list = await tributary(['user', 'scram', 'list', '--json']);
