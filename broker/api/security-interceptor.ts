@@ -18,22 +18,28 @@
 import {
   Metadata,
   ServerInterceptingCall,
+  type ServerInterceptingCallInterface,
   type ServerInterceptor,
   ServerListenerBuilder,
+  type ServerMethodDefinition,
   type StatusObject,
 } from '@grpc/grpc-js';
 import { sleep } from '../../kit/sleep.js';
+
 import { TributaryError } from '../../proto/errors.js';
 import type { ProduceRequest__Output } from '../../proto/generated/tributary/v1/ProduceRequest.js';
 import type { Identity } from '../security/authenticator.js';
 import type { BrokerSecurity } from '../security/broker-security.js';
 import { BROKER_PRINCIPAL_PREFIX } from '../security/inter-broker-credential.js';
 import type { QuotaManager } from '../security/quota-manager.js';
-import { type Access, RPC_RULES, UNAUTHENTICATED_PATHS } from '../security/rpc-access.js';
+import { type Access, RPC_RULES, type RpcRule, UNAUTHENTICATED_PATHS } from '../security/rpc-access.js';
 import type { QuotaKey } from '../security/security-records.js';
 import { asTributaryError, toServiceError } from './errors.js';
 import { produceRequestBytes } from './produce.js';
 import { MalformedRequest } from './strict-service.js';
+
+/** grpc-js's PartialStatusObject (not exported): what a status responder is handed. */
+type PartialStatus = Parameters<ServerInterceptingCallInterface['sendStatus']>[0];
 
 export const THROTTLE_METADATA_KEY = 'tributary-throttle-ms';
 
@@ -89,17 +95,22 @@ class CallQuotas {
     private readonly countThrottle: (kind: QuotaKey, ms: number) => void,
   ) {}
 
-  /** Waits while the caller's bucket is in debt, then takes `amount`. */
-  async admit(kind: QuotaKey, amount: number): Promise<void> {
+  /**
+   * Takes `amount` once the caller's bucket is out of debt: at once (undefined) when it is, else after
+   * holding the call that long (the promise).
+   */
+  admit(kind: QuotaKey, amount: number): Promise<void> | undefined {
     const q = this.quotas;
-    if (q === undefined) return;
-    const { principal, clientId } = this.identity;
-    const holdMs = q.throttleMs(kind, principal, clientId);
-    if (holdMs > 0) {
-      this.countThrottle(kind, holdMs);
-      await sleep(holdMs);
+    if (q === undefined) return undefined;
+    const holdMs = q.throttleMs(kind, this.identity.principal, this.identity.clientId);
+    if (holdMs <= 0) {
+      this.record(kind, amount);
+      return undefined;
     }
-    this.record(kind, amount);
+    this.countThrottle(kind, holdMs);
+    return sleep(holdMs).then(() => {
+      this.record(kind, amount);
+    });
   }
 
   /** Takes `amount` and answers how long the client should now wait. */
@@ -113,91 +124,148 @@ class CallQuotas {
   }
 }
 
+type Step = () => Promise<void> | undefined;
+
+/** One call through the interceptor: its identity, rights and quota accounting. */
+class SecuredCall {
+  private access: Access | undefined;
+  private quotas: CallQuotas | undefined;
+  private ended = false;
+  private readonly rule: RpcRule | undefined;
+
+  constructor(
+    private readonly security: BrokerSecurity,
+    private readonly method: ServerMethodDefinition<unknown, unknown>,
+    private readonly call: ServerInterceptingCallInterface,
+    private readonly countThrottle: (kind: QuotaKey, ms: number) => void,
+  ) {
+    this.rule = RPC_RULES.get(method.path);
+  }
+
+  private get path(): string {
+    return this.method.path;
+  }
+
+  fail(err: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.call.sendStatus(toServiceError(asTributaryError(err)) as StatusObject);
+  }
+
+  /** Runs the steps in order, synchronously while none has to wait; then `done`, or `fail`. */
+  private inOrder(steps: Step[], done: () => void): void {
+    try {
+      for (let i = 0; i < steps.length; i++) {
+        const waiting = steps[i]!();
+        if (waiting !== undefined) {
+          waiting.then(
+            () => this.inOrder(steps.slice(i + 1), done),
+            (err: unknown) => this.fail(err),
+          );
+          return;
+        }
+      }
+      done();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  onMetadata(metadata: Metadata, next: (metadata: Metadata) => void): void {
+    if (this.rule === undefined) {
+      this.fail(new TributaryError('INTERNAL', `no access rule for ${this.path}`));
+      return;
+    }
+    const admitted = (identity: Identity) => {
+      identities.set(metadata, identity);
+      this.access = this.security.access(identity);
+      const quotaFree = this.security.quotas.empty || identity.principal.startsWith(BROKER_PRINCIPAL_PREFIX);
+      const quotas = new CallQuotas(
+        quotaFree ? undefined : this.security.quotas,
+        identity,
+        this.countThrottle,
+      );
+      this.quotas = quotas;
+      // A stream counts each of its requests (onMessage); any other call counts once.
+      const steps: Step[] = this.method.requestStream ? [] : [() => quotas.admit('request_rate', 1)];
+      this.inOrder(steps, () => next(metadata));
+    };
+    const { authenticator } = this.security;
+    // No mechanism configured: everyone is anonymous, decided without waiting.
+    const anonymous = authenticator.anonymous(metadata, this.call.getPeer());
+    if (anonymous !== undefined) admitted(anonymous);
+    else
+      authenticator
+        .identify(metadata, this.call.getAuthContext(), this.call.getPeer())
+        .then(admitted, (err: unknown) => this.fail(err));
+  }
+
+  onMessage(message: unknown, next: (message: unknown) => void): void {
+    const { access, quotas, path } = this;
+    if (message instanceof MalformedRequest || access === undefined || quotas === undefined) {
+      next(message);
+      return;
+    }
+    try {
+      this.rule?.check?.(message as never, access);
+    } catch (err) {
+      if (path === PRODUCE_STREAM_PATH && err instanceof TributaryError)
+        next(new DeniedRequest((message as ProduceRequest__Output).request_id, err));
+      else this.fail(err);
+      return;
+    }
+    const steps: Step[] = [];
+    if (this.method.requestStream) steps.push(() => quotas.admit('request_rate', 1));
+    if (PRODUCE_PATHS.has(path)) {
+      steps.push(() =>
+        quotas.admit('producer_byte_rate', produceRequestBytes(message as ProduceRequest__Output)),
+      );
+    } else if (path === FETCH_PATH || path === SUBSCRIBE_PATH) {
+      steps.push(() => quotas.admit('consumer_byte_rate', 0));
+    }
+    this.inOrder(steps, () => next(message));
+  }
+
+  sendMessage(message: unknown, next: (message: unknown) => void): void {
+    const { access, quotas, path } = this;
+    if (access !== undefined) this.rule?.filter?.(message as never, access);
+    if (quotas === undefined || (path !== FETCH_PATH && path !== SUBSCRIBE_PATH)) {
+      next(message);
+      return;
+    }
+    const waitMs = quotas.record('consumer_byte_rate', responseBytes(message));
+    // A Subscribe stream is paced here; a Fetch is answered at once and the client told to wait.
+    if (path === SUBSCRIBE_PATH && waitMs > 0) setTimeout(() => next(message), waitMs);
+    else next(message);
+  }
+
+  sendStatus(status: PartialStatus, next: (status: PartialStatus) => void): void {
+    this.ended = true;
+    const throttleMs = this.quotas?.throttleMs ?? 0;
+    if (throttleMs <= 0) {
+      next(status);
+      return;
+    }
+    const metadata = status.metadata ?? new Metadata();
+    metadata.set(THROTTLE_METADATA_KEY, String(Math.ceil(throttleMs)));
+    next({ ...status, metadata });
+  }
+}
+
 export function securityInterceptor(security: BrokerSecurity): ServerInterceptor {
   const countThrottle = (kind: QuotaKey, ms: number) =>
     security.metrics.quotaThrottleSeconds.inc({ quota: kind }, ms / 1000);
   return (method, call) => {
-    const path = method.path;
-    if (UNAUTHENTICATED_PATHS.has(path)) return new ServerInterceptingCall(call);
-    const rule = RPC_RULES.get(path);
-    let access: Access | undefined;
-    let quotas: CallQuotas | undefined;
-    let ended = false;
-    const fail = (err: unknown) => {
-      if (ended) return;
-      ended = true;
-      call.sendStatus(toServiceError(asTributaryError(err)) as StatusObject);
-    };
+    if (UNAUTHENTICATED_PATHS.has(method.path)) return new ServerInterceptingCall(call);
+    const secured = new SecuredCall(security, method, call, countThrottle);
     const listener = new ServerListenerBuilder()
-      .withOnReceiveMetadata((metadata, next) => {
-        void (async () => {
-          if (rule === undefined) throw new TributaryError('INTERNAL', `no access rule for ${path}`);
-          const identity = await security.authenticator.identify(
-            metadata,
-            call.getAuthContext(),
-            call.getPeer(),
-          );
-          identities.set(metadata, identity);
-          access = security.access(identity);
-          const quotaFree = security.quotas.empty || identity.principal.startsWith(BROKER_PRINCIPAL_PREFIX);
-          quotas = new CallQuotas(quotaFree ? undefined : security.quotas, identity, countThrottle);
-          // A stream counts each of its requests (below); any other call counts once.
-          if (!method.requestStream) await quotas.admit('request_rate', 1);
-          next(metadata);
-        })().catch(fail);
-      })
-      .withOnReceiveMessage((message, next) => {
-        void (async () => {
-          if (
-            message instanceof MalformedRequest ||
-            rule === undefined ||
-            access === undefined ||
-            quotas === undefined
-          ) {
-            next(message);
-            return;
-          }
-          try {
-            rule.check?.(message as never, access);
-          } catch (err) {
-            if (path !== PRODUCE_STREAM_PATH || !(err instanceof TributaryError)) throw err;
-            next(new DeniedRequest((message as ProduceRequest__Output).request_id, err));
-            return;
-          }
-          if (method.requestStream) await quotas.admit('request_rate', 1);
-          if (PRODUCE_PATHS.has(path)) {
-            await quotas.admit('producer_byte_rate', produceRequestBytes(message as ProduceRequest__Output));
-          } else if (path === FETCH_PATH || path === SUBSCRIBE_PATH) {
-            await quotas.admit('consumer_byte_rate', 0);
-          }
-          next(message);
-        })().catch(fail);
-      })
+      .withOnReceiveMetadata((metadata, next) => secured.onMetadata(metadata, next))
+      .withOnReceiveMessage((message, next) => secured.onMessage(message, next))
       .build();
     return new ServerInterceptingCall(call, {
       start: (next) => next(listener),
-      sendMessage: (message, next) => {
-        if (access !== undefined) rule?.filter?.(message as never, access);
-        if (quotas === undefined || (path !== FETCH_PATH && path !== SUBSCRIBE_PATH)) {
-          next(message);
-          return;
-        }
-        const waitMs = quotas.record('consumer_byte_rate', responseBytes(message));
-        // A Subscribe stream is paced here; a Fetch is answered at once and the client told to wait.
-        if (path === SUBSCRIBE_PATH && waitMs > 0) setTimeout(() => next(message), waitMs);
-        else next(message);
-      },
-      sendStatus: (status, next) => {
-        ended = true;
-        const throttleMs = quotas?.throttleMs ?? 0;
-        if (throttleMs <= 0) {
-          next(status);
-          return;
-        }
-        const metadata = status.metadata ?? new Metadata();
-        metadata.set(THROTTLE_METADATA_KEY, String(Math.ceil(throttleMs)));
-        next({ ...status, metadata });
-      },
+      sendMessage: (message, next) => secured.sendMessage(message, next),
+      sendStatus: (status, next) => secured.sendStatus(status, next),
     });
   };
 }

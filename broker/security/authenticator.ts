@@ -103,10 +103,17 @@ export class Authenticator {
     return this.mechanisms.size > 0;
   }
 
+  /** Every caller's identity when no mechanism is configured (undefined when one is). */
+  anonymous(metadata: Metadata, peer: string): Identity | undefined {
+    if (this.enabled) return undefined;
+    return { principal: ANONYMOUS, mechanism: 'none', host: peerHost(peer), clientId: clientIdOf(metadata) };
+  }
+
   async identify(metadata: Metadata, auth: CallAuthContext, peer: string): Promise<Identity> {
+    const anonymous = this.anonymous(metadata, peer);
+    if (anonymous !== undefined) return anonymous;
     const host = peerHost(peer);
     const clientId = clientIdOf(metadata);
-    if (!this.enabled) return { principal: ANONYMOUS, mechanism: 'none', host, clientId };
     let mechanism = 'unknown';
     try {
       const authorization = single(metadata, 'authorization');
