@@ -26,6 +26,9 @@ import { BrokerMetrics } from './metrics.js';
 import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
 import { LeaderReplicationThrottle, ReplicationThrottle } from './replication/replication-throttle.js';
+import { BrokerSecurity } from './security/broker-security.js';
+import { BrokerTokenSource } from './security/inter-broker-credential.js';
+import { SecurityStore } from './security/security-store.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
 import { BUILD_VERSION } from './version.js';
 
@@ -39,7 +42,8 @@ async function clusterId(dcs: Dcs): Promise<string> {
   return (await dcs.get(CLUSTER_ID_KEY))!.value.toString('utf8');
 }
 
-function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
+/** The DCS a broker with this config uses (also for `tributary broker add-scram-user`, before start). */
+export function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
   if (config.dcs === 'local') return openDcs({ kind: 'local', dir: join(config.dataDir, 'metadata') });
   if (config.dcs === 'kubernetes') {
     return openDcs({
@@ -110,6 +114,10 @@ export class Broker {
     let replicasRef: ReplicaManager | undefined;
     try {
       const id = await clusterId(dcs);
+      const securityStore = new SecurityStore(dcs, logger);
+      await securityStore.start();
+      cleanups.unshift(async () => securityStore.stop());
+      const brokerToken = new BrokerTokenSource(() => securityStore.interBrokerSecret, config.nodeId);
       const topics = new TopicRegistry(dcs);
       await topics.load();
       cleanups.unshift(async () => topics.stop());
@@ -125,7 +133,9 @@ export class Broker {
         return topic === undefined ? undefined : logConfigFor(topic.configs, config);
       });
       cleanups.unshift(() => logs.close());
-      const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
+      const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024, () =>
+        brokerToken.current(),
+      );
       // One rate for both sides, as Kafka's kafka-reassign-partitions --throttle sets both.
       const throttle = new ReplicationThrottle();
       const leaderThrottle = new LeaderReplicationThrottle();
@@ -169,8 +179,9 @@ export class Broker {
           nodeId: config.nodeId,
         }),
       );
+      const security = new BrokerSecurity(config, securityStore, metrics, logger);
       const grpc = await startGrpcServer(
-        { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle },
+        { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle, security },
         () => {},
       );
       cleanups.unshift(async () => grpc.server.forceShutdown());
@@ -238,6 +249,7 @@ export class Broker {
         metricsServer,
       );
       broker.unsubscribe.push(() => groups.close());
+      broker.unsubscribe.push(() => securityStore.stop());
       await broker.goLive(membership, id, topics.list().length);
       return broker;
     } catch (err) {

@@ -1,6 +1,7 @@
 /** What a command runs against: the I/O streams and a client built from the global options. */
 import type { Command } from 'commander';
 import { Tributary } from '../client/index.js';
+import { type AuthOptionValues, clientAuthOf } from './auth-options.js';
 import { UsageError } from './output.js';
 
 export interface CliIo {
@@ -13,10 +14,10 @@ export const DEFAULT_BOOTSTRAP = '127.0.0.1:9292';
 
 /** Runs `fn` with a client for `--bootstrap`, closing it afterwards. */
 export async function withClient<T>(command: Command, fn: (tributary: Tributary) => Promise<T>): Promise<T> {
-  const { bootstrap } = command.optsWithGlobals<{ bootstrap: string }>();
+  const opts = command.optsWithGlobals<{ bootstrap: string } & AuthOptionValues>();
   let tributary: Tributary;
   try {
-    tributary = new Tributary({ bootstrap });
+    tributary = new Tributary({ bootstrap: opts.bootstrap, ...clientAuthOf(opts) });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }

@@ -4,12 +4,16 @@
  * (kept out of here so the client-side commands and their tests never load broker code).
  */
 import { Command, CommanderError, Option } from 'commander';
+import { AUTH_OPTIONS_WITH_VALUE, addAuthOptions } from './auth-options.js';
+import { registerAclCommand } from './commands/acl.js';
 import { registerConsumeCommand } from './commands/consume.js';
 import { registerGroupCommand } from './commands/group.js';
 import { registerOffsetsCommand } from './commands/offsets.js';
 import { registerPartitionCommand } from './commands/partition.js';
 import { registerProduceCommand } from './commands/produce.js';
+import { registerQuotaCommand } from './commands/quota.js';
 import { registerTopicCommand } from './commands/topic.js';
+import { registerUserCommand } from './commands/user.js';
 import { type CliIo, DEFAULT_BOOTSTRAP } from './context.js';
 import { describeError, EXIT_OK, EXIT_USAGE } from './output.js';
 
@@ -39,7 +43,7 @@ export interface LazyCommand {
 }
 
 /** Global options that take a value, as separate arguments (`--bootstrap host:port`). */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--bootstrap']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--bootstrap', ...AUTH_OPTIONS_WITH_VALUE]);
 
 /** The command `args` (argv without node and script) names: its first operand after global options. */
 export function commandName(args: string[]): string | undefined {
@@ -77,6 +81,7 @@ export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = [
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
+  addAuthOptions(program);
   for (const register of extra) register(program);
   registerTopicCommand(program, io);
   registerPartitionCommand(program, io);
@@ -84,6 +89,9 @@ export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = [
   registerProduceCommand(program, io);
   registerConsumeCommand(program, io);
   registerOffsetsCommand(program, io);
+  registerAclCommand(program, io);
+  registerUserCommand(program, io);
+  registerQuotaCommand(program, io);
   return program;
 }
 

@@ -190,6 +190,8 @@ export class Cluster {
             bootstrap: address,
             requestTimeoutMs: this.connection.requestTimeoutMs,
             channelOptions: this.connection.channelOptions,
+            auth: this.connection.auth ?? false,
+            ...(this.connection.clientId === undefined ? {} : { clientId: this.connection.clientId }),
           });
     this.pool.set(brokerId, connection);
     return connection;

@@ -12,12 +12,15 @@ import {
   type ChannelOptions,
   type ClientUnaryCall,
   credentials,
+  type Interceptor,
   Metadata,
   type ServiceError,
 } from '@grpc/grpc-js';
 import type { AdminServiceClient } from '../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../proto/generated/tributary/v1/ClientService.js';
+import type { SecurityServiceClient } from '../proto/generated/tributary/v1/SecurityService.js';
 import { loadTributaryProto } from '../proto/load.js';
+import { authFromEnv, BrokerAuth, type ClientAuth } from './broker-auth.js';
 import { fromServiceError, TributaryClientError } from './errors.js';
 
 const MiB = 1024 * 1024;
@@ -32,6 +35,13 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Extra or overriding gRPC channel options. */
   channelOptions?: ChannelOptions;
+  /**
+   * Credentials (docs/client.md, "Security"): a SCRAM user and password, or a service-account token (file).
+   * Absent: from TRIBUTARY_USERNAME/TRIBUTARY_PASSWORD or TRIBUTARY_TOKEN_FILE when set; false: none.
+   */
+  auth?: ClientAuth | false;
+  /** Sent with every call (`tributary-client-id`): brokers apply quotas per client id. */
+  clientId?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -83,9 +93,14 @@ export class Connection {
   readonly bootstrap: string;
   readonly client: ClientServiceClient;
   readonly admin: AdminServiceClient;
+  readonly security: SecurityServiceClient;
   readonly requestTimeoutMs: number;
   /** The caller's channel option overrides, kept so pooled connections to other brokers match. */
   readonly channelOptions: ChannelOptions | undefined;
+  readonly auth: ClientAuth | undefined;
+  readonly clientId: string | undefined;
+  /** Authentication and throttle hints of this broker (client/broker-auth.ts), on every stub's calls. */
+  readonly interceptors: Interceptor[];
   private closed = false;
 
   constructor(options: ConnectionOptions) {
@@ -94,7 +109,15 @@ export class Connection {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.channelOptions = options.channelOptions;
     const proto = loadTributaryProto().grpc.tributary.v1;
-    const channelOptions = { ...DEFAULT_CHANNEL_OPTIONS, ...options.channelOptions };
+    this.auth = options.auth === false ? undefined : (options.auth ?? authFromEnv());
+    this.clientId = options.clientId;
+    const brokerAuth = new BrokerAuth(this.auth, this.clientId);
+    this.interceptors = [brokerAuth.interceptor];
+    const channelOptions = {
+      ...DEFAULT_CHANNEL_OPTIONS,
+      ...options.channelOptions,
+      interceptors: this.interceptors,
+    };
     const creds = credentials.createInsecure();
     this.client = new proto.ClientService(target, creds, channelOptions);
     // Share one channel: the admin stub rides on the client stub's channel.
@@ -102,20 +125,37 @@ export class Connection {
       ...channelOptions,
       channelOverride: this.client.getChannel(),
     });
+    this.security = new proto.SecurityService(target, creds, {
+      ...channelOptions,
+      channelOverride: this.client.getChannel(),
+    });
+    brokerAuth.security = this.security;
   }
 
-  /** Runs one unary call with a deadline, mapping failures to `TributaryError`. */
   /**
    * Runs one unary call with a deadline, mapping failures to `TributaryError`. An aborted `signal`
-   * cancels the call (it rejects with CANCELLED); the broker may still have applied it.
+   * cancels the call (it rejects with CANCELLED); the broker may still have applied it. A call refused
+   * with AUTHENTICATION_EXPIRED (the broker restarted, or the session aged out) is sent once more: the
+   * connection has dropped the token and authenticates again first.
    */
-  unary<T>(invoke: UnaryInvoker<T>, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+  async unary<T>(
+    invoke: UnaryInvoker<T>,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const deadline = new Date(Date.now() + (options.timeoutMs ?? this.requestTimeoutMs));
+    try {
+      return await this.unaryOnce(invoke, deadline, options.signal);
+    } catch (err) {
+      if (!(err instanceof TributaryClientError) || err.reasonName !== 'AUTHENTICATION_EXPIRED') throw err;
+      return this.unaryOnce(invoke, deadline, options.signal);
+    }
+  }
+
+  private unaryOnce<T>(invoke: UnaryInvoker<T>, deadline: Date, signal: AbortSignal | undefined): Promise<T> {
     if (this.closed) return Promise.reject(fromServiceError(new Error('connection is closed')));
-    const signal = options.signal;
     if (signal?.aborted === true) {
       return Promise.reject(new TributaryClientError('CANCELLED', 'aborted', { cause: signal.reason }));
     }
-    const deadline = new Date(Date.now() + (options.timeoutMs ?? this.requestTimeoutMs));
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => call.cancel();
       const call = invoke(new Metadata(), { deadline }, (error, value) => {
@@ -132,6 +172,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.admin.close();
+    this.security.close();
     this.client.close();
   }
 }

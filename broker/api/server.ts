@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   status as GrpcStatus,
@@ -16,6 +17,7 @@ import type { AdminServiceHandlers } from '../../proto/generated/tributary/v1/Ad
 import type { ClientServiceHandlers } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { ReplicationServiceHandlers } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
+import type { BrokerConfig } from '../config.js';
 import { AdminApi } from './admin.js';
 import { BalanceApi } from './balance.js';
 import type { ApiContext } from './context.js';
@@ -34,6 +36,8 @@ import {
   replicaFetch,
 } from './replication.js';
 import { serverStream, unary } from './rpc.js';
+import { SecurityApi } from './security.js';
+import { securityInterceptor } from './security-interceptor.js';
 import { addStrictService, type OnMalformed, oneRequestMessage } from './strict-service.js';
 import { subscribe } from './subscribe.js';
 import { WireChecker } from './wire-check.js';
@@ -43,6 +47,7 @@ export const SERVICE_NAMES = [
   'tributary.v1.AdminService',
   'tributary.v1.ReplicationService',
   'tributary.v1.GroupService',
+  'tributary.v1.SecurityService',
 ] as const;
 
 export interface GrpcListener {
@@ -61,7 +66,8 @@ export async function startGrpcServer(
   const onMalformed: OnMalformed = (method, err) =>
     ctx.metrics.requestErrors.inc({ method, reason: err.reason });
   const server = new Server({
-    interceptors: [oneRequestMessage(onMalformed)],
+    // Security first: nothing reaches a handler, or the one-message check, before the caller is known.
+    interceptors: [securityInterceptor(ctx.security), oneRequestMessage(onMalformed)],
     'grpc.max_receive_message_length': config.maxRequestBytes,
     'grpc.max_send_message_length': config.maxFetchBytes + 1024 * 1024,
     'grpc.keepalive_time_ms': 60_000,
@@ -92,6 +98,7 @@ export async function startGrpcServer(
   add(grpc.tributary.v1.AdminService.service, adminHandlers);
   add(grpc.tributary.v1.ReplicationService.service, replicationHandlers(api));
   add(grpc.tributary.v1.GroupService.service, groupHandlers(api, ctx.groups));
+  add(grpc.tributary.v1.SecurityService.service, new SecurityApi(api, ctx.security).handlers());
 
   const health = new HealthImplementation({
     '': 'NOT_SERVING',
@@ -103,13 +110,25 @@ export async function startGrpcServer(
   addReflectionOnFirstUse(server, definition);
 
   port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(`${config.host}:${config.port}`, listenerCredentials(config), (err, bound) =>
       err ? reject(err) : resolve(bound),
     );
   });
   raiseConnectionWindow(server, config.http2ConnectionWindowBytes);
   onBound(port);
   return { server, port, health };
+}
+
+/**
+ * The listener's credentials: plaintext, or TLS from tlsCertFile/tlsKeyFile with client certificates
+ * required when tlsClientAuth=required. A minimal switch for the authentication tests (mtls principals):
+ * the TLS work of issue 17 (TLS 1.2 floor, `requested` client certificates) replaces it.
+ */
+function listenerCredentials(config: BrokerConfig): ServerCredentials {
+  if (config.tlsCertFile === '' || config.tlsKeyFile === '') return ServerCredentials.createInsecure();
+  const ca = config.tlsCaFile === '' ? null : readFileSync(config.tlsCaFile);
+  const pair = { cert_chain: readFileSync(config.tlsCertFile), private_key: readFileSync(config.tlsKeyFile) };
+  return ServerCredentials.createSsl(ca, [pair], config.tlsClientAuth === 'required');
 }
 
 /** Broker-to-broker calls: replica fetches, requests to the controller, fail-safe confirmations. */

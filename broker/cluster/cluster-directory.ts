@@ -28,8 +28,10 @@ export class ClusterDirectory {
   constructor(
     readonly nodeId: number,
     maxMessageBytes: number,
+    /** The inter-broker token presented on every call to a peer (security/inter-broker-credential.ts). */
+    peerToken?: () => string,
   ) {
-    this.peers = new Peers(maxMessageBytes);
+    this.peers = new Peers(maxMessageBytes, peerToken);
   }
 
   broker(id: number): LiveBroker | undefined {

@@ -1,4 +1,12 @@
-import { type Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import {
+  type Client,
+  credentials,
+  InterceptingCall,
+  type Interceptor,
+  Metadata,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js';
 import { type ErrorReason, isErrorReason, TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
@@ -20,7 +28,14 @@ interface PeerClients {
 export class Peers {
   private readonly clients = new Map<number, PeerClients>();
 
-  constructor(private readonly maxMessageBytes: number) {}
+  /**
+   * `bearer` gives the token this broker presents to the others (docs/architecture.md, "Security: brokers
+   * authenticate each other"); it rides on every peer call as `authorization: Bearer <token>`.
+   */
+  constructor(
+    private readonly maxMessageBytes: number,
+    private readonly bearer?: () => string,
+  ) {}
 
   replication(broker: LiveBroker): ReplicationServiceClient {
     return this.for(broker).replication;
@@ -47,6 +62,7 @@ export class Peers {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
+      interceptors: this.bearer === undefined ? [] : [bearerInterceptor(this.bearer)],
     };
     const replication = new grpc.tributary.v1.ReplicationService(
       address,
@@ -70,6 +86,16 @@ export class Peers {
     for (const c of this.clients.values()) closeClients(c);
     this.clients.clear();
   }
+}
+
+function bearerInterceptor(bearer: () => string): Interceptor {
+  return (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start: (metadata, listener, next) => {
+        metadata.set('authorization', `Bearer ${bearer()}`);
+        next(metadata, listener);
+      },
+    });
 }
 
 function closeClients(c: PeerClients): void {

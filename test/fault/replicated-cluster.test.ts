@@ -50,6 +50,8 @@ import {
   type WorkloadOptions,
   type WorkloadResult,
 } from '../helpers/fault-workload.js';
+import { setRawStubAuth } from '../helpers/grpc.js';
+import { ADMIN_PASSWORD, addScramUser, SECURE_ARGS } from '../helpers/secure-broker.js';
 
 const TOPIC = 'fault';
 const PARTITIONS = 3;
@@ -357,6 +359,74 @@ async function processFaultCase<C extends FaultCluster>(
 
 const loopback = (name: string) => startLoopbackCluster({ name });
 
+const WORKLOAD_USER = { username: 'workload', password: 'workload-secret' };
+
+/**
+ * The cluster with authentication and ACLs on (docs/operations.md, "Secure a cluster"): brokers take SCRAM
+ * logins and check every call against the ACLs (and authenticate each other with the inter-broker token);
+ * `User:admin`, a super user stored before the brokers start, gives the workload's user exactly the rights
+ * it needs (everything on the topic, DESCRIBE and IDEMPOTENT_WRITE on the cluster). Every client of the
+ * case (SDK producers, raw stubs, the checker) then logs in as that user.
+ */
+async function securedLoopback(name: string): Promise<FaultCluster> {
+  const cluster = await startLoopbackCluster({
+    name,
+    brokerArgs: SECURE_ARGS,
+    prepare: (dataDir, endpoints) =>
+      addScramUser(dataDir, 'admin', ADMIN_PASSWORD, [
+        '--set',
+        'dcs=etcd',
+        '--set',
+        `dcsEtcdEndpoints=${endpoints.join(',')}`,
+        '--set',
+        'dcsPrefix=fault',
+      ]),
+  });
+  const admin = new Tributary({
+    bootstrap: cluster.bootstrap(),
+    auth: { username: 'admin', password: ADMIN_PASSWORD },
+    requestTimeoutMs: 15_000,
+  });
+  try {
+    const security = admin.securityAdmin();
+    await security.setUserPassword(WORKLOAD_USER.username, WORKLOAD_USER.password);
+    const principal = `User:${WORKLOAD_USER.username}`;
+    await security.createAcls([
+      { resourceType: 'topic', resourceName: TOPIC, principal, operation: 'all' },
+      { resourceType: 'cluster', resourceName: 'tributary-cluster', principal, operation: 'describe' },
+      {
+        resourceType: 'cluster',
+        resourceName: 'tributary-cluster',
+        principal,
+        operation: 'idempotent_write',
+      },
+    ]);
+  } finally {
+    admin.close();
+  }
+  return cluster;
+}
+
+/** Runs `work` with every client of this process logging in as the workload user. */
+async function asWorkloadUser(work: () => Promise<void>): Promise<void> {
+  const saved = { user: process.env['TRIBUTARY_USERNAME'], password: process.env['TRIBUTARY_PASSWORD'] };
+  process.env['TRIBUTARY_USERNAME'] = WORKLOAD_USER.username;
+  process.env['TRIBUTARY_PASSWORD'] = WORKLOAD_USER.password;
+  setRawStubAuth(WORKLOAD_USER);
+  try {
+    await work();
+  } finally {
+    setRawStubAuth(undefined);
+    for (const [key, value] of [
+      ['TRIBUTARY_USERNAME', saved.user],
+      ['TRIBUTARY_PASSWORD', saved.password],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
 /** Leaders that are (or are not) the controller; any leader when there is none of that kind. */
 function leaderWhere(
   described: PartitionView[],
@@ -386,6 +456,20 @@ describe.sequential('replicated cluster fault suite (3 brokers, RF 3, min ISR 2,
         loopback,
         (round, controller, described) => leaderWhere(described, controller, false, round),
         (ctx) => killFault(ctx.cluster),
+      ),
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'kill -9 of a partition leader with authentication and ACLs on: the same, every call logged in and checked',
+    () =>
+      asWorkloadUser(() =>
+        processFaultCase(
+          'kill-leader-secured',
+          securedLoopback,
+          (round, controller, described) => leaderWhere(described, controller, false, round),
+          (ctx) => killFault(ctx.cluster),
+        ),
       ),
     CASE_TIMEOUT_MS,
   );

@@ -88,7 +88,7 @@ export async function startLoopbackCluster(opts: {
   name: string;
   brokers?: number;
   brokerArgs?: string[];
-  prepare?: (dataDir: string) => void;
+  prepare?: (dataDir: string, etcdEndpoints: string[]) => void;
   /** Runs after the brokers are gone and before the data is removed (unmount what prepare mounted). */
   cleanup?: (dataDir: string) => void;
   /**
@@ -107,7 +107,7 @@ export async function startLoopbackCluster(opts: {
   let local: LocalCluster;
   try {
     for (let id = 0; id < size; id++) mkdirSync(join(dataDir, `broker-${id}`), { recursive: true });
-    opts.prepare?.(dataDir);
+    opts.prepare?.(dataDir, etcd.endpoints);
     local = await startLocalCluster({
       etcdEndpoints: etcd.endpoints,
       brokers: size,

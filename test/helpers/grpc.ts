@@ -1,4 +1,5 @@
 import { credentials, type ServiceError } from '@grpc/grpc-js';
+import { BrokerAuth, type ClientAuth } from '../../client/broker-auth.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { CreateTopicsResponse__Output } from '../../proto/generated/tributary/v1/CreateTopicsResponse.js';
@@ -18,11 +19,23 @@ export interface RawStubs {
   close(): void;
 }
 
+let rawAuth: ClientAuth | undefined;
+
+/**
+ * Credentials every raw stub made from now on presents (a SCRAM login per broker, as the SDK does it);
+ * undefined: none. For suites that run against brokers with authentication on.
+ */
+export function setRawStubAuth(auth: ClientAuth | undefined): void {
+  rawAuth = auth;
+}
+
 export function rawStubs(address: string): RawStubs {
   const { grpc } = loadTributaryProto();
+  const auth = rawAuth === undefined ? undefined : new BrokerAuth(rawAuth, undefined);
   const options = {
     'grpc-node.flow_control_window': 4 * 1024 * 1024,
     'grpc.max_receive_message_length': 128 * 1024 * 1024,
+    ...(auth === undefined ? {} : { interceptors: [auth.interceptor] }),
   };
   const client = new grpc.tributary.v1.ClientService(address, credentials.createInsecure(), options);
   const admin = new grpc.tributary.v1.AdminService(address, credentials.createInsecure(), options);
@@ -32,6 +45,8 @@ export function rawStubs(address: string): RawStubs {
     options,
   );
   const groups = new grpc.tributary.v1.GroupService(address, credentials.createInsecure(), options);
+  if (auth !== undefined)
+    auth.security = new grpc.tributary.v1.SecurityService(address, credentials.createInsecure());
   return {
     client,
     admin,
