@@ -17,6 +17,7 @@ import {
 } from '@grpc/grpc-js';
 import type { AdminServiceClient } from '../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../proto/generated/tributary/v1/ClientService.js';
+import type { SecurityServiceClient } from '../proto/generated/tributary/v1/SecurityService.js';
 import { loadTributaryProto } from '../proto/load.js';
 import { fromServiceError, TributaryClientError } from './errors.js';
 
@@ -83,6 +84,7 @@ export class Connection {
   readonly bootstrap: string;
   readonly client: ClientServiceClient;
   readonly admin: AdminServiceClient;
+  readonly security: SecurityServiceClient;
   readonly requestTimeoutMs: number;
   /** The caller's channel option overrides, kept so pooled connections to other brokers match. */
   readonly channelOptions: ChannelOptions | undefined;
@@ -99,6 +101,10 @@ export class Connection {
     this.client = new proto.ClientService(target, creds, channelOptions);
     // Share one channel: the admin stub rides on the client stub's channel.
     this.admin = new proto.AdminService(target, creds, {
+      ...channelOptions,
+      channelOverride: this.client.getChannel(),
+    });
+    this.security = new proto.SecurityService(target, creds, {
       ...channelOptions,
       channelOverride: this.client.getChannel(),
     });
@@ -132,6 +138,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.admin.close();
+    this.security.close();
     this.client.close();
   }
 }

@@ -22,6 +22,7 @@ import { Connection, type ConnectionOptions } from './connection.js';
 import { Consumer, type ConsumerOptions } from './consumer/consumer.js';
 import { PartitionReader } from './consumer/partition-reader.js';
 import { Producer, type ProducerOptions } from './producer/producer.js';
+import { SecurityAdmin } from './security-admin.js';
 
 export type TributaryOptions = ConnectionOptions & ClusterOptions;
 
@@ -39,6 +40,17 @@ export class Tributary {
   /** An admin client; with `signal`, aborting it cancels the calls still waiting. */
   admin(options: AdminOptions = {}): Admin {
     return new Admin(this.cluster, options);
+  }
+
+  /**
+   * The SecurityService calls (ACLs, SCRAM credentials, quotas, who am I); with `signal`, aborting it
+   * cancels the calls still waiting.
+   */
+  securityAdmin(options: AdminOptions = {}): SecurityAdmin {
+    const signal = options.signal;
+    return new SecurityAdmin(this.connection, (invoke) =>
+      this.connection.unary(invoke, signal === undefined ? {} : { signal }),
+    );
   }
 
   /** A producer; call its `close()` to flush. `close()` here disconnects producers still open. */
@@ -79,6 +91,7 @@ export class Tributary {
 
 export type { ConsumedRecord, ProducerRecord } from '../proto/codec/index.js';
 export { ERRORS, type ErrorReason, TributaryError } from '../proto/errors.js';
+export * from './acl.js';
 export * from './admin.js';
 export * from './balance.js';
 export type { BrokerRestartCheck, RestartPartition } from './broker-restart-check.js';
@@ -95,3 +108,4 @@ export * from './logger.js';
 export * from './offsets.js';
 export * from './producer/partitioner.js';
 export * from './producer/producer.js';
+export * from './security-admin.js';
