@@ -14,10 +14,10 @@
  * the old binding and a creation of the new one.
  */
 import { isIP } from 'node:net';
+import { CLUSTER_RESOURCE_NAME } from '../../client/acl.js';
+import { QUOTA_KEYS, type QuotaKey } from '../../client/security-admin.js';
+import type { ScramMechanismName } from '../../proto/scram.js';
 import type { User, UserAcl } from '../api/v1alpha1.js';
-
-/** The one resource of type cluster. */
-export const CLUSTER_RESOURCE_NAME = 'tributary-cluster';
 
 export type AclResourceKind = UserAcl['resource']['type'];
 export type AclOperationName = UserAcl['operations'][number];
@@ -36,10 +36,6 @@ export interface AclRule {
   permission: AclPermission;
 }
 
-export type ScramMechanismName = 'scram-sha-256' | 'scram-sha-512';
-
-export const SCRAM_MECHANISMS: readonly ScramMechanismName[] = ['scram-sha-256', 'scram-sha-512'];
-
 /** How the user authenticates, as far as the operator has to act on it. */
 export type UserCredential =
   | { kind: 'tls' }
@@ -47,11 +43,7 @@ export type UserCredential =
   | { kind: 'serviceAccount'; name: string }
   | { kind: 'none' };
 
-/** Quota keys as the brokers name them. */
-export type QuotaKey = 'producer_byte_rate' | 'consumer_byte_rate' | 'request_rate';
 export type QuotaValues = Partial<Record<QuotaKey, number>>;
-
-export const QUOTA_KEYS: readonly QuotaKey[] = ['producer_byte_rate', 'consumer_byte_rate', 'request_rate'];
 
 export interface DesiredUser {
   /** The user name: metadata.name (the SCRAM user and the certificate's common name). */
@@ -132,7 +124,7 @@ function credentialOf(user: User): UserCredential | string {
       }
       return {
         kind: 'scram',
-        mechanism: auth.type,
+        mechanism: auth.type === 'scram-sha-256' ? 'SCRAM-SHA-256' : 'SCRAM-SHA-512',
         ...(ref === undefined ? {} : { passwordRef: { name: ref.name, key: ref.key } }),
       };
     }

@@ -24,7 +24,6 @@ import {
   MANAGED_BY,
 } from './labels.js';
 import { controllerReference } from './owner-reference.js';
-import type { ScramMechanismName } from './user-plan.js';
 
 export const SECRET_CA_CERT = 'ca.crt';
 export const SECRET_USER_CERT = 'user.crt';
@@ -94,11 +93,6 @@ export function isUserSecret(secret: V1Secret, user: User): boolean {
         r.uid === user.metadata.uid,
     ) ?? false
   );
-}
-
-/** The mechanism's name as SCRAM clients spell it. */
-export function scramMechanismText(mechanism: ScramMechanismName): string {
-  return mechanism.toUpperCase();
 }
 
 /** A new random password (uniform over the alphabet: rejection of the bytes above the last full cycle). */

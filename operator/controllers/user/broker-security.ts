@@ -2,7 +2,8 @@
  * What the user reconcile asks of a Cluster's brokers (SecurityService: SCRAM credentials, ACLs, quotas), in
  * the planning's terms. The SDK's security admin is behind it; tests put a map in memory behind it.
  */
-import type { AclRule, QuotaChanges, QuotaValues, ScramMechanismName } from '../../planning/user-plan.js';
+import type { ScramMechanismName } from '../../../proto/scram.js';
+import type { AclRule, QuotaChanges, QuotaValues } from '../../planning/user-plan.js';
 
 export interface BrokerSecurity {
   /** The mechanisms `user` has SCRAM credentials for. */

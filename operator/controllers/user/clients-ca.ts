@@ -2,15 +2,26 @@
  * Where the operator finds a Cluster's clients CA, the CA that signs the certificates of tls Users (and that
  * the brokers trust for client certificates). The one place that knows the Secret's name and keys.
  */
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PemPair } from '../../../kit/pki.js';
 import type { Cluster } from '../../api/v1alpha1.js';
 import type { SecretStore } from '../../kube/secret-store.js';
+import { LABEL_INSTANCE } from '../../planning/labels.js';
 import { secretText } from '../../planning/user-secret.js';
 
 /** The Secret of a Cluster's clients CA and its keys. */
 export function clientsCaSecretName(cluster: string): string {
   return `${cluster}-clients-ca`;
 }
+
+/** The Cluster whose clients CA `secret` is (named for it, labelled with its instance), if any. */
+export function clientsCaCluster(secret: KubernetesObject): string | undefined {
+  const cluster = secret.metadata?.labels?.[LABEL_INSTANCE];
+  return cluster !== undefined && secret.metadata?.name === clientsCaSecretName(cluster)
+    ? cluster
+    : undefined;
+}
+
 const CA_CERT_KEY = 'ca.crt';
 const CA_KEY_KEY = 'ca.key';
 

@@ -32,7 +32,7 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { reasonOf, TributaryError } from '../../../client/index.js';
+import { QUOTA_KEYS, reasonOf, TributaryError } from '../../../client/index.js';
 import { issueCertificate, type PemPair } from '../../../kit/pki.js';
 import { API_VERSION, type Cluster, USER_KIND, type User } from '../../api/v1alpha1.js';
 import { describeApiError, errorText } from '../../kube/api-error.js';
@@ -52,8 +52,8 @@ import {
   planAcls,
   planQuotas,
   planScram,
-  QUOTA_KEYS,
   quotaChangesEmpty,
+  type UserCredential,
   userPrincipal,
 } from '../../planning/user-plan.js';
 import {
@@ -70,7 +70,6 @@ import {
   SECRET_USER_CERT,
   SECRET_USER_KEY,
   SECRET_USERNAME,
-  scramMechanismText,
   secretText,
   userSecret,
 } from '../../planning/user-secret.js';
@@ -296,7 +295,7 @@ export class UserReconciler {
         break;
       }
       case 'scram': {
-        const current = await this.password(user, credential.passwordRef);
+        const current = await this.password(user, credential);
         password = current.password;
         passwordVersion = current.version;
         passwordChanged = current.version !== applied.passwordVersion;
@@ -426,10 +425,10 @@ export class UserReconciler {
    */
   private async password(
     user: User,
-    ref: { name: string; key: string } | undefined,
+    credential: Extract<UserCredential, { kind: 'scram' }>,
   ): Promise<{ password: string; version: string }> {
+    const ref = credential.passwordRef;
     const own = await this.ownSecret(user, true);
-    const mechanism = user.spec.authentication!.type as 'scram-sha-256' | 'scram-sha-512';
     let password: string;
     let version: string | undefined;
     if (ref !== undefined) {
@@ -458,7 +457,7 @@ export class UserReconciler {
     const written = await this.applySecret(user, {
       [SECRET_USERNAME]: user.metadata.name!,
       [SECRET_PASSWORD]: password,
-      [SECRET_MECHANISM]: scramMechanismText(mechanism),
+      [SECRET_MECHANISM]: credential.mechanism,
     });
     return { password, version: version ?? secretVersion(written) };
   }
