@@ -27,6 +27,7 @@ import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
 import { ReplicationThrottle } from './replication/replication-throttle.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
+import { logTransportSecurity, peerChannel } from './transport-security.js';
 import { BUILD_VERSION } from './version.js';
 
 /** Creates the cluster id once (22 characters of base64url, like Kafka's) and reads it back afterwards. */
@@ -105,6 +106,8 @@ export class Broker {
   // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the ordered start sequence, a cleanup registered after each step; its helpers are the named functions it calls
   static async start(config: BrokerConfig, logger: Logger = createLogger(config.logLevel)): Promise<Broker> {
     await mkdir(config.dataDir, { recursive: true });
+    // First, so a certificate that cannot be read fails the start before anything else is opened.
+    logTransportSecurity(config, logger);
     const dcs = await openStore(config, logger);
     const cleanups: Array<() => Promise<unknown>> = [() => dcs.close()];
     let replicasRef: ReplicaManager | undefined;
@@ -125,7 +128,11 @@ export class Broker {
         return topic === undefined ? undefined : logConfigFor(topic.configs, config);
       });
       cleanups.unshift(() => logs.close());
-      const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024);
+      const cluster = new ClusterDirectory(
+        config.nodeId,
+        config.replicaFetchMaxBytes + 1024 * 1024,
+        peerChannel(config),
+      );
       const throttle = new ReplicationThrottle();
       cleanups.unshift(
         await followBalancingConfig(dcs, logger, (c) => throttle.setRate(c.throttleBytesPerSec)).then(

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Tributary } from '../client/index.js';
 import { UsageError } from './output.js';
+import { clientTlsOf, type TlsOptionValues } from './tls-options.js';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -13,10 +14,11 @@ export const DEFAULT_BOOTSTRAP = '127.0.0.1:9292';
 
 /** Runs `fn` with a client for `--bootstrap`, closing it afterwards. */
 export async function withClient<T>(command: Command, fn: (tributary: Tributary) => Promise<T>): Promise<T> {
-  const { bootstrap } = command.optsWithGlobals<{ bootstrap: string }>();
+  const opts = command.optsWithGlobals<{ bootstrap: string } & TlsOptionValues>();
   let tributary: Tributary;
   try {
-    tributary = new Tributary({ bootstrap });
+    const tls = clientTlsOf(opts);
+    tributary = new Tributary({ bootstrap: opts.bootstrap, ...(tls === undefined ? {} : { tls }) });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }

@@ -12,6 +12,7 @@ import { registerProduceCommand } from './commands/produce.js';
 import { registerTopicCommand } from './commands/topic.js';
 import { type CliIo, DEFAULT_BOOTSTRAP } from './context.js';
 import { describeError, EXIT_OK, EXIT_USAGE } from './output.js';
+import { addTlsOptions, TLS_OPTIONS_WITH_VALUE } from './tls-options.js';
 
 export const processIo: CliIo = {
   get stdin() {
@@ -39,7 +40,7 @@ export interface LazyCommand {
 }
 
 /** Global options that take a value, as separate arguments (`--bootstrap host:port`). */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--bootstrap']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--bootstrap', ...TLS_OPTIONS_WITH_VALUE]);
 
 /** The command `args` (argv without node and script) names: its first operand after global options. */
 export function commandName(args: string[]): string | undefined {
@@ -77,6 +78,7 @@ export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = [
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
+  addTlsOptions(program);
   for (const register of extra) register(program);
   registerTopicCommand(program, io);
   registerPartitionCommand(program, io);

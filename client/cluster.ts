@@ -190,6 +190,7 @@ export class Cluster {
             bootstrap: address,
             requestTimeoutMs: this.connection.requestTimeoutMs,
             channelOptions: this.connection.channelOptions,
+            tls: this.connection.tls,
           });
     this.pool.set(brokerId, connection);
     return connection;

@@ -4,7 +4,6 @@ import {
   type handleBidiStreamingCall,
   type MethodDefinition,
   Server,
-  ServerCredentials,
   type ServerDuplexStream,
   type ServiceDefinition,
   type UntypedServiceImplementation,
@@ -16,6 +15,7 @@ import type { AdminServiceHandlers } from '../../proto/generated/tributary/v1/Ad
 import type { ClientServiceHandlers } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { ReplicationServiceHandlers } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
+import { listenerCredentials, refuseUnverifiedCertificates } from '../transport-security.js';
 import { AdminApi } from './admin.js';
 import { BalanceApi } from './balance.js';
 import type { ApiContext } from './context.js';
@@ -103,11 +103,12 @@ export async function startGrpcServer(
   addReflectionOnFirstUse(server, definition);
 
   port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(`${config.host}:${config.port}`, listenerCredentials(config), (err, bound) =>
       err ? reject(err) : resolve(bound),
     );
   });
   raiseConnectionWindow(server, config.http2ConnectionWindowBytes);
+  refuseUnverifiedCertificates(server, config);
   onBound(port);
   return { server, port, health };
 }

@@ -1,10 +1,11 @@
-import { type Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { type Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { type ErrorReason, isErrorReason, TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
 import type { LiveBroker } from '../metadata/keys.js';
+import type { PeerChannel } from '../transport-security.js';
 
 interface PeerClients {
   address: string;
@@ -20,7 +21,11 @@ interface PeerClients {
 export class Peers {
   private readonly clients = new Map<number, PeerClients>();
 
-  constructor(private readonly maxMessageBytes: number) {}
+  constructor(
+    private readonly maxMessageBytes: number,
+    /** Plaintext or TLS, as this broker's listener (broker/transport-security.ts). */
+    private readonly channel: PeerChannel,
+  ) {}
 
   replication(broker: LiveBroker): ReplicationServiceClient {
     return this.for(broker).replication;
@@ -47,17 +52,15 @@ export class Peers {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
+      ...this.channel.options,
     };
-    const replication = new grpc.tributary.v1.ReplicationService(
-      address,
-      credentials.createInsecure(),
-      options,
-    );
-    const admin = new grpc.tributary.v1.AdminService(address, credentials.createInsecure(), {
+    const creds = this.channel.credentials;
+    const replication = new grpc.tributary.v1.ReplicationService(address, creds, options);
+    const admin = new grpc.tributary.v1.AdminService(address, creds, {
       ...options,
       channelOverride: replication.getChannel(),
     });
-    const client = new grpc.tributary.v1.ClientService(address, credentials.createInsecure(), {
+    const client = new grpc.tributary.v1.ClientService(address, creds, {
       ...options,
       channelOverride: replication.getChannel(),
     });
