@@ -13,6 +13,7 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
+import { type CertificateSummary, describeCertificate, isIssuedBy } from '../../kit/certificate.js';
 import { API_VERSION, USER_KIND, type User } from '../api/v1alpha1.js';
 import {
   APP_NAME,
@@ -118,34 +119,36 @@ export function certificateProblem(
   const certPem = data[SECRET_USER_CERT];
   const keyPem = data[SECRET_USER_KEY];
   if (certPem === undefined || keyPem === undefined) return 'no certificate yet';
-  let cert: X509Certificate;
+  let cert: CertificateSummary;
   try {
-    cert = new X509Certificate(certPem);
+    cert = describeCertificate(certPem);
   } catch {
     return 'the Secret holds no readable certificate';
   }
-  const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
-  if (cn !== userName) return `the certificate is for ${JSON.stringify(cn)}, not ${JSON.stringify(userName)}`;
+  if (cert.commonName !== userName) {
+    return `the certificate is for ${JSON.stringify(cert.commonName)}, not ${JSON.stringify(userName)}`;
+  }
   try {
-    if (!cert.verify(new X509Certificate(caCertPem).publicKey))
-      return 'the certificate was signed by another CA';
-    if (!cert.checkPrivateKey(createPrivateKey(keyPem))) return 'the key does not match the certificate';
+    if (!isIssuedBy(certPem, caCertPem)) return 'the certificate was signed by another CA';
+    if (!new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem))) {
+      return 'the key does not match the certificate';
+    }
   } catch {
     return 'the certificate or its key cannot be read';
   }
   if ((data[SECRET_CA_CERT] ?? '').trim() !== caCertPem.trim()) return 'ca.crt is not the clients CA';
-  const renewAtMs = new Date(cert.validTo).getTime() - CERTIFICATE_RENEW_BEFORE_DAYS * DAY_MS;
-  if (!(nowMs < renewAtMs)) return `the certificate expires on ${new Date(cert.validTo).toISOString()}`;
+  if (!(nowMs < certificateRenewAtMs(data)))
+    return `the certificate expires on ${cert.notAfter.toISOString()}`;
   return undefined;
 }
 
 /** When the certificate in `data` is to be renewed, in ms since the epoch. */
 export function certificateRenewAtMs(data: Record<string, string>): number {
-  const cert = new X509Certificate(data[SECRET_USER_CERT]!);
-  return new Date(cert.validTo).getTime() - CERTIFICATE_RENEW_BEFORE_DAYS * DAY_MS;
+  const notAfter = describeCertificate(data[SECRET_USER_CERT]!).notAfter;
+  return notAfter.getTime() - CERTIFICATE_RENEW_BEFORE_DAYS * DAY_MS;
 }
 
 /** The expiry of the certificate in `data`, as status carries it (RFC 3339, whole seconds). */
 export function certificateNotAfter(data: Record<string, string>): string {
-  return new Date(new X509Certificate(data[SECRET_USER_CERT]!).validTo).toISOString().replace('.000Z', 'Z');
+  return describeCertificate(data[SECRET_USER_CERT]!).notAfter.toISOString().replace('.000Z', 'Z');
 }
