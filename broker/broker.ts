@@ -26,6 +26,9 @@ import { BrokerMetrics } from './metrics.js';
 import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
 import { ReplicationThrottle } from './replication/replication-throttle.js';
+import { BrokerSecurity } from './security/broker-security.js';
+import { BrokerTokenSource } from './security/inter-broker-credential.js';
+import { SecurityStore } from './security/security-store.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
 import { logTransportSecurity, peerChannel } from './transport-security.js';
 import { BUILD_VERSION } from './version.js';
@@ -113,6 +116,10 @@ export class Broker {
     let replicasRef: ReplicaManager | undefined;
     try {
       const id = await clusterId(dcs);
+      const securityStore = new SecurityStore(dcs, logger);
+      await securityStore.start();
+      cleanups.unshift(async () => securityStore.stop());
+      const brokerToken = new BrokerTokenSource(() => securityStore.interBrokerSecret, config.nodeId);
       const topics = new TopicRegistry(dcs);
       await topics.load();
       cleanups.unshift(async () => topics.stop());
@@ -132,6 +139,7 @@ export class Broker {
         config.nodeId,
         config.replicaFetchMaxBytes + 1024 * 1024,
         peerChannel(config),
+        () => brokerToken.current(),
       );
       const throttle = new ReplicationThrottle();
       cleanups.unshift(
@@ -173,8 +181,9 @@ export class Broker {
           nodeId: config.nodeId,
         }),
       );
+      const security = new BrokerSecurity(config, securityStore, metrics, logger);
       const grpc = await startGrpcServer(
-        { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle },
+        { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle, security },
         () => {},
       );
       cleanups.unshift(async () => grpc.server.forceShutdown());
@@ -242,6 +251,7 @@ export class Broker {
         metricsServer,
       );
       broker.unsubscribe.push(() => groups.close());
+      broker.unsubscribe.push(() => securityStore.stop());
       await broker.goLive(membership, id, topics.list().length);
       return broker;
     } catch (err) {

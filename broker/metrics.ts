@@ -61,6 +61,26 @@ export class BrokerMetrics {
     'tributary_isr_expands_total',
     'ISR expands this broker (as leader) had accepted by the controller.',
   );
+  readonly authentications = this.metrics.counter(
+    'tributary_authentications_total',
+    'Successful logins (SCRAM exchanges) by mechanism.',
+    ['mechanism'],
+  );
+  readonly authenticationFailures = this.metrics.counter(
+    'tributary_authentication_failures_total',
+    'Refused credentials (wrong password, unknown user, bad token or certificate) by mechanism and reason.',
+    ['mechanism', 'reason'],
+  );
+  readonly authorizationDenials = this.metrics.counter(
+    'tributary_authorization_denials_total',
+    'Requests refused by the ACLs, by operation and resource type.',
+    ['operation', 'resource_type'],
+  );
+  readonly quotaThrottleSeconds = this.metrics.counter(
+    'tributary_quota_throttle_seconds_total',
+    'Time clients were told to wait (or were held) by a quota, by quota.',
+    ['quota'],
+  );
   readonly controllerChanges = this.metrics.counter(
     'tributary_controller_changes_total',
     'Changes of the active controller this broker saw (a new controller, or none).',

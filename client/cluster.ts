@@ -191,6 +191,8 @@ export class Cluster {
             requestTimeoutMs: this.connection.requestTimeoutMs,
             channelOptions: this.connection.channelOptions,
             tls: this.connection.tls,
+            auth: this.connection.auth ?? false,
+            ...(this.connection.clientId === undefined ? {} : { clientId: this.connection.clientId }),
           });
     this.pool.set(brokerId, connection);
     return connection;

@@ -16,6 +16,7 @@ import {
   type ChannelOptions,
   type ClientUnaryCall,
   credentials,
+  type Interceptor,
   Metadata,
   type ServiceError,
 } from '@grpc/grpc-js';
@@ -24,6 +25,7 @@ import type { AdminServiceClient } from '../proto/generated/tributary/v1/AdminSe
 import type { ClientServiceClient } from '../proto/generated/tributary/v1/ClientService.js';
 import type { SecurityServiceClient } from '../proto/generated/tributary/v1/SecurityService.js';
 import { loadTributaryProto } from '../proto/load.js';
+import { authFromEnv, BrokerAuth, type ClientAuth } from './broker-auth.js';
 import { fromServiceError, TributaryClientError } from './errors.js';
 
 export { type ClientTls, type ClientTlsFiles, readClientTls } from '../kit/tls.js';
@@ -45,6 +47,13 @@ export interface ConnectionOptions {
    * (`readClientTls` reads them from files). Absent or false: plaintext.
    */
   tls?: boolean | ClientTls;
+  /**
+   * Credentials (docs/client.md, "Security"): a SCRAM user and password, or a service-account token (file).
+   * Absent: from TRIBUTARY_USERNAME/TRIBUTARY_PASSWORD or TRIBUTARY_TOKEN_FILE when set; false: none.
+   */
+  auth?: ClientAuth | false;
+  /** Sent with every call (`tributary-client-id`): brokers apply quotas per client id. */
+  clientId?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -102,6 +111,10 @@ export class Connection {
   readonly channelOptions: ChannelOptions | undefined;
   /** The TLS settings, kept so pooled connections to other brokers match. */
   readonly tls: ClientTls | undefined;
+  readonly auth: ClientAuth | undefined;
+  readonly clientId: string | undefined;
+  /** Authentication and throttle hints of this broker (client/broker-auth.ts), on every stub's calls. */
+  readonly interceptors: Interceptor[];
   private closed = false;
 
   constructor(options: ConnectionOptions) {
@@ -111,10 +124,15 @@ export class Connection {
     this.channelOptions = options.channelOptions;
     this.tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     const proto = loadTributaryProto().grpc.tributary.v1;
+    this.auth = options.auth === false ? undefined : (options.auth ?? authFromEnv());
+    this.clientId = options.clientId;
+    const brokerAuth = new BrokerAuth(this.auth, this.clientId);
+    this.interceptors = [brokerAuth.interceptor];
     const channelOptions = {
       ...DEFAULT_CHANNEL_OPTIONS,
       ...tlsChannelOptions(this.tls),
       ...options.channelOptions,
+      interceptors: this.interceptors,
     };
     const creds = this.tls === undefined ? credentials.createInsecure() : tlsChannelCredentials(this.tls);
     this.client = new proto.ClientService(target, creds, channelOptions);
@@ -127,20 +145,33 @@ export class Connection {
       ...channelOptions,
       channelOverride: this.client.getChannel(),
     });
+    brokerAuth.security = this.security;
   }
 
-  /** Runs one unary call with a deadline, mapping failures to `TributaryError`. */
   /**
    * Runs one unary call with a deadline, mapping failures to `TributaryError`. An aborted `signal`
-   * cancels the call (it rejects with CANCELLED); the broker may still have applied it.
+   * cancels the call (it rejects with CANCELLED); the broker may still have applied it. A call refused
+   * with AUTHENTICATION_EXPIRED (the broker restarted, or the session aged out) is sent once more: the
+   * connection has dropped the token and authenticates again first.
    */
-  unary<T>(invoke: UnaryInvoker<T>, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+  async unary<T>(
+    invoke: UnaryInvoker<T>,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const deadline = new Date(Date.now() + (options.timeoutMs ?? this.requestTimeoutMs));
+    try {
+      return await this.unaryOnce(invoke, deadline, options.signal);
+    } catch (err) {
+      if (!(err instanceof TributaryClientError) || err.reasonName !== 'AUTHENTICATION_EXPIRED') throw err;
+      return this.unaryOnce(invoke, deadline, options.signal);
+    }
+  }
+
+  private unaryOnce<T>(invoke: UnaryInvoker<T>, deadline: Date, signal: AbortSignal | undefined): Promise<T> {
     if (this.closed) return Promise.reject(fromServiceError(new Error('connection is closed')));
-    const signal = options.signal;
     if (signal?.aborted === true) {
       return Promise.reject(new TributaryClientError('CANCELLED', 'aborted', { cause: signal.reason }));
     }
-    const deadline = new Date(Date.now() + (options.timeoutMs ?? this.requestTimeoutMs));
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => call.cancel();
       const call = invoke(new Metadata(), { deadline }, (error, value) => {

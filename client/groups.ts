@@ -102,6 +102,7 @@ export class Groups {
       s = new proto.GroupService('unused:1', credentials.createInsecure(), {
         ...options,
         channelOverride: connection.client.getChannel(),
+        interceptors: connection.interceptors,
       });
       this.stubs.set(connection, s);
     }

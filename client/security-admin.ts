@@ -8,6 +8,15 @@
  * SCRAM credentials are computed here, on the client, from the password (`scramCredential`, RFC 5802:
  * salt, iterations, stored key, server key); only that salted, iterated hash crosses the wire.
  */
+
+import {
+  type AclBinding,
+  type AclFilter,
+  aclBindingFromWire,
+  aclBindingToWire,
+  aclFilterToWire,
+  type NewAclBinding,
+} from '../proto/acl.js';
 import type { AlterClientQuotasResponse__Output } from '../proto/generated/tributary/v1/AlterClientQuotasResponse.js';
 import type { AlterUserScramCredentialsResponse__Output } from '../proto/generated/tributary/v1/AlterUserScramCredentialsResponse.js';
 import type { CreateAclsResponse__Output } from '../proto/generated/tributary/v1/CreateAclsResponse.js';
@@ -19,14 +28,6 @@ import type { QuotaEntity } from '../proto/generated/tributary/v1/QuotaEntity.js
 import type { ScramMechanism as WireScramMechanism } from '../proto/generated/tributary/v1/ScramMechanism.js';
 import type { WhoAmIResponse__Output } from '../proto/generated/tributary/v1/WhoAmIResponse.js';
 import { type ScramCredential, type ScramMechanismName, scramCredential } from '../proto/scram.js';
-import {
-  type AclBinding,
-  type AclFilter,
-  aclBindingFromWire,
-  aclBindingToWire,
-  aclFilterToWire,
-  type NewAclBinding,
-} from './acl.js';
 import type { Connection, UnaryInvoker } from './connection.js';
 import { fromWireError, TributaryClientError } from './errors.js';
 

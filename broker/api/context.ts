@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { TopicRegistry } from '../metadata/topic-registry.js';
 import type { BrokerMetrics } from '../metrics.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
+import type { BrokerSecurity } from '../security/broker-security.js';
 
 /** What every RPC handler may use. Built once by the Broker and passed down; handlers keep no state. */
 export interface ApiContext {
@@ -19,6 +20,8 @@ export interface ApiContext {
   readonly metrics: BrokerMetrics;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;
+  /** Authentication, ACLs and quotas (applied by the security interceptor before every handler). */
+  readonly security: BrokerSecurity;
   /** The gRPC port actually bound (differs from config.port when that is 0). */
   boundPort(): number;
 }

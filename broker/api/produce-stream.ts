@@ -5,6 +5,7 @@ import type { ProduceResponse } from '../../proto/generated/tributary/v1/Produce
 import type { ApiContext } from './context.js';
 import { asTributaryError, toServiceError, toWireError } from './errors.js';
 import { produce, produceRequestBytes } from './produce.js';
+import { DeniedRequest } from './security-interceptor.js';
 import { MalformedRequest } from './strict-service.js';
 
 type Call = ServerDuplexStream<ProduceRequest__Output, ProduceResponse>;
@@ -74,8 +75,15 @@ export function produceStream(
     };
     life.signal.addEventListener('abort', onShutdown, { once: true });
 
-    call.on('data', (request: ProduceRequest__Output | MalformedRequest) => {
+    call.on('data', (request: ProduceRequest__Output | MalformedRequest | DeniedRequest) => {
       if (inputEnded) return;
+      if (request instanceof DeniedRequest) {
+        // Refused by the ACLs (security-interceptor.ts): answered in band, the stream goes on.
+        ctx.metrics.requestErrors.inc({ method: 'ProduceStream', reason: request.error.reason });
+        if (!call.cancelled && !call.destroyed)
+          call.write({ topics: [], request_id: request.requestId, error: toWireError(request.error) });
+        return;
+      }
       if (request instanceof MalformedRequest) {
         // Stop reading: the requests in flight are answered, then the stream fails with the reason.
         malformed = request.toError();

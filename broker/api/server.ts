@@ -34,6 +34,8 @@ import {
   replicaFetch,
 } from './replication.js';
 import { serverStream, unary } from './rpc.js';
+import { SecurityApi } from './security.js';
+import { securityInterceptor } from './security-interceptor.js';
 import { addStrictService, type OnMalformed, oneRequestMessage } from './strict-service.js';
 import { subscribe } from './subscribe.js';
 import { WireChecker } from './wire-check.js';
@@ -43,6 +45,7 @@ export const SERVICE_NAMES = [
   'tributary.v1.AdminService',
   'tributary.v1.ReplicationService',
   'tributary.v1.GroupService',
+  'tributary.v1.SecurityService',
 ] as const;
 
 export interface GrpcListener {
@@ -61,7 +64,8 @@ export async function startGrpcServer(
   const onMalformed: OnMalformed = (method, err) =>
     ctx.metrics.requestErrors.inc({ method, reason: err.reason });
   const server = new Server({
-    interceptors: [oneRequestMessage(onMalformed)],
+    // Security first: nothing reaches a handler, or the one-message check, before the caller is known.
+    interceptors: [securityInterceptor(ctx.security), oneRequestMessage(onMalformed)],
     'grpc.max_receive_message_length': config.maxRequestBytes,
     'grpc.max_send_message_length': config.maxFetchBytes + 1024 * 1024,
     'grpc.keepalive_time_ms': 60_000,
@@ -92,6 +96,7 @@ export async function startGrpcServer(
   add(grpc.tributary.v1.AdminService.service, adminHandlers);
   add(grpc.tributary.v1.ReplicationService.service, replicationHandlers(api));
   add(grpc.tributary.v1.GroupService.service, groupHandlers(api, ctx.groups));
+  add(grpc.tributary.v1.SecurityService.service, new SecurityApi(api, ctx.security).handlers());
 
   const health = new HealthImplementation({
     '': 'NOT_SERVING',

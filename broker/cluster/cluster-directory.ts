@@ -30,8 +30,10 @@ export class ClusterDirectory {
     readonly nodeId: number,
     maxMessageBytes: number,
     peerChannel: PeerChannel,
+    /** The inter-broker token presented on every call to a peer (security/inter-broker-credential.ts). */
+    peerToken?: () => string,
   ) {
-    this.peers = new Peers(maxMessageBytes, peerChannel);
+    this.peers = new Peers(maxMessageBytes, peerChannel, peerToken);
   }
 
   broker(id: number): LiveBroker | undefined {

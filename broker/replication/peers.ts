@@ -1,4 +1,11 @@
-import { type Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import {
+  type Client,
+  InterceptingCall,
+  type Interceptor,
+  Metadata,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js';
 import { type ErrorReason, isErrorReason, TributaryError } from '../../proto/errors.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
@@ -21,10 +28,15 @@ interface PeerClients {
 export class Peers {
   private readonly clients = new Map<number, PeerClients>();
 
+  /**
+   * `bearer` gives the token this broker presents to the others (docs/architecture.md, "Security: brokers
+   * authenticate each other"); it rides on every peer call as `authorization: Bearer <token>`.
+   */
   constructor(
     private readonly maxMessageBytes: number,
     /** Plaintext or TLS, as this broker's listener (broker/transport-security.ts). */
     private readonly channel: PeerChannel,
+    private readonly bearer?: () => string,
   ) {}
 
   replication(broker: LiveBroker): ReplicationServiceClient {
@@ -53,6 +65,7 @@ export class Peers {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
       ...this.channel.options,
+      interceptors: this.bearer === undefined ? [] : [bearerInterceptor(this.bearer)],
     };
     const creds = this.channel.credentials;
     const replication = new grpc.tributary.v1.ReplicationService(address, creds, options);
@@ -73,6 +86,16 @@ export class Peers {
     for (const c of this.clients.values()) closeClients(c);
     this.clients.clear();
   }
+}
+
+function bearerInterceptor(bearer: () => string): Interceptor {
+  return (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start: (metadata, listener, next) => {
+        metadata.set('authorization', `Bearer ${bearer()}`);
+        next(metadata, listener);
+      },
+    });
 }
 
 function closeClients(c: PeerClients): void {
