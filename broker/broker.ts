@@ -27,7 +27,7 @@ import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
 import { ReplicationThrottle } from './replication/replication-throttle.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
-import { logTransportSecurity, peerChannel } from './transport-security.js';
+import { etcdSecurity, logTransportSecurity, peerChannel } from './transport-security.js';
 import { BUILD_VERSION } from './version.js';
 
 /** Creates the cluster id once (22 characters of base64url, like Kafka's) and reads it back afterwards. */
@@ -59,6 +59,7 @@ function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
       .filter((e) => e !== ''),
     prefix: config.dcsPrefix,
     logger,
+    ...etcdSecurity(config),
   });
 }
 
