@@ -30,7 +30,7 @@ import { BrokerSecurity } from './security/broker-security.js';
 import { BrokerTokenSource } from './security/inter-broker-credential.js';
 import { SecurityStore } from './security/security-store.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
-import { logTransportSecurity, peerChannel } from './transport-security.js';
+import { etcdSecurity, logTransportSecurity, peerChannel } from './transport-security.js';
 import { BUILD_VERSION } from './version.js';
 
 /** Creates the cluster id once (22 characters of base64url, like Kafka's) and reads it back afterwards. */
@@ -62,6 +62,7 @@ function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
       .filter((e) => e !== ''),
     prefix: config.dcsPrefix,
     logger,
+    ...etcdSecurity(config),
   });
 }
 

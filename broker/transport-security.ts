@@ -5,10 +5,13 @@
  * from the same files: the broker presents its own certificate as a client certificate to its peers and
  * trusts `tlsCaFile` for theirs, so one certificate (server and client usage) makes a broker.
  *
+ * Also the etcd backend's TLS and credentials (`etcdSecurity`).
+ *
  * The files are read once, at start: a renewed certificate takes effect when the broker restarts (the
  * operator rolls the brokers after renewing theirs).
  */
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { SecureServerOptions } from 'node:http2';
 import { createSecureContext, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import {
@@ -22,6 +25,7 @@ import { describeCertificate } from '../kit/certificate.js';
 import { readPemFile, TLS_MIN_VERSION, tlsChannelCredentials } from '../kit/tls.js';
 import { TributaryError } from '../proto/errors.js';
 import type { BrokerConfig } from './config.js';
+import type { EtcdDcsOptions } from './dcs/index.js';
 import type { Logger } from './logger.js';
 
 const CLIENT_AUTH_EKU = '1.3.6.1.5.5.7.3.2';
@@ -158,4 +162,51 @@ export function logTransportSecurity(config: BrokerConfig, logger: Logger): void
       'the certificate is not for client authentication (extendedKeyUsage clientAuth): brokers present it to each other, and peers asking for client certificates will refuse it',
     );
   }
+}
+
+/**
+ * The etcd backend's TLS and authentication from the dcsEtcd* settings: files read, the password's
+ * trailing newline dropped (a Secret written with `echo` has one). Throws INVALID_CONFIG naming a file
+ * that cannot be read.
+ */
+export function etcdSecurity(config: BrokerConfig): Pick<EtcdDcsOptions, 'tls' | 'auth'> {
+  try {
+    const given = config.dcsEtcdCaFile !== '' || config.dcsEtcdCertFile !== '';
+    const tls = given
+      ? {
+          ...(config.dcsEtcdCaFile === '' ? {} : { ca: readPemFile(config.dcsEtcdCaFile, 'dcsEtcdCaFile') }),
+          ...(config.dcsEtcdCertFile === ''
+            ? {}
+            : {
+                cert: readPemFile(config.dcsEtcdCertFile, 'dcsEtcdCertFile'),
+                key: readPemFile(config.dcsEtcdKeyFile, 'dcsEtcdKeyFile'),
+              }),
+        }
+      : undefined;
+    const auth =
+      config.dcsEtcdUsername === ''
+        ? undefined
+        : { username: config.dcsEtcdUsername, password: readPassword(config.dcsEtcdPasswordFile) };
+    return { ...(tls === undefined ? {} : { tls }), ...(auth === undefined ? {} : { auth }) };
+  } catch (err) {
+    throw new TributaryError('INVALID_CONFIG', (err as Error).message);
+  }
+}
+
+const PASSWORD_BYTES_MAX = 4096;
+
+function readPassword(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read dcsEtcdPasswordFile ${path}: ${(err as Error).message}`);
+  }
+  const password = text.replace(/\r?\n$/, '');
+  if (password === '' || password.length > PASSWORD_BYTES_MAX) {
+    throw new Error(
+      `dcsEtcdPasswordFile ${path} must hold a password of 1 to ${PASSWORD_BYTES_MAX} characters`,
+    );
+  }
+  return password;
 }
