@@ -43,7 +43,8 @@ async function clusterId(dcs: Dcs): Promise<string> {
   return (await dcs.get(CLUSTER_ID_KEY))!.value.toString('utf8');
 }
 
-function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
+/** The DCS a broker with this config uses (also for `tributary broker add-scram-user`, before start). */
+export function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
   if (config.dcs === 'local') return openDcs({ kind: 'local', dir: join(config.dataDir, 'metadata') });
   if (config.dcs === 'kubernetes') {
     return openDcs({

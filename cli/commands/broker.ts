@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { brokerEnvNames, DEFAULT_BROKER_CONFIG, loadBrokerConfig } from '../../broker/config.js';
 import { runBroker } from '../../broker/main.js';
@@ -61,4 +62,60 @@ export function registerBrokerCommand(program: Command, io: CliIo = processIo): 
       const config = loadBrokerConfig({ file: opts.config as string | undefined, env: process.env, flags });
       await runBroker(config, { banner: opts.quiet !== true });
     });
+  registerAddScramUser(broker, io);
+}
+
+/** `--set key=value` pairs as settings. */
+function settingFlags(pairs: string[]): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--set wants key=value, got ${JSON.stringify(pair)}`);
+    flags[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return flags;
+}
+
+/**
+ * `tributary broker add-scram-user`: writes a SCRAM credential straight into the cluster metadata (the
+ * DCS the broker settings name), the way Kafka's `kafka-storage format --add-scram` does: how the first
+ * (super) user of a cluster with authorizer=acl gets its password, before any broker can be asked. With the
+ * local DCS, run it while the broker is stopped (the broker holds the metadata directory's lock).
+ */
+function registerAddScramUser(broker: Command, io: CliIo): void {
+  broker
+    .command('add-scram-user')
+    .description('store a SCRAM credential in the cluster metadata directly (bootstrap the first admin)')
+    .requiredOption('--user <name>', 'the user name')
+    .option('--password-file <file>', 'file holding the password (default: env TRIBUTARY_PASSWORD)')
+    .option('--mechanism <m>', 'SCRAM-SHA-256 or SCRAM-SHA-512', 'SCRAM-SHA-512')
+    .option('-c, --config <file>', 'the broker settings file')
+    .option('--data-dir <dir>', 'the broker data directory (local DCS)')
+    .option('--set <key=value>', 'any other broker setting', collect, [])
+    .action(
+      async (opts: {
+        user: string;
+        passwordFile?: string;
+        mechanism: string;
+        config?: string;
+        dataDir?: string;
+        set: string[];
+      }) => {
+        const { addScramUser } = await import('../../broker/security/scram-bootstrap.js');
+        const flags = {
+          ...settingFlags(opts.set),
+          ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
+        };
+        const config = loadBrokerConfig({ file: opts.config, env: process.env, flags });
+        const password =
+          opts.passwordFile === undefined
+            ? (process.env.TRIBUTARY_PASSWORD ?? '')
+            : readFileSync(opts.passwordFile, 'utf8').trim();
+        if (password === '') throw new Error('no password: give --password-file or set TRIBUTARY_PASSWORD');
+        if (opts.mechanism !== 'SCRAM-SHA-256' && opts.mechanism !== 'SCRAM-SHA-512')
+          throw new Error(`--mechanism must be SCRAM-SHA-256 or SCRAM-SHA-512, got ${opts.mechanism}`);
+        await addScramUser(config, opts.user, password, opts.mechanism);
+        io.stdout.write(`stored a ${opts.mechanism} credential for ${opts.user}\n`);
+      },
+    );
 }
