@@ -22,7 +22,7 @@ import { REASON_METADATA_KEY, RETRIABLE_METADATA_KEY, TributaryError } from '../
 import type { AuthenticateResponse__Output } from '../proto/generated/tributary/v1/AuthenticateResponse.js';
 import type { SecurityServiceClient } from '../proto/generated/tributary/v1/SecurityService.js';
 import { ScramClient, type ScramMechanismName, ScramProtocolError } from '../proto/scram.js';
-import { fromServiceError } from './errors.js';
+import { fromServiceError, TributaryClientError } from './errors.js';
 
 /** How a client proves who it is. */
 export type ClientAuth =
@@ -65,10 +65,13 @@ function wireMechanism(m: ScramMechanismName): 'SCRAM_MECHANISM_SHA_256' | 'SCRA
 
 /** A status for a call that failed before it was sent (authentication failed here). */
 function statusOf(err: TributaryError): StatusObject {
+  const name = err instanceof TributaryClientError ? err.reasonName : err.reason;
   const metadata = new Metadata();
-  metadata.set(REASON_METADATA_KEY, err.reason);
+  metadata.set(REASON_METADATA_KEY, name);
   metadata.set(RETRIABLE_METADATA_KEY, String(err.retriable));
-  return { code: err.code as unknown as status, details: `${err.reason}: ${err.message}`, metadata };
+  // A broker's answer already reads "REASON: message"; keep it as the broker said it.
+  const details = err.message.startsWith(`${name}: `) ? err.message : `${name}: ${err.message}`;
+  return { code: err.code as unknown as status, details, metadata };
 }
 
 function reasonOf(s: StatusObject): string | undefined {

@@ -100,8 +100,12 @@ function json(value: Buffer): Record<string, unknown> {
 }
 
 export function encodeDoc(doc: AclPatternDoc | ScramUserDoc | QuotaDoc): Buffer {
+  // The holder's own value: JSON.stringify hands a replacer what Buffer.toJSON made of a Buffer.
   return Buffer.from(
-    JSON.stringify(doc, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v)),
+    JSON.stringify(doc, function (this: Record<string, unknown>, key: string, value: unknown) {
+      const raw = this[key];
+      return Buffer.isBuffer(raw) ? raw.toString('base64') : value;
+    }),
     'utf8',
   );
 }

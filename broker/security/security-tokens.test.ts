@@ -69,3 +69,14 @@ describe('inter-broker tokens', () => {
     expect(source.current()).not.toBe(a);
   });
 });
+
+describe('security documents', () => {
+  it('a SCRAM user document keeps its keys through encode and decode', async () => {
+    const { decodeScramUser, encodeDoc } = await import('./security-records.js');
+    const { scramCredential } = await import('../../proto/scram.js');
+    const credential = scramCredential('pw', { mechanism: 'SCRAM-SHA-256', iterations: 4096 });
+    const doc = decodeScramUser(encodeDoc({ user: 'u', credentials: { 'SCRAM-SHA-256': credential } }));
+    expect(doc.credentials['SCRAM-SHA-256']?.storedKey.equals(credential.storedKey)).toBe(true);
+    expect(doc.credentials['SCRAM-SHA-256']?.salt.equals(credential.salt)).toBe(true);
+  });
+});

@@ -69,6 +69,13 @@ const FATAL = new Set([
   'INVALID_GROUP_ID',
   'INVALID_TOPIC_NAME',
   'GROUP_MAX_SIZE_REACHED',
+  // Refused credentials or rights (docs/client.md, "Security"): retrying changes nothing until an admin does.
+  'AUTHENTICATION_REQUIRED',
+  'AUTHENTICATION_FAILED',
+  'UNSUPPORTED_AUTHENTICATION_MECHANISM',
+  'GROUP_AUTHORIZATION_FAILED',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
 ]);
 /** Heartbeat retries: 100 ms doubling, capped at 5 s (the n-th failure waits 100 * 2^min(n, 6) ms, capped). */
 const HEARTBEAT_BACKOFF = { baseMs: 100, maxMs: 5000 };
