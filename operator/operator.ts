@@ -77,6 +77,24 @@ import { ownedInformer, type WatchedObjects, watchedObjects } from './watched-ob
 /** While a roll is under way, how soon a Cluster is reconciled again (ISR changes have no watch events). */
 const ROLL_REQUEUE_MS = 2000;
 
+/**
+ * Queues the objects of `deleted`'s Cluster that claim what it claimed (`claim`: a broker topic, a
+ * principal): one of them may have waited on it (planning/claim-owner.ts).
+ */
+function queueClaimants<T extends KubernetesObject & { spec: { cluster: string } }>(
+  deleted: T,
+  informer: Informer<T>,
+  loop: ReconcileLoop,
+  claim: (obj: T) => string | undefined,
+): void {
+  const claimed = claim(deleted);
+  if (claimed === undefined) return;
+  for (const other of informer.list(deleted.metadata?.namespace)) {
+    if (other.spec.cluster === deleted.spec.cluster && claim(other) === claimed)
+      loop.enqueue(objectKey(other));
+  }
+}
+
 export interface OperatorEvents {
   /** Leadership was lost: the process should end (main.ts exits), as client-go's users do. */
   onLostLeadership: () => void;
@@ -284,30 +302,16 @@ export class Operator {
     this.topics.onChange((topic, event) => {
       const key = objectKey(topic);
       if (topicChanges.changed(key, topic, event)) this.topicLoop.enqueue(key);
-      if (event !== 'delete') return;
       // Only a Topic of the same broker topic can have waited on this one (a name conflict): queueing
       // every Topic of the Cluster would make deleting N of them cost N^2 reconciles.
-      const brokerName = brokerTopicName(topic);
-      if (brokerName === undefined) return;
-      for (const other of this.topics.list(topic.metadata.namespace)) {
-        if (other.spec.cluster === topic.spec.cluster && brokerTopicName(other) === brokerName) {
-          this.topicLoop.enqueue(objectKey(other));
-        }
-      }
+      if (event === 'delete') queueClaimants(topic, this.topics, this.topicLoop, brokerTopicName);
     });
     const userChanges = new ChangeFilter();
     this.users.onChange((user, event) => {
       const key = objectKey(user);
       if (userChanges.changed(key, user, event)) this.userLoop.enqueue(key);
-      if (event !== 'delete') return;
       // Only a User of the same principal can have waited on this one (a principal conflict).
-      const principal = userPrincipal(user);
-      if (principal === undefined) return;
-      for (const other of this.users.list(user.metadata.namespace)) {
-        if (other.spec.cluster === user.spec.cluster && userPrincipal(other) === principal) {
-          this.userLoop.enqueue(objectKey(other));
-        }
-      }
+      if (event === 'delete') queueClaimants(user, this.users, this.userLoop, userPrincipal);
     });
     // A broker pod's change (ready, re-created) is the roll's next step, a claim's (expansion accepted, done)
     // the volume step's: their Cluster is their instance label.

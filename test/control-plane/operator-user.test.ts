@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasonOf, Tributary, TributaryError } from '../../client/index.js';
 import { USER_PLURAL, type User } from '../../operator/api/v1alpha1.js';
-import type { BrokerProcess } from '../helpers/broker-process.js';
-import { CLI_ENTRY, removeDataDirs, startBroker } from '../helpers/broker-process.js';
+import { type BrokerProcess, removeDataDirs, startBroker } from '../helpers/broker-process.js';
 import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
 import {
@@ -17,6 +15,7 @@ import {
   readyOf,
   startOperator,
 } from '../helpers/operator.js';
+import { ADMIN_PASSWORD, addScramUser, SECURE_ARGS } from '../helpers/secure-broker.js';
 import { makeTlsFixture, type TlsFixture } from '../helpers/tls-files.js';
 
 // The user controller end to end: User resources in a real kube-apiserver, their credentials, ACLs and quotas
@@ -26,17 +25,6 @@ import { makeTlsFixture, type TlsFixture } from '../helpers/tls-files.js';
 // what the operator wrote into the User's Secret, and can do exactly what the User's ACLs allow.
 
 const NS = 'default';
-const ADMIN_PASSWORD = 'operator-admin-secret';
-const SECURE_ARGS = [
-  '--set',
-  'authentication=scram',
-  '--set',
-  'allowPlaintextAuthentication=true',
-  '--set',
-  'authorizer=acl',
-  '--set',
-  'superUsers=User:admin',
-];
 const STEP_MS = 30_000;
 
 /** The reason of the TributaryError `work` rejects with, or 'ok'. */
@@ -124,23 +112,14 @@ describe('operator: User', () => {
       makeTlsFixture(),
     ]);
     // The first super user goes straight into the cluster metadata: creating users needs a user.
-    execFileSync(
-      process.execPath,
-      [
-        CLI_ENTRY,
-        'broker',
-        'add-scram-user',
-        '--user',
-        'admin',
-        '--set',
-        'dcs=etcd',
-        '--set',
-        `dcsEtcdEndpoints=${brokers.etcd.endpoints.join(',')}`,
-        '--set',
-        'dcsPrefix=test',
-      ],
-      { env: { ...process.env, TRIBUTARY_PASSWORD: ADMIN_PASSWORD }, stdio: 'pipe' },
-    );
+    addScramUser(brokers.dataDir, 'admin', ADMIN_PASSWORD, [
+      '--set',
+      'dcs=etcd',
+      '--set',
+      `dcsEtcdEndpoints=${brokers.etcd.endpoints.join(',')}`,
+      '--set',
+      'dcsPrefix=test',
+    ]);
     admin = clientAs('admin', ADMIN_PASSWORD);
     await waitFor('the admin to log in', async () =>
       (await admin.securityAdmin().whoAmI()).superUser ? true : undefined,
@@ -244,14 +223,12 @@ describe('operator: User', () => {
     expect(await outcome(fetchFrom(app, 'payments'))).toBe('TOPIC_AUTHORIZATION_FAILED');
 
     // One way: an ACL given by other means to the User's principal goes at the next reconcile.
-    await admin
-      .securityAdmin()
-      .createAcl({
-        resourceType: 'topic',
-        resourceName: 'orders',
-        principal: 'User:orders-app',
-        operation: 'write',
-      });
+    await admin.securityAdmin().createAcl({
+      resourceType: 'topic',
+      resourceName: 'orders',
+      principal: 'User:orders-app',
+      operation: 'write',
+    });
     await waitFor('the hand-made ACL in force', async () =>
       (await outcome(produce(app, 'orders'))) === 'ok' ? true : undefined,
     );

@@ -44,6 +44,7 @@ import type { SecretStore } from '../../kube/secret-store.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
+import { olderClaimant } from '../../planning/claim-owner.js';
 import { CONDITION_READY, conditionTime, findCondition } from '../../planning/conditions.js';
 import { USER_FINALIZER } from '../../planning/labels.js';
 import {
@@ -136,11 +137,6 @@ function brokerFailure(step: string, err: unknown): StepFailure {
     return new StepFailure(status, `${step}: ${reason}: ${err.message}`);
   }
   return new StepFailure('BrokerError', `${step}: ${errorText(err)}`);
-}
-
-function creationMs(user: User): number {
-  const t = user.metadata.creationTimestamp as unknown;
-  return t === undefined ? 0 : new Date(t as string).getTime();
 }
 
 function wasInConflict(user: User): boolean {
@@ -595,20 +591,10 @@ export class UserReconciler {
    * principal, also while its deletion (its finalizer) runs.
    */
   private olderRival(user: User, principal: string): string | undefined {
-    const mine = [creationMs(user), user.metadata.name ?? ''] as const;
-    return this.deps.users
+    const samePrincipal = this.deps.users
       .list(user.metadata.namespace)
-      .filter(
-        (other) =>
-          other.metadata.uid !== user.metadata.uid &&
-          (other.metadata.deletionTimestamp === undefined || Finalizers.has(other, USER_FINALIZER)) &&
-          other.spec.cluster === user.spec.cluster &&
-          userPrincipal(other) === principal,
-      )
-      .find((other) => {
-        const theirs = [creationMs(other), other.metadata.name ?? ''] as const;
-        return theirs[0] < mine[0] || (theirs[0] === mine[0] && theirs[1] < mine[1]);
-      })?.metadata.name;
+      .filter((other) => other.spec.cluster === user.spec.cluster && userPrincipal(other) === principal);
+    return olderClaimant(user, samePrincipal, USER_FINALIZER);
   }
 
   private event(user: User, type: EventType, reason: string, action: string, note: string): void {
