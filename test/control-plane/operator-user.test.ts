@@ -367,7 +367,7 @@ describe('operator: User', () => {
       namespace: NS,
       body: {
         metadata: { name: 'demo-clients-ca' },
-        stringData: { 'ca.crt': tls.ca.certPem, 'ca.key': tls.ca.keyPem },
+        stringData: { 'tls.crt': tls.ca.certPem, 'tls.key': tls.ca.keyPem },
       },
     });
     const user = await synced('cert-app');

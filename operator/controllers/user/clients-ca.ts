@@ -22,8 +22,9 @@ export function clientsCaCluster(secret: KubernetesObject): string | undefined {
     : undefined;
 }
 
-const CA_CERT_KEY = 'ca.crt';
-const CA_KEY_KEY = 'ca.key';
+/** The CA's certificate and key in that Secret, as the cluster reconcile writes them (a TLS Secret's keys). */
+const CA_CERT_KEY = 'tls.crt';
+const CA_KEY_KEY = 'tls.key';
 
 export interface ClientsCaSource {
   /** The clients CA of `cluster`, or undefined while it does not exist (yet). */
