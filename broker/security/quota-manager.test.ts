@@ -26,21 +26,21 @@ describe('quota manager', () => {
     );
   });
 
-  it('throttles to the rate: usage beyond the one-second burst becomes a wait', () => {
+  it('throttles to the rate: usage beyond the quarter-second burst becomes a wait', () => {
     let now = 0;
     const q = new QuotaManager(() => now);
     q.setQuotas([{ entity: { principal: 'User:a' }, values: { producer_byte_rate: 1000 } }]);
-    expect(q.record('producer_byte_rate', 'User:a', '', 1000)).toBe(1); // burst spent: wait for the next token
+    expect(q.record('producer_byte_rate', 'User:a', '', 250)).toBe(1); // burst spent: wait for the next token
     expect(q.record('producer_byte_rate', 'User:a', '', 500)).toBe(501);
     expect(q.throttleMs('producer_byte_rate', 'User:a', '')).toBe(501);
     // A client that waits as told and sends at the pace gets ~the rate over a long stretch.
-    let sent = 1500;
+    let sent = 750;
     for (let i = 0; i < 100; i++) {
       now += q.throttleMs('producer_byte_rate', 'User:a', '');
       q.record('producer_byte_rate', 'User:a', '', 250);
       sent += 250;
     }
-    const rate = (sent - 1000) / (now / 1000);
+    const rate = (sent - 250) / (now / 1000);
     expect(rate).toBeGreaterThan(950);
     expect(rate).toBeLessThan(1050);
     expect(q.record('producer_byte_rate', 'User:a', '', 1e9)).toBe(THROTTLE_MS_MAX);

@@ -9,7 +9,8 @@
  * clients; a `<default>` part stands for each principal (or client id) on its own, so `(<default>)` gives
  * every principal a bucket of its own.
  *
- * Enforcement: a token bucket per (key, resolved entity) refilling at the quota with one second of burst.
+ * Enforcement: a token bucket per (key, resolved entity) refilling at the quota with a quarter second of
+ * burst (small, so a client that was slow for a while cannot make up for it in a burst above the rate).
  * Usage is taken when known (request bytes on arrival, response bytes as sent), and the bucket may go into
  * debt; `throttleMs` is how long until it is positive again. The broker tells the client that time
  * (`tributary-throttle-ms`), and holds the client's next request of that kind until the debt is paid, so
@@ -23,7 +24,7 @@ export const BUCKETS_MAX = 10_000;
 /** The longest a client is told to wait, or held, at a time. */
 export const THROTTLE_MS_MAX = 30_000;
 /** Seconds of quota a bucket holds when full. */
-const BURST_SECONDS = 1;
+const BURST_SECONDS = 0.25;
 
 const UNSET = '\u0001';
 
