@@ -163,8 +163,12 @@ export class Broker {
         (topic) => minInsyncReplicasOf(topics.get(topic)?.configs),
       );
       metrics.trackDisk(config.dataDir);
+      // The listener once bound: its health is served on the metrics port too (GET /healthz).
+      let listener: GrpcListener | undefined;
       const metricsServer =
-        config.metricsPort >= 0 ? await metrics.serve(config.metricsHost, config.metricsPort) : undefined;
+        config.metricsPort >= 0
+          ? await metrics.serve(config.metricsHost, config.metricsPort, () => listener?.serving === true)
+          : undefined;
       if (metricsServer) cleanups.unshift(() => metricsServer.close());
       const groups = new GroupCoordinator({
         replicas,
@@ -184,10 +188,11 @@ export class Broker {
         }),
       );
       const security = new BrokerSecurity(config, securityStore, metrics, logger);
-      const grpc = await startGrpcServer(
+      const grpc: GrpcListener = await startGrpcServer(
         { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle, security },
         () => {},
       );
+      listener = grpc;
       cleanups.unshift(async () => grpc.server.forceShutdown());
 
       const membership = await Membership.start(
@@ -268,7 +273,7 @@ export class Broker {
     this.logs.startBackgroundTasks();
     this.replicas.startBackgroundTasks();
     await this.awaitLeaderships(LEADERSHIP_WAIT_MS);
-    setServing(this.grpc.health, true);
+    setServing(this.grpc, true);
     const metrics = this.metricsServer;
     this.logger.info(
       {
@@ -359,7 +364,7 @@ export class Broker {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const startedMs = Date.now();
-      setServing(this.grpc.health, false);
+      setServing(this.grpc, false);
       await this.controlledShutdown();
       this.lifecycle.beginShutdown();
       const drained = await this.lifecycle.drain(this.config.shutdownGraceMs);

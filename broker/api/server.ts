@@ -52,6 +52,8 @@ export interface GrpcListener {
   readonly server: Server;
   readonly port: number;
   readonly health: HealthImplementation;
+  /** What the health service answers for '' (SERVING or not), also served over HTTP (metrics.ts). */
+  serving: boolean;
 }
 
 /** Builds the gRPC server with every service, health and reflection, and binds it. */
@@ -115,7 +117,7 @@ export async function startGrpcServer(
   raiseConnectionWindow(server, config.http2ConnectionWindowBytes);
   refuseUnverifiedCertificates(server, config);
   onBound(port);
-  return { server, port, health };
+  return { server, port, health, serving: false };
 }
 
 /** Broker-to-broker calls: replica fetches, requests to the controller, fail-safe confirmations. */
@@ -160,7 +162,9 @@ function adminServiceHandlers(api: ApiContext): AdminServiceHandlers {
   };
 }
 
-export function setServing(health: HealthImplementation, serving: boolean): void {
+export function setServing(listener: GrpcListener, serving: boolean): void {
+  const { health } = listener;
+  listener.serving = serving;
   const status = serving ? 'SERVING' : 'NOT_SERVING';
   health.setStatus('', status);
   for (const s of SERVICE_NAMES) health.setStatus(s, status);

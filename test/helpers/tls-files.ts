@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCa, issueCertificate, type PemPair } from '../../kit/pki.js';
+import type { ClientTls } from '../../kit/tls.js';
 
 export interface PemFiles {
   readonly certFile: string;
@@ -24,6 +25,8 @@ export interface TlsFixture {
   readonly foreignClient: PemFiles;
   readonly otherCaFile: string;
   readonly expiredClient: PemFiles;
+  /** The client certificate and CA, as an SDK client takes them. */
+  clientTls(): ClientTls;
   /** `--set` arguments of a broker serving TLS with these files. */
   brokerArgs(clientAuth?: 'none' | 'requested' | 'required'): string[];
   remove(): void;
@@ -75,6 +78,7 @@ export async function makeTlsFixture(): Promise<TlsFixture> {
     foreignClient,
     otherCaFile,
     expiredClient,
+    clientTls: () => ({ ca: ca.certPem, cert: client.pem.certPem, key: client.pem.keyPem }),
     brokerArgs: (clientAuth = 'required') => [
       '--set',
       `tlsCertFile=${broker.certFile}`,

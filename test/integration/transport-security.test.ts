@@ -113,6 +113,14 @@ describe('broker listener TLS, client certificates required', () => {
     await expectServing(strict);
   });
 
+  it('answers GET /healthz on the plaintext metrics port, for probes that cannot speak TLS', async () => {
+    const metrics = /"metrics":"(http:\/\/[^"]+)\/metrics"/.exec(strict.output())?.[1];
+    expect(metrics).toBeDefined();
+    const res = await fetch(`${metrics}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('SERVING\n');
+  });
+
   it('checks the name: the address dialled, or the server name given instead', async () => {
     const bootstrap = `localhost:${strict.port}`;
     expect(await attempt(strict, clientTls('client'), bootstrap)).toEqual({ ok: true });
