@@ -19,7 +19,8 @@ import { ADMIN_PASSWORD, addScramUser, SECURE_ARGS } from '../helpers/secure-bro
 import { makeTlsFixture, type TlsFixture } from '../helpers/tls-files.js';
 
 // The user controller end to end: User resources in a real kube-apiserver, their credentials, ACLs and quotas
-// in a real cluster of two brokers on etcd with SCRAM authentication and authorizer=acl. The operator runs
+// in a real cluster of two brokers on etcd with SCRAM and service-account authentication and authorizer=acl
+// (tokens reviewed by the same kube-apiserver). The operator runs
 // with the ClusterRole of operator/rbac.ts and reaches the brokers as the super user `admin` (its
 // credentials from TRIBUTARY_USERNAME/TRIBUTARY_PASSWORD, as the SDK reads them); applications log in with
 // what the operator wrote into the User's Secret, and can do exactly what the User's ACLs allow.
@@ -106,11 +107,18 @@ describe('operator: User', () => {
   };
 
   beforeAll(async () => {
-    [plane, brokers, tls] = await Promise.all([
-      startKubeControlPlane(),
-      startTestCluster({ brokers: 2, brokerArgs: SECURE_ARGS }),
-      makeTlsFixture(),
-    ]);
+    [plane, tls] = await Promise.all([startKubeControlPlane(), makeTlsFixture()]);
+    // Service-account tokens are reviewed by this control plane's TokenReview (the admin's kubeconfig).
+    brokers = await startTestCluster({
+      brokers: 2,
+      brokerArgs: [
+        ...SECURE_ARGS,
+        '--set',
+        'authentication=scram,serviceaccount',
+        '--set',
+        `serviceAccountKubeconfig=${plane.kubeconfigPath}`,
+      ],
+    });
     // The first super user goes straight into the cluster metadata: creating users needs a user.
     addScramUser(brokers.dataDir, 'admin', ADMIN_PASSWORD, [
       '--set',
@@ -397,6 +405,47 @@ describe('operator: User', () => {
     }
     expect(await admin.securityAdmin().describeAcls({ principal: 'User:cert-app' })).toMatchObject([
       { resourceType: 'topic', resourceName: 'orders', operation: 'read', permission: 'allow' },
+    ]);
+  }, 120_000);
+
+  it('a serviceAccount User: its pods’ ServiceAccount token is the credential, ACLs bound to ServiceAccount:<ns>/<name>', async () => {
+    await core.createNamespacedServiceAccount({ namespace: NS, body: { metadata: { name: 'reporting' } } });
+    await resources.create('User', 'reporting-app', {
+      cluster: 'demo',
+      authentication: { type: 'serviceAccount', name: 'reporting' },
+      authorization: { acls: [{ resource: { type: 'topic', name: 'orders' }, operations: ['Read'] }] },
+      quotas: { requestRate: 1000 },
+    });
+    const user = await synced('reporting-app');
+    expect(user.status?.principal).toBe('ServiceAccount:default/reporting');
+    expect(user.status?.secret).toBeUndefined();
+    const read = await core.readNamespacedSecret({ namespace: NS, name: 'reporting-app' }).then(
+      () => 'exists',
+      (err: { code?: number }) => err.code,
+    );
+    expect(read).toBe(404);
+    // What a pod of that ServiceAccount would have mounted: a token for the brokers' audience.
+    const token = await core.createNamespacedServiceAccountToken({
+      namespace: NS,
+      name: 'reporting',
+      body: { spec: { audiences: ['tributary'], expirationSeconds: 3600 } },
+    });
+    const app = new Tributary({
+      bootstrap: brokers.bootstrap(),
+      requestTimeoutMs: 5000,
+      auth: { token: token.status!.token },
+    });
+    clients.push(app);
+    expect(await app.securityAdmin().whoAmI()).toMatchObject({
+      principal: 'ServiceAccount:default/reporting',
+      mechanism: 'serviceaccount',
+    });
+    expect(await outcome(fetchFrom(app, 'orders'))).toBe('ok');
+    expect(await outcome(produce(app, 'orders'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(
+      await admin.securityAdmin().describeClientQuotas({ principal: 'ServiceAccount:default/reporting' }),
+    ).toEqual([
+      { entity: { principal: 'ServiceAccount:default/reporting' }, values: { request_rate: 1000 } },
     ]);
   }, 120_000);
 });
