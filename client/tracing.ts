@@ -1,14 +1,22 @@
 /**
  * The SDK's OpenTelemetry spans, after the messaging semantic conventions (docs/client.md, "Tracing"):
  *
- * - `send <topic>` (PRODUCER) for `produce(record)` and a one-message `send()`: from the call to the
- *   broker's answer; its context is the record's creation context and goes into the record's headers.
+ * - `send <topic>` (PRODUCER) per producer batch: from the batch's first record until the broker's answer.
+ *   Its context is the creation context of every record in the batch that has none of its own, so a
+ *   record costs no span of its own (docs/architecture.md, "Tracing: one creation context per batch").
+ * - `send <topic>` (PRODUCER) per `produce(record)` called inside a sampled span, and per one-message
+ *   `send()`: from the call to the broker's answer; its context is that record's creation context.
  * - `send <topic>` (CLIENT) for a `send()` of several messages, with one `create <topic>` span
- *   (PRODUCER) per message whose context goes into that message's headers; the send span links to them.
+ *   (PRODUCER) per message whose context is that message's creation context; the send span links to them.
  * - `process <topic>` (CONSUMER) around each `eachRecord` call: a child of the ambient span when there is
  *   one, else of the record's creation context (so producer, broker and consumer share one trace), and
  *   linked to the creation context; around each `eachBatch` call, linked to every record's context.
+ * - `receive <topic>` (CONSUMER) for each pull (`for await`, `next()`, `nextBatch()`, a reader's
+ *   `consume` or `fetch`): from the call until the records are handed over, linked to their contexts.
  * - `commit` (CLIENT) for each offset commit of a consumer group.
+ *
+ * Only sampled contexts are written into records: an unsampled one would cost every record its 55-byte
+ * `traceparent` and decide nothing a consumer could not decide itself (docs/architecture.md).
  *
  * Only `@opentelemetry/api` is used. Until the application registers an SDK every tracer is a no-op:
  * `startSpan` returns a span with an invalid context, and each helper here returns at that first check,
@@ -18,10 +26,14 @@ import {
   context,
   isSpanContextValid,
   type Link,
+  ProxyTracerProvider,
+  propagation,
+  ROOT_CONTEXT,
   type Span,
   type SpanContext,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   trace,
 } from '@opentelemetry/api';
 import {
@@ -29,9 +41,22 @@ import {
   MESSAGING,
   MESSAGING_SYSTEM,
   recordSpanContext,
+  spanClockMs,
   TRACE_HEADER_KEYS,
   traceHeaders,
 } from '../proto/trace-context.js';
+
+/** What the API's tracer provider delegates to while no SDK is registered. */
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether an SDK's tracer provider is registered: the first check of a per-record path, cheaper than a
+ * no-op span (and than reading a clock, which some sandboxes make a system call).
+ */
+function sdkRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_TRACER_PROVIDER;
+}
 
 /** Links one span carries at most (the SDK's own default limit). */
 export const MAX_SPAN_LINKS = 128;
@@ -48,8 +73,102 @@ interface RecordRef {
 
 type Headers = Array<{ key: string; value: Buffer | string | null }> | { [key: string]: Buffer | string };
 
+/** Whether `ctx` is valid and sampled: the only kind of context written into a record. */
+export function isSampledContext(ctx: SpanContext): boolean {
+  return (ctx.traceFlags & TraceFlags.SAMPLED) !== 0 && isSpanContextValid(ctx);
+}
+
+/** Whether `headers` hold trace headers (a context of the record's own, or a stale copy). */
+export function hasTraceHeaders(headers: Headers | undefined): boolean {
+  if (headers === undefined) return false;
+  if (Array.isArray(headers)) {
+    for (const h of headers) if (TRACE_HEADER_KEYS.includes(h.key)) return true;
+    return false;
+  }
+  for (const key of TRACE_HEADER_KEYS) if (key in headers) return true;
+  return false;
+}
+
+/** The creation context of one producer batch: its `send` span and the headers that carry its context. */
+export interface BatchCreation {
+  /** Bytes the headers add to a record (for the batch's size estimate); 0 when nothing is written. */
+  readonly recordBytes: number;
+  /** `record` with the batch's context in its headers, or `record` itself when no context is written. */
+  stamp<R extends { headers?: Headers | undefined }>(record: R): R;
+  /** Ends the span: with the batch's base offset (-1 with acks none) and record count, or its error. */
+  settle(result: { offset: number; records: number } | undefined, err?: unknown): void;
+}
+
+/** Headers list as the encoder takes it. */
+function headerList(headers: Headers): Array<{ key: string; value: Buffer | string | null }> {
+  return Array.isArray(headers) ? headers : Object.entries(headers).map(([key, value]) => ({ key, value }));
+}
+
 export class ClientTracing {
   constructor(private readonly clientId: string | undefined) {}
+
+  /**
+   * The `send` span of one record produced inside a sampled span (its child; the record's own creation
+   * context), or undefined: then the record takes its batch's context (`openBatch`). Inside an unsampled
+   * span no span is made (none would be recorded) and nothing is written into the record.
+   */
+  startRecordSend(topic: string): Span | undefined {
+    if (!sdkRegistered()) return undefined;
+    const ambient = trace.getSpan(context.active());
+    if (ambient === undefined || !isSampledContext(ambient.spanContext())) return undefined;
+    const span = this.startCreation('send', topic);
+    if (span === undefined || isSampledContext(span.spanContext())) return span;
+    span.end();
+    return undefined;
+  }
+
+  /**
+   * `headers` without trace headers while a propagator is registered (a record whose context the producer
+   * decides gives up any it had), else `headers` itself. Only called for headers that hold some.
+   */
+  withoutTraceHeaders(headers: Headers): Headers {
+    if (propagation.fields().length === 0) return headers;
+    return headerList(headers).filter((h) => !TRACE_HEADER_KEYS.includes(h.key));
+  }
+
+  /**
+   * The creation context of a producer batch of `topic`/`partition` (its `send` span, PRODUCER, a root:
+   * the sampler decides once for the batch), or undefined when no span is recorded (no SDK registered, or
+   * not sampled). Its headers go into each record without a context of its own when the batch is encoded.
+   */
+  openBatch(topic: string, partition: number): BatchCreation | undefined {
+    const span = tracer.startSpan(`send ${topic}`, { kind: SpanKind.PRODUCER }, ROOT_CONTEXT);
+    if (!span.isRecording()) return undefined;
+    span.setAttributes(this.attributes('send', 'send', topic));
+    span.setAttribute(MESSAGING.partitionId, String(partition));
+    const headers = isSampledContext(span.spanContext())
+      ? traceHeaders(trace.setSpan(ROOT_CONTEXT, span))
+      : [];
+    let recordBytes = 0;
+    // Each header costs its key and value and two length varints (at most 2 bytes each at these sizes).
+    for (const h of headers) recordBytes += 4 + Buffer.byteLength(h.key) + Buffer.byteLength(h.value);
+    return {
+      recordBytes,
+      stamp: (record) => {
+        if (headers.length === 0 || hasTraceHeaders(record.headers)) return record;
+        return {
+          ...record,
+          headers: record.headers === undefined ? headers : [...headerList(record.headers), ...headers],
+        };
+      },
+      settle: (result, err) => {
+        if (err !== undefined) failed(span, err);
+        else if (result !== undefined) {
+          if (result.records > 1) span.setAttribute(MESSAGING.batchCount, result.records);
+          if (result.offset >= 0) {
+            span.setAttribute(MESSAGING.offset, result.offset);
+            if (result.records === 1) span.setAttribute(MESSAGING.messageId, `${partition}-${result.offset}`);
+          }
+        }
+        span.end();
+      },
+    };
+  }
 
   /**
    * A producer span (`send` or `create`, PRODUCER), or undefined while tracing is off. Its context is the
@@ -93,6 +212,15 @@ export class ClientTracing {
               .filter(([key]) => !TRACE_HEADER_KEYS.includes(key))
               .map(([key, value]) => ({ key, value }));
     return [...list, ...injected];
+  }
+
+  /**
+   * The headers of a record whose creation context is `span`: with the context when it is sampled, else
+   * without any trace headers (a context nobody records is not written; see the file comment).
+   */
+  contextHeaders(headers: Headers | undefined, span: Span): Headers | undefined {
+    if (isSampledContext(span.spanContext())) return this.inject(headers, span);
+    return headers !== undefined && hasTraceHeaders(headers) ? this.withoutTraceHeaders(headers) : headers;
   }
 
   /** Ends a producer span when its record's ack settles. */
@@ -163,6 +291,52 @@ export class ClientTracing {
       if (first !== undefined) span.setAttribute(MESSAGING.offset, first.offset);
     }
     return this.around(span, handler);
+  }
+
+  /** When a pull began, for `received`: -1 while no SDK is registered (then `received` does nothing). */
+  pullStarted(): number {
+    return sdkRegistered() ? spanClockMs() : -1;
+  }
+
+  /**
+   * The `receive <topic>` span (CONSUMER) of one pull that obtained `records` of one partition: from
+   * `startTimeMs` (`pullStarted`, when the application asked) until now, linked to every record's creation
+   * context (at most MAX_SPAN_LINKS); a child of the ambient span, or else, for one record, of its creation
+   * context, as `process` is. A pull that obtained nothing makes no span.
+   */
+  received(
+    topic: string,
+    partition: number,
+    records: readonly RecordRef[],
+    group: string | undefined,
+    startTimeMs: number,
+  ): void {
+    if (startTimeMs < 0 || records.length === 0) return;
+    const links: Link[] = [];
+    for (const r of records) {
+      if (links.length >= MAX_SPAN_LINKS) break;
+      const creation = recordSpanContext(r.headers);
+      if (creation !== undefined) links.push({ context: creation });
+    }
+    const ambient = context.active();
+    const parent =
+      records.length === 1 && links.length === 1 && trace.getSpan(ambient) === undefined
+        ? trace.setSpanContext(ambient, links[0]!.context)
+        : ambient;
+    const span = tracer.startSpan(
+      `receive ${topic}`,
+      { kind: SpanKind.CONSUMER, links, startTime: startTimeMs },
+      parent,
+    );
+    // A span that records nothing needs no end (ending it is a no-op).
+    if (!span.isRecording()) return;
+    span.setAttributes(this.attributes('receive', 'receive', topic, group));
+    span.setAttribute(MESSAGING.partitionId, String(partition));
+    const first = records[0]!;
+    span.setAttribute(MESSAGING.offset, first.offset);
+    if (records.length === 1) span.setAttribute(MESSAGING.messageId, `${partition}-${first.offset}`);
+    else span.setAttribute(MESSAGING.batchCount, records.length);
+    span.end();
   }
 
   /** Runs a commit of `partitions` offsets inside a `commit` span (CLIENT, a settle operation). */
