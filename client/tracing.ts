@@ -293,42 +293,52 @@ export class ClientTracing {
     return this.around(span, handler);
   }
 
-  /** When a pull began, for `received`: -1 while no SDK is registered (then `received` does nothing). */
-  pullStarted(): number {
-    return sdkRegistered() ? spanClockMs() : -1;
+  /**
+   * When a pull that has to wait began, for `received`: undefined while no SDK is registered (a pull
+   * served from the buffer starts when it ends, so it needs no clock read).
+   */
+  pullStarted(): number | undefined {
+    return sdkRegistered() ? spanClockMs() : undefined;
   }
 
   /**
    * The `receive <topic>` span (CONSUMER) of one pull that obtained `records` of one partition: from
-   * `startTimeMs` (`pullStarted`, when the application asked) until now, linked to every record's creation
-   * context (at most MAX_SPAN_LINKS); a child of the ambient span, or else, for one record, of its creation
-   * context, as `process` is. A pull that obtained nothing makes no span.
+   * `startTimeMs` (`pullStarted`; absent: now) until now, linked to every record's creation context (at
+   * most MAX_SPAN_LINKS); a child of the ambient span, or else, for one record, of its creation context,
+   * as `process` is. Made only when that trace is sampled: the ambient span's, or else a record's creation
+   * context's. A pull loop hands over records at up to hundreds of thousands a second, and a span the
+   * sampler must decide on costs each record microseconds (docs/benchmarks.md): a record nobody traced
+   * costs no span. A pull that obtained nothing makes none either.
    */
   received(
     topic: string,
     partition: number,
     records: readonly RecordRef[],
     group: string | undefined,
-    startTimeMs: number,
+    startTimeMs?: number,
   ): void {
-    if (startTimeMs < 0 || records.length === 0) return;
+    if (records.length === 0 || !sdkRegistered()) return;
     const links: Link[] = [];
+    let sampledLink = false;
     for (const r of records) {
       if (links.length >= MAX_SPAN_LINKS) break;
       const creation = recordSpanContext(r.headers);
-      if (creation !== undefined) links.push({ context: creation });
+      if (creation === undefined) continue;
+      links.push({ context: creation });
+      if (isSampledContext(creation)) sampledLink = true;
     }
     const ambient = context.active();
+    const ambientSpan = trace.getSpan(ambient);
+    if (ambientSpan === undefined ? !sampledLink : !isSampledContext(ambientSpan.spanContext())) return;
     const parent =
-      records.length === 1 && links.length === 1 && trace.getSpan(ambient) === undefined
+      records.length === 1 && links.length === 1 && ambientSpan === undefined
         ? trace.setSpanContext(ambient, links[0]!.context)
         : ambient;
     const span = tracer.startSpan(
       `receive ${topic}`,
-      { kind: SpanKind.CONSUMER, links, startTime: startTimeMs },
+      { kind: SpanKind.CONSUMER, links, ...(startTimeMs === undefined ? {} : { startTime: startTimeMs }) },
       parent,
     );
-    // A span that records nothing needs no end (ending it is a no-op).
     if (!span.isRecording()) return;
     span.setAttributes(this.attributes('receive', 'receive', topic, group));
     span.setAttribute(MESSAGING.partitionId, String(partition));

@@ -375,9 +375,8 @@ export class Consumer implements AsyncIterable<Record> {
   }
 
   /** The `receive` span of one record handed to the application (client/tracing.ts). */
-  private received(record: Record, startedMs: number): void {
-    if (startedMs >= 0)
-      this.tracing.received(record.topic, record.partition, [record], this.groupId, startedMs);
+  private received(record: Record, startedMs: number | undefined): void {
+    this.tracing.received(record.topic, record.partition, [record], this.groupId, startedMs);
   }
 
   /** A buffered record now, undefined when the consumer is done, or null when it has to wait. */
@@ -391,7 +390,7 @@ export class Consumer implements AsyncIterable<Record> {
   async nextBatch(options: { signal?: AbortSignal } = {}): Promise<Batch | undefined> {
     const startedMs = this.tracing.pullStarted();
     const batch = await this.nextRecords(options.signal);
-    if (batch !== undefined && startedMs >= 0) {
+    if (batch !== undefined) {
       this.tracing.received(batch.topic, batch.partition, batch.records, this.groupId, startedMs);
     }
     return batch;
@@ -414,13 +413,17 @@ export class Consumer implements AsyncIterable<Record> {
   async *[Symbol.asyncIterator](): AsyncGenerator<Record, void, undefined> {
     try {
       for (;;) {
-        const startedMs = this.tracing.pullStarted();
         const pending = this.safePoint();
         if (pending !== undefined) await pending;
         // Buffered records are taken without an extra await: one promise hop per record, not two.
         const ready = this.takeReady(undefined);
-        const record = ready === null ? await this.nextRecord(undefined) : ready;
-        if (record === undefined) return;
+        let startedMs: number | undefined;
+        let record = ready;
+        if (ready === null) {
+          startedMs = this.tracing.pullStarted();
+          record = await this.nextRecord(undefined);
+        }
+        if (record === undefined || record === null) return;
         this.received(record, startedMs);
         yield record;
       }

@@ -107,6 +107,7 @@ export class PartitionReader {
     const onAbort = (): void => call.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     let next = start;
+    // A record that arrives with its message waited for it since the pull began; the rest were buffered.
     let pulledMs = this.tracing.pullStarted();
     try {
       for await (const message of call as AsyncIterable<SubscribeResponse__Output>) {
@@ -115,10 +116,11 @@ export class PartitionReader {
           if (record.offset < next) continue;
           next = record.offset + 1;
           const handed = { ...record, topic, partition };
-          if (pulledMs >= 0) this.tracing.received(topic, partition, [handed], undefined, pulledMs);
+          this.tracing.received(topic, partition, [handed], undefined, pulledMs);
+          pulledMs = undefined;
           yield handed;
-          pulledMs = this.tracing.pullStarted();
         }
+        pulledMs = this.tracing.pullStarted();
         // The good records before an undecodable batch were yielded; now the batch's error.
         if (decoded.error !== undefined) throw decoded.error;
         const nextOffset = Number(message.next_offset);
