@@ -23,6 +23,7 @@
  * without building attributes, touching headers or wrapping a handler (docs/benchmarks.md measures it).
  */
 import {
+  type Attributes,
   context,
   isSpanContextValid,
   type Link,
@@ -93,8 +94,11 @@ export function hasTraceHeaders(headers: Headers | undefined): boolean {
 export interface BatchCreation {
   /** Bytes the headers add to a record (for the batch's size estimate); 0 when nothing is written. */
   readonly recordBytes: number;
-  /** `record` with the batch's context in its headers, or `record` itself when no context is written. */
-  stamp<R extends { headers?: Headers | undefined }>(record: R): R;
+  /**
+   * Writes the batch's context into `record`'s headers (a record the producer owns, just before the batch
+   * is encoded), unless it carries a context of its own or the batch's is not written.
+   */
+  stamp(record: { headers?: Headers | undefined }): void;
   /** Ends the span: with the batch's base offset (-1 with acks none) and record count, or its error. */
   settle(result: { offset: number; records: number } | undefined, err?: unknown): void;
 }
@@ -141,20 +145,20 @@ export class ClientTracing {
     if (!span.isRecording()) return undefined;
     span.setAttributes(this.attributes('send', 'send', topic));
     span.setAttribute(MESSAGING.partitionId, String(partition));
-    const headers = isSampledContext(span.spanContext())
-      ? traceHeaders(trace.setSpan(ROOT_CONTEXT, span))
-      : [];
+    // Values encoded once per batch: the encoder copies a Buffer where it would write a string per record.
+    const headers = (
+      isSampledContext(span.spanContext()) ? traceHeaders(trace.setSpan(ROOT_CONTEXT, span)) : []
+    ).map((h) => ({ key: h.key, value: Buffer.from(h.value, 'latin1') }));
     let recordBytes = 0;
     // Each header costs its key and value and two length varints (at most 2 bytes each at these sizes).
-    for (const h of headers) recordBytes += 4 + Buffer.byteLength(h.key) + Buffer.byteLength(h.value);
+    for (const h of headers) recordBytes += 4 + Buffer.byteLength(h.key) + h.value.length;
     return {
       recordBytes,
       stamp: (record) => {
-        if (headers.length === 0 || hasTraceHeaders(record.headers)) return record;
-        return {
-          ...record,
-          headers: record.headers === undefined ? headers : [...headerList(record.headers), ...headers],
-        };
+        if (headers.length === 0) return;
+        if (record.headers === undefined) record.headers = headers;
+        else if (!hasTraceHeaders(record.headers))
+          record.headers = [...headerList(record.headers), ...headers];
       },
       settle: (result, err) => {
         if (err !== undefined) failed(span, err);
@@ -334,18 +338,23 @@ export class ClientTracing {
       records.length === 1 && links.length === 1 && ambientSpan === undefined
         ? trace.setSpanContext(ambient, links[0]!.context)
         : ambient;
+    // Attributes given at the start: one object, not a validated call per attribute (per record here).
+    const attributes: Attributes = this.attributes('receive', 'receive', topic, group);
+    const first = records[0]!;
+    attributes[MESSAGING.partitionId] = String(partition);
+    attributes[MESSAGING.offset] = first.offset;
+    if (records.length === 1) attributes[MESSAGING.messageId] = `${partition}-${first.offset}`;
+    else attributes[MESSAGING.batchCount] = records.length;
     const span = tracer.startSpan(
       `receive ${topic}`,
-      { kind: SpanKind.CONSUMER, links, ...(startTimeMs === undefined ? {} : { startTime: startTimeMs }) },
+      {
+        kind: SpanKind.CONSUMER,
+        links,
+        attributes,
+        ...(startTimeMs === undefined ? {} : { startTime: startTimeMs }),
+      },
       parent,
     );
-    if (!span.isRecording()) return;
-    span.setAttributes(this.attributes('receive', 'receive', topic, group));
-    span.setAttribute(MESSAGING.partitionId, String(partition));
-    const first = records[0]!;
-    span.setAttribute(MESSAGING.offset, first.offset);
-    if (records.length === 1) span.setAttribute(MESSAGING.messageId, `${partition}-${first.offset}`);
-    else span.setAttribute(MESSAGING.batchCount, records.length);
     span.end();
   }
 

@@ -155,6 +155,13 @@ for (const workload of workloads) {
       'records/s': Math.round(rate),
       'records/s per round': rows.map((r) => Math.round(r['records/s'])),
       'ratio to off': Number((rate / offRate).toFixed(3)),
+      ...(rows[0]['client CPU s'] === undefined
+        ? {}
+        : {
+            'client CPU us/record': Number(
+              median(rows.map((r) => (r['client CPU s'] * 1e6) / Number(values.records))).toFixed(2),
+            ),
+          }),
       ...(rows[0]['broker CPU s'] === undefined
         ? {}
         : { 'broker CPU s': median(rows.map((r) => r['broker CPU s'])) }),

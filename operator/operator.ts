@@ -100,6 +100,10 @@ export class Operator {
     });
     this.clusters = this.watched.clusters;
     this.topics = this.watched.topics;
+    this.metrics.trackRolls(
+      () => this.clusters.list(),
+      () => this.loopsStarted && this.stopping === undefined,
+    );
     this.owned = this.watched.owned;
     this.addresses = new BrokerAddresses(options.bootstrapOverrides);
     this.brokers = new BrokerClients({

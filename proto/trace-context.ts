@@ -113,6 +113,18 @@ export function forEachRecordTraceHeaders(
   visit: (traceparent: string | undefined, tracestate: string | undefined) => boolean,
 ): void {
   const cursor: Cursor = { pos: 0 };
+  // Records of a batch mostly carry the same context: the previous record's strings are reused when the
+  // bytes are the same, so a record costs no allocation.
+  let lastParent: { start: number; end: number; value: string } | undefined;
+  let lastState: { start: number; end: number; value: string } | undefined;
+  const text = (
+    start: number,
+    end: number,
+    last: { start: number; end: number; value: string } | undefined,
+  ): { start: number; end: number; value: string } =>
+    last !== undefined && section.compare(section, last.start, last.end, start, end) === 0
+      ? last
+      : { start, end, value: section.toString('latin1', start, end) };
   while (cursor.pos < section.length) {
     const length = readVarint(section, cursor);
     const end = cursor.pos + length;
@@ -135,9 +147,11 @@ export function forEachRecordTraceHeaders(
       cursor.pos += valueLength;
       const keyEnd = keyStart + keyLength;
       if (TRACEPARENT_KEY.compare(section, keyStart, keyEnd) === 0) {
-        traceparent = section.toString('latin1', valueStart, cursor.pos);
+        lastParent = text(valueStart, cursor.pos, lastParent);
+        traceparent = lastParent.value;
       } else if (TRACESTATE_KEY.compare(section, keyStart, keyEnd) === 0) {
-        tracestate = section.toString('latin1', valueStart, cursor.pos);
+        lastState = text(valueStart, cursor.pos, lastState);
+        tracestate = lastState.value;
       }
     }
     cursor.pos = end;

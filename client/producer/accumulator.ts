@@ -87,10 +87,9 @@ export class ProducerBatch {
   encode(identity?: { producerId: number; producerEpoch: number; baseSequence: number }): Buffer {
     if (this.encoded === null) {
       const creation = this.creation;
+      if (creation !== undefined && creation !== null) for (const r of this.records) creation.stamp(r.record);
       this.encoded = encodeRecordBatch(
-        this.records.map((r) =>
-          creation === undefined || creation === null ? r.record : creation.stamp(r.record),
-        ),
+        this.records.map((r) => r.record),
         identity === undefined
           ? { compression: this.settings.compression }
           : { compression: this.settings.compression, ...identity },
