@@ -190,7 +190,7 @@ export class BrokerMetrics {
   trackRebalance(read: () => RebalanceProgress | null | undefined): void {
     this.metrics.gauge(
       'tributary_rebalance_in_progress',
-      '1 while a rebalance plan runs, else 0. Exported by the active controller only.',
+      '1 on the active controller while a rebalance plan runs, else 0 (so the sum over brokers says whether one runs).',
       [],
       function collect() {
         this.reset();
@@ -230,7 +230,7 @@ export class BrokerMetrics {
     );
     this.metrics.gauge(
       'tributary_rebalance_estimated_remaining_seconds',
-      'Time the running rebalance plan is estimated to need still (-1: not known yet; 0 while none runs). Exported by the active controller only.',
+      'Time the running rebalance plan is estimated to need still, on the active controller (-1: not known yet); 0 elsewhere and while none runs.',
       [],
       function collect() {
         this.reset();

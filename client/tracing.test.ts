@@ -180,5 +180,11 @@ describe('ClientTracing', () => {
     expect(both!.parentSpanContext).toBeUndefined();
     expect(both!.attributes['messaging.batch.message_count']).toBe(2);
     expect(both!.links).toHaveLength(1);
+    // The next record of the same creation context (its batch's): the first one's span stands for it.
+    t.received('events', 1, [{ ...traced, offset: 9 }], 'g');
+    expect(exporter.getFinishedSpans()).toHaveLength(2);
+    // Inside a sampled span every pull has its span.
+    context.with(trace.setSpan(context.active(), send), () => t.received('events', 1, [traced], 'g'));
+    expect(exporter.getFinishedSpans()).toHaveLength(3);
   });
 });

@@ -49,14 +49,38 @@ import {
 
 /** What the API's tracer provider delegates to while no SDK is registered. */
 const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+/**
+ * The API's global tracer provider as last read: the proxy an SDK's registration delegates to. Once it
+ * delegates, it is not read again (reading it checks the API's version each time); until then it is read
+ * on every check, which costs little while nothing is registered and sees a registration at once.
+ */
+let tracerProvider = trace.getTracerProvider();
 
 /**
  * Whether an SDK's tracer provider is registered: the first check of a per-record path, cheaper than a
- * no-op span (and than reading a clock, which some sandboxes make a system call).
+ * no-op span (and than reading a clock, which some sandboxes make a system call). After `trace.disable()`
+ * it may still answer yes; the API calls that follow are then no-ops.
  */
 function sdkRegistered(): boolean {
-  const provider = trace.getTracerProvider();
-  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_TRACER_PROVIDER;
+  const delegating = (p: typeof tracerProvider) =>
+    !(p instanceof ProxyTracerProvider) || p.getDelegate() !== NOOP_TRACER_PROVIDER;
+  if (tracerProvider instanceof ProxyTracerProvider && delegating(tracerProvider)) return true;
+  tracerProvider = trace.getTracerProvider();
+  return delegating(tracerProvider);
+}
+
+/** The value of a record's (last) `traceparent` header, or undefined. */
+function traceparentOf(headers: HeaderList): Buffer | string | undefined {
+  for (let i = headers.length - 1; i >= 0; i--) {
+    const h = headers[i]!;
+    if (h.key === 'traceparent') return h.value ?? undefined;
+  }
+  return undefined;
+}
+
+function sameValue(a: Buffer | string, b: Buffer | string): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a.toString() === b.toString();
+  return a.equals(b);
 }
 
 /** Links one span carries at most (the SDK's own default limit). */
@@ -109,6 +133,9 @@ function headerList(headers: Headers): Array<{ key: string; value: Buffer | stri
 }
 
 export class ClientTracing {
+  /** The creation context (its `traceparent`) the last receive span outside a span stood for. */
+  private lastReceived: Buffer | string | undefined;
+
   constructor(private readonly clientId: string | undefined) {}
 
   /**
@@ -280,10 +307,14 @@ export class ClientTracing {
     handler: () => T,
   ): T {
     const links: Link[] = [];
+    const seen = new Set<string>();
     for (const r of batch.records) {
       if (links.length >= MAX_SPAN_LINKS) break;
       const creation: SpanContext | undefined = recordSpanContext(r.headers);
-      if (creation !== undefined) links.push({ context: creation });
+      // The records of one producer batch share its context: one link for them.
+      if (creation === undefined || seen.has(creation.spanId)) continue;
+      seen.add(creation.spanId);
+      links.push({ context: creation });
     }
     const span = tracer.startSpan(`process ${batch.topic}`, { kind: SpanKind.CONSUMER, links });
     if (!isSpanContextValid(span.spanContext())) return handler();
@@ -307,12 +338,18 @@ export class ClientTracing {
 
   /**
    * The `receive <topic>` span (CONSUMER) of one pull that obtained `records` of one partition: from
-   * `startTimeMs` (`pullStarted`; absent: now) until now, linked to every record's creation context (at
-   * most MAX_SPAN_LINKS); a child of the ambient span, or else, for one record, of its creation context,
-   * as `process` is. Made only when that trace is sampled: the ambient span's, or else a record's creation
-   * context's. A pull loop hands over records at up to hundreds of thousands a second, and a span the
-   * sampler must decide on costs each record microseconds (docs/benchmarks.md): a record nobody traced
-   * costs no span. A pull that obtained nothing makes none either.
+   * `startTimeMs` (`pullStarted`; absent: now) until now, linked to the records' distinct creation contexts
+   * (at most MAX_SPAN_LINKS); a child of the ambient span, or else, for one record, of its creation
+   * context, as `process` is. What makes a span (docs/architecture.md, "Tracing: one creation context per
+   * batch"):
+   *
+   * - only a sampled trace: the ambient span's, or else a record's creation context's. A pull loop hands
+   *   over up to hundreds of thousands of records a second, and a span the sampler must decide on costs
+   *   each microseconds: a record nobody traced costs no span, and the producer's decision carries through;
+   * - outside a span, one record pulled after another of the same creation context (the records of one
+   *   producer batch share one) makes none: the span of the first record received in that context stands
+   *   for the batch, as the producer's one send span does;
+   * - a pull that obtained nothing makes none.
    */
   received(
     topic: string,
@@ -322,23 +359,34 @@ export class ClientTracing {
     startTimeMs?: number,
   ): void {
     if (records.length === 0 || !sdkRegistered()) return;
+    const ambient = context.active();
+    const ambientSpan = trace.getSpan(ambient);
+    if (ambientSpan !== undefined && !isSampledContext(ambientSpan.spanContext())) return;
+    const single = records.length === 1 ? traceparentOf(records[0]!.headers) : undefined;
+    if (records.length === 1 && ambientSpan === undefined) {
+      // The cheap exits of a pull loop: no context, or the one the last receive span stood for.
+      if (single === undefined) return;
+      if (this.lastReceived !== undefined && sameValue(single, this.lastReceived)) return;
+    }
     const links: Link[] = [];
+    const seen = new Set<string>();
     let sampledLink = false;
     for (const r of records) {
       if (links.length >= MAX_SPAN_LINKS) break;
       const creation = recordSpanContext(r.headers);
-      if (creation === undefined) continue;
+      if (creation === undefined || seen.has(creation.spanId)) continue;
+      seen.add(creation.spanId);
       links.push({ context: creation });
       if (isSampledContext(creation)) sampledLink = true;
     }
-    const ambient = context.active();
-    const ambientSpan = trace.getSpan(ambient);
-    if (ambientSpan === undefined ? !sampledLink : !isSampledContext(ambientSpan.spanContext())) return;
+    if (ambientSpan === undefined && !sampledLink) return;
+    if (single !== undefined && ambientSpan === undefined) {
+      this.lastReceived = typeof single === 'string' ? single : Buffer.from(single); // not a view: 55 bytes
+    }
     const parent =
       records.length === 1 && links.length === 1 && ambientSpan === undefined
         ? trace.setSpanContext(ambient, links[0]!.context)
         : ambient;
-    // Attributes given at the start: one object, not a validated call per attribute (per record here).
     const attributes: Attributes = this.attributes('receive', 'receive', topic, group);
     const first = records[0]!;
     attributes[MESSAGING.partitionId] = String(partition);

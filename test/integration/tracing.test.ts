@@ -166,7 +166,7 @@ describe('tracing through a real collector', () => {
     expect(produce.links.map((l) => l.spanId).sort()).toEqual(creates.map((c) => c.spanId).sort());
   });
 
-  it('gives the records of one producer batch one send span, and a pulling consumer receive spans', async () => {
+  it('gives the records of one producer batch one send span, and a pulling consumer one receive span', async () => {
     await client.admin().createTopic({ name: 'shared', partitions: 1 });
     const producer = client.producer({ clientId: 'batcher' });
     // Called together, outside any span: one batch, whose send span is every record's creation context.
@@ -183,7 +183,7 @@ describe('tracing through a real collector', () => {
     const spans = await collected(
       (s) =>
         named(s, 'send shared').length > 0 &&
-        named(s, 'receive shared').length === 3 &&
+        named(s, 'receive shared').length > 0 &&
         named(s, 'produce shared', 'tributary-broker').length > 0,
     );
     const sends = named(spans, 'send shared');
@@ -199,21 +199,21 @@ describe('tracing through a real collector', () => {
     const produce = named(spans, 'produce shared', 'tributary-broker')[0]!;
     expect(produce).toMatchObject({ traceId: send.traceId, parentSpanId: send.spanId });
     expect(produce.links).toEqual([{ traceId: send.traceId, spanId: send.spanId }]);
+    // One receive span for the three records of that batch: the first one's, standing for its context.
     const receives = named(spans, 'receive shared');
-    for (const receive of receives) {
-      expect(receive).toMatchObject({
-        traceId: send.traceId,
-        parentSpanId: send.spanId,
-        kind: KIND.consumer,
-      });
-      expect(receive.links).toEqual([{ traceId: send.traceId, spanId: send.spanId }]);
-      expect(receive.attributes).toMatchObject({
-        'messaging.operation.type': 'receive',
-        'messaging.consumer.group.name': 'pullers',
-        'messaging.client.id': 'puller',
-      });
-    }
-    expect(receives.map((r) => r.attributes['tributary.offset']).sort()).toEqual(sent.map((m) => m.offset));
+    expect(receives).toHaveLength(1);
+    expect(receives[0]).toMatchObject({
+      traceId: send.traceId,
+      parentSpanId: send.spanId,
+      kind: KIND.consumer,
+    });
+    expect(receives[0]!.links).toEqual([{ traceId: send.traceId, spanId: send.spanId }]);
+    expect(receives[0]!.attributes).toMatchObject({
+      'messaging.operation.type': 'receive',
+      'messaging.consumer.group.name': 'pullers',
+      'messaging.client.id': 'puller',
+      'tributary.offset': sent[0]!.offset,
+    });
   });
 
   it('writes no context into records whose trace is not sampled; the broker then starts its own trace', async () => {
