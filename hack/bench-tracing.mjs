@@ -9,7 +9,10 @@
 //
 // "on" means what an application does: the bench process starts the OpenTelemetry SDK from OTEL_*
 // (bench/main.ts) and so does the broker it starts; spans go over OTLP/HTTP to a real collector
-// (hack/otelcol.sh) that writes them to a temporary file. Build first (`npx tsc -p tsconfig.json`).
+// (hack/otelcol.sh) that writes them to a temporary file. "context only" is "off" with just the SDK's
+// context manager registered and in use (what every traced application carries; on Node.js 20 it is
+// AsyncLocalStorage on promise hooks), to tell its cost from Tributary's. Build first (`npx tsc -p
+// tsconfig.json`).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -86,6 +89,18 @@ async function startCollector(dir) {
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-tracing-'));
 const collector = await startCollector(dir);
+const contextOnly = join(dir, 'context-only.mjs');
+writeFileSync(
+  contextOnly,
+  [
+    `import { context } from ${JSON.stringify(join(ROOT, 'node_modules/@opentelemetry/api/build/src/index.js'))};`,
+    `import { AsyncLocalStorageContextManager } from ${JSON.stringify(join(ROOT, 'node_modules/@opentelemetry/context-async-hooks/build/src/index.js'))};`,
+    'context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());',
+    '// As the SDK does when it exports: a context.with() turns AsyncLocalStorage on.',
+    'context.with(context.active(), () => {});',
+    '',
+  ].join('\n'),
+);
 const on = (ratio) => ({
   OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
   OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
@@ -94,6 +109,7 @@ const on = (ratio) => ({
 const modes = [
   ...(values.base === undefined ? [] : [{ name: 'base', root: resolve(values.base), env: {} }]),
   { name: 'off', root: ROOT, env: {} },
+  { name: 'context only', root: ROOT, env: {}, nodeArgs: ['--import', contextOnly] },
   { name: 'on-1%', root: ROOT, env: on(0.01) },
   { name: 'on-100%', root: ROOT, env: on(1) },
 ];
@@ -123,10 +139,15 @@ try {
         if (mode.env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined) {
           for (const key of Object.keys(env)) if (key.startsWith('OTEL_')) delete env[key];
         }
-        execFileSync(process.execPath, [join(mode.root, 'dist/bench/main.js'), ...args(workload, out)], {
-          env,
-          stdio: ['ignore', 'ignore', 'inherit'],
-        });
+        const nodeArgs = mode.nodeArgs ?? [];
+        execFileSync(
+          process.execPath,
+          [...nodeArgs, join(mode.root, 'dist/bench/main.js'), ...args(workload, out)],
+          {
+            env,
+            stdio: ['ignore', 'ignore', 'inherit'],
+          },
+        );
         const row = JSON.parse(readFileSync(out, 'utf8')).rounds[0].row;
         const key = `${workload} ${mode.name}`;
         results[key] ??= [];
