@@ -187,6 +187,7 @@ function registerProduce(bench: Command): void {
           'max ms': res.latencyMs.max,
           'file MB/s': base?.megabytesPerSecond,
           'ratio to file': base ? res.megabytesPerSecond / base.megabytesPerSecond : undefined,
+          'client CPU s': res.clientCpuSeconds,
           ...brokerRow(res.broker, res.bytes, res.seconds),
         };
         return {
@@ -238,6 +239,7 @@ function registerConsume(bench: Command): void {
         const row: Row = {
           'records/s': res.recordsPerSecond,
           'MB/s': res.megabytesPerSecond,
+          'client CPU s': res.clientCpuSeconds,
           ...brokerRow(res.broker, res.bytes, res.seconds),
         };
         return {

@@ -5,7 +5,7 @@ import type { FetchResponse__Output } from '../proto/generated/tributary/v1/Fetc
 import { type BrokerResources, clientChannelOptions, type WindowsMode, withBenchBroker } from './harness.js';
 import { type ClientKind, createRoundTopic, type ProduceWorkload, runSdkProduce } from './produce-bench.js';
 import type { Progress } from './progress.js';
-import { type Throughput, throughput } from './stats.js';
+import { cpuSecondsSince, type Throughput, throughput } from './stats.js';
 
 export interface TributaryConsumeOptions {
   bootstrap: string;
@@ -52,6 +52,7 @@ async function runSdkConsume(opts: TributaryConsumeOptions): Promise<TributaryCo
   let bytes = 0;
   try {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     await consumer.assign({ topic: opts.topic, partitions: 'all', from: 'earliest' });
     for await (const record of consumer) {
       bytes += record.value?.length ?? 0;
@@ -62,7 +63,7 @@ async function runSdkConsume(opts: TributaryConsumeOptions): Promise<TributaryCo
     if (count < opts.records) {
       throw new Error(`consume read ${count} of ${opts.records}${timedOut ? ` in ${timeoutMs} ms` : ''}`);
     }
-    return throughput(count, bytes, seconds);
+    return { ...throughput(count, bytes, seconds), clientCpuSeconds: cpuSecondsSince(cpuStart) };
   } finally {
     clearTimeout(timer);
     opts.progress?.done();

@@ -11,6 +11,7 @@ import { type BrokerResources, clientChannelOptions, type WindowsMode, withBench
 import type { TopicReplication } from './peers/common.js';
 import type { Progress } from './progress.js';
 import {
+  cpuSecondsSince,
   LatencyRecorder,
   type LatencySummary,
   summarizeRecorders,
@@ -148,6 +149,7 @@ export async function runSdkProduce(
   let acked = 0;
   let failure: unknown;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const report = () => {
     if (quotas) w.progress?.update(acked, w.records!);
     else w.progress?.update(Math.min(durationMs, performance.now() - start), durationMs, acked);
@@ -205,6 +207,7 @@ export async function runSdkProduce(
     );
     return {
       ...throughput(acked, bytes, seconds),
+      clientCpuSeconds: cpuSecondsSince(cpuStart),
       latencyMs: summarizeRecorders(recorders),
       ...stats,
     };

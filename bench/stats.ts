@@ -121,6 +121,14 @@ export interface Throughput {
   seconds: number;
   recordsPerSecond: number;
   megabytesPerSecond: number;
+  /** CPU (user + system) this process spent in the measured window, where measured (SDK clients). */
+  clientCpuSeconds?: number;
+}
+
+/** CPU seconds (user + system) this process spent since `start` (a `process.cpuUsage()` reading). */
+export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** The throughput of `records` records carrying `bytes` payload bytes in `seconds`. */

@@ -246,6 +246,7 @@ export class Broker {
       cluster.balancer = balancer;
       balancer.start();
       const started = balancer;
+      metrics.trackRebalance(() => started.progressNow());
       cleanups.unshift(() => started.stop());
 
       const broker = new Broker(

@@ -3,10 +3,22 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { MetricSet } from '../kit/metric-set.js';
+import type { RebalanceProgress } from './balance/rebalance-record.js';
 import type { GroupLag } from './groups/group-lag.js';
 import { minInsyncReplicasOf } from './metadata/topic-config.js';
 import type { TopicRecord } from './metadata/topic-registry.js';
 import type { ReplicaManager } from './replication/replica-manager.js';
+
+const NO_PROGRESS: RebalanceProgress = {
+  movesTotal: 0,
+  movesDone: 0,
+  movesRunning: 0,
+  movesFailed: 0,
+  movesCancelled: 0,
+  bytesTotal: 0,
+  bytesDone: 0,
+  estimatedMsLeft: 0,
+};
 
 /** What the cluster-wide gauges read: the topic metadata, and whether this broker is the active controller. */
 export interface ClusterView {
@@ -185,6 +197,67 @@ export class BrokerMetrics {
       [],
       function collect() {
         this.set(view.isActiveController() ? 1 : 0);
+      },
+    );
+  }
+
+  /**
+   * Progress of the running rebalance (broker/balance), exported by the active controller only, as the
+   * cluster-wide partition gauges are: zeros while no plan runs, so `sum()` over brokers is the cluster's
+   * figure. `read` answers undefined when this broker is not the active controller (or has not loaded its
+   * term yet), null when no plan runs.
+   */
+  trackRebalance(read: () => RebalanceProgress | null | undefined): void {
+    this.metrics.gauge(
+      'tributary_rebalance_in_progress',
+      '1 on the active controller while a rebalance plan runs, else 0 (so the sum over brokers says whether one runs).',
+      [],
+      function collect() {
+        this.reset();
+        const progress = read();
+        if (progress !== undefined) this.set(progress === null ? 0 : 1);
+      },
+    );
+    this.metrics.gauge(
+      'tributary_rebalance_moves',
+      'Moves of the running rebalance plan by state: total, done, running, pending, failed, cancelled (all 0 while none runs). Exported by the active controller only.',
+      ['state'],
+      function collect() {
+        this.reset();
+        const progress = read();
+        if (progress === undefined) return;
+        const p = progress ?? NO_PROGRESS;
+        const pending = p.movesTotal - p.movesDone - p.movesRunning - p.movesFailed - p.movesCancelled;
+        this.set({ state: 'total' }, p.movesTotal);
+        this.set({ state: 'done' }, p.movesDone);
+        this.set({ state: 'running' }, p.movesRunning);
+        this.set({ state: 'pending' }, pending);
+        this.set({ state: 'failed' }, p.movesFailed);
+        this.set({ state: 'cancelled' }, p.movesCancelled);
+      },
+    );
+    this.metrics.gauge(
+      'tributary_rebalance_bytes',
+      'Bytes the running rebalance plan copies: total, and done (by finished moves); 0 while none runs. Exported by the active controller only.',
+      ['state'],
+      function collect() {
+        this.reset();
+        const progress = read();
+        if (progress === undefined) return;
+        this.set({ state: 'total' }, progress?.bytesTotal ?? 0);
+        this.set({ state: 'done' }, progress?.bytesDone ?? 0);
+      },
+    );
+    this.metrics.gauge(
+      'tributary_rebalance_estimated_remaining_seconds',
+      'Time the running rebalance plan is estimated to need still, on the active controller (-1: not known yet); 0 elsewhere and while none runs.',
+      [],
+      function collect() {
+        this.reset();
+        const progress = read();
+        if (progress === undefined) return;
+        const ms = progress?.estimatedMsLeft ?? 0;
+        this.set(ms < 0 ? -1 : ms / 1000);
       },
     );
   }

@@ -133,6 +133,10 @@ export class Operator {
     this.clusters = this.watched.clusters;
     this.topics = this.watched.topics;
     this.users = this.watched.users;
+    this.metrics.trackRolls(
+      () => this.clusters.list(),
+      () => this.loopsStarted && this.stopping === undefined,
+    );
     this.owned = this.watched.owned;
     this.addresses = new BrokerAddresses(options.bootstrapOverrides);
     this.brokers = new BrokerClients({

@@ -16,6 +16,7 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
+import { type Cursor, readVarint, readVarlong } from './codec/varint.js';
 
 /** The header keys the W3C propagator writes; a record's own copies are replaced on send. */
 export const TRACE_HEADER_KEYS: readonly string[] = ['traceparent', 'tracestate'];
@@ -85,4 +86,75 @@ export function traceHeaders(context: Context): Array<{ key: string; value: stri
   const headers: Array<{ key: string; value: string }> = [];
   for (const key of Object.keys(carrier)) headers.push({ key, value: carrier[key]! });
   return headers;
+}
+
+/** Now in epoch milliseconds with sub-millisecond precision: a span's explicit start time. */
+export function spanClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+const TRACEPARENT_KEY = Buffer.from('traceparent', 'latin1');
+const TRACESTATE_KEY = Buffer.from('tracestate', 'latin1');
+
+/** Skips a length-prefixed field (-1 is null). */
+function skipBytes(buf: Buffer, cursor: Cursor): void {
+  const length = readVarint(buf, cursor);
+  if (length > 0) cursor.pos += length;
+}
+
+/**
+ * Calls `visit` with the trace headers of each record of a records section (RecordBatch v2 records,
+ * decompressed, as the broker's validator passed them), first record first, until it returns false. Keys,
+ * values and other headers are skipped, not copied: only a `traceparent` or `tracestate` value becomes a
+ * string. A record that does not fit ends the walk (the validator has refused such a batch already).
+ */
+export function forEachRecordTraceHeaders(
+  section: Buffer,
+  visit: (traceparent: string | undefined, tracestate: string | undefined) => boolean,
+): void {
+  const cursor: Cursor = { pos: 0 };
+  // Records of a batch mostly carry the same context: the previous record's strings are reused when the
+  // bytes are the same, so a record costs no allocation.
+  let lastParent: { start: number; end: number; value: string } | undefined;
+  let lastState: { start: number; end: number; value: string } | undefined;
+  const text = (
+    start: number,
+    end: number,
+    last: { start: number; end: number; value: string } | undefined,
+  ): { start: number; end: number; value: string } =>
+    last !== undefined && section.compare(section, last.start, last.end, start, end) === 0
+      ? last
+      : { start, end, value: section.toString('latin1', start, end) };
+  while (cursor.pos < section.length) {
+    const length = readVarint(section, cursor);
+    const end = cursor.pos + length;
+    if (!(length >= 1 && end <= section.length)) return;
+    cursor.pos++; // attributes
+    readVarlong(section, cursor); // timestampDelta
+    readVarint(section, cursor); // offsetDelta
+    skipBytes(section, cursor); // key
+    skipBytes(section, cursor); // value
+    const count = readVarint(section, cursor);
+    let traceparent: string | undefined;
+    let tracestate: string | undefined;
+    for (let i = 0; i < count && cursor.pos < end; i++) {
+      const keyLength = readVarint(section, cursor);
+      const keyStart = cursor.pos;
+      cursor.pos += Math.max(0, keyLength);
+      const valueLength = readVarint(section, cursor);
+      const valueStart = cursor.pos;
+      if (valueLength <= 0 || valueStart + valueLength > end) continue;
+      cursor.pos += valueLength;
+      const keyEnd = keyStart + keyLength;
+      if (TRACEPARENT_KEY.compare(section, keyStart, keyEnd) === 0) {
+        lastParent = text(valueStart, cursor.pos, lastParent);
+        traceparent = lastParent.value;
+      } else if (TRACESTATE_KEY.compare(section, keyStart, keyEnd) === 0) {
+        lastState = text(valueStart, cursor.pos, lastState);
+        tracestate = lastState.value;
+      }
+    }
+    cursor.pos = end;
+    if (!visit(traceparent, tracestate)) return;
+  }
 }

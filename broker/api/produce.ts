@@ -1,4 +1,5 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
+import type { Span } from '@opentelemetry/api';
 import { encodeRecordBatch, type ProducerRecord } from '../../proto/codec/index.js';
 import { TributaryError } from '../../proto/errors.js';
 import type { PartitionProduceData__Output } from '../../proto/generated/tributary/v1/PartitionProduceData.js';
@@ -13,7 +14,7 @@ import type { ApiContext } from './context.js';
 import { asTributaryError, parseTimestamp, requirePartitions, toWireError } from './errors.js';
 import { leaderPartition } from './leader.js';
 import { callSignal } from './rpc.js';
-import { endSpan, startProduceSpan, startReplicationSpan } from './tracing.js';
+import { endSpan, produceSpan, produceSpanClock, startReplicationSpan } from './tracing.js';
 
 type Acks = 'NONE' | 'LEADER' | 'ALL';
 
@@ -107,7 +108,13 @@ async function producePartition(
   data: PartitionProduceData__Output,
   opts: { acks: Acks; timeoutMs: number; nowMs: number; seen: Set<string>; signal?: AbortSignal },
 ): Promise<PartitionProduceResponse> {
-  const span = startProduceSpan(topic, data, opts.acks, ctx.config.nodeId);
+  // Tracing (broker/api/tracing.ts): the span is made once the batches are validated, from their headers.
+  const startTimeMs = produceSpanClock();
+  const spanInput =
+    startTimeMs === undefined
+      ? undefined
+      : { topic, partition: data.partition, acks: opts.acks, nodeId: ctx.config.nodeId, startTimeMs };
+  let span: Span | undefined;
   try {
     const key = `${topic}\u0000${data.partition}`;
     if (opts.seen.has(key)) {
@@ -125,6 +132,13 @@ async function producePartition(
       // A batch must be readable by every fetch: RECORDS fetches decompress it on the broker.
       maxDecompressedBytes: ctx.config.maxFetchBytes,
       ...(minIsr === undefined ? {} : { minIsr }),
+      ...(spanInput === undefined
+        ? {}
+        : {
+            onValidated: (sections: readonly Buffer[]) => {
+              span = produceSpan(spanInput, sections);
+            },
+          }),
     });
     if (minIsr !== undefined) {
       const replication =
@@ -154,6 +168,7 @@ async function producePartition(
     };
   } catch (err) {
     const e = asTributaryError(err);
+    if (span === undefined && spanInput !== undefined) span = produceSpan(spanInput, []);
     endSpan(span, e);
     ctx.metrics.requestErrors.inc({ method: 'Produce', reason: e.reason });
     if (e.reason === 'INTERNAL' || e.reason === 'STORAGE_ERROR' || e.reason === 'DISK_FULL') {

@@ -28,7 +28,9 @@ import { restorePreferredLeaders } from './preferred-leaders.js';
 import {
   FINAL_STATUSES,
   newRecord,
+  progressOf,
   type RebalanceDocument,
+  type RebalanceProgress,
   type RebalanceRecord,
   type RebalanceSummary,
   summaryOf,
@@ -168,6 +170,18 @@ export class Balancer {
     this.deps.membership.off('brokers', this.onBrokers);
     this.stopTicking();
     await this.lane.idle();
+  }
+
+  /**
+   * The running plan's progress for the metrics (broker/metrics.ts): undefined unless this broker is the
+   * active controller and has read its term's documents, null when no plan runs. Reads the copy, never the
+   * DCS, so a scrape never waits.
+   */
+  progressNow(): RebalanceProgress | null | undefined {
+    const term = this.deps.controller.term;
+    if (term === undefined || this.loadedTerm !== term) return undefined;
+    const current = this.store.rebalance.current;
+    return current === null ? null : progressOf(current, Date.now(), this.store.config.throttleBytesPerSec);
   }
 
   /**

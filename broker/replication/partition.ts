@@ -184,7 +184,12 @@ export class Partition {
   /** Leader: appends under the current epoch. acks=all callers then wait with waitForReplication. */
   append(
     batches: Buffer,
-    opts: { nowMs?: number; minIsr?: number; maxDecompressedBytes?: number } = {},
+    opts: {
+      nowMs?: number;
+      minIsr?: number;
+      maxDecompressedBytes?: number;
+      onValidated?: (sections: readonly Buffer[]) => void;
+    } = {},
   ): Promise<AppendInfo> {
     this.assertLeader();
     if (!this.leadershipConfirmed) {
@@ -203,6 +208,7 @@ export class Partition {
       leaderEpoch: this.st.leaderEpoch,
       ...(opts.nowMs === undefined ? {} : { nowMs: opts.nowMs }),
       ...(opts.maxDecompressedBytes === undefined ? {} : { maxDecompressedBytes: opts.maxDecompressedBytes }),
+      ...(opts.onValidated === undefined ? {} : { onValidated: opts.onValidated }),
     });
   }
 

@@ -156,16 +156,28 @@ export class PartitionLog extends EventEmitter {
 
   append(
     batches: Buffer,
-    opts: { leaderEpoch: number; nowMs?: number; maxDecompressedBytes?: number },
+    opts: {
+      leaderEpoch: number;
+      nowMs?: number;
+      maxDecompressedBytes?: number;
+      /**
+       * Called once the batches passed validation, with their records sections, decompressed (the
+       * broker's tracing reads headers from them: ValidateOptions.sections).
+       */
+      onValidated?: (sections: readonly Buffer[]) => void;
+    },
   ): Promise<AppendInfo> {
     try {
       this.assertUsable();
+      const sections: Buffer[] | undefined = opts.onValidated === undefined ? undefined : [];
       const validated = validateBatches(batches, {
         maxBatchBytes: this.config.maxBatchBytes,
         ...(opts.maxDecompressedBytes === undefined
           ? {}
           : { maxDecompressedBytes: opts.maxDecompressedBytes }),
+        ...(sections === undefined ? {} : { sections }),
       });
+      if (sections !== undefined) opts.onValidated?.(sections);
       const nowMs = opts.nowMs ?? Date.now();
       // Idempotent producers: every check passes before anything changes (offsets, buffers, state).
       const sequences = this.producerState.plan(batches, validated);

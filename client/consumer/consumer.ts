@@ -357,7 +357,14 @@ export class Consumer implements AsyncIterable<Record> {
    * closed or `signal` aborts. Throws a partition's non-retriable failure.
    */
   async next(options: { signal?: AbortSignal } = {}): Promise<Record | undefined> {
-    const signal = options.signal;
+    const startedMs = this.tracing.pullStarted();
+    const record = await this.nextRecord(options.signal);
+    if (record !== undefined) this.received(record, startedMs);
+    return record;
+  }
+
+  /** next() without its `receive` span (run() makes `process` spans instead). */
+  private async nextRecord(signal: AbortSignal | undefined): Promise<Record | undefined> {
     const pending = this.safePoint();
     if (pending !== undefined) await pending;
     for (;;) {
@@ -365,6 +372,11 @@ export class Consumer implements AsyncIterable<Record> {
       if (ready !== null) return ready;
       await this.wait(signal);
     }
+  }
+
+  /** The `receive` span of one record handed to the application (client/tracing.ts). */
+  private received(record: Record, startedMs: number | undefined): void {
+    this.tracing.received(record.topic, record.partition, [record], this.groupId, startedMs);
   }
 
   /** A buffered record now, undefined when the consumer is done, or null when it has to wait. */
@@ -376,7 +388,16 @@ export class Consumer implements AsyncIterable<Record> {
 
   /** The ready records of one partition (at most one received message's worth), waiting for some. */
   async nextBatch(options: { signal?: AbortSignal } = {}): Promise<Batch | undefined> {
-    const signal = options.signal;
+    const startedMs = this.tracing.pullStarted();
+    const batch = await this.nextRecords(options.signal);
+    if (batch !== undefined) {
+      this.tracing.received(batch.topic, batch.partition, batch.records, this.groupId, startedMs);
+    }
+    return batch;
+  }
+
+  /** nextBatch() without its `receive` span (run() makes `process` spans instead). */
+  private async nextRecords(signal: AbortSignal | undefined): Promise<Batch | undefined> {
     const pending = this.safePoint();
     if (pending !== undefined) await pending;
     for (;;) {
@@ -396,8 +417,14 @@ export class Consumer implements AsyncIterable<Record> {
         if (pending !== undefined) await pending;
         // Buffered records are taken without an extra await: one promise hop per record, not two.
         const ready = this.takeReady(undefined);
-        const record = ready === null ? await this.next() : ready;
-        if (record === undefined) return;
+        let startedMs: number | undefined;
+        let record = ready;
+        if (ready === null) {
+          startedMs = this.tracing.pullStarted();
+          record = await this.nextRecord(undefined);
+        }
+        if (record === undefined || record === null) return;
+        this.received(record, startedMs);
         yield record;
       }
     } finally {
@@ -423,11 +450,11 @@ export class Consumer implements AsyncIterable<Record> {
     const loop = async (): Promise<void> => {
       for (;;) {
         if (eachBatch !== undefined) {
-          const batch = await this.nextBatch({ ...(signal === undefined ? {} : { signal }) });
+          const batch = await this.nextRecords(signal);
           if (batch === undefined) return;
           await this.inside(() => this.tracing.processBatch(batch, this.groupId, () => eachBatch(batch)));
         } else {
-          const record = await this.next({ ...(signal === undefined ? {} : { signal }) });
+          const record = await this.nextRecord(signal);
           if (record === undefined) return;
           await this.inside(() =>
             this.tracing.processRecord(record, this.groupId, () => eachRecord!(record)),
@@ -580,6 +607,7 @@ export class Consumer implements AsyncIterable<Record> {
     this.reader ??= new PartitionReader(this.cluster, {
       offsets: this.offsets,
       start: (topic, partition, from) => this.resolveStart(topic, partition, from),
+      tracing: this.tracing,
     });
     return this.reader;
   }

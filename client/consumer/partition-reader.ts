@@ -7,6 +7,9 @@
  *   cancels the stream at once, so the broker stops sending and forgets it.
  * - `consumeTopic` interleaves several partitions' `consume`; leaving it cancels every stream.
  * - `fetch` is one Fetch request of one partition.
+ *
+ * Both are pulls: each record `consume` hands over, and each `fetch`, gets a `receive <topic>` span
+ * linked to the records' creation contexts (client/tracing.ts), once an SDK is registered.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { decodeReadableBatches } from '../../proto/codec/index.js';
@@ -14,6 +17,7 @@ import type { FetchResponse__Output } from '../../proto/generated/tributary/v1/F
 import type { SubscribeResponse__Output } from '../../proto/generated/tributary/v1/SubscribeResponse.js';
 import type { Cluster } from '../cluster.js';
 import { fromServiceError, fromWireError, TributaryClientError } from '../errors.js';
+import { ClientTracing } from '../tracing.js';
 import { mergeAsyncIterables } from './merge.js';
 import { StartOffsets } from './start-offsets.js';
 import type { Record, StartFrom } from './types.js';
@@ -55,11 +59,13 @@ export type StartResolver = (topic: string, partition: number, from: StartFrom) 
 export class PartitionReader {
   private readonly offsets: StartOffsets;
   private readonly start: StartResolver;
+  private readonly tracing: ClientTracing;
 
   constructor(
     private readonly cluster: Cluster,
-    options: { start?: StartResolver; offsets?: StartOffsets } = {},
+    options: { start?: StartResolver; offsets?: StartOffsets; tracing?: ClientTracing } = {},
   ) {
+    this.tracing = options.tracing ?? new ClientTracing(undefined);
     this.offsets = options.offsets ?? new StartOffsets(cluster);
     this.start =
       options.start ??
@@ -101,14 +107,20 @@ export class PartitionReader {
     const onAbort = (): void => call.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     let next = start;
+    // A record that arrives with its message waited for it since the pull began; the rest were buffered.
+    let pulledMs = this.tracing.pullStarted();
     try {
       for await (const message of call as AsyncIterable<SubscribeResponse__Output>) {
         const decoded = decodeReadableBatches(message.batches);
         for (const record of decoded.records) {
           if (record.offset < next) continue;
           next = record.offset + 1;
-          yield { ...record, topic, partition };
+          const handed = { ...record, topic, partition };
+          this.tracing.received(topic, partition, [handed], undefined, pulledMs);
+          pulledMs = undefined;
+          yield handed;
         }
+        pulledMs = this.tracing.pullStarted();
         // The good records before an undecodable batch were yielded; now the batch's error.
         if (decoded.error !== undefined) throw decoded.error;
         const nextOffset = Number(message.next_offset);
@@ -151,6 +163,7 @@ export class PartitionReader {
   /** One Fetch of one partition; records before `offset` are dropped. */
   async fetch(options: FetchOptions): Promise<FetchResult> {
     const { topic, partition, offset } = options;
+    const pulledMs = this.tracing.pullStarted();
     const { connection } = await this.cluster.leaderFor(topic, partition);
     const maxWaitMs = options.maxWaitMs ?? 0;
     const maxBytes = options.maxBytes ?? 0;
@@ -193,6 +206,7 @@ export class PartitionReader {
     }
     // Records before an undecodable batch are answered; a fetch that starts at it reports its error.
     if (decoded.error !== undefined && records.length === 0) throw fromServiceError(decoded.error);
+    this.tracing.received(topic, partition, records, undefined, pulledMs);
     return {
       records,
       highWatermark: Number(p.high_watermark),

@@ -10,11 +10,15 @@
  *   partition on (Kafka's KIP-480), so unkeyed records fill one batch at a time.
  * - `retry(batch)` puts a batch back in its partition's queue ahead of every later batch (by creation
  *   order), so batches that fail together are resent in their original order.
+ * - Tracing: the first record of a batch that has no creation context of its own opens the batch's
+ *   (`creations`, client/tracing.ts); it is written into those records when the batch is encoded, and its
+ *   bytes count in the batch's size estimate from then on.
  */
 
 import type { CompressionName } from '../../proto/codec/compression.js';
 import { encodeRecordBatch, type ProducerRecord } from '../../proto/codec/index.js';
 import type { TributaryError } from '../../proto/errors.js';
+import type { BatchCreation } from '../tracing.js';
 
 export type AcksMode = 'none' | 'leader' | 'all';
 
@@ -53,6 +57,8 @@ export class ProducerBatch {
   /** Earliest time of the next send (backoff). */
   notBeforeMs = 0;
   lastError: TributaryError | null = null;
+  /** The batch's creation context: undefined until a record needs it, null when tracing gave none. */
+  creation: BatchCreation | null | undefined = undefined;
 
   /** The partition's key (`partitionKey`), computed once: the sender reads it per batch and per pass. */
   readonly key: string;
@@ -80,6 +86,8 @@ export class ProducerBatch {
    */
   encode(identity?: { producerId: number; producerEpoch: number; baseSequence: number }): Buffer {
     if (this.encoded === null) {
+      const creation = this.creation;
+      if (creation !== undefined && creation !== null) for (const r of this.records) creation.stamp(r.record);
       this.encoded = encodeRecordBatch(
         this.records.map((r) => r.record),
         identity === undefined
@@ -121,6 +129,11 @@ export interface AccumulatorOptions {
   onReady: () => void;
   /** Called when a batch of a partition closes (for the sticky partitioner). */
   onBatchClosed?: (topic: string, partition: number) => void;
+  /** Batches' creation contexts (tracing): which records take one, and how a batch gets its own. */
+  creations?: {
+    needs: (record: ProducerRecord) => boolean;
+    open: (topic: string, partition: number) => BatchCreation | undefined;
+  };
 }
 
 export class RecordAccumulator {
@@ -140,7 +153,8 @@ export class RecordAccumulator {
       entry !== undefined &&
       entry.batch.records.length > 0 &&
       (!entry.batch.sameSettings(settings) ||
-        entry.batch.estimatedBytes + pending.bytes > this.options.batchBytes)
+        entry.batch.estimatedBytes + pending.bytes + (entry.batch.creation?.recordBytes ?? 0) >
+          this.options.batchBytes)
     ) {
       this.close(key);
       entry = undefined;
@@ -152,8 +166,15 @@ export class RecordAccumulator {
         entry.timer = setTimeout(() => this.close(key), this.options.lingerMs);
       }
     }
-    entry.batch.records.push(pending);
-    entry.batch.estimatedBytes += pending.bytes;
+    const batch = entry.batch;
+    let contextBytes = 0;
+    const creations = this.options.creations;
+    if (creations !== undefined && batch.creation !== null && creations.needs(pending.record)) {
+      batch.creation ??= creations.open(topic, partition) ?? null;
+      contextBytes = batch.creation?.recordBytes ?? 0;
+    }
+    batch.records.push(pending);
+    batch.estimatedBytes += pending.bytes + contextBytes;
     if (this.options.lingerMs <= 0 || entry.batch.estimatedBytes >= this.options.batchBytes) this.close(key);
   }
 

@@ -32,7 +32,7 @@ import type { Cluster } from '../cluster.js';
 import { TributaryClientError } from '../errors.js';
 import { ClientEvents, type ProducerEvents } from '../events.js';
 import { type Logger, NOOP_LOGGER } from '../logger.js';
-import { ClientTracing } from '../tracing.js';
+import { ClientTracing, hasTraceHeaders } from '../tracing.js';
 import {
   type BatchSettings,
   type PendingRecord,
@@ -97,6 +97,10 @@ export class Producer {
     this.accumulator = new RecordAccumulator({
       batchBytes: settings.batchBytes,
       lingerMs: settings.lingerMs,
+      creations: {
+        needs: (record) => !hasTraceHeaders(record.headers),
+        open: (topic, partition) => this.tracing.openBatch(topic, partition),
+      },
       onReady: () => this.sender.kick(),
       onBatchClosed: (topic, partition) => chooser.onBatchClosed(topic, partition),
     });
@@ -153,10 +157,16 @@ export class Producer {
    * `signal` cancels that wait (a record already buffered is not recalled).
    */
   async produce(record: ProduceRecord, options: { signal?: AbortSignal } = {}): Promise<RecordMetadata> {
-    const span = this.tracing.startCreation('send', record.topic);
-    if (span === undefined)
-      return (await this.enqueue(record, this.defaultSettings(), options.signal)).result;
-    const traced = { ...record, headers: this.tracing.inject(record.headers, span) };
+    // Tracing (docs/client.md): a record gets a span of its own only inside a sampled span; otherwise its
+    // batch's context is written into it when the batch is encoded (or nothing, unsampled).
+    const span = this.tracing.startRecordSend(record.topic);
+    if (span === undefined) {
+      const plain = hasTraceHeaders(record.headers)
+        ? { ...record, headers: this.tracing.withoutTraceHeaders(record.headers!) }
+        : record;
+      return (await this.enqueue(plain, this.defaultSettings(), options.signal)).result;
+    }
+    const traced = { ...record, headers: this.tracing.contextHeaders(record.headers, span) };
     const result = this.enqueue(traced, this.defaultSettings(), options.signal).then((a) => a.result);
     this.tracing.endOnAck(span, result);
     return result;
@@ -214,7 +224,7 @@ export class Producer {
       const span = this.tracing.startCreation('send', topic);
       if (span === undefined) return { messages, span };
       return {
-        messages: [{ ...messages[0]!, headers: this.tracing.inject(messages[0]!.headers, span) }],
+        messages: [{ ...messages[0]!, headers: this.tracing.contextHeaders(messages[0]!.headers, span) }],
         span,
       };
     }
@@ -225,7 +235,7 @@ export class Producer {
       // Tracing is off (no SDK registered) for all or none of them.
       if (create === undefined) return { messages, span: undefined };
       created.push(create);
-      traced.push({ ...message, headers: this.tracing.inject(message.headers, create) });
+      traced.push({ ...message, headers: this.tracing.contextHeaders(message.headers, create) });
     }
     return { messages: traced, span: this.tracing.startBatchSend(topic, created, messages.length) };
   }

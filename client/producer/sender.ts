@@ -465,6 +465,14 @@ export class Sender {
     metadata: ((record: PendingRecord, index: number) => RecordMetadata) | null,
     error?: TributaryError,
   ): void {
+    // The batch's creation context (tracing) ends with it: base offset and count, or the error.
+    const first = batch.records[0];
+    batch.creation?.settle(
+      metadata === null || first === undefined
+        ? undefined
+        : { offset: metadata(first, 0).offset, records: batch.records.length },
+      error,
+    );
     let bytes = 0;
     batch.records.forEach((record, i) => {
       bytes += record.bytes;

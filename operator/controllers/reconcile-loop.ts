@@ -39,6 +39,9 @@ export class ReconcileLoop {
       },
       onDrop: (key) => this.log.error({ controller: name, key }, 'work queue full: key dropped'),
     });
+    // The error counter exists at 0 from the start, so a rate() over it (the reconcile-errors alert) has
+    // a series to evaluate before the first failure.
+    metrics.reconcileErrors.inc({ controller: name }, 0);
     metrics.watchQueue(name, () => ({
       depth: this.queue.depth,
       inFlight: this.queue.inFlight,

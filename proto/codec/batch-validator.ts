@@ -82,6 +82,11 @@ export interface ValidateOptions {
   compacted?: boolean;
   /** The largest decompressed records section accepted (default and cap: MAX_DECOMPRESSED_BYTES). */
   maxDecompressedBytes?: number;
+  /**
+   * Receives each batch's records section, decompressed (a view into `buf` for an uncompressed batch),
+   * for a reader that wants records' headers without decoding the batches again (the broker's tracing).
+   */
+  sections?: Buffer[];
 }
 
 /** The smallest possible batchLength: a header with no records. */
@@ -208,6 +213,7 @@ export function validateBatches(buf: Buffer, opts: ValidateOptions): ValidatedBa
       baseTimestamp,
       compression,
     });
+    opts.sections?.push(records);
     pos = end;
   }
   return out;

@@ -1,7 +1,8 @@
 /**
  * The brokers' /metrics after real traffic on a three-broker cluster: consumer lag computed by the group
  * coordinators (each series from exactly one broker), the cluster-wide partition health gauges from the
- * active controller only, ISR expands after a killed broker returns, bytes and records per topic.
+ * active controller only, ISR expands after a killed broker returns, bytes and records per topic, and a
+ * rebalance's progress while it runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
@@ -114,4 +115,82 @@ describe('broker metrics on a cluster', () => {
       60_000,
     );
   }, 120_000);
+
+  it("reports a rebalance's moves and bytes while it runs, from the active controller", async () => {
+    const admin = client.admin();
+    const PARTITIONS = 6;
+    await admin.createTopic({ name: 'moving', partitions: PARTITIONS, replicationFactor: 1 });
+    const producer = client.producer();
+    const value = 'x'.repeat(1024);
+    for (let p = 0; p < PARTITIONS; p++) {
+      await producer.send({
+        topic: 'moving',
+        messages: Array.from({ length: 150 }, () => ({ value, partition: p })),
+      });
+    }
+    await producer.close();
+    // Every partition onto one broker: an imbalance for the rebalance to undo.
+    const target = (await admin.describeCluster()).brokers[0]!.id;
+    await admin.alterPartitionReassignments(
+      Array.from({ length: PARTITIONS }, (_, partition) => ({
+        topic: 'moving',
+        partition,
+        replicas: [target],
+      })),
+    );
+    await waitFor('the reassignments done', async () =>
+      (await admin.listPartitionReassignments()).length === 0 ? true : undefined,
+    );
+    const rebalance = async () => {
+      const s = await scrape();
+      const byState = (name: string) =>
+        Object.fromEntries(select(s, name).map((x) => [x.labels.state!, x.value]));
+      return {
+        inProgress: sum(select(s, 'tributary_rebalance_in_progress')),
+        moves: byState('tributary_rebalance_moves'),
+        bytes: byState('tributary_rebalance_bytes'),
+        sources: new Set(select(s, 'tributary_rebalance_moves').map((x) => x.labels.instance)).size,
+      };
+    };
+    const idle = await rebalance();
+    expect(idle).toMatchObject({ inProgress: 0, sources: 1 });
+    expect(idle.moves.total).toBe(0);
+
+    // Slow copies (32 KiB/s per receiving broker, one move at a time), so the plan is seen under way.
+    await admin.alterBalancingConfig({ throttleBytesPerSec: 32 * 1024, movesPerBroker: 1 });
+    try {
+      const plan = await admin.rebalance();
+      expect(plan.moves.length).toBeGreaterThan(0);
+      const started = await waitFor(
+        'the plan under way in the metrics',
+        async () => {
+          const r = await rebalance();
+          return r.inProgress === 1 && r.moves.total! > 0 ? r : undefined;
+        },
+        30_000,
+      );
+      expect(started.moves.total).toBe(plan.moves.length);
+      expect(started.bytes.total).toBeGreaterThan(100_000);
+      const moving = await waitFor(
+        'bytes done, the plan still running',
+        async () => {
+          const r = await rebalance();
+          return r.inProgress === 1 && r.bytes.done! > 0 ? r : undefined;
+        },
+        60_000,
+      );
+      expect(moving.moves.done).toBeGreaterThan(0);
+      expect(moving.bytes.done).toBeLessThanOrEqual(moving.bytes.total!);
+      await waitFor(
+        'the plan finished',
+        async () => {
+          const r = await rebalance();
+          return r.inProgress === 0 && r.moves.total === 0 ? r : undefined;
+        },
+        90_000,
+      );
+    } finally {
+      await admin.alterBalancingConfig({ throttleBytesPerSec: 25 * 1024 * 1024, movesPerBroker: 2 });
+    }
+  }, 180_000);
 });

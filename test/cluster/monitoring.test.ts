@@ -1,25 +1,31 @@
 /**
  * The chart's dashboards and alert rules against a real Prometheus (Debian's, hack/prometheus.sh) scraping a
- * three-broker cluster and the operator's metrics: every dashboard query and every alert's watched query
+ * three-broker cluster and a running operator: every dashboard query and every alert's watched query
  * returns series, `promtool check rules` accepts the rules, and the under-replicated alert fires while a
  * broker is down and clears once it is back.
  *
- * The operator's metrics come from an OperatorMetrics registry served by this process (the operator's own
- * class, with a reconcile recorded), not from an operator process: running one needs a kube-apiserver, and
- * the control-plane tests cover the operator itself.
+ * The operator is a real `tributary operator run` process (test/helpers/operator.ts) against a real
+ * kube-apiserver (the control-plane tier's, test/helpers/kube-apiserver.ts) with one Cluster resource to
+ * reconcile; no kubelet runs its pods, so its series are those of a cluster that never comes up.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
-import { OperatorMetrics } from '../../operator/metrics.js';
 import { REPO_ROOT } from '../helpers/broker-process.js';
 import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
 import { freePorts } from '../helpers/etcd.js';
+import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
+import {
+  adminConfig,
+  installCrds,
+  type OperatorProcess,
+  operatorIdentity,
+  Resources,
+  startOperator,
+} from '../helpers/operator.js';
 import { metricsUrlOf } from '../helpers/prometheus-text.js';
 
 const RULES = join(REPO_ROOT, 'charts/tributary/files/alerts.rules.yaml');
@@ -27,7 +33,8 @@ const DASHBOARDS = join(REPO_ROOT, 'charts/tributary/files/dashboards');
 
 let cluster: TestCluster;
 let client: Tributary;
-let operatorServer: Server;
+let plane: KubeControlPlane;
+let operator: OperatorProcess;
 let promUrl: string;
 let dir: string;
 let binDir: string;
@@ -83,23 +90,28 @@ beforeAll(async () => {
   closers.push(() => cluster.destroy());
   client = new Tributary({ bootstrap: cluster.bootstrap() });
 
-  const operator = new OperatorMetrics();
-  operator.reconciles.inc({ controller: 'cluster', result: 'success' });
-  operator.reconcileDuration.observe({ controller: 'cluster' }, 0.02);
-  operator.reconcileErrors.inc({ controller: 'cluster' }, 0);
-  operator.leader.set(1);
-  operator.watchQueue('cluster', () => ({ depth: 0, inFlight: 0, dropped: 0 }));
-  operatorServer = createServer((_req, res) => {
-    void operator.registry.metrics().then((body) => {
-      res.writeHead(200, { 'content-type': operator.registry.contentType });
-      res.end(body);
-    });
+  // The operator, leading, with a Cluster to reconcile (its roll gauges are per Cluster).
+  plane = await startKubeControlPlane();
+  closers.push(() => plane.stop());
+  const kc = adminConfig(plane);
+  await installCrds(kc);
+  operator = await startOperator({ kubeconfig: await operatorIdentity(plane), identity: 'op-monitoring' });
+  closers.unshift(async () => {
+    await operator.stop();
   });
-  await new Promise<void>((r) => operatorServer.listen(0, '127.0.0.1', r));
-  closers.push(() => new Promise((r) => operatorServer.close(() => r())));
+  await new Resources(kc, 'default').create('Cluster', 'watched', { version: '0.1.0' });
+  await waitFor(
+    'the operator leading and reconciling the Cluster',
+    async () =>
+      (await operator.metric('tributary_operator_leader')) === 1 &&
+      (await operator.metric('tributary_operator_roll_pods', { name: 'watched', state: 'total' })) > 0
+        ? true
+        : undefined,
+    60_000,
+  );
 
   const targets = cluster.brokers.map((b) => new URL(metricsUrlOf(b!.output())).host);
-  const operatorTarget = `127.0.0.1:${(operatorServer.address() as AddressInfo).port}`;
+  const operatorTarget = `127.0.0.1:${operator.metricsPort}`;
   // The chart's rules with every `for:` at 0s, so an alert fires at its first true evaluation.
   writeFileSync(join(dir, 'rules.yaml'), readFileSync(RULES, 'utf8').replace(/for: \S+/g, 'for: 0s'));
   writeFileSync(

@@ -342,6 +342,20 @@ describe('operator: Cluster', () => {
     expect((await core.listNamespacedPod({ namespace: NS })).items.map((p) => p.metadata?.uid)).toEqual(
       uidsBefore,
     );
+    // The roll's progress in the operator's metrics (operator/metrics.ts), from the status it wrote.
+    const roll = { namespace: NS, name: 'demo' };
+    const rollMetrics = async () => ({
+      inProgress: await operator.metric('tributary_operator_roll_in_progress', roll),
+      done: await operator.metric('tributary_operator_roll_pods', { ...roll, state: 'done' }),
+      total: await operator.metric('tributary_operator_roll_pods', { ...roll, state: 'total' }),
+      waiting: await operator.metric('tributary_operator_roll_waiting', { ...roll, reason: 'NoAnswer' }),
+    });
+    const rollDone = (n: number) =>
+      waitFor(`the roll metrics at ${n}/3`, async () => {
+        const m = await rollMetrics();
+        return m.done === n ? m : undefined;
+      });
+    expect(await rollDone(0)).toEqual({ inProgress: 1, done: 0, total: 3, waiting: 1 });
     // A person may still delete pods by hand; the roll counts them as done.
     for (const i of [0, 1, 2]) {
       const name = `demo-${i}`;
@@ -359,6 +373,7 @@ describe('operator: Cluster', () => {
       await waitFor(`${i + 1}/3 updated`, async () =>
         (await getCluster()).status?.rollingUpdate?.done.length === i + 1 ? true : undefined,
       );
+      expect((await rollDone(i + 1)).total).toBe(3);
     }
     // Every pod runs the new template; whether each broker is back in its ISRs nobody can say here.
     expect(rollCondition(await getCluster())).toMatchObject({ status: 'True', reason: 'NoAnswer' });

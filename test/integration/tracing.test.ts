@@ -7,7 +7,8 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resources, node as sdkNode, tracing } from '@opentelemetry/sdk-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Tributary } from '../../client/index.js';
+import { type Record, Tributary } from '../../client/index.js';
+import { recordSpanContext } from '../../proto/trace-context.js';
 import { type BrokerProcess, removeDataDirs, startBroker } from '../helpers/broker-process.js';
 import { type CollectedSpan, type OtelCollector, startOtelCollector } from '../helpers/otel-collector.js';
 
@@ -18,6 +19,8 @@ let collector: OtelCollector;
 let broker: BrokerProcess;
 let client: Tributary;
 let provider: sdkNode.NodeTracerProvider;
+/** The application's sampler: every trace, or (while set) none. */
+let sampleNothing = false;
 
 beforeAll(async () => {
   collector = await startOtelCollector();
@@ -25,6 +28,14 @@ beforeAll(async () => {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100' },
   });
   provider = new sdkNode.NodeTracerProvider({
+    sampler: {
+      shouldSample: () => ({
+        decision: sampleNothing
+          ? tracing.SamplingDecision.NOT_RECORD
+          : tracing.SamplingDecision.RECORD_AND_SAMPLED,
+      }),
+      toString: () => 'switchable',
+    },
     resource: resources.resourceFromAttributes({ 'service.name': 'tracing-test-app' }),
     spanProcessors: [
       new tracing.SimpleSpanProcessor(new OTLPTraceExporter({ url: `${collector.httpEndpoint}/v1/traces` })),
@@ -154,4 +165,80 @@ describe('tracing through a real collector', () => {
     const produce = named(spans, 'produce batched', 'tributary-broker')[0]!;
     expect(produce.links.map((l) => l.spanId).sort()).toEqual(creates.map((c) => c.spanId).sort());
   });
+
+  it('gives the records of one producer batch one send span, and a pulling consumer one receive span', async () => {
+    await client.admin().createTopic({ name: 'shared', partitions: 1 });
+    const producer = client.producer({ clientId: 'batcher' });
+    // Called together, outside any span: one batch, whose send span is every record's creation context.
+    const sent = await Promise.all(
+      ['a', 'b', 'c'].map((value) => producer.produce({ topic: 'shared', value })),
+    );
+    await producer.close();
+    const consumer = client.consumer({ groupId: 'pullers', clientId: 'puller' });
+    await consumer.assign({ topic: 'shared', from: 'earliest' });
+    const received: Record[] = [];
+    for await (const record of consumer) if (received.push(record) === 3) break;
+    await consumer.close();
+
+    const spans = await collected(
+      (s) =>
+        named(s, 'send shared').length > 0 &&
+        named(s, 'receive shared').length > 0 &&
+        named(s, 'produce shared', 'tributary-broker').length > 0,
+    );
+    const sends = named(spans, 'send shared');
+    expect(sends).toHaveLength(1);
+    const send = sends[0]!;
+    expect(send).toMatchObject({ kind: KIND.producer, parentSpanId: '' });
+    expect(send.attributes).toMatchObject({
+      'messaging.batch.message_count': 3,
+      'messaging.client.id': 'batcher',
+      'tributary.offset': sent[0]!.offset,
+    });
+    for (const r of received) expect(recordSpanContext(r.headers)?.spanId).toBe(send.spanId);
+    const produce = named(spans, 'produce shared', 'tributary-broker')[0]!;
+    expect(produce).toMatchObject({ traceId: send.traceId, parentSpanId: send.spanId });
+    expect(produce.links).toEqual([{ traceId: send.traceId, spanId: send.spanId }]);
+    // One receive span for the three records of that batch: the first one's, standing for its context.
+    const receives = named(spans, 'receive shared');
+    expect(receives).toHaveLength(1);
+    expect(receives[0]).toMatchObject({
+      traceId: send.traceId,
+      parentSpanId: send.spanId,
+      kind: KIND.consumer,
+    });
+    expect(receives[0]!.links).toEqual([{ traceId: send.traceId, spanId: send.spanId }]);
+    expect(receives[0]!.attributes).toMatchObject({
+      'messaging.operation.type': 'receive',
+      'messaging.consumer.group.name': 'pullers',
+      'messaging.client.id': 'puller',
+      'tributary.offset': sent[0]!.offset,
+    });
+  });
+
+  it('writes no context into records whose trace is not sampled; the broker then starts its own trace', async () => {
+    await client.admin().createTopic({ name: 'unsampled', partitions: 1 });
+    sampleNothing = true;
+    try {
+      const producer = client.producer();
+      await producer.produce({ topic: 'unsampled', value: 'x', headers: { traceparent: 'stale', k: 'v' } });
+      await producer.close();
+      const [record] = await collectRecords('unsampled', 1);
+      expect(record!.headers.map((h) => h.key)).toEqual(['k']);
+    } finally {
+      sampleNothing = false;
+    }
+    const spans = await collected((s) => named(s, 'produce unsampled', 'tributary-broker').length > 0);
+    expect(named(spans, 'send unsampled')).toEqual([]);
+    const produce = named(spans, 'produce unsampled', 'tributary-broker')[0]!;
+    expect(produce).toMatchObject({ parentSpanId: '', links: [] });
+    expect(named(spans, 'receive unsampled')).toEqual([]);
+  });
 });
+
+/** The first `n` records of a one-partition topic, read with a reader (no spans: nothing sampled them). */
+async function collectRecords(topic: string, n: number): Promise<Record[]> {
+  const out: Record[] = [];
+  for await (const r of client.reader().consume({ topic, partition: 0 })) if (out.push(r) === n) break;
+  return out;
+}
