@@ -25,11 +25,12 @@ import { TopicRegistry } from './metadata/topic-registry.js';
 import { BrokerMetrics } from './metrics.js';
 import { callPeer } from './replication/peers.js';
 import { ReplicaManager, type ReplicaManagerDeps } from './replication/replica-manager.js';
-import { ReplicationThrottle } from './replication/replication-throttle.js';
+import { LeaderReplicationThrottle, ReplicationThrottle } from './replication/replication-throttle.js';
 import { BrokerSecurity } from './security/broker-security.js';
 import { BrokerTokenSource } from './security/inter-broker-credential.js';
 import { SecurityStore } from './security/security-store.js';
 import { LogManager, type LogManagerOptions } from './storage/log-manager.js';
+import { etcdSecurity, logTransportSecurity, peerChannel } from './transport-security.js';
 import { BUILD_VERSION } from './version.js';
 
 /** Creates the cluster id once (22 characters of base64url, like Kafka's) and reads it back afterwards. */
@@ -62,6 +63,7 @@ export function openStore(config: BrokerConfig, logger: Logger): Promise<Dcs> {
       .filter((e) => e !== ''),
     prefix: config.dcsPrefix,
     logger,
+    ...etcdSecurity(config),
   });
 }
 
@@ -109,6 +111,8 @@ export class Broker {
   // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the ordered start sequence, a cleanup registered after each step; its helpers are the named functions it calls
   static async start(config: BrokerConfig, logger: Logger = createLogger(config.logLevel)): Promise<Broker> {
     await mkdir(config.dataDir, { recursive: true });
+    // First, so a certificate that cannot be read fails the start before anything else is opened.
+    logTransportSecurity(config, logger);
     const dcs = await openStore(config, logger);
     const cleanups: Array<() => Promise<unknown>> = [() => dcs.close()];
     let replicasRef: ReplicaManager | undefined;
@@ -133,19 +137,25 @@ export class Broker {
         return topic === undefined ? undefined : logConfigFor(topic.configs, config);
       });
       cleanups.unshift(() => logs.close());
-      const cluster = new ClusterDirectory(config.nodeId, config.replicaFetchMaxBytes + 1024 * 1024, () =>
-        brokerToken.current(),
+      const cluster = new ClusterDirectory(
+        config.nodeId,
+        config.replicaFetchMaxBytes + 1024 * 1024,
+        peerChannel(config),
+        () => brokerToken.current(),
       );
+      // One rate for both sides, as Kafka's kafka-reassign-partitions --throttle sets both.
       const throttle = new ReplicationThrottle();
+      const leaderThrottle = new LeaderReplicationThrottle();
       cleanups.unshift(
-        await followBalancingConfig(dcs, logger, (c) => throttle.setRate(c.throttleBytesPerSec)).then(
-          (unwatch) => async () => unwatch(),
-        ),
+        await followBalancingConfig(dcs, logger, (c) => {
+          throttle.setRate(c.throttleBytesPerSec);
+          leaderThrottle.setRate(c.throttleBytesPerSec);
+        }).then((unwatch) => async () => unwatch()),
       );
       const replicas: ReplicaManager = new ReplicaManager(
         logs,
         config,
-        replicaManagerDeps(config, cluster, logger, throttle),
+        replicaManagerDeps(config, cluster, logger, throttle, leaderThrottle),
       );
       replicasRef = replicas;
       await replicas.loadHighWatermarks();
@@ -156,8 +166,12 @@ export class Broker {
         (topic) => minInsyncReplicasOf(topics.get(topic)?.configs),
       );
       metrics.trackDisk(config.dataDir);
+      // The listener once bound: its health is served on the metrics port too (GET /healthz).
+      let listener: GrpcListener | undefined;
       const metricsServer =
-        config.metricsPort >= 0 ? await metrics.serve(config.metricsHost, config.metricsPort) : undefined;
+        config.metricsPort >= 0
+          ? await metrics.serve(config.metricsHost, config.metricsPort, () => listener?.serving === true)
+          : undefined;
       if (metricsServer) cleanups.unshift(() => metricsServer.close());
       const groups = new GroupCoordinator({
         replicas,
@@ -177,10 +191,11 @@ export class Broker {
         }),
       );
       const security = new BrokerSecurity(config, securityStore, metrics, logger);
-      const grpc = await startGrpcServer(
+      const grpc: GrpcListener = await startGrpcServer(
         { config, clusterId: id, topics, replicas, cluster, groups, metrics, logger, lifecycle, security },
         () => {},
       );
+      listener = grpc;
       cleanups.unshift(async () => grpc.server.forceShutdown());
 
       const membership = await Membership.start(
@@ -261,7 +276,7 @@ export class Broker {
     this.logs.startBackgroundTasks();
     this.replicas.startBackgroundTasks();
     await this.awaitLeaderships(LEADERSHIP_WAIT_MS);
-    setServing(this.grpc.health, true);
+    setServing(this.grpc, true);
     const metrics = this.metricsServer;
     this.logger.info(
       {
@@ -352,7 +367,7 @@ export class Broker {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const startedMs = Date.now();
-      setServing(this.grpc.health, false);
+      setServing(this.grpc, false);
       await this.controlledShutdown();
       this.lifecycle.beginShutdown();
       const drained = await this.lifecycle.drain(this.config.shutdownGraceMs);
@@ -460,9 +475,11 @@ function replicaManagerDeps(
   cluster: ClusterDirectory,
   logger: Logger,
   throttle: ReplicationThrottle,
+  leaderThrottle: LeaderReplicationThrottle,
 ): ReplicaManagerDeps {
   return {
     throttle,
+    leaderThrottle,
     brokerId: config.nodeId,
     brokerEpoch: () => cluster.brokerEpoch(),
     ownsBrokerEpoch: (epoch) => cluster.ownsBrokerEpoch(epoch),

@@ -60,4 +60,12 @@ describe('broker config', () => {
       /cannot read config file/,
     );
   });
+
+  it('refuses etcd TLS files with a plaintext etcd endpoint', () => {
+    const flags = { dcs: 'etcd', dcsEtcdEndpoints: 'http://127.0.0.1:2379', dcsEtcdCaFile: '/ca.crt' };
+    expect(reasonOf(() => loadBrokerConfig({ flags }))).toMatch(/need https:\/\/ endpoints, got http:/);
+    expect(
+      loadBrokerConfig({ flags: { ...flags, dcsEtcdEndpoints: 'https://127.0.0.1:2379' } }).dcsEtcdCaFile,
+    ).toBe('/ca.crt');
+  });
 });

@@ -278,10 +278,22 @@ export class BrokerMetrics {
     );
   }
 
-  /** Serves GET /metrics; resolves with the bound port. */
-  async serve(host: string, port: number): Promise<{ port: number; close: () => Promise<void> }> {
+  /**
+   * Serves GET /metrics, and GET /healthz: 200 while the broker serves (its gRPC health says SERVING), 503
+   * otherwise. The kubelet's gRPC probes cannot speak TLS, so a broker whose listener does probes this.
+   * Resolves with the bound port.
+   */
+  async serve(
+    host: string,
+    port: number,
+    serving: () => boolean = () => true,
+  ): Promise<{ port: number; close: () => Promise<void> }> {
     const server: Server = createServer((req, res) => {
-      if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
+      if (req.method === 'GET' && req.url === '/healthz') {
+        const ok = serving();
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
+        res.end(ok ? 'SERVING\n' : 'NOT_SERVING\n');
+      } else if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
         this.registry.metrics().then(
           (body) => {
             res.writeHead(200, { 'content-type': this.registry.contentType });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Tributary } from '../client/index.js';
 import { type AuthOptionValues, clientAuthOf } from './auth-options.js';
 import { UsageError } from './output.js';
+import { clientTlsOf, type TlsOptionValues } from './tls-options.js';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -14,10 +15,15 @@ export const DEFAULT_BOOTSTRAP = '127.0.0.1:9292';
 
 /** Runs `fn` with a client for `--bootstrap`, closing it afterwards. */
 export async function withClient<T>(command: Command, fn: (tributary: Tributary) => Promise<T>): Promise<T> {
-  const opts = command.optsWithGlobals<{ bootstrap: string } & AuthOptionValues>();
+  const opts = command.optsWithGlobals<{ bootstrap: string } & AuthOptionValues & TlsOptionValues>();
   let tributary: Tributary;
   try {
-    tributary = new Tributary({ bootstrap: opts.bootstrap, ...clientAuthOf(opts) });
+    const tls = clientTlsOf(opts);
+    tributary = new Tributary({
+      bootstrap: opts.bootstrap,
+      ...clientAuthOf(opts),
+      ...(tls === undefined ? {} : { tls }),
+    });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }

@@ -16,6 +16,7 @@ import { registerTopicCommand } from './commands/topic.js';
 import { registerUserCommand } from './commands/user.js';
 import { type CliIo, DEFAULT_BOOTSTRAP } from './context.js';
 import { describeError, EXIT_OK, EXIT_USAGE } from './output.js';
+import { addTlsOptions, TLS_OPTIONS_WITH_VALUE } from './tls-options.js';
 
 export const processIo: CliIo = {
   get stdin() {
@@ -43,7 +44,11 @@ export interface LazyCommand {
 }
 
 /** Global options that take a value, as separate arguments (`--bootstrap host:port`). */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--bootstrap', ...AUTH_OPTIONS_WITH_VALUE]);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set([
+  '--bootstrap',
+  ...AUTH_OPTIONS_WITH_VALUE,
+  ...TLS_OPTIONS_WITH_VALUE,
+]);
 
 /** The command `args` (argv without node and script) names: its first operand after global options. */
 export function commandName(args: string[]): string | undefined {
@@ -82,6 +87,7 @@ export function buildProgram(io: CliIo = processIo, extra: RegisterCommand[] = [
       writeErr: (s) => io.stderr.write(s),
     });
   addAuthOptions(program);
+  addTlsOptions(program);
   for (const register of extra) register(program);
   registerTopicCommand(program, io);
   registerPartitionCommand(program, io);

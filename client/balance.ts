@@ -29,7 +29,7 @@ export interface BrokerBalance {
 
 export interface BalancingConfig {
   mode: BalancingMode;
-  /** Per receiving broker, for replicas being moved only. */
+  /** Per broker, what it receives and what it sends as leader, for replicas being moved only. */
   throttleBytesPerSec: number;
   movesPerBroker: number;
   imbalanceThresholdPercent: number;

@@ -190,6 +190,7 @@ export class Cluster {
             bootstrap: address,
             requestTimeoutMs: this.connection.requestTimeoutMs,
             channelOptions: this.connection.channelOptions,
+            tls: this.connection.tls,
             auth: this.connection.auth ?? false,
             ...(this.connection.clientId === undefined ? {} : { clientId: this.connection.clientId }),
           });

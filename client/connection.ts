@@ -5,6 +5,10 @@
  * fetches to a few MB/s over any real RTT), 64 MiB message limits (a produce request carries up to the
  * topic's max.message.bytes per partition), and keepalive pings while calls are open so a dead broker is
  * noticed within ~keepaliveTimeoutMs instead of at the next TCP timeout.
+ *
+ * TLS (`tls`): TLS 1.2 or later, the broker's certificate verified against the given CA (or the system's
+ * roots) and the name dialled or `serverName`; a client certificate for brokers that ask for one. The
+ * pooled connections to other brokers (cluster.ts) are made with the same settings.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import {
@@ -16,12 +20,15 @@ import {
   Metadata,
   type ServiceError,
 } from '@grpc/grpc-js';
+import { type ClientTls, tlsChannelCredentials, tlsChannelOptions } from '../kit/tls.js';
 import type { AdminServiceClient } from '../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../proto/generated/tributary/v1/ClientService.js';
 import type { SecurityServiceClient } from '../proto/generated/tributary/v1/SecurityService.js';
 import { loadTributaryProto } from '../proto/load.js';
 import { authFromEnv, BrokerAuth, type ClientAuth } from './broker-auth.js';
 import { fromServiceError, TributaryClientError } from './errors.js';
+
+export { type ClientTls, type ClientTlsFiles, readClientTls } from '../kit/tls.js';
 
 const MiB = 1024 * 1024;
 
@@ -35,6 +42,11 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Extra or overriding gRPC channel options. */
   channelOptions?: ChannelOptions;
+  /**
+   * TLS: `true` trusts the system's roots; an object gives the CA, a client certificate and a server name
+   * (`readClientTls` reads them from files). Absent or false: plaintext.
+   */
+  tls?: boolean | ClientTls;
   /**
    * Credentials (docs/client.md, "Security"): a SCRAM user and password, or a service-account token (file).
    * Absent: from TRIBUTARY_USERNAME/TRIBUTARY_PASSWORD or TRIBUTARY_TOKEN_FILE when set; false: none.
@@ -97,6 +109,8 @@ export class Connection {
   readonly requestTimeoutMs: number;
   /** The caller's channel option overrides, kept so pooled connections to other brokers match. */
   readonly channelOptions: ChannelOptions | undefined;
+  /** The TLS settings, kept so pooled connections to other brokers match. */
+  readonly tls: ClientTls | undefined;
   readonly auth: ClientAuth | undefined;
   readonly clientId: string | undefined;
   /** Authentication and throttle hints of this broker (client/broker-auth.ts), on every stub's calls. */
@@ -108,6 +122,7 @@ export class Connection {
     const target = bootstrapTarget(this.bootstrap);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.channelOptions = options.channelOptions;
+    this.tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
     const proto = loadTributaryProto().grpc.tributary.v1;
     this.auth = options.auth === false ? undefined : (options.auth ?? authFromEnv());
     this.clientId = options.clientId;
@@ -115,10 +130,11 @@ export class Connection {
     this.interceptors = [brokerAuth.interceptor];
     const channelOptions = {
       ...DEFAULT_CHANNEL_OPTIONS,
+      ...tlsChannelOptions(this.tls),
       ...options.channelOptions,
       interceptors: this.interceptors,
     };
-    const creds = credentials.createInsecure();
+    const creds = this.tls === undefined ? credentials.createInsecure() : tlsChannelCredentials(this.tls);
     this.client = new proto.ClientService(target, creds, channelOptions);
     // Share one channel: the admin stub rides on the client stub's channel.
     this.admin = new proto.AdminService(target, creds, {

@@ -8,7 +8,7 @@
  */
 // tsyringe, which @peculiar/x509 uses, needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
-import { X509Certificate as NodeX509Certificate, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 
@@ -148,30 +148,4 @@ export async function issueCertificate(ca: PemPair, options: IssueOptions): Prom
   return { certPem: cert.toString('pem'), keyPem: await keyToPem(keys.privateKey) };
 }
 
-/** What a holder of a certificate needs to know about it: who, until when, and a fingerprint. */
-export interface CertificateSummary {
-  readonly subject: string;
-  readonly commonName: string | undefined;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  /** SHA-256 fingerprint, colon-separated hex. */
-  readonly fingerprint256: string;
-}
-
-/** Reads the first certificate of a PEM bundle. */
-export function describeCertificate(certPem: string): CertificateSummary {
-  const cert = new NodeX509Certificate(certPem);
-  const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
-  return {
-    subject: cert.subject,
-    commonName: cn,
-    notBefore: new Date(cert.validFrom),
-    notAfter: new Date(cert.validTo),
-    fingerprint256: cert.fingerprint256,
-  };
-}
-
-/** Whether `certPem` was signed by `caPem` (signature only; validity dates are not checked). */
-export function isIssuedBy(certPem: string, caPem: string): boolean {
-  return new NodeX509Certificate(certPem).verify(new NodeX509Certificate(caPem).publicKey);
-}
+export { type CertificateSummary, describeCertificate, isIssuedBy } from './certificate.js';

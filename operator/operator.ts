@@ -1,6 +1,6 @@
 /**
- * The operator, assembled: informer caches of Clusters, Topics and the objects made for Clusters, feeding
- * the cluster and topic reconcile loops; leader election deciding when the loops run; the HTTP
+ * The operator, assembled: informer caches of Clusters, Topics, Users and the objects made for them,
+ * feeding the cluster, topic and user reconcile loops; leader election deciding when the loops run; the HTTP
  * endpoints. `main.ts` runs it as a process.
  *
  * Start: endpoints, then informers (every replica keeps warm caches, and its queues fill while standing
@@ -10,18 +10,22 @@
  * then the informers stop, broker calls still waiting are cancelled, and only then is the Lease released,
  * so the next leader never overlaps with a reconcile of this one.
  *
- * Events to keys: a Cluster's change queues it, and its Topics when it appeared, went away, got another
- * broker address or turned Ready or not Ready (a Topic waiting on a missing Cluster, on its address or on
- * its brokers goes on at once); a change of an owned object (found by its controller owner reference)
+ * Events to keys: a Cluster's change queues it, and its Topics and Users when it appeared, went away, got
+ * another broker address or turned Ready or not Ready (a Topic or User waiting on a missing Cluster, on its
+ * address or on its brokers goes on at once); a change of an owned object (found by its controller owner reference)
  * queues its Cluster, so a deleted Service is back within a reconcile; a Topic's deletion queues the other
- * Topics of its Cluster and broker topic name (one of them may have been waiting on a name conflict).
+ * Topics of its Cluster and broker topic name (one of them may have been waiting on a name conflict), a
+ * User's deletion the other Users of its Cluster and principal; a change of a User's Secret queues the
+ * User, and of a Cluster's clients CA Secret the Cluster's Users.
  * Updates of Clusters and Topics that change only their status queue nothing. Every `resyncMs`, all
- * Clusters and Topics are queued again, for drift no event announces (a broker topic changed by hand).
+ * Clusters, Topics and Users are queued again, for drift no event announces (a broker topic or ACL changed
+ * by hand, a password Secret a User refers to).
  */
 import {
   KubeConfig,
   type KubernetesObject,
   type V1ConfigMap,
+  type V1Secret,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -34,6 +38,9 @@ import {
   TOPIC_KIND,
   TOPIC_PLURAL,
   type Topic,
+  USER_KIND,
+  USER_PLURAL,
+  type User,
   VERSION,
 } from './api/v1alpha1.js';
 import { BrokerAddresses } from './controllers/broker-addresses.js';
@@ -44,6 +51,9 @@ import { ClusterReconciler, CONTROLLER_CLUSTER } from './controllers/cluster/clu
 import { apiVolumeWriter, VolumeResizer } from './controllers/cluster/volume-resizer.js';
 import { ReconcileLoop } from './controllers/reconcile-loop.js';
 import { CONTROLLER_TOPIC, TopicReconciler } from './controllers/topic/topic-reconciler.js';
+import { clientsCaCluster, SecretClientsCa } from './controllers/user/clients-ca.js';
+import { sdkBrokerSecurity } from './controllers/user/sdk-broker-security.js';
+import { CONTROLLER_USER, UserReconciler } from './controllers/user/user-reconciler.js';
 import { type Endpoints, serveEndpoints } from './endpoints.js';
 import { describeApiError, errorText } from './kube/api-error.js';
 import { Applier } from './kube/applier.js';
@@ -53,6 +63,7 @@ import { Finalizers } from './kube/finalizers.js';
 import type { Informer } from './kube/informer.js';
 import { LeaderElector } from './kube/leader-election.js';
 import { objectKey } from './kube/object-key.js';
+import { SecretStore } from './kube/secret-store.js';
 import { StatusWriter } from './kube/status-writer.js';
 import { OperatorMetrics } from './metrics.js';
 import type { OperatorOptions } from './options.js';
@@ -60,10 +71,29 @@ import { CONDITION_READY, findCondition } from './planning/conditions.js';
 import { LABEL_INSTANCE } from './planning/labels.js';
 import { controllerOf } from './planning/owner-reference.js';
 import { brokerTopicName } from './planning/topic-plan.js';
+import { userPrincipal } from './planning/user-plan.js';
 import { ownedInformer, type WatchedObjects, watchedObjects } from './watched-objects.js';
 
 /** While a roll is under way, how soon a Cluster is reconciled again (ISR changes have no watch events). */
 const ROLL_REQUEUE_MS = 2000;
+
+/**
+ * Queues the objects of `deleted`'s Cluster that claim what it claimed (`claim`: a broker topic, a
+ * principal): one of them may have waited on it (planning/claim-owner.ts).
+ */
+function queueClaimants<T extends KubernetesObject & { spec: { cluster: string } }>(
+  deleted: T,
+  informer: Informer<T>,
+  loop: ReconcileLoop,
+  claim: (obj: T) => string | undefined,
+): void {
+  const claimed = claim(deleted);
+  if (claimed === undefined) return;
+  for (const other of informer.list(deleted.metadata?.namespace)) {
+    if (other.spec.cluster === deleted.spec.cluster && claim(other) === claimed)
+      loop.enqueue(objectKey(other));
+  }
+}
 
 export interface OperatorEvents {
   /** Leadership was lost: the process should end (main.ts exits), as client-go's users do. */
@@ -75,10 +105,12 @@ export class Operator {
   private readonly kubeConfig = new KubeConfig();
   private readonly clusters: Informer<Cluster>;
   private readonly topics: Informer<Topic>;
+  private readonly users: Informer<User>;
   private readonly owned: Array<Informer<KubernetesObject>>;
   private readonly watched: WatchedObjects;
   private readonly clusterLoop: ReconcileLoop;
   private readonly topicLoop: ReconcileLoop;
+  private readonly userLoop: ReconcileLoop;
   private readonly brokers: BrokerClients;
   private readonly addresses: BrokerAddresses;
   private readonly elector: LeaderElector | undefined;
@@ -100,6 +132,7 @@ export class Operator {
     });
     this.clusters = this.watched.clusters;
     this.topics = this.watched.topics;
+    this.users = this.watched.users;
     this.owned = this.watched.owned;
     this.addresses = new BrokerAddresses(options.bootstrapOverrides);
     this.brokers = new BrokerClients({
@@ -109,12 +142,13 @@ export class Operator {
     const loops = this.reconcileLoops();
     this.clusterLoop = loops.cluster;
     this.topicLoop = loops.topic;
+    this.userLoop = loops.user;
     this.wireEvents();
     this.elector = options.leaderElect ? this.leaderElector(hooks) : undefined;
   }
 
-  /** The cluster and topic reconcilers, each behind its own reconcile loop (work queue). */
-  private reconcileLoops(): { cluster: ReconcileLoop; topic: ReconcileLoop } {
+  /** The cluster, topic and user reconcilers, each behind its own reconcile loop (work queue). */
+  private reconcileLoops(): { cluster: ReconcileLoop; topic: ReconcileLoop; user: ReconcileLoop } {
     const { options, log, kubeConfig: kc } = this;
     const queueOptions = {
       workers: options.workers,
@@ -158,6 +192,21 @@ export class Operator {
       statuses: new StatusWriter(kc, GROUP, VERSION, TOPIC_PLURAL, TOPIC_KIND),
       log: log.child({ controller: CONTROLLER_TOPIC }),
     });
+    const secrets = new SecretStore(kc, ownedInformer<V1Secret>(this.watched, 'secrets'));
+    const userReconciler = new UserReconciler({
+      ...shared,
+      users: this.users,
+      clusters: this.clusters,
+      finalizers: new Finalizers(kc, GROUP, VERSION, USER_PLURAL),
+      statuses: new StatusWriter(kc, GROUP, VERSION, USER_PLURAL, USER_KIND),
+      secrets,
+      applier: new Applier(kc),
+      security: (bootstrap) => sdkBrokerSecurity(this.brokers.security(bootstrap)),
+      clientsCa: new SecretClientsCa(secrets),
+      log: log.child({ controller: CONTROLLER_USER }),
+    });
+    const loop = (name: string, reconcile: (key: string) => ReturnType<UserReconciler['reconcile']>) =>
+      new ReconcileLoop(name, reconcile, this.metrics, log, queueOptions);
     return {
       cluster: new ReconcileLoop(
         CONTROLLER_CLUSTER,
@@ -173,6 +222,7 @@ export class Operator {
         log,
         queueOptions,
       ),
+      user: loop(CONTROLLER_USER, (key) => userReconciler.reconcile(key)),
     };
   }
 
@@ -209,9 +259,14 @@ export class Operator {
   }
 
   private informers(): Array<Informer<KubernetesObject>> {
-    return [this.clusters, this.topics, ...this.owned, this.watched.pods, this.watched.claims] as Array<
-      Informer<KubernetesObject>
-    >;
+    return [
+      this.clusters,
+      this.topics,
+      this.users,
+      ...this.owned,
+      this.watched.pods,
+      this.watched.claims,
+    ] as Array<Informer<KubernetesObject>>;
   }
 
   private notReady(): string | undefined {
@@ -242,20 +297,21 @@ export class Operator {
       for (const topic of this.topics.list(cluster.metadata.namespace)) {
         if (topic.spec.cluster === cluster.metadata.name) this.topicLoop.enqueue(objectKey(topic));
       }
+      this.enqueueUsers(cluster.metadata.namespace, cluster.metadata.name);
     });
     this.topics.onChange((topic, event) => {
       const key = objectKey(topic);
       if (topicChanges.changed(key, topic, event)) this.topicLoop.enqueue(key);
-      if (event !== 'delete') return;
       // Only a Topic of the same broker topic can have waited on this one (a name conflict): queueing
       // every Topic of the Cluster would make deleting N of them cost N^2 reconciles.
-      const brokerName = brokerTopicName(topic);
-      if (brokerName === undefined) return;
-      for (const other of this.topics.list(topic.metadata.namespace)) {
-        if (other.spec.cluster === topic.spec.cluster && brokerTopicName(other) === brokerName) {
-          this.topicLoop.enqueue(objectKey(other));
-        }
-      }
+      if (event === 'delete') queueClaimants(topic, this.topics, this.topicLoop, brokerTopicName);
+    });
+    const userChanges = new ChangeFilter();
+    this.users.onChange((user, event) => {
+      const key = objectKey(user);
+      if (userChanges.changed(key, user, event)) this.userLoop.enqueue(key);
+      // Only a User of the same principal can have waited on this one (a principal conflict).
+      if (event === 'delete') queueClaimants(user, this.users, this.userLoop, userPrincipal);
     });
     // A broker pod's change (ready, re-created) is the roll's next step, a claim's (expansion accepted, done)
     // the volume step's: their Cluster is their instance label.
@@ -267,9 +323,24 @@ export class Operator {
     }
     for (const informer of this.owned) {
       informer.onChange((obj) => {
+        const namespace = obj.metadata?.namespace ?? '';
         const owner = controllerOf(obj, API_VERSION, CLUSTER_KIND);
-        if (owner !== undefined) this.clusterLoop.enqueue(`${obj.metadata?.namespace ?? ''}/${owner}`);
+        if (owner !== undefined) this.clusterLoop.enqueue(`${namespace}/${owner}`);
+        const user = controllerOf(obj, API_VERSION, USER_KIND);
+        if (user !== undefined) this.userLoop.enqueue(`${namespace}/${user}`);
       });
+    }
+    // A new or renewed clients CA: its Cluster's tls Users get certificates from it.
+    ownedInformer<V1Secret>(this.watched, 'secrets').onChange((secret) => {
+      const cluster = clientsCaCluster(secret);
+      if (cluster !== undefined) this.enqueueUsers(secret.metadata?.namespace, cluster);
+    });
+  }
+
+  /** Queues the Users of Cluster `namespace`/`cluster`. */
+  private enqueueUsers(namespace: string | undefined, cluster: string | undefined): void {
+    for (const user of this.users.list(namespace)) {
+      if (user.spec.cluster === cluster) this.userLoop.enqueue(objectKey(user));
     }
   }
 
@@ -297,6 +368,7 @@ export class Operator {
     this.resyncTimer = setInterval(() => {
       for (const c of this.clusters.list()) this.clusterLoop.enqueue(objectKey(c));
       for (const t of this.topics.list()) this.topicLoop.enqueue(objectKey(t));
+      for (const u of this.users.list()) this.userLoop.enqueue(objectKey(u));
     }, this.options.resyncMs);
     if (this.elector !== undefined) {
       this.elector.start();
@@ -311,6 +383,7 @@ export class Operator {
     this.loopsStarted = true;
     this.clusterLoop.start();
     this.topicLoop.start();
+    this.userLoop.start();
   }
 
   /**
@@ -325,11 +398,12 @@ export class Operator {
   private async doStop(): Promise<void> {
     clearInterval(this.resyncTimer);
     const graceMs = this.options.shutdownGraceMs;
-    const [clusters, topics] = await Promise.all([
+    const stopped = await Promise.all([
       this.clusterLoop.stop(graceMs),
       this.topicLoop.stop(graceMs),
+      this.userLoop.stop(graceMs),
     ]);
-    const abandoned = [...clusters.abandoned, ...topics.abandoned];
+    const abandoned = stopped.flatMap((s) => s.abandoned);
     if (abandoned.length > 0) {
       this.log.warn({ abandoned }, 'reconciles still running at the end of the grace period');
     }

@@ -16,9 +16,16 @@ export const OPERATOR_CLUSTER_ROLE_RULES: readonly V1PolicyRule[] = [
   // metadata.finalizers).
   { apiGroups: ['tributary.dev'], resources: ['clusters'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: ['tributary.dev'], resources: ['topics'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: ['tributary.dev'], resources: ['users'], verbs: ['get', 'list', 'watch', 'patch'] },
   // Statuses are written by server-side apply, a patch.
-  { apiGroups: ['tributary.dev'], resources: ['clusters/status', 'topics/status'], verbs: ['patch'] },
-  { apiGroups: [''], resources: ['serviceaccounts', 'configmaps', 'services'], verbs: OWN },
+  {
+    apiGroups: ['tributary.dev'],
+    resources: ['clusters/status', 'topics/status', 'users/status'],
+    verbs: ['patch'],
+  },
+  // Secrets: the Users' credentials (written, watched by the managed-by label, deleted with the User), the
+  // password Secrets Users refer to and the clients CA (read with a GET).
+  { apiGroups: [''], resources: ['serviceaccounts', 'configmaps', 'services', 'secrets'], verbs: OWN },
   // Broker pods: watched and deleted one at a time by the rolling update (revisions come from the
   // StatefulSet's status and the pods' controller-revision-hash label, so no controllerrevisions).
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },

@@ -1,8 +1,8 @@
 /**
- * The informer caches the operator keeps: Clusters, Topics, every kind of object it makes for a Cluster
- * (watched by the managed-by label, so drift is repaired at once), the broker pods and the brokers' volume
- * claims (both carry the managed-by label of their StatefulSet's templates; the rolling update reads the
- * pods, the volume step the claims). One namespace, or all.
+ * The informer caches the operator keeps: Clusters, Topics, Users, every kind of object it makes for a
+ * Cluster or a User (watched by the managed-by label, so drift is repaired at once), the broker pods and the
+ * brokers' volume claims (both carry the managed-by label of their StatefulSet's templates; the rolling
+ * update reads the pods, the volume step the claims). One namespace, or all.
  */
 import {
   CustomObjectsApi,
@@ -20,12 +20,17 @@ import {
   GROUP,
   TOPIC_PLURAL,
   type Topic,
+  USER_PLURAL,
+  type User,
   VERSION,
 } from './api/v1alpha1.js';
 import { Informer } from './kube/informer.js';
 import { MANAGED_SELECTOR } from './planning/labels.js';
 
-/** Kinds the operator makes for Clusters, watched (by the managed-by label) to repair drift at once. */
+/**
+ * Kinds the operator makes for Clusters and Users (Secrets: the Users' credentials), watched (by the
+ * managed-by label) to repair drift at once.
+ */
 const OWNED_KINDS = [
   { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
   { apiVersion: 'v1', kind: 'Service', plural: 'services' },
@@ -34,6 +39,7 @@ const OWNED_KINDS = [
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles' },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', plural: 'rolebindings' },
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets' },
+  { apiVersion: 'v1', kind: 'Secret', plural: 'secrets' },
 ] as const;
 
 function apiPath(apiVersion: string, plural: string, namespace: string | undefined): string {
@@ -46,6 +52,7 @@ export type OwnedPlural = (typeof OWNED_KINDS)[number]['plural'];
 export interface WatchedObjects {
   clusters: Informer<Cluster>;
   topics: Informer<Topic>;
+  users: Informer<User>;
   /** One per kind of `OWNED_KINDS`, in that order. */
   owned: Array<Informer<KubernetesObject>>;
   pods: Informer<V1Pod>;
@@ -107,6 +114,7 @@ export function watchedObjects(
   return {
     clusters: customInformer<Cluster>(CLUSTER_PLURAL),
     topics: customInformer<Topic>(TOPIC_PLURAL),
+    users: customInformer<User>(USER_PLURAL),
     owned,
     pods: coreInformer<V1Pod>('Pod', 'pods'),
     claims: coreInformer<V1PersistentVolumeClaim>('PersistentVolumeClaim', 'persistentvolumeclaims'),

@@ -455,6 +455,17 @@ function securityProblems(config: BrokerConfig): BrokerSettingProblem[] {
       message: 'dcsEtcdCertFile and dcsEtcdKeyFile must be set together',
     });
   }
+  const etcdTls = config.dcsEtcdCaFile !== '' || config.dcsEtcdCertFile !== '';
+  const plainEndpoint = config.dcsEtcdEndpoints
+    .split(',')
+    .map((e) => e.trim())
+    .find((e) => e !== '' && !e.startsWith('https://'));
+  if (config.dcs === 'etcd' && etcdTls && plainEndpoint !== undefined) {
+    problems.push({
+      key: 'dcsEtcdEndpoints',
+      message: `dcsEtcdCaFile/dcsEtcdCertFile need https:// endpoints, got ${plainEndpoint}`,
+    });
+  }
   if ((config.dcsEtcdUsername === '') !== (config.dcsEtcdPasswordFile === '')) {
     problems.push({
       key: 'dcsEtcdPasswordFile',

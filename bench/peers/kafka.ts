@@ -27,6 +27,11 @@ export interface KafkaPeer {
   /** One JVM per node. */
   readonly pids: readonly number[];
   readonly dataDir: string;
+  /**
+   * A broker-only node `nodeId` joining a cluster (`kafka.sh add-broker`), in `<dataDir>/node-<nodeId>`; it
+   * is in `pids` and stopped with the rest. Its host:port.
+   */
+  addBroker(nodeId: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -75,11 +80,27 @@ export async function startKafka(nodes = 1): Promise<KafkaPeer> {
     bootstrap: ports.map((p) => `127.0.0.1:${p}`).join(','),
     pids,
     dataDir,
+    addBroker: async (nodeId) => {
+      if (nodes === 1) throw new Error('a broker joins a cluster started with nodes > 1');
+      const port = await freePort();
+      const pid = Number(
+        await runScript(script(), ['add-broker', dataDir, String(nodeId), String(port)], 180_000),
+      );
+      if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`kafka.sh add-broker printed no pid`);
+      trackPid(pid);
+      pids.push(pid);
+      return `127.0.0.1:${port}`;
+    },
     stop: async () => {
       await Promise.all(pids.map((pid) => stopPid(pid, 20_000)));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs one of Kafka's tools (a main class of its jars) in its own JVM; rejects on a non-zero exit. */
+export async function kafkaTool(mainClass: string, args: string[], timeoutMs: number) {
+  return java(mainClass, args, timeoutMs);
 }
 
 async function java(mainClass: string, args: string[], timeoutMs: number) {

@@ -82,16 +82,18 @@ async function fetchForReplica(
   }));
   const deadline = Date.now() + Math.min(request.max_wait_ms, ctx.config.replicaFetchMaxWaitMs);
   for (let round = 0; ; round++) {
-    let budget = maxBytes;
+    const room = { budget: maxBytes, held: false };
     let ready = false;
     const out: ReplicaFetchPartitionResponse[] = [];
     for (const item of items) {
-      const r = await answer(ctx, replicaId, item, round === 0, budget);
+      const r = await answer(ctx, replicaId, item, round === 0, room);
       if (r.error || r.diverging_epoch || (r.batches as Buffer).length > 0) ready = true;
-      budget -= (r.batches as Buffer).length;
+      room.budget -= (r.batches as Buffer).length;
       out.push(r);
     }
-    const left = deadline - Date.now();
+    // Data held back by the leader throttle is due once the throttle allows it: wait no longer than that.
+    const throttleMs = room.held ? Math.max(1, ctx.replicas.leaderThrottle?.waitMs() ?? 0) : Infinity;
+    const left = Math.min(deadline - Date.now(), throttleMs);
     if (ready || left <= 0 || signal.aborted || ctx.lifecycle.shuttingDown) return { partitions: out };
     const waitOn = items.map((i) => i.p).filter((p): p is Partition => p !== undefined);
     const stop = new AbortController();
@@ -111,7 +113,7 @@ async function answer(
   replicaId: number,
   item: Item,
   first: boolean,
-  budget: number,
+  room: { budget: number; held: boolean },
 ): Promise<ReplicaFetchPartitionResponse> {
   const base = { topic: item.topic, partition: item.partition, batches: EMPTY };
   try {
@@ -172,8 +174,17 @@ async function answer(
     if (first && p.recordFollowerFetch(replicaId, item.fetchOffset))
       ctx.replicas.followerCaughtUp(p, replicaId);
     const hw = String(p.highWatermark);
-    if (item.fetchOffset >= leo || budget <= 0) return { ...base, ...positions, high_watermark: hw };
-    const read = await log.read(item.fetchOffset, Math.min(item.maxBytes, budget));
+    if (item.fetchOffset >= leo || room.budget <= 0) return { ...base, ...positions, high_watermark: hw };
+    // A replica a move is adding gets its copy within the leader throttle (replication-throttle.ts).
+    const throttle = ctx.replicas.leaderThrottle;
+    const throttled = throttle?.isThrottled(p, replicaId) === true;
+    const allowance = throttled ? throttle!.allowanceBytes() : Infinity;
+    if (allowance <= 0) {
+      room.held = true;
+      return { ...base, ...positions, high_watermark: hw };
+    }
+    const read = await log.read(item.fetchOffset, Math.min(item.maxBytes, room.budget, allowance));
+    if (throttled) throttle!.spent(read.batches.length);
     return { ...base, ...positions, high_watermark: hw, batches: read.batches };
   } catch (err) {
     const p = item.p;

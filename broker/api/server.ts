@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   status as GrpcStatus,
   type handleBidiStreamingCall,
   type MethodDefinition,
   Server,
-  ServerCredentials,
   type ServerDuplexStream,
   type ServiceDefinition,
   type UntypedServiceImplementation,
@@ -17,7 +15,7 @@ import type { AdminServiceHandlers } from '../../proto/generated/tributary/v1/Ad
 import type { ClientServiceHandlers } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { ReplicationServiceHandlers } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
-import type { BrokerConfig } from '../config.js';
+import { listenerCredentials, refuseUnverifiedCertificates } from '../transport-security.js';
 import { AdminApi } from './admin.js';
 import { BalanceApi } from './balance.js';
 import type { ApiContext } from './context.js';
@@ -54,6 +52,8 @@ export interface GrpcListener {
   readonly server: Server;
   readonly port: number;
   readonly health: HealthImplementation;
+  /** What the health service answers for '' (SERVING or not), also served over HTTP (metrics.ts). */
+  serving: boolean;
 }
 
 /** Builds the gRPC server with every service, health and reflection, and binds it. */
@@ -115,20 +115,9 @@ export async function startGrpcServer(
     );
   });
   raiseConnectionWindow(server, config.http2ConnectionWindowBytes);
+  refuseUnverifiedCertificates(server, config);
   onBound(port);
-  return { server, port, health };
-}
-
-/**
- * The listener's credentials: plaintext, or TLS from tlsCertFile/tlsKeyFile with client certificates
- * required when tlsClientAuth=required. A minimal switch for the authentication tests (mtls principals):
- * the TLS work of issue 17 (TLS 1.2 floor, `requested` client certificates) replaces it.
- */
-function listenerCredentials(config: BrokerConfig): ServerCredentials {
-  if (config.tlsCertFile === '' || config.tlsKeyFile === '') return ServerCredentials.createInsecure();
-  const ca = config.tlsCaFile === '' ? null : readFileSync(config.tlsCaFile);
-  const pair = { cert_chain: readFileSync(config.tlsCertFile), private_key: readFileSync(config.tlsKeyFile) };
-  return ServerCredentials.createSsl(ca, [pair], config.tlsClientAuth === 'required');
+  return { server, port, health, serving: false };
 }
 
 /** Broker-to-broker calls: replica fetches, requests to the controller, fail-safe confirmations. */
@@ -173,7 +162,9 @@ function adminServiceHandlers(api: ApiContext): AdminServiceHandlers {
   };
 }
 
-export function setServing(health: HealthImplementation, serving: boolean): void {
+export function setServing(listener: GrpcListener, serving: boolean): void {
+  const { health } = listener;
+  listener.serving = serving;
   const status = serving ? 'SERVING' : 'NOT_SERVING';
   health.setStatus('', status);
   for (const s of SERVICE_NAMES) health.setStatus(s, status);

@@ -22,7 +22,9 @@ import {
   stateOf,
 } from './broker-states.js';
 import { advancePlan, type ExecutorPort, type IssueError } from './executor.js';
+import { JoinSettle } from './join-settle.js';
 import { planBalance } from './planner.js';
+import { restorePreferredLeaders } from './preferred-leaders.js';
 import {
   FINAL_STATUSES,
   newRecord,
@@ -75,6 +77,10 @@ export interface BalancerOptions {
   /** Sizes measured this recently are used again. */
   sizeSurveyMaxAgeMs: number;
   leaderMovesPerStepMax: number;
+  /** A joined broker is planned for once none joined for this long: brokers added together get one plan. */
+  joinSettleMs: number;
+  /** After a plan completes, preferred leaders that could lead are elected for this long (preferred-leaders.ts). */
+  leaderRestoreMs: number;
 }
 
 export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = {
@@ -85,6 +91,8 @@ export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = {
   planRoundsMax: 10,
   sizeSurveyMaxAgeMs: 5000,
   leaderMovesPerStepMax: 100,
+  joinSettleMs: 3000,
+  leaderRestoreMs: 300_000,
 };
 
 export interface BrokerBalanceView {
@@ -132,6 +140,9 @@ export class Balancer {
   /** RebalanceDocument.brokersSeen of this term: a registered id not in it joined. */
   private seen = new Set<number>();
   private lastImbalanceCheckMs = 0;
+  private readonly joins: JoinSettle;
+  /** Until when preferred leaders are restored after a completed plan (this term). */
+  private restoreLeadersUntilMs = 0;
   private survey: { atMs: number; sizes: Map<string, number> } | undefined;
   private readonly onActive = (): void => this.startTicking();
   private readonly onInactive = (): void => this.stopTicking();
@@ -139,6 +150,7 @@ export class Balancer {
 
   constructor(private readonly deps: BalancerDeps) {
     this.options = { ...DEFAULT_BALANCER_OPTIONS, ...deps.options };
+    this.joins = new JoinSettle(this.options.joinSettleMs);
     this.store = new BalanceStore(deps.dcs);
     this.logger = deps.logger.child({ role: 'balancer' });
   }
@@ -201,6 +213,7 @@ export class Balancer {
       await this.store.load();
       this.loadedTerm = term;
       this.goneSince.clear();
+      this.joins.clear();
       this.lastEmptyFingerprint = this.store.rebalance.quiet;
       const seen = this.store.rebalance.brokersSeen;
       this.seen = new Set(
@@ -230,7 +243,9 @@ export class Balancer {
       await this.advance(term, current);
       return;
     }
+    if (Date.now() < this.restoreLeadersUntilMs) await this.restorePreferredLeaders();
     const joined = this.deps.membership.liveBrokers().filter((b) => !this.seen.has(b.id));
+    if (!this.joins.settled(joined.map((b) => b.id))) return;
     for (const b of joined) this.seen.add(b.id);
     const { reasons, imbalanceCheck } = this.triggerReasons(joined);
     if (reasons.length === 0 && !imbalanceCheck) {
@@ -274,6 +289,10 @@ export class Balancer {
     const progress = summaryOf(record, Date.now(), this.store.config.throttleBytesPerSec).progress;
     this.logger.info({ plan: record.id, status: record.status, progress }, 'plan finished');
     this.survey = undefined;
+    if (record.status === 'completed') {
+      this.restoreLeadersUntilMs = Date.now() + this.options.leaderRestoreMs;
+      await this.restorePreferredLeaders();
+    }
     if (record.status === 'superseded') {
       await this.planAgain(term, record.supersededBy ?? 'the plan was superseded', 0);
     } else if (
@@ -355,6 +374,18 @@ export class Balancer {
       last: doc.last,
       ...(this.lastEmptyFingerprint === undefined ? {} : { quiet: this.lastEmptyFingerprint }),
       brokersSeen: [...this.seen].sort((a, b) => a - b),
+    });
+  }
+
+  /** Elects the preferred leaders that can lead and do not (preferred-leaders.ts). */
+  private restorePreferredLeaders(): Promise<void> {
+    const live = new Map(this.deps.membership.liveBrokers().map((b) => [b.id, b]));
+    const up = (id: number) => live.has(id) && live.get(id)!.shuttingDown !== true;
+    return restorePreferredLeaders({
+      controller: this.deps.controller,
+      canLead: (id) => up(id) && stateOf(this.store.states, id) !== 'leaving',
+      max: this.options.leaderMovesPerStepMax,
+      logger: this.logger,
     });
   }
 

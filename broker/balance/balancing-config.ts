@@ -11,8 +11,8 @@ import { BALANCING_CONFIG_KEY } from '../metadata/keys.js';
  * - `mode`: `onScale` rebalances by itself when a broker joins empty or is marked leaving; `continuous`
  *   also when the imbalance passes `imbalanceThresholdPercent` and when a broker has been gone longer than
  *   `goneBrokerGraceMs` (its replicas are re-created elsewhere); `off` only on an explicit Rebalance.
- * - `throttleBytesPerSec`: what a broker may copy per second for replicas it is receiving in a move
- *   (normal replication is never throttled).
+ * - `throttleBytesPerSec`: what a broker may copy per second for replicas it is receiving in a move, and
+ *   send per second, as leader, to replicas a move adds (normal replication is never throttled).
  * - `movesPerBroker`: reassignments running at once that involve one broker, as source or target.
  */
 export type BalancingMode = 'onScale' | 'continuous' | 'off';

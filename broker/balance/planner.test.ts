@@ -183,6 +183,7 @@ function checkPlan(input: BalanceInput, plan: BalancePlan): BalanceInput {
     plan.moves.reduce((sum, m) => sum + (m.kind === 'reassign' ? m.bytes : 0), 0),
   );
   expect(plan.lowerBoundBytes).toBeLessThanOrEqual(plan.bytesToMove + 1e-6);
+  expect(Number.isSafeInteger(plan.lowerBoundBytes)).toBe(true);
   if (plan.unsatisfiable.length === 0) expect(hardViolations(input, after)).toEqual([]);
   return after;
 }

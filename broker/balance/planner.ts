@@ -72,7 +72,8 @@ export function planBalance(input: BalanceInput, options: BalanceOptions = {}): 
   return {
     moves,
     bytesToMove,
-    lowerBoundBytes: lowerBoundBytes(m, before, after),
+    // Whole bytes (a share of the mean may be fractional): it travels as an int64. Down, so it stays a bound.
+    lowerBoundBytes: Math.floor(lowerBoundBytes(m, before, after)),
     before: beforeLoads,
     after: loadsOf(input, m, after),
     unsatisfiable: unsatisfiable(m),

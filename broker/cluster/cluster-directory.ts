@@ -8,6 +8,7 @@ import type { Balancer } from '../balance/balancer.js';
 import type { Controller, NewTopicSpec } from '../controller/controller.js';
 import type { LiveBroker } from '../metadata/keys.js';
 import { callPeer, fromWireError, Peers } from '../replication/peers.js';
+import type { PeerChannel } from '../transport-security.js';
 import type { Membership } from './membership.js';
 
 /** Attempts to reach an active controller before giving up with NOT_CONTROLLER (retriable). */
@@ -28,10 +29,11 @@ export class ClusterDirectory {
   constructor(
     readonly nodeId: number,
     maxMessageBytes: number,
+    peerChannel: PeerChannel,
     /** The inter-broker token presented on every call to a peer (security/inter-broker-credential.ts). */
     peerToken?: () => string,
   ) {
-    this.peers = new Peers(maxMessageBytes, peerToken);
+    this.peers = new Peers(maxMessageBytes, peerChannel, peerToken);
   }
 
   broker(id: number): LiveBroker | undefined {

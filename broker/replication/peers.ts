@@ -1,6 +1,5 @@
 import {
   type Client,
-  credentials,
   InterceptingCall,
   type Interceptor,
   Metadata,
@@ -13,6 +12,7 @@ import type { ClientServiceClient } from '../../proto/generated/tributary/v1/Cli
 import type { ReplicationServiceClient } from '../../proto/generated/tributary/v1/ReplicationService.js';
 import { loadTributaryProto } from '../../proto/load.js';
 import type { LiveBroker } from '../metadata/keys.js';
+import type { PeerChannel } from '../transport-security.js';
 
 interface PeerClients {
   address: string;
@@ -34,6 +34,8 @@ export class Peers {
    */
   constructor(
     private readonly maxMessageBytes: number,
+    /** Plaintext or TLS, as this broker's listener (broker/transport-security.ts). */
+    private readonly channel: PeerChannel,
     private readonly bearer?: () => string,
   ) {}
 
@@ -62,18 +64,16 @@ export class Peers {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
+      ...this.channel.options,
       interceptors: this.bearer === undefined ? [] : [bearerInterceptor(this.bearer)],
     };
-    const replication = new grpc.tributary.v1.ReplicationService(
-      address,
-      credentials.createInsecure(),
-      options,
-    );
-    const admin = new grpc.tributary.v1.AdminService(address, credentials.createInsecure(), {
+    const creds = this.channel.credentials;
+    const replication = new grpc.tributary.v1.ReplicationService(address, creds, options);
+    const admin = new grpc.tributary.v1.AdminService(address, creds, {
       ...options,
       channelOverride: replication.getChannel(),
     });
-    const client = new grpc.tributary.v1.ClientService(address, credentials.createInsecure(), {
+    const client = new grpc.tributary.v1.ClientService(address, creds, {
       ...options,
       channelOverride: replication.getChannel(),
     });

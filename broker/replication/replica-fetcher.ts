@@ -145,7 +145,8 @@ export class ReplicaFetcher {
       let backoff = false;
       for (const r of response.partitions) {
         const t = byKey.get(`${r.topic}\u0000${r.partition}`);
-        if (t === undefined) continue;
+        // Gone to another fetcher meanwhile (its move began or ended): that one fetches it from here on.
+        if (t === undefined || !this.partitions.has(t.p)) continue;
         if (throttled(t.p)) throttle!.spent(r.batches.length);
         try {
           const retryLater = await this.deps.exclusive(t.p, () => this.handle(t.p, t.s.epoch, r));

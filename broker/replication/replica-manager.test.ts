@@ -10,6 +10,7 @@ import type { TopicRecord } from '../metadata/topic-registry.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { Partition } from './partition.js';
 import { ReplicaManager } from './replica-manager.js';
+import { ReplicationThrottle } from './replication-throttle.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -166,3 +167,70 @@ describe('ReplicaManager ISR expansion', () => {
 function refusal(reason: string): Error__Output {
   return { code: 9, reason, message: reason, retriable: false } as Error__Output;
 }
+
+describe('ReplicaManager fetchers', () => {
+  it('fetches a partition it receives in a move apart from the ones in sync, and back together once the move ends', async () => {
+    const logger = pino({ level: 'silent' });
+    const logs = new LogManager({
+      dataDir: `${dir}/logs`,
+      maxOpenFiles: 16,
+      retentionCheckIntervalMs: 60_000,
+    });
+    await logs.open(() => undefined);
+    // Every ReplicaFetch to leader 2 answers empty; the test reads which partitions each one named.
+    const requests: string[][] = [];
+    const client = {
+      ReplicaFetch: (
+        req: { partitions: Array<{ topic: string; partition: number }> },
+        _md: unknown,
+        _options: unknown,
+        cb: (err: null, res: { partitions: never[] }) => void,
+      ) => {
+        requests.push(req.partitions.map((x) => `${x.topic}/${x.partition}`).sort());
+        setTimeout(() => cb(null, { partitions: [] }), 5);
+      },
+    };
+    const throttle = new ReplicationThrottle();
+    throttle.setRate(1024 * 1024);
+    const rm = new ReplicaManager(
+      logs,
+      { ...DEFAULT_BROKER_CONFIG, dataDir: dir, nodeId: 1, replicaFetchBackoffMs: 1 },
+      {
+        brokerId: 1,
+        brokerEpoch: () => 7,
+        ownsBrokerEpoch: (epoch) => epoch === 7,
+        peer: () => client as never,
+        logger,
+        alterPartition: () => new Promise(() => undefined),
+        throttle,
+      },
+    );
+    const led = { leader: 2, leaderEpoch: 3, leaderBrokerEpoch: 9, partitionEpoch: 5 };
+    const topic = (moving: boolean): TopicRecord => ({
+      id: 'id-1',
+      name: 't',
+      replicationFactor: 3,
+      configs: {},
+      createdAtMs: 0,
+      partitions: [
+        { ...led, replicas: [2, 1, 3], isr: [2, 1, 3] },
+        moving
+          ? { ...led, replicas: [2, 3, 4, 1], isr: [2, 3, 4], addingReplicas: [1], removingReplicas: [4] }
+          : { ...led, replicas: [2, 3, 1], isr: [2, 3, 1], partitionEpoch: 6 },
+      ],
+    });
+    try {
+      await rm.applyTopic(topic(true));
+      await until(
+        'fetches of each kind',
+        () => requests.some((r) => r.join() === 't/0') && requests.some((r) => r.join() === 't/1'),
+      );
+      expect(requests.every((r) => r.length === 1)).toBe(true);
+      await rm.applyTopic(topic(false));
+      await until('one fetch for both', () => requests.some((r) => r.join() === 't/0,t/1'));
+    } finally {
+      await rm.stop();
+      await logs.close();
+    }
+  });
+});

@@ -18,7 +18,7 @@ import { FailSafeMode, failSafeTimings } from './fail-safe.js';
 import { leadershipAnswer, type ReplicaView } from './leadership-confirmations.js';
 import { Partition, type PartitionState } from './partition.js';
 import { ReplicaFetcher } from './replica-fetcher.js';
-import type { ReplicationThrottle } from './replication-throttle.js';
+import type { LeaderReplicationThrottle, ReplicationThrottle } from './replication-throttle.js';
 
 export interface ReplicaManagerDeps {
   readonly brokerId: number;
@@ -36,6 +36,8 @@ export interface ReplicaManagerDeps {
   readonly logger: Logger;
   /** Paces the copies of partitions this broker is being added to by a move (absent: none). */
   readonly throttle?: ReplicationThrottle;
+  /** Paces what this broker sends, as leader, to the replicas a move is adding (absent: none). */
+  readonly leaderThrottle?: LeaderReplicationThrottle;
 }
 
 /** Where the high watermarks are checkpointed (one file for every partition, like Kafka's). */
@@ -72,7 +74,13 @@ export class ReplicaManager {
   private readonly partitions = new Map<string, Partition[]>();
   private readonly topicIds = new Map<string, string>();
   private readonly lanes = new KeyedLanes<Partition>();
-  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  /**
+   * One fetcher per leader for the partitions in sync or catching up as usual, and one per leader for the
+   * partitions this broker is receiving in a move (keys `fetcherKey`): a move's copy is large and paced by
+   * the throttle, and its fetches must not hold back the replication that acks=all waits on (each fetch
+   * round appends everything it brought before the next one reports the follower's position).
+   */
+  private readonly fetchers = new Map<string, ReplicaFetcher>();
   private readonly isrInFlight = new Set<Partition>();
   private savedHighWatermarks = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -162,6 +170,7 @@ export class ReplicaManager {
       }
       const p = partition;
       this.deps.throttle?.mark(p, assignment.addingReplicas?.includes(this.deps.brokerId) === true);
+      this.deps.leaderThrottle?.mark(p, assignment.addingReplicas ?? []);
       await this.exclusive(p, async () => this.applyState(p, assignment));
     }
   }
@@ -239,9 +248,14 @@ export class ReplicaManager {
     }
   }
 
+  private fetcherKey(p: Partition, leader: number): string {
+    return this.deps.throttle?.isMoving(p) === true ? `${leader}/moving` : String(leader);
+  }
+
   private attachToFetcher(p: Partition, leader: number): void {
-    for (const [id, f] of this.fetchers) if (id !== leader) f.remove(p);
-    let fetcher = this.fetchers.get(leader);
+    const key = this.fetcherKey(p, leader);
+    for (const [k, f] of this.fetchers) if (k !== key) f.remove(p);
+    let fetcher = this.fetchers.get(key);
     if (fetcher === undefined) {
       fetcher = new ReplicaFetcher(leader, {
         brokerId: this.deps.brokerId,
@@ -255,7 +269,7 @@ export class ReplicaManager {
         backoffMs: this.broker.replicaFetchBackoffMs,
         ...(this.deps.throttle === undefined ? {} : { throttle: this.deps.throttle }),
       });
-      this.fetchers.set(leader, fetcher);
+      this.fetchers.set(key, fetcher);
     }
     fetcher.add(p);
   }
@@ -270,6 +284,7 @@ export class ReplicaManager {
       p.goOffline();
     });
     this.deps.throttle?.mark(p, false);
+    this.deps.leaderThrottle?.mark(p, []);
     const hosted = this.partitions.get(topic);
     if (hosted !== undefined) delete hosted[index];
     await this.logs.deletePartition(topic, index);
@@ -286,6 +301,7 @@ export class ReplicaManager {
         p.goOffline();
       });
       this.deps.throttle?.mark(p, false);
+      this.deps.leaderThrottle?.mark(p, []);
     }
     this.partitions.delete(topic);
     this.topicIds.delete(topic);
@@ -352,6 +368,11 @@ export class ReplicaManager {
       { topic: p.topic, partition: p.index, leaderEpoch, reason: why },
       'fail-safe mode: stepped down',
     );
+  }
+
+  /** What paces this broker's sends, as leader, to replicas a move is adding (ReplicaFetch answers). */
+  get leaderThrottle(): LeaderReplicationThrottle | undefined {
+    return this.deps.leaderThrottle;
   }
 
   /** The hosted partition, whatever its role; precise errors when it is not hosted here. */

@@ -26,6 +26,12 @@ export interface EtcdProcessOptions {
    */
   fast?: boolean;
   startupTimeoutMs?: number;
+  /**
+   * Serve clients over TLS with this certificate, and with `clientCaFile` require client certificates
+   * issued by it (--client-cert-auth). Health is then read from a plaintext metrics listener on
+   * `metricsPort`.
+   */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string; metricsPort: number };
 }
 
 /**
@@ -37,8 +43,10 @@ export async function startEtcdProcess(opts: EtcdProcessOptions): Promise<EtcdPr
   mkdirSync(opts.dir, { recursive: true });
   const logFile = join(opts.dir, 'etcd.log');
   const log = openSync(logFile, 'a');
-  const client = `http://${host}:${opts.clientPort}`;
+  const tls = opts.tls;
+  const client = `${tls === undefined ? 'http' : 'https'}://${host}:${opts.clientPort}`;
   const peer = `http://${host}:${opts.peerPort}`;
+  const health = tls === undefined ? client : `http://${host}:${tls.metricsPort}`;
   const child: ChildProcess = spawn(
     opts.binary,
     [
@@ -50,6 +58,16 @@ export async function startEtcdProcess(opts: EtcdProcessOptions): Promise<EtcdPr
       `--initial-advertise-peer-urls=${peer}`,
       `--initial-cluster=tributary=${peer}`,
       '--log-level=warn',
+      ...(tls === undefined
+        ? []
+        : [
+            `--cert-file=${tls.certFile}`,
+            `--key-file=${tls.keyFile}`,
+            `--listen-metrics-urls=${health}`,
+            ...(tls.clientCaFile === undefined
+              ? []
+              : ['--client-cert-auth', `--trusted-ca-file=${tls.clientCaFile}`]),
+          ]),
       ...(opts.fast ? ['--heartbeat-interval=50', '--election-timeout=500', '--unsafe-no-fsync'] : []),
     ],
     { stdio: ['ignore', log, log] },
@@ -69,7 +87,7 @@ export async function startEtcdProcess(opts: EtcdProcessOptions): Promise<EtcdPr
       throw new Error(`etcd exited (${child.exitCode ?? child.signalCode}):\n${tail(logFile)}`);
     }
     try {
-      const res = await fetch(`${client}/health`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(`${health}/health`, { signal: AbortSignal.timeout(1000) });
       const body = (await res.json()) as { health?: string };
       if (res.ok && body.health === 'true') break;
     } catch {

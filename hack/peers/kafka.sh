@@ -10,6 +10,10 @@
 #                                                      node i on basePort+2(i-1) (controller: the next port);
 #                                                      replication factor min(3, n), min.insync.replicas
 #                                                      min(2, n); prints one pid per node
+#   hack/peers/kafka.sh add-broker <dataDir> <nodeId> <port>
+#                                                      one broker-only node joining the cluster start-cluster
+#                                                      made in <dataDir> (same cluster id and voters), in
+#                                                      <dataDir>/node-<nodeId>, on 127.0.0.1:<port>; prints its pid
 #   hack/peers/kafka.sh stop <pid>                     SIGTERM, then SIGKILL after 15 s
 #   hack/peers/kafka.sh classpath                      print the java -cp value
 #
@@ -122,6 +126,19 @@ launch() {
   LAUNCHED=$!
 }
 
+# launch_and_wait <dir> <heap> <port> <timeout_s> <what>: launch, wait until the port answers, print the pid;
+# on failure kill it, show its log's end and die.
+launch_and_wait() {
+  launch "$1" "$2"
+  local pid=$LAUNCHED
+  if ! wait_port "$3" "$4" "$pid"; then
+    kill -9 "$pid" 2>/dev/null || true
+    tail -n 40 "$1/server.log" >&2
+    die "$5 did not answer on 127.0.0.1:$3"
+  fi
+  echo "$pid"
+}
+
 # A random base64url cluster id (as Kafka's own); never one starting with '-', which the storage tool's
 # argument parser would take for an option.
 new_cluster_id() {
@@ -137,14 +154,7 @@ start() {
   dir="$(cd "$dir" && pwd)"
   write_props "$dir" 1 "$port" "$cport" "1@127.0.0.1:$cport" 1 1
   format "$dir" "$(new_cluster_id)"
-  launch "$dir" "${KAFKA_HEAP:--Xmx1g -Xms1g}"
-  local pid=$LAUNCHED
-  if ! wait_port "$port" 90 "$pid"; then
-    kill -9 "$pid" 2>/dev/null || true
-    tail -n 40 "$dir/server.log" >&2
-    die "broker did not answer on 127.0.0.1:$port"
-  fi
-  echo "$pid"
+  launch_and_wait "$dir" "${KAFKA_HEAP:--Xmx1g -Xms1g}" "$port" 90 broker
 }
 
 # start_cluster <dataDir> <n> <basePort>: n combined broker+controller nodes (a quorum of n voters); node i
@@ -180,6 +190,29 @@ start_cluster() {
   printf '%s\n' "${pids[@]}"
 }
 
+# add_broker <dataDir> <nodeId> <port>: a broker-only node (process.roles=broker) for the cluster that
+# start_cluster made in <dataDir>: its voters and cluster id come from node-1. Prints its pid.
+add_broker() {
+  local dir="${1:?dataDir}" id="${2:?nodeId}" port="${3:?port}"
+  [[ -f "$LIBS/.complete" ]] || die "not installed: run $0 install"
+  dir="$(cd "$dir" && pwd)"
+  [[ -f "$dir/node-1/server.properties" ]] || die "no cluster in $dir (start-cluster makes one)"
+  [[ ! -e "$dir/node-$id" ]] || die "node $id exists in $dir"
+  local voters cluster_id rf min_isr node="$dir/node-$id"
+  voters="$(sed -n 's/^controller.quorum.voters=//p' "$dir/node-1/server.properties")"
+  rf="$(sed -n 's/^default.replication.factor=//p' "$dir/node-1/server.properties")"
+  min_isr="$(sed -n 's/^min.insync.replicas=//p' "$dir/node-1/server.properties")"
+  cluster_id="$(sed -n 's/^cluster.id=//p' "$dir/node-1/logs/meta.properties")"
+  [[ -n $voters && -n $cluster_id ]] || die "cannot read the voters and cluster id of $dir/node-1"
+  mkdir -p "$node/logs"
+  write_props "$node" "$id" "$port" 0 "$voters" "$rf" "$min_isr"
+  # A broker only: no controller listener of its own (it reaches the voters on theirs).
+  sed -i -e 's/^process.roles=.*/process.roles=broker/' \
+    -e "s|^listeners=.*|listeners=PLAINTEXT://127.0.0.1:$port|" "$node/server.properties"
+  format "$node" "$cluster_id"
+  launch_and_wait "$node" "${KAFKA_HEAP:--Xmx512m -Xms512m}" "$port" 120 "broker $id"
+}
+
 stop() {
   local pid="${1:?pid}"
   kill -TERM "$pid" 2>/dev/null || return 0
@@ -191,7 +224,8 @@ case "${1:-}" in
   install) install ;;
   start) shift; start "$@" ;;
   start-cluster) shift; start_cluster "$@" ;;
+  add-broker) shift; add_broker "$@" ;;
   stop) shift; stop "$@" ;;
   classpath) echo "$LIBS/*" ;;
-  *) die "usage: $0 install | start <dataDir> <port> [controllerPort] | start-cluster <dataDir> <n> <basePort> | stop <pid> | classpath" ;;
+  *) die "usage: $0 install | start <dataDir> <port> [controllerPort] | start-cluster <dataDir> <n> <basePort> | add-broker <dataDir> <nodeId> <port> | stop <pid> | classpath" ;;
 esac

@@ -4,7 +4,7 @@
  * recently used goes first), so a namespace of many Clusters does not pile up gRPC channels.
  * `close()` cancels the calls in flight (the operator is stopping) and closes every client.
  */
-import { type Admin, Tributary } from '../../client/index.js';
+import { type Admin, type SecurityAdmin, Tributary } from '../../client/index.js';
 
 export interface BrokerClientsOptions {
   /** Deadline of each admin call. */
@@ -36,6 +36,15 @@ export class BrokerClients {
 
   /** An admin client of the brokers at `bootstrap` ("host:port", or several IP literals comma-separated). */
   admin(bootstrap: string): Admin {
+    return this.client(bootstrap).admin({ signal: this.abort.signal });
+  }
+
+  /** The SecurityService calls (SCRAM credentials, ACLs, quotas) of the brokers at `bootstrap`. */
+  security(bootstrap: string): SecurityAdmin {
+    return this.client(bootstrap).securityAdmin({ signal: this.abort.signal });
+  }
+
+  private client(bootstrap: string): Tributary {
     if (this.abort.signal.aborted) throw new Error('broker clients are closed');
     let entry = this.entries.get(bootstrap);
     if (entry === undefined) {
@@ -47,7 +56,7 @@ export class BrokerClients {
       this.entries.set(bootstrap, entry);
     }
     entry.usedAtMs = Date.now();
-    return entry.client.admin({ signal: this.abort.signal });
+    return entry.client;
   }
 
   /** Drops the client of `bootstrap` (after it failed: the next call dials again). */

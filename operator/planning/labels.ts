@@ -27,6 +27,8 @@ export const ANNOTATION_RESTART = 'tributary.dev/restart';
 export const ANNOTATION_MANAGED = 'tributary.dev/managed';
 /** Held by every Topic until its broker topic is deleted. */
 export const TOPIC_FINALIZER = 'tributary.dev/topic';
+/** Held by every User until the brokers forgot it (credentials, ACLs, quotas) and its Secret is gone. */
+export const USER_FINALIZER = 'tributary.dev/user';
 /** Keeps a deleted Cluster until its broker pods are gone, so their identity (ServiceAccount, Role) outlives them. */
 export const CLUSTER_FINALIZER = 'tributary.dev/cluster';
 

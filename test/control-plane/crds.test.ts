@@ -18,6 +18,8 @@ import {
   GROUP,
   TOPIC_PLURAL,
   type Topic,
+  USER_PLURAL,
+  type User,
   VERSION,
 } from '../../operator/api/v1alpha1.js';
 import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-apiserver.js';
@@ -27,11 +29,11 @@ import { type KubeControlPlane, startKubeControlPlane } from '../helpers/kube-ap
 // (what `kubectl explain` reads) and their printer columns.
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CRD_FILES = ['tributary.dev_clusters.yaml', 'tributary.dev_topics.yaml'];
+const CRD_FILES = ['tributary.dev_clusters.yaml', 'tributary.dev_topics.yaml', 'tributary.dev_users.yaml'];
 const ESTABLISHED_MS_MAX = 30_000;
 const NAMESPACE = 'default';
 
-type Plural = typeof CLUSTER_PLURAL | typeof TOPIC_PLURAL;
+type Plural = typeof CLUSTER_PLURAL | typeof TOPIC_PLURAL | typeof USER_PLURAL;
 type Json = Record<string, unknown>;
 
 /** The CRD as plain data, keys as in the file. */
@@ -132,12 +134,19 @@ describe('CRDs', () => {
       shortNames: ['ttopic'],
       categories: ['tributary'],
     });
+    expect(byName.get('users')).toMatchObject({
+      namespaced: true,
+      shortNames: ['tuser'],
+      categories: ['tributary'],
+    });
     expect([...byName.keys()].sort()).toEqual([
       'clusters',
       'clusters/scale',
       'clusters/status',
       'topics',
       'topics/status',
+      'users',
+      'users/status',
     ]);
   });
 
@@ -381,6 +390,133 @@ describe('CRDs', () => {
     expect(((await get(CLUSTER_PLURAL, 'disks')) as Cluster).spec.storage.size).toBe('40Gi');
   });
 
+  it('accept Users of every authentication type and fill in the ACL defaults', async () => {
+    await create(USER_PLURAL, user('bare', { cluster: 'defaults' }));
+    expect(((await get(USER_PLURAL, 'bare')) as User).spec).toEqual({ cluster: 'defaults' });
+    const spec = {
+      cluster: 'defaults',
+      authentication: { type: 'scram-sha-256', password: { secretKeyRef: { name: 'pw', key: 'password' } } },
+      authorization: {
+        acls: [
+          { resource: { type: 'topic', name: 'orders' }, operations: ['Read', 'Describe'] },
+          {
+            resource: { type: 'group', name: 'orders-', patternType: 'prefixed' },
+            operations: ['Read'],
+            host: '10.1.2.3',
+            type: 'deny',
+          },
+          { resource: { type: 'cluster' }, operations: ['IdempotentWrite'] },
+        ],
+      },
+      quotas: { producerByteRate: 1_048_576, consumerByteRate: 10_737_418_240, requestRate: 100 },
+    };
+    await create(USER_PLURAL, user('full', spec));
+    const full = (await get(USER_PLURAL, 'full')) as User;
+    expect(full.spec.authorization?.acls).toEqual([
+      {
+        resource: { type: 'topic', name: 'orders', patternType: 'literal' },
+        operations: ['Read', 'Describe'],
+        host: '*',
+        type: 'allow',
+      },
+      spec.authorization.acls[1],
+      {
+        resource: { type: 'cluster', patternType: 'literal' },
+        operations: ['IdempotentWrite'],
+        host: '*',
+        type: 'allow',
+      },
+    ]);
+    await create(USER_PLURAL, user('cert', { cluster: 'defaults', authentication: { type: 'tls' } }));
+    await create(
+      USER_PLURAL,
+      user('app', { cluster: 'defaults', authentication: { type: 'serviceAccount', name: 'orders-app' } }),
+    );
+    // What may change does: the authentication type, ACLs, quotas.
+    await update(USER_PLURAL, 'cert', (o) =>
+      Object.assign(o.spec, { authentication: { type: 'scram-sha-512' }, quotas: { requestRate: 5 } }),
+    );
+    expect(((await get(USER_PLURAL, 'cert')) as User).spec.authentication?.type).toBe('scram-sha-512');
+  });
+
+  it('refuse Users that break the schema or its rules, saying why', async () => {
+    const acl = (resource: Json, operations: string[], extra: Json = {}) =>
+      refusal(
+        create(
+          USER_PLURAL,
+          user(`acl-${Math.random().toString(36).slice(2, 8)}`, {
+            cluster: 'a',
+            authorization: { acls: [{ resource, operations, ...extra }] },
+          }),
+        ),
+      );
+    expect(await refusal(create(USER_PLURAL, user('u0', {})))).toContain('spec.cluster: Required value');
+    expect(
+      await refusal(create(USER_PLURAL, user('u1', { cluster: 'a', authentication: { type: 'kerberos' } }))),
+    ).toContain(
+      'spec.authentication.type: Unsupported value: "kerberos": supported values: "tls", "scram-sha-512", "scram-sha-256", "serviceAccount"',
+    );
+    expect(
+      await refusal(
+        create(
+          USER_PLURAL,
+          user('u2', {
+            cluster: 'a',
+            authentication: { type: 'tls', password: { secretKeyRef: { name: 'pw', key: 'p' } } },
+          }),
+        ),
+      ),
+    ).toContain('authentication.password is only for the scram-sha-512 and scram-sha-256 types');
+    expect(
+      await refusal(
+        create(USER_PLURAL, user('u3', { cluster: 'a', authentication: { type: 'serviceAccount' } })),
+      ),
+    ).toContain("authentication.name (the ServiceAccount's name) is required with type serviceAccount");
+    expect(
+      await refusal(
+        create(
+          USER_PLURAL,
+          user('u4', {
+            cluster: 'a',
+            authentication: { type: 'scram-sha-512', password: { secretKeyRef: { name: 'u4', key: 'p' } } },
+          }),
+        ),
+      ),
+    ).toContain(
+      'authentication.password.secretKeyRef cannot name the Secret the operator writes for the User',
+    );
+    expect(await refusal(create(USER_PLURAL, user('u'.repeat(65), { cluster: 'a' })))).toContain(
+      'metadata.name must be at most 64 characters',
+    );
+    expect(await acl({ type: 'group', name: 'g' }, ['Write'])).toContain(
+      'operations on a group are All, Read, Describe and Delete',
+    );
+    expect(await acl({ type: 'topic', name: 't' }, ['IdempotentWrite'])).toContain(
+      'operations on a topic are',
+    );
+    expect(await acl({ type: 'cluster' }, ['Read'])).toContain('operations on the cluster are');
+    expect(await acl({ type: 'topic' }, ['Read'])).toContain(
+      'resource.name is required for topic and group resources',
+    );
+    expect(await acl({ type: 'cluster', name: 'other' }, ['Alter'])).toContain(
+      'the cluster resource is named tributary-cluster',
+    );
+    expect(await acl({ type: 'topic', name: '*', patternType: 'prefixed' }, ['Read'])).toContain(
+      "resource.name '*' (every resource of the type) needs patternType literal",
+    );
+    expect(await acl({ type: 'topic', name: 't' }, ['Read'], { host: 'example.com' })).toContain(
+      'spec.authorization.acls[0].host: Invalid value: "example.com"',
+    );
+    expect(await acl({ type: 'topic', name: 't' }, ['Read', 'Read'])).toContain('Duplicate value: "Read"');
+    expect(
+      await refusal(create(USER_PLURAL, user('q', { cluster: 'a', quotas: { producerByteRate: 0 } }))),
+    ).toContain('spec.quotas.producerByteRate in body should be greater than or equal to 1');
+    await create(USER_PLURAL, user('moves', { cluster: 'one' }));
+    expect(
+      await refusal(update(USER_PLURAL, 'moves', (o) => Object.assign(o.spec, { cluster: 'two' }))),
+    ).toContain('cluster is immutable');
+  });
+
   it('scale a Cluster through the scale subresource (spec.brokers, status.brokers, status.selector)', async () => {
     await create(CLUSTER_PLURAL, cluster('scaled', { version: '0.1.0', brokers: 3 }));
     const status: Cluster['status'] = {
@@ -480,6 +616,11 @@ describe('CRDs', () => {
     const topics = await table(TOPIC_PLURAL, 'printed');
     expect(shown(topics)).toEqual(['Name', 'Cluster', 'Topic', 'Partitions', 'RF', 'Ready', 'Age']);
     expect(topics.rows[0]!.cells.slice(0, 5)).toEqual(['printed', 'defaults', 'Printed', 2, 3]);
+
+    await create(USER_PLURAL, user('printed', { cluster: 'defaults', authentication: { type: 'tls' } }));
+    const users = await table(USER_PLURAL, 'printed');
+    expect(shown(users)).toEqual(['Name', 'Cluster', 'Authentication', 'Principal', 'Ready', 'Age']);
+    expect(users.rows[0]!.cells.slice(0, 3)).toEqual(['printed', 'defaults', 'tls']);
   });
 
   it('are described field by field, with defaults and rules, in docs/crds.md', () => {
@@ -520,6 +661,10 @@ function cluster(name: string, spec: Json): Json {
 
 function topic(name: string, spec: Json): Json {
   return { apiVersion: `${GROUP}/${VERSION}`, kind: 'Topic', metadata: { name }, spec };
+}
+
+function user(name: string, spec: Json): Json {
+  return { apiVersion: `${GROUP}/${VERSION}`, kind: 'User', metadata: { name }, spec };
 }
 
 interface SchemaNode {

@@ -429,8 +429,9 @@ describe('helm chart on a real API server', () => {
     ]);
     const docs = await apply(text);
     const kinds = docs.map((d) => d.kind);
-    expect(kinds.slice(0, 2)).toEqual(['CustomResourceDefinition', 'CustomResourceDefinition']);
-    expect(kinds.lastIndexOf('CustomResourceDefinition')).toBe(1);
+    // The three CRDs (Cluster, Topic, User) first.
+    expect(kinds.slice(0, 3)).toEqual(Array(3).fill('CustomResourceDefinition'));
+    expect(kinds.lastIndexOf('CustomResourceDefinition')).toBe(2);
     expect(new Set(kinds)).toEqual(
       new Set([
         'CustomResourceDefinition',

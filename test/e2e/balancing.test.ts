@@ -26,7 +26,7 @@ import {
 } from '../helpers/operator.js';
 import type { PodTier } from '../helpers/pod-tier.js';
 import { latenciesMs, percentile } from '../helpers/roll-figures.js';
-import { type RollWorkload, startRollWorkload } from '../helpers/roll-workload.js';
+import { type RollWorkload, startWorkloadOnNewTopic } from '../helpers/roll-workload.js';
 import { checkWorkload as checkRecordsOf } from '../helpers/workload-check.js';
 
 // Scaling a Cluster with the balancer built in (issue 15, on the Cluster) on the pod tier: one Cluster,
@@ -36,11 +36,13 @@ import { checkWorkload as checkRecordsOf } from '../helpers/workload-check.js';
 // surfaced to the application).
 //
 // (a) 3 -> 5 through the scale subresource: replicas and leaders within one per broker, bytes moved within
-//     1.2x of what the new brokers must receive; (b) 5 -> 3 with scaleDownPolicy.volumes Delete, the operator
-//     SIGKILLed mid-drain: the StatefulSet shrinks and the pods go only once their brokers hold nothing,
-//     their claims go with them;
+//     1.2x of what the new brokers must receive; the producer's p99 during the moves at the 25 MiB/s throttle;
+//     (b) 5 -> 3 with scaleDownPolicy.volumes Delete and the throttle lifted, the operator SIGKILLed
+//     mid-drain: the StatefulSet shrinks and the pods go only once their brokers hold nothing, their claims
+//     go with them; the producer's p99 during those moves, unthrottled, beside (a)'s;
 //     (c) 3 -> 2 refused: an RF 3 topic would keep 2 brokers; (d) 3 -> 5 again, the operator SIGKILLed and
-//     the controller broker killed with kill -9 mid-rebalance: the plan resumes and completes.
+//     the controller broker killed with kill -9 mid-rebalance: the plan resumes and completes, replicas and
+//     leaders within one per broker at the end.
 
 const NS = 'balance';
 const NAME = 'demo';
@@ -51,6 +53,8 @@ const VALUE_BYTES = 4096;
 const WORK_PARTITIONS = 3;
 const RATE_PER_SEC = 50;
 const SCALE_TIMEOUT_MS = 420_000;
+/** Acknowledgements before a case changes anything: its baseline (about 10 s at RATE_PER_SEC). */
+const BASELINE_ACKS = 500;
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn('balancing.test.ts: skipped: the node agent needs root for mount namespaces');
@@ -109,13 +113,7 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
     retries?: number,
   ): Promise<{ workload: RollWorkload; topic: string; fromMs: number }> {
     const topic = `work-${name}`;
-    await admin.createTopic({
-      name: topic,
-      partitions: WORK_PARTITIONS,
-      replicationFactor: 3,
-      configs: { 'min.insync.replicas': '2' },
-    });
-    const workload = startRollWorkload(client, {
+    const workload = await startWorkloadOnNewTopic(client, {
       topic,
       partitions: WORK_PARTITIONS,
       groupId: `group-${name}`,
@@ -152,9 +150,30 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
   }
 
   /**
+   * The producer's p99 before the case changed anything (from `run.fromMs` to `changedMs`) and during the
+   * moves of `plans` (first start to last finish), with the acknowledgements counted in each window.
+   */
+  function p99Figures(
+    run: { workload: RollWorkload; fromMs: number },
+    changedMs: number,
+    plans: readonly RebalancePlan[],
+  ) {
+    const fromMs = Math.min(...plans.map((p) => p.startedAtMs));
+    const toMs = Math.max(...plans.map((p) => p.finishedAtMs));
+    const baseline = latenciesMs(run.workload.acked, run.fromMs, changedMs);
+    const during = latenciesMs(run.workload.acked, fromMs, toMs);
+    return {
+      baselineP99Ms: percentile(baseline, 99),
+      baselineAcked: baseline.length,
+      duringP99Ms: percentile(during, 99),
+      duringAcked: during.length,
+      movesSeconds: (toMs - fromMs) / 1000,
+    };
+  }
+
+  /**
    * The balance once no plan runs, `ids` hold replica counts (and leader counts, unless `leaders` is false)
-   * within one, and Balanced is True. (Nothing restores preferred leaders after a broker is killed, so a
-   * case that kills one checks replicas only.)
+   * within one, and Balanced is True.
    */
   function balancedOver(ids: number[], leaders = true): Promise<BalanceDescription> {
     return waitFor(
@@ -233,6 +252,9 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
 
   it('(a) 3 -> 5 by kubectl scale: the new brokers take their share, moving little more than they must receive', async () => {
     const run = await startWorkload('a');
+    await waitFor('the baseline acknowledged', () =>
+      run.workload.acked.length >= BASELINE_ACKS ? true : undefined,
+    );
     const startedMs = Date.now();
     const { result: balanced, plans } = await watchPlans(async () => {
       await scale(5);
@@ -257,6 +279,11 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
       durationMs: p.finishedAtMs - p.startedAtMs,
     }));
     figures['a.bytes'] = { moved: bytesMoved, lowerBound, ratio: bytesMoved / lowerBound };
+    // The producer during the moves, at the 25 MiB/s throttle (beside (b)'s, without one).
+    const p99 = p99Figures(run, startedMs, moved);
+    figures['a.producer'] = { throttle: '25Mi', ...p99 };
+    expect(p99.baselineAcked).toBeGreaterThan(0);
+    expect(p99.duringAcked).toBeGreaterThan(0);
     expect(bytesMoved).toBeLessThanOrEqual(1.2 * lowerBound);
     for (const id of [3, 4]) {
       const b = balanced.brokers.find((x) => x.brokerId === id)!;
@@ -291,8 +318,18 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
       const sts = await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME });
       return sts.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled === 'Delete' ? true : undefined;
     });
+    // The drain's moves unthrottled (the throttle at its maximum): their producer p99 beside (a)'s.
+    await resources.patch(CLUSTER_PLURAL, NAME, { spec: { balancing: { throttleBytesPerSecond: '10Gi' } } });
+    await waitFor('the throttle lifted', async () => {
+      const config = await admin.describeBalancingConfig().catch(() => undefined);
+      return config?.throttleBytesPerSec === 10 * 1024 ** 3 ? true : undefined;
+    });
     const run = await startWorkload('b');
+    await waitFor('the baseline acknowledged', () =>
+      run.workload.acked.length >= BASELINE_ACKS ? true : undefined,
+    );
     const startedMs = Date.now();
+    const drainPlans = new Map<string, RebalancePlan>();
     // Each look reads the StatefulSet and the pods first, then the balance: a broker whose pod may go must
     // be empty in a balance read after it (a leaving broker never takes replicas back, and one removed
     // while holding replicas would still hold them in the metadata).
@@ -304,6 +341,8 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
         const replicas = await stsReplicas().catch(() => -1);
         const pods = await core.listNamespacedPod({ namespace: NS }).catch(() => undefined);
         const d = await admin.describeBalance().catch(() => undefined);
+        for (const p of [d?.current, d?.last])
+          if (p && p.startedAtMs >= startedMs - 1000) drainPlans.set(p.id, p);
         if (pods !== undefined && d !== undefined) {
           const holding: Record<number, [number, number]> = {};
           for (const b of d.brokers) holding[b.brokerId] = [b.replicas, b.leaders];
@@ -363,6 +402,16 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
       }
     }
     figures['b.looks'] = looks.length;
+    const last = (await admin.describeBalance()).last;
+    if (last !== null) drainPlans.set(last.id, last);
+    const drained = [...drainPlans.values()].filter(
+      (p) => p.startedAtMs >= startedMs - 1000 && p.finishedAtMs > 0,
+    );
+    expect(drained.length).toBeGreaterThan(0);
+    const p99 = p99Figures(run, startedMs, drained);
+    figures['b.producer'] = { throttle: 'none (10Gi)', ...p99 };
+    expect(p99.baselineAcked).toBeGreaterThan(0);
+    expect(p99.duringAcked).toBeGreaterThan(0);
     await eventFor(tier.kc, NS, 'Cluster', NAME, 'ScaleDownCompleted');
     const d = await balancedOver([0, 1, 2]);
     expect(d.brokers.filter((b) => b.live).map((b) => b.brokerId)).toEqual([0, 1, 2]);
@@ -416,7 +465,9 @@ describe.skipIf(!isRoot)('scaling and balancing on the pod tier', () => {
     const startedMs = Date.now();
     const { result, plans } = await watchPlans(async () => {
       const interrupted = await killMidPlan();
-      return { interrupted, balanced: await balancedOver([0, 1, 2, 3, 4], false) };
+      // Leaders too: the killed controller's partitions failed over, and once the plan completes the
+      // balancer elects their preferred leaders again (broker/balance/preferred-leaders.ts).
+      return { interrupted, balanced: await balancedOver([0, 1, 2, 3, 4]) };
     });
     const { interrupted: mid, balanced: d } = result;
     figures['d.durationMs'] = Date.now() - startedMs;

@@ -14,11 +14,17 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Tributary } from '../../client/index.js';
 import { REPO_ROOT } from '../helpers/broker-process.js';
 import { waitFor } from '../helpers/cluster.js';
-import { checkCluster, type FaultReport, printReport, waitConverged } from '../helpers/fault-checker.js';
+import {
+  checkCluster,
+  type FaultReport,
+  printReport,
+  tlsOf,
+  waitConverged,
+} from '../helpers/fault-checker.js';
 import {
   brokersExcept,
   ClusterView,
@@ -52,6 +58,7 @@ import {
 } from '../helpers/fault-workload.js';
 import { setRawStubAuth } from '../helpers/grpc.js';
 import { ADMIN_PASSWORD, addScramUser, SECURE_ARGS } from '../helpers/secure-broker.js';
+import { makeTlsFixture, type TlsFixture } from '../helpers/tls-files.js';
 
 const TOPIC = 'fault';
 const PARTITIONS = 3;
@@ -83,7 +90,11 @@ interface CaseOutcome {
 
 /** Creates the topic and waits until every replica of every partition is in the ISR. */
 async function createTopic(cluster: FaultCluster, view: ClusterView): Promise<PartitionView[]> {
-  const client = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 15_000 });
+  const client = new Tributary({
+    bootstrap: cluster.bootstrap(),
+    requestTimeoutMs: 15_000,
+    ...tlsOf(cluster),
+  });
   try {
     await client.admin().createTopic({
       name: TOPIC,
@@ -427,6 +438,16 @@ async function asWorkloadUser(work: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Certificates of the TLS variants, made once for the suite. */
+let tlsFixture: TlsFixture | undefined;
+afterAll(() => tlsFixture?.remove());
+
+/** The loopback cluster with TLS between every client and broker and between the brokers (mutual TLS). */
+const loopbackTls = async (name: string) => {
+  tlsFixture ??= await makeTlsFixture();
+  return startLoopbackCluster({ name, tls: tlsFixture });
+};
+
 /** Leaders that are (or are not) the controller; any leader when there is none of that kind. */
 function leaderWhere(
   described: PartitionView[],
@@ -448,12 +469,17 @@ const killFault = (cluster: FaultCluster): ProcessFault => ({
 });
 
 describe.sequential('replicated cluster fault suite (3 brokers, RF 3, min ISR 2, acks=all)', () => {
-  it(
-    'kill -9 of a partition leader: it fails over, the old leader comes back and catches up',
-    () =>
+  // The core case runs twice: plaintext, and with TLS everywhere (replication, controller requests and
+  // clients over mutual TLS).
+  it.each([
+    ['plaintext', 'kill-leader', loopback],
+    ['TLS', 'kill-leader-tls', loopbackTls],
+  ] as const)(
+    'kill -9 of a partition leader (%s): it fails over, the old leader comes back and catches up',
+    (_transport, name, start) =>
       processFaultCase(
-        'kill-leader',
-        loopback,
+        name,
+        start,
         (round, controller, described) => leaderWhere(described, controller, false, round),
         (ctx) => killFault(ctx.cluster),
       ),

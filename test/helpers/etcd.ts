@@ -41,12 +41,17 @@ export function etcdBinary(): string {
  * timings (50 ms heartbeats, 500 ms elections) let it grant leases down to one second; fsync is off
  * because the data is thrown away.
  */
-export async function startEtcd(): Promise<EtcdServer> {
+export async function startEtcd(
+  options: {
+    /** TLS for clients (https), with client certificates of `clientCaFile` required when given. */
+    tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  } = {},
+): Promise<EtcdServer> {
   const binary = etcdBinary();
   let lastError: unknown;
   // The ports are free when picked but may be taken before etcd binds them: then try other ones.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [clientPort, peerPort] = (await freePorts(2)) as [number, number];
+    const [clientPort, peerPort, metricsPort] = (await freePorts(3)) as [number, number, number];
     const dir = mkdtempSync(join(tmpdir(), 'tributary-etcd-'));
     try {
       const etcd = await startEtcdProcess({
@@ -56,6 +61,7 @@ export async function startEtcd(): Promise<EtcdServer> {
         peerPort,
         fast: true,
         startupTimeoutMs: STARTUP_MS_MAX,
+        ...(options.tls === undefined ? {} : { tls: { ...options.tls, metricsPort } }),
       });
       // If the test process ends without stop() (a crash, a timeout), take this etcd along.
       const killOnExit = () => {

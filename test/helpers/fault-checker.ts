@@ -20,6 +20,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tributary } from '../../client/index.js';
+import type { ClientTls } from '../../kit/tls.js';
 import { decodeBatches, scanLog } from '../../proto/codec/index.js';
 import { waitFor } from './cluster.js';
 import type { ClusterView, FaultCluster, PartitionView } from './fault-cluster.js';
@@ -113,7 +114,11 @@ export async function createFaultTopic(
   topic: string,
   partitions: number,
 ): Promise<PartitionView[]> {
-  const admin = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 15_000 });
+  const admin = new Tributary({
+    bootstrap: cluster.bootstrap(),
+    requestTimeoutMs: 15_000,
+    ...tlsOf(cluster),
+  });
   try {
     await admin.admin().createTopic({
       name: topic,
@@ -404,7 +409,11 @@ export async function checkCluster(opts: CheckOptions): Promise<FaultReport> {
   const v = new Violations();
   const final = await waitConverged(view, cluster, topic, opts.convergeTimeoutMs);
 
-  const client = new Tributary({ bootstrap: cluster.bootstrap(), requestTimeoutMs: 10_000 });
+  const client = new Tributary({
+    bootstrap: cluster.bootstrap(),
+    requestTimeoutMs: 10_000,
+    ...tlsOf(cluster),
+  });
   const logs = new Map<number, ReadRecord[]>();
   try {
     for (const p of final) logs.set(p.partition, await readPartition(client, topic, p.partition));
@@ -474,4 +483,9 @@ export function printReport(report: FaultReport): void {
       `  result: ${report.violations.length === 0 ? 'PASS' : `FAIL\n    ${report.violations.join('\n    ')}`}`,
     ].join('\n'),
   );
+}
+
+/** The SDK option that makes a client of `cluster` speak its TLS, if it has any. */
+export function tlsOf(cluster: Pick<FaultCluster, 'tls'>): { tls?: ClientTls } {
+  return cluster.tls === undefined ? {} : { tls: cluster.tls };
 }

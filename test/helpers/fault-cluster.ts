@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { BrokerProcess } from '../../cli/cluster/broker-process.js';
 import { type LocalCluster, startLocalCluster } from '../../cli/cluster/local-cluster.js';
+import type { ClientTls } from '../../kit/tls.js';
 import type { DescribeClusterResponse__Output } from '../../proto/generated/tributary/v1/DescribeClusterResponse.js';
 import type { DescribeTopicsResponse__Output } from '../../proto/generated/tributary/v1/DescribeTopicsResponse.js';
 import type { PartitionDescription__Output } from '../../proto/generated/tributary/v1/PartitionDescription.js';
@@ -20,6 +21,7 @@ import { CLI_ENTRY, REPO_ROOT } from './broker-process.js';
 import { FAST_FAILOVER_ARGS } from './cluster.js';
 import { type EtcdServer, startEtcd, startTcpProxy, type TcpProxy } from './etcd.js';
 import { type RawStubs, rawStubs } from './grpc.js';
+import type { TlsFixture } from './tls-files.js';
 
 export interface FaultCluster {
   /** The test case, for log files. */
@@ -45,6 +47,8 @@ export interface FaultCluster {
   saveLogs(): string;
   /** Kills every broker (SIGCONT first, for a stopped one), stops etcd, removes the data. */
   destroy(): Promise<void>;
+  /** The brokers serve TLS and require client certificates: every client of the test uses this. */
+  readonly tls?: ClientTls;
 }
 
 /** Broker settings of every fault case: fast failure detection (FAST_FAILOVER_ARGS) and quick fetches. */
@@ -96,6 +100,8 @@ export async function startLoopbackCluster(opts: {
    * DCS while the others keep it.
    */
   etcdProxiedFor?: number[];
+  /** Brokers serve TLS with these certificates (client certificates required), and talk TLS to each other. */
+  tls?: TlsFixture;
 }): Promise<FaultCluster & { readonly etcdPid: number; readonly etcdProxy: TcpProxy | undefined }> {
   const size = opts.brokers ?? 3;
   const etcd: EtcdServer = await startEtcd();
@@ -113,7 +119,11 @@ export async function startLoopbackCluster(opts: {
       brokers: size,
       dataDir,
       prefix: 'fault',
-      brokerArgs: [...FAULT_BROKER_ARGS, ...(opts.brokerArgs ?? [])],
+      brokerArgs: [
+        ...FAULT_BROKER_ARGS,
+        ...(opts.tls?.brokerArgs('required') ?? []),
+        ...(opts.brokerArgs ?? []),
+      ],
       brokerArgsOf: (id) =>
         etcdProxy !== undefined && proxied.includes(id)
           ? ['--set', `dcsEtcdEndpoints=${etcdProxy.endpoint}`]
@@ -151,6 +161,7 @@ export async function startLoopbackCluster(opts: {
     dataDir,
     etcdPid: etcd.pid,
     etcdProxy,
+    ...(opts.tls === undefined ? {} : { tls: opts.tls.clientTls() }),
     address: (id) => `127.0.0.1:${ports[id]}`,
     bootstrap: (order) => (order ?? [...Array(size).keys()]).map((id) => `127.0.0.1:${ports[id]}`).join(','),
     start: async (id) => {
@@ -219,7 +230,7 @@ export class ClusterView {
     const address = this.cluster.address(id);
     let s = this.stubs.get(address);
     if (s === undefined) {
-      s = rawStubs(address);
+      s = rawStubs(address, this.cluster.tls);
       this.stubs.set(address, s);
     }
     return s;

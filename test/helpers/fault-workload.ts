@@ -133,7 +133,11 @@ export class Workload {
 
   constructor(private readonly opts: WorkloadOptions) {
     this.pad = opts.padBytes ? `|${'x'.repeat(opts.padBytes)}` : '';
-    this.client = new Tributary({ bootstrap: opts.bootstrap, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    this.client = new Tributary({
+      bootstrap: opts.bootstrap,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      ...(opts.cluster.tls === undefined ? {} : { tls: opts.cluster.tls }),
+    });
   }
 
   start(): this {

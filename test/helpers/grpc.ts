@@ -1,5 +1,6 @@
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { BrokerAuth, type ClientAuth } from '../../client/broker-auth.js';
+import { type ClientTls, tlsChannelCredentials, tlsChannelOptions } from '../../kit/tls.js';
 import type { AdminServiceClient } from '../../proto/generated/tributary/v1/AdminService.js';
 import type { ClientServiceClient } from '../../proto/generated/tributary/v1/ClientService.js';
 import type { CreateTopicsResponse__Output } from '../../proto/generated/tributary/v1/CreateTopicsResponse.js';
@@ -29,24 +30,22 @@ export function setRawStubAuth(auth: ClientAuth | undefined): void {
   rawAuth = auth;
 }
 
-export function rawStubs(address: string): RawStubs {
+/** Stubs of the broker at `address`; over TLS with `tls`. */
+export function rawStubs(address: string, tls?: ClientTls): RawStubs {
   const { grpc } = loadTributaryProto();
   const auth = rawAuth === undefined ? undefined : new BrokerAuth(rawAuth, undefined);
   const options = {
     'grpc-node.flow_control_window': 4 * 1024 * 1024,
     'grpc.max_receive_message_length': 128 * 1024 * 1024,
+    ...tlsChannelOptions(tls),
     ...(auth === undefined ? {} : { interceptors: [auth.interceptor] }),
   };
-  const client = new grpc.tributary.v1.ClientService(address, credentials.createInsecure(), options);
-  const admin = new grpc.tributary.v1.AdminService(address, credentials.createInsecure(), options);
-  const replication = new grpc.tributary.v1.ReplicationService(
-    address,
-    credentials.createInsecure(),
-    options,
-  );
-  const groups = new grpc.tributary.v1.GroupService(address, credentials.createInsecure(), options);
-  if (auth !== undefined)
-    auth.security = new grpc.tributary.v1.SecurityService(address, credentials.createInsecure());
+  const creds = tls === undefined ? credentials.createInsecure() : tlsChannelCredentials(tls);
+  const client = new grpc.tributary.v1.ClientService(address, creds, options);
+  const admin = new grpc.tributary.v1.AdminService(address, creds, options);
+  const replication = new grpc.tributary.v1.ReplicationService(address, creds, options);
+  const groups = new grpc.tributary.v1.GroupService(address, creds, options);
+  if (auth !== undefined) auth.security = new grpc.tributary.v1.SecurityService(address, creds, options);
   return {
     client,
     admin,

@@ -26,7 +26,7 @@ import { CLI_ENTRY, REPO_ROOT } from './broker-process.js';
 import { waitFor } from './cluster.js';
 import type { KubeControlPlane } from './kube-apiserver.js';
 
-const CRD_FILES = ['tributary.dev_clusters.yaml', 'tributary.dev_topics.yaml'];
+const CRD_FILES = ['tributary.dev_clusters.yaml', 'tributary.dev_topics.yaml', 'tributary.dev_users.yaml'];
 const START_MS_MAX = 30_000;
 const STOP_MS_MAX = 20_000;
 /** The in-memory copy of the operator's output keeps this many characters (the tail). */
@@ -39,7 +39,7 @@ export function adminConfig(plane: KubeControlPlane): KubeConfig {
   return kc;
 }
 
-/** Cluster and Topic objects of one namespace, as an admin sees them. */
+/** Cluster, Topic and User objects of one namespace, as an admin sees them. */
 export class Resources {
   private readonly api: CustomObjectsApi;
 
@@ -55,7 +55,7 @@ export class Resources {
   }
 
   async create<T>(
-    kind: 'Cluster' | 'Topic',
+    kind: 'Cluster' | 'Topic' | 'User',
     name: string,
     spec: object,
     annotations?: Record<string, string>,
@@ -117,7 +117,7 @@ export function readyOf(obj: { status?: { conditions?: Condition[] } } | undefin
   return obj?.status?.conditions?.find((c) => c.type === 'Ready');
 }
 
-/** Creates the Cluster and Topic CRDs and waits until both are served. */
+/** Creates the Cluster, Topic and User CRDs and waits until they are served. */
 export async function installCrds(kc: KubeConfig): Promise<void> {
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const ext = kc.makeApiClient(ApiextensionsV1Api);

@@ -107,6 +107,20 @@ export function startRollWorkload(client: Tributary, options: RollWorkloadOption
   };
 }
 
+/** Creates `options.topic` (replication factor 3, min.insync.replicas 2) and starts the workload on it. */
+export async function startWorkloadOnNewTopic(
+  client: Tributary,
+  options: RollWorkloadOptions,
+): Promise<RollWorkload> {
+  await client.admin().createTopic({
+    name: options.topic,
+    partitions: options.partitions,
+    replicationFactor: 3,
+    configs: { 'min.insync.replicas': '2' },
+  });
+  return startRollWorkload(client, options);
+}
+
 /**
  * The end of a workload: stops producing, waits until the group processed every acknowledged record, reads
  * every partition back and checks the records against the acknowledgements (fault-checker.ts, checks 1-3).

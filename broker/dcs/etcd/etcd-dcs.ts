@@ -51,6 +51,21 @@ export interface EtcdDcsOptions {
   readonly requestTimeoutMs?: number;
   /** Receives reconnects and lost sessions. Default: silent. */
   readonly logger?: DcsLogger;
+  /**
+   * TLS to etcd (https endpoints): the CA bundle that verifies etcd's certificate (the system's roots
+   * without it) and a client certificate, for an etcd started with --client-cert-auth. PEM.
+   */
+  readonly tls?: {
+    readonly ca?: Buffer | undefined;
+    readonly cert?: Buffer | undefined;
+    readonly key?: Buffer | undefined;
+  };
+  /**
+   * etcd's own authentication (etcd `auth enable`): the client exchanges these for a token, and again when
+   * etcd says the token is no longer valid. Without it, an etcd with auth on and --client-cert-auth takes
+   * the client certificate's common name as the user.
+   */
+  readonly auth?: { readonly username: string; readonly password: string };
 }
 
 export const ETCD_DIAL_TIMEOUT_MS_DEFAULT = 5_000;
@@ -101,8 +116,21 @@ export class EtcdDcs extends CheckedDcs<EtcdSession> implements EtcdStore {
     assertValidOptions(options);
     const [lib, { noop }] = await Promise.all([import('etcd3'), import('cockatiel')]);
     const requestTimeoutMs = options.requestTimeoutMs ?? ETCD_REQUEST_TIMEOUT_MS_DEFAULT;
+    const tls = options.tls;
     const client = new lib.Etcd3({
       hosts: [...options.endpoints],
+      ...(tls === undefined
+        ? {}
+        : {
+            credentials: {
+              // etcd3 passes these to grpc-js createSsl, where an absent root means the system's roots.
+              rootCertificate: tls.ca as Buffer,
+              ...(tls.cert === undefined ? {} : { certChain: tls.cert, privateKey: tls.key }),
+            },
+          }),
+      ...(options.auth === undefined
+        ? {}
+        : { auth: { username: options.auth.username, password: options.auth.password } }),
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + requestTimeoutMs }),
       // etcd3's default per-host circuit breaker refuses every call to a host for 5 s after three failures
       // in a row: with one endpoint, a one-second etcd restart would become five seconds of errors and
@@ -301,6 +329,16 @@ function assertValidOptions(options: EtcdDcsOptions): void {
   for (const e of options.endpoints) {
     if (!/^(https?:\/\/)?[^\s/]+:\d{1,5}$/.test(e))
       throw new Error(`invalid etcd endpoint ${JSON.stringify(e)}`);
+    // etcd3 speaks TLS to every endpoint once given TLS settings: a plain one would be a silent surprise.
+    if (options.tls !== undefined && !e.startsWith('https://')) {
+      throw new Error(`etcd endpoint ${JSON.stringify(e)} must be https:// with TLS settings`);
+    }
+  }
+  if (options.tls !== undefined && (options.tls.cert === undefined) !== (options.tls.key === undefined)) {
+    throw new Error('an etcd client certificate and its key are given together');
+  }
+  if (options.auth !== undefined && (options.auth.username === '' || options.auth.password === '')) {
+    throw new Error('etcd authentication needs a username and a password');
   }
   rootOf(options.prefix);
   for (const [name, value] of [

@@ -94,19 +94,23 @@ must itself hold everything the broker Role it creates grants (leases and config
 refuses to let it grant more than it has.
 */}}
 {{- define "tributary.operatorRules" -}}
-# Read through informers; Clusters and Topics patched for their finalizer.
+# Read through informers; Clusters, Topics and Users patched for their finalizer.
 - apiGroups: [tributary.dev]
   resources: [clusters]
   verbs: [get, list, watch, patch]
 - apiGroups: [tributary.dev]
   resources: [topics]
   verbs: [get, list, watch, patch]
+- apiGroups: [tributary.dev]
+  resources: [users]
+  verbs: [get, list, watch, patch]
 # Statuses are written by server-side apply, a patch.
 - apiGroups: [tributary.dev]
-  resources: [clusters/status, topics/status]
+  resources: [clusters/status, topics/status, users/status]
   verbs: [patch]
+# Secrets: the Users' credentials, the password Secrets Users refer to, the clients CA.
 - apiGroups: [""]
-  resources: [serviceaccounts, configmaps, services]
+  resources: [serviceaccounts, configmaps, services, secrets]
   verbs: [get, list, watch, create, update, patch, delete]
 # Broker pods: watched and deleted one at a time by the rolling update.
 - apiGroups: [""]

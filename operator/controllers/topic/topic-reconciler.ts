@@ -39,6 +39,7 @@ import { splitKey } from '../../kube/object-key.js';
 import type { StatusWriter } from '../../kube/status-writer.js';
 import type { ReconcileOutcome } from '../../kube/work-queue.js';
 import type { OperatorMetrics } from '../../metrics.js';
+import { olderClaimant } from '../../planning/claim-owner.js';
 import { CONDITION_READY, conditionTime, findCondition } from '../../planning/conditions.js';
 import { ANNOTATION_MANAGED, TOPIC_FINALIZER } from '../../planning/labels.js';
 import {
@@ -86,11 +87,6 @@ export function isUnmanaged(topic: Topic): boolean {
 /** The Topic's last status said TopicNameConflict: another Topic owned its broker topic. */
 function wasInConflict(topic: Topic): boolean {
   return findCondition(topic.status?.conditions, CONDITION_READY)?.reason === 'TopicNameConflict';
-}
-
-function creationMs(topic: Topic): number {
-  const t = topic.metadata.creationTimestamp as unknown;
-  return t === undefined ? 0 : new Date(t as string).getTime();
 }
 
 /** A failure of one step, with the reason the status reports. */
@@ -355,23 +351,10 @@ export class TopicReconciler {
    * the broker topic, also while its deletion (its finalizer) runs.
    */
   private olderRival(topic: Topic, brokerName: string): string | undefined {
-    const mine = [creationMs(topic), topic.metadata.name ?? ''] as const;
-    return this.rivals(topic, brokerName).find((other) => {
-      const theirs = [creationMs(other), other.metadata.name ?? ''] as const;
-      return theirs[0] < mine[0] || (theirs[0] === mine[0] && theirs[1] < mine[1]);
-    })?.metadata.name;
-  }
-
-  private rivals(topic: Topic, brokerName: string): Topic[] {
-    return this.deps.topics
+    const sameTopic = this.deps.topics
       .list(topic.metadata.namespace)
-      .filter(
-        (other) =>
-          other.metadata.uid !== topic.metadata.uid &&
-          (other.metadata.deletionTimestamp === undefined || Finalizers.has(other, TOPIC_FINALIZER)) &&
-          other.spec.cluster === topic.spec.cluster &&
-          brokerTopicName(other) === brokerName,
-      );
+      .filter((other) => other.spec.cluster === topic.spec.cluster && brokerTopicName(other) === brokerName);
+    return olderClaimant(topic, sameTopic, TOPIC_FINALIZER);
   }
 
   private event(topic: Topic, type: EventType, reason: string, action: string, note: string): void {

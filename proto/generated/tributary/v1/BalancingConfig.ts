@@ -6,7 +6,8 @@ import type { Long } from '@grpc/proto-loader';
 export interface BalancingConfig {
   'mode'?: (_tributary_v1_BalancingMode);
   /**
-   * Bytes per second a broker may copy for replicas it receives in a move; other replication is never throttled.
+   * Bytes per second a broker may copy for replicas it receives in a move, and send as leader to replicas a
+   * move adds (not in sync yet); other replication is never throttled.
    */
   'throttle_bytes_per_sec'?: (number | string | Long);
   /**
@@ -26,7 +27,8 @@ export interface BalancingConfig {
 export interface BalancingConfig__Output {
   'mode': (_tributary_v1_BalancingMode__Output);
   /**
-   * Bytes per second a broker may copy for replicas it receives in a move; other replication is never throttled.
+   * Bytes per second a broker may copy for replicas it receives in a move, and send as leader to replicas a
+   * move adds (not in sync yet); other replication is never throttled.
    */
   'throttle_bytes_per_sec': (string);
   /**
