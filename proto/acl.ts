@@ -93,14 +93,19 @@ function toWire(prefix: string, value: string): never {
   return `${prefix}${value.toUpperCase()}` as never;
 }
 
-/** The lower-case name of a wire enum value, or undefined for ANY (filters) and UNSPECIFIED. */
+/**
+ * The lower-case name of a wire enum value, or undefined for ANY (filters) and UNSPECIFIED. A value the
+ * proto does not define (decoded as a number) is refused, never read as "any".
+ */
 function fromWire<T extends string>(
   prefix: string,
   value: unknown,
   known: readonly T[],
   what: string,
 ): T | undefined {
-  const text = typeof value === 'string' ? value : '';
+  if (value !== undefined && typeof value !== 'string')
+    throw new TributaryError('INVALID_REQUEST', `unknown ACL ${what} ${JSON.stringify(value)}`);
+  const text = value ?? '';
   const name = text.startsWith(prefix) ? text.slice(prefix.length).toLowerCase() : '';
   if (name === 'any' || name === 'unspecified' || name === '') return undefined;
   if (!(known as readonly string[]).includes(name))

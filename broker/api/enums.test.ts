@@ -36,15 +36,26 @@ function requestEnumFields(): string[] {
 describe('enum fields of requests', () => {
   it('are exactly the ones whose unknown values the handlers refuse (test/integration/request-answers.test.ts)', () => {
     // Adding an enum field to a request? Refuse its unknown values in the handler and add it to the
-    // integration test's list, then here.
+    // integration test's list (SecurityService's: test/integration/security.test.ts), then here.
     expect(requestEnumFields()).toEqual([
+      'AclBinding.operation',
+      'AclBinding.pattern_type',
+      'AclBinding.permission_type',
+      'AclBinding.resource_type',
+      'AclBindingFilter.operation',
+      'AclBindingFilter.pattern_type',
+      'AclBindingFilter.permission_type',
+      'AclBindingFilter.resource_type',
       'AlterBalancingConfigRequest.mode',
+      'AuthenticateRequest.mechanism',
       'BrokerStateChange.state',
       'ConfigAlteration.op',
       'ElectLeadersRequest.type',
       'FetchRequest.format',
       'ListOffsetsPartition.spec',
       'ProduceRequest.acks',
+      'ScramCredentialDeletion.mechanism',
+      'ScramCredentialUpsertion.mechanism',
       'SubscribeRequest.format',
       'SubscribeRequest.position',
     ]);

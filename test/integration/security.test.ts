@@ -16,6 +16,7 @@ import {
   ADMIN_PASSWORD,
   clientAs,
   SECURE_ARGS,
+  securityStub,
   sessionToken,
   startSecureBroker,
 } from '../helpers/secure-broker.js';
@@ -462,6 +463,79 @@ describe('authorization: patterns, deny over allow, listings, groups', () => {
       { user: 'bob', credentials: [{ mechanism: 'SCRAM-SHA-256', iterations: 8192 }] },
     ]);
     await admin.securityAdmin().deleteAcls([{ principal: 'User:carol' }]);
+  });
+});
+
+describe('enum values the proto does not define', () => {
+  it('are refused on every enum field of every SecurityService request (broker/api/enums.test.ts lists them)', async () => {
+    const UNDEFINED_VALUE = 99;
+    const stub = securityStub(broker.address);
+    const md = new Metadata();
+    md.set('authorization', `Bearer ${await sessionToken(broker.address, 'admin', ADMIN_PASSWORD)}`);
+    const send = (method: string, request: object) =>
+      new Promise<unknown>((resolve, reject) =>
+        (
+          stub as unknown as Record<
+            string,
+            (r: object, m: Metadata, cb: (e: unknown, v: unknown) => void) => void
+          >
+        )[method]!.call(stub, request, md, (e, v) => (e ? reject(e) : resolve(v))),
+      ).catch((e: unknown) => reasonOf(e));
+    const binding = {
+      resource_type: 'ACL_RESOURCE_TYPE_TOPIC',
+      resource_name: 'x',
+      pattern_type: 'ACL_PATTERN_TYPE_LITERAL',
+      principal: 'User:x',
+      host: '*',
+      operation: 'ACL_OPERATION_READ',
+      permission_type: 'ACL_PERMISSION_TYPE_ALLOW',
+    };
+    try {
+      // AuthenticateRequest.mechanism
+      expect(
+        await send('Authenticate', { mechanism: UNDEFINED_VALUE, message: Buffer.from('n,,n=a,r=b') }),
+      ).toMatchObject({
+        reason: 'UNSUPPORTED_AUTHENTICATION_MECHANISM',
+      });
+      for (const field of ['resource_type', 'pattern_type', 'operation', 'permission_type']) {
+        // AclBinding.<field>: per item
+        const created = (await send('CreateAcls', {
+          creations: [{ ...binding, [field]: UNDEFINED_VALUE }],
+        })) as {
+          results: Array<{ error: { reason: string } | null }>;
+        };
+        expect(created.results[0]?.error?.reason, field).toBe('INVALID_REQUEST');
+        // AclBindingFilter.<field>: the whole DescribeAcls, each DeleteAcls filter
+        expect(await send('DescribeAcls', { filter: { [field]: UNDEFINED_VALUE } }), field).toMatchObject({
+          reason: 'INVALID_REQUEST',
+        });
+        const deleted = (await send('DeleteAcls', { filters: [{ [field]: UNDEFINED_VALUE }] })) as {
+          results: Array<{ error: { reason: string } | null }>;
+        };
+        expect(deleted.results[0]?.error?.reason, field).toBe('INVALID_REQUEST');
+      }
+      // ScramCredentialUpsertion.mechanism and ScramCredentialDeletion.mechanism: per item
+      const altered = (await send('AlterUserScramCredentials', {
+        upsertions: [
+          {
+            user: 'u',
+            mechanism: UNDEFINED_VALUE,
+            iterations: 4096,
+            salt: Buffer.alloc(16),
+            stored_key: Buffer.alloc(32),
+            server_key: Buffer.alloc(32),
+          },
+        ],
+        deletions: [{ user: 'u', mechanism: UNDEFINED_VALUE }],
+      })) as { results: Array<{ error: { reason: string } | null }> };
+      expect(altered.results.map((r) => r.error?.reason)).toEqual([
+        'UNSUPPORTED_AUTHENTICATION_MECHANISM',
+        'UNSUPPORTED_AUTHENTICATION_MECHANISM',
+      ]);
+      expect(await admin.securityAdmin().describeAcls({ principal: 'User:x' })).toEqual([]);
+    } finally {
+      stub.close();
+    }
   });
 });
 
