@@ -6,7 +6,7 @@ import type { BrokerBalanceState as WireBrokerState } from '../../proto/generate
 import type { BrokerLoad as WireBrokerLoad } from '../../proto/generated/tributary/v1/BrokerLoad.js';
 import type { RebalancePlan } from '../../proto/generated/tributary/v1/RebalancePlan.js';
 import type { RebalanceStatus } from '../../proto/generated/tributary/v1/RebalanceStatus.js';
-import type { BrokerBalanceView } from '../balance/balancer.js';
+import type { BrokerBalanceView } from '../balance/balance-description.js';
 import type { BalancingConfig, BalancingMode as Mode } from '../balance/balancing-config.js';
 import {
   type PlannedMove,

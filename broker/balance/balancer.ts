@@ -9,6 +9,7 @@ import type { Dcs } from '../dcs/dcs.js';
 import type { Logger } from '../logger.js';
 import { BROKER_STATES_KEY, type LiveBroker } from '../metadata/keys.js';
 import type { TopicRecord } from '../metadata/topic-registry.js';
+import type { BalanceDescription, BrokerBalanceView, RebalanceAnswer } from './balance-description.js';
 import { balanceInput, knownBrokerIds, sizeKey, targetReplicas } from './balance-input.js';
 import { BalanceStore } from './balance-store.js';
 import { alterBalancingConfig, type BalancingConfig } from './balancing-config.js';
@@ -19,9 +20,10 @@ import {
   type BrokerStates,
   decodeBrokerStates,
   replicaHolders,
+  sameStates,
   stateOf,
 } from './broker-states.js';
-import { advancePlan, type ExecutorPort, type IssueError } from './executor.js';
+import { advancePlan, type ExecutorPort, issueError } from './executor.js';
 import { JoinSettle } from './join-settle.js';
 import { planBalance } from './planner.js';
 import { restorePreferredLeaders } from './preferred-leaders.js';
@@ -96,29 +98,6 @@ export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = {
   joinSettleMs: 3000,
   leaderRestoreMs: 300_000,
 };
-
-export interface BrokerBalanceView {
-  id: number;
-  state: BrokerBalanceState;
-  live: boolean;
-  rack: string;
-  replicas: number;
-  leaders: number;
-  sizeBytes: number;
-}
-
-export interface BalanceDescription {
-  brokers: BrokerBalanceView[];
-  current: RebalanceRecord | null;
-  last: RebalanceSummary | null;
-  config: BalancingConfig;
-}
-
-/** A plan as answered to Rebalance: `planned` when it was not started (dry run, or nothing to do). */
-export interface RebalanceAnswer {
-  record: RebalanceRecord;
-  planned: boolean;
-}
 
 /**
  * The partition balancer of the active controller (docs/architecture.md, "Partition balancing"): broker
@@ -612,15 +591,4 @@ export class Balancer {
       return view;
     });
   }
-}
-
-function sameStates(a: BrokerStates, b: BrokerStates): boolean {
-  return a.size === b.size && [...a].every(([id, s]) => b.get(id) === s);
-}
-
-/** The one result's error, or a thrown failure other than NOT_CONTROLLER, as an IssueError. */
-function issueError(results: readonly PartitionResult[]): IssueError | null {
-  const error = results[0]?.error;
-  if (error === undefined || error === null) return null;
-  return { reason: error.reason ?? 'INTERNAL', message: error.message ?? '' };
 }

@@ -109,3 +109,8 @@ export function encodeBrokerStates(states: BrokerStates): Buffer {
   const sorted = [...states].sort(([a], [b]) => a - b);
   return Buffer.from(JSON.stringify({ states: Object.fromEntries(sorted) }), 'utf8');
 }
+
+/** Whether two state maps hold the same brokers in the same states. */
+export function sameStates(a: BrokerStates, b: BrokerStates): boolean {
+  return a.size === b.size && [...a].every(([id, s]) => b.get(id) === s);
+}

@@ -1,3 +1,4 @@
+import type { PartitionResult } from '../../proto/generated/tributary/v1/PartitionResult.js';
 import type { PartitionRegistration } from '../metadata/topic-registry.js';
 import { finish, observePlan } from './move-observer.js';
 import { addedBy, FINAL_STATUSES, type PlannedMove, type RebalanceRecord } from './rebalance-record.js';
@@ -206,4 +207,11 @@ async function issue(m: PlannedMove, port: ExecutorPort): Promise<IssueError | n
   }
   const elected = await port.electPreferred(m.topic, m.partition);
   return elected === null || elected.reason === 'ELECTION_NOT_NEEDED' ? null : elected;
+}
+
+/** The one result's error, or a thrown failure other than NOT_CONTROLLER, as an IssueError. */
+export function issueError(results: readonly PartitionResult[]): IssueError | null {
+  const error = results[0]?.error;
+  if (error === undefined || error === null) return null;
+  return { reason: error.reason ?? 'INTERNAL', message: error.message ?? '' };
 }

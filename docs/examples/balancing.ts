@@ -7,7 +7,7 @@ export async function main(bootstrap: string) {
     const admin = tributary.admin();
     // A broker that is not up yet may be given a state: it will take no new replicas when it comes.
     await admin.alterBrokerStates([{ brokerId: 7, state: 'cordoned' }]);
-    // Copies for moves at 50 MiB/s per receiving broker, three moves at once per broker.
+    // Copies for moves at 50 MiB/s per broker (received, and sent as leader), three moves at once per broker.
     const config = await admin.alterBalancingConfig({
       throttleBytesPerSec: 50 * 1024 * 1024,
       movesPerBroker: 3,
