@@ -4,8 +4,6 @@
  * brokers are drained and stopped, a drain that would leave too few brokers is refused, a rebalance is
  * cancelled, and every RPC refuses bad input with its reason.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Admin,
@@ -13,7 +11,7 @@ import {
   Tributary,
   type TributaryClientError,
 } from '../../client/index.js';
-import { REPO_ROOT } from '../helpers/broker-process.js';
+import { type CliResult, runTributary } from '../helpers/cli-process.js';
 import { startTestCluster, type TestCluster, waitFor } from '../helpers/cluster.js';
 import { readPartition } from '../helpers/fault-checker.js';
 import { startRollWorkload } from '../helpers/roll-workload.js';
@@ -73,20 +71,8 @@ async function balancedOver(ids: number[], timeoutMs: number): Promise<BalanceDe
 }
 
 /** The `tributary` command against the cluster (the built CLI). */
-function tributary(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'tributary.js'), ...args], {
-    env: { ...process.env, TRIBUTARY_BOOTSTRAP: cluster.bootstrap() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString('utf8');
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString('utf8');
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+function tributary(args: string[]): Promise<CliResult> {
+  return runTributary(args, { bootstrap: cluster.bootstrap() });
 }
 
 async function reasonOf(work: Promise<unknown>): Promise<string | undefined> {

@@ -2,15 +2,14 @@
  * `tributary acl|user|quota` and the CLI's credentials (docs/cli.md, "Security") against a broker with
  * SCRAM and ACLs on, as child processes of the built CLI.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrokerProcess, REPO_ROOT, removeDataDirs } from '../helpers/broker-process.js';
+import { type BrokerProcess, removeDataDirs } from '../helpers/broker-process.js';
+import { type CliResult, runTributary } from '../helpers/cli-process.js';
 import { ADMIN_PASSWORD, startSecureBroker } from '../helpers/secure-broker.js';
 
-const BIN = join(REPO_ROOT, 'bin', 'tributary.js');
 let broker: BrokerProcess;
 let dir: string;
 
@@ -30,26 +29,12 @@ afterAll(async () => {
 function tributary(
   args: string[],
   options: { stdin?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, '--bootstrap', broker.address, ...args], {
-    env: {
-      ...process.env,
-      TRIBUTARY_USERNAME: 'admin',
-      TRIBUTARY_PASSWORD: ADMIN_PASSWORD,
-      ...options.env,
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
+): Promise<CliResult> {
+  return runTributary(args, {
+    bootstrap: broker.address,
+    env: { TRIBUTARY_USERNAME: 'admin', TRIBUTARY_PASSWORD: ADMIN_PASSWORD, ...options.env },
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString('utf8');
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString('utf8');
-  });
-  child.stdin.end(options.stdin ?? '');
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 const asAlice = { TRIBUTARY_USERNAME: '', TRIBUTARY_PASSWORD: '' };
