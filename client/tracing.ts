@@ -50,11 +50,18 @@ import {
 /** What the API's tracer provider delegates to while no SDK is registered. */
 const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
 /**
- * The API's global tracer provider as last read: the proxy an SDK's registration delegates to. Once it
- * delegates, it is not read again (reading it checks the API's version each time); until then it is read
- * on every check, which costs little while nothing is registered and sees a registration at once.
+ * The API's global tracer provider as last read: the proxy an SDK's registration delegates to (the same
+ * object before and after `setGlobalTracerProvider`), so checking its delegate sees a registration at once.
+ * `trace.disable()` replaces the proxy: while no SDK is seen, the global is read again every
+ * PROVIDER_READ_EVERY checks, so a proxy registered after a disable is seen within that many records.
  */
 let tracerProvider = trace.getTracerProvider();
+const PROVIDER_READ_EVERY = 1024;
+let checksUntilRead = PROVIDER_READ_EVERY;
+
+function delegating(provider: typeof tracerProvider): boolean {
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_TRACER_PROVIDER;
+}
 
 /**
  * Whether an SDK's tracer provider is registered: the first check of a per-record path, cheaper than a
@@ -62,9 +69,9 @@ let tracerProvider = trace.getTracerProvider();
  * it may still answer yes; the API calls that follow are then no-ops.
  */
 function sdkRegistered(): boolean {
-  const delegating = (p: typeof tracerProvider) =>
-    !(p instanceof ProxyTracerProvider) || p.getDelegate() !== NOOP_TRACER_PROVIDER;
-  if (tracerProvider instanceof ProxyTracerProvider && delegating(tracerProvider)) return true;
+  if (delegating(tracerProvider)) return true;
+  if (--checksUntilRead > 0) return false;
+  checksUntilRead = PROVIDER_READ_EVERY;
   tracerProvider = trace.getTracerProvider();
   return delegating(tracerProvider);
 }
@@ -351,6 +358,11 @@ export class ClientTracing {
    *   for the batch, as the producer's one send span does;
    * - a pull that obtained nothing makes none.
    */
+  /** `received` for one record: no list is made unless an SDK is registered. */
+  receivedOne(record: RecordRef, group: string | undefined, startTimeMs?: number): void {
+    if (sdkRegistered()) this.received(record.topic, record.partition, [record], group, startTimeMs);
+  }
+
   received(
     topic: string,
     partition: number,

@@ -117,7 +117,8 @@ export class OperatorMetrics {
       function collect() {
         this.reset();
         each((labels, c) => {
-          const total = c.status?.brokers ?? c.spec.brokers ?? 0;
+          // The brokers the Cluster asks for: pods that exist dip while one is restarted.
+          const total = c.spec.brokers ?? 0;
           const roll = rolling(c);
           this.set({ ...labels, state: 'total' }, total);
           this.set(

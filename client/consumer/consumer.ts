@@ -376,7 +376,7 @@ export class Consumer implements AsyncIterable<Record> {
 
   /** The `receive` span of one record handed to the application (client/tracing.ts). */
   private received(record: Record, startedMs: number | undefined): void {
-    this.tracing.received(record.topic, record.partition, [record], this.groupId, startedMs);
+    this.tracing.receivedOne(record, this.groupId, startedMs);
   }
 
   /** A buffered record now, undefined when the consumer is done, or null when it has to wait. */

@@ -116,7 +116,7 @@ export class PartitionReader {
           if (record.offset < next) continue;
           next = record.offset + 1;
           const handed = { ...record, topic, partition };
-          this.tracing.received(topic, partition, [handed], undefined, pulledMs);
+          this.tracing.receivedOne(handed, undefined, pulledMs);
           pulledMs = undefined;
           yield handed;
         }

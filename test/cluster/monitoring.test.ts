@@ -194,6 +194,25 @@ describe('dashboards and alerts against a real Prometheus', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
   });
 
+  it('scrapes the running operator: its reconciles of the Cluster and its roll gauges', async () => {
+    const operatorUp = await waitFor(
+      'the operator target scraped',
+      async () => {
+        const up = await query('up{job="tributary-operator"}');
+        return up.length === 1 && up[0]!.value[1] === '1' ? up : undefined;
+      },
+      30_000,
+    );
+    expect(operatorUp[0]!.metric.instance).toBe(`127.0.0.1:${operator.metricsPort}`);
+    const reconciles = await query('sum(tributary_operator_reconcile_total{controller="cluster"})');
+    expect(Number(reconciles[0]!.value[1])).toBeGreaterThan(0);
+    const pods = await query('tributary_operator_roll_pods{namespace="default", name="watched"}');
+    expect(Object.fromEntries(pods.map((p) => [p.metric.state, p.value[1]]))).toEqual({
+      done: '3',
+      total: '3',
+    });
+  });
+
   it('every dashboard query and every alert query returns series', async () => {
     const queries = [
       ...dashboardQueries().map((q) => ({ what: `${q.dashboard}: ${q.expr}`, expr: q.expr })),
