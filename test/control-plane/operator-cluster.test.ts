@@ -456,7 +456,9 @@ describe('operator: Cluster', () => {
     const restricted = new KubeConfig();
     restricted.loadFromFile(operatorKubeconfig);
     const asOperator = restricted.makeApiClient(CoreV1Api);
-    await expect(asOperator.listSecretForAllNamespaces()).rejects.toMatchObject({ code: 403 });
+    // Secrets are in its role (the User controller writes credentials); nodes and namespaces are not.
+    await expect(asOperator.listNode()).rejects.toMatchObject({ code: 403 });
+    await expect(asOperator.deleteNamespace({ name: NS })).rejects.toMatchObject({ code: 403 });
     await expect(
       asOperator.createNamespacedPod({
         namespace: NS,
